@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { labelParamsSchema } from '../labels/labels.schemas.js';
+import { labelPlacesQuerySchema } from '../labels/labels.api.js';
+import { placeIdParamsSchema } from '../places/places.api.js';
+import { placesQueryShape } from '../places/places.query.js';
+import { labelJsonSchema, placeDetailSchema, placesPageSchema, problemSchema } from '../places/places.responses.js';
+
+const PARAMETER_DESCRIPTIONS: Record<string, string> = {
+  lat: 'Latitude du point de recherche (avec lon) : résultats du plus proche au plus loin.',
+  lon: 'Longitude du point de recherche (avec lat).',
+  radius_km: 'Rayon autour du point, en km (30 par défaut, 300 au plus).',
+  bbox: 'Cadre minLon,minLat,maxLon,maxLat.',
+  q: 'Texte libre sur le nom, la commune et l’adresse, tolérant aux accents et aux fautes de frappe.',
+  commune: 'Code INSEE de la commune.',
+  code_postal: 'Code postal.',
+  labels: 'Identifiants de labels (ex. netpublic, cyber-base, france-services).',
+  open_now: 'Seulement les lieux ouverts maintenant (heure de Paris).',
+  open_at: 'Seulement les lieux ouverts à cette date et heure (AAAA-MM-JJTHH:MM heure de Paris, ou ISO 8601 avec fuseau).',
+  limit: 'Nombre de résultats par page (20 par défaut, 100 au plus).',
+  cursor: 'Curseur opaque renvoyé par la page précédente (next_cursor).',
+};
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+};
+
+function queryParameters(shape: Record<string, z.ZodType>) {
+  return Object.entries(shape).map(([name, schema]) => {
+    const json = jsonSchema(schema);
+    const isList = json.type === 'array';
+    return {
+      name,
+      in: 'query',
+      required: false,
+      description: PARAMETER_DESCRIPTIONS[name] ?? (isList ? 'Une ou plusieurs valeurs (paramètre répété ou séparé par des virgules) : l’une d’elles suffit.' : undefined),
+      schema: json,
+      ...(isList ? { style: 'form', explode: true } : {}),
+    };
+  });
+}
+
+function pathParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'path', required: true, schema: jsonSchema(field as z.ZodType) }));
+}
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(schema) } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: jsonSchema(problemSchema) } } });
+
+/** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12), generated from the routes' zod schemas. */
+export function buildOpenApiDocument(baseUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'EPN Finder — API des lieux de médiation numérique',
+      version: '1.0.0',
+      description: 'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. Les erreurs suivent la RFC 9457 (application/problem+json).',
+      license: { name: 'Licence Ouverte 2.0 (données)', identifier: 'etalab-2.0' },
+    },
+    servers: [{ url: new URL('/api/v1', baseUrl).toString() }],
+    paths: {
+      '/places': {
+        get: {
+          summary: 'Chercher des lieux',
+          description: 'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
+          parameters: queryParameters(placesQueryShape as unknown as Record<string, z.ZodType>),
+          responses: { '200': json(placesPageSchema, 'Une page de lieux'), '400': problem('Paramètre invalide (le champ est nommé)') },
+        },
+      },
+      '/places/{id}': {
+        get: {
+          summary: 'Un lieu, champs du standard',
+          parameters: pathParameters(placeIdParamsSchema),
+          responses: { '200': json(placeDetailSchema, 'Le lieu'), '400': problem('Identifiant invalide'), '404': problem('Lieu inconnu') },
+        },
+      },
+      '/labels': {
+        get: { summary: 'Les labels et dispositifs', responses: { '200': json(z.object({ items: z.array(labelJsonSchema) }), 'Les labels') } },
+      },
+      '/labels/{slug}': {
+        get: {
+          summary: 'Un label et ses lieux',
+          parameters: [...pathParameters(labelParamsSchema), ...queryParameters(labelPlacesQuerySchema.shape as unknown as Record<string, z.ZodType>)],
+          responses: {
+            '200': json(labelJsonSchema.extend({ places: placesPageSchema }), 'Le label et une page de ses lieux'),
+            '400': problem('Paramètre invalide'),
+            '404': problem('Label inconnu'),
+          },
+        },
+      },
+    },
+  };
+}

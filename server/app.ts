@@ -1,0 +1,57 @@
+import express, { type Express } from 'express';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { apiDocsRoutes } from './api/api.routes.js';
+import type { Config } from './config.js';
+import type { Db } from './db/knex.js';
+import { healthRoutes } from './health/health.routes.js';
+import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
+import { labelsApiRoutes } from './labels/labels.api.js';
+import { createLabelsService } from './labels/labels.service.js';
+import { placesApiRoutes } from './places/places.api.js';
+import { createPlacesService, type Clock } from './places/places.service.js';
+import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
+
+export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Builds the whole application without listening: main.ts and the tests both call it. */
+export function createApp(deps: AppDeps): Express {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const publicBaseUrl = config.PUBLIC_BASE_URL;
+
+  const places = createPlacesService({ db, clock });
+  const labels = createLabelsService({ db, places });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const views = createViewEngine();
+  app.engine('.hbs', views.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', VIEWS_DIR);
+  if (config.NODE_ENV === 'production') app.enable('view cache');
+
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  app.use(healthRoutes({ db }));
+  app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
+  app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
+  app.use(apiDocsRoutes({ publicBaseUrl }));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));
+  return app;
+}

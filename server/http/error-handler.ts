@@ -1,0 +1,55 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, NotFoundError, ValidationError } from './errors.js';
+
+interface ErrorHandlerOptions {
+  exposeStack: boolean;
+  log: (message: string, error: unknown) => void;
+}
+
+const wantsProblemJson = (path: string) => path.startsWith('/api/') || path === '/api';
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+/**
+ * The one error handler: RFC 9457 problem+json under /api, an HTML page elsewhere.
+ * Body-parser errors (malformed JSON, too large) are client errors, never a 500.
+ */
+export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  return (rawError, req, res, _next) => {
+    const error = normalise(rawError);
+    if (error.status >= 500) options.log(`${req.method} ${req.originalUrl}`, rawError);
+    const problem = {
+      type: `https://epn-finder.fr/problemes/${error.code}`,
+      title: error.message,
+      status: error.status,
+      detail: error instanceof ValidationError ? describeFields(error) : error.message,
+      instance: req.originalUrl,
+      ...(error instanceof ValidationError ? { errors: error.fieldErrors } : {}),
+      ...(options.exposeStack && error.status >= 500 && rawError instanceof Error ? { stack: rawError.stack } : {}),
+    };
+    res.status(error.status);
+    if (wantsProblemJson(req.path) || !req.accepts('html')) {
+      res.type('application/problem+json').send(JSON.stringify(problem));
+      return;
+    }
+    res.render('pages/error', { title: error.message, problem, pageTitle: `Erreur ${error.status}` });
+  };
+}
+
+function normalise(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const status = (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
+      return new ValidationError([{ field: '(corps)', message: 'Le corps de la requête n’est pas un JSON valide.' }]);
+    }
+    if (type === 'entity.too.large') return new AppError(413, 'too_large', 'La requête est trop volumineuse.');
+    return new AppError(status, 'bad_request', 'La requête n’est pas valide.');
+  }
+  return new AppError(500, 'internal_error', 'Une erreur inattendue est survenue. Réessayez dans un instant.');
+}
+
+function describeFields(error: ValidationError): string {
+  return error.fieldErrors.map((item) => `${item.field} : ${item.message}`).join(' ; ');
+}

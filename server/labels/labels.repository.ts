@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+import { camelize } from '../db/rows.js';
+import type { LabelSeed } from './labels.schemas.js';
+
+export interface Label {
+  id: number;
+  slug: string;
+  name: string;
+  kind: LabelSeed['kind'];
+  issuer: string | null;
+  description: string | null;
+  history: string | null;
+  website: string | null;
+  activeFromYear: number | null;
+  activeUntilYear: number | null;
+  standardField: LabelSeed['standard_field'];
+  standardValue: string | null;
+  placeCount: number;
+}
+
+const PLACE_COUNT = `(SELECT count(*) FROM place_labels pl JOIN places p ON p.id = pl.place_id
+  WHERE pl.label_id = labels.id AND p.status = 'published' AND pl.verification_status = 'verified'
+  AND (pl.until IS NULL OR pl.until >= current_date))::int AS place_count`;
+
+export async function listLabels(db: Db): Promise<Label[]> {
+  const rows = await db('labels').select('labels.*', db.raw(PLACE_COUNT)).orderBy([{ column: 'kind' }, { column: 'name' }]);
+  return rows.map((row) => camelize(row) as unknown as Label);
+}
+
+export async function findLabelBySlug(db: Db, slug: string): Promise<Label | undefined> {
+  const row = await db('labels').select('labels.*', db.raw(PLACE_COUNT)).where({ slug }).first();
+  return row ? (camelize(row) as unknown as Label) : undefined;
+}
+
+/** Reference data: inserted or refreshed by the seed, keyed by slug. */
+export async function upsertLabel(trx: Knex.Transaction | Db, label: LabelSeed): Promise<void> {
+  await trx('labels')
+    .insert(label)
+    .onConflict('slug')
+    .merge({ ...label, updated_at: trx.fn.now() });
+}
+
+/** Label ids keyed by the exact value the national standard uses for them. */
+export async function labelIdsByStandardValue(trx: Knex.Transaction | Db): Promise<Map<string, number>> {
+  const rows = await trx('labels').select('id', 'standard_value').whereNotNull('standard_value');
+  return new Map(rows.map((row) => [row.standard_value as string, Number(row.id)]));
+}

@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseOrThrow } from '../http/validation.js';
+import { placesQuerySchema } from './places.query.js';
+import type { PlacesService } from './places.service.js';
+
+export const placeIdParamsSchema = z.object({
+  id: z.coerce.number({ error: 'Identifiant de lieu attendu (nombre entier).' }).int('Identifiant de lieu attendu (nombre entier).').positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: string }): Router {
+  const router = Router();
+
+  router.get('/places', async (req, res) => {
+    const query = parseOrThrow(placesQuerySchema, req.query);
+    res.json(await deps.places.search(query));
+  });
+
+  router.get('/places/:id', async (req, res) => {
+    const { id } = parseOrThrow(placeIdParamsSchema, req.params);
+    res.json(await deps.places.getDetail(id, deps.publicBaseUrl));
+  });
+
+  return router;
+}

@@ -1,0 +1,168 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+import { camelize, snakeKeys } from '../db/rows.js';
+import { chordMetresForKm, type LatLon } from './geo.js';
+import type { ImportIssue, Place, PlaceLabelLink } from './places.types.js';
+
+export const PLACE_COLUMNS = [
+  'id', 'source', 'source_id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse',
+  'complement_adresse', 'latitude', 'longitude', 'typologie', 'telephone', 'courriels', 'site_web', 'horaires',
+  'presentation_resume', 'presentation_detail', 'itinerance', 'structure_parente', 'date_maj', 'services',
+  'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge', 'autres_formations_labels',
+  'modalites_acces', 'modalites_accompagnement', 'fiche_acces_libre', 'prise_rdv', 'status', 'import_issues',
+  'version', 'created_at', 'updated_at', 'verified_at',
+] as const;
+
+const toPlace = (row: Record<string, unknown>) => ({ ...camelize(row), id: Number(row.id) }) as unknown as Place;
+
+export interface SearchCriteria {
+  point?: LatLon;
+  radiusKm?: number;
+  bbox?: { minLon: number; minLat: number; maxLon: number; maxLat: number };
+  q?: string;
+  codeInsee?: string;
+  codePostal?: string;
+  services?: string[];
+  publics?: string[];
+  priseEnCharge?: string[];
+  frais?: string[];
+  modalitesAcces?: string[];
+  modalitesAccompagnement?: string[];
+  labels?: string[];
+}
+
+export type SortMode = 'distance' | 'relevance' | 'name';
+
+export interface SortPosition {
+  key: number | string;
+  id: number;
+}
+
+export interface SearchPage {
+  mode: SortMode;
+  limit: number;
+  after?: SortPosition;
+}
+
+export function sortModeFor(criteria: SearchCriteria): SortMode {
+  if (criteria.point) return 'distance';
+  if (criteria.q) return 'relevance';
+  return 'name';
+}
+
+/** The ordering expression of each mode; `distance` is exactly the GiST index expression. */
+function sortExpression(mode: SortMode, criteria: SearchCriteria): [string, (string | number)[]] {
+  if (mode === 'distance') {
+    return ['ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?)', [criteria.point!.lat, criteria.point!.lon]];
+  }
+  if (mode === 'relevance') return ['(1 - word_similarity(search_normalize(?), p.search_text))', [criteria.q!]];
+  return ['lower(p.nom)', []];
+}
+
+const ARRAY_FILTERS: [keyof SearchCriteria, string][] = [
+  ['services', 'services'],
+  ['publics', 'publics_specifiquement_adresses'],
+  ['priseEnCharge', 'prise_en_charge_specifique'],
+  ['frais', 'frais_a_charge'],
+  ['modalitesAcces', 'modalites_acces'],
+  ['modalitesAccompagnement', 'modalites_accompagnement'],
+];
+
+const VISIBLE_LINK = `pl.verification_status = 'verified' AND (pl.until IS NULL OR pl.until >= current_date)`;
+
+function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex.QueryBuilder {
+  query.where('p.status', 'published');
+  if (criteria.point || criteria.bbox) query.whereNotNull('p.latitude');
+  if (criteria.point && criteria.radiusKm !== undefined) {
+    query.whereRaw('ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?) <= ?', [
+      criteria.point.lat, criteria.point.lon, chordMetresForKm(criteria.radiusKm),
+    ]);
+  }
+  if (criteria.bbox) {
+    const { minLon, minLat, maxLon, maxLat } = criteria.bbox;
+    query.whereRaw('point(p.longitude, p.latitude) <@ box(point(?, ?), point(?, ?))', [minLon, minLat, maxLon, maxLat]);
+  }
+  if (criteria.q) {
+    const q = criteria.q;
+    query.where((inner) => {
+      inner
+        .whereRaw(`p.search_vector @@ websearch_to_tsquery('french', immutable_unaccent(?))`, [q])
+        .orWhereRaw('search_normalize(?) <% p.search_text', [q]);
+    });
+  }
+  if (criteria.codeInsee) query.where('p.code_insee', criteria.codeInsee);
+  if (criteria.codePostal) query.where('p.code_postal', criteria.codePostal);
+  for (const [key, column] of ARRAY_FILTERS) {
+    const values = criteria[key] as string[] | undefined;
+    if (values?.length) query.whereRaw(`p.${column} && ?::text[]`, [values]);
+  }
+  if (criteria.labels?.length) {
+    query.whereExists((sub) => {
+      sub
+        .select(sub.client.raw('1'))
+        .from('place_labels as pl')
+        .join('labels as l', 'l.id', 'pl.label_id')
+        .whereRaw('pl.place_id = p.id')
+        .whereRaw(VISIBLE_LINK)
+        .whereIn('l.slug', criteria.labels!);
+    });
+  }
+  return query;
+}
+
+export type PlaceWithSortKey = Place & { sortKey: number | string };
+
+/** One page of published places in a stable order, after `page.after` (keyset pagination). */
+export async function searchPlaces(db: Db, criteria: SearchCriteria, page: SearchPage): Promise<PlaceWithSortKey[]> {
+  const [keySql, keyBindings] = sortExpression(page.mode, criteria);
+  const query = db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).select(db.raw(`${keySql} AS sort_key`, keyBindings));
+  applyCriteria(query, criteria);
+  if (page.after) query.whereRaw(`(${keySql}, p.id) > (?, ?)`, [...keyBindings, page.after.key, page.after.id]);
+  query.orderByRaw(`${keySql}, p.id`, keyBindings).limit(page.limit);
+  const rows: Record<string, unknown>[] = await query;
+  return rows.map((row) => ({ ...toPlace(row), sortKey: row.sort_key as number | string }));
+}
+
+export async function countPlaces(db: Db, criteria: SearchCriteria): Promise<number> {
+  const query = db('places as p').count<{ count: number }[]>('* as count');
+  applyCriteria(query, criteria);
+  const [row] = await query;
+  return Number(row.count);
+}
+
+export async function findPlaceById(db: Db | Knex.Transaction, id: number): Promise<Place | undefined> {
+  const row = await db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).where('p.id', id).first();
+  return row ? toPlace(row) : undefined;
+}
+
+export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promise<PlaceLabelLink[]> {
+  if (placeIds.length === 0) return [];
+  const rows = await db('place_labels as pl')
+    .join('labels as l', 'l.id', 'pl.label_id')
+    .select('pl.place_id', 'l.slug', 'l.name', 'l.kind', 'l.standard_field', 'l.standard_value', 'pl.since', 'pl.until')
+    .whereIn('pl.place_id', placeIds)
+    .whereRaw(VISIBLE_LINK)
+    .orderBy(['l.name']);
+  return rows.map((row) => ({ ...camelize(row), placeId: Number(row.place_id) }) as PlaceLabelLink);
+}
+
+export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues'> & {
+  importIssues: ImportIssue[];
+};
+
+/** Inserts an imported place unless (source, source_id) is already there; returns the new id or null. */
+export async function insertPlaceIfAbsent(trx: Knex.Transaction | Db, row: NewPlaceRow): Promise<number | null> {
+  const values = snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) });
+  const inserted = await trx('places').insert(values).onConflict(['source', 'source_id']).ignore().returning('id');
+  return inserted.length ? Number(inserted[0].id) : null;
+}
+
+export async function linkPlaceToLabel(
+  trx: Knex.Transaction | Db,
+  link: { placeId: number; labelId: number; origin: 'import' | 'mediator' | 'moderator'; status: 'verified' | 'pending'; since?: string | null },
+): Promise<void> {
+  await trx('place_labels')
+    .insert({ place_id: link.placeId, label_id: link.labelId, origin: link.origin, verification_status: link.status, since: link.since ?? null })
+    .onConflict(['place_id', 'label_id'])
+    .ignore();
+}

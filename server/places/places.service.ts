@@ -1,0 +1,135 @@
+import type { Db } from '../db/knex.js';
+import { NotFoundError } from '../http/errors.js';
+import type { WallTime } from '../shared/paris-time.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { haversineKm } from './geo.js';
+import { openingStateAt, isOpenAt } from './opening-hours.js';
+import { placePath, toStandardRecord } from './places.mapping.js';
+import type { PlacesQuery } from './places.query.js';
+import {
+  countPlaces, findPlaceById, searchPlaces, sortModeFor, visibleLabelsForPlaces,
+  type PlaceWithSortKey, type SearchCriteria,
+} from './places.repository.js';
+import type { Place, PlaceLabelLink } from './places.types.js';
+import type { PlaceSummary, PlacesPage } from './places.responses.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+const wallTimeIso = (w: WallTime | null) =>
+  w ? `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}T${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}` : null;
+
+export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
+
+export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
+  return {
+    point: query.lat !== undefined && query.lon !== undefined ? { lat: query.lat, lon: query.lon } : undefined,
+    radiusKm: query.lat !== undefined ? (query.radius_km ?? 30) : undefined,
+    bbox: query.bbox,
+    q: query.q,
+    codeInsee: query.commune,
+    codePostal: query.code_postal,
+    services: query.services,
+    publics: query.publics,
+    priseEnCharge: query.prise_en_charge,
+    frais: query.frais,
+    modalitesAcces: query.modalites_acces,
+    modalitesAccompagnement: query.modalites_accompagnement,
+    labels: query.labels,
+  };
+}
+
+export function createPlacesService(deps: { db: Db; clock: Clock }) {
+  const { db, clock } = deps;
+
+  function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
+    const state = openingStateAt(place.horaires, now);
+    const summary: PlaceSummary = {
+      id: place.id,
+      nom: place.nom,
+      adresse: place.adresse,
+      complement_adresse: place.complementAdresse,
+      code_postal: place.codePostal,
+      commune: place.commune,
+      code_insee: place.codeInsee,
+      latitude: place.latitude,
+      longitude: place.longitude,
+      labels: labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      services: place.services,
+      frais_a_charge: place.fraisACharge,
+      modalites_accompagnement: place.modalitesAccompagnement,
+      horaires: place.horaires,
+      open_now: state.open,
+      next_change: wallTimeIso(state.nextChange),
+      url: placePath(place),
+    };
+    if (criteria.point && place.latitude !== null && place.longitude !== null) {
+      summary.distance_km = Math.round(haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude }) * 1000) / 1000;
+    }
+    return summary;
+  }
+
+  /**
+   * Filters that SQL can express run in SQL; "open at" needs the opening_hours library, so rows
+   * are read in the stable order, batch by batch, and kept while they match.
+   */
+  async function search(query: PlacesSearch): Promise<PlacesPage> {
+    const criteria = criteriaFromQuery(query);
+    const mode = sortModeFor(criteria);
+    const now = clock.now();
+    const openAt = query.open_at ?? (query.open_now ? now : undefined);
+    let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
+    const wanted = query.limit + 1;
+    const kept: PlaceWithSortKey[] = [];
+    for (;;) {
+      const batchSize = openAt ? Math.max(200, wanted * 4) : wanted;
+      const batch = await searchPlaces(db, criteria, { mode, limit: batchSize, after });
+      for (const place of batch) {
+        if (!openAt || isOpenAt(place.horaires, openAt)) kept.push(place);
+        if (kept.length === wanted) break;
+      }
+      if (kept.length === wanted || batch.length < batchSize) break;
+      const last = batch[batch.length - 1];
+      after = { key: last.sortKey, id: last.id };
+    }
+    const page = kept.slice(0, query.limit);
+    const hasMore = kept.length > query.limit;
+    const labels = await visibleLabelsForPlaces(db, page.map((p) => p.id));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((place) => summarize(place, labels, criteria, now)),
+      next_cursor: hasMore && last ? encodeCursor(mode, { key: last.sortKey, id: last.id }) : null,
+    };
+  }
+
+  async function count(query: PlacesSearch): Promise<number> {
+    return countPlaces(db, criteriaFromQuery(query));
+  }
+
+  async function getPublished(id: number) {
+    const place = await findPlaceById(db, id);
+    if (!place || place.status !== 'published') throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    const labels = await visibleLabelsForPlaces(db, [place.id]);
+    const state = openingStateAt(place.horaires, clock.now());
+    return { place, labels, state };
+  }
+
+  async function getDetail(id: number, baseUrl: string) {
+    const { place, labels, state } = await getPublished(id);
+    return {
+      ...toStandardRecord(place, labels),
+      labels: labels.map((l) => ({ slug: l.slug, name: l.name, kind: l.kind })),
+      open_now: state.open,
+      next_change: wallTimeIso(state.nextChange),
+      created_at: place.createdAt.toISOString(),
+      updated_at: place.updatedAt.toISOString(),
+      verified_at: place.verifiedAt ? place.verifiedAt.toISOString() : null,
+      url: new URL(placePath(place), baseUrl).toString(),
+    };
+  }
+
+  return { search, count, getPublished, getDetail, summarize };
+}
+
+export type PlacesService = ReturnType<typeof createPlacesService>;

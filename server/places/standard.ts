@@ -1,0 +1,88 @@
+/**
+ * The enumerations of the national standard "Lieux de médiation numérique" v1.0.2
+ * (schema.data.gouv.fr, LaMednum/standard-mediation-num, licence etalab-2.0).
+ * The first migration copies these lists into CHECK constraints on purpose: a migration
+ * must keep meaning what it meant the day it landed.
+ */
+export const STANDARD_VERSION = '1.0.2';
+
+export const SERVICES = [
+  'Aide aux démarches administratives',
+  'Maîtrise des outils numériques du quotidien',
+  'Insertion professionnelle via le numérique',
+  'Utilisation sécurisée du numérique',
+  'Parentalité et éducation avec le numérique',
+  'Loisirs et créations numériques',
+  'Compréhension du monde numérique',
+  'Accès internet et matériel informatique',
+  'Acquisition de matériel informatique à prix solidaire',
+] as const;
+
+export const PUBLICS = ['Jeunes', 'Étudiants', 'Familles et/ou enfants', 'Seniors', 'Femmes'] as const;
+
+export const PRISES_EN_CHARGE = [
+  'Surdité',
+  'Handicaps moteurs',
+  'Handicaps mentaux',
+  'Illettrisme',
+  'Langues étrangères (anglais)',
+  'Langues étrangères (autres)',
+  'Déficience visuelle',
+] as const;
+
+export const FRAIS = ['Gratuit', 'Gratuit sous condition', 'Payant'] as const;
+
+export const ITINERANCE = ['Itinérant', 'Fixe'] as const;
+
+export const DISPOSITIFS = [
+  'Aidants Connect',
+  'Bibliothèques numérique de référence',
+  'Certification PIX',
+  'Conseillers numériques',
+  'Emmaüs Connect',
+  'France Services',
+  'Grande école du numérique',
+  'La Croix Rouge',
+  "Point d'accès numérique CAF",
+  'Promeneurs du net',
+  'Relais numérique (Emmaüs Connect)',
+] as const;
+
+/**
+ * The schema's pattern writes "Étapes numériques(La Poste)" without a space (a known defect of
+ * v1.0.2); real data writes it with the space, which is what we store and export.
+ */
+export const FORMATIONS_LABELS = [
+  'Formé à « Mon Espace Santé »',
+  'Formé à « DUPLEX » (illettrisme)',
+  'Arnia/MedNum BFC (Bourgogne-Franche-Comté)',
+  'Collectif ressources et acteurs réemploi (Normandie)',
+  'Étapes numériques (La Poste)',
+  'Fabriques de Territoire',
+  'Les Éclaireurs du numérique (Drôme)',
+  'Mes Papiers (Métropole de Lyon)',
+  'ORDI 3.0',
+  'SUD LABS (PACA)',
+] as const;
+
+export const MODALITES_ACCES = [
+  'Se présenter',
+  'Téléphoner',
+  'Contacter par mail',
+  'Prendre un RDV en ligne',
+  "Ce lieu n'accueille pas de public",
+  'Envoyer un mail avec une fiche de prescription',
+] as const;
+
+export const MODALITES_ACCOMPAGNEMENT = [
+  'En autonomie',
+  'Accompagnement individuel',
+  'Dans un atelier collectif',
+  'À distance',
+] as const;
+
+export const PIVOT_PATTERN = /^[a-zA-Z0-9]{9,14}$/;
+export const CODE_POSTAL_PATTERN = /^\d{5}$/;
+export const CODE_INSEE_PATTERN = /^([013-9]\d|2[AB1-9])\d{3}$/;
+export const TELEPHONE_PATTERN = /^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$/;
+export const RESUME_MAX_LENGTH = 280;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../server/db/knex.js';
+import { linkPlaceToLabel, insertPlaceIfAbsent, type NewPlaceRow } from '../../server/places/places.repository.js';
+
+/**
+ * Each test builds its own places around its own random spot (ocean included: any valid
+ * coordinate will do), so tests never see each other's rows nor depend on the seeds.
+ */
+export function randomSpot() {
+  return { lat: Math.round((Math.random() * 120 - 60) * 1e5) / 1e5, lon: Math.round((Math.random() * 340 - 170) * 1e5) / 1e5 };
+}
+
+/** A point `km` kilometres north (positive) or south of `from`. */
+export function northOf(from: { lat: number; lon: number }, km: number) {
+  return { lat: from.lat + km / 111.195, lon: from.lon };
+}
+
+export function eastOf(from: { lat: number; lon: number }, km: number) {
+  return { lat: from.lat, lon: from.lon + km / (111.195 * Math.cos((from.lat * Math.PI) / 180)) };
+}
+
+export type PlaceOverrides = Partial<NewPlaceRow> & { at?: { lat: number; lon: number } | null; labels?: string[]; status?: 'published' | 'hidden' };
+
+export async function makePlace(db: Db, overrides: PlaceOverrides = {}) {
+  const { at, labels = [], status, ...rest } = overrides;
+  const unique = randomUUID();
+  const row: NewPlaceRow = {
+    source: 'test',
+    sourceId: unique,
+    pivot: '00000000000000',
+    nom: `Lieu d’essai ${unique.slice(0, 8)}`,
+    commune: 'Testville',
+    codePostal: '99999',
+    codeInsee: null,
+    adresse: '1 rue des Essais',
+    complementAdresse: null,
+    latitude: at === null ? null : (at?.lat ?? 10),
+    longitude: at === null ? null : (at?.lon ?? 10),
+    typologie: [],
+    telephone: null,
+    courriels: [],
+    siteWeb: [],
+    horaires: null,
+    presentationResume: null,
+    presentationDetail: null,
+    itinerance: [],
+    structureParente: null,
+    dateMaj: '2026-01-15',
+    services: [],
+    publicsSpecifiquementAdresses: [],
+    priseEnChargeSpecifique: [],
+    fraisACharge: [],
+    autresFormationsLabels: [],
+    modalitesAcces: [],
+    modalitesAccompagnement: [],
+    ficheAccesLibre: null,
+    priseRdv: null,
+    importIssues: [],
+    ...rest,
+  };
+  const id = (await insertPlaceIfAbsent(db, row))!;
+  if (status) await db('places').where({ id }).update({ status });
+  for (const slug of labels) {
+    const label = await db('labels').where({ slug }).first();
+    const labelId = label ? label.id : (await db('labels').insert({ slug, name: slug, kind: 'local' }).returning('id'))[0].id;
+    await linkPlaceToLabel(db, { placeId: id, labelId, origin: 'import', status: 'verified' });
+  }
+  return { id, ...row };
+}
+
+export async function makeLabel(db: Db, overrides: { slug?: string; name?: string; kind?: string } = {}) {
+  const slug = overrides.slug ?? `label-${randomUUID().slice(0, 8)}`;
+  const [row] = await db('labels')
+    .insert({ slug, name: overrides.name ?? `Label ${slug}`, kind: overrides.kind ?? 'local' })
+    .onConflict('slug')
+    .merge()
+    .returning('*');
+  return row as { id: number; slug: string; name: string };
+}

@@ -1,0 +1,50 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.js';
+import { createDb } from '../../server/db/knex.js';
+import { migrateToLatest } from '../../server/db/migrate.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let embedded: EmbeddedDatabase | undefined;
+let directory: string | undefined;
+
+/** One real PostgreSQL for the run: DATABASE_URL when set, else an embedded one in a temp folder. */
+export async function setup(project: TestProject) {
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'epn-test-pg-'));
+    // PostgreSQL runs as the unprivileged postgres user when we are root: it must reach the folder.
+    await chmod(directory, 0o755);
+    embedded = await startEmbeddedPostgres({ directory: path.join(directory, 'data'), port: await freePort(), databaseName: 'epn_test' });
+    url = embedded.connectionString;
+  }
+  const db = createDb(url);
+  await migrateToLatest(db);
+  await db.destroy();
+  project.provide('databaseUrl', url);
+}
+
+export async function teardown() {
+  await embedded?.stop();
+  if (directory) await rm(directory, { recursive: true, force: true });
+}

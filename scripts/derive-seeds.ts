@@ -139,13 +139,16 @@ Conversion rules:
   « Emmaus » label) is kept as it is in \`autres_formations_labels\`.
 - \`code_postal\` is a 5-character string; \`date_maj\` is YYYY-MM-DD; telephone numbers written the French way
   (\`04 79 88 59 36\`) become \`+33479885936\` (overseas prefixes 0590, 0262… get their own country code).
-- \`code_insee\`, when the source has none, is derived from the commune list of \`data/communes.json\` (decoupage-administratif,
-  including the communes left out of that file for lack of coordinates). Names are compared without case, accents,
-  hyphens, apostrophes or a trailing « CEDEX n », with ST/STE read as Saint/Sainte. In order: (1) the one commune that
-  has the place's postal code and its name; (2) otherwise, the commune when the postal code belongs to only one;
-  (3) when the postal code is not a distribution code (CEDEX), the one commune of the department with that name.
-  In Paris, Lyon and Marseille the arrondissement of the postal code is used (« LYON » + 69003 → 69383), as in the source
-  data. A code given by the source is never replaced; places with no match keep no code_insee.
+- \`code_insee\`, when the source has none, is derived from the commune list behind \`data/communes.json\`
+  (decoupage-administratif, including the communes left out of that file for lack of coordinates). Names are compared
+  without case, accents, spaces, hyphens, apostrophes, a leading article (Le, La, Les, L') or a trailing « CEDEX n »,
+  with ST/STE read as Saint/Sainte; a commune also answers to the names of its former communes (communes déléguées or
+  associées: « Seynod » → Annecy). In order: (1) the one commune that has the place's postal code and its name;
+  (2) otherwise, the commune when the postal code belongs to only one, unless the name given is that of another commune
+  of the department (« Grasse » with Nice's 06100: the fields contradict each other); (3) when the postal code is not a
+  distribution code (CEDEX), the one commune of the department with that name. In Paris, Lyon and Marseille the
+  arrondissement of the postal code is used (« LYON » + 69003 → 69383), as in the source data. A code given by the
+  source is never replaced; places with no match keep no code_insee.
 - Other values are kept as they are, even when invalid (the seed loader validates and reports them).
 - Ids stay strings. The pair (\`source\`, \`id\`) is unique over the whole file: a pair already taken, in the same file or an
   earlier one, gets a \`-2\`, \`-3\`… suffix on the id.

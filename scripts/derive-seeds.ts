@@ -43,19 +43,22 @@ for (const dataset of PLACE_DATASETS) {
   for (const row of rows) {
     Object.keys(row).filter((key) => !converter.handledKeys.has(key)).forEach((key) => ignoredKeys.add(key));
     const place = toUniqueId(converter.toV1(row, report.stats), dataset.name, report);
+    if (!place) continue;
     fillInsee(place, report);
     if (typeof place.latitude !== 'number' || typeof place.longitude !== 'number') report.withoutCoordinates += 1;
     places.push({ ...place, source_dataset: dataset.name });
   }
   if (ignoredKeys.size) console.warn(`warning: ${dataset.name} has unhandled columns: ${[...ignoredKeys].join(', ')}`);
   for (const [other, count] of report.renamed.acrossFiles) {
-    console.warn(`warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: ids suffixed -2, -3…`);
+    console.warn(`warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: the same place republished, skipped`);
   }
   reports.push(report);
 }
 
-// (source, id) must stay unique across all files: a later duplicate gets the first free -2, -3… suffix.
-function toUniqueId(place: Place, datasetName: string, report: DatasetReport): Place {
+// (source, id) must stay unique. A pair already loaded from an earlier file is the same place republished
+// by the national pipeline: the earlier (producer's own) file wins and the copy is skipped. A pair repeated
+// inside one file gets the first free -2, -3… suffix.
+function toUniqueId(place: Place, datasetName: string, report: DatasetReport): Place | null {
   const id = String(place.id ?? 'sans-id');
   const source = String(place.source ?? datasetName);
   const keyOf = (candidate: string) => `${source}\u0000${candidate}`;
@@ -65,7 +68,10 @@ function toUniqueId(place: Place, datasetName: string, report: DatasetReport): P
   if (owner === datasetName) {
     report.renamed.withinFile += 1;
     console.warn(`warning: duplicate (source, id) ("${source}", "${id}") in ${datasetName}, renamed "${unique}"`);
-  } else if (owner) report.renamed.acrossFiles.set(owner, (report.renamed.acrossFiles.get(owner) ?? 0) + 1);
+  } else if (owner) {
+    report.renamed.acrossFiles.set(owner, (report.renamed.acrossFiles.get(owner) ?? 0) + 1);
+    return null;
+  }
   datasetOfKey.set(keyOf(unique), datasetName);
   return { ...place, id: unique };
 }
@@ -116,7 +122,7 @@ ${datasetRows}
 \`data-inclusion-2022-v0\` is the data·inclusion extract (v0.1 model, \`;\` separated lists) that the national pipeline
 (mednum-cli) republished as open data; its rows come from several producers, named in \`source\` (conseiller-numerique,
 Hinaura, siao, dora, cd72, cd35, odspep). The same place can appear in several files (for instance Hinaura places are
-both in \`hinaura-2022-v0\` and in \`data-inclusion-2022-v0\`): each file keeps its own record.
+both in \`hinaura-2022-v0\` and in \`data-inclusion-2022-v0\` with the same source and id): the first file keeps it.
 
 Conversion rules:
 - Field names are the standard's v1 names; keys with no value are omitted (no empty strings or arrays).
@@ -150,8 +156,9 @@ Conversion rules:
   arrondissement of the postal code is used (« LYON » + 69003 → 69383), as in the source data. A code given by the
   source is never replaced; places with no match keep no code_insee.
 - Other values are kept as they are, even when invalid (the seed loader validates and reports them).
-- Ids stay strings. The pair (\`source\`, \`id\`) is unique over the whole file: a pair already taken, in the same file or an
-  earlier one, gets a \`-2\`, \`-3\`… suffix on the id.
+- Ids stay strings. The pair (\`source\`, \`id\`) is unique over the whole file: a pair repeated inside one file gets a
+  \`-2\`, \`-3\`… suffix on the id; a pair already loaded from an earlier file is the same place republished by the
+  pipeline and is skipped (the producer's own file wins).
 
 ## \`data/communes.json\` (${communes.rows.length} communes)
 
@@ -176,7 +183,7 @@ const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]
 console.log(`places.json: ${places.length} places, ${size(placesPath)}`);
 for (const r of reports) {
   const filled = [...r.insee.filled.values()].reduce((a, b) => a + b, 0);
-  console.log(`  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0)} ids suffixed`);
+  console.log(`  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0)} ids suffixed or skipped`);
   console.log(`    code_insee: ${r.insee.kept} from the source, ${filled} filled (${[...r.insee.filled].map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none'}), ${r.insee.missing} still missing`);
   sorted(r.stats.labels).forEach(([mapping, count]) => console.log(`    label ${count}\t${mapping}`));
   sorted(r.stats.unmapped).forEach(([value, count]) => console.log(`    unmapped ${count}\t${value}`));

@@ -3,10 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { seedArticles } from '../server/articles/articles.seed.js';
 import type { Db } from '../server/db/knex.js';
 import { upsertLabel } from '../server/labels/labels.repository.js';
 import { labelSchema } from '../server/labels/labels.schemas.js';
 import { importPlaces, type ImportReport } from '../server/opendata/import.service.js';
+import { seedCommunes } from './communes.seed.js';
 import { findSeedRun, recordSeedRun } from './seed-runs.repository.js';
 
 const SEEDS_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -19,12 +21,25 @@ export interface SeedOptions {
   placesFile?: string;
 }
 
-/** Loads reference data and the demo directory. Safe to run at every start: nothing is duplicated. */
-export async function runSeeds(db: Db, options: SeedOptions): Promise<{ places: ImportReport | 'unchanged' }> {
+/** Reference data (labels): refreshed at every run; tests load it too. */
+export async function seedLabels(db: Db): Promise<void> {
   const labels = z.array(labelSchema).parse(JSON.parse(await readFile(seedFile('labels.json'), 'utf8')));
   await db.transaction(async (trx) => {
     for (const label of labels) await upsertLabel(trx, label);
   });
+}
+
+/** Loads reference data and the demo directory. Safe to run at every start: nothing is duplicated. */
+export async function runSeeds(db: Db, options: SeedOptions): Promise<{ places: ImportReport | 'unchanged' }> {
+  await seedLabels(db);
+  // The blog's ten articles (seeds/articles/*.md), linked to the labels above.
+  await seedArticles(db, path.join(SEEDS_DIR, 'articles'), {
+    log: options.log,
+    findSeedRun: (name) => findSeedRun(db, name),
+    recordSeedRun: (name, checksum, report) => recordSeedRun(db, name, checksum, report),
+  });
+  // The offline geocoder's communes (issue 3).
+  await seedCommunes(db, seedFile('communes.json'), options.log);
 
   const placesFile = options.placesFile ?? seedFile('places.json');
   const content = await readFile(placesFile, 'utf8');

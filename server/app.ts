@@ -2,6 +2,8 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiDocsRoutes } from './api/api.routes.js';
+import { geocodingApiRoutes } from './geocoding/geocoding.api.js';
+import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
+  const geocoder = createGeocoder({ db, config, log });
 
   const app = express();
   app.disable('x-powered-by');
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ db }));
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
+  app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
 
   app.use(notFoundHandler);

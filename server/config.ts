@@ -22,6 +22,10 @@ export const configSchema = z.object({
     .string()
     .default('&copy; les contributeurs d’<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  // Geocoding (issue 3): the offline communes table, or the national BAN API in front of it.
+  GEOCODER: z.enum(['offline', 'ban']).default('offline'),
+  BAN_API_URL: z.url().default('https://api-adresse.data.gouv.fr'),
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2500),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -1,0 +1,127 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+
+export interface Commune {
+  insee: string;
+  nom: string;
+  codesPostaux: string[];
+  latitude: number;
+  longitude: number;
+  population: number | null;
+}
+
+export interface CommuneRow {
+  insee: string;
+  nom: string;
+  codesPostaux: string[];
+  latitude: number;
+  longitude: number;
+  anciensCodes?: string[];
+  anciensNoms?: string[];
+  population?: number | null;
+}
+
+const COLUMNS = ['insee', 'nom', 'codes_postaux', 'latitude', 'longitude', 'population'];
+
+const toCommune = (row: Record<string, unknown>): Commune => ({
+  insee: row.insee as string,
+  nom: row.nom as string,
+  codesPostaux: row.codes_postaux as string[],
+  latitude: Number(row.latitude),
+  longitude: Number(row.longitude),
+  population: row.population === null || row.population === undefined ? null : Number(row.population),
+});
+
+/** Same normalisation as the generated `search_name` column: no accents, case or punctuation. */
+export function communeSearchKey(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export async function upsertCommunes(trx: Knex.Transaction | Db, rows: CommuneRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const batch = rows.slice(i, i + 1000).map((row) => ({
+      insee: row.insee,
+      nom: row.nom,
+      codes_postaux: row.codesPostaux,
+      latitude: row.latitude,
+      longitude: row.longitude,
+      anciens_codes: row.anciensCodes ?? [],
+      anciens_noms: row.anciensNoms ?? [],
+      population: row.population ?? null,
+    }));
+    await trx('communes').insert(batch).onConflict('insee').merge();
+  }
+}
+
+export async function countCommunes(db: Db): Promise<number> {
+  const [row] = await db('communes').count<{ count: number }[]>('* as count');
+  return Number(row.count);
+}
+
+export async function findCommuneByInsee(db: Db, insee: string): Promise<Commune | undefined> {
+  const row = await db('communes').select(COLUMNS).where({ insee }).orWhereRaw('anciens_codes @> ARRAY[?]::text[]', [insee]).first();
+  return row ? toCommune(row) : undefined;
+}
+
+export async function findCommunesByPostalCode(db: Db, postalCode: string, limit = 20): Promise<Commune[]> {
+  const rows = await db('communes')
+    .select(COLUMNS)
+    .whereRaw('codes_postaux @> ARRAY[?]::text[]', [postalCode])
+    .orderByRaw('population DESC NULLS LAST, nom')
+    .limit(limit);
+  return rows.map(toCommune);
+}
+
+/** Postal codes starting with the typed digits ("130" → communes of 130xx), for suggestions. */
+export async function findCommunesByPostalPrefix(db: Db, prefix: string, limit = 10): Promise<Commune[]> {
+  const rows = await db('communes')
+    .select(COLUMNS)
+    .whereRaw('EXISTS (SELECT 1 FROM unnest(codes_postaux) cp WHERE cp LIKE ?)', [`${prefix}%`])
+    .orderByRaw('population DESC NULLS LAST, nom')
+    .limit(limit);
+  return rows.map(toCommune);
+}
+
+/**
+ * Communes whose name (or a former commune's name) looks like `text`: exact names first, then
+ * names starting with it, then by trigram similarity; larger communes first among equals.
+ */
+export async function searchCommunesByName(db: Db, text: string, limit = 10): Promise<Commune[]> {
+  const key = communeSearchKey(text);
+  if (!key) return [];
+  const prefix = `${key.replace(/[%_\\]/g, '')}%`;
+  const rows = await db('communes')
+    .select(COLUMNS)
+    .whereRaw('search_name % ?', [key])
+    .orWhereRaw('search_name LIKE ?', [prefix])
+    .orWhereRaw('? <% search_former', [key])
+    .orderByRaw(
+      `(search_name = ?) DESC, (search_name LIKE ?) DESC,
+       greatest(similarity(search_name, ?), word_similarity(?, search_former) - 0.1) DESC,
+       population DESC NULLS LAST, nom`,
+      [key, prefix, key, key],
+    )
+    .limit(limit);
+  return rows.map(toCommune);
+}
+
+/** The longest commune names found whole inside a longer text ("12 rue de la Paix Martigues"). */
+export async function findCommunesInsideText(db: Db, text: string, limit = 5): Promise<Commune[]> {
+  const key = communeSearchKey(text);
+  if (key.length < 3) return [];
+  const rows = await db('communes')
+    .select(COLUMNS)
+    .whereRaw('search_name <<% ?', [key])
+    .whereRaw('strict_word_similarity(search_name, ?) >= 0.99', [key])
+    .whereRaw('length(search_name) >= 3')
+    .orderByRaw('length(search_name) DESC, population DESC NULLS LAST')
+    .limit(limit);
+  return rows.map(toCommune);
+}

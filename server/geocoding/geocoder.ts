@@ -1,0 +1,108 @@
+import type { Db } from '../db/knex.js';
+import {
+  findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText, searchCommunesByName,
+  communeSearchKey, type Commune,
+} from './communes.repository.js';
+
+export interface GeocodeResult {
+  /** What we understood, in words a visitor recognises: "Martigues (13500)". */
+  label: string;
+  lat: number;
+  lon: number;
+  kind: 'commune' | 'postcode' | 'address';
+  insee?: string;
+  /** Other communes the text may have meant ("Saint-Denis"). */
+  alternatives: CommuneSuggestion[];
+  source: 'offline' | 'ban';
+}
+
+export interface CommuneSuggestion {
+  label: string;
+  nom: string;
+  insee: string;
+  codePostal: string | null;
+  lat: number;
+  lon: number;
+}
+
+export interface Geocoder {
+  geocode(text: string): Promise<GeocodeResult | null>;
+  suggest(text: string, limit?: number): Promise<CommuneSuggestion[]>;
+}
+
+const POSTAL_CODE = /\b(\d{5})\b/;
+
+export function suggestionOf(commune: Commune, postalCode?: string): CommuneSuggestion {
+  const codePostal = postalCode && commune.codesPostaux.includes(postalCode) ? postalCode : (commune.codesPostaux[0] ?? null);
+  return {
+    label: codePostal ? `${commune.nom} (${codePostal})` : commune.nom,
+    nom: commune.nom,
+    insee: commune.insee,
+    codePostal,
+    lat: commune.latitude,
+    lon: commune.longitude,
+  };
+}
+
+function resultOf(commune: Commune, kind: GeocodeResult['kind'], others: Commune[], postalCode?: string): GeocodeResult {
+  const main = suggestionOf(commune, postalCode);
+  return {
+    label: main.label,
+    lat: main.lat,
+    lon: main.lon,
+    kind,
+    insee: commune.insee,
+    alternatives: others.filter((c) => c.insee !== commune.insee).map((c) => suggestionOf(c, postalCode)),
+    source: 'offline',
+  };
+}
+
+/**
+ * The geocoder that works with no network: the communes table (seeds/data/communes.json).
+ * A postal code, a commune name (accents, case and hyphens ignored, typos tolerated) or an address
+ * that contains one of them.
+ */
+export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
+  const { db } = deps;
+
+  async function geocode(text: string): Promise<GeocodeResult | null> {
+    const trimmed = text.trim();
+    if (!trimmed) return null;
+    const postal = POSTAL_CODE.exec(trimmed)?.[1];
+    if (postal) {
+      const communes = await findCommunesByPostalCode(db, postal);
+      if (communes.length) {
+        const rest = communeSearchKey(trimmed.replace(postal, ' '));
+        const named = rest ? communes.find((c) => rest.includes(communeSearchKey(c.nom))) : undefined;
+        if (named) return resultOf(named, rest === communeSearchKey(named.nom) ? 'commune' : 'address', [], postal);
+        return resultOf(communes[0], 'postcode', communes, postal);
+      }
+    }
+    const withoutDigits = trimmed.replace(/\d+/g, ' ');
+    const byName = await searchCommunesByName(db, withoutDigits, 6);
+    const key = communeSearchKey(withoutDigits);
+    if (byName.length) {
+      const exact = byName.filter((c) => communeSearchKey(c.nom) === key);
+      if (exact.length) return resultOf(exact[0], 'commune', exact);
+    }
+    // An address: the longest commune name written whole in it.
+    if (key.includes(' ')) {
+      const inside = await findCommunesInsideText(db, withoutDigits);
+      if (inside.length) return resultOf(inside[0], 'address', []);
+    }
+    if (byName.length) return resultOf(byName[0], 'commune', byName);
+    return null;
+  }
+
+  async function suggest(text: string, limit = 8): Promise<CommuneSuggestion[]> {
+    const trimmed = text.trim();
+    if (trimmed.length < 2) return [];
+    if (/^\d{2,5}$/.test(trimmed)) {
+      const communes = trimmed.length === 5 ? await findCommunesByPostalCode(db, trimmed, limit) : await findCommunesByPostalPrefix(db, trimmed, limit);
+      return communes.map((c) => suggestionOf(c, c.codesPostaux.find((cp) => cp.startsWith(trimmed))));
+    }
+    return (await searchCommunesByName(db, trimmed, limit)).map((c) => suggestionOf(c));
+  }
+
+  return { geocode, suggest };
+}

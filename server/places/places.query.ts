@@ -14,6 +14,11 @@ function listParam<T extends z.ZodType>(item: T, max = 20) {
   }, z.array(item).max(max, `Au plus ${max} valeurs.`).optional());
 }
 
+/** A message for a value of the wrong type only; range checks keep zod's French messages. */
+const typeError = (message: string) => ({
+  error: (issue: { code: string; input?: unknown }) => (issue.code === 'invalid_type' ? message : undefined),
+});
+
 const single = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema);
 
@@ -67,9 +72,9 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 export const placesQueryShape = {
-  lat: single(z.coerce.number({ error: 'Latitude attendue (nombre entre -90 et 90).' }).min(-90).max(90).optional()),
-  lon: single(z.coerce.number({ error: 'Longitude attendue (nombre entre -180 et 180).' }).min(-180).max(180).optional()),
-  radius_km: single(z.coerce.number({ error: 'Rayon attendu en kilomètres.' }).gt(0).max(MAX_RADIUS_KM).optional()),
+  lat: single(z.coerce.number(typeError('Latitude attendue (nombre entre -90 et 90).')).min(-90).max(90).optional()),
+  lon: single(z.coerce.number(typeError('Longitude attendue (nombre entre -180 et 180).')).min(-180).max(180).optional()),
+  radius_km: single(z.coerce.number(typeError('Rayon attendu en kilomètres.')).gt(0).max(MAX_RADIUS_KM).optional()),
   bbox: single(bboxParam.optional()),
   q: single(z.string().trim().min(1).max(200, 'La recherche fait au plus 200 caractères.').optional()),
   commune: single(z.string().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional()),
@@ -83,7 +88,7 @@ export const placesQueryShape = {
   labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Identifiant de label attendu (ex. netpublic).')),
   open_now: single(booleanParam.optional()),
   open_at: single(localOrZonedDateTime.optional()),
-  limit: single(z.coerce.number({ error: 'Nombre entier attendu.' }).int('Nombre entier attendu.').min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT)),
+  limit: single(z.coerce.number(typeError('Nombre entier attendu.')).int('Nombre entier attendu.').min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT)),
   cursor: single(z.string().max(500).optional()),
 };
 

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { createDb } from '../../server/db/knex.js';
 import { migrateToLatest } from '../../server/db/migrate.js';
+import { seedLabels } from '../../seeds/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,6 +41,8 @@ export async function setup(project: TestProject) {
   }
   const db = createDb(url);
   await migrateToLatest(db);
+  // Reference data every feature relies on (labels of the standard); never sample places.
+  await seedLabels(db);
   await db.destroy();
   project.provide('databaseUrl', url);
 }

@@ -1,0 +1,77 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../../support/context.js';
+import { eastOf, makePlace, randomSpot } from '../../support/factories.js';
+
+describe('GET /api/v1/places pagination', () => {
+  const { app, db } = createTestContext();
+
+  async function readAll(query: Record<string, unknown>, onEachPage?: () => Promise<void>) {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const res = await request(app).get('/api/v1/places').query({ ...query, ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((i: { id: number }) => i.id));
+      cursor = res.body.next_cursor ?? undefined;
+      if (!cursor) break;
+      await onEachPage?.();
+    }
+    return seen;
+  }
+
+  it('when reading page after page near a point, then every place comes once, nearest first', async () => {
+    const here = randomSpot();
+    const made = [];
+    for (let i = 0; i < 23; i++) made.push(await makePlace(db, { at: eastOf(here, 0.1 + i * 0.2) }));
+    const ids = await readAll({ lat: here.lat, lon: here.lon, limit: 5 });
+    expect(ids).toEqual(made.map((p) => p.id));
+  });
+
+  it('when places are added between two pages, then no place is repeated or skipped', async () => {
+    const here = randomSpot();
+    const made = [];
+    for (let i = 0; i < 12; i++) made.push(await makePlace(db, { at: eastOf(here, 1 + i) }));
+    let added = 0;
+    const ids = await readAll({ lat: here.lat, lon: here.lon, limit: 4 }, async () => {
+      // A place nearer than every page read so far, and one farther than everything.
+      await makePlace(db, { at: eastOf(here, 0.01 + added * 0.001) });
+      await makePlace(db, { at: eastOf(here, 25 + added) });
+      added++;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const place of made) expect(ids).toContain(place.id);
+  });
+
+  it('when several places share the same spot, then the order among them is still stable across pages', async () => {
+    const here = randomSpot();
+    const made = [];
+    for (let i = 0; i < 9; i++) made.push(await makePlace(db, { at: here }));
+    const ids = await readAll({ lat: here.lat, lon: here.lon, limit: 2 });
+    expect(ids).toEqual(made.map((p) => p.id).sort((a, b) => a - b));
+  });
+
+  it('when paginating by name without a point, then pages follow alphabetical order', async () => {
+    const here = randomSpot();
+    const bbox = [here.lon - 0.01, here.lat - 0.01, here.lon + 0.01, here.lat + 0.01].join(',');
+    for (const nom of ['Éole', 'Zèbre', 'abeille', 'Mairie', 'Bibliothèque']) await makePlace(db, { at: here, nom });
+    const res1 = await request(app).get('/api/v1/places').query({ bbox, limit: 3 });
+    const res2 = await request(app).get('/api/v1/places').query({ bbox, limit: 3, cursor: res1.body.next_cursor });
+    const names = [...res1.body.items, ...res2.body.items].map((i: { nom: string }) => i.nom);
+    expect(names).toEqual(['abeille', 'Bibliothèque', 'Mairie', 'Zèbre', 'Éole']);
+    expect(res2.body.next_cursor).toBeNull();
+  });
+
+  it('when a cursor is tampered with or belongs to another kind of search, then 400 names cursor', async () => {
+    const bad = await request(app).get('/api/v1/places').query({ cursor: 'not-a-cursor' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('cursor');
+
+    const here = randomSpot();
+    for (let i = 0; i < 3; i++) await makePlace(db, { at: eastOf(here, i + 1) });
+    const near = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, limit: 1 });
+    const mixed = await request(app).get('/api/v1/places').query({ cursor: near.body.next_cursor });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.errors[0].field).toBe('cursor');
+  });
+});

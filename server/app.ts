@@ -2,6 +2,10 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiDocsRoutes } from './api/api.routes.js';
+import { articlesApiRoutes } from './articles/articles.api.js';
+import { articlesPagesRoutes } from './articles/articles.routes.js';
+import { createArticlesService } from './articles/articles.service.js';
+import { feedRoutes } from './articles/feed.routes.js';
 import { geocodingApiRoutes } from './geocoding/geocoding.api.js';
 import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
@@ -34,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
+  const articles = createArticlesService({ db, clock, places });
   const geocoder = createGeocoder({ db, config, log });
 
   const app = express();
@@ -53,7 +58,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
+  app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
+  app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
+  app.use(feedRoutes({ db, articles, publicBaseUrl }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));

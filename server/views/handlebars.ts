@@ -18,6 +18,7 @@ export const helpers = {
   km: (value: number) => `${frenchNumber.format(value)} km`,
   number: (value: number) => frenchNumber.format(value),
   dateFr: (value: Date | string | null) => (value ? frenchDate.format(new Date(value)) : ''),
+  isoDate: (value: Date | string | null) => (value ? new Date(value).toISOString() : ''),
   join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
   plural: (count: number, singular: string, pluralForm: string) => (count > 1 ? pluralForm : singular),
   year: () => new Date().getFullYear(),

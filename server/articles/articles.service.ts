@@ -1,0 +1,203 @@
+import type { Db } from '../db/knex.js';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import type { Clock, PlacesService } from '../places/places.service.js';
+import { placePath } from '../places/places.mapping.js';
+import type { PlaceSummary } from '../places/places.responses.js';
+import type { PlacesQuery } from '../places/places.query.js';
+import {
+  addRedirect, allLabelNames, allTags, countArticles, existingPlaceIds, findArticleById, findArticleBySlug, findRedirect,
+  insertArticle, labelIdsBySlug, labelsOfArticles, listArticles, placesOfArticles, publishedArticlesForLabel,
+  publishedArticlesForPlace, publishedArticlesForPlaceLabels, removeRedirect, replaceLinks, searchPublishedArticles,
+  smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace,
+} from './articles.repository.js';
+import type { ArticleInput, NearbyQuery } from './articles.schemas.js';
+import { excerptOf, renderArticleHtml } from './markdown.js';
+
+export const articlePath = (slug: string) => `/articles/${slug}`;
+export const PAGE_SIZE = 10;
+
+export interface ArticleLink {
+  title: string;
+  url: string;
+}
+
+export interface ArticleView extends Article {
+  url: string;
+  excerpt: string;
+  labels: ArticleLabel[];
+  places: ArticlePlace[];
+}
+
+/** What a lookup by slug found: the article, or the slug it moved to. */
+export type SlugLookup = { kind: 'article'; article: ArticleView } | { kind: 'moved'; slug: string };
+
+/** A commune (INSEE code) or a postal code → its coordinates, through the communes table (issue 3). */
+export type CommuneLocator = (where: { commune?: string; codePostal?: string }) => Promise<{ lat: number; lon: number; nom?: string } | undefined>;
+
+export function createArticlesService(deps: { db: Db; clock: Clock; places?: PlacesService; locateCommune?: CommuneLocator }) {
+  const { db, clock } = deps;
+
+  async function decorate(articles: Article[]): Promise<ArticleView[]> {
+    const ids = articles.map((a) => a.id);
+    const [labels, places] = await Promise.all([labelsOfArticles(db, ids), placesOfArticles(db, ids)]);
+    return articles.map((article) => ({
+      ...article,
+      url: articlePath(article.slug),
+      excerpt: excerptOf(article.bodyMarkdown),
+      labels: labels.filter((l) => l.articleId === article.id),
+      places: places.filter((p) => p.articleId === article.id),
+    }));
+  }
+
+  async function listPublished(options: { page: number; tag?: string; pageSize?: number }) {
+    const pageSize = options.pageSize ?? PAGE_SIZE;
+    const criteria = { status: 'published' as const, tag: options.tag };
+    const [total, rows] = await Promise.all([
+      countArticles(db, criteria),
+      listArticles(db, { ...criteria, limit: pageSize, offset: (options.page - 1) * pageSize }),
+    ]);
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    return { items: await decorate(rows), total, page: options.page, pageCount, pageSize };
+  }
+
+  /** A published article by slug; an old slug answers "moved"; drafts do not exist for the public. */
+  async function findPublished(slug: string): Promise<SlugLookup> {
+    const article = await findArticleBySlug(db, slug);
+    if (article?.status === 'published') return { kind: 'article', article: (await decorate([article]))[0] };
+    if (!article) {
+      const redirect = await findRedirect(db, slug);
+      if (redirect) {
+        const target = await findArticleById(db, redirect.articleId);
+        if (target?.status === 'published') return { kind: 'moved', slug: target.slug };
+      }
+    }
+    throw new NotFoundError('Cet article n’existe pas ou n’est pas publié.');
+  }
+
+  async function renderBody(article: Pick<Article, 'bodyMarkdown'>): Promise<string> {
+    return renderArticleHtml(article.bodyMarkdown, await allLabelNames(db));
+  }
+
+  /** The nearest published places offering one of the article's services. */
+  async function nearbyPlaces(article: Pick<Article, 'services'>, near: NearbyQuery, limit = 5): Promise<{ places: PlaceSummary[]; located: boolean; communeName?: string }> {
+    if (!deps.places || article.services.length === 0) return { places: [], located: false };
+    const services = article.services as PlacesQuery['services'];
+    let point = near.lat !== undefined && near.lon !== undefined ? { lat: near.lat, lon: near.lon } : undefined;
+    let communeName: string | undefined;
+    if (!point && (near.commune || near.code_postal) && deps.locateCommune) {
+      const found = await deps.locateCommune({ commune: near.commune, codePostal: near.code_postal });
+      if (found) {
+        point = { lat: found.lat, lon: found.lon };
+        communeName = found.nom;
+      }
+    }
+    if (point) {
+      const page = await deps.places.search({ services, lat: point.lat, lon: point.lon, radius_km: 100, limit });
+      return { places: page.items, located: true, communeName };
+    }
+    if (near.commune || near.code_postal) {
+      const page = await deps.places.search({ services, commune: near.commune, code_postal: near.code_postal, limit });
+      return { places: page.items, located: true };
+    }
+    return { places: [], located: false };
+  }
+
+  async function articlesForPlace(placeId: number): Promise<ArticleLink[]> {
+    const [direct, viaLabels] = await Promise.all([publishedArticlesForPlace(db, placeId), publishedArticlesForPlaceLabels(db, placeId)]);
+    const seen = new Set<string>();
+    return [...direct, ...viaLabels]
+      .filter((a) => (seen.has(a.slug) ? false : (seen.add(a.slug), true)))
+      .map((a) => ({ title: a.title, url: articlePath(a.slug) }));
+  }
+
+  async function articlesForLabel(slug: string): Promise<ArticleLink[]> {
+    return (await publishedArticlesForLabel(db, slug)).map((a) => ({ title: a.title, url: articlePath(a.slug) }));
+  }
+
+  async function search(q: string, limit = 20): Promise<ArticleView[]> {
+    return decorate(await searchPublishedArticles(db, q, limit));
+  }
+
+  // ---------- Writing (administrators) ----------
+
+  async function listAll(): Promise<ArticleView[]> {
+    return decorate(await listArticles(db, { limit: 1000, offset: 0 }));
+  }
+
+  async function getForEdit(id: number): Promise<ArticleView> {
+    const article = await findArticleById(db, id);
+    if (!article) throw new NotFoundError('Cet article n’existe pas.');
+    return (await decorate([article]))[0];
+  }
+
+  async function resolveLinks(trx: Db, input: ArticleInput) {
+    const labelIds = await labelIdsBySlug(trx, input.labels);
+    const unknownLabels = input.labels.filter((slug) => !labelIds.has(slug));
+    const places = await existingPlaceIds(trx, input.places);
+    const unknownPlaces = input.places.filter((id) => !places.has(id));
+    const errors = [
+      ...(unknownLabels.length ? [{ field: 'labels', message: `Label inconnu : ${unknownLabels.join(', ')}.` }] : []),
+      ...(unknownPlaces.length ? [{ field: 'places', message: `Lieu inconnu : ${unknownPlaces.join(', ')}.` }] : []),
+    ];
+    if (errors.length) throw new ValidationError(errors);
+    return { labelIds: [...labelIds.values()], placeIds: input.places };
+  }
+
+  async function assertSlugFree(trx: Db, slug: string, articleId?: number) {
+    const holder = await findArticleBySlug(trx, slug);
+    if (holder && holder.id !== articleId) {
+      throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) est déjà prise par un autre article.' }]);
+    }
+    const redirect = await findRedirect(trx, slug);
+    if (redirect && redirect.articleId !== articleId) {
+      throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) a appartenu à un autre article et redirige vers lui.' }]);
+    }
+  }
+
+  async function create(input: ArticleInput): Promise<Article> {
+    return db.transaction(async (trx) => {
+      await assertSlugFree(trx, input.slug);
+      const links = await resolveLinks(trx, input);
+      const position = ((await smallestPosition(trx)) ?? 1) - 1;
+      const id = await insertArticle(trx, {
+        slug: input.slug, title: input.title, bodyMarkdown: input.body_markdown, teaser: input.teaser, tags: input.tags,
+        services: input.services, status: input.status, position,
+        publishedAt: input.status === 'published' ? clock.now() : null,
+      });
+      await replaceLinks(trx, id, links.labelIds, links.placeIds);
+      return (await findArticleById(trx, id))!;
+    });
+  }
+
+  async function update(id: number, input: ArticleInput & { version: number }): Promise<Article> {
+    return db.transaction(async (trx) => {
+      const current = await trx('articles').where({ id }).forUpdate().first();
+      if (!current) throw new NotFoundError('Cet article n’existe pas.');
+      await assertSlugFree(trx, input.slug, id);
+      const links = await resolveLinks(trx, input);
+      const firstPublication = input.status === 'published' && current.status !== 'published' && !current.published_at;
+      const updated = await updateArticle(trx, id, input.version, {
+        slug: input.slug, title: input.title, bodyMarkdown: input.body_markdown, teaser: input.teaser, tags: input.tags,
+        services: input.services, status: input.status, ...(firstPublication ? { publishedAt: clock.now() } : {}),
+      });
+      if (!updated) {
+        throw new ConflictError('Quelqu’un a modifié cet article entre-temps : rechargez la page pour voir sa version actuelle.');
+      }
+      if (current.slug !== input.slug) {
+        await addRedirect(trx, current.slug, id);
+        await removeRedirect(trx, input.slug);
+      }
+      await replaceLinks(trx, id, links.labelIds, links.placeIds);
+      return (await findArticleById(trx, id))!;
+    });
+  }
+
+  return {
+    listPublished, findPublished, renderBody, nearbyPlaces, articlesForPlace, articlesForLabel, search,
+    tags: () => allTags(db), listAll, getForEdit, create, update,
+    renderPreview: (markdown: string) => renderBody({ bodyMarkdown: markdown }),
+  };
+}
+
+export type ArticlesService = ReturnType<typeof createArticlesService>;
+export { placePath };

@@ -1,0 +1,92 @@
+import { Router } from 'express';
+import type { Db } from '../db/knex.js';
+import { placePath } from '../places/places.mapping.js';
+import { labelsForSitemap, publishedPlacesForSitemap } from './articles.repository.js';
+import type { ArticlesService } from './articles.service.js';
+
+const xmlEscape = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // Characters XML 1.0 forbids.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+
+const FEED_SIZE = 50;
+
+/** Feed readers show entries out of the site: every link in the content is made absolute. */
+const absoluteLinks = (html: string, baseUrl: string) =>
+  html.replace(/(href|src)="(\/(?!\/)[^"]*)"/g, (_, attribute: string, path: string) => `${attribute}="${new URL(path, baseUrl).toString()}"`);
+
+/** The Atom feed of the blog (RFC 4287) and the sitemap of articles, labels and places. */
+export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBaseUrl: string }): Router {
+  const router = Router();
+  const absolute = (path: string) => new URL(path, deps.publicBaseUrl).toString();
+
+  router.get('/feed.xml', async (_req, res) => {
+    const { items } = await deps.articles.listPublished({ page: 1, pageSize: FEED_SIZE });
+    const updated = items.reduce<Date | undefined>((max, a) => (!max || a.updatedAt > max ? a.updatedAt : max), undefined) ?? new Date(0);
+    const entries = await Promise.all(
+      items.map(async (article) => {
+        const html = absoluteLinks(await deps.articles.renderBody(article), deps.publicBaseUrl);
+        const url = absolute(article.url);
+        // Relative links in the content (label pages) are resolved against xml:base.
+        return [
+          '  <entry>',
+          `    <id>${xmlEscape(url)}</id>`,
+          `    <title type="text">${xmlEscape(article.title)}</title>`,
+          `    <link rel="alternate" type="text/html" href="${xmlEscape(url)}"/>`,
+          `    <updated>${article.updatedAt.toISOString()}</updated>`,
+          ...(article.publishedAt ? [`    <published>${article.publishedAt.toISOString()}</published>`] : []),
+          ...article.tags.map((tag) => `    <category term="${xmlEscape(tag)}"/>`),
+          `    <summary type="text">${xmlEscape(article.excerpt)}</summary>`,
+          `    <content type="html" xml:base="${xmlEscape(url)}">${xmlEscape(html)}${article.teaser ? xmlEscape('<p><em>La suite de ce texte n’est pas encore disponible.</em></p>') : ''}</content>`,
+          '  </entry>',
+        ].join('\n');
+      }),
+    );
+    const xml = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
+      `  <id>${xmlEscape(absolute('/articles'))}</id>`,
+      '  <title>EPN Finder — le blog « Médiateur Numérique »</title>',
+      '  <subtitle>Le métier de médiateur numérique, les lieux et les labels de la médiation numérique.</subtitle>',
+      `  <link rel="self" type="application/atom+xml" href="${xmlEscape(absolute('/feed.xml'))}"/>`,
+      `  <link rel="alternate" type="text/html" href="${xmlEscape(absolute('/articles'))}"/>`,
+      `  <updated>${updated.toISOString()}</updated>`,
+      '  <author><name>Médiateur Numérique</name></author>',
+      '  <generator>EPN Finder</generator>',
+      ...entries,
+      '</feed>',
+      '',
+    ].join('\n');
+    res.type('application/atom+xml; charset=utf-8').send(xml);
+  });
+
+  router.get('/sitemap.xml', async (_req, res) => {
+    const [articles, labels, places] = await Promise.all([
+      deps.articles.listPublished({ page: 1, pageSize: 10_000 }),
+      labelsForSitemap(deps.db),
+      publishedPlacesForSitemap(deps.db),
+    ]);
+    const url = (loc: string, lastmod?: Date) =>
+      `  <url><loc>${xmlEscape(absolute(loc))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ''}</url>`;
+    const xml = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+      url('/'),
+      url('/articles'),
+      url('/labels'),
+      ...articles.items.map((a) => url(a.url, a.updatedAt)),
+      ...labels.map((l) => url(`/labels/${l.slug}`, l.updatedAt)),
+      ...places.map((p) => url(placePath(p), p.updatedAt)),
+      '</urlset>',
+      '',
+    ].join('\n');
+    res.type('application/xml; charset=utf-8').send(xml);
+  });
+
+  return router;
+}

@@ -3,6 +3,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
 import type { Clock } from '../../server/places/places.service.js';
+import { createMemoryMailer } from '../../server/mail/mailer.js';
 
 /** A settable clock: tests choose "now" without mocking modules. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void } {
@@ -11,16 +12,21 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void } {
 }
 
 export const testConfig = (overrides: Record<string, string> = {}) =>
-  loadConfig({ NODE_ENV: 'test', DATABASE_URL: inject('databaseUrl'), PUBLIC_BASE_URL: 'http://epn.test', LOG_LEVEL: 'silent', ...overrides });
+  loadConfig({ NODE_ENV: 'test', DATABASE_URL: inject('databaseUrl'), PUBLIC_BASE_URL: 'http://epn.test', LOG_LEVEL: 'silent',
+    // High abuse limits so that files never trip them; tests/integration/accounts tests them with low ones.
+    RATE_LIMIT_AUTH_PER_IP: '100000', RATE_LIMIT_AUTH_PER_ACCOUNT: '100000', RATE_LIMIT_REPORTS_PER_IP: '100000',
+    ...overrides });
 
 /** The real app on the real test database; closed after the file's tests. */
 export function createTestContext(options: { clock?: Clock; config?: Record<string, string> } = {}) {
   const config = testConfig(options.config);
   const db = createDb(config.DATABASE_URL!, { min: 0, max: 4 });
   const clock = options.clock ?? fixedClock('2026-12-01T10:00:00Z');
-  const app = createApp({ config, db, clock, log: () => {} });
+  // E-mails stay in memory: `mailer.lastTo(email)` reads the link a person would receive.
+  const mailer = createMemoryMailer();
+  const app = createApp({ config, db, clock, mailer, log: () => {} });
   afterAll(async () => {
     await db.destroy();
   });
-  return { config, db, clock, app };
+  return { config, db, clock, app, mailer };
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ROLES } from './accounts.types.js';
+
+export const PASSWORD_MIN = 10;
+
+const email = z
+  .string({ error: 'Indiquez votre adresse e-mail.' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'Adresse e-mail trop longue.')
+  .pipe(z.email('Adresse e-mail invalide.'));
+
+const newPassword = z
+  .string({ error: 'Choisissez un mot de passe.' })
+  .min(PASSWORD_MIN, `Le mot de passe doit faire au moins ${PASSWORD_MIN} caractères.`)
+  .max(200, 'Le mot de passe doit faire au plus 200 caractères.');
+
+/** Only local paths: never redirect to another site after log-in. */
+export const returnTo = z
+  .string()
+  .optional()
+  .transform((value) => (value && /^\/(?![/\\])/.test(value) ? value : undefined));
+
+export const loginSchema = z.object({
+  email,
+  password: z.string({ error: 'Indiquez votre mot de passe.' }).min(1, 'Indiquez votre mot de passe.').max(200),
+  retour: returnTo,
+});
+
+export const signupSchema = z
+  .object({ email, password: newPassword, password_confirm: z.string().optional() })
+  .refine((value) => value.password === value.password_confirm, {
+    path: ['password_confirm'],
+    message: 'Les deux mots de passe ne sont pas identiques.',
+  });
+
+export const forgotSchema = z.object({ email });
+
+export const tokenQuerySchema = z.object({ jeton: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).optional() });
+
+export const resetSchema = z
+  .object({ jeton: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Lien invalide.'), password: newPassword, password_confirm: z.string().optional() })
+  .refine((value) => value.password === value.password_confirm, {
+    path: ['password_confirm'],
+    message: 'Les deux mots de passe ne sont pas identiques.',
+  });
+
+export const roleChangeSchema = z.object({ role: z.enum(ROLES, 'Rôle inconnu.') });
+
+export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/knex.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
+import type { Mailer } from '../mail/mailer.js';
+import { recordAudit } from '../moderation/audit.repository.js';
+import type { Clock } from '../places/places.service.js';
+import {
+  consumeToken, deleteSessionsOf, expireTokens, findUserByEmail, findUserById, findUsableToken, insertToken,
+  insertUser, listUsers, markEmailVerified, setPassword, setRole,
+} from './accounts.repository.js';
+import { ROLE_NAMES, type CurrentUser, type Role, type User } from './accounts.types.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+const VERIFY_TTL_MS = 48 * 3_600_000;
+export const RESET_TTL_MS = 60 * 60_000;
+
+const newToken = () => randomBytes(32).toString('base64url');
+
+export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
+  const { db, clock, mailer } = deps;
+  const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
+
+  async function sendVerification(user: Pick<User, 'id' | 'email'>) {
+    const token = newToken();
+    await insertToken(db, { userId: user.id, purpose: 'verify_email', token, expiresAt: new Date(clock.now().getTime() + VERIFY_TTL_MS) });
+    const link = url(`/compte/verifier?jeton=${token}`);
+    await mailer.send({
+      to: user.email,
+      subject: 'Confirmez votre adresse e-mail — EPN Finder',
+      text: `Bonjour,\n\nPour confirmer votre adresse et activer votre compte EPN Finder, ouvrez ce lien (valable 48 heures) :\n\n${link}\n\nSi vous n’avez pas créé de compte, ignorez ce message.\n`,
+      link,
+    });
+  }
+
+  /** Never says whether the address already has an account: the mailbox owner is told instead. */
+  async function signUp(input: { email: string; password: string }) {
+    const passwordHash = await hashPassword(input.password);
+    const user = await insertUser(db, { email: input.email, passwordHash, role: 'mediator' });
+    if (user) {
+      await sendVerification(user);
+      return;
+    }
+    await mailer.send({
+      to: input.email,
+      subject: 'Vous avez déjà un compte — EPN Finder',
+      text: `Bonjour,\n\nQuelqu’un (vous, sans doute) a voulu créer un compte EPN Finder avec cette adresse, qui en a déjà un.\nConnectez-vous sur ${url('/connexion')} ou choisissez un nouveau mot de passe sur ${url('/mot-de-passe-oublie')}.\n`,
+    });
+  }
+
+  async function resendVerification(userId: number) {
+    const user = await findUserById(db, userId);
+    if (!user || user.verified) return;
+    await sendVerification(user);
+  }
+
+  async function verifyEmail(token: string): Promise<boolean> {
+    const now = clock.now();
+    const userId = await consumeToken(db, 'verify_email', token, now);
+    if (!userId) return false;
+    await markEmailVerified(db, userId, now);
+    return true;
+  }
+
+  async function authenticate(email: string, password: string): Promise<User | undefined> {
+    const user = await findUserByEmail(db, email);
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    return ok ? user : undefined;
+  }
+
+  async function sendReset(user: Pick<User, 'id' | 'email'>, intro: string) {
+    const now = clock.now();
+    await expireTokens(db, user.id, 'reset_password', now);
+    const token = newToken();
+    await insertToken(db, { userId: user.id, purpose: 'reset_password', token, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
+    const link = url(`/mot-de-passe/nouveau?jeton=${token}`);
+    await mailer.send({
+      to: user.email,
+      subject: 'Choisir un mot de passe — EPN Finder',
+      text: `Bonjour,\n\n${intro}\nOuvrez ce lien pour choisir votre mot de passe (valable une heure, une seule fois) :\n\n${link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe ne change pas.\n`,
+      link,
+    });
+  }
+
+  /** Same answer whether or not the address has an account. */
+  async function requestReset(email: string) {
+    const user = await findUserByEmail(db, email);
+    if (user) await sendReset(user, 'Vous avez demandé à changer le mot de passe de votre compte EPN Finder.');
+  }
+
+  async function isResetTokenUsable(token: string) {
+    return (await findUsableToken(db, 'reset_password', token, clock.now())) !== undefined;
+  }
+
+  /** Uses the link once, sets the password, confirms the address (the link proves it) and signs out everywhere. */
+  async function resetPassword(token: string, password: string): Promise<boolean> {
+    const passwordHash = await hashPassword(password);
+    return db.transaction(async (trx) => {
+      const now = clock.now();
+      const userId = await consumeToken(trx, 'reset_password', token, now);
+      if (!userId) return false;
+      await setPassword(trx, userId, passwordHash, now);
+      await markEmailVerified(trx, userId, now);
+      await expireTokens(trx, userId, 'reset_password', now);
+      await deleteSessionsOf(trx, userId);
+      return true;
+    });
+  }
+
+  /** The first admin (CLI): creates the account or promotes it, then e-mails a link to set the password. */
+  async function createAdmin(email: string): Promise<{ created: boolean; user: User }> {
+    const now = clock.now();
+    let created = false;
+    let user = await findUserByEmail(db, email);
+    if (!user) {
+      user = (await insertUser(db, { email, passwordHash: null, role: 'admin', verifiedAt: now }))!;
+      created = true;
+    } else {
+      await setRole(db, user.id, 'admin', now);
+    }
+    await recordAudit(db, { actorId: null, action: 'user.role', subjectType: 'user', subjectId: user.id, details: { role: 'admin', via: 'cli' } }, now);
+    await sendReset(user, 'Un compte d’administration EPN Finder a été ouvert pour vous.');
+    return { created, user: { ...user, role: 'admin' } };
+  }
+
+  async function changeRole(actor: CurrentUser, userId: number, role: Role) {
+    if (actor.id === userId && role !== 'admin') {
+      throw new ValidationError([{ field: 'role', message: 'Vous ne pouvez pas retirer votre propre rôle d’administration.' }]);
+    }
+    await db.transaction(async (trx) => {
+      const user = await findUserById(trx, userId);
+      if (!user) throw new NotFoundError('Ce compte n’existe pas.');
+      const now = clock.now();
+      await setRole(trx, userId, role, now);
+      await recordAudit(trx, { actorId: actor.id, action: 'user.role', subjectType: 'user', subjectId: userId, details: { from: user.role, to: role } }, now);
+    });
+    const user = await findUserById(db, userId);
+    if (user) {
+      await mailer.send({
+        to: user.email,
+        subject: 'Votre rôle a changé — EPN Finder',
+        text: `Bonjour,\n\nVotre rôle sur EPN Finder est désormais : ${ROLE_NAMES[role]}.\n`,
+      });
+    }
+  }
+
+  return {
+    signUp, resendVerification, verifyEmail, authenticate, requestReset, isResetTokenUsable, resetPassword, createAdmin, changeRole,
+    listUsers: (q?: string) => listUsers(db, { q, limit: 200 }),
+    findUserById: (id: number) => findUserById(db, id),
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,38 @@
+import type { Request, RequestHandler } from 'express';
+import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
+import type { Role } from './accounts.types.js';
+
+/**
+ * The one rule for people who are not allowed in:
+ * - anonymous, on a page read (GET/HEAD outside /api) → 302 to /connexion?retour=<the page>;
+ * - anonymous, on anything else (a POST, any /api call) → 401;
+ * - signed in but with the wrong role → 403.
+ * Routes put these before their handler: `router.post('/x', requireRole('admin'), handler)`.
+ */
+const isPageRead = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !req.originalUrl.startsWith('/api');
+
+export const loginPath = (returnTo?: string) =>
+  returnTo && returnTo !== '/' ? `/connexion?retour=${encodeURIComponent(returnTo)}` : '/connexion';
+
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (res.locals.currentUser) return next();
+  if (isPageRead(req)) return res.redirect(302, loginPath(req.originalUrl));
+  next(new UnauthorizedError());
+};
+
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, res, next) => {
+    const user = res.locals.currentUser;
+    if (!user) return requireUser(req, res, next);
+    if (!roles.includes(user.role)) return next(new ForbiddenError('Votre rôle ne permet pas d’accéder à cette page.'));
+    next();
+  };
+}
+
+/** For writes that need a confirmed address (claims, edits). */
+export const requireVerifiedEmail: RequestHandler = (req, res, next) => {
+  const user = res.locals.currentUser;
+  if (!user) return requireUser(req, res, next);
+  if (!user.verified) return next(new ForbiddenError('Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).'));
+  next();
+};

@@ -1,0 +1,87 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { RequestHandler, Request } from 'express';
+import session from 'express-session';
+import type { Config } from '../config.js';
+import type { Db } from '../db/knex.js';
+import type { Clock } from '../places/places.service.js';
+import { findUserById } from './accounts.repository.js';
+
+export const SESSION_COOKIE = 'epn.sid';
+
+/**
+ * Sessions live in PostgreSQL (connect-pg-simple, table `sessions` made by a migration). The store
+ * borrows connections from the application's Knex pool through the `pgPromise`-style `any()` hook,
+ * so there is one pool to size and to close.
+ * Only signed-in people get a session (saveUninitialized: false). Idle expiry: the cookie's maxAge,
+ * renewed on each request (rolling). Absolute expiry: `startedAt`, checked by `loadCurrentUser`.
+ */
+export function sessionMiddleware(deps: { config: Config; db: Db; log: (message: string, error?: unknown) => void }): RequestHandler {
+  const { config, db } = deps;
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    tableName: 'sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: config.NODE_ENV === 'test' ? false : 15 * 60,
+    errorLog: (...args: unknown[]) => deps.log('Sessions : erreur du stockage', args[0]),
+    pgPromise: {
+      async any(sql: string, params: unknown[]) {
+        const connection = await db.client.acquireConnection();
+        try {
+          const result = await connection.query(sql, params);
+          return result.rows;
+        } finally {
+          await db.client.releaseConnection(connection);
+        }
+      },
+    },
+  });
+  return session({
+    name: SESSION_COOKIE,
+    secret: config.SESSION_SECRET,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.NODE_ENV === 'production',
+      maxAge: config.SESSION_IDLE_MINUTES * 60_000,
+      path: '/',
+    },
+  });
+}
+
+/** Sets `res.locals.currentUser` ({ id, email, role, verified } or undefined) on every request. */
+export function loadCurrentUser(deps: { db: Db; clock: Clock; config: Config }): RequestHandler {
+  const absoluteMs = deps.config.SESSION_ABSOLUTE_HOURS * 3_600_000;
+  return async (req, res, next) => {
+    res.locals.currentUser = undefined;
+    const userId = req.session?.userId;
+    if (!userId) return next();
+    const expired = !req.session.startedAt || deps.clock.now().getTime() - req.session.startedAt > absoluteMs;
+    const user = expired ? undefined : await findUserById(deps.db, userId);
+    if (!user) {
+      await destroySession(req);
+      return next();
+    }
+    res.locals.currentUser = { id: user.id, email: user.email, role: user.role, verified: user.verified };
+    next();
+  };
+}
+
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+}
+
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+export function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!req.session) return resolve();
+    req.session.destroy((error) => (error ? reject(error) : resolve()));
+  });
+}

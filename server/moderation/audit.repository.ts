@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.js';
+
+type Conn = Db | Knex.Transaction;
+
+export interface AuditEntry {
+  actorId: number | null;
+  action: string;
+  subjectType: string;
+  subjectId: string | number;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Every moderation or administration decision is written here, in the decision's transaction. */
+export async function recordAudit(db: Conn, entry: AuditEntry, now: Date): Promise<void> {
+  await db('audit_log').insert({
+    actor_id: entry.actorId,
+    action: entry.action,
+    subject_type: entry.subjectType,
+    subject_id: String(entry.subjectId),
+    reason: entry.reason ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    created_at: now,
+  });
+}
+
+export interface AuditRow {
+  id: number;
+  actorEmail: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export async function listAudit(db: Conn, options: { limit: number; subjectType?: string; subjectId?: string }): Promise<AuditRow[]> {
+  const query = db('audit_log as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .select('a.*', 'u.email as actor_email')
+    .orderBy('a.id', 'desc')
+    .limit(options.limit);
+  if (options.subjectType) query.where('a.subject_type', options.subjectType);
+  if (options.subjectId) query.where('a.subject_id', options.subjectId);
+  const rows = await query;
+  return rows.map((row: Record<string, unknown>) => ({
+    id: Number(row.id),
+    actorEmail: (row.actor_email as string | null) ?? null,
+    action: row.action as string,
+    subjectType: row.subject_type as string,
+    subjectId: row.subject_id as string,
+    reason: (row.reason as string | null) ?? null,
+    details: row.details as Record<string, unknown>,
+    createdAt: row.created_at as Date,
+  }));
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createTestContext, fixedClock } from '../../support/context.js';
+import { anonymousAgent, createUser, loginAs, postForm, TEST_PASSWORD } from '../../support/session.js';
+
+const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
+const tokenOf = (link: string) => new URL(link).searchParams.get('jeton')!;
+
+describe('password reset by e-mailed one-time link', () => {
+  const clock = fixedClock('2026-12-01T10:00:00Z');
+  const { app, db, mailer } = createTestContext({ clock });
+
+  it('when the link is used, then the password changes, other sessions end, and the link cannot be reused', async () => {
+    const user = await createUser(db);
+    const elsewhere = await loginAs(app, user);
+    const res = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email });
+    expect(res.status).toBe(200);
+    const link = mailer.lastTo(user.email)!.link!;
+    const agent = anonymousAgent(app);
+    const form = await agent.get(pathOf(link));
+    expect(form.status).toBe(200);
+    expect(form.headers['referrer-policy']).toBe('no-referrer');
+    const done = await postForm(agent, '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'tout-nouveau-secret', password_confirm: 'tout-nouveau-secret' });
+    expect(done.status).toBe(303);
+    expect((await elsewhere.get('/mon-espace')).status).toBe(302);
+    await loginAs(app, { email: user.email, password: 'tout-nouveau-secret' });
+    await expect(loginAs(app, user)).rejects.toThrow(/401/);
+    const reuse = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'encore-un-autre-secret', password_confirm: 'encore-un-autre-secret' });
+    expect(reuse.status).toBe(400);
+    expect(reuse.text).toContain('Ce lien ne fonctionne plus');
+    expect((await anonymousAgent(app).get(pathOf(link))).status).toBe(400);
+  });
+
+  it('when the link is older than one hour, then it is refused', async () => {
+    const user = await createUser(db);
+    clock.set('2026-12-01T10:00:00Z');
+    await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email });
+    const link = mailer.lastTo(user.email)!.link!;
+    clock.set('2026-12-01T11:01:00Z');
+    const res = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'tout-nouveau-secret', password_confirm: 'tout-nouveau-secret' });
+    expect(res.status).toBe(400);
+    clock.set('2026-12-01T10:00:00Z');
+    await loginAs(app, user);
+  });
+
+  it('when an unknown address asks for a reset, then the answer is the same and nothing is sent', async () => {
+    const before = mailer.messages.length;
+    const res = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: 'inconnue@exemple.test' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Si un compte existe');
+    expect(mailer.messages.length).toBe(before);
+  });
+
+  it('when pages and mails are produced, then no password and no token hash ever appears in a page', async () => {
+    const user = await createUser(db);
+    const res = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe-123' });
+    expect(res.text).not.toContain('mauvais-mot-de-passe-123');
+    const hashes = await db('account_tokens').where({ user_id: user.id }).pluck('token_hash');
+    const page = await (await loginAs(app, user)).get('/mon-espace');
+    for (const hash of hashes) expect(page.text).not.toContain(hash);
+    expect(page.text).not.toContain(TEST_PASSWORD);
+  });
+});
+
+describe('abuse limits (low limits, this file only)', () => {
+  const { app, db } = createTestContext({
+    config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
+  });
+
+  it('when one account gets too many log-in attempts, then 429 with a French message, even for the right password', async () => {
+    const user = await createUser(db);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
+    }
+    const blocked = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain('Trop de tentatives pour ce compte');
+  });
+
+  it('when one IP signs up too often, then 429', async () => {
+    let last = 0;
+    for (let i = 0; i < 6; i += 1) {
+      last = (await postForm(anonymousAgent(app), '/inscription', { email: 'x' })).status;
+    }
+    expect(last).toBe(429);
+  });
+});
+
+describe('roles: requireRole', () => {
+  const { app, db } = createTestContext();
+
+  it('when the admins’ page is asked, then anonymous → 302 to log-in, mediator → 403, admin → 200', async () => {
+    const anonymous = await anonymousAgent(app).get('/admin/utilisateurs');
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.location).toBe('/connexion?retour=%2Fadmin%2Futilisateurs');
+    const mediator = await loginAs(app, await createUser(db, { role: 'mediator' }));
+    expect((await mediator.get('/admin/utilisateurs')).status).toBe(403);
+    const admin = await loginAs(app, await createUser(db, { role: 'admin' }));
+    expect((await admin.get('/admin/utilisateurs')).status).toBe(200);
+  });
+
+  it('when an admin promotes a user, then the role changes and the decision is in the audit log', async () => {
+    const target = await createUser(db);
+    const admin = await createUser(db, { role: 'admin' });
+    const anonymous = await postForm(anonymousAgent(app), `/admin/utilisateurs/${target.id}/role`, { role: 'admin' });
+    expect(anonymous.status).toBe(401);
+    const mediator = await postForm(await loginAs(app, await createUser(db)), `/admin/utilisateurs/${target.id}/role`, { role: 'admin' });
+    expect(mediator.status).toBe(403);
+    expect((await db('users').where({ id: target.id }).first()).role).toBe('mediator');
+    const res = await postForm(await loginAs(app, admin), `/admin/utilisateurs/${target.id}/role`, { role: 'moderator' });
+    expect(res.status).toBe(303);
+    expect((await db('users').where({ id: target.id }).first()).role).toBe('moderator');
+    const audit = await db('audit_log').where({ subject_type: 'user', subject_id: String(target.id) }).first();
+    expect(audit.actor_id).toBe(admin.id);
+    expect(audit.details).toEqual({ from: 'mediator', to: 'moderator' });
+  });
+});

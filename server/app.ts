@@ -11,6 +11,13 @@ import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { healthRoutes } from './health/health.routes.js';
+import { accountsRoutes } from './accounts/accounts.routes.js';
+import { editingRoutes } from './editing/editing.routes.js';
+import { createAccountsService } from './accounts/accounts.service.js';
+import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
+import { csrfProtection } from './http/csrf.js';
+import { createRateLimits, securityHeaders } from './http/security.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { createLabelsService } from './labels/labels.service.js';
@@ -24,6 +31,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   clock?: Clock;
+  /** E-mail (SMTP or the outbox by default); tests pass createMemoryMailer(). */
+  mailer?: Mailer;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -35,6 +44,10 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const publicBaseUrl = config.PUBLIC_BASE_URL;
+  const mailer = deps.mailer ?? createMailer(config, (message) => { if (config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'error') console.log(message); });
+  /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
+  const limits = createRateLimits(config);
+  const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
@@ -50,16 +63,22 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', VIEWS_DIR);
   if (config.NODE_ENV === 'production') app.enable('view cache');
 
+  app.use(securityHeaders(config));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
 
   app.use(healthRoutes({ db }));
+  // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).
+  app.use(sessionMiddleware({ config, db, log }), loadCurrentUser({ db, clock, config }));
+  app.use(csrfProtection({ secret: config.SESSION_SECRET, secure: config.NODE_ENV === 'production' }));
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
+  app.use(accountsRoutes({ accounts, limits, clock }));
+  app.use(editingRoutes());
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
 

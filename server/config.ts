@@ -26,9 +26,21 @@ export const configSchema = z.object({
   GEOCODER: z.enum(['offline', 'ban']).default('offline'),
   BAN_API_URL: z.url().default('https://api-adresse.data.gouv.fr'),
   GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2500),
+  // Accounts, e-mail and abuse limits (issue 5).
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères.').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(24),
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().default('EPN Finder <ne-pas-repondre@epn-finder.fr>'),
+  RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_AUTH_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_REPORTS_PER_IP: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema>>;
+const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production';
+
+export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'SESSION_SECRET'> & { SESSION_SECRET: string }>;
 
 export class ConfigError extends Error {}
 
@@ -38,5 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
   }
-  return Object.freeze(result.data);
+  const config = result.data;
+  // A known secret would let anyone forge CSRF tokens: production must set its own.
+  if (!config.SESSION_SECRET && config.NODE_ENV === 'production') {
+    throw new ConfigError('Configuration invalide :\n  SESSION_SECRET: obligatoire en production (au moins 32 caractères aléatoires).');
+  }
+  return Object.freeze({ ...config, SESSION_SECRET: config.SESSION_SECRET ?? DEV_SESSION_SECRET });
 }

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiDocsRoutes } from './api/api.routes.js';
+import { articlesAdminRoutes } from './articles/articles.admin.js';
 import { articlesApiRoutes } from './articles/articles.api.js';
 import { articlesPagesRoutes } from './articles/articles.routes.js';
 import { createArticlesService } from './articles/articles.service.js';
@@ -12,6 +13,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
+import { requireRole } from './accounts/auth.middleware.js';
 import { editingRoutes } from './editing/editing.routes.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(editingRoutes());
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
+  app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));

@@ -187,7 +187,7 @@ export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<
 }
 
 export async function allLabelNames(db: Conn): Promise<{ slug: string; name: string }[]> {
-  return db('labels').select('slug', 'name');
+  return db('labels').select('slug', 'name').orderBy('name');
 }
 
 /** Published articles linked to a place (directly). */

@@ -194,7 +194,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
 
   return {
     listPublished, findPublished, renderBody, nearbyPlaces, articlesForPlace, articlesForLabel, search,
-    tags: () => allTags(db), listAll, getForEdit, create, update,
+    tags: () => allTags(db), labelChoices: () => allLabelNames(db), listAll, getForEdit, create, update,
     renderPreview: (markdown: string) => renderBody({ bodyMarkdown: markdown }),
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { toFieldErrors } from '../http/validation.js';
 import { labelIdsByStandardValue } from '../labels/labels.repository.js';
-import { insertPlaceIfAbsent, linkPlaceToLabel, type NewPlaceRow } from '../places/places.repository.js';
+import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../places/places.repository.js';
 import { placeFieldSchemas, REQUIRED_PLACE_FIELDS, type PlaceFieldName } from '../places/places.schemas.js';
 import type { ImportIssue } from '../places/places.types.js';
 
@@ -101,11 +101,14 @@ function toRow(identity: { id: string; source: string }, f: Partial<Record<Place
   };
 }
 
+const BATCH_SIZE = 500;
+
 /** Loads standard records; idempotent: a (source, id) already present is left untouched. */
 export async function importPlaces(db: Db, records: RawPlaceRecord[], options: { today: string }): Promise<ImportReport> {
   const report: ImportReport = { read: records.length, inserted: 0, alreadyPresent: 0, rejected: [], withoutCoordinates: [], fieldIssues: [] };
   await db.transaction(async (trx) => {
     const labelIds = await labelIdsByStandardValue(trx);
+    const valid: { row: NewPlaceRow; labelIds: number[] }[] = [];
     for (const record of records) {
       const identity = identitySchema.safeParse(record);
       if (!identity.success) {
@@ -123,16 +126,20 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
       }
       if (issues.length) report.fieldIssues.push({ sourceId: identity.data.id, issues });
       if (accepted.latitude === undefined) report.withoutCoordinates.push(identity.data.id);
-      const placeId = await insertPlaceIfAbsent(trx, toRow(identity.data, accepted, issues));
-      if (placeId === null) {
-        report.alreadyPresent++;
-        continue;
-      }
-      report.inserted++;
-      for (const value of labelValues) {
-        const labelId = labelIds.get(value);
-        if (labelId) await linkPlaceToLabel(trx, { placeId, labelId, origin: 'import', status: 'verified' });
-      }
+      const linked = labelValues.map((value) => labelIds.get(value)).filter((id): id is number => id !== undefined);
+      valid.push({ row: toRow(identity.data, accepted, issues), labelIds: [...new Set(linked)] });
+    }
+    // Batched: one INSERT per 500 places, then one per batch for their labels.
+    for (let start = 0; start < valid.length; start += BATCH_SIZE) {
+      const batch = valid.slice(start, start + BATCH_SIZE);
+      const inserted = await insertPlacesIfAbsent(trx, batch.map((item) => item.row));
+      report.inserted += inserted.size;
+      report.alreadyPresent += batch.length - inserted.size;
+      const links = batch.flatMap((item) => {
+        const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
+        return placeId === undefined ? [] : item.labelIds.map((labelId) => ({ placeId, labelId }));
+      });
+      await linkPlacesToLabels(trx, links, 'import');
     }
   });
   return report;

@@ -11,33 +11,33 @@ const OpeningHoursClass = OpeningHoursModule as unknown as new (
 // Public holidays ("PH off") are those of metropolitan France.
 const FRANCE = { lat: 46.6, lon: 2.4, address: { country_code: 'fr', state: '' } };
 
-const parsed = new Map<string, OpeningHours | null>();
+type Parsed = { hours: OpeningHours; error?: undefined } | { hours: null; error: string };
+const parsed = new Map<string, Parsed>();
 const PARSED_CACHE_LIMIT = 10_000;
 
 /** Parses an OSM opening_hours string once; the same string is shared by many places. */
-function parse(value: string): OpeningHours | null {
-  if (parsed.has(value)) return parsed.get(value)!;
-  let result: OpeningHours | null;
+function parseWithError(value: string): Parsed {
+  const cached = parsed.get(value);
+  if (cached) return cached;
+  let result: Parsed;
   try {
-    result = new OpeningHoursClass(value, FRANCE, { mode: 0, warnings_severity: 4, locale: 'fr' });
-  } catch {
-    result = null;
+    result = { hours: new OpeningHoursClass(value, FRANCE, { mode: 0, locale: 'fr' }) };
+  } catch (error) {
+    const detail = String(error instanceof Error ? error.message : error).split('\n')[0];
+    result = { hours: null, error: `Horaires au format OpenStreetMap invalides : ${detail}` };
   }
   if (parsed.size >= PARSED_CACHE_LIMIT) parsed.clear();
   parsed.set(value, result);
   return result;
 }
 
+const parse = (value: string): OpeningHours | null => parseWithError(value).hours;
+
 export type OpeningHoursCheck = { valid: true } | { valid: false; message: string };
 
 export function checkOpeningHours(value: string): OpeningHoursCheck {
-  try {
-    new OpeningHoursClass(value, FRANCE, { mode: 0, locale: 'fr' });
-    return { valid: true };
-  } catch (error) {
-    const detail = String(error instanceof Error ? error.message : error).split('\n')[0];
-    return { valid: false, message: `Horaires au format OpenStreetMap invalides : ${detail}` };
-  }
+  const result = parseWithError(value);
+  return result.hours ? { valid: true } : { valid: false, message: result.error };
 }
 
 export interface OpeningState {

@@ -157,6 +157,26 @@ export async function insertPlaceIfAbsent(trx: Knex.Transaction | Db, row: NewPl
   return inserted.length ? Number(inserted[0].id) : null;
 }
 
+/** Bulk form of insertPlaceIfAbsent: returns the new ids keyed by "source\u0000source_id". */
+export async function insertPlacesIfAbsent(trx: Knex.Transaction | Db, rows: NewPlaceRow[]): Promise<Map<string, number>> {
+  if (rows.length === 0) return new Map();
+  const values = rows.map((row) => snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) }));
+  const inserted = await trx('places').insert(values).onConflict(['source', 'source_id']).ignore().returning(['id', 'source', 'source_id']);
+  return new Map(inserted.map((row: { id: string; source: string; source_id: string }) => [`${row.source}\u0000${row.source_id}`, Number(row.id)]));
+}
+
+export async function linkPlacesToLabels(
+  trx: Knex.Transaction | Db,
+  links: { placeId: number; labelId: number }[],
+  origin: 'import' | 'mediator' | 'moderator',
+): Promise<void> {
+  if (links.length === 0) return;
+  await trx('place_labels')
+    .insert(links.map((link) => ({ place_id: link.placeId, label_id: link.labelId, origin, verification_status: 'verified' })))
+    .onConflict(['place_id', 'label_id'])
+    .ignore();
+}
+
 export async function linkPlaceToLabel(
   trx: Knex.Transaction | Db,
   link: { placeId: number; labelId: number; origin: 'import' | 'mediator' | 'moderator'; status: 'verified' | 'pending'; since?: string | null },

@@ -22,8 +22,12 @@ import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
+import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
 import { placesApiRoutes } from './places/places.api.js';
+import { placePagesRoutes } from './places/places.pages.js';
+import { reportsRoutes } from './reports/reports.routes.js';
+import { searchPageRoutes } from './search/search.routes.js';
 import { createPlacesService, type Clock } from './places/places.service.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
 
@@ -86,6 +90,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   app.use(notFoundHandler);
+  // Search (home), place and label pages, visitors' error reports (issue 3).
+  const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION };
+  app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
+  app.use(placePagesRoutes(pageDeps));
+  app.use(labelPagesRoutes({ ...pageDeps, labels }));
+  app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));
+
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));
   return app;
 }

@@ -1,0 +1,182 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { NotFoundError, type FieldError } from '../http/errors.js';
+import { parseOrThrow } from '../http/validation.js';
+import { REPORT_CATEGORIES, REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
+import { openStateText } from '../search/open-state.js';
+import { fromParisWallTime, parisWallTime, type WallTime } from '../shared/paris-time.js';
+import { openIntervals } from './opening-hours.js';
+import { placePath } from './places.mapping.js';
+import type { Clock, PlacesService } from './places.service.js';
+import type { Place, PlaceLabelLink } from './places.types.js';
+
+export interface ArticleLink {
+  title: string;
+  url: string;
+}
+
+/** Optional: the blog's links to articles that mention a place or a label (wired in app.ts). */
+export interface RelatedArticlesSource {
+  articlesForPlace(id: number): Promise<ArticleLink[]>;
+  articlesForLabel(slug: string): Promise<ArticleLink[]>;
+}
+
+export interface PlacePageDeps {
+  places: PlacesService;
+  clock: Clock;
+  articles?: RelatedArticlesSource;
+  mapTilesUrl: string;
+  mapTilesAttribution: string;
+}
+
+export const PLACE_PAGE_ASSETS = { scripts: ['/static/build/place.js'], stylesheets: ['/static/build/place.css'] };
+
+const placeRefSchema = z.object({
+  ref: z.string().regex(/^\d{1,15}(-[a-z0-9-]*)?$/, 'Adresse de lieu attendue : /lieux/123-nom-du-lieu.'),
+});
+
+const DAY_LABELS = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
+const pad = (n: number) => String(n).padStart(2, '0');
+const isoDay = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+const hhmm = (w: WallTime) => `${pad(w.hour)}:${pad(w.minute)}`;
+
+/** This week's opening hours, Monday to Sunday (Paris time), today marked. Null when unknown. */
+export function weekTable(horaires: string | null, now: Date) {
+  if (!horaires) return null;
+  const today = parisWallTime(now);
+  const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
+  const weekday = (new Date(todayUtc).getUTCDay() + 6) % 7; // Monday = 0
+  const days = Array.from({ length: 7 }, (_, i) => {
+    const d = new Date(todayUtc + (i - weekday) * 86_400_000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  });
+  const from = fromParisWallTime({ ...days[0], hour: 0, minute: 0, second: 0 });
+  const end = new Date(todayUtc + (7 - weekday) * 86_400_000);
+  const to = fromParisWallTime({ year: end.getUTCFullYear(), month: end.getUTCMonth() + 1, day: end.getUTCDate(), hour: 0, minute: 0, second: 0 });
+  const intervals = openIntervals(horaires, from, to);
+  if (!intervals) return null;
+  return days.map((day, i) => {
+    const key = isoDay(day);
+    const slots = intervals
+      .filter((interval) => isoDay(interval.from) === key)
+      .map((interval) => `${hhmm(interval.from)} – ${isoDay(interval.to) === key ? hhmm(interval.to) : '24:00'}`);
+    return {
+      name: DAY_LABELS[i],
+      date: `${pad(day.day)}/${pad(day.month)}`,
+      today: i === weekday,
+      hours: slots.length ? slots.join(', ') : 'Fermé',
+      closed: slots.length === 0,
+    };
+  });
+}
+
+/** "+33479885936" → "04 79 88 59 36" (metropolitan numbers read the French way). */
+export function phoneDisplay(phone: string): string {
+  const match = /^\+33(\d{9})$/.exec(phone);
+  if (!match) return phone;
+  return `0${match[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ');
+}
+
+const YEAR_MS = 365 * 86_400_000;
+
+/** Everything the place page shows, ready for the template. */
+export function placeView(place: Place, labels: PlaceLabelLink[], state: { open: boolean | null; nextChange: WallTime | null }, now: Date) {
+  const wall = parisWallTime(now);
+  const today = isoDay(wall);
+  const next = state.nextChange ? `${isoDay(state.nextChange)}T${hhmm(state.nextChange)}` : null;
+  const hasPoint = place.latitude !== null && place.longitude !== null;
+  const addressLine = [place.adresse, place.complementAdresse, `${place.codePostal} ${place.commune}`].filter(Boolean).join(', ');
+  const checkedOn = place.verifiedAt ?? new Date(`${place.dateMaj}T12:00:00Z`);
+  return {
+    id: place.id,
+    nom: place.nom,
+    path: placePath(place),
+    adresse: place.adresse,
+    complementAdresse: place.complementAdresse,
+    codePostal: place.codePostal,
+    commune: place.commune,
+    addressLine,
+    lat: place.latitude,
+    lon: place.longitude,
+    directions: hasPoint
+      ? `https://www.openstreetmap.org/directions?route=%3B${place.latitude}%2C${place.longitude}`
+      : `https://www.openstreetmap.org/search?query=${encodeURIComponent(addressLine)}`,
+    geoLink: hasPoint ? `geo:${place.latitude},${place.longitude}?q=${place.latitude},${place.longitude}(${encodeURIComponent(place.nom)})` : null,
+    telephone: place.telephone ? { href: `tel:${place.telephone}`, text: phoneDisplay(place.telephone) } : null,
+    courriels: place.courriels,
+    sites: place.siteWeb.map((url) => ({ url, text: url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, '') })),
+    priseRdv: place.priseRdv,
+    ficheAccesLibre: place.ficheAccesLibre,
+    open: openStateText(state.open, next, today),
+    week: weekTable(place.horaires, now),
+    horaires: place.horaires,
+    services: place.services,
+    publics: place.publicsSpecifiquementAdresses,
+    priseEnCharge: place.priseEnChargeSpecifique,
+    modalitesAcces: place.modalitesAcces,
+    modalitesAccompagnement: place.modalitesAccompagnement,
+    frais: place.fraisACharge,
+    itinerant: place.itinerance.includes('Itinérant'),
+    labels: labels.map((l) => ({ slug: l.slug, name: l.name })),
+    autresLabels: place.autresFormationsLabels,
+    structureParente: place.structureParente,
+    resume: place.presentationResume,
+    detail: place.presentationDetail,
+    dateMaj: place.dateMaj,
+    verifiedAt: place.verifiedAt,
+    stale: now.getTime() - checkedOn.getTime() > YEAR_MS,
+  };
+}
+
+export interface ReportFormView {
+  values?: { category?: string; message?: string; email?: string };
+  errors?: Record<string, string>;
+  errorList?: FieldError[];
+  sent?: boolean;
+}
+
+/** Renders a place page; the report routes call it again to show the form with its errors. */
+export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: number, report: ReportFormView = {}, status = 200) {
+  const { place, labels, state } = await deps.places.getPublished(id);
+  const now = deps.clock.now();
+  const view = placeView(place, labels, state, now);
+  const relatedArticles = deps.articles ? await deps.articles.articlesForPlace(place.id) : [];
+  res.status(status).render('pages/places/show', {
+    pageTitle: `${report.errors ? 'Erreur dans le signalement — ' : ''}${place.nom}, ${place.commune}`,
+    metaDescription: place.presentationResume ?? `${place.nom} : lieu d’aide au numérique à ${place.commune}. Horaires, services, contacts.`,
+    nav: 'search',
+    scripts: PLACE_PAGE_ASSETS.scripts,
+    stylesheets: PLACE_PAGE_ASSETS.stylesheets,
+    map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
+    place: view,
+    mapData: view.lat !== null ? { markers: [{ id: view.id, nom: view.nom, url: view.path, lat: view.lat, lon: view.lon, open: view.open.text }] } : null,
+    relatedArticles,
+    report: {
+      ...report,
+      values: report.values ?? {},
+      errors: report.errors ?? {},
+      errorList: report.errorList?.map((e) => ({ field: `signalement-${e.field}`, message: e.message })) ?? [],
+      categories: REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_NAMES[value], checked: report.values?.category === value })),
+      action: `/lieux/${place.id}/signalement`,
+    },
+  });
+}
+
+export function placePagesRoutes(deps: PlacePageDeps): Router {
+  const router = Router();
+
+  router.get('/lieux/:ref', async (req, res) => {
+    const { ref } = parseOrThrow(placeRefSchema, req.params);
+    const id = Number(ref.split('-')[0]);
+    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    const { place } = await deps.places.getPublished(id);
+    const canonical = placePath(place);
+    if (req.path !== canonical) {
+      const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      return res.redirect(301, `${canonical}${search}`);
+    }
+    await renderPlacePage(deps, res, id, { sent: req.query.signalement === 'merci' });
+  });
+
+  return router;
+}

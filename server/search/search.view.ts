@@ -1,0 +1,114 @@
+import type { PlaceSummary } from '../places/places.responses.js';
+import { FRAIS, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../places/standard.js';
+import { LABEL_KIND_NAMES } from '../labels/labels.schemas.js';
+import type { Label } from '../labels/labels.repository.js';
+import { openStateText } from './open-state.js';
+
+/** The standard's nine services, grouped in plain words as the national map groups needs. */
+export const SERVICE_GROUPS: { legend: string; services: (typeof SERVICES)[number][] }[] = [
+  { legend: 'Démarches et emploi', services: ['Aide aux démarches administratives', 'Insertion professionnelle via le numérique'] },
+  {
+    legend: 'Apprendre et comprendre le numérique',
+    services: [
+      'Maîtrise des outils numériques du quotidien', 'Utilisation sécurisée du numérique', 'Compréhension du monde numérique',
+      'Parentalité et éducation avec le numérique', 'Loisirs et créations numériques',
+    ],
+  },
+  { legend: 'S’équiper et se connecter', services: ['Accès internet et matériel informatique', 'Acquisition de matériel informatique à prix solidaire'] },
+];
+
+export interface CardView {
+  id: number;
+  nom: string;
+  url: string;
+  address: string;
+  distance: number | null;
+  open: { state: string; text: string };
+  services: string[];
+  moreServices: number;
+  labels: string[];
+  lat: number | null;
+  lon: number | null;
+}
+
+export function cardOf(item: PlaceSummary, labelNames: Map<string, string>, today: string): CardView {
+  const MAIN = 3;
+  return {
+    id: item.id,
+    nom: item.nom,
+    url: item.url,
+    address: [item.adresse, item.complement_adresse, `${item.code_postal} ${item.commune}`].filter(Boolean).join(', '),
+    distance: item.distance_km ?? null,
+    open: openStateText(item.open_now, item.next_change, today),
+    services: item.services.slice(0, MAIN),
+    moreServices: Math.max(0, item.services.length - MAIN),
+    labels: item.labels.map((slug) => labelNames.get(slug) ?? slug),
+    lat: item.latitude,
+    lon: item.longitude,
+  };
+}
+
+/** The map's markers: only what a popup needs, handed over in a JSON block. */
+export const markerOf = (card: CardView) =>
+  card.lat === null || card.lon === null ? null : { id: card.id, nom: card.nom, url: card.url, lat: card.lat, lon: card.lon, open: card.open.text };
+
+const option = (name: string, value: string, selected: readonly string[] | undefined, label = value) => ({
+  name,
+  value,
+  label,
+  id: `${name}-${value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`,
+  checked: selected?.includes(value) ?? false,
+});
+
+export interface FormState {
+  ou?: string;
+  lat?: number;
+  lon?: number;
+  radius_km?: number;
+  bbox?: string;
+  services?: string[];
+  publics?: string[];
+  prise_en_charge?: string[];
+  frais?: string[];
+  modalites_accompagnement?: string[];
+  labels?: string[];
+  open_now?: boolean;
+  jour?: string;
+  heure?: string;
+  carte?: string;
+}
+
+/** Every control of the search form, with what is chosen (for the first render and a re-render after an error). */
+export function formView(state: FormState, labels: Label[], radiusChoices: readonly number[], defaultRadius: number) {
+  const radius = state.radius_km ?? defaultRadius;
+  const kinds = new Map<string, Label[]>();
+  for (const label of labels) kinds.set(label.kind, [...(kinds.get(label.kind) ?? []), label]);
+  const activeFilters =
+    (state.services?.length ?? 0) + (state.publics?.length ?? 0) + (state.prise_en_charge?.length ?? 0) + (state.frais?.length ?? 0) +
+    (state.modalites_accompagnement?.length ?? 0) + (state.labels?.length ?? 0) + (state.jour ? 1 : 0);
+  return {
+    ou: state.ou ?? '',
+    lat: state.lat,
+    lon: state.lon,
+    bbox: state.bbox,
+    carte: state.carte,
+    openNow: state.open_now ?? false,
+    jour: state.jour ?? '',
+    heure: state.heure ?? '',
+    activeFilters,
+    radiusOptions: radiusChoices.map((km) => ({ value: km, selected: km === radius })),
+    serviceGroups: SERVICE_GROUPS.map((group, index) => ({
+      legend: group.legend,
+      id: `services-groupe-${index + 1}`,
+      options: group.services.map((s) => option('services', s, state.services)),
+    })),
+    publics: PUBLICS.map((v) => option('publics', v, state.publics)),
+    priseEnCharge: PRISES_EN_CHARGE.map((v) => option('prise_en_charge', v, state.prise_en_charge)),
+    frais: FRAIS.map((v) => option('frais', v, state.frais)),
+    modalites: MODALITES_ACCOMPAGNEMENT.map((v) => option('modalites_accompagnement', v, state.modalites_accompagnement)),
+    labelGroups: [...kinds.entries()].map(([kind, list]) => ({
+      legend: LABEL_KIND_NAMES[kind as keyof typeof LABEL_KIND_NAMES] ?? kind,
+      options: list.map((l) => option('labels', l.slug, state.labels, l.name)),
+    })),
+  };
+}

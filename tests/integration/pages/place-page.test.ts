@@ -1,0 +1,130 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listReports } from '../../../server/reports/reports.repository.js';
+import { placeView, phoneDisplay, weekTable } from '../../../server/places/places.pages.js';
+import { csrfFrom } from '../../support/forms.js';
+import { createTestContext } from '../../support/context.js';
+import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';
+import { uniqueWord } from '../../support/communes.js';
+
+describe('the place page', () => {
+  // 2026-12-01T10:00Z: Tuesday 11:00 in Paris.
+  const { db, app } = createTestContext();
+  let place: Awaited<ReturnType<typeof makePlace>>;
+  let path = '';
+  let label: { slug: string; name: string };
+
+  beforeAll(async () => {
+    label = await makeLabel(db, { name: `Label ${uniqueWord()}` });
+    place = await makePlace(db, {
+      nom: `Espace numérique ${uniqueWord()}`,
+      at: randomSpot(),
+      adresse: '3 place de la Mairie',
+      codePostal: '13500',
+      commune: 'Martigues',
+      telephone: '+33442000000',
+      courriels: ['epn@example.org'],
+      siteWeb: ['https://epn.example.org/'],
+      priseRdv: 'https://rdv.example.org/epn',
+      horaires: 'Mo-Fr 09:00-12:00,14:00-17:00',
+      services: ['Aide aux démarches administratives'],
+      publicsSpecifiquementAdresses: ['Seniors'],
+      modalitesAcces: ['Se présenter'],
+      modalitesAccompagnement: ['Accompagnement individuel'],
+      fraisACharge: ['Gratuit'],
+      presentationDetail: 'On vous aide à faire vos démarches.',
+      dateMaj: '2025-06-01',
+      labels: [label.slug],
+    });
+    path = `/lieux/${place.id}-${place.nom.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-')}`;
+  });
+
+  it('when a visitor opens a place, then everything needed to go there is on the page', async () => {
+    const res = await request(app).get(path);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<h1 id="place-title">${place.nom}</h1>`);
+    expect(res.text).toContain('3 place de la Mairie');
+    expect(res.text).toContain('Itinéraire (OpenStreetMap)');
+    expect(res.text).toMatch(/href="geo:-?\d/);
+    expect(res.text).toContain('href="tel:+33442000000">04 42 00 00 00</a>');
+    expect(res.text).toContain('href="mailto:epn@example.org"');
+    expect(res.text).toContain('Prendre rendez-vous en ligne');
+    expect(res.text).toContain('Ouvert · ferme à 12:00');
+    expect(res.text).toMatch(/<tr class="today">\s*<th scope="row">Mardi 01\/12 <strong>\(aujourd’hui\)<\/strong><\/th>\s*<td>09:00 – 12:00, 14:00 – 17:00<\/td>/);
+    expect(res.text).toMatch(/Samedi 05\/12<\/th>\s*<td class="closed">Fermé<\/td>/);
+    expect(res.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a>`);
+    expect(res.text).toContain('Mis à jour le 1 juin 2025');
+    expect(res.text).toContain('Informations peut-être anciennes');
+    expect(res.text).toContain('Signaler une erreur');
+    expect(res.text).toContain('name="_csrf"');
+  });
+
+  it('when the address has another slug or none, then it redirects to the right one', async () => {
+    const res = await request(app).get(`/lieux/${place.id}-ancien-nom`);
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe(path);
+    expect((await request(app).get(`/lieux/${place.id}`)).headers.location).toBe(path);
+  });
+
+  it('when the place does not exist or is hidden, then 404 page in French', async () => {
+    expect((await request(app).get('/lieux/999999999-rien')).status).toBe(404);
+    const hidden = await makePlace(db, { status: 'hidden' });
+    expect((await request(app).get(`/lieux/${hidden.id}`)).status).toBe(404);
+    expect((await request(app).get('/lieux/pas-un-nombre')).status).toBe(400);
+  });
+
+  it('when a visitor reports an error, then it is stored for moderation and the listing does not change', async () => {
+    const agent = request.agent(app);
+    const csrf = await csrfFrom(agent, path);
+    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form')
+      .send({ _csrf: csrf, category: 'horaires', message: 'Fermé le mercredi depuis septembre.', email: 'visiteur@example.org' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${path}?signalement=merci#signaler`);
+    const reports = await listReports(db, { placeId: place.id });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ category: 'horaires', message: 'Fermé le mercredi depuis septembre.', email: 'visiteur@example.org', status: 'new' });
+    const after = await agent.get(res.headers.location);
+    expect(after.text).toContain('Merci ! Votre signalement a bien été envoyé.');
+    expect(after.text).toContain('09:00 – 12:00, 14:00 – 17:00');
+  });
+
+  it('when the report is incomplete, then the form comes back with messages next to the fields (400)', async () => {
+    const agent = request.agent(app);
+    const csrf = await csrfFrom(agent, path);
+    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, message: 'ok', email: 'pas-un-email' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="signalement-category-erreur"');
+    expect(res.text).toContain('Choisissez ce qui ne va pas.');
+    expect(res.text).toContain('au moins 5 caractères');
+    expect(res.text).toContain('Adresse e-mail invalide');
+    expect(res.text).toContain('value="pas-un-email"');
+    expect(await listReports(db, { placeId: place.id, status: 'new' })).toHaveLength(1);
+  });
+
+  it('when a report targets a place that does not exist, then 404', async () => {
+    const agent = request.agent(app);
+    const csrf = await csrfFrom(agent, path);
+    const res = await agent.post('/lieux/999999999/signalement').type('form').send({ _csrf: csrf, category: 'autre', message: 'Bonjour bonjour' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('place page pieces', () => {
+  it('when a number is French, then it reads the French way', () => {
+    expect(phoneDisplay('+33479885936')).toBe('04 79 88 59 36');
+    expect(phoneDisplay('+262262000000')).toBe('+262262000000');
+  });
+
+  it('when the hours are unknown or unreadable, then no table', () => {
+    expect(weekTable(null, new Date())).toBeNull();
+    expect(weekTable('nonsense ;;', new Date())).toBeNull();
+  });
+
+  it('when the place was verified recently, then no freshness warning', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    const base = { latitude: null, longitude: null, complementAdresse: null, courriels: [], siteWeb: [], itinerance: [], autresFormationsLabels: [] };
+    const view = placeView({ ...base, id: 1, nom: 'X', dateMaj: '2020-01-01', verifiedAt: new Date('2026-06-01T00:00:00Z') } as never, [], { open: null, nextChange: null }, now);
+    expect(view.stale).toBe(false);
+    expect(view.geoLink).toBeNull();
+  });
+});

@@ -1,0 +1,146 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeCommune, uniqueWord } from '../../support/communes.js';
+import { createTestContext } from '../../support/context.js';
+import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
+
+const cardNames = (html: string) => [...html.matchAll(/<h3 class="place-card-title"><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+
+describe('the search page (home), server-rendered', () => {
+  // 2026-12-01T10:00Z is a Tuesday, 11:00 in Paris.
+  const { db, app } = createTestContext();
+  const spot = randomSpot();
+  const communeName = `Villeneuve-${uniqueWord()}`;
+  let label: { slug: string; name: string };
+  const names = { near: '', middle: '', far: '', outside: '' };
+
+  beforeAll(async () => {
+    await makeCommune(db, { nom: communeName, codesPostaux: ['01999'], latitude: spot.lat, longitude: spot.lon });
+    label = await makeLabel(db, { name: `Label ${uniqueWord()}` });
+    const near = await makePlace(db, {
+      at: northOf(spot, 2.4), horaires: 'Mo-Fr 09:00-17:00', services: ['Aide aux démarches administratives'], labels: [label.slug],
+    });
+    const middle = await makePlace(db, { at: eastOf(spot, 8), horaires: 'Sa 09:00-12:00', services: ['Loisirs et créations numériques'] });
+    const far = await makePlace(db, { at: northOf(spot, 20) });
+    const outside = await makePlace(db, { at: northOf(spot, 60) });
+    Object.assign(names, { near: near.nom, middle: middle.nom, far: far.nom, outside: outside.nom });
+  });
+
+  it('when a visitor opens the home page, then one search box, the "Autour de moi" button and the filters are there', async () => {
+    const res = await request(app).get('/');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<label for="ou">Commune, code postal ou adresse</label>');
+    expect(res.text).toContain('id="autour-de-moi"');
+    expect(res.text).toContain('Ouvert maintenant');
+    expect(res.text).toContain('Aide aux démarches administratives');
+    expect(res.text).toContain('name="labels"');
+    expect(res.text).not.toContain('place-card');
+    expect(res.text).not.toMatch(/<script(?![^>]*(src=|type="application\/json"))/); // no inline script
+  });
+
+  it('when a visitor searches a commune, then places within 30 km come nearest first with their distance and open state', async () => {
+    const res = await request(app).get('/').query({ ou: communeName.toLowerCase().replace(/-/g, ' ') });
+    expect(res.status).toBe(200);
+    expect(cardNames(res.text)).toEqual([names.near, names.middle, names.far]);
+    expect(res.text).toContain(`3 lieux à moins de 30 km de ${communeName} (01999)`);
+    expect(res.text).toContain('à 2,4 km');
+    expect(res.text).toContain('Ouvert · ferme à 17:00');
+    expect(res.text).toContain('Fermé · ouvre samedi à 09:00');
+    expect(res.text).toContain('Horaires non renseignés');
+    expect(res.text).toContain(`Labels : ${label.name}`);
+    const data = JSON.parse(/<script type="application\/json" id="search-data">([^<]*)<\/script>/.exec(res.text)![1]);
+    expect(data.markers.map((m: { nom: string }) => m.nom)).toEqual([names.near, names.middle, names.far]);
+    expect(data.center).toEqual({ lat: spot.lat, lon: spot.lon });
+  });
+
+  it('when the same search goes through the API, then the places are the same, in the same order', async () => {
+    const page = await request(app).get('/').query({ ou: '01999', radius_km: '50' });
+    const api = await request(app).get('/api/v1/places').query({ lat: spot.lat, lon: spot.lon, radius_km: 50 });
+    expect(cardNames(page.text)).toEqual(api.body.items.map((i: { nom: string }) => i.nom));
+    expect(cardNames(page.text)).toHaveLength(3);
+  });
+
+  it('when the visitor widens the radius, then farther places appear', async () => {
+    const res = await request(app).get('/').query({ ou: communeName, radius_km: '100' });
+    expect(cardNames(res.text)).toEqual([names.near, names.middle, names.far, names.outside]);
+  });
+
+  it('when the visitor shares its position, then the places around it are listed', async () => {
+    const res = await request(app).get('/').query({ lat: String(spot.lat), lon: String(spot.lon), radius_km: '10' });
+    expect(cardNames(res.text)).toEqual([names.near, names.middle]);
+    expect(res.text).toContain('de votre position');
+  });
+
+  it('when filtering "Ouvert maintenant" and a label, then only matching places remain', async () => {
+    const open = await request(app).get('/').query({ ou: communeName, open_now: 'true' });
+    expect(cardNames(open.text)).toEqual([names.near]);
+    const labelled = await request(app).get('/').query({ ou: communeName, labels: label.slug });
+    expect(cardNames(labelled.text)).toEqual([names.near]);
+    expect(labelled.text).toMatch(new RegExp(`id="labels-${label.slug}"[^>]*checked`));
+  });
+
+  it('when filtering "Ouvert le … à …", then places open at that day and time remain', async () => {
+    const saturday = await request(app).get('/').query({ ou: communeName, jour: '2026-12-05', heure: '10:00' });
+    expect(cardNames(saturday.text)).toEqual([names.middle]);
+    expect(saturday.text).toContain('value="2026-12-05"');
+  });
+
+  it('when filtering by service, then places offering it remain', async () => {
+    const res = await request(app).get('/').query({ ou: communeName, services: 'Loisirs et créations numériques' });
+    expect(cardNames(res.text)).toEqual([names.middle]);
+  });
+
+  it('when the commune is unknown, then a plain message says so (and nothing breaks)', async () => {
+    const res = await request(app).get('/').query({ ou: 'Qxzyvwpt' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Nous n’avons pas trouvé la commune ou le code postal « Qxzyvwpt »');
+  });
+
+  it('when a value is wrong, then the form comes back with a French message next to the field and status 400', async () => {
+    const res = await request(app).get('/').query({ ou: communeName, radius_km: 'loin' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="radius-erreur"');
+    expect(res.text).toContain('Rayon attendu en kilomètres.');
+    expect(res.text).toContain(`value="${communeName}"`);
+    const day = await request(app).get('/').query({ ou: communeName, jour: '2026-12-05' });
+    expect(day.status).toBe(400);
+    expect(day.text).toContain('Choisissez aussi une heure.');
+    const weird = await request(app).get('/').query({ services: 'Pêche à la ligne', page: 'nimportequoi', carte: 'x' });
+    expect(weird.status).toBe(400);
+    const cursor = await request(app).get('/').query({ ou: communeName, page: 'bm9ub24' });
+    expect(cursor.status).toBe(400);
+    expect(cursor.text).toContain('Curseur invalide');
+  });
+
+  it('when there are more places than a page, then "Lieux suivants" continues the list without repeats', async () => {
+    const crowd = randomSpot();
+    const crowdName = `Bourg-${uniqueWord()}`;
+    await makeCommune(db, { nom: crowdName, latitude: crowd.lat, longitude: crowd.lon });
+    for (let i = 1; i <= 23; i++) await makePlace(db, { at: northOf(crowd, i * 0.5) });
+    const first = await request(app).get('/').query({ ou: crowdName });
+    expect(cardNames(first.text)).toHaveLength(20);
+    expect(first.text).toContain('23 lieux');
+    const next = /<a href="([^"]+)" rel="next">Lieux suivants<\/a>/.exec(first.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const second = await request(app).get(next);
+    expect(second.status).toBe(200);
+    expect(cardNames(second.text)).toHaveLength(3);
+    expect(new Set([...cardNames(first.text), ...cardNames(second.text)]).size).toBe(23);
+    expect(second.text).toContain('Première page');
+  });
+
+  it('when the script asks for the results only, then the fragment has the list and the map data, without the layout', async () => {
+    const res = await request(app).get('/').query({ ou: communeName }).set('X-Fragment', 'results');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('<html');
+    expect(res.text).toContain('id="search-data"');
+    expect(cardNames(res.text)).toEqual([names.near, names.middle, names.far]);
+  });
+
+  it('when a visitor searches a map area, then places inside it are listed nearest the centre first', async () => {
+    const box = [spot.lon - 0.05, spot.lat - 0.05, spot.lon + 0.2, spot.lat + 0.05].join(',');
+    const res = await request(app).get('/').query({ bbox: box, lat: String(spot.lat), lon: String(spot.lon), carte: `12/${spot.lat}/${spot.lon}` });
+    expect(res.status).toBe(200);
+    expect(cardNames(res.text)).toEqual([names.near, names.middle]);
+    expect(res.text).toContain('cette zone de la carte');
+  });
+});

@@ -57,7 +57,8 @@ export function createApp(deps: AppDeps): Express {
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
-  const articles = createArticlesService({ db, clock, places });
+  // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
+  const articles = createArticlesService({ db, clock, places, locate: (text) => geocoder.geocode(text) });
   const geocoder = createGeocoder({ db, config, log });
 
   const app = express();

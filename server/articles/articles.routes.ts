@@ -84,13 +84,15 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
         labels: article.labels.map((l) => ({ name: l.name, url: `/labels/${l.slug}` })),
         places: article.places.filter((p) => p.status === 'published').map((p) => ({ nom: p.nom, commune: p.commune, url: placePath({ id: p.id, nom: p.nom }) })),
         services: article.services.map((s) => ({ name: s, url: SERVICE_SEARCH_PATH(s) })),
+        searchUrl: `/?${article.services.map((s) => `services=${encodeURIComponent(s)}`).join('&')}`,
       },
       nearby: {
         enabled: article.services.length > 0,
         located: nearby.located,
-        communeName: nearby.communeName,
+        where: nearby.where,
+        notFound: nearby.notFound,
         places: nearby.places.map(nearbyPlaceItem),
-        codePostal: near.code_postal ?? '',
+        typed: near.ou ?? near.code_postal ?? '',
         errors: nearErrors,
       },
     });

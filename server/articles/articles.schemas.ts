@@ -74,9 +74,10 @@ export const articlesApiQuerySchema = articlesListQuerySchema.extend({
   limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(20)),
 });
 
-/** "Lieux près de chez vous": a point, a commune (INSEE) or a postal code, all optional. */
+/** "Lieux près de chez vous": a point, a commune or postal code typed (ou), an INSEE code or a postal code, all optional. */
 export const nearbyQuerySchema = z
   .object({
+    ou: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(200, 'Au plus 200 caractères.').optional()),
     lat: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-90).max(90).optional()),
     lon: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-180).max(180).optional()),
     commune: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional()),

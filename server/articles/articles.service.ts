@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js
 import type { Clock, PlacesService } from '../places/places.service.js';
 import { placePath } from '../places/places.mapping.js';
 import type { PlaceSummary } from '../places/places.responses.js';
-import type { PlacesQuery } from '../places/places.query.js';
+import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import {
   addRedirect, allLabelNames, allTags, countArticles, existingPlaceIds, findArticleById, findArticleBySlug, findRedirect,
   insertArticle, labelIdsBySlug, labelsOfArticles, listArticles, placesOfArticles, publishedArticlesForLabel,
@@ -31,10 +31,17 @@ export interface ArticleView extends Article {
 /** What a lookup by slug found: the article, or the slug it moved to. */
 export type SlugLookup = { kind: 'article'; article: ArticleView } | { kind: 'moved'; slug: string };
 
-/** A commune (INSEE code) or a postal code → its coordinates, through the communes table (issue 3). */
-export type CommuneLocator = (where: { commune?: string; codePostal?: string }) => Promise<{ lat: number; lon: number; nom?: string } | undefined>;
+/** What a visitor typed (commune, postal code) → a point, through the geocoder (issue 3). */
+export type Locator = (text: string) => Promise<{ lat: number; lon: number; label: string } | null | undefined>;
 
-export function createArticlesService(deps: { db: Db; clock: Clock; places?: PlacesService; locateCommune?: CommuneLocator }) {
+export interface NearbyResult {
+  places: PlaceSummary[];
+  located: boolean;
+  where?: string;
+  notFound: boolean;
+}
+
+export function createArticlesService(deps: { db: Db; clock: Clock; places?: PlacesService; locate?: Locator }) {
   const { db, clock } = deps;
 
   async function decorate(articles: Article[]): Promise<ArticleView[]> {
@@ -78,28 +85,33 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     return renderArticleHtml(article.bodyMarkdown, await allLabelNames(db));
   }
 
-  /** The nearest published places offering one of the article's services. */
-  async function nearbyPlaces(article: Pick<Article, 'services'>, near: NearbyQuery, limit = 5): Promise<{ places: PlaceSummary[]; located: boolean; communeName?: string }> {
-    if (!deps.places || article.services.length === 0) return { places: [], located: false };
+  /**
+   * "Lieux près de chez vous": the nearest published places offering one of the article's services,
+   * from the visitor's position (lat/lon), or what they typed (commune or postal code, through the
+   * geocoder), or a commune's INSEE code.
+   */
+  async function nearbyPlaces(article: Pick<Article, 'services'>, near: NearbyQuery, limit = 5): Promise<NearbyResult> {
+    if (!deps.places || article.services.length === 0) return { places: [], located: false, notFound: false };
     const services = article.services as PlacesQuery['services'];
     let point = near.lat !== undefined && near.lon !== undefined ? { lat: near.lat, lon: near.lon } : undefined;
-    let communeName: string | undefined;
-    if (!point && (near.commune || near.code_postal) && deps.locateCommune) {
-      const found = await deps.locateCommune({ commune: near.commune, codePostal: near.code_postal });
+    let where: string | undefined = point ? 'votre position' : undefined;
+    const typed = near.ou ?? near.code_postal ?? near.commune;
+    if (!point && typed && deps.locate) {
+      const found = await deps.locate(typed);
       if (found) {
         point = { lat: found.lat, lon: found.lon };
-        communeName = found.nom;
+        where = found.label;
       }
     }
     if (point) {
-      const page = await deps.places.search({ services, lat: point.lat, lon: point.lon, radius_km: 100, limit });
-      return { places: page.items, located: true, communeName };
+      const page = await deps.places.search({ services, lat: point.lat, lon: point.lon, radius_km: MAX_RADIUS_KM, limit });
+      return { places: page.items, located: true, where, notFound: false };
     }
     if (near.commune || near.code_postal) {
       const page = await deps.places.search({ services, commune: near.commune, code_postal: near.code_postal, limit });
-      return { places: page.items, located: true };
+      return { places: page.items, located: true, where: typed, notFound: false };
     }
-    return { places: [], located: false };
+    return { places: [], located: false, notFound: Boolean(typed) };
   }
 
   async function articlesForPlace(placeId: number): Promise<ArticleLink[]> {

@@ -26,7 +26,7 @@ export function pagination(basePath: string, page: number, pageCount: number) {
     pageCount,
     previous: page > 1 ? at(page - 1) : undefined,
     next: page < pageCount ? at(page + 1) : undefined,
-    pages: Array.from({ length: pageCount }, (_, i) => ({ number: i + 1, url: at(i + 1), current: i + 1 === page })),
+    pages: Array.from({ length: pageCount }, (_, i) => ({ n: i + 1, url: at(i + 1), current: i + 1 === page })),
   };
 }
 

@@ -3,6 +3,9 @@ import { buildOpenApiDocument } from './openapi.js';
 
 type Doc = ReturnType<typeof buildOpenApiDocument>;
 
+const TYPE_NAMES: Record<string, string> = { number: 'nombre', integer: 'entier', string: 'texte', boolean: 'booléen' };
+const typeName = (type: string | undefined) => TYPE_NAMES[type ?? 'string'] ?? type ?? 'texte';
+
 /** The readable API page is rendered from the same generated OpenAPI document. */
 function operationsOf(doc: Doc) {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
@@ -15,7 +18,7 @@ function operationsOf(doc: Doc) {
         description: operation.description,
         parameters: (operation.parameters ?? []).map((p) => {
           const schema = p.schema as { type?: string; enum?: string[]; items?: { enum?: string[]; type?: string } };
-          return { name: p.name, in: p.in === 'query' ? 'requête' : 'chemin', description: p.description, type: schema.type === 'array' ? `liste de ${schema.items?.type ?? 'valeurs'}` : (schema.type ?? 'texte'), values: schema.enum ?? schema.items?.enum };
+          return { name: p.name, in: p.in === 'query' ? 'requête' : 'chemin', description: p.description, type: schema.type === 'array' ? `liste (${typeName(schema.items?.type)})` : typeName(schema.type), values: schema.enum ?? schema.items?.enum };
         }),
         responses: Object.entries(operation.responses).map(([code, r]) => ({ code, description: r.description })),
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { articleJsonSchema, articleSlugParamsSchema, articlesApiQuerySchema, articlesPageJsonSchema } from '../articles/articles.schemas.js';
 import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
@@ -86,6 +87,21 @@ export function buildOpenApiDocument(baseUrl: string) {
             '400': problem('Paramètre invalide'),
             '404': problem('Label inconnu'),
           },
+        },
+      },
+      '/articles': {
+        get: {
+          summary: 'Les articles publiés du blog, du plus récent au plus ancien',
+          parameters: queryParameters(articlesApiQuerySchema.shape as unknown as Record<string, z.ZodType>),
+          responses: { '200': json(articlesPageJsonSchema, 'Une page d’articles'), '400': problem('Paramètre invalide') },
+        },
+      },
+      '/articles/{slug}': {
+        get: {
+          summary: 'Un article, avec ses labels et ses lieux',
+          description: 'Une ancienne adresse d’article répond 301 vers la nouvelle.',
+          parameters: pathParameters(articleSlugParamsSchema),
+          responses: { '200': json(articleJsonSchema, 'L’article'), '301': { description: 'L’article a changé d’adresse' }, '404': problem('Article inconnu ou non publié') },
         },
       },
     },

@@ -88,5 +88,10 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
     res.type('application/xml; charset=utf-8').send(xml);
   });
 
+  // Crawlers find the sitemap here; the administrators' pages are not for them.
+  router.get('/robots.txt', (_req, res) => {
+    res.type('text/plain; charset=utf-8').send(`User-agent: *\nDisallow: /admin/\nSitemap: ${absolute('/sitemap.xml')}\n`);
+  });
+
   return router;
 }

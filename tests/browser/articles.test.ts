@@ -1,8 +1,21 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createUser, TEST_PASSWORD } from '../support/session.js';
 import { useBrowser } from '../support/browser.js';
 import { createTestContext } from '../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../support/factories.js';
 import { makeArticle, uniqueSlug, uniqueWord } from '../integration/articles/article-factory.js';
+
+const AXE = 'node_modules/axe-core/axe.min.js';
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 describe('a reader follows the links between the blog and the directory (Chromium)', () => {
   const { app, db } = createTestContext();
@@ -44,6 +57,42 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     await page.waitForURL(`**/articles/${slug}`);
     expect((await page.locator('h1').textContent())?.trim()).toBe(article.title);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('when axe checks the blog’s pages and the editor, then there is no WCAG 2.1 AA violation', async () => {
+    const word = uniqueWord();
+    const slug = uniqueSlug('axe');
+    await makeArticle(db, {
+      slug, title: `Accessible ${word}`, tags: [word], teaser: true, services: ['Aide aux démarches administratives'],
+      body_markdown: `Un texte ${word}.\n\n## Une section\n\n- un\n- deux\n\n> Une citation.`,
+    });
+    const admin = await createUser(db, { role: 'admin' });
+    // axe is injected as an inline script: only this context lets it past the Content-Security-Policy.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    for (const path of ['/articles', `/articles/tag/${word}`, `/articles/${slug}`, `/articles/${slug}?ou=zzzz`, `/recherche?q=${word}`, '/recherche']) {
+      await page.goto(`${browser.baseUrl}${path}`);
+      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+    }
+    await page.goto(`${browser.baseUrl}/connexion`);
+    await page.fill('input[name=email]', admin.email);
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.click('form[action="/connexion"] button[type=submit]')]);
+    for (const path of ['/admin/articles', '/admin/articles/nouveau']) {
+      await page.goto(`${browser.baseUrl}${path}`);
+      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+    }
+    // The editor with its errors and a preview.
+    await page.fill('#champ-title', '');
+    await page.fill('#champ-slug', 'Pas Valide');
+    await page.fill('#champ-body_markdown', '## Aperçu\n\nTexte.');
+    await page.click('button[value=save]');
+    expect(await page.locator('.form-error-summary').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('button[value=preview]');
+    expect(await page.locator('.article-preview .prose h2', { hasText: 'Aperçu' }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -81,3 +81,14 @@ describe('the Atom feed and the sitemap', () => {
     expect(locs).not.toContain(`${base}${placePath(hidden)}`);
   });
 });
+
+describe('robots.txt', () => {
+  const { app, config } = createTestContext();
+
+  it('when a crawler asks, then it is pointed to the absolute sitemap and kept out of the admin pages', async () => {
+    const res = await request(app).get('/robots.txt');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`Sitemap: ${config.PUBLIC_BASE_URL}/sitemap.xml`);
+    expect(res.text).toContain('Disallow: /admin/');
+  });
+});

@@ -15,6 +15,7 @@ import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { requireRole } from './accounts/auth.middleware.js';
 import { editingRoutes } from './editing/editing.routes.js';
+import { createEditingService } from './editing/editing.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
 import { csrfProtection } from './http/csrf.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
   const limits = createRateLimits(config);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
+  const editing = createEditingService({ db, clock, mailer, publicBaseUrl });
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
@@ -85,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
   app.use(accountsRoutes({ accounts, limits, clock }));
-  app.use(editingRoutes());
+  app.use(editingRoutes({ editing, clock }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));

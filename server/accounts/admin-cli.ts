@@ -1,0 +1,42 @@
+/**
+ * `npm run admin:create -- someone@example.org`: creates the first admin (or promotes an existing
+ * account) and e-mails a one-time link to choose the password (outbox or SMTP, as the site does).
+ */
+import { loadConfig, ConfigError } from '../config.js';
+import { openDatabase } from '../database.js';
+import { createMailer } from '../mail/mailer.js';
+import { createAccountsService } from './accounts.service.js';
+import pg from 'pg';
+import { z } from 'zod';
+
+async function main() {
+  const email = z.email().safeParse(process.argv[2]?.trim().toLowerCase());
+  if (!email.success) {
+    console.error('Usage : npm run admin:create -- adresse@exemple.fr');
+    process.exit(2);
+  }
+  let config = loadConfig();
+  if (!config.DATABASE_URL) {
+    // The site may be running with its embedded PostgreSQL: use it rather than starting a second one.
+    const url = `postgres://postgres:epn-local-only@127.0.0.1:${config.EMBEDDED_PG_PORT}/epn_finder`;
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    const running = await client.connect().then(() => true, () => false);
+    await client.end().catch(() => {});
+    if (running) config = loadConfig({ ...process.env, DATABASE_URL: url });
+  }
+  const database = await openDatabase(config, () => {});
+  try {
+    const mailer = createMailer(config, (message) => console.log(message));
+    const accounts = createAccountsService({ db: database.db, clock: { now: () => new Date() }, mailer, publicBaseUrl: config.PUBLIC_BASE_URL });
+    const { created } = await accounts.createAdmin(email.data);
+    console.log(created ? `Compte d’administration créé pour ${email.data}.` : `${email.data} est maintenant administrateur·rice.`);
+    console.log('Un lien pour choisir le mot de passe a été envoyé (valable une heure).');
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,240 @@
+import type { CurrentUser } from '../accounts/accounts.types.js';
+import type { Db } from '../db/knex.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
+import type { Mailer } from '../mail/mailer.js';
+import { recordAudit } from '../moderation/audit.repository.js';
+import { findPlaceById } from '../places/places.repository.js';
+import type { Clock } from '../places/places.service.js';
+import type { Place } from '../places/places.types.js';
+import { placePath } from '../places/places.mapping.js';
+import { completeness, freshness } from './completeness.js';
+import {
+  findRevision, insertRevision, latestChange, listRevisions, revisionsAfter, setVerifiedAt, updatePlaceFields,
+  type AuthorRole, type FieldChanges, type Revision,
+} from './place-edits.repository.js';
+import { sameValue, valueOf, type EditableField, SECTIONS } from './sections.js';
+import {
+  allLabels, applyLabelChange, claimsOfUser, findClaim, insertLabelRequest, insertProposal, isManager, labelRequestsFor,
+  managersOfPlace, placeLabelLinks, proposalsOfUser, upsertClaim,
+} from './stewardship.repository.js';
+
+export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
+
+/** Webmail domains: sharing one proves nothing about belonging to a place. */
+export const PUBLIC_WEBMAIL = new Set([
+  'gmail.com', 'googlemail.com', 'yahoo.fr', 'yahoo.com', 'hotmail.fr', 'hotmail.com', 'outlook.fr', 'outlook.com', 'live.fr',
+  'live.com', 'msn.com', 'orange.fr', 'wanadoo.fr', 'free.fr', 'sfr.fr', 'neuf.fr', 'laposte.net', 'gmx.fr', 'gmx.com',
+  'icloud.com', 'me.com', 'aol.com', 'aol.fr', 'protonmail.com', 'proton.me', 'bbox.fr', 'numericable.fr', 'club-internet.fr',
+  'aliceadsl.fr', 'voila.fr', 'yandex.com', 'mail.com', 'tutanota.com', 'hotmail.be', 'skynet.be',
+]);
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+
+/** How a claim can be approved at once: the exact listed address, or its non-webmail domain. */
+export function automaticClaimMethod(userEmail: string, placeEmails: string[]): 'email' | 'domain' | null {
+  const email = userEmail.toLowerCase();
+  const listed = placeEmails.map((e) => e.toLowerCase());
+  if (listed.includes(email)) return 'email';
+  const domain = domainOf(email);
+  if (!PUBLIC_WEBMAIL.has(domain) && listed.some((e) => domainOf(e) === domain)) return 'domain';
+  return null;
+}
+
+export type SaveResult =
+  | { status: 'saved'; version: number; changed: string[] }
+  | { status: 'unchanged' }
+  | { status: 'conflict'; current: Place; revisions: Revision[] };
+
+const authorRole = (user: CurrentUser): AuthorRole => user.role;
+
+export function createEditingService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
+  const { db, clock, mailer } = deps;
+  const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
+
+  async function getPlace(placeId: number): Promise<Place> {
+    const place = await findPlaceById(db, placeId);
+    if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
+    return place;
+  }
+
+  async function canManage(user: CurrentUser | undefined, placeId: number): Promise<boolean> {
+    if (!user) return false;
+    if (isModerator(user)) return true;
+    return user.verified && (await isManager(db, placeId, user.id));
+  }
+
+  /** The place, if this person may change it (its approved mediators, moderators, admins); 403 otherwise. */
+  async function placeToManage(user: CurrentUser, placeId: number): Promise<Place> {
+    const place = await getPlace(placeId);
+    if (!(await canManage(user, placeId))) throw new ForbiddenError('Seuls les médiateurs de ce lieu et la modération peuvent le modifier.');
+    return place;
+  }
+
+  async function dashboard(user: CurrentUser) {
+    const now = clock.now();
+    const claims = await claimsOfUser(db, user.id);
+    const managed = [];
+    for (const claim of claims.filter((c) => c.status === 'approved')) {
+      const place = await findPlaceById(db, claim.placeId);
+      if (place) managed.push({ place, path: placePath(place), completeness: completeness(place), freshness: freshness(place, now) });
+    }
+    return {
+      managed,
+      pending: claims.filter((c) => c.status === 'pending'),
+      refused: claims.filter((c) => c.status === 'rejected' || c.status === 'revoked'),
+      proposals: await proposalsOfUser(db, user.id),
+    };
+  }
+
+  // ---------- Claims ----------
+
+  async function claim(user: CurrentUser, placeId: number, message: string | null) {
+    if (!user.verified) throw new ForbiddenError('Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).');
+    const place = await getPlace(placeId);
+    const existing = await findClaim(db, placeId, user.id);
+    if (existing && (existing.status === 'approved' || existing.status === 'pending')) return { status: existing.status, place };
+    const method = automaticClaimMethod(user.email, place.courriels);
+    const now = clock.now();
+    const status = method ? 'approved' : 'pending';
+    await db.transaction(async (trx) => {
+      const id = await upsertClaim(trx, { placeId, userId: user.id, status, method, message }, now);
+      if (method) {
+        await recordAudit(trx, { actorId: null, action: 'claim.approved', subjectType: 'claim', subjectId: id, details: { placeId, userId: user.id, method, automatic: true } }, now);
+      }
+    });
+    await mailer.send({
+      to: user.email,
+      subject: method ? `Vous gérez « ${place.nom} » — EPN Finder` : `Demande reçue pour « ${place.nom} » — EPN Finder`,
+      text: method
+        ? `Bonjour,\n\nVotre adresse correspond à celle du lieu : vous pouvez dès maintenant tenir sa fiche à jour sur ${url('/mon-espace')}.\n`
+        : `Bonjour,\n\nVotre demande pour gérer « ${place.nom} » attend la vérification d’un modérateur. Vous recevrez un e-mail dès qu’elle sera traitée.\n`,
+    });
+    return { status, place };
+  }
+
+  // ---------- Edits, with optimistic locking and revisions ----------
+
+  /**
+   * Saves `values` if the place is still at `version`; every accepted save is one revision with
+   * the old and new value of each field that changed. A stale version gets a conflict (409).
+   */
+  async function saveFields(
+    user: CurrentUser,
+    placeId: number,
+    version: number,
+    values: Partial<Record<EditableField, unknown>>,
+    meta: { kind: 'edit' | 'revert'; section?: string; revertsRevisionId?: number },
+  ): Promise<SaveResult> {
+    await placeToManage(user, placeId);
+    const result = await db.transaction(async (trx): Promise<SaveResult> => {
+      const current = (await findPlaceById(trx, placeId))!;
+      if (current.version !== version) return { status: 'conflict', current, revisions: [] };
+      const changes: FieldChanges = {};
+      for (const [field, value] of Object.entries(values)) {
+        const old = valueOf(current, field as EditableField);
+        if (!sameValue(old, value)) changes[field] = { old, new: value };
+      }
+      if (!Object.keys(changes).length) return { status: 'unchanged' };
+      const now = clock.now();
+      const updates = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.new]));
+      const newVersion = await updatePlaceFields(trx, placeId, version, updates, now);
+      if (newVersion === null) return { status: 'conflict', current, revisions: [] };
+      await insertRevision(trx, { placeId, version: newVersion, userId: user.id, authorRole: authorRole(user), kind: meta.kind, section: meta.section, changes, revertsRevisionId: meta.revertsRevisionId }, now);
+      return { status: 'saved', version: newVersion, changed: Object.keys(changes) };
+    });
+    if (result.status === 'conflict') {
+      const current = (await findPlaceById(db, placeId))!;
+      return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
+    }
+    return result;
+  }
+
+  async function confirmUpToDate(user: CurrentUser, placeId: number) {
+    const place = await placeToManage(user, placeId);
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const version = await setVerifiedAt(trx, placeId, now);
+      await insertRevision(trx, { placeId, version: version ?? place.version, userId: user.id, authorRole: authorRole(user), kind: 'verify', changes: { verified_at: { old: place.verifiedAt, new: now } } }, now);
+    });
+  }
+
+  async function history(user: CurrentUser, placeId: number) {
+    const place = await placeToManage(user, placeId);
+    return { place, revisions: await listRevisions(db, placeId) };
+  }
+
+  /** Puts every field back as it was right after `revisionId`; the revert is itself a new revision. */
+  async function revert(user: CurrentUser, placeId: number, revisionId: number, version: number): Promise<SaveResult> {
+    await placeToManage(user, placeId);
+    const target = await findRevision(db, placeId, revisionId);
+    if (!target) throw new NotFoundError('Cette version n’existe pas.');
+    const later = (await revisionsAfter(db, placeId, revisionId)).filter((r) => r.kind === 'edit' || r.kind === 'revert');
+    const editable = new Set<string>(SECTIONS.flatMap((s) => s.fields));
+    const values: Partial<Record<EditableField, unknown>> = {};
+    for (const revision of later) {
+      for (const [field, change] of Object.entries(revision.changes)) {
+        if (editable.has(field) && !(field in values)) values[field as EditableField] = change.old;
+      }
+    }
+    if (!Object.keys(values).length) return { status: 'unchanged' };
+    return saveFields(user, placeId, version, values, { kind: 'revert', revertsRevisionId: revisionId });
+  }
+
+  /** "Mis à jour le … par l’équipe du lieu / par la modération", for the public page. */
+  async function lastUpdate(placeId: number) {
+    const revision = await latestChange(db, placeId);
+    if (!revision) return null;
+    return { at: revision.createdAt, by: revision.authorRole === 'mediator' ? 'team' : revision.authorRole === 'system' ? 'system' : 'moderation' } as const;
+  }
+
+  // ---------- Labels: requests for mediators, immediate for moderators ----------
+
+  async function labelsView(user: CurrentUser, placeId: number) {
+    const place = await placeToManage(user, placeId);
+    const [labels, links, requests] = await Promise.all([allLabels(db), placeLabelLinks(db, placeId), labelRequestsFor(db, { placeId, status: 'pending' })]);
+    return { place, labels, links, requests };
+  }
+
+  async function changeLabels(user: CurrentUser, placeId: number, change: { add: number[]; remove: number[] }) {
+    const place = await placeToManage(user, placeId);
+    const known = new Set((await allLabels(db)).map((l) => l.id));
+    const links = new Set((await placeLabelLinks(db, placeId)).filter((l) => l.status === 'verified').map((l) => l.labelId));
+    const add = change.add.filter((id) => known.has(id) && !links.has(id));
+    const remove = change.remove.filter((id) => links.has(id));
+    if (!add.length && !remove.length) {
+      throw new ValidationError([{ field: 'add', message: 'Choisissez un label à ajouter ou à retirer.' }]);
+    }
+    const now = clock.now();
+    if (!isModerator(user)) {
+      await db.transaction(async (trx) => {
+        for (const labelId of add) await insertLabelRequest(trx, { placeId, labelId, action: 'add', userId: user.id }, now);
+        for (const labelId of remove) await insertLabelRequest(trx, { placeId, labelId, action: 'remove', userId: user.id }, now);
+      });
+      return { applied: false };
+    }
+    await db.transaction(async (trx) => {
+      const before = (await placeLabelLinks(trx, placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
+      for (const labelId of add) await applyLabelChange(trx, { placeId, labelId, action: 'add', origin: 'moderator' }, now);
+      for (const labelId of remove) await applyLabelChange(trx, { placeId, labelId, action: 'remove', origin: 'moderator' }, now);
+      const after = (await placeLabelLinks(trx, placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
+      await insertRevision(trx, { placeId, version: place.version, userId: user.id, authorRole: authorRole(user), kind: 'labels', changes: { labels: { old: before, new: after } } }, now);
+      await recordAudit(trx, { actorId: user.id, action: 'labels.changed', subjectType: 'place', subjectId: placeId, details: { add, remove } }, now);
+    });
+    return { applied: true };
+  }
+
+  // ---------- New places ----------
+
+  async function propose(user: CurrentUser, record: Record<string, unknown>) {
+    if (!user.verified) throw new ForbiddenError('Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).');
+    return insertProposal(db, { userId: user.id, record }, clock.now());
+  }
+
+  return {
+    getPlace, canManage, placeToManage, dashboard, claim, saveFields, confirmUpToDate, history, revert, lastUpdate,
+    labelsView, changeLabels, propose, managersOfPlace: (placeId: number) => managersOfPlace(db, placeId),
+    claimOf: (placeId: number, userId: number) => findClaim(db, placeId, userId),
+  };
+}
+
+export type EditingService = ReturnType<typeof createEditingService>;

@@ -11,7 +11,7 @@ import {
   smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace,
 } from './articles.repository.js';
 import type { ArticleInput, NearbyQuery } from './articles.schemas.js';
-import { excerptOf, renderArticleHtml } from './markdown.js';
+import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
 
 export const articlePath = (slug: string) => `/articles/${slug}`;
 export const PAGE_SIZE = 10;
@@ -81,8 +81,9 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     throw new NotFoundError('Cet article n’existe pas ou n’est pas publié.');
   }
 
-  async function renderBody(article: Pick<Article, 'bodyMarkdown'>): Promise<string> {
-    return renderArticleHtml(article.bodyMarkdown, await allLabelNames(db));
+  /** The article's clean HTML; label names in the text link to their page (`labels`: when already read). */
+  async function renderBody(article: Pick<Article, 'bodyMarkdown'>, labels?: LinkableLabel[]): Promise<string> {
+    return renderArticleHtml(article.bodyMarkdown, labels ?? (await allLabelNames(db)));
   }
 
   /**

@@ -26,11 +26,11 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
   const absolute = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
   router.get('/feed.xml', async (_req, res) => {
-    const { items } = await deps.articles.listPublished({ page: 1, pageSize: FEED_SIZE });
+    const [{ items }, labels] = await Promise.all([deps.articles.listPublished({ page: 1, pageSize: FEED_SIZE }), deps.articles.labelChoices()]);
     const updated = items.reduce<Date | undefined>((max, a) => (!max || a.updatedAt > max ? a.updatedAt : max), undefined) ?? new Date(0);
     const entries = await Promise.all(
       items.map(async (article) => {
-        const html = absoluteLinks(await deps.articles.renderBody(article), deps.publicBaseUrl);
+        const html = absoluteLinks(await deps.articles.renderBody(article, labels), deps.publicBaseUrl);
         const url = absolute(article.url);
         // Relative links in the content (label pages) are resolved against xml:base.
         return [

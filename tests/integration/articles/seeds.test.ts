@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeeds } from '../../../seeds/index.js';
 import { createApp } from '../../../server/app.js';
+import { createArticlesService } from '../../../server/articles/articles.service.js';
 import type { Express } from 'express';
 import { createFreshDatabase } from '../../support/fresh-database.js';
 import { fixedClock, testConfig } from '../../support/context.js';
@@ -135,5 +136,36 @@ describe('the blog seeds, on a database of their own', () => {
     const accented = await request(app).get('/recherche?q=Littératie');
     const accentedTitles = [...accented.text.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
     expect(accentedTitles).toEqual(titles);
+  });
+
+  it('when a tag has spaces and accents, then its page lists its articles', async () => {
+    const res = await request(app).get(`/articles/tag/${encodeURIComponent('fracture numérique')}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Soyez motivés qu’ils disaient…!');
+    expect(res.text).not.toContain('On a sauvé maryvette');
+  });
+
+  it('when an administrator has completed a teaser and the seeds change, then the seeds never overwrite the edit', async () => {
+    const articles = createArticlesService({ db: fresh.db, clock: fixedClock('2026-12-02T10:00:00Z') });
+    const teaser = (await fresh.db('articles').where({ slug: 'je-suis-mediateur-numerique' }).first())!;
+    await articles.update(teaser.id, {
+      title: teaser.title, slug: 'je-suis-mediateur-numerique-complet', body_markdown: `${teaser.body_markdown}\n\nLa suite, enfin écrite.`,
+      teaser: false, status: 'published', tags: teaser.tags, services: [], labels: [], places: [], version: teaser.version,
+    });
+    // A different seed content (as after re-deriving the files) makes the loader run again.
+    await fresh.db('seed_runs').where({ name: 'articles' }).update({ checksum: 'changed' });
+    await fresh.db('articles').where({ slug: 'on-a-sauve-maryvette' }).update({ title: 'Titre abîmé' });
+    await runSeeds(fresh.db, { log: () => {}, today: '2026-12-01', placesFile: emptyPlaces });
+    const completed = await fresh.db('articles').where({ id: teaser.id }).first();
+    expect(completed).toMatchObject({ slug: 'je-suis-mediateur-numerique-complet', teaser: false });
+    expect(completed.body_markdown).toContain('La suite, enfin écrite.');
+    // An article nobody edited is brought back to its seed.
+    expect((await fresh.db('articles').where({ slug: 'on-a-sauve-maryvette' }).first()).title).toBe('On a sauvé maryvette');
+    const [{ count }] = await fresh.db('articles').count<{ count: number }[]>('* as count');
+    expect(Number(count)).toBe(10);
+    const old = await request(app).get('/articles/je-suis-mediateur-numerique');
+    expect(old.status).toBe(301);
+    const page = await request(app).get('/articles/je-suis-mediateur-numerique-complet');
+    expect(page.text).not.toContain('pas encore disponible');
   });
 });

@@ -72,7 +72,7 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
     const errorFor = Object.fromEntries(errors.map((e) => [e.field, e.message]));
     res.status(options.status ?? 200).render('pages/articles/admin-form', {
       pageTitle: options.article ? `Modifier « ${options.article.title} »` : 'Nouvel article',
-      nav: 'admin',
+      nav: 'admin-articles',
       article: options.article,
       action: options.article ? `/admin/articles/${options.article.id}` : '/admin/articles',
       values: options.values,
@@ -93,7 +93,7 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
     const articles = await deps.articles.listAll();
     res.render('pages/articles/admin-list', {
       pageTitle: 'Articles (administration)',
-      nav: 'admin',
+      nav: 'admin-articles',
       saved: req.query.enregistre === '1',
       articles: articles.map((a) => ({
         id: a.id, title: a.title, url: a.url, slug: a.slug, teaser: a.teaser, published: a.status === 'published',

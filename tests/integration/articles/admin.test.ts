@@ -39,6 +39,7 @@ describe('writing articles (administrators)', () => {
       const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
       const list = await agent.get('/admin/articles');
       expect(list.status).toBe(200);
+      expect(list.text).toContain('<a href="/admin/articles" aria-current="page">Articles (admin)</a>');
       const form = await agent.get('/admin/articles/nouveau');
       expect(form.status).toBe(200);
       expect(form.text).toMatch(/name="_csrf" value="[^"]+"/);

@@ -1,0 +1,185 @@
+/**
+ * Every Leaflet call of the site lives here (uMap's rule). The map enhances the server-rendered
+ * list: it is never the only way to reach a place. When tiles cannot load (offline, blocked), the
+ * markers stay visible over a light outline of France shipped with the app.
+ */
+import L from './leaflet-global.js';
+import 'leaflet.markercluster';
+import type { Bounds, MapView } from './url-state.js';
+
+export interface MarkerData {
+  id: number;
+  nom: string;
+  url: string;
+  lat: number;
+  lon: number;
+  open?: string;
+}
+
+export interface MapOptions {
+  tilesUrl: string;
+  attribution: string;
+  outlineUrl?: string;
+  cluster?: boolean;
+}
+
+export interface MapHandle {
+  setMarkers(markers: MarkerData[], options?: { fit?: boolean; maxZoom?: number }): void;
+  highlight(id: number | null): void;
+  setView(view: MapView): void;
+  fitCircle(center: { lat: number; lon: number }, radiusKm: number): void;
+  fitBounds(bounds: Bounds): void;
+  view(): MapView;
+  bounds(): Bounds;
+  /** Called when the visitor (not the code) moved or zoomed the map. */
+  onUserMove(callback: () => void): void;
+  invalidateSize(): void;
+}
+
+const FRANCE: MapView = { zoom: 5, lat: 46.6, lon: 2.45 };
+
+function markerIcon(name: string, highlighted = false) {
+  const html = document.createElement('span');
+  html.className = 'map-pin-dot';
+  const label = document.createElement('span');
+  label.className = 'visually-hidden';
+  label.textContent = name;
+  html.appendChild(label);
+  return L.divIcon({ className: `map-pin${highlighted ? ' is-highlighted' : ''}`, html, iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
+}
+
+function popupContent(marker: MarkerData): HTMLElement {
+  const box = document.createElement('div');
+  const link = document.createElement('a');
+  link.href = marker.url;
+  link.textContent = marker.nom;
+  box.appendChild(link);
+  if (marker.open) {
+    const state = document.createElement('p');
+    state.textContent = marker.open;
+    box.appendChild(state);
+  }
+  return box;
+}
+
+export function createMap(element: HTMLElement, options: MapOptions): MapHandle {
+  const map = L.map(element, { zoomControl: false, attributionControl: false, center: [FRANCE.lat, FRANCE.lon], zoom: FRANCE.zoom });
+  L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
+  L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+
+  // The outline sits under the tiles: hidden by them when they load, visible when they cannot.
+  map.createPane('outline');
+  const outlinePane = map.getPane('outline');
+  if (outlinePane) outlinePane.style.zIndex = '150';
+  if (options.outlineUrl) {
+    fetch(options.outlineUrl)
+      .then((response) => (response.ok ? response.json() : null))
+      .then((geojson) => {
+        if (geojson) L.geoJSON(geojson, { pane: 'outline', interactive: false, style: { color: '#8a94a6', weight: 1, fillColor: '#f4f3ee', fillOpacity: 1 } }).addTo(map);
+      })
+      .catch(() => undefined);
+  }
+  const tiles = L.tileLayer(options.tilesUrl, { attribution: options.attribution, maxZoom: 19, crossOrigin: false });
+  let tileErrors = 0;
+  tiles.on('tileerror', () => {
+    tileErrors += 1;
+    if (tileErrors === 1) {
+      element.classList.add('map-tiles-failed');
+      const note = document.createElement('p');
+      note.className = 'map-offline-note';
+      note.textContent = 'Le fond de carte ne se charge pas : les lieux restent affichés, et la liste donne toutes les informations.';
+      element.appendChild(note);
+    }
+  });
+  tiles.addTo(map);
+
+  const group = options.cluster === false
+    ? L.featureGroup()
+    : L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 45,
+      iconCreateFunction: (cluster) => {
+        const count = cluster.getChildCount();
+        const html = document.createElement('span');
+        html.textContent = String(count);
+        const words = document.createElement('span');
+        words.className = 'visually-hidden';
+        words.textContent = ' lieux : zoomer';
+        html.appendChild(words);
+        return L.divIcon({ html, className: 'map-cluster', iconSize: [38, 38] });
+      },
+    });
+  group.addTo(map);
+  const markers = new Map<number, { marker: L.Marker; data: MarkerData }>();
+  let highlighted: HTMLElement | null = null;
+  let programmatic = 0;
+  const moveCallbacks: (() => void)[] = [];
+  const quietly = (move: () => void) => {
+    programmatic += 1;
+    move();
+    // moveend fires after the animation; count it as ours.
+    map.once('moveend', () => setTimeout(() => { programmatic = Math.max(0, programmatic - 1); }, 0));
+  };
+  map.on('moveend', () => {
+    if (programmatic > 0) return;
+    for (const callback of moveCallbacks) callback();
+  });
+
+  const handle: MapHandle = {
+    setMarkers(list, { fit = true, maxZoom = 14 } = {}) {
+      group.clearLayers();
+      markers.clear();
+      highlighted = null;
+      for (const data of list) {
+        const marker = L.marker([data.lat, data.lon], { icon: markerIcon(data.nom), title: data.nom, keyboard: true, riseOnHover: true });
+        marker.bindPopup(() => popupContent(data));
+        markers.set(data.id, { marker, data });
+        group.addLayer(marker);
+      }
+      if (fit && list.length) {
+        const bounds = L.latLngBounds(list.map((m) => [m.lat, m.lon] as [number, number]));
+        quietly(() => map.fitBounds(bounds, { padding: [24, 24], maxZoom, animate: false }));
+      }
+    },
+    highlight(id) {
+      highlighted?.classList.remove('is-highlighted');
+      highlighted = null;
+      if (id === null) return;
+      const entry = markers.get(id);
+      if (!entry) return;
+      const cluster = group as unknown as { getVisibleParent?: (m: L.Marker) => L.Marker | null };
+      const visible = cluster.getVisibleParent ? cluster.getVisibleParent(entry.marker) : entry.marker;
+      const element = visible?.getElement();
+      if (element) {
+        element.classList.add('is-highlighted');
+        highlighted = element;
+      }
+    },
+    setView(view) {
+      quietly(() => map.setView([view.lat, view.lon], view.zoom, { animate: false }));
+    },
+    fitCircle(center, radiusKm) {
+      const dLat = radiusKm / 111.2;
+      const dLon = radiusKm / (111.2 * Math.cos((center.lat * Math.PI) / 180));
+      quietly(() => map.fitBounds([[center.lat - dLat, center.lon - dLon], [center.lat + dLat, center.lon + dLon]], { animate: false }));
+    },
+    fitBounds(bounds) {
+      quietly(() => map.fitBounds([[bounds.south, bounds.west], [bounds.north, bounds.east]], { animate: false }));
+    },
+    view() {
+      const center = map.getCenter();
+      return { zoom: map.getZoom(), lat: center.lat, lon: center.lng };
+    },
+    bounds() {
+      const b = map.getBounds();
+      return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+    },
+    onUserMove(callback) {
+      moveCallbacks.push(callback);
+    },
+    invalidateSize() {
+      map.invalidateSize();
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,228 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listReports } from '../../server/reports/reports.repository.js';
+import { useBrowser } from '../support/browser.js';
+import { makeCommune, uniqueWord } from '../support/communes.js';
+import { createTestContext } from '../support/context.js';
+import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../support/factories.js';
+
+const AXE = 'node_modules/axe-core/axe.min.js';
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+const cardNames = (page: Page) => page.locator('.place-card-title a').allTextContents();
+
+describe('searching in a real browser (Chromium)', () => {
+  // 2026-12-01T10:00Z: Tuesday, 11:00 in Paris.
+  const { db, app } = createTestContext();
+  const browser = useBrowser(() => app);
+  // Somewhere in mainland France's latitudes, far from other tests' random spots.
+  const spot = randomSpot();
+  const commune = `Montagnac-${uniqueWord()}`;
+  let label: { slug: string; name: string };
+  const names = { near: '', middle: '', far: '' };
+  let nearPath = '';
+
+  beforeAll(async () => {
+    await makeCommune(db, { nom: commune, codesPostaux: ['01998'], latitude: spot.lat, longitude: spot.lon });
+    label = await makeLabel(db, { name: `Label ${uniqueWord()}`, kind: 'programme_national' });
+    const near = await makePlace(db, { at: northOf(spot, 1.2), horaires: 'Mo-Fr 09:00-17:00', services: ['Aide aux démarches administratives'], labels: [label.slug], telephone: '+33442000000' });
+    const middle = await makePlace(db, { at: eastOf(spot, 6), horaires: 'Sa 09:00-12:00', services: ['Loisirs et créations numériques'] });
+    const far = await makePlace(db, { at: northOf(spot, 15), horaires: 'Mo-Fr 09:00-17:00' });
+    Object.assign(names, { near: near.nom, middle: middle.nom, far: far.nom });
+    nearPath = `/lieux/${near.id}-`;
+  });
+
+  it('when a visitor searches a commune, then the nearest places are on the list and on the map', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/`);
+    await page.fill('#ou', commune);
+    await page.click('.search-where button[type=submit]');
+    await page.waitForFunction(() => new URLSearchParams(location.search).has('ou'));
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.middle, names.far]);
+    await expect.poll(() => page.locator('#carte .map-pin, #carte .map-cluster').count()).toBeGreaterThan(0);
+    await expect(page.locator('.place-card').first().textContent()).resolves.toContain('à 1,2 km');
+    await context.close();
+  });
+
+  it('when filtering "Ouvert maintenant" and a label, then the list and the URL follow without a reload', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}`);
+    await page.evaluate(() => { (window as unknown as { marker: boolean }).marker = true; });
+    await page.check('#open_now');
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
+    expect(page.url()).toContain('open_now=true');
+    await page.click('.filters summary');
+    await page.check(`#labels-${label.slug}`);
+    await expect.poll(() => cardNames(page)).toEqual([names.near]);
+    expect(page.url()).toContain(`labels=${label.slug}`);
+    expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true); // no full reload
+    await context.close();
+  });
+
+  it('when a shared link is opened, then the same search comes back, map position included', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const lat = spot.lat.toFixed(5);
+    const lon = spot.lon.toFixed(5);
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&open_now=true&radius_km=20&carte=13/${lat}/${lon}`);
+    expect(await page.isChecked('#open_now')).toBe(true);
+    expect(await page.inputValue('#radius_km')).toBe('20');
+    expect(await cardNames(page)).toEqual([names.near, names.far]);
+    // The map opened where the link says.
+    const view = await page.evaluate(() => new URLSearchParams(location.search).get('carte'));
+    expect(view).toBe(`13/${lat}/${lon}`);
+    // Move the map: the URL keeps the new position, and "Rechercher dans cette zone" appears.
+    const box = (await page.locator('#carte').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.isVisible('#search-area')).toBe(true);
+    await expect.poll(() => page.url()).not.toContain(`carte=13%2F${lat}`);
+    await page.click('#search-area');
+    await expect.poll(() => page.url()).toContain('bbox=');
+    await context.close();
+  });
+
+  it('when geolocation is granted, then the places around the visitor are listed', async () => {
+    const context = await browser.newContext({ permissions: ['geolocation'], geolocation: { latitude: spot.lat, longitude: spot.lon } });
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/`);
+    await page.click('#autour-de-moi');
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.middle, names.far]);
+    expect(page.url()).toContain(`lat=${Number(spot.lat.toFixed(5))}`);
+    await expect(page.textContent('#resultats-titre')).resolves.toContain('votre position');
+    await context.close();
+  });
+
+  it('when geolocation is refused, then a clear message says what to do instead', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/`);
+    await page.click('#autour-de-moi');
+    await expect.poll(() => page.textContent('#geoloc-status')).toContain('Vous n’avez pas autorisé la localisation');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('ou');
+    await context.close();
+  });
+
+  it('when a visitor uses only the keyboard, then search, filter, open a place and send a report all work', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/`);
+    await page.keyboard.press('Tab'); // skip link
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');
+    await page.focus('#ou');
+    await page.keyboard.type(commune);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.middle, names.far]);
+    // Focus moved to the results heading; "Ouvert maintenant" by keyboard.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultats-titre');
+    await page.focus('#open_now');
+    await page.keyboard.press('Space');
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
+    // Tab from the results heading to the first place's link, and open it.
+    await page.focus('#resultats-titre');
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === names.near) break;
+    }
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(names.near);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none'); // visible focus
+    await Promise.all([page.waitForURL(/\/lieux\//), page.keyboard.press('Enter')]);
+    expect(page.url()).toContain(nearPath);
+    // The report form, by keyboard.
+    await page.focus('#signalement-horaires');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    while ((await page.evaluate(() => document.activeElement?.id)) !== 'signalement-message') await page.keyboard.press('Tab');
+    await page.keyboard.type('Le lieu ferme à 16 h le vendredi.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await Promise.all([page.waitForURL(/signalement=merci/), page.keyboard.press('Enter')]);
+    await expect(page.textContent('#signaler')).resolves.toContain('Merci ! Votre signalement a bien été envoyé.');
+    const id = Number(nearPath.split('/')[2].replace('-', ''));
+    expect((await listReports(db, { placeId: id })).map((r) => r.message)).toContain('Le lieu ferme à 16 h le vendredi.');
+    await context.close();
+  });
+
+  it('when JavaScript is off, then the form submits to the server and the list is paginated', async () => {
+    const crowd = randomSpot();
+    const crowdName = `Bourg-${uniqueWord()}`;
+    await makeCommune(db, { nom: crowdName, latitude: crowd.lat, longitude: crowd.lon });
+    for (let i = 1; i <= 22; i++) await makePlace(db, { at: northOf(crowd, i * 0.4) });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/`);
+    expect(await page.isVisible('#autour-de-moi')).toBe(false);
+    expect(await page.isVisible('#carte')).toBe(false);
+    await page.fill('#ou', crowdName);
+    await Promise.all([page.waitForURL(/ou=/), page.click('.search-where button[type=submit]')]);
+    expect(await cardNames(page)).toHaveLength(20);
+    await Promise.all([page.waitForURL(/page=/), page.click('a[rel=next]')]);
+    expect(await cardNames(page)).toHaveLength(2);
+    await context.close();
+  });
+
+  it('when the map tiles cannot load, then the markers still show over the outline of France', async () => {
+    const context = await browser.newContext(); // every non-loopback request (the tiles) is aborted
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}`);
+    await expect.poll(() => page.locator('#carte .map-pin, #carte .map-cluster').count()).toBeGreaterThan(0);
+    expect(await page.locator('#carte .map-pin, #carte .map-cluster').first().isVisible()).toBe(true);
+    await expect.poll(() => page.isVisible('.map-offline-note')).toBe(true);
+    // The outline is drawn (zoom out to France to see it).
+    await expect.poll(() => page.locator('#carte .leaflet-outline-pane path').count()).toBe(2);
+    await context.close();
+  });
+
+  it('when axe checks every page template, then there is no WCAG 2.1 AA violation', async () => {
+    // axe is injected as a script: the test lets it past the Content-Security-Policy.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const pages = [
+      '/',
+      `/?ou=${encodeURIComponent(commune)}`,
+      `/?ou=${encodeURIComponent(commune)}&radius_km=loin`,
+      nearPath,
+      '/labels',
+      `/labels/${label.slug}`,
+      '/une-page-qui-n-existe-pas',
+    ];
+    for (const path of pages) {
+      await page.goto(`${browser.baseUrl}${path.startsWith('/lieux/') ? path.replace(/-$/, '') : path}`);
+      await page.waitForLoadState('networkidle');
+      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+    }
+    // The results with the filters open, and the report form with its errors.
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&labels=${label.slug}`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${browser.baseUrl}${nearPath.replace(/-$/, '')}`);
+    await page.click('.report-form button[type=submit]');
+    await page.waitForLoadState('networkidle');
+    expect(await page.textContent('.report-form')).toContain('Choisissez ce qui ne va pas.');
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('when the screen is 360 px wide, then nothing overflows sideways', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    for (const path of [`/?ou=${encodeURIComponent(commune)}`, nearPath.replace(/-$/, '')]) {
+      await page.goto(`${browser.baseUrl}${path}`);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ path, width }).toEqual({ path, width: 360 });
+    }
+    await context.close();
+  });
+});

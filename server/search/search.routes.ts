@@ -83,7 +83,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       }
       res.status(400).render(fragment ? 'pages/search/results' : 'pages/search/index', {
         ...base,
-        layout: fragment ? false : undefined,
+        ...(fragment ? { layout: false } : {}),
         pageTitle: 'Erreur dans la recherche',
         form: formView(state, labels, RADIUS_CHOICES, DEFAULT_RADIUS_KM),
         errors: byField,

@@ -99,6 +99,7 @@ describe('the search page (home), server-rendered', () => {
   it('when a value is wrong, then the form comes back with a French message next to the field and status 400', async () => {
     const res = await request(app).get('/').query({ ou: communeName, radius_km: 'loin' });
     expect(res.status).toBe(400);
+    expect(res.text).toContain('<html lang="fr">');
     expect(res.text).toContain('id="radius-erreur"');
     expect(res.text).toContain('Rayon attendu en kilomètres.');
     expect(res.text).toContain(`value="${communeName}"`);

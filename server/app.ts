@@ -16,6 +16,8 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { requireRole } from './accounts/auth.middleware.js';
 import { editingRoutes } from './editing/editing.routes.js';
 import { createEditingService } from './editing/editing.service.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
+import { createModerationService } from './moderation/moderation.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
 import { csrfProtection } from './http/csrf.js';
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   const limits = createRateLimits(config);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
   const editing = createEditingService({ db, clock, mailer, publicBaseUrl });
+  const moderation = createModerationService({ db, clock, mailer, publicBaseUrl });
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
@@ -88,6 +91,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(apiDocsRoutes({ publicBaseUrl }));
   app.use(accountsRoutes({ accounts, limits, clock }));
   app.use(editingRoutes({ editing, clock }));
+  app.use(moderationRoutes({ moderation }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));

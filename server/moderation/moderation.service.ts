@@ -1,0 +1,185 @@
+import type { CurrentUser } from '../accounts/accounts.types.js';
+import type { Db } from '../db/knex.js';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import type { Mailer } from '../mail/mailer.js';
+import { findPlaceById } from '../places/places.repository.js';
+import { placePath } from '../places/places.mapping.js';
+import type { Clock } from '../places/places.service.js';
+import { listReports, setReportStatus } from '../reports/reports.repository.js';
+import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
+import { insertPlace, insertRevision } from '../editing/place-edits.repository.js';
+import { FIELD_LABELS, displayValue, type EditableField } from '../editing/sections.js';
+import {
+  applyLabelChange, claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
+  labelRequestsFor, placeLabelLinks, proposalsByStatus, upsertClaim,
+} from '../editing/stewardship.repository.js';
+import { randomUUID } from 'node:crypto';
+import { listAudit, recordAudit } from './audit.repository.js';
+
+export type Decision = 'accept' | 'reject';
+
+/** The moderators' queue and decisions; every decision is audited and the person concerned e-mailed. */
+export function createModerationService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
+  const { db, clock, mailer } = deps;
+  const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
+  const requireReason = (decision: Decision, reason: string | null) => {
+    if (decision === 'reject' && !reason) throw new ValidationError([{ field: 'reason', message: 'Indiquez le motif du refus : il est envoyé à la personne concernée.' }]);
+  };
+  const alreadyDecided = () => new ConflictError('Cette demande a déjà été traitée par quelqu’un d’autre.');
+
+  async function queue() {
+    const [claims, proposals, labelRequests, reports] = await Promise.all([
+      claimsByStatus(db, 'pending'),
+      proposalsByStatus(db, 'pending'),
+      labelRequestsFor(db, { status: 'pending' }),
+      listReports(db, { status: 'new' }),
+    ]);
+    const claimItems = [];
+    for (const claim of claims) {
+      const place = await findPlaceById(db, claim.placeId);
+      claimItems.push({ ...claim, placeUrl: place ? placePath(place) : null, placeEmails: place?.courriels ?? [] });
+    }
+    const labelItems = [];
+    for (const request of labelRequests) {
+      const current = (await placeLabelLinks(db, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.name);
+      const after = request.action === 'add' ? [...current, request.labelName].sort() : current.filter((n) => n !== request.labelName);
+      labelItems.push({ ...request, before: displayValue(current), after: displayValue(after) });
+    }
+    const reportItems = [];
+    for (const report of reports) {
+      const place = await findPlaceById(db, report.placeId);
+      reportItems.push({ ...report, categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category, placeNom: place?.nom ?? '—', placeUrl: place ? placePath(place) : null });
+    }
+    return {
+      claims: claimItems,
+      proposals: proposals.map((p) => ({
+        ...p,
+        diff: Object.entries(p.record)
+          .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
+          .map(([field, value]) => ({ field: FIELD_LABELS[field as EditableField] ?? field, old: '—', new: displayValue(value) })),
+      })),
+      labelRequests: labelItems,
+      reports: reportItems,
+    };
+  }
+
+  async function decideOnClaim(moderator: CurrentUser, id: number, decision: Decision, reason: string | null) {
+    requireReason(decision, reason);
+    const claim = await findClaimById(db, id);
+    if (!claim) throw new NotFoundError('Cette demande n’existe pas.');
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const ok = await decideClaim(trx, id, 'pending', { status: decision === 'accept' ? 'approved' : 'rejected', method: decision === 'accept' ? 'moderator' : undefined, reason, decidedBy: moderator.id }, now);
+      if (!ok) throw alreadyDecided();
+      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'claim.approved' : 'claim.rejected', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
+    });
+    await mailer.send({
+      to: claim.userEmail,
+      subject: decision === 'accept' ? `Vous gérez « ${claim.placeNom} » — EPN Finder` : `Demande refusée pour « ${claim.placeNom} » — EPN Finder`,
+      text: decision === 'accept'
+        ? `Bonjour,\n\nLa modération a accepté votre demande : vous pouvez tenir à jour la fiche de « ${claim.placeNom} » sur ${url('/mon-espace')}.\n`
+        : `Bonjour,\n\nLa modération n’a pas accepté votre demande pour « ${claim.placeNom} ».\nMotif : ${reason}\n`,
+    });
+  }
+
+  async function revokeManager(moderator: CurrentUser, id: number, reason: string | null) {
+    requireReason('reject', reason);
+    const claim = await findClaimById(db, id);
+    if (!claim) throw new NotFoundError('Ce lien n’existe pas.');
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const ok = await decideClaim(trx, id, 'approved', { status: 'revoked', reason, decidedBy: moderator.id }, now);
+      if (!ok) throw alreadyDecided();
+      await recordAudit(trx, { actorId: moderator.id, action: 'claim.revoked', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
+    });
+    await mailer.send({
+      to: claim.userEmail,
+      subject: `Vous ne gérez plus « ${claim.placeNom} » — EPN Finder`,
+      text: `Bonjour,\n\nLa modération a retiré votre accès à la fiche de « ${claim.placeNom} ».\nMotif : ${reason}\n`,
+    });
+    return claim;
+  }
+
+  async function decideOnProposal(moderator: CurrentUser, id: number, decision: Decision, reason: string | null) {
+    requireReason(decision, reason);
+    const proposal = await findProposal(db, id);
+    if (!proposal) throw new NotFoundError('Cette proposition n’existe pas.');
+    const now = clock.now();
+    const placeId = await db.transaction(async (trx) => {
+      let newPlaceId: number | undefined;
+      if (decision === 'accept') {
+        newPlaceId = await insertPlace(trx, { ...proposal.record, source: 'epn-finder', source_id: randomUUID() }, now);
+        await insertRevision(trx, {
+          placeId: newPlaceId, version: 1, userId: proposal.userId, authorRole: 'mediator', kind: 'create',
+          changes: Object.fromEntries(Object.entries(proposal.record).map(([k, v]) => [k, { old: null, new: v }])),
+        }, now);
+        await upsertClaim(trx, { placeId: newPlaceId, userId: proposal.userId, status: 'approved', method: 'proposal', message: null }, now);
+      }
+      const ok = await decideProposal(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', placeId: newPlaceId, reason, decidedBy: moderator.id }, now);
+      if (!ok) throw alreadyDecided();
+      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected', subjectType: 'proposal', subjectId: id, reason, details: { placeId: newPlaceId ?? null, nom: proposal.record.nom } }, now);
+      return newPlaceId;
+    });
+    const nom = String(proposal.record.nom);
+    await mailer.send({
+      to: proposal.userEmail,
+      subject: decision === 'accept' ? `« ${nom} » est publié — EPN Finder` : `Proposition refusée : « ${nom} » — EPN Finder`,
+      text: decision === 'accept'
+        ? `Bonjour,\n\nLe lieu que vous avez proposé est en ligne : ${url(placePath({ id: placeId!, nom }))}\nVous pouvez le tenir à jour depuis ${url('/mon-espace')}.\n`
+        : `Bonjour,\n\nLa modération n’a pas publié « ${nom} ».\nMotif : ${reason}\n`,
+    });
+    return placeId;
+  }
+
+  async function decideOnLabelRequest(moderator: CurrentUser, id: number, decision: Decision, reason: string | null) {
+    requireReason(decision, reason);
+    const [request] = await labelRequestsFor(db, { id });
+    if (!request) throw new NotFoundError('Cette demande n’existe pas.');
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const ok = await decideLabelRequest(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', reason, decidedBy: moderator.id }, now);
+      if (!ok) throw alreadyDecided();
+      if (decision === 'accept') {
+        const before = (await placeLabelLinks(trx, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
+        await applyLabelChange(trx, { placeId: request.placeId, labelId: request.labelId, action: request.action, origin: 'mediator' }, now);
+        const after = (await placeLabelLinks(trx, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
+        const version = (await trx('places').where({ id: request.placeId }).first('version')).version as number;
+        await insertRevision(trx, { placeId: request.placeId, version, userId: request.userId, authorRole: 'mediator', kind: 'labels', changes: { labels: { old: before, new: after } } }, now);
+      }
+      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action } }, now);
+    });
+    const what = `${request.action === 'add' ? 'ajouter' : 'retirer'} le label « ${request.labelName} » pour « ${request.placeNom} »`;
+    await mailer.send({
+      to: request.userEmail,
+      subject: decision === 'accept' ? 'Demande de label acceptée — EPN Finder' : 'Demande de label refusée — EPN Finder',
+      text: decision === 'accept' ? `Bonjour,\n\nVotre demande (${what}) est acceptée et publiée.\n` : `Bonjour,\n\nVotre demande (${what}) n’est pas acceptée.\nMotif : ${reason}\n`,
+    });
+  }
+
+  async function decideOnReport(moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null) {
+    // Only new reports can be decided; read through the reports feature's own repository.
+    const report = (await listReports(db, { status: 'new' }, 10_000)).find((r) => r.id === id);
+    if (!report) throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
+    const now = clock.now();
+    const ok = await setReportStatus(db, id, version, decision === 'accept' ? 'accepted' : 'rejected', reason ?? undefined);
+    if (!ok) throw alreadyDecided();
+    await recordAudit(db, { actorId: moderator.id, action: decision === 'accept' ? 'report.accepted' : 'report.rejected', subjectType: 'report', subjectId: id, reason, details: { placeId: report.placeId, category: report.category } }, now);
+    if (report.email) {
+      const place = await findPlaceById(db, report.placeId);
+      await mailer.send({
+        to: report.email,
+        subject: 'Votre signalement — EPN Finder',
+        text: decision === 'accept'
+          ? `Bonjour,\n\nMerci : votre signalement sur « ${place?.nom ?? ''} » a été pris en compte${reason ? ` (${reason})` : ''}.\n`
+          : `Bonjour,\n\nMerci pour votre signalement sur « ${place?.nom ?? ''} ». Après vérification, la fiche n’a pas été modifiée${reason ? ` : ${reason}` : ''}.\n`,
+      });
+    }
+  }
+
+  return {
+    queue, decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
+    auditLog: () => listAudit(db, { limit: 200 }),
+  };
+}
+
+export type ModerationService = ReturnType<typeof createModerationService>;

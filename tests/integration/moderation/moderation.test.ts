@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../../support/context.js';
+import { makePlace } from '../../support/factories.js';
+import { createUser, loginAs, postForm } from '../../support/session.js';
+
+describe('moderation queue', () => {
+  const { app, db, mailer } = createTestContext();
+
+  it('when a claim waits, then the moderator sees it with its diff, accepts it, and the mediator is told; it is audited', async () => {
+    const place = await makePlace(db, { courriels: ['accueil@mairie-essai.fr'] });
+    const mediator = await createUser(db, { email: `animateur-${Date.now()}@gmail.com` });
+    await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/demande`, { message: 'Animateur depuis mars' });
+    const claim = await db('place_managers').where({ place_id: place.id, user_id: mediator.id }).first();
+    expect(claim.status).toBe('pending');
+    const moderator = await createUser(db, { role: 'moderator' });
+    const agent = await loginAs(app, moderator);
+    const queue = await agent.get('/moderation');
+    expect(queue.status).toBe(200);
+    expect(queue.text).toContain(`${mediator.email} veut gérer`);
+    expect(queue.text).toContain('Animateur depuis mars');
+    const res = await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'accept', reason: '' });
+    expect(res.status).toBe(303);
+    expect((await db('place_managers').where({ id: claim.id }).first()).status).toBe('approved');
+    expect(mailer.lastTo(mediator.email)!.subject).toContain('Vous gérez');
+    const audit = await db('audit_log').where({ subject_type: 'claim', subject_id: String(claim.id) }).first();
+    expect(audit).toMatchObject({ actor_id: moderator.id, action: 'claim.approved' });
+    const journal = await agent.get('/moderation/journal');
+    expect(journal.text).toContain('claim.approved');
+    // Deciding twice is a conflict, not a second decision.
+    expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: 'non' })).status).toBe(409);
+  });
+
+  it('when a moderator rejects without a reason, then 400; with one, the reason reaches the mediator', async () => {
+    const place = await makePlace(db);
+    const mediator = await createUser(db);
+    await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/demande`, {});
+    const claim = await db('place_managers').where({ place_id: place.id, user_id: mediator.id }).first();
+    const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: '' })).status).toBe(400);
+    expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: 'Inconnu de la structure' })).status).toBe(303);
+    expect(mailer.lastTo(mediator.email)!.text).toContain('Inconnu de la structure');
+  });
+
+  it('when a moderator revokes a mediator, then the mediator can no longer edit the place', async () => {
+    const place = await makePlace(db);
+    const mediator = await createUser(db);
+    const [link] = await db('place_managers').insert({ place_id: place.id, user_id: mediator.id, status: 'approved', method: 'moderator' }).returning('id');
+    const agent = await loginAs(app, mediator);
+    expect((await agent.get(`/mon-espace/lieux/${place.id}/general`)).status).toBe(200);
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await postForm(moderator, `/moderation/gestionnaires/${link.id}/retirer`, { reason: 'A quitté la structure' })).status).toBe(303);
+    expect((await agent.get(`/mon-espace/lieux/${place.id}/general`)).status).toBe(403);
+    expect(await db('audit_log').where({ action: 'claim.revoked', subject_id: String(link.id) }).first()).toBeTruthy();
+  });
+
+  it('when a new place is proposed and accepted, then it is published and its proposer manages it', async () => {
+    const mediator = await createUser(db);
+    const agent = await loginAs(app, mediator);
+    const nom = `Tiers-lieu proposé ${Date.now()}`;
+    const bad = await postForm(agent, '/mon-espace/nouveau-lieu', { nom, adresse: '', code_postal: '13500', commune: 'Martigues' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain(`value="${nom}"`);
+    const res = await postForm(agent, '/mon-espace/nouveau-lieu', { nom, adresse: '3 rue Neuve', code_postal: '13500', commune: 'Martigues', latitude: '43.4', longitude: '5.05', telephone: '0442000000' });
+    expect(res.status).toBe(303);
+    const proposal = await db('place_proposals').where({ user_id: mediator.id }).first();
+    expect(await db('places').where({ nom }).first()).toBeUndefined();
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await moderator.get('/moderation')).text).toContain(nom);
+    expect((await postForm(moderator, `/moderation/propositions/${proposal.id}`, { decision: 'accept' })).status).toBe(303);
+    const place = await db('places').where({ nom }).first();
+    expect(place).toMatchObject({ status: 'published', telephone: '+33442000000', commune: 'Martigues' });
+    expect((await db('place_managers').where({ place_id: place.id, user_id: mediator.id }).first()).status).toBe('approved');
+    expect((await agent.get(`/api/v1/places/${place.id}`)).status).toBe(200);
+  });
+
+  it('when a label request is accepted, then the label is public and the change is in the history', async () => {
+    const place = await makePlace(db);
+    const mediator = await createUser(db);
+    await db('place_managers').insert({ place_id: place.id, user_id: mediator.id, status: 'approved', method: 'moderator' });
+    const [label] = await db('labels').insert({ slug: `label-mod-${Date.now()}`, name: 'Label à vérifier', kind: 'local' }).returning('*');
+    await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/labels`, { add: String(label.id) });
+    const request = await db('label_requests').where({ place_id: place.id }).first();
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    const queue = await moderator.get('/moderation');
+    expect(queue.text).toContain('Ajouter « Label à vérifier »');
+    expect((await postForm(moderator, `/moderation/labels/${request.id}`, { decision: 'accept' })).status).toBe(303);
+    expect(await db('place_labels').where({ place_id: place.id, label_id: label.id }).first()).toMatchObject({ verification_status: 'verified', origin: 'mediator' });
+    expect((await db('place_revisions').where({ place_id: place.id, kind: 'labels' }).first()).changes.labels.new).toContain(label.slug);
+  });
+
+  it('when a visitor’s report is decided, then its status changes, the visitor is told and it is audited', async () => {
+    const place = await makePlace(db);
+    const email = `visiteur-${Date.now()}@exemple.test`;
+    const [report] = await db('place_reports').insert({ place_id: place.id, category: 'horaires', message: 'Fermé le lundi maintenant', email }).returning('*');
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await moderator.get('/moderation')).text).toContain('Fermé le lundi maintenant');
+    const res = await postForm(moderator, `/moderation/signalements/${report.id}`, { decision: 'accept', reason: 'Horaires corrigés', version: report.version });
+    expect(res.status).toBe(303);
+    expect((await db('place_reports').where({ id: report.id }).first()).status).toBe('accepted');
+    expect(mailer.lastTo(email)!.text).toContain('Horaires corrigés');
+    expect(await db('audit_log').where({ action: 'report.accepted', subject_id: String(report.id) }).first()).toBeTruthy();
+  });
+});

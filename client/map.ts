@@ -112,16 +112,20 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
   group.addTo(map);
   const markers = new Map<number, { marker: L.Marker; data: MarkerData }>();
   let highlighted: HTMLElement | null = null;
-  let programmatic = 0;
+  // Moves made by this code (all without animation, so their events fire synchronously) are not
+  // the visitor's: they must not offer "Rechercher dans cette zone".
+  let programmatic = false;
   const moveCallbacks: (() => void)[] = [];
   const quietly = (move: () => void) => {
-    programmatic += 1;
-    move();
-    // moveend fires after the animation; count it as ours.
-    map.once('moveend', () => setTimeout(() => { programmatic = Math.max(0, programmatic - 1); }, 0));
+    programmatic = true;
+    try {
+      move();
+    } finally {
+      programmatic = false;
+    }
   };
   map.on('moveend', () => {
-    if (programmatic > 0) return;
+    if (programmatic) return;
     for (const callback of moveCallbacks) callback();
   });
 

@@ -82,10 +82,12 @@ describe('searching in a real browser (Chromium)', () => {
     const view = await page.evaluate(() => new URLSearchParams(location.search).get('carte'));
     expect(view).toBe(`13/${lat}/${lon}`);
     // Move the map: the URL keeps the new position, and "Rechercher dans cette zone" appears.
+    await page.locator('#carte').scrollIntoViewIfNeeded();
     const box = (await page.locator('#carte').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const y = box.y + Math.min(box.height / 2, 120);
+    await page.mouse.move(box.x + box.width / 2, y);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width / 2 - 80, y, { steps: 5 });
     await page.mouse.up();
     await expect.poll(() => page.isVisible('#search-area')).toBe(true);
     await expect.poll(() => page.url()).not.toContain(`carte=13%2F${lat}`);

@@ -78,6 +78,7 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
       canonicalUrl: absolute(article.url),
       publishedTime: article.publishedAt ? article.publishedAt.toISOString() : undefined,
       nav: 'articles',
+      scripts: article.services.length ? ['/static/build/article.js'] : [],
       article: {
         ...articleCard(article),
         html,

@@ -95,4 +95,21 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('when the reader shares their position on an article, then the nearest places offering its service are listed', async () => {
+    const home = randomSpot();
+    const word = uniqueWord();
+    const near = await makePlace(db, { at: { lat: home.lat + 0.01, lon: home.lon }, nom: `Proche ${word}`, services: ['Insertion professionnelle via le numérique'] });
+    const slug = uniqueSlug('position');
+    await makeArticle(db, { slug, services: ['Insertion professionnelle via le numérique'] });
+    const context = await browser.newContext({ geolocation: { latitude: home.lat, longitude: home.lon }, permissions: ['geolocation'] });
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/articles/${slug}`);
+    await Promise.all([page.waitForURL(/lat=/), page.click('#nearby-locate')]);
+    const url = new URL(page.url());
+    expect(Number(url.searchParams.get('lat'))).toBeCloseTo(home.lat, 4);
+    expect(Number(url.searchParams.get('lon'))).toBeCloseTo(home.lon, 4);
+    expect(await page.locator('.nearby-places li').first().textContent()).toContain(near.nom);
+    await context.close();
+  });
 });

@@ -167,8 +167,20 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     }
   }
 
+  /** Two administrators saving the same slug at the same instant: the unique index decides. */
+  async function slugRace<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string; constraint?: string }).code === '23505') {
+        throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) vient d’être prise par un autre article.' }]);
+      }
+      throw error;
+    }
+  }
+
   async function create(input: ArticleInput): Promise<Article> {
-    return db.transaction(async (trx) => {
+    return slugRace(() => db.transaction(async (trx) => {
       await assertSlugFree(trx, input.slug);
       const links = await resolveLinks(trx, input);
       const position = ((await smallestPosition(trx)) ?? 1) - 1;
@@ -179,11 +191,11 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
       });
       await replaceLinks(trx, id, links.labelIds, links.placeIds);
       return (await findArticleById(trx, id))!;
-    });
+    }));
   }
 
   async function update(id: number, input: ArticleInput & { version: number }): Promise<Article> {
-    return db.transaction(async (trx) => {
+    return slugRace(() => db.transaction(async (trx) => {
       const current = await trx('articles').where({ id }).forUpdate().first();
       if (!current) throw new NotFoundError('Cet article n’existe pas.');
       await assertSlugFree(trx, input.slug, id);
@@ -202,7 +214,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
       }
       await replaceLinks(trx, id, links.labelIds, links.placeIds);
       return (await findArticleById(trx, id))!;
-    });
+    }));
   }
 
   return {

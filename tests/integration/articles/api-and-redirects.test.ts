@@ -88,3 +88,17 @@ function inputOf(article: { title: string; slug: string; bodyMarkdown: string; t
     tags: article.tags, services: article.services as never[], labels: [], places: [],
   };
 }
+
+describe('two administrators creating the same slug at the same instant', () => {
+  const { db } = createTestContext();
+
+  it('then one article is created and the other gets a message about the slug, not a server error', async () => {
+    const slug = uniqueSlug('course');
+    const results = await Promise.allSettled([makeArticle(db, { slug }), makeArticle(db, { slug }), makeArticle(db, { slug })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+      expect(r.reason).toBeInstanceOf(ValidationError);
+      expect((r.reason as ValidationError).fieldErrors[0].field).toBe('slug');
+    }
+  });
+});

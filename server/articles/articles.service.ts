@@ -1,7 +1,6 @@
 import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import type { Clock, PlacesService } from '../places/places.service.js';
-import { placePath } from '../places/places.mapping.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import {
@@ -225,4 +224,3 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;
-export { placePath };

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,20 @@ const CAPTIONS = [
   '4xfSG6OBjs', 'IMG_0925', '41785_16720836937_6242187_n', 'affiche-anim-multi-et-biblio-4', 'Stickers',
   'Entrée Chomeurs / Ingang Werklozen', "What's your motivation?", 'What’s your motivation?',
 ];
+
+// The source itself, when available (never read by the app): BLOG_SOURCE or the shared folder beside the repo.
+const BLOG_SOURCE = process.env.BLOG_SOURCE ?? path.resolve(import.meta.dirname, '../../../../shared/seed/blog-mediateur-numerique.txt');
+
+describe.runIf(existsSync(BLOG_SOURCE))('the titles checked against the source text', () => {
+  it('when the source is read, then each title is a line of it, in this order', () => {
+    const lines = readFileSync(BLOG_SOURCE, 'utf8').replace(/\r\n?/g, '\n').split('\n');
+    const positions = SOURCE_TITLES.map((title) => lines.indexOf(title));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const teasers = SOURCE_TITLES.filter((title) => lines.some((line) => line.endsWith(`Continue reading “${title}”`)));
+    expect(teasers).toEqual(TEASERS);
+  });
+});
 
 describe('the blog seeds, on a database of their own', () => {
   let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;

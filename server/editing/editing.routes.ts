@@ -43,6 +43,18 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock }) {
   const router = Router();
   const user = (res: Response) => res.locals.currentUser as CurrentUser;
 
+  // The public place page (server/places/places.pages.ts) shows who last updated it and a
+  // "Gérer ce lieu" link through the place-stewardship partial, fed here.
+  router.get('/lieux/:ref', async (req, res, next) => {
+    const id = Number(String(req.params.ref).split('-')[0]);
+    if (Number.isSafeInteger(id) && id > 0) {
+      const lastUpdate = await editing.lastUpdate(id);
+      const manage = await editing.canManage(res.locals.currentUser, id);
+      res.locals.placeStewardship = { lastUpdate, claimUrl: `/mon-espace/lieux/${id}/demande`, manageUrl: manage ? `/mon-espace/lieux/${id}` : null };
+    }
+    next();
+  });
+
   router.get('/mon-espace', requireUser, async (req, res) => {
     const data = await editing.dashboard(user(res));
     res.render('pages/editing/dashboard', {

@@ -45,6 +45,7 @@ const coordinate = (schema: z.ZodNumber) =>
   }, z.union([schema, z.null()], 'Indiquez un nombre (par exemple 43.4053).'));
 /** "01 23 45 67 89" → "+33123456789", as the standard wants. */
 const phone = z.preprocess((value) => {
+  if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return value;
   const compact = value.replace(/[\s.\-()]/g, '');
   if (compact === '') return null;

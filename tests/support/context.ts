@@ -3,7 +3,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
 import type { Clock } from '../../server/places/places.service.js';
-import { createMemoryMailer } from '../../server/mail/mailer.js';
+import { createMemoryMailer, type Mailer } from '../../server/mail/mailer.js';
 
 /** A settable clock: tests choose "now" without mocking modules. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void } {
@@ -18,13 +18,13 @@ export const testConfig = (overrides: Record<string, string> = {}) =>
     ...overrides });
 
 /** The real app on the real test database; closed after the file's tests. */
-export function createTestContext(options: { clock?: Clock; config?: Record<string, string> } = {}) {
+export function createTestContext(options: { clock?: Clock; config?: Record<string, string>; mailer?: Mailer } = {}) {
   const config = testConfig(options.config);
   const db = createDb(config.DATABASE_URL!, { min: 0, max: 4 });
   const clock = options.clock ?? fixedClock('2026-12-01T10:00:00Z');
   // E-mails stay in memory: `mailer.lastTo(email)` reads the link a person would receive.
   const mailer = createMemoryMailer();
-  const app = createApp({ config, db, clock, mailer, log: () => {} });
+  const app = createApp({ config, db, clock, mailer: options.mailer ?? mailer, log: () => {} });
   afterAll(async () => {
     await db.destroy();
   });

@@ -179,4 +179,18 @@ describe('editing a place in sections', () => {
     expect((await postForm(anonymousAgent(app), `/mon-espace/lieux/${place.id}/general`, { version: 1, ...GENERAL() })).status).toBe(401);
     expect((await db('places').where({ id: place.id }).first()).version).toBe(1);
   });
+
+  it('when the team or the moderation edits, then the public page says who, and offers "Gérer ce lieu" to others', async () => {
+    const { place, agent } = await managedPlace(db, app);
+    const anonymous = await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1);
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.text).toContain(`/mon-espace/lieux/${place.id}/demande`);
+    await postForm(agent, `/mon-espace/lieux/${place.id}/description`, { version: 1, presentation_resume: 'Par l’équipe', presentation_detail: '' });
+    const page = await agent.get(`/lieux/${place.id}`).redirects(1);
+    expect(page.text).toContain('par l’équipe du lieu');
+    expect(page.text).toContain(`href="/mon-espace/lieux/${place.id}"`);
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    await postForm(moderator, `/mon-espace/lieux/${place.id}/description`, { version: 2, presentation_resume: 'Par la modération', presentation_detail: '' });
+    expect((await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text).toContain('par la modération');
+  });
 });

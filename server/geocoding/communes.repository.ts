@@ -41,7 +41,10 @@ export function communeSearchKey(text: string): string {
     .replace(/œ/g, 'oe')
     .replace(/æ/g, 'ae')
     .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+    .trim()
+    // "St Denis", "Ste Marie": the abbreviations people type.
+    .replace(/\bst\b/g, 'saint')
+    .replace(/\bste\b/g, 'sainte');
 }
 
 export async function upsertCommunes(trx: Knex.Transaction | Db, rows: CommuneRow[]): Promise<void> {
@@ -91,7 +94,8 @@ export async function findCommunesByPostalPrefix(db: Db, prefix: string, limit =
 
 /**
  * Communes whose name (or a former commune's name) looks like `text`: exact names first, then
- * names starting with it, then by trigram similarity; larger communes first among equals.
+ * names starting with it, then by trigram similarity (a former commune's name counts less);
+ * larger communes first among equals.
  */
 export async function searchCommunesByName(db: Db, text: string, limit = 10): Promise<Commune[]> {
   const key = communeSearchKey(text);
@@ -104,9 +108,10 @@ export async function searchCommunesByName(db: Db, text: string, limit = 10): Pr
     .orWhereRaw('? <% search_former', [key])
     .orderByRaw(
       `(search_name = ?) DESC, (search_name LIKE ?) DESC,
-       greatest(similarity(search_name, ?), word_similarity(?, search_former) - 0.1) DESC,
+       CASE WHEN search_name LIKE ? THEN coalesce(population, 0) ELSE 0 END DESC,
+       greatest(similarity(search_name, ?), word_similarity(?, search_name) * 0.95, word_similarity(?, search_former) * 0.7) DESC,
        population DESC NULLS LAST, nom`,
-      [key, prefix, key, key],
+      [key, prefix, prefix, key, key, key],
     )
     .limit(limit);
   return rows.map(toCommune);
@@ -122,6 +127,19 @@ export async function findCommunesInsideText(db: Db, text: string, limit = 5): P
     .whereRaw('strict_word_similarity(search_name, ?) >= 0.99', [key])
     .whereRaw('length(search_name) >= 3')
     .orderByRaw('length(search_name) DESC, population DESC NULLS LAST')
+    .limit(limit);
+  return rows.map(toCommune);
+}
+
+/** Current communes that absorbed a former commune of exactly this name ("Seynod" → Annecy). */
+export async function findCommunesByFormerName(db: Db, text: string, limit = 5): Promise<Commune[]> {
+  const key = communeSearchKey(text);
+  if (!key) return [];
+  const rows = await db('communes')
+    .select(COLUMNS)
+    .whereRaw('? <% search_former', [key])
+    .whereRaw(`? = ANY (SELECT btrim(name) FROM unnest(string_to_array(search_former, '|')) AS name)`, [key])
+    .orderByRaw('population DESC NULLS LAST')
     .limit(limit);
   return rows.map(toCommune);
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import {
-  findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText, searchCommunesByName,
+  findCommunesByFormerName, findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText, searchCommunesByName,
   communeSearchKey, type Commune,
 } from './communes.repository.js';
 
@@ -85,6 +85,8 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
       const exact = byName.filter((c) => communeSearchKey(c.nom) === key);
       if (exact.length) return resultOf(exact[0], 'commune', exact);
     }
+    const former = await findCommunesByFormerName(db, withoutDigits);
+    if (former.length) return resultOf(former[0], 'commune', former);
     // An address: the longest commune name written whole in it.
     if (key.includes(' ')) {
       const inside = await findCommunesInsideText(db, withoutDigits);

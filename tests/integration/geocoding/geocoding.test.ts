@@ -55,6 +55,22 @@ describe('offline geocoding from the communes table', () => {
     expect((await geocoder.geocode(`Ancienne${w}`))?.insee).toBe(c.insee);
   });
 
+  it('when a visitor types "St" or "Ste", then Saint and Sainte communes are found', async () => {
+    const w = uniqueWord().toLowerCase();
+    const c = await makeCommune(db, { nom: `Sainte-Colombe-${w}` });
+    expect((await geocoder.geocode(`ste colombe ${w}`))?.insee).toBe(c.insee);
+    expect((await geocoder.suggest(`ste colombe ${w.slice(0, 4)}`)).map((s) => s.insee)).toContain(c.insee);
+  });
+
+  it('when a visitor types the start of a name, then larger communes come first among those starting with it', async () => {
+    const w = uniqueWord().toLowerCase();
+    const small = await makeCommune(db, { nom: `${w}al`, population: 120 });
+    const large = await makeCommune(db, { nom: `${w}igues`, population: 48_000 });
+    const insees = (await geocoder.suggest(w.slice(0, 7))).map((s) => s.insee);
+    expect(insees.indexOf(large.insee)).toBeGreaterThanOrEqual(0);
+    expect(insees.indexOf(large.insee)).toBeLessThan(insees.indexOf(small.insee));
+  });
+
   it('when nothing matches, then null', async () => {
     expect(await geocoder.geocode('xqzwv kkkkjjj')).toBeNull();
   });

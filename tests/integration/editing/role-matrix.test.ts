@@ -17,6 +17,9 @@ interface Fixture {
   placeId: number;
   path: string;
   fields: Record<string, string | number>;
+  /** Rows outside the place that the call could touch. */
+  proposalId?: number;
+  userId?: number;
 }
 
 interface RouteCase {
@@ -102,7 +105,7 @@ const CASES: RouteCase[] = [
     expected: ANY_SIGNED_IN,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: '/mon-espace/nouveau-lieu', fields: { nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' } };
+      return { placeId: place.id, path: '/mon-espace/nouveau-lieu', fields: { nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' }, proposalId: -place.id };
     },
   },
   {
@@ -129,7 +132,7 @@ const CASES: RouteCase[] = [
       const place = await ownedPlace(db, people.owner);
       const [row] = await db('place_proposals').insert({ user_id: people.otherMediator.id, record: JSON.stringify({ nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' }) }).returning('id');
       await db('place_proposals').where({ id: row.id }).update({ place_id: null });
-      return { placeId: place.id, path: `/moderation/propositions/${row.id}`, fields: { decision: 'reject', reason: 'Doublon' } };
+      return { placeId: place.id, path: `/moderation/propositions/${row.id}`, fields: { decision: 'reject', reason: 'Doublon' }, proposalId: Number(row.id) };
     },
   },
   {
@@ -157,13 +160,14 @@ const CASES: RouteCase[] = [
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
       const target = await createUser(db);
-      return { placeId: place.id, path: `/admin/utilisateurs/${target.id}/role`, fields: { role: 'moderator' } };
+      return { placeId: place.id, path: `/admin/utilisateurs/${target.id}/role`, fields: { role: 'moderator' }, userId: target.id };
     },
   },
 ];
 
-/** Everything a refused call could have touched. */
-async function stateOf(db: Db, placeId: number) {
+/** Everything a refused call could have touched (only this test's rows: other files run in parallel). */
+async function stateOf(db: Db, fixture: Fixture, actorIds: number[]) {
+  const { placeId } = fixture;
   const [place, managers, labels, requests, revisions, reports, proposals, roles, audit] = await Promise.all([
     db('places').where({ id: placeId }).first(),
     db('place_managers').where({ place_id: placeId }).orderBy('id'),
@@ -171,9 +175,11 @@ async function stateOf(db: Db, placeId: number) {
     db('label_requests').where({ place_id: placeId }).orderBy('id'),
     db('place_revisions').where({ place_id: placeId }).orderBy('id'),
     db('place_reports').where({ place_id: placeId }).orderBy('id'),
-    db('place_proposals').orderBy('id', 'desc').limit(5),
-    db('users').orderBy('id', 'desc').limit(5).select('id', 'role'),
-    db('audit_log').count('* as n').first(),
+    fixture.proposalId && fixture.proposalId < 0
+      ? db('place_proposals').whereRaw(`record->>'nom' = ?`, [`Proposé ${placeId}`])
+      : db('place_proposals').where({ id: fixture.proposalId ?? 0 }),
+    db('users').where({ id: fixture.userId ?? 0 }).select('id', 'role'),
+    db('audit_log').whereIn('actor_id', actorIds).count('* as n').first(),
   ]);
   return JSON.stringify({ place, managers, labels, requests, revisions, reports, proposals, roles, audit });
 }
@@ -182,6 +188,7 @@ describe('role matrix: every mutating route × every kind of person', () => {
   const { app, db } = createTestContext();
   const people = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
   const agents = {} as Record<Who, Agent>;
+  const actorIds = () => Object.values(people).map((p) => p.id);
 
   beforeAll(async () => {
     people.otherMediator = await createUser(db, { role: 'mediator' });
@@ -198,20 +205,20 @@ describe('role matrix: every mutating route × every kind of person', () => {
       const expected = route.expected[who];
       it(`${route.name} as ${who} → ${expected}`, async () => {
         const fixture = await route.setup(db, people);
-        const before = await stateOf(db, fixture.placeId);
+        const before = await stateOf(db, fixture, actorIds());
         const res = await postForm(agents[who], fixture.path, fixture.fields);
         expect(res.status, res.text.slice(0, 300)).toBe(expected);
-        if (expected >= 400) expect(await stateOf(db, fixture.placeId)).toBe(before);
-        else if (!route.noChangeFor?.includes(who)) expect(await stateOf(db, fixture.placeId)).not.toBe(before);
+        if (expected >= 400) expect(await stateOf(db, fixture, actorIds())).toBe(before);
+        else if (!route.noChangeFor?.includes(who)) expect(await stateOf(db, fixture, actorIds())).not.toBe(before);
       });
     }
   }
 
   it('a form posted without its CSRF token is refused (403) before any rule, and changes nothing', async () => {
     const fixture = await CASES[0].setup(db, people);
-    const before = await stateOf(db, fixture.placeId);
+    const before = await stateOf(db, fixture, actorIds());
     const res = await agents.owner.post(fixture.path).type('form').send(fixture.fields);
     expect(res.status).toBe(403);
-    expect(await stateOf(db, fixture.placeId)).toBe(before);
+    expect(await stateOf(db, fixture, actorIds())).toBe(before);
   });
 });

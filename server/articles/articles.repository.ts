@@ -241,9 +241,16 @@ export async function allTags(db: Conn): Promise<{ tag: string; count: number }[
 }
 
 /** For the sitemap: every published place, id and name (to build its path) and last change. */
-export async function publishedPlacesForSitemap(db: Conn): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
-  const rows = await db('places').select('id', 'nom', 'updated_at').where('status', 'published').orderBy('id');
+/** For the sitemap: published places in id order, one chunk at a time (`offset`, `limit`). */
+export async function publishedPlacesForSitemap(db: Conn, chunk: { offset: number; limit: number }): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
+  const rows = await db('places').select('id', 'nom', 'updated_at').where('status', 'published').orderBy('id')
+    .offset(chunk.offset).limit(chunk.limit);
   return rows.map((row) => ({ id: Number(row.id), nom: row.nom, updatedAt: row.updated_at }));
+}
+
+export async function countPublishedPlaces(db: Conn): Promise<number> {
+  const [row] = await db('places').where('status', 'published').count<{ count: number }[]>('* as count');
+  return Number(row.count);
 }
 
 export async function labelsForSitemap(db: Conn): Promise<{ slug: string; updatedAt: Date }[]> {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { placePath } from '../places/places.mapping.js';
-import { labelsForSitemap, publishedPlacesForSitemap } from './articles.repository.js';
+import { countPublishedPlaces, labelsForSitemap, publishedPlacesForSitemap } from './articles.repository.js';
 import type { ArticlesService } from './articles.service.js';
 
 const xmlEscape = (text: string) =>
@@ -21,7 +21,7 @@ const absoluteLinks = (html: string, baseUrl: string) =>
   html.replace(/(href|src)="(\/(?!\/)[^"]*)"/g, (_, attribute: string, path: string) => `${attribute}="${new URL(path, baseUrl).toString()}"`);
 
 /** The Atom feed of the blog (RFC 4287) and the sitemap of articles, labels and places. */
-export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBaseUrl: string }): Router {
+export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBaseUrl: string; sitemapChunkSize?: number }): Router {
   const router = Router();
   const absolute = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
@@ -65,27 +65,57 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
     res.type('application/atom+xml; charset=utf-8').send(xml);
   });
 
-  router.get('/sitemap.xml', async (_req, res) => {
-    const [articles, labels, places] = await Promise.all([
-      deps.articles.listPublished({ page: 1, pageSize: 10_000 }),
-      labelsForSitemap(deps.db),
-      publishedPlacesForSitemap(deps.db),
-    ]);
-    const url = (loc: string, lastmod?: Date) =>
-      `  <url><loc>${xmlEscape(absolute(loc))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ''}</url>`;
-    const xml = [
-      '<?xml version="1.0" encoding="utf-8"?>',
-      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+  // Sitemaps hold at most 50,000 URLs: a large directory gets a sitemap index of place chunks.
+  const chunkSize = deps.sitemapChunkSize ?? 45_000;
+  const url = (loc: string, lastmod?: Date) =>
+    `  <url><loc>${xmlEscape(absolute(loc))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ''}</url>`;
+  const urlset = (urls: string[]) =>
+    ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', ...urls, '</urlset>', ''].join('\n');
+
+  async function pageUrls(): Promise<string[]> {
+    const [articles, labels] = await Promise.all([deps.articles.listPublished({ page: 1, pageSize: 10_000 }), labelsForSitemap(deps.db)]);
+    return [
       url('/'),
       url('/articles'),
       url('/labels'),
       ...articles.items.map((a) => url(a.url, a.updatedAt)),
       ...labels.map((l) => url(`/labels/${l.slug}`, l.updatedAt)),
-      ...places.map((p) => url(placePath(p), p.updatedAt)),
-      '</urlset>',
+    ];
+  }
+
+  async function placeUrls(chunk: number): Promise<string[]> {
+    const places = await publishedPlacesForSitemap(deps.db, { offset: chunk * chunkSize, limit: chunkSize });
+    return places.map((p) => url(placePath(p), p.updatedAt));
+  }
+
+  router.get('/sitemap.xml', async (_req, res) => {
+    const placeCount = await countPublishedPlaces(deps.db);
+    res.type('application/xml; charset=utf-8');
+    if (placeCount <= chunkSize) {
+      res.send(urlset([...(await pageUrls()), ...(await placeUrls(0))]));
+      return;
+    }
+    const chunks = Math.ceil(placeCount / chunkSize);
+    const sitemap = (path: string) => `  <sitemap><loc>${xmlEscape(absolute(path))}</loc></sitemap>`;
+    res.send([
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+      sitemap('/sitemap-pages.xml'),
+      ...Array.from({ length: chunks }, (_, i) => sitemap(`/sitemap-lieux-${i + 1}.xml`)),
+      '</sitemapindex>',
       '',
-    ].join('\n');
-    res.type('application/xml; charset=utf-8').send(xml);
+    ].join('\n'));
+  });
+
+  router.get('/sitemap-pages.xml', async (_req, res) => {
+    res.type('application/xml; charset=utf-8').send(urlset(await pageUrls()));
+  });
+
+  router.get(/^\/sitemap-lieux-(\d{1,6})\.xml$/, async (req, res, next) => {
+    const chunk = Number((req.params as Record<string, string>)[0]) - 1;
+    const urls = chunk >= 0 ? await placeUrls(chunk) : [];
+    if (!urls.length) return next();
+    res.type('application/xml; charset=utf-8').send(urlset(urls));
   });
 
   // Crawlers find the sitemap here; the administrators' pages are not for them.

@@ -1,7 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import express from 'express';
 import request from 'supertest';
+import { feedRoutes } from '../../../server/articles/feed.routes.js';
+import { createArticlesService } from '../../../server/articles/articles.service.js';
 import { describe, expect, it } from 'vitest';
-import { createTestContext } from '../../support/context.js';
+import { createTestContext, fixedClock } from '../../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';
 import { placePath } from '../../../server/places/places.mapping.js';
 import { makeArticle, uniqueSlug } from './article-factory.js';
@@ -90,5 +93,36 @@ describe('robots.txt', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain(`Sitemap: ${config.PUBLIC_BASE_URL}/sitemap.xml`);
     expect(res.text).toContain('Disallow: /admin/');
+  });
+});
+
+describe('a directory too large for one sitemap', () => {
+  const { db, config } = createTestContext();
+
+  it('when there are more places than a sitemap holds, then /sitemap.xml is an index of chunks that cover them all', async () => {
+    const place = await makePlace(db, { at: randomSpot() });
+    for (let i = 0; i < 3; i += 1) await makePlace(db, { at: randomSpot() });
+    const article = await makeArticle(db);
+    const [{ count }] = await db('places').where('status', 'published').count<{ count: number }[]>('* as count');
+    const chunkSize = Math.ceil(Number(count) / 3);
+    const app = express().use(feedRoutes({ db, articles: createArticlesService({ db, clock: fixedClock('2026-12-01T10:00:00Z') }), publicBaseUrl: config.PUBLIC_BASE_URL, sitemapChunkSize: chunkSize }));
+    const res = await request(app).get('/sitemap.xml');
+    expect(XMLValidator.validate(res.text)).toBe(true);
+    const index = new XMLParser({ isArray: (name) => name === 'sitemap' || name === 'url' }).parse(res.text).sitemapindex;
+    const children: string[] = index.sitemap.map((s: { loc: string }) => s.loc);
+    expect(children[0]).toBe(`${config.PUBLIC_BASE_URL}/sitemap-pages.xml`);
+    expect(children.length).toBeGreaterThanOrEqual(4);
+    const all: string[] = [];
+    for (const child of children) {
+      const part = await request(app).get(new URL(child).pathname);
+      expect(part.status).toBe(200);
+      const urls: string[] = (new XMLParser({ isArray: (name) => name === 'url' }).parse(part.text).urlset.url ?? []).map((u: { loc: string }) => u.loc);
+      if (child.includes('lieux')) expect(urls.length).toBeLessThanOrEqual(chunkSize);
+      all.push(...urls);
+    }
+    expect(all).toContain(`${config.PUBLIC_BASE_URL}${placePath(place)}`);
+    expect(all).toContain(`${config.PUBLIC_BASE_URL}/articles/${article.slug}`);
+    expect(new Set(all).size).toBe(all.length);
+    expect((await request(app).get('/sitemap-lieux-999999.xml')).status).toBe(404);
   });
 });

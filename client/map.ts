@@ -5,6 +5,7 @@
  */
 import L from './leaflet-global.js';
 import 'leaflet.markercluster';
+import { boundsToFit } from './bounds.js';
 import type { Bounds, MapView } from './url-state.js';
 
 export interface MarkerData {
@@ -140,8 +141,9 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
         markers.set(data.id, { marker, data });
         group.addLayer(marker);
       }
-      if (fit && list.length) {
-        const bounds = L.latLngBounds(list.map((m) => [m.lat, m.lon] as [number, number]));
+      const target = fit ? boundsToFit(list) : null;
+      if (target) {
+        const bounds = L.latLngBounds([target.south, target.west], [target.north, target.east]);
         quietly(() => map.fitBounds(bounds, { padding: [24, 24], maxZoom, animate: false }));
       }
     },

@@ -23,6 +23,37 @@ function start() {
     cluster: data.markers.length > 1,
   });
   map.setMarkers(data.markers, { fit: true, maxZoom: data.markers.length > 1 ? 12 : 15 });
+  // A label page lists its places page by page; the map shows them all, read from the API.
+  const source = element.dataset.markersUrl;
+  if (source && typeof fetch === 'function') void loadAll(source).then((all) => {
+    if (all.length > data.markers.length) map.setMarkers(all, { fit: true, maxZoom: 12 });
+  });
+}
+
+interface ApiPage {
+  items: { id: number; nom: string; url: string; latitude: number | null; longitude: number | null }[];
+  next_cursor: string | null;
+}
+
+async function loadAll(source: string, maxPages = 50): Promise<MarkerData[]> {
+  const markers: MarkerData[] = [];
+  let cursor: string | null = null;
+  try {
+    for (let i = 0; i < maxPages; i++) {
+      const url: string = cursor ? `${source}&cursor=${encodeURIComponent(cursor)}` : source;
+      const response = await fetch(url, { headers: { accept: 'application/json' } });
+      if (!response.ok) break;
+      const page = (await response.json()) as ApiPage;
+      for (const item of page.items) {
+        if (item.latitude !== null && item.longitude !== null) markers.push({ id: item.id, nom: item.nom, url: item.url, lat: item.latitude, lon: item.longitude });
+      }
+      cursor = page.next_cursor;
+      if (!cursor) break;
+    }
+  } catch {
+    // The list on the page stays the reference; the map keeps what it has.
+  }
+  return markers;
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -58,3 +58,13 @@ describe('search state in the URL (client, pure)', () => {
     expect(values.get('services')).toEqual(['A', 'B', 'C']);
   });
 });
+
+describe('the area a map shows (client, pure)', () => {
+  it('when most places are in metropolitan France, then a few overseas ones do not zoom out to the world', async () => {
+    const { boundsToFit } = await import('../../client/bounds.js');
+    const metro = Array.from({ length: 9 }, (_, i) => ({ lat: 43 + i * 0.5, lon: 1 + i * 0.5 }));
+    expect(boundsToFit([...metro, { lat: -21.1, lon: 55.5 }])).toEqual({ west: 1, south: 43, east: 5, north: 47 });
+    expect(boundsToFit([{ lat: -21.1, lon: 55.5 }, { lat: 16.2, lon: -61.5 }])).toEqual({ west: -61.5, south: -21.1, east: 55.5, north: 16.2 });
+    expect(boundsToFit([])).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, NotFoundError, ValidationError } from './errors.js';
+import { redactUrl } from './redact.js';
 
 interface ErrorHandlerOptions {
   exposeStack: boolean;
@@ -17,13 +18,13 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
   return (rawError, req, res, _next) => {
     const error = normalise(rawError);
-    if (error.status >= 500) options.log(`${req.method} ${req.originalUrl}`, rawError);
+    if (error.status >= 500) options.log(`${req.method} ${redactUrl(req.originalUrl)}`, rawError);
     const problem = {
       type: `https://epn-finder.fr/problemes/${error.code}`,
       title: error.message,
       status: error.status,
       detail: error instanceof ValidationError ? describeFields(error) : error.message,
-      instance: req.originalUrl,
+      instance: redactUrl(req.originalUrl),
       ...(error instanceof ValidationError ? { errors: error.fieldErrors } : {}),
       ...(options.exposeStack && error.status >= 500 && rawError instanceof Error ? { stack: rawError.stack } : {}),
     };

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createTestContext, fixedClock } from '../../support/context.js';
 import { anonymousAgent, createUser, loginAs, postForm, TEST_PASSWORD } from '../../support/session.js';
@@ -112,5 +113,39 @@ describe('roles: requireRole', () => {
     const audit = await db('audit_log').where({ subject_type: 'user', subject_id: String(target.id) }).first();
     expect(audit.actor_id).toBe(admin.id);
     expect(audit.details).toEqual({ from: 'mediator', to: 'moderator' });
+  });
+});
+
+describe('sessions expire', () => {
+  const clock = fixedClock('2026-12-01T10:00:00Z');
+  const { app, db } = createTestContext({ clock, config: { SESSION_ABSOLUTE_HOURS: '8' } });
+
+  it('when a session is older than SESSION_ABSOLUTE_HOURS, then it no longer signs anyone in, however active it was', async () => {
+    const agent = await loginAs(app, await createUser(db));
+    clock.set('2026-12-01T17:00:00Z');
+    expect((await agent.get('/mon-espace')).status).toBe(200);
+    clock.set('2026-12-01T18:01:00Z');
+    expect((await agent.get('/mon-espace')).status).toBe(302);
+  });
+});
+
+describe('cookies in production', () => {
+  const { app, db } = createTestContext({ config: { NODE_ENV: 'production', SESSION_SECRET: 'p'.repeat(48) } });
+
+  it('when served behind HTTPS in production, then the session and CSRF cookies are Secure', async () => {
+    const user = await createUser(db);
+    const agent = anonymousAgent(app);
+    const page = await agent.get('/connexion').set('X-Forwarded-Proto', 'https');
+    expect(String(page.headers['set-cookie'])).toMatch(/epn\.csrf=[^;]+;.*Secure/i);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    // The test agent talks plain HTTP, so it would not send Secure cookies back: send it by hand.
+    const csrfCookie = /epn\.csrf=[^;]+/.exec(String(page.headers['set-cookie']))![0];
+    const res = await request(app).post('/connexion').set('X-Forwarded-Proto', 'https').set('Cookie', csrfCookie).type('form').send({ _csrf: token, email: user.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+    const sid = ([] as string[]).concat(res.headers['set-cookie']).find((c) => c.startsWith('epn.sid='))!;
+    expect(sid).toMatch(/Secure/i);
+    expect(sid).toMatch(/HttpOnly/i);
+    expect(sid).toMatch(/SameSite=Lax/i);
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
   });
 });

@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { createTestContext } from '../../support/context.js';
+import { createUser } from '../../support/session.js';
+
+const run = promisify(execFile);
+
+describe('npm run admin:create -- email', () => {
+  const { db } = createTestContext();
+
+  async function adminCreate(email: string) {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'epn-cli-'));
+    const result = await run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', email], {
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'info' },
+    });
+    const outbox = await readdir(path.join(dataDir, 'outbox'));
+    await rm(dataDir, { recursive: true, force: true });
+    return { ...result, outbox };
+  }
+
+  it('when the address is new, then an admin account is created and a link to choose the password is sent', async () => {
+    const email = `premiere-admin-${Date.now()}@exemple.test`;
+    const { stdout, outbox } = await adminCreate(email);
+    expect(stdout).toContain('Compte d’administration créé');
+    expect(outbox).toHaveLength(1);
+    const user = await db('users').where({ email }).first();
+    expect(user).toMatchObject({ role: 'admin', password_hash: null });
+    expect(await db('account_tokens').where({ user_id: user.id, purpose: 'reset_password' }).first()).toBeTruthy();
+  }, 60_000);
+
+  it('when the account exists, then it is promoted', async () => {
+    const existing = await createUser(db);
+    const { stdout } = await adminCreate(existing.email);
+    expect(stdout).toContain('est maintenant administrateur');
+    expect((await db('users').where({ id: existing.id }).first()).role).toBe('admin');
+  }, 60_000);
+
+  it('when the address is missing or wrong, then it says how to use it', async () => {
+    await expect(run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', 'pas-une-adresse'], { env: { ...process.env, DATABASE_URL: inject('databaseUrl') } })).rejects.toMatchObject({ code: 2 });
+  });
+});

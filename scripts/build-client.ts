@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 
 /** Bundles client/ into public/build (minified, one file a page). Runs before start and test. */
-const entryPoints = ['client/search.ts', 'client/place.ts', 'client/article.ts', 'client/hours-grid.ts'].filter((file) => existsSync(file));
+const entryPoints = ['client/search.ts', 'client/place.ts', 'client/article.ts', 'client/hours-grid.ts', 'client/place-pin.ts'].filter((file) => existsSync(file));
 await mkdir('public/build', { recursive: true });
 if (entryPoints.length) {
   await build({

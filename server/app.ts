@@ -90,13 +90,12 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
   app.use(accountsRoutes({ accounts, limits, clock }));
-  app.use(editingRoutes({ editing, clock }));
+  app.use(editingRoutes({ editing, clock, map: { tilesUrl: config.MAP_TILES_URL, attribution: config.MAP_TILES_ATTRIBUTION } }));
   app.use(moderationRoutes({ moderation }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
-  app.use(notFoundHandler);
   // Search (home), place and label pages, visitors' error reports (issue 3).
   const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION };
   app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
@@ -104,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(labelPagesRoutes({ ...pageDeps, labels }));
   app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));
 
+  app.use(notFoundHandler);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));
   return app;
 }

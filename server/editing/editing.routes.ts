@@ -38,7 +38,7 @@ const MESSAGES: Record<string, { text: string; kind?: string }> = {
 const messageOf = (value: unknown) => (typeof value === 'string' ? MESSAGES[value] : undefined);
 
 /** "Mon espace", claims, section edit forms, history and revert, label requests, new places. */
-export function editingRoutes(deps: { editing: EditingService; clock: Clock }) {
+export function editingRoutes(deps: { editing: EditingService; clock: Clock; map?: { tilesUrl: string; attribution: string } }) {
   const { editing, clock } = deps;
   const router = Router();
   const user = (res: Response) => res.locals.currentUser as CurrentUser;
@@ -212,7 +212,8 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock }) {
         fitsGrid: view.fitsGrid !== false,
       });
     }
-    res.status(status).render('pages/editing/section', { ...common, fields: sectionFields(section, view.values, errors) });
+    const pin = section.slug === 'general' ? { scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map } : {};
+    res.status(status).render('pages/editing/section', { ...common, ...pin, fields: sectionFields(section, view.values, errors) });
   }
 
   function renderConflict(res: Response, result: Extract<SaveResult, { status: 'conflict' }>, section: Section | null, mine: Record<string, unknown>, extra: { raw?: string; gridValues?: Record<string, unknown> } = {}) {

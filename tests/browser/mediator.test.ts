@@ -7,6 +7,7 @@ import { createOutboxMailer } from '../../server/mail/mailer.js';
 import { useBrowser } from '../support/browser.js';
 import { createTestContext } from '../support/context.js';
 import { makePlace, randomSpot } from '../support/factories.js';
+import { createUser, TEST_PASSWORD } from '../support/session.js';
 
 const outbox = await mkdtemp(path.join(os.tmpdir(), 'epn-browser-outbox-'));
 afterAll(() => rm(outbox, { recursive: true, force: true }));
@@ -113,4 +114,64 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  async function signedIn(role: 'mediator' | 'moderator' = 'mediator') {
+    const user = await createUser(db, { role });
+    const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${Date.now()}` });
+    await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
+    // axe is injected as an inline script: only these test contexts bypass the CSP.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/connexion`);
+    await page.getByLabel('Adresse e-mail').fill(user.email);
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Mon espace' }).waitFor();
+    return { user, place, context, page };
+  }
+
+  it('when the mediator clicks on the map of the general section, then the pin moves and the coordinates follow', async () => {
+    const { place, context, page } = await signedIn();
+    const errors = watchErrors(page);
+    await page.goto(`${browser.baseUrl}/mon-espace/lieux/${place.id}/general`);
+    const map = page.locator('.pin-map');
+    await map.waitFor();
+    const before = await page.locator('#latitude').inputValue();
+    const box = (await map.boundingBox())!;
+    await map.click({ position: { x: box.width / 2 + 60, y: box.height / 2 + 40 } });
+    await expect.poll(() => page.locator('#latitude').inputValue()).not.toBe(before);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Modifications enregistrées').waitFor();
+    const row = await db('places').where({ id: place.id }).first();
+    expect(row.latitude).not.toBe(place.latitude);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('when axe checks the accounts, editing and moderation pages, then there is no WCAG 2.1 AA violation', async () => {
+    const { place, context, page } = await signedIn('moderator');
+    const pages = ['/mon-espace', `/mon-espace/lieux/${place.id}`, `/mon-espace/lieux/${place.id}/horaires`, `/mon-espace/lieux/${place.id}/services`,
+      `/mon-espace/lieux/${place.id}/labels`, `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/moderation/journal', '/mon-espace/nouveau-lieu'];
+    const found: string[] = [];
+    for (const path of pages) {
+      await page.goto(`${browser.baseUrl}${path}`);
+      for (const violation of await axeViolations(page)) found.push(`${path} — ${violation}`);
+    }
+    const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();
+    for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie']) {
+      await anonymous.goto(`${browser.baseUrl}${path}`);
+      for (const violation of await axeViolations(anonymous)) found.push(`${path} — ${violation}`);
+    }
+    expect(found).toEqual([]);
+    await context.close();
+  });
 });
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}

@@ -217,6 +217,35 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
+  it('when a card is hovered or focused, then its marker is highlighted on the map', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&carte=12/${spot.lat}/${spot.lon}`);
+    await expect.poll(() => page.locator('#carte .map-pin, #carte .map-cluster').count()).toBeGreaterThan(0);
+    await page.focus('.place-card-title a');
+    await expect.poll(() => page.locator('#carte .is-highlighted').count()).toBe(1);
+    expect(await page.locator('#carte .is-highlighted').textContent()).toContain(names.near);
+    await page.locator('.place-card').nth(1).hover();
+    await expect.poll(() => page.locator('#carte .is-highlighted').textContent()).toContain(names.middle);
+    await context.close();
+  });
+
+  it('when a place page is printed, then it is a one-page "fiche d’orientation" without the site’s chrome', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}${nearPath.replace(/-$/, '')}`);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('.print-kicker')).toBe(true);
+    for (const hidden of ['.site-header', '.site-footer', '#signaler', '.leaflet-container']) {
+      expect({ hidden, visible: await page.isVisible(hidden) }).toEqual({ hidden, visible: false });
+    }
+    expect(await page.isVisible('.hours-table')).toBe(true);
+    const pdf = await page.pdf({ format: 'A4' });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    expect(pages).toBe(1);
+    await context.close();
+  });
+
   it('when the screen is 360 px wide, then nothing overflows sideways', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { placePath } from '../../../server/places/places.mapping.js';
 import { listReports } from '../../../server/reports/reports.repository.js';
 import { placeView, phoneDisplay, weekTable } from '../../../server/places/places.pages.js';
 import { csrfFrom } from '../../support/forms.js';
@@ -126,5 +127,22 @@ describe('place page pieces', () => {
     const view = placeView({ ...base, id: 1, nom: 'X', dateMaj: '2020-01-01', verifiedAt: new Date('2026-06-01T00:00:00Z') } as never, [], { open: null, nextChange: null }, now);
     expect(view.stale).toBe(false);
     expect(view.geoLink).toBeNull();
+  });
+});
+
+describe('reports are rate limited per IP', () => {
+  const { db, app } = createTestContext({ config: { RATE_LIMIT_REPORTS_PER_IP: '2' } });
+
+  it('when one connection sends too many reports, then it is told to wait (429) and nothing more is stored', async () => {
+    const place = await makePlace(db);
+    const agent = request.agent(app);
+    const csrf = await csrfFrom(agent, placePath(place));
+    const send = () => agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, category: 'autre', message: 'Un message de test.' });
+    expect((await send()).status).toBe(303);
+    expect((await send()).status).toBe(303);
+    const third = await send();
+    expect(third.status).toBe(429);
+    expect(third.text).toContain('Réessayez');
+    expect(await listReports(db, { placeId: place.id })).toHaveLength(2);
   });
 });

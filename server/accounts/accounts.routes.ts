@@ -62,7 +62,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.get('/inscription', (_req, res) => renderSignup(res, 200, {}));
 
-  router.post('/inscription', limits.authPerIp, async (req, res) => {
+  router.post('/inscription', limits.authPerIp, limits.authPerAccount, async (req, res) => {
     const parsed = parseForm(signupSchema, req.body);
     if (!parsed.ok) return renderSignup(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
     await accounts.signUp(parsed.data);

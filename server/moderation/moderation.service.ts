@@ -8,7 +8,7 @@ import type { Clock } from '../places/places.service.js';
 import { listReports, setReportStatus } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { insertPlace, insertRevision } from '../editing/place-edits.repository.js';
-import { FIELD_LABELS, displayValue, type EditableField } from '../editing/sections.js';
+import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
   applyLabelChange, claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
   labelRequestsFor, placeLabelLinks, proposalsByStatus, upsertClaim,
@@ -17,6 +17,13 @@ import { randomUUID } from 'node:crypto';
 import { listAudit, recordAudit } from './audit.repository.js';
 
 export type Decision = 'accept' | 'reject';
+
+const REPORT_FIELDS: Record<string, EditableField[]> = {
+  horaires: ['horaires'],
+  services: ['services', 'publics_specifiquement_adresses'],
+  adresse: ['adresse', 'complement_adresse', 'code_postal', 'commune'],
+  contacts: ['telephone', 'courriels', 'site_web'],
+};
 
 /** The moderators' queue and decisions; every decision is audited and the person concerned e-mailed. */
 export function createModerationService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
@@ -48,7 +55,15 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     const reportItems = [];
     for (const report of reports) {
       const place = await findPlaceById(db, report.placeId);
-      reportItems.push({ ...report, categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category, placeNom: place?.nom ?? '—', placeUrl: place ? placePath(place) : null });
+      const fields = REPORT_FIELDS[report.category] ?? [];
+      reportItems.push({
+        ...report,
+        categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category,
+        placeNom: place?.nom ?? '—',
+        placeUrl: place ? placePath(place) : null,
+        // What the visitor questions, as it is online now (the moderator edits the place to change it).
+        current: place ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) })) : [],
+      });
     }
     return {
       claims: claimItems,

@@ -59,6 +59,9 @@ describe('password reset by e-mailed one-time link', () => {
     const page = await (await loginAs(app, user)).get('/mon-espace');
     for (const hash of hashes) expect(page.text).not.toContain(hash);
     expect(page.text).not.toContain(TEST_PASSWORD);
+    const sessions = await db('sessions').whereRaw(`(sess->>'userId')::bigint = ?`, [user.id]);
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const row of sessions) expect(JSON.stringify(row.sess)).not.toContain(TEST_PASSWORD);
   });
 });
 

@@ -93,7 +93,10 @@ describe('moderation queue', () => {
     const email = `visiteur-${Date.now()}@exemple.test`;
     const [report] = await db('place_reports').insert({ place_id: place.id, category: 'horaires', message: 'Fermé le lundi maintenant', email }).returning('*');
     const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
-    expect((await moderator.get('/moderation')).text).toContain('Fermé le lundi maintenant');
+    await db('places').where({ id: place.id }).update({ horaires: 'Mo-Fr 09:00-12:00' });
+    const queue = await moderator.get('/moderation');
+    expect(queue.text).toContain('Fermé le lundi maintenant');
+    expect(queue.text).toContain('Mo-Fr 09:00-12:00');
     const res = await postForm(moderator, `/moderation/signalements/${report.id}`, { decision: 'accept', reason: 'Horaires corrigés', version: report.version });
     expect(res.status).toBe(303);
     expect((await db('place_reports').where({ id: report.id }).first()).status).toBe('accepted');

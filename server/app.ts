@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
-  const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION };
+  const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl };
   app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));

@@ -25,6 +25,7 @@ export interface LabelPagesDeps {
   articles?: RelatedArticlesSource;
   mapTilesUrl: string;
   mapTilesAttribution: string;
+  publicBaseUrl?: string;
 }
 
 export function labelPagesRoutes(deps: LabelPagesDeps): Router {
@@ -59,6 +60,7 @@ export function labelPagesRoutes(deps: LabelPagesDeps): Router {
       pageTitle: `${label.name} — label`,
       metaDescription: label.description ?? `${label.name} : ce que c’est et les lieux qui l’ont.`,
       nav: 'labels',
+      canonicalUrl: deps.publicBaseUrl ? new URL(`/labels/${label.slug}`, deps.publicBaseUrl).toString() : undefined,
       scripts: PLACE_PAGE_ASSETS.scripts,
       stylesheets: PLACE_PAGE_ASSETS.stylesheets,
       map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },

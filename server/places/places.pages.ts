@@ -27,6 +27,8 @@ export interface PlacePageDeps {
   articles?: RelatedArticlesSource;
   mapTilesUrl: string;
   mapTilesAttribution: string;
+  /** For the canonical link (absolute); optional. */
+  publicBaseUrl?: string;
 }
 
 export const PLACE_PAGE_ASSETS = { scripts: ['/static/build/place.js'], stylesheets: ['/static/build/place.css'] };
@@ -145,6 +147,8 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
     pageTitle: `${report.errors ? 'Erreur dans le signalement — ' : ''}${place.nom}, ${place.commune}`,
     metaDescription: place.presentationResume ?? `${place.nom} : lieu d’aide au numérique à ${place.commune}. Horaires, services, contacts.`,
     nav: 'search',
+    canonicalUrl: deps.publicBaseUrl ? new URL(view.path, deps.publicBaseUrl).toString() : undefined,
+    ogTitle: place.nom,
     scripts: PLACE_PAGE_ASSETS.scripts,
     stylesheets: PLACE_PAGE_ASSETS.stylesheets,
     map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },

@@ -58,6 +58,7 @@ describe('the place page', () => {
     expect(res.text).toContain('Informations peut-être anciennes');
     expect(res.text).toContain('Signaler une erreur');
     expect(res.text).toContain('name="_csrf"');
+    expect(res.text).toContain(`<link rel="canonical" href="http://epn.test${path}">`);
   });
 
   it('when the address has another slug or none, then it redirects to the right one', async () => {

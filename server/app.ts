@@ -24,6 +24,7 @@ import { csrfProtection } from './http/csrf.js';
 import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
+import { precompressedStatic } from './http/precompressed.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   if (config.NODE_ENV === 'production') app.enable('view cache');
 
   app.use(securityHeaders(config));
+  app.use('/static', precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }));
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

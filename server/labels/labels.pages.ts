@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { assetUrls } from '../search/asset-url.js';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.js';
 import { PLACE_PAGE_ASSETS, type RelatedArticlesSource } from '../places/places.pages.js';
@@ -61,8 +62,8 @@ export function labelPagesRoutes(deps: LabelPagesDeps): Router {
       metaDescription: label.description ?? `${label.name} : ce que c’est et les lieux qui l’ont.`,
       nav: 'labels',
       canonicalUrl: deps.publicBaseUrl ? new URL(`/labels/${label.slug}`, deps.publicBaseUrl).toString() : undefined,
-      scripts: PLACE_PAGE_ASSETS.scripts,
-      stylesheets: PLACE_PAGE_ASSETS.stylesheets,
+      scripts: assetUrls(PLACE_PAGE_ASSETS.scripts),
+      stylesheets: assetUrls(PLACE_PAGE_ASSETS.stylesheets),
       map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
       label: { ...label, kindName: LABEL_KIND_NAMES[label.kind] },
       cards,

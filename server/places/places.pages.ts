@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { assetUrls } from '../search/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
@@ -149,8 +150,8 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
     nav: 'search',
     canonicalUrl: deps.publicBaseUrl ? new URL(view.path, deps.publicBaseUrl).toString() : undefined,
     ogTitle: place.nom,
-    scripts: PLACE_PAGE_ASSETS.scripts,
-    stylesheets: PLACE_PAGE_ASSETS.stylesheets,
+    scripts: assetUrls(PLACE_PAGE_ASSETS.scripts),
+    stylesheets: assetUrls(PLACE_PAGE_ASSETS.stylesheets),
     map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
     place: view,
     mapData: view.lat !== null ? { markers: [{ id: view.id, nom: view.nom, url: view.path, lat: view.lat, lon: view.lon, open: view.open.text }] } : null,

@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { assetUrls } from './asset-url.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
 import { toFieldErrors } from '../http/validation.js';
@@ -69,8 +70,8 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const base = {
       pageTitle: undefined as string | undefined,
       nav: 'search',
-      scripts: SEARCH_PAGE_ASSETS.scripts,
-      stylesheets: SEARCH_PAGE_ASSETS.stylesheets,
+      scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
+      stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
       map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
       radiusDefault: DEFAULT_RADIUS_KM,
     };

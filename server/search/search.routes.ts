@@ -4,7 +4,8 @@ import type { Geocoder } from '../geocoding/geocoder.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
 import { toFieldErrors } from '../http/validation.js';
 import type { LabelsService } from '../labels/labels.service.js';
-import { DEFAULT_RADIUS_KM, MAX_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
+import { haversineKm } from '../places/geo.js';
+import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
 import type { Clock, PlacesSearch, PlacesService } from '../places/places.service.js';
 import { parisWallTime } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, searchPageQuerySchema, type SearchPageQuery } from './search.query.js';
@@ -134,7 +135,11 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       }
     }
 
-    const radius = query.bbox ? MAX_RADIUS_KM : (query.radius_km ?? DEFAULT_RADIUS_KM);
+    // An area of the map: the circle around its centre that holds the whole box (the box filters).
+    const radius = query.bbox && point
+      ? Math.ceil(Math.max(...[[query.bbox.minLat, query.bbox.minLon], [query.bbox.maxLat, query.bbox.maxLon], [query.bbox.minLat, query.bbox.maxLon], [query.bbox.maxLat, query.bbox.minLon]]
+        .map(([lat, lon]) => haversineKm(point!, { lat, lon })))) + 1
+      : (query.radius_km ?? DEFAULT_RADIUS_KM);
     const search: PlacesSearch = {
       lat: point?.lat,
       lon: point?.lon,

@@ -144,4 +144,11 @@ describe('the search page (home), server-rendered', () => {
     expect(cardNames(res.text)).toEqual([names.near, names.middle]);
     expect(res.text).toContain('cette zone de la carte');
   });
+
+  it('when the map area is larger than any radius (all of a country), then every place inside it is listed', async () => {
+    const box = [spot.lon - 6, spot.lat - 4, spot.lon + 6, spot.lat + 4].join(',');
+    const res = await request(app).get('/').query({ bbox: box, lat: String(spot.lat - 3.5), lon: String(spot.lon - 5.5) });
+    expect(res.status).toBe(200);
+    expect(cardNames(res.text)).toEqual(expect.arrayContaining([names.near, names.middle, names.far, names.outside]));
+  });
 });

@@ -109,7 +109,10 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       bbox: query.bbox ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat].join(',') : undefined,
       carte: typeof req.query.carte === 'string' ? req.query.carte : undefined,
     };
-    const form = formView(state, labels, RADIUS_CHOICES, DEFAULT_RADIUS_KM);
+    const form = {
+      ...formView(state, labels, RADIUS_CHOICES, DEFAULT_RADIUS_KM),
+      clearUrl: linkWith(req.query, Object.fromEntries([...FILTER_KEYS, 'open_now', 'jour', 'heure', 'page'].map((key) => [key, undefined]))),
+    };
     const hasFilters = FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now || openAt !== undefined;
     const searching = Boolean(query.ou || query.lat !== undefined || query.bbox || hasFilters);
     if (!searching) {

@@ -77,6 +77,8 @@ describe('the search page (home), server-rendered', () => {
     const labelled = await request(app).get('/').query({ ou: communeName, labels: label.slug });
     expect(cardNames(labelled.text)).toEqual([names.near]);
     expect(labelled.text).toMatch(new RegExp(`id="labels-${label.slug}"[^>]*checked`));
+    const clear = /<a class="clear-filters" href="([^"]+)"/.exec(labelled.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    expect(cardNames((await request(app).get(clear)).text)).toEqual([names.near, names.middle, names.far]);
   });
 
   it('when filtering "Ouvert le … à …", then places open at that day and time remain', async () => {

@@ -18,9 +18,11 @@ function enhance(form: HTMLFormElement) {
   const preview = document.createElement('p');
   preview.className = 'hours-preview';
   preview.setAttribute('aria-live', 'polite');
+  preview.hidden = true;
   raw.closest('.field')?.before(preview);
 
   const refresh = () => {
+    preview.hidden = false;
     const { grid, errors } = gridFromForm(fieldsOf(form));
     const messages = Object.values(errors);
     if (messages.length) {
@@ -48,7 +50,7 @@ function enhance(form: HTMLFormElement) {
     }
     refresh();
   });
-  form.querySelector('.hours-grid')?.after(copy);
+  (form.querySelector('.hours-grid-wrap') ?? form.querySelector('.hours-grid'))?.after(copy);
 
   form.querySelector('.hours-grid')?.addEventListener('input', refresh);
   form.querySelector('.hours-grid')?.addEventListener('change', refresh);

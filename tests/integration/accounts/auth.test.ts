@@ -114,6 +114,13 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     expect(sidOf(stolen.headers['set-cookie'])).toBeUndefined();
   });
 
+  it('when a script posts to the API without a CSRF token, then 403 problem+json', async () => {
+    const res = await request(app).post('/api/v1/places').send({ nom: 'x' });
+    expect(res.status).toBe(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.type).toContain('/csrf');
+  });
+
   it('when the API is read, then CSRF does not get in the way and no session is created', async () => {
     const res = await request(app).get('/api/v1/labels');
     expect(res.status).toBe(200);

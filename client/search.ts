@@ -9,7 +9,7 @@ import './styles/map.css';
 import './styles/search.css';
 import { createMap, type MapHandle, type MarkerData } from './map.js';
 import {
-  areaParams, formValuesFromParams, geolocationParams, parseBbox, parseMapView, searchParamsFromForm, searchUrl, withMapView,
+  areaParams, formatMapView, formValuesFromParams, geolocationParams, parseBbox, parseMapView, searchParamsFromForm, searchUrl, withMapView,
 } from './url-state.js';
 
 interface SearchData {
@@ -87,9 +87,11 @@ function start() {
       const box = parseBbox(current.get('bbox'));
       if (box) map.fitBounds(box);
     }
+    mapElement.dataset.view = formatMapView(map.view());
     map.onUserMove(() => {
       if (!map) return;
       current = withMapView(current, map.view());
+      if (mapElement) mapElement.dataset.view = current.get('carte') ?? '';
       history.replaceState(null, '', searchUrl(current));
       setHidden('carte', current.get('carte'));
       if (areaButton) areaButton.hidden = false;

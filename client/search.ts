@@ -8,6 +8,7 @@ import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './styles/map.css';
 import './styles/search.css';
 import { createMap, type MapHandle, type MarkerData } from './map.js';
+import type { MapView } from './url-state.js';
 import {
   areaParams, formatMapView, formValuesFromParams, geolocationParams, parseBbox, parseMapView, searchParamsFromForm, searchUrl, withMapView,
 } from './url-state.js';
@@ -112,7 +113,7 @@ function start() {
   const announce = (text: string) => {
     if (status) status.textContent = text;
   };
-  const load = async (params: URLSearchParams, options: { push: boolean; keepView: boolean; focus: boolean }) => {
+  const load = async (params: URLSearchParams, options: { push: boolean; keepView: boolean; focus: boolean; view?: MapView | null }) => {
     pending?.abort();
     const controller = new AbortController();
     pending = controller;
@@ -128,12 +129,15 @@ function start() {
         return;
       }
       results.innerHTML = html;
+      // The map will fit the new results: an old map position would no longer describe it.
+      if (!options.keepView) params.delete('carte');
       current = params;
       shownWhere = params.get('ou') ?? '';
       syncHidden(params);
       if (options.push) history.pushState(null, '', searchUrl(params));
       const data = readData(results);
       showOnMap(data, options.keepView);
+      if (options.view && map) map.setView(options.view);
       if (areaButton) areaButton.hidden = true;
       const heading = results.querySelector<HTMLElement>('#resultats-titre');
       announce(heading?.textContent?.replace(/\s+/g, ' ').trim() ?? 'Résultats mis à jour.');
@@ -235,7 +239,8 @@ function start() {
       else if (element.tagName === 'SELECT') element.value = chosen[0] ?? (element as unknown as HTMLSelectElement).options[0]?.value ?? '';
       else element.value = chosen[0] ?? '';
     }
-    void load(params, { push: false, keepView: Boolean(params.get('carte')), focus: false });
+    const view = parseMapView(params.get('carte'));
+    void load(params, { push: false, keepView: Boolean(view), focus: false, view });
   });
 }
 

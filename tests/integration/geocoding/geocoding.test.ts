@@ -6,7 +6,9 @@ import { createBanGeocoder } from '../../../server/geocoding/ban.geocoder.js';
 import { createOfflineGeocoder } from '../../../server/geocoding/geocoder.js';
 import { createGeocoder } from '../../../server/geocoding/index.js';
 import { makeCommune, randomPostalCode, uniqueWord } from '../../support/communes.js';
-import { createTestContext } from '../../support/context.js';
+import { createApp } from '../../../server/app.js';
+import { createTestContext, fixedClock, testConfig } from '../../support/context.js';
+import { makePlace } from '../../support/factories.js';
 
 describe('offline geocoding from the communes table', () => {
   const { db, app } = createTestContext();
@@ -151,6 +153,16 @@ describe('the BAN street-address adapter (a local server stands in for the natio
     expect((await ban().geocode(fallbackCommune.nom))?.source).toBe('offline');
     behaviour = 'empty';
     expect((await ban().geocode(fallbackCommune.nom))?.insee).toBe(fallbackCommune.insee);
+  });
+
+  it('when GEOCODER=ban, then the search page finds places around the street address the BAN gives', async () => {
+    behaviour = 'ok';
+    const app = createApp({ config: testConfig({ GEOCODER: 'ban', BAN_API_URL: baseUrl }), db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+    const place = await makePlace(db, { at: { lat: 43.4045, lon: 5.0601 } });
+    const res = await request(app).get('/').query({ ou: '12 rue de la paix martigues', radius_km: '5' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('de 12 Rue de la Paix 13500 Martigues');
+    expect(res.text).toContain(place.nom);
   });
 
   it('when GEOCODER=ban is configured, then the adapter is used; by default the offline table', async () => {

@@ -99,6 +99,12 @@ function start() {
     });
   }
 
+  const revealMapLink = () => {
+    const link = results.querySelector<HTMLElement>('.to-map');
+    if (link && map) link.hidden = false;
+  };
+  revealMapLink();
+
   // ----- list ↔ map -----
   const cardId = (target: EventTarget | null) => {
     const card = (target as HTMLElement | null)?.closest?.('[data-place-id]') as HTMLElement | null;
@@ -138,6 +144,7 @@ function start() {
       const data = readData(results);
       showOnMap(data, options.keepView);
       if (options.view && map) map.setView(options.view);
+      revealMapLink();
       if (areaButton) areaButton.hidden = true;
       const heading = results.querySelector<HTMLElement>('#resultats-titre');
       announce(heading?.textContent?.replace(/\s+/g, ' ').trim() ?? 'Résultats mis à jour.');

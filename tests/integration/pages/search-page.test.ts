@@ -92,6 +92,17 @@ describe('the search page (home), server-rendered', () => {
     expect(cardNames(res.text)).toEqual([names.middle]);
   });
 
+  it('when no place is within the radius, then "Aucun lieu" and a link to search farther', async () => {
+    const lonely = randomSpot();
+    const name = `Hameau-${uniqueWord()}`;
+    await makeCommune(db, { nom: name, latitude: lonely.lat, longitude: lonely.lon });
+    await makePlace(db, { at: northOf(lonely, 60) });
+    const res = await request(app).get('/').query({ ou: name, radius_km: '10' });
+    expect(res.text).toMatch(/Aucun lieu\s+à moins de 10 km/);
+    const wider = /<a href="([^"]+)">Chercher jusqu’à 100 km<\/a>/.exec(res.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    expect(cardNames((await request(app).get(wider)).text)).toHaveLength(1);
+  });
+
   it('when the commune is unknown, then a plain message says so (and nothing breaks)', async () => {
     const res = await request(app).get('/').query({ ou: 'Qxzyvwpt' });
     expect(res.status).toBe(200);

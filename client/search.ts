@@ -139,6 +139,7 @@ function start() {
       if (!options.keepView) params.delete('carte');
       current = params;
       shownWhere = params.get('ou') ?? '';
+      where.value = shownWhere; // an area or a position replaces the typed place
       syncHidden(params);
       if (options.push) history.pushState(null, '', searchUrl(params));
       const data = readData(results);

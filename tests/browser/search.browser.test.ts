@@ -94,9 +94,12 @@ describe('searching in a real browser (Chromium)', () => {
     await expect.poll(centreLon).toBeGreaterThan(spot.lon + 0.001);
     await page.click('#search-area');
     await expect.poll(() => page.url()).toContain('bbox=');
+    expect(await page.inputValue('#ou')).toBe('');
+    await expect(page.textContent('#resultats-titre')).resolves.toContain('cette zone de la carte');
     // Back: the previous search and its map position come back.
     await page.goBack();
     await expect.poll(() => page.url()).not.toContain('bbox=');
+    expect(await page.inputValue('#ou')).toBe(commune);
     await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
     expect(await page.isChecked('#open_now')).toBe(true);
     await context.close();

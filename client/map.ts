@@ -34,6 +34,8 @@ export interface MapHandle {
   bounds(): Bounds;
   /** Called when the visitor (not the code) moved or zoomed the map. */
   onUserMove(callback: () => void): void;
+  /** Called with the place's id when the visitor opens a marker. */
+  onMarkerOpen(callback: (id: number) => void): void;
   invalidateSize(): void;
 }
 
@@ -117,6 +119,7 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
   // the visitor's: they must not offer "Rechercher dans cette zone".
   let programmatic = false;
   const moveCallbacks: (() => void)[] = [];
+  const openCallbacks: ((id: number) => void)[] = [];
   const quietly = (move: () => void) => {
     programmatic = true;
     try {
@@ -138,6 +141,9 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
       for (const data of list) {
         const marker = L.marker([data.lat, data.lon], { icon: markerIcon(data.nom), title: data.nom, keyboard: true, riseOnHover: true });
         marker.bindPopup(() => popupContent(data));
+        marker.on('popupopen', () => {
+          for (const callback of openCallbacks) callback(data.id);
+        });
         markers.set(data.id, { marker, data });
         group.addLayer(marker);
       }
@@ -179,6 +185,9 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     bounds() {
       const b = map.getBounds();
       return { west: b.getWest(), south: b.getSouth(), east: b.getEast(), north: b.getNorth() };
+    },
+    onMarkerOpen(callback) {
+      openCallbacks.push(callback);
     },
     onUserMove(callback) {
       moveCallbacks.push(callback);

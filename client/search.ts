@@ -110,6 +110,12 @@ function start() {
     const card = (target as HTMLElement | null)?.closest?.('[data-place-id]') as HTMLElement | null;
     return card ? Number(card.dataset.placeId) : null;
   };
+  // A marker opened on the map: its card is marked in the list too.
+  map?.onMarkerOpen((id) => {
+    results.querySelector('.place-card.is-selected')?.classList.remove('is-selected');
+    const card = results.querySelector<HTMLElement>(`[data-place-id="${id}"]`);
+    card?.classList.add('is-selected');
+  });
   results.addEventListener('mouseover', (event) => map?.highlight(cardId(event.target)));
   results.addEventListener('focusin', (event) => map?.highlight(cardId(event.target)));
   results.addEventListener('mouseleave', () => map?.highlight(null));

@@ -236,6 +236,11 @@ describe('searching in a real browser (Chromium)', () => {
     expect(await page.locator('#carte .is-highlighted').textContent()).toContain(names.near);
     await page.locator('.place-card').nth(1).hover();
     await expect.poll(() => page.locator('#carte .is-highlighted').textContent()).toContain(names.middle);
+    // And the other way: opening a marker (keyboard: Enter) marks its card.
+    await page.focus(`#carte .map-pin[title="${names.far}"]`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.place-card.is-selected .place-card-title').textContent()).toBe(names.far);
+    expect(await page.locator('.leaflet-popup-content a').textContent()).toBe(names.far);
     await context.close();
   });
 

@@ -143,3 +143,11 @@ export async function findCommunesByFormerName(db: Db, text: string, limit = 5):
     .limit(limit);
   return rows.map(toCommune);
 }
+
+/** The mean position of a department's communes ("13" → around Aix-en-Provence). */
+export async function departmentCentre(db: Db, code: string): Promise<{ lat: number; lon: number } | null> {
+  const row = await db('communes')
+    .whereRaw('insee LIKE ?', [`${code}%`])
+    .first(db.raw('avg(latitude)::float AS lat'), db.raw('avg(longitude)::float AS lon'), db.raw('count(*)::int AS n'));
+  return row && Number(row.n) > 0 ? { lat: Math.round(Number(row.lat) * 1e5) / 1e5, lon: Math.round(Number(row.lon) * 1e5) / 1e5 } : null;
+}

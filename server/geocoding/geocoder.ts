@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Db } from '../db/knex.js';
 import {
   findCommunesByFormerName, findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText, searchCommunesByName,
-  communeSearchKey, type Commune,
+  communeSearchKey, departmentCentre, type Commune,
 } from './communes.repository.js';
 
 export interface GeocodeResult {
@@ -9,7 +12,7 @@ export interface GeocodeResult {
   label: string;
   lat: number;
   lon: number;
-  kind: 'commune' | 'postcode' | 'address';
+  kind: 'commune' | 'postcode' | 'address' | 'department';
   insee?: string;
   /** Other communes the text may have meant ("Saint-Denis"). */
   alternatives: CommuneSuggestion[];
@@ -31,6 +34,17 @@ export interface Geocoder {
 }
 
 const POSTAL_CODE = /\b(\d{5})\b/;
+const DEPARTMENT = /^(?:d[ée]partement\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l[’']\s*|de\s+)?)?(0[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$/i;
+
+let departmentNames: Map<string, string> | undefined;
+/** Department names from @etalab/decoupage-administratif (read once). */
+export function departmentName(code: string): string | undefined {
+  if (!departmentNames) {
+    const file = path.join(path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')), 'data/departements.json');
+    departmentNames = new Map((JSON.parse(readFileSync(file, 'utf8')) as { code: string; nom: string }[]).map((d) => [d.code, d.nom]));
+  }
+  return departmentNames.get(code);
+}
 
 export function suggestionOf(commune: Commune, postalCode?: string): CommuneSuggestion {
   const codePostal = postalCode && commune.codesPostaux.includes(postalCode) ? postalCode : (commune.codesPostaux[0] ?? null);
@@ -68,6 +82,12 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
   async function geocode(text: string): Promise<GeocodeResult | null> {
     const trimmed = text.trim();
     if (!trimmed) return null;
+    const department = DEPARTMENT.exec(trimmed)?.[1]?.toUpperCase();
+    if (department) {
+      const name = departmentName(department);
+      const centre = name ? await departmentCentre(db, department) : null;
+      if (name && centre) return { label: `${name} (${department})`, ...centre, kind: 'department', alternatives: [], source: 'offline' };
+    }
     const postal = POSTAL_CODE.exec(trimmed)?.[1];
     if (postal) {
       const communes = await findCommunesByPostalCode(db, postal);

@@ -12,6 +12,7 @@ import { FILTER_KEYS, RADIUS_CHOICES, searchPageQuerySchema, type SearchPageQuer
 import { cardOf, formView, markerOf, type FormState } from './search.view.js';
 
 export const RESULTS_PER_PAGE = 20;
+export const DEPARTMENT_RADIUS_KM = 100;
 
 /** What the search page loads besides site.css (the page-weight bench reads this list). */
 export const SEARCH_PAGE_ASSETS = { scripts: ['/static/build/search.js'], stylesheets: ['/static/build/search.css'] };
@@ -109,14 +110,14 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       bbox: query.bbox ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat].join(',') : undefined,
       carte: typeof req.query.carte === 'string' ? req.query.carte : undefined,
     };
-    const form = {
-      ...formView(state, labels, RADIUS_CHOICES, DEFAULT_RADIUS_KM),
+    const makeForm = (defaultRadius: number) => ({
+      ...formView(state, labels, RADIUS_CHOICES, defaultRadius),
       clearUrl: linkWith(req.query, Object.fromEntries([...FILTER_KEYS, 'open_now', 'jour', 'heure', 'page'].map((key) => [key, undefined]))),
-    };
+    });
     const hasFilters = FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now || openAt !== undefined;
     const searching = Boolean(query.ou || query.lat !== undefined || query.bbox || hasFilters);
     if (!searching) {
-      return res.render('pages/search/index', { ...base, form, home: true });
+      return res.render('pages/search/index', { ...base, form: makeForm(DEFAULT_RADIUS_KM), home: true });
     }
 
     // Where: a point (geolocation, "search this area"), else what was typed, geocoded.
@@ -124,6 +125,8 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     let where: string | undefined;
     let notFound = false;
     let alternatives: { label: string; url: string }[] = [];
+    // A whole department ("13", "2A") is searched wider than a commune.
+    let defaultRadius: number = DEFAULT_RADIUS_KM;
     if (query.lat !== undefined && query.lon !== undefined) {
       point = { lat: query.lat, lon: query.lon };
       where = query.ou || (query.bbox ? 'cette zone de la carte' : 'votre position');
@@ -132,6 +135,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       if (found) {
         point = { lat: found.lat, lon: found.lon };
         where = found.label;
+        if (found.kind === 'department') defaultRadius = DEPARTMENT_RADIUS_KM;
         alternatives = found.alternatives.slice(0, 5).map((a) => ({ label: a.label, url: linkWith(req.query, { ou: a.label, page: undefined }) }));
       } else {
         notFound = true;
@@ -142,7 +146,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const radius = query.bbox && point
       ? Math.ceil(Math.max(...[[query.bbox.minLat, query.bbox.minLon], [query.bbox.maxLat, query.bbox.maxLon], [query.bbox.minLat, query.bbox.maxLon], [query.bbox.maxLat, query.bbox.minLon]]
         .map(([lat, lon]) => haversineKm(point!, { lat, lon })))) + 1
-      : (query.radius_km ?? DEFAULT_RADIUS_KM);
+      : (query.radius_km ?? defaultRadius);
     const search: PlacesSearch = {
       lat: point?.lat,
       lon: point?.lon,
@@ -184,7 +188,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const viewModel = {
       ...base,
       pageTitle: where ? `Lieux près de ${where}` : 'Résultats de la recherche',
-      form,
+      form: makeForm(defaultRadius),
       results: {
         cards,
         total,

@@ -33,6 +33,9 @@ describe('the communes seed (the offline geocoder’s table)', () => {
     expect((await geocoder.geocode('Seynod'))?.label).toMatch(/^Annecy/);
     expect((await geocoder.geocode('13500'))?.label).toBe('Martigues (13500)');
     expect((await geocoder.geocode('Paris'))?.insee).toBe('75056');
+    expect(await geocoder.geocode('13')).toMatchObject({ label: 'Bouches-du-Rhône (13)', kind: 'department' });
+    expect((await geocoder.geocode('département de la Réunion 974'))?.kind).not.toBe('department');
+    expect((await geocoder.geocode('974'))?.label).toBe('La Réunion (974)');
     expect((await geocoder.suggest('mart'))[0]?.nom).toMatch(/^Mart/);
   });
 });

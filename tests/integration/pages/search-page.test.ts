@@ -103,6 +103,17 @@ describe('the search page (home), server-rendered', () => {
     expect(cardNames((await request(app).get(wider)).text)).toHaveLength(1);
   });
 
+  it('when a visitor types a department number, then places around it are listed, 100 km wide', async () => {
+    const centre = randomSpot();
+    await makeCommune(db, { insee: '2B901', latitude: centre.lat + 0.1, longitude: centre.lon });
+    await makeCommune(db, { insee: '2B902', latitude: centre.lat - 0.1, longitude: centre.lon });
+    const inside = await makePlace(db, { at: northOf(centre, 80) });
+    const res = await request(app).get('/').query({ ou: '2b' });
+    expect(res.text).toContain('à moins de 100 km de Haute-Corse (2B)');
+    expect(cardNames(res.text)).toEqual([inside.nom]);
+    expect(res.text).toMatch(/<option value="100" selected>/);
+  });
+
   it('when the commune is unknown, then a plain message says so (and nothing breaks)', async () => {
     const res = await request(app).get('/').query({ ou: 'Qxzyvwpt' });
     expect(res.status).toBe(200);

@@ -75,7 +75,6 @@ export function searchPageRoutes(deps: SearchDeps): Router {
       scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
       stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
       map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
-      radiusDefault: DEFAULT_RADIUS_KM,
     };
 
     const renderErrors = (errors: FieldError[], state: FormState) => {

@@ -32,6 +32,17 @@ describe('the label pages', () => {
     expect(res.text).toContain('id="map-data"');
   });
 
+  it('when a label has more places than a page, then "Lieux suivants" lists the rest', async () => {
+    const big = await makeLabel(db, { name: `Label ${uniqueWord()}` });
+    for (let i = 0; i < 53; i++) await makePlace(db, { at: randomSpot(), labels: [big.slug] });
+    const first = await request(app).get(`/labels/${big.slug}`);
+    expect(first.text.match(/class="place-card"/g)).toHaveLength(50);
+    const next = /<a href="([^"]+)" rel="next">/.exec(first.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const second = await request(app).get(next);
+    expect(second.text.match(/class="place-card"/g)).toHaveLength(3);
+    expect((await request(app).get(`/labels/${big.slug}?page=abc`)).status).toBe(400);
+  });
+
   it('when the label does not exist, then 404; a malformed one, 400', async () => {
     expect((await request(app).get('/labels/nexiste-pas-du-tout')).status).toBe(404);
     expect((await request(app).get('/labels/Pas_Bon')).status).toBe(400);

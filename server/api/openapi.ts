@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { articleJsonSchema, articleSlugParamsSchema, articlesApiQuerySchema, articlesPageJsonSchema } from '../articles/articles.schemas.js';
+import { communeSuggestionsJsonSchema, communesQuerySchema } from '../geocoding/geocoding.api.js';
 import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
@@ -87,6 +88,14 @@ export function buildOpenApiDocument(baseUrl: string) {
             '400': problem('Paramètre invalide'),
             '404': problem('Label inconnu'),
           },
+        },
+      },
+      '/communes': {
+        get: {
+          summary: 'Suggestions de communes (géocodage hors ligne)',
+          description: 'Nom, code postal ou début de nom, sans se soucier des accents : « sainte etienne de tinee », « 13500 ».',
+          parameters: queryParameters(communesQuerySchema.shape as unknown as Record<string, z.ZodType>),
+          responses: { '200': json(communeSuggestionsJsonSchema, 'Les communes trouvées'), '400': problem('Paramètre invalide') },
         },
       },
       '/articles': {

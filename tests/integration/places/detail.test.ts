@@ -70,7 +70,7 @@ describe('OpenAPI document and API page', () => {
     const res = await request(app).get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/places', '/places/{id}', '/labels', '/labels/{slug}']));
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/places', '/places/{id}', '/labels', '/labels/{slug}', '/communes', '/articles', '/articles/{slug}']));
     const params = Object.fromEntries(res.body.paths['/places'].get.parameters.map((p: { name: string }) => [p.name, p]));
     expect(Object.keys(params)).toEqual(expect.arrayContaining(['lat', 'lon', 'radius_km', 'bbox', 'q', 'commune', 'code_postal', 'services',
       'publics', 'prise_en_charge', 'frais', 'modalites_acces', 'modalites_accompagnement', 'labels', 'open_now', 'open_at', 'limit', 'cursor']));

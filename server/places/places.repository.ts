@@ -29,6 +29,8 @@ export interface SearchCriteria {
   modalitesAcces?: string[];
   modalitesAccompagnement?: string[];
   labels?: string[];
+  /** Only places whose opening hours are written (an "open at" search can skip the others). */
+  withHours?: boolean;
 }
 
 export type SortMode = 'distance' | 'relevance' | 'name';
@@ -90,6 +92,7 @@ function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex
         .orWhereRaw('search_normalize(?) <% p.search_text', [q]);
     });
   }
+  if (criteria.withHours) query.whereNotNull('p.horaires');
   if (criteria.codeInsee) query.where('p.code_insee', criteria.codeInsee);
   if (criteria.codePostal) query.where('p.code_postal', criteria.codePostal);
   for (const [key, column] of ARRAY_FILTERS) {

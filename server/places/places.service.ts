@@ -75,15 +75,15 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
    * are read in the stable order, batch by batch, and kept while they match.
    */
   async function search(query: PlacesSearch): Promise<PlacesPage> {
-    const criteria = criteriaFromQuery(query);
-    const mode = sortModeFor(criteria);
     const now = clock.now();
     const openAt = query.open_at ?? (query.open_now ? now : undefined);
+    const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
+    const mode = sortModeFor(criteria);
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
     for (;;) {
-      const batchSize = openAt ? Math.max(200, wanted * 4) : wanted;
+      const batchSize = openAt ? Math.max(500, wanted * 4) : wanted;
       const batch = await searchPlaces(db, criteria, { mode, limit: batchSize, after });
       for (const place of batch) {
         if (!openAt || isOpenAt(place.horaires, openAt)) kept.push(place);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { foldToAscii } from '../shared/text.js';
 
 export interface Commune {
   insee: string;
@@ -34,12 +35,7 @@ const toCommune = (row: Record<string, unknown>): Commune => ({
 
 /** Same normalisation as the generated `search_name` column: no accents, case or punctuation. */
 export function communeSearchKey(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
+  return foldToAscii(text)
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     // "St Denis", "Ste Marie": the abbreviations people type.

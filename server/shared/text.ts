@@ -1,16 +1,16 @@
-/** Lowercase ASCII words joined by hyphens: "Point d'accès numérique CAF" → "point-d-acces-numerique-caf". */
-export function slugify(text: string): string {
+/** Lower case, accents and ligatures folded to ASCII: "Œuvre Étienne" → "oeuvre etienne". */
+export function foldToAscii(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/æ/g, 'ae');
 }
 
-/** Accent- and case-insensitive form, the same as SQL search_normalize(). */
-export function normalizeForSearch(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+/** Lowercase ASCII words joined by hyphens: "Point d'accès numérique CAF" → "point-d-acces-numerique-caf". */
+export function slugify(text: string): string {
+  return foldToAscii(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }

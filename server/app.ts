@@ -26,6 +26,7 @@ import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { precompressedStatic } from './http/precompressed.js';
+import { rejectNulBytes } from './http/reject-nul.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   // Forms: an article's Markdown (up to 60,000 characters, accents percent-encoded) must fit.
   app.use(express.urlencoded({ extended: false, limit: '512kb' }));
+  app.use(rejectNulBytes);
 
   app.use(healthRoutes({ db }));
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).

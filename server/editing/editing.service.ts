@@ -15,7 +15,7 @@ import {
 import { sameValue, valueOf, type EditableField, SECTIONS } from './sections.js';
 import {
   allLabels, applyLabelChange, claimsOfUser, findClaim, insertLabelRequest, insertProposal, isManager, labelRequestsFor,
-  managersOfPlace, placeLabelLinks, proposalsOfUser, upsertClaim,
+  managersOfPlace, placeLabelLinks, proposalsOfUser, publishedPlacesWithDomain, upsertClaim,
 } from './stewardship.repository.js';
 
 export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
@@ -30,14 +30,44 @@ export const PUBLIC_WEBMAIL = new Set([
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
-/** How a claim can be approved at once: the exact listed address, or its non-webmail domain. */
-export function automaticClaimMethod(userEmail: string, placeEmails: string[]): 'email' | 'domain' | null {
+/**
+ * National networks and organisations whose one domain is used by many places all over France:
+ * an address there says who employs someone, not which place they run.
+ */
+export const SHARED_DOMAINS = new Set([
+  'france-services.gouv.fr', 'conseiller-numerique.fr', 'conseiller-numerique.gouv.fr', 'anct.gouv.fr', 'laposte.fr',
+  'croix-rouge.fr', 'afpa.fr', 'emmaus-connect.org', 'emmaus-france.org', 'groupe-sos.org', 'famillesrurales.org', 'pimms.org',
+  'pimmsmediation.fr', 'adoma.fr', 'cdc-habitat.fr', 'apf.asso.fr', 'apf-francehandicap.org', 'fondationface.org', 'accorderie.fr',
+  'apprentis-auteuil.org', 'secours-populaire.fr', 'secours-catholique.org', 'caf.fr', 'msa.fr', 'francetravail.fr',
+  'pole-emploi.fr', 'pole-emploi.net', 'assurance-maladie.fr', 'ameli.fr', 'cnfs.fr', 'numerique.email', 'mission-locale.fr',
+  'unml.info', 'ligue-enseignement.org', 'laligue.org', 'habitat-humanisme.org', 'restosducoeur.org', 'wecount.fr',
+]);
+
+/** Above this many published places sharing a domain, the domain proves nothing by itself. */
+export const MAX_PLACES_PER_CLAIM_DOMAIN = 3;
+
+/** A shared national / organisation domain (or one of its sub-domains), or any State domain (*.gouv.fr). */
+export function isSharedDomain(domain: string): boolean {
+  const d = domain.toLowerCase();
+  if (d === 'gouv.fr' || d.endsWith('.gouv.fr')) return true;
+  for (const shared of SHARED_DOMAINS) if (d === shared || d.endsWith(`.${shared}`)) return true;
+  return false;
+}
+
+/**
+ * How a claim can be approved at once: the exact listed address; or its domain, when the place
+ * lists an address at that domain, the domain is neither a webmail nor a shared national one, and
+ * at most MAX_PLACES_PER_CLAIM_DOMAIN published places list it (`placesWithDomain`). Otherwise null:
+ * a moderator decides.
+ */
+export function automaticClaimMethod(userEmail: string, placeEmails: string[], placesWithDomain = 1): 'email' | 'domain' | null {
   const email = userEmail.toLowerCase();
   const listed = placeEmails.map((e) => e.toLowerCase());
   if (listed.includes(email)) return 'email';
   const domain = domainOf(email);
-  if (!PUBLIC_WEBMAIL.has(domain) && listed.some((e) => domainOf(e) === domain)) return 'domain';
-  return null;
+  if (PUBLIC_WEBMAIL.has(domain) || isSharedDomain(domain)) return null;
+  if (!listed.some((e) => domainOf(e) === domain)) return null;
+  return placesWithDomain <= MAX_PLACES_PER_CLAIM_DOMAIN ? 'domain' : null;
 }
 
 export type SaveResult =
@@ -93,7 +123,9 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     const place = await getPlace(placeId);
     const existing = await findClaim(db, placeId, user.id);
     if (existing && (existing.status === 'approved' || existing.status === 'pending')) return { status: existing.status, place };
-    const method = automaticClaimMethod(user.email, place.courriels);
+    // Once a moderator has rejected or revoked this person for this place, only a moderator can let them back in.
+    const decidedBefore = existing && (existing.status === 'rejected' || existing.status === 'revoked');
+    const method = decidedBefore ? null : automaticClaimMethod(user.email, place.courriels, await publishedPlacesWithDomain(db, domainOf(user.email)));
     const now = clock.now();
     const status = method ? 'approved' : 'pending';
     await db.transaction(async (trx) => {

@@ -47,6 +47,16 @@ export async function isManager(db: Conn, placeId: number, userId: number): Prom
   return Boolean(row);
 }
 
+/** How many published places list at least one address at this domain (lower-case). */
+export async function publishedPlacesWithDomain(db: Conn, domain: string): Promise<number> {
+  const row = await db('places as p')
+    .where('p.status', 'published')
+    .whereRaw(`EXISTS (SELECT 1 FROM unnest(p.courriels) AS e(address) WHERE lower(substring(e.address from '@([^@]*)$')) = ?)`, [domain.toLowerCase()])
+    .count<{ count: string }[]>({ count: '*' })
+    .first();
+  return Number(row?.count ?? 0);
+}
+
 export async function findClaim(db: Conn, placeId: number, userId: number): Promise<Claim | undefined> {
   const row = await claims(db).where({ 'm.place_id': placeId, 'm.user_id': userId }).first();
   return row ? toClaim(row) : undefined;

@@ -41,6 +41,11 @@ export async function upsertLabel(trx: Knex.Transaction | Db, label: LabelSeed):
     .merge({ ...label, updated_at: trx.fn.now() });
 }
 
+export async function labelIdsBySlug(trx: Knex.Transaction | Db): Promise<Map<string, number>> {
+  const rows = await trx('labels').select('id', 'slug');
+  return new Map(rows.map((row) => [row.slug as string, Number(row.id)]));
+}
+
 /** Label ids keyed by the exact value the national standard uses for them. */
 export async function labelIdsByStandardValue(trx: Knex.Transaction | Db): Promise<Map<string, number>> {
   const rows = await trx('labels').select('id', 'standard_value').whereNotNull('standard_value');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { toFieldErrors } from '../http/validation.js';
-import { labelIdsByStandardValue } from '../labels/labels.repository.js';
+import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.repository.js';
+import { labelSlugSchema } from '../labels/labels.schemas.js';
 import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../places/places.repository.js';
 import { placeFieldSchemas, REQUIRED_PLACE_FIELDS, type PlaceFieldName } from '../places/places.schemas.js';
 import type { ImportIssue } from '../places/places.types.js';
@@ -25,6 +26,16 @@ const MULTI_VALUED = new Set<string>(
 const identitySchema = z.object({
   id: z.coerce.string().trim().min(1, 'Identifiant manquant.'),
   source: z.string().trim().min(1, 'Source manquante.'),
+});
+
+/**
+ * Two keys beyond the standard, used by our seeds: label slugs for labels the standard has no
+ * field for (NetPublic, Cyber-base, local labels), and 'commune' when the coordinates are the
+ * commune's centre because the source gave none.
+ */
+const extensionsSchema = z.object({
+  labels: z.array(labelSlugSchema).max(20).optional(),
+  location_precision: z.enum(['exact', 'commune']).optional(),
 });
 
 function splitMultiValued(value: unknown): unknown {
@@ -108,6 +119,7 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
   const report: ImportReport = { read: records.length, inserted: 0, alreadyPresent: 0, rejected: [], withoutCoordinates: [], fieldIssues: [] };
   await db.transaction(async (trx) => {
     const labelIds = await labelIdsByStandardValue(trx);
+    const labelIdsOfSlugs = await labelIdsBySlug(trx);
     const valid: { row: NewPlaceRow; labelIds: number[] }[] = [];
     for (const record of records) {
       const identity = identitySchema.safeParse(record);
@@ -124,10 +136,19 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
       for (const value of labelValues.filter((v) => !labelIds.has(v))) {
         issues.push({ field: 'dispositif_programmes_nationaux', value, message: 'Dispositif ou label inconnu du référentiel.' });
       }
+      const extensions = extensionsSchema.safeParse({ labels: record.labels, location_precision: record.location_precision });
+      const slugs = extensions.success ? (extensions.data.labels ?? []) : [];
+      if (!extensions.success) issues.push(...toFieldErrors(extensions.error).map((e) => ({ ...e, value: record[e.field.split('.')[0]] })));
+      for (const slug of slugs.filter((s) => !labelIdsOfSlugs.has(s))) issues.push({ field: 'labels', value: slug, message: 'Label inconnu du référentiel.' });
+      const linked = [
+        ...labelValues.map((value) => labelIds.get(value)),
+        ...slugs.map((slug) => labelIdsOfSlugs.get(slug)),
+      ].filter((id): id is number => id !== undefined);
+      const row = toRow(identity.data, accepted, issues);
+      if (extensions.success && row.latitude !== null) row.locationPrecision = extensions.data.location_precision ?? 'exact';
       if (issues.length) report.fieldIssues.push({ sourceId: identity.data.id, issues });
       if (accepted.latitude === undefined) report.withoutCoordinates.push(identity.data.id);
-      const linked = labelValues.map((value) => labelIds.get(value)).filter((id): id is number => id !== undefined);
-      valid.push({ row: toRow(identity.data, accepted, issues), labelIds: [...new Set(linked)] });
+      valid.push({ row, labelIds: [...new Set(linked)] });
     }
     // Batched: one INSERT per 500 places, then one per batch for their labels.
     for (let start = 0; start < valid.length; start += BATCH_SIZE) {

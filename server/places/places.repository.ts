@@ -6,7 +6,7 @@ import type { ImportIssue, Place, PlaceLabelLink } from './places.types.js';
 
 export const PLACE_COLUMNS = [
   'id', 'source', 'source_id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse',
-  'complement_adresse', 'latitude', 'longitude', 'typologie', 'telephone', 'courriels', 'site_web', 'horaires',
+  'complement_adresse', 'latitude', 'longitude', 'location_precision', 'typologie', 'telephone', 'courriels', 'site_web', 'horaires',
   'presentation_resume', 'presentation_detail', 'itinerance', 'structure_parente', 'date_maj', 'services',
   'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge', 'autres_formations_labels',
   'modalites_acces', 'modalites_accompagnement', 'fiche_acces_libre', 'prise_rdv', 'status', 'import_issues',
@@ -149,8 +149,9 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
   return rows.map((row) => ({ ...camelize(row), placeId: Number(row.place_id) }) as PlaceLabelLink);
 }
 
-export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues'> & {
+export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues' | 'locationPrecision'> & {
   importIssues: ImportIssue[];
+  locationPrecision?: 'exact' | 'commune' | null;
 };
 
 /** Inserts an imported place unless (source, source_id) is already there; returns the new id or null. */

@@ -55,6 +55,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       code_insee: place.codeInsee,
       latitude: place.latitude,
       longitude: place.longitude,
+      location_precision: place.locationPrecision,
       labels: labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
       services: place.services,
       frais_a_charge: place.fraisACharge,
@@ -119,6 +120,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     const { place, labels, state } = await getPublished(id);
     return {
       ...toStandardRecord(place, labels),
+      location_precision: place.locationPrecision,
       labels: labels.map((l) => ({ slug: l.slug, name: l.name, kind: l.kind })),
       open_now: state.open,
       next_change: wallTimeIso(state.nextChange),

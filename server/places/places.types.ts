@@ -12,6 +12,8 @@ export interface Place {
   complementAdresse: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** 'commune' when the source gave no position and the commune's centre stands in. */
+  locationPrecision: 'exact' | 'commune' | null;
   typologie: string[];
   telephone: string | null;
   courriels: string[];

@@ -42,6 +42,8 @@ function start() {
   if (!form || !results || !where || typeof fetch !== 'function' || typeof URLSearchParams !== 'function') return;
   let shownWhere = where.value;
   let current = new URLSearchParams(window.location.search);
+  /** The query string the form and the list show (a change of hash alone leaves it as it is). */
+  let shownSearch = window.location.search;
   let map: MapHandle | null = null;
   let pending: AbortController | null = null;
 
@@ -94,6 +96,7 @@ function start() {
       current = withMapView(current, map.view());
       if (mapElement) mapElement.dataset.view = current.get('carte') ?? '';
       history.replaceState(null, '', searchUrl(current));
+      shownSearch = window.location.search;
       setHidden('carte', current.get('carte'));
       if (areaButton) areaButton.hidden = false;
     });
@@ -148,6 +151,7 @@ function start() {
       where.value = shownWhere; // an area or a position replaces the typed place
       syncHidden(params);
       if (options.push) history.pushState(null, '', searchUrl(params));
+      shownSearch = window.location.search;
       const data = readData(results);
       showOnMap(data, options.keepView);
       if (options.view && map) map.setView(options.view);
@@ -243,15 +247,33 @@ function start() {
   });
 
   // ----- back and forward buttons -----
+  // A select the URL says nothing about goes back to the value such a URL means (30 km), never to its
+  // first option (5 km).
+  const defaultOf = (select: HTMLSelectElement) => {
+    const wanted = select.dataset.default;
+    if (wanted !== undefined && Array.from(select.options).some((o) => o.value === wanted)) return wanted;
+    return Array.from(select.options).find((o) => o.defaultSelected)?.value ?? select.value;
+  };
   window.addEventListener('popstate', () => {
+    // Following a "#…" link (skip link, "Voir ces lieux sur la carte") changes only the hash: the
+    // search itself did not change, so the form and the results stay as they are.
+    if (window.location.search === shownSearch) return;
+    shownSearch = window.location.search;
     const params = new URLSearchParams(window.location.search);
     const values = formValuesFromParams(params);
     for (const element of Array.from(form.elements) as HTMLInputElement[]) {
       if (!element.name || element.type === 'hidden' || element.type === 'submit' || element.type === 'button') continue;
       const chosen = values.get(element.name) ?? [];
       if (element.type === 'checkbox' || element.type === 'radio') element.checked = chosen.includes(element.value);
-      else if (element.tagName === 'SELECT') element.value = chosen[0] ?? (element as unknown as HTMLSelectElement).options[0]?.value ?? '';
-      else element.value = chosen[0] ?? '';
+      else if (element.tagName === 'SELECT') {
+        const select = element as unknown as HTMLSelectElement;
+        const value = chosen[0];
+        if (value !== undefined && !Array.from(select.options).some((o) => o.value === value)) {
+          // A value the API accepts but the list does not offer (radius_km=7): offer it.
+          select.add(new Option(select.id === 'radius_km' ? `${value} km` : value, value));
+        }
+        select.value = value ?? defaultOf(select);
+      } else element.value = chosen[0] ?? '';
     }
     const view = parseMapView(params.get('carte'));
     void load(params, { push: false, keepView: Boolean(view), focus: false, view });

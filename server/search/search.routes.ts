@@ -201,6 +201,9 @@ export function searchPageRoutes(deps: SearchDeps): Router {
         nextUrl: page.next_cursor ? linkWith(req.query, { page: page.next_cursor }) : null,
         firstUrl: query.page ? linkWith(req.query, { page: undefined }) : null,
         widerRadius,
+        // Open-at searches are not counted: an empty list says so in words, with a way out.
+        openEmpty: total === null && cards.length === 0 && !query.page,
+        withoutOpenUrl: linkWith(req.query, { open_now: undefined, jour: undefined, heure: undefined, page: undefined }),
         mapData,
       },
     };

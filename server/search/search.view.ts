@@ -52,7 +52,7 @@ export function cardOf(item: PlaceSummary, labelNames: Map<string, string>, toda
 export const markerOf = (card: CardView) =>
   card.lat === null || card.lon === null ? null : { id: card.id, nom: card.nom, url: card.url, lat: card.lat, lon: card.lon, open: card.open.text };
 
-const option = (name: string, value: string, selected: readonly string[] | undefined, label = value) => ({
+const option = (name: string, value: string, selected: readonly string[] | undefined, label: string = value) => ({
   name,
   value,
   label,
@@ -82,7 +82,10 @@ export interface FormState {
 export function formView(state: FormState, labels: Label[], radiusChoices: readonly number[], defaultRadius: number) {
   const radius = state.radius_km ?? defaultRadius;
   const kinds = new Map<string, Label[]>();
-  for (const label of labels) kinds.set(label.kind, [...(kinds.get(label.kind) ?? []), label]);
+  // Only labels that have places are worth a filter; one already chosen in the URL stays, to be unticked.
+  for (const label of labels) {
+    if (label.placeCount > 0 || state.labels?.includes(label.slug)) kinds.set(label.kind, [...(kinds.get(label.kind) ?? []), label]);
+  }
   const activeFilters =
     (state.services?.length ?? 0) + (state.publics?.length ?? 0) + (state.prise_en_charge?.length ?? 0) + (state.frais?.length ?? 0) +
     (state.modalites_accompagnement?.length ?? 0) + (state.labels?.length ?? 0) + (state.jour ? 1 : 0);
@@ -96,7 +99,11 @@ export function formView(state: FormState, labels: Label[], radiusChoices: reado
     jour: state.jour ?? '',
     heure: state.heure ?? '',
     activeFilters,
-    radiusOptions: radiusChoices.map((km) => ({ value: km, selected: km === radius })),
+    // A radius the API accepts but the list does not offer (a shared link with radius_km=7) is shown
+    // as chosen, so the next filter change keeps it. `defaultRadius` is what a URL without radius means.
+    radiusOptions: [...new Set([...radiusChoices, radius])].sort((a, b) => a - b)
+      .map((km) => ({ value: km, selected: km === radius })),
+    defaultRadius,
     serviceGroups: SERVICE_GROUPS.map((group, index) => ({
       legend: group.legend,
       id: `services-groupe-${index + 1}`,
@@ -108,7 +115,7 @@ export function formView(state: FormState, labels: Label[], radiusChoices: reado
     modalites: MODALITES_ACCOMPAGNEMENT.map((v) => option('modalites_accompagnement', v, state.modalites_accompagnement)),
     labelGroups: [...kinds.entries()].map(([kind, list]) => ({
       legend: LABEL_KIND_NAMES[kind as keyof typeof LABEL_KIND_NAMES] ?? kind,
-      options: list.map((l) => option('labels', l.slug, state.labels, l.name)),
-    })),
+      options: list.map((l) => option('labels', l.slug, state.labels, `${l.name} (${l.placeCount.toLocaleString('fr-FR')})`)),
+    })).filter((group) => group.options.length > 0),
   };
 }

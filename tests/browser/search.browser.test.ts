@@ -105,6 +105,46 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
+  it('when a "#" link is followed or a radius the list lacks is in the URL, then the form keeps the search', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}`);
+    expect(await page.inputValue('#radius_km')).toBe('30');
+    await page.check('#open_now');
+    await expect.poll(() => page.url()).toContain('open_now=true');
+    await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
+    // The skip link and "Voir ces lieux sur la carte" only change the hash: nothing is reset or reloaded.
+    let fetches = 0;
+    page.on('request', (request) => { if (request.headers()['x-fragment']) fetches++; });
+    await page.getByText('Aller au contenu').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toContain('#');
+    await page.goBack(); // back to the same search without the hash
+    await page.evaluate(() => { location.hash = 'carte'; });
+    await page.waitForTimeout(200);
+    expect(await page.inputValue('#radius_km')).toBe('30');
+    expect(await page.isChecked('#open_now')).toBe(true);
+    expect(fetches).toBe(0);
+    // Back to the search without "Ouvert maintenant" nor radius: 30 km (the default), not the first option (5 km).
+    await page.selectOption('#radius_km', '10');
+    await expect.poll(() => page.url()).toContain('radius_km=10');
+    await page.goBack(); // "#carte"
+    await expect.poll(() => page.inputValue('#radius_km')).toBe('30');
+    await page.goBack(); // the same search, without the hash
+    await page.goBack(); // the first search: no "Ouvert maintenant", no radius
+    await expect.poll(() => page.url()).not.toContain('open_now');
+    await expect.poll(() => page.isChecked('#open_now')).toBe(false);
+    expect(await page.inputValue('#radius_km')).toBe('30');
+    // radius_km=7 (accepted by the API, not in the list): shown as chosen, and kept by the next filter change.
+    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&radius_km=7`);
+    expect(await page.inputValue('#radius_km')).toBe('7');
+    expect(await page.textContent('#resultats-titre')).toContain('7 km');
+    await page.check('#open_now');
+    await expect.poll(() => page.url()).toContain('open_now=true');
+    expect(new URL(page.url()).searchParams.get('radius_km')).toBe('7');
+    await context.close();
+  });
+
   it('when geolocation is granted, then the places around the visitor are listed', async () => {
     const context = await browser.newContext({ permissions: ['geolocation'], geolocation: { latitude: spot.lat, longitude: spot.lon } });
     const page = await context.newPage();

@@ -5,7 +5,7 @@ import type { PlaceSummary } from '../../server/places/places.responses.js';
 
 const summary: PlaceSummary = {
   id: 7, nom: 'EPN du Port', adresse: '1 quai', complement_adresse: null, code_postal: '13500', commune: 'Martigues', code_insee: '13056',
-  latitude: 43.4, longitude: 5.05, labels: ['netpublic', 'inconnu'],
+  latitude: 43.4, longitude: 5.05, location_precision: 'exact', labels: ['netpublic', 'inconnu'],
   services: ['Aide aux démarches administratives', 'Loisirs et créations numériques', 'Compréhension du monde numérique', 'Utilisation sécurisée du numérique'],
   frais_a_charge: [], modalites_accompagnement: [], horaires: 'Mo-Fr 09:00-17:00', open_now: true, next_change: '2026-12-01T17:00', distance_km: 2.4, url: '/lieux/7-epn-du-port',
 };
@@ -33,5 +33,13 @@ describe('search view models (pure)', () => {
     expect(all.filter((o) => o.checked).map((o) => o.value)).toEqual(['Aide aux démarches administratives', 'Gratuit']);
     expect(view.radiusOptions.find((o) => o.selected)?.value).toBe(10);
     expect(view.activeFilters).toBe(3);
+  });
+
+  it('when the URL has a radius the list lacks, then it is added as the chosen option; labels without places are left out unless chosen', () => {
+    const label = (slug: string, placeCount: number) => ({ slug, name: slug.toUpperCase(), kind: 'local', placeCount }) as unknown as Parameters<typeof formView>[1][number];
+    const view = formView({ radius_km: 7, labels: ['chosen'] }, [label('full', 712), label('empty', 0), label('chosen', 0)], [5, 10, 30], 30);
+    expect(view.radiusOptions).toEqual([{ value: 5, selected: false }, { value: 7, selected: true }, { value: 10, selected: false }, { value: 30, selected: false }]);
+    expect(view.defaultRadius).toBe(30);
+    expect(view.labelGroups.flatMap((g) => g.options.map((o) => o.label))).toEqual(['FULL (712)', 'CHOSEN (0)']);
   });
 });

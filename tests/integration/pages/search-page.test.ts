@@ -87,6 +87,35 @@ describe('the search page (home), server-rendered', () => {
     expect(saturday.text).toContain('value="2026-12-05"');
   });
 
+  it('when an open-at search finds nothing, then the heading says no place is open then, with a way to drop the filter', async () => {
+    const sunday = await request(app).get('/').query({ ou: communeName, jour: '2026-12-06', heure: '10:00' });
+    expect(cardNames(sunday.text)).toEqual([]);
+    expect(sunday.text).toMatch(new RegExp(`Aucun lieu ouvert à ce moment\\s+à moins de 30 km de ${communeName}`));
+    expect(sunday.text).not.toContain('Aucun lieu ne correspond');
+    const all = /<a href="([^"]+)">Voir les lieux à toute heure<\/a>/.exec(sunday.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    expect(all).not.toContain('jour=');
+    expect(cardNames((await request(app).get(all)).text)).toEqual([names.near, names.middle, names.far]);
+    // With places open, a heading without a count.
+    const open = await request(app).get('/').query({ ou: communeName, open_now: 'true' });
+    expect(open.text).toMatch(new RegExp(`Lieux\\s+à moins de 30 km de ${communeName}`));
+  });
+
+  it('when the URL has a radius the list does not offer, then it is shown as chosen', async () => {
+    const res = await request(app).get('/').query({ ou: communeName, radius_km: '7' });
+    expect(res.text).toMatch(/<option value="7" selected>7 km<\/option>/);
+    expect(res.text.match(/<option value="\d+" selected>/g)).toHaveLength(1);
+    expect(res.text).toContain('à moins de 7 km');
+  });
+
+  it('when labels are offered as filters, then only labels with places show, with their count, plus any chosen one', async () => {
+    const empty = await makeLabel(db, { name: `Vide ${uniqueWord()}` });
+    const home = await request(app).get('/');
+    expect(home.text).toContain(`>${label.name} (1)</label>`);
+    expect(home.text).not.toContain(`value="${empty.slug}"`);
+    const chosen = await request(app).get('/').query({ ou: communeName, labels: empty.slug });
+    expect(chosen.text).toMatch(new RegExp(`id="labels-${empty.slug}"[^>]*checked`));
+  });
+
   it('when filtering by service, then places offering it remain', async () => {
     const res = await request(app).get('/').query({ ou: communeName, services: 'Loisirs et créations numériques' });
     expect(cardNames(res.text)).toEqual([names.middle]);

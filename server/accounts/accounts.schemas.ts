@@ -47,4 +47,11 @@ export const resetSchema = z
 
 export const roleChangeSchema = z.object({ role: z.enum(ROLES, 'Rôle inconnu.') });
 
-export const idParamSchema = z.object({ id: z.coerce.number().int().positive() });
+/** PostgreSQL `integer` (ids, versions): larger numbers would be a database error (22003), never a 500. */
+export const PG_INT_MAX = 2_147_483_647;
+
+/** A whole number from 1 to PG_INT_MAX, from a form field or a path segment. */
+export const positiveInt = (message = 'Nombre entier positif attendu.') =>
+  z.coerce.number({ error: message }).int(message).positive(message).max(PG_INT_MAX, message);
+
+export const idParamSchema = z.object({ id: positiveInt() });

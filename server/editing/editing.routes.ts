@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireUser } from '../accounts/auth.middleware.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
 import { errorSummary, parseForm, type FormErrors } from '../accounts/forms.js';
+import { PG_INT_MAX, positiveInt } from '../accounts/accounts.schemas.js';
 import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { placePath } from '../places/places.mapping.js';
@@ -15,10 +16,10 @@ import { gridFromForm, gridToOpeningHours } from './hours-grid.js';
 import { normaliseOpeningHours } from './opening-hours-normalise.js';
 import { FIELD_LABELS, SECTIONS, displayValue, sameValue, sectionBySlug, valueOf, type EditableField, type Section } from './sections.js';
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
-const revisionParams = z.object({ id: z.coerce.number().int().positive(), revision: z.coerce.number().int().positive() });
-const versionBody = z.object({ version: z.coerce.number({ error: 'Version du formulaire manquante : rechargez la page.' }).int().positive() });
-const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive()).max(100));
+const idParams = z.object({ id: positiveInt() });
+const revisionParams = z.object({ id: positiveInt(), revision: positiveInt() });
+const versionBody = z.object({ version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.') });
+const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(positiveInt('Label inconnu.')).max(100));
 const labelsBody = z.object({ add: idList, remove: idList });
 const claimBody = z.object({ message: z.string().trim().max(1000, 'Message trop long (1000 caractères au plus).').optional().transform((v) => v || null) });
 
@@ -47,7 +48,7 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
   // "Gérer ce lieu" link through the place-stewardship partial, fed here.
   router.get('/lieux/:ref', async (req, res, next) => {
     const id = Number(String(req.params.ref).split('-')[0]);
-    if (Number.isSafeInteger(id) && id > 0) {
+    if (Number.isSafeInteger(id) && id > 0 && id <= PG_INT_MAX) {
       const lastUpdate = await editing.lastUpdate(id);
       const manage = await editing.canManage(res.locals.currentUser, id);
       res.locals.placeStewardship = { lastUpdate, claimUrl: `/mon-espace/lieux/${id}/demande`, manageUrl: manage ? `/mon-espace/lieux/${id}` : null };

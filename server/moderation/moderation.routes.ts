@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { requireRole } from '../accounts/auth.middleware.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
 import { parseOrThrow } from '../http/validation.js';
+import { positiveInt } from '../accounts/accounts.schemas.js';
 import type { ModerationService } from './moderation.service.js';
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+const idParams = z.object({ id: positiveInt() });
 const reason = z.string().trim().max(1000, 'Motif trop long (1000 caractères au plus).').optional().transform((v) => v || null);
 const decisionBody = z.object({
   decision: z.enum(['accept', 'reject'], 'Choisissez « accepter » ou « refuser ».'),
   reason,
 });
-const reportDecisionBody = decisionBody.extend({ version: z.coerce.number().int().positive() });
+const reportDecisionBody = decisionBody.extend({ version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.') });
 const revokeBody = z.object({ reason, retour: z.string().optional() });
 
 const DONE: Record<string, string> = {

@@ -20,6 +20,12 @@ const FEED_SIZE = 50;
 const absoluteLinks = (html: string, baseUrl: string) =>
   html.replace(/(href|src)="(\/(?!\/)[^"]*)"/g, (_, attribute: string, path: string) => `${attribute}="${new URL(path, baseUrl).toString()}"`);
 
+/**
+ * An entry's permanent id (RFC 4287 §4.2.6: an id never changes): a tag URI (RFC 4151) built from the
+ * site's host name and the article's id, so renaming the slug (or moving the site's path) keeps it.
+ */
+export const atomEntryId = (publicBaseUrl: string, articleId: number) => `tag:${new URL(publicBaseUrl).hostname},2026:article:${articleId}`;
+
 /** The Atom feed of the blog (RFC 4287) and the sitemap of articles, labels and places. */
 export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBaseUrl: string; sitemapChunkSize?: number }): Router {
   const router = Router();
@@ -35,7 +41,7 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
         // Relative links in the content (label pages) are resolved against xml:base.
         return [
           '  <entry>',
-          `    <id>${xmlEscape(url)}</id>`,
+          `    <id>${xmlEscape(atomEntryId(deps.publicBaseUrl, article.id))}</id>`,
           `    <title type="text">${xmlEscape(article.title)}</title>`,
           `    <link rel="alternate" type="text/html" href="${xmlEscape(url)}"/>`,
           `    <updated>${article.updatedAt.toISOString()}</updated>`,

@@ -46,7 +46,7 @@ describe('the Atom feed and the sitemap', () => {
     expect(feed.link.find((l: { '@rel': string }) => l['@rel'] === 'self')['@href']).toBe(`${base}/feed.xml`);
 
     const entries: AtomEntry[] = feed.entry;
-    const entry = entries.find((e) => e.id === `${base}/articles/${slug}`)!;
+    const entry = entries.find((e) => e.link[0]['@href'] === `${base}/articles/${slug}`)!;
     expect(entry).toBeDefined();
     expect(entry.title['#text']).toBe('Flux & <essai>');
     expect(entry.link[0]['@href']).toBe(`${base}/articles/${slug}`);
@@ -57,11 +57,32 @@ describe('the Atom feed and the sitemap', () => {
     expect(entry.content['#text']).toContain(`<a href="${base}/labels">lien relatif</a>`);
     expect(entry.content['#text']).toContain(`<a href="${base}/labels/netpublic">NetPublic</a>`);
     for (const e of entries) {
-      expect(e.id.startsWith(`${base}/articles/`)).toBe(true);
+      expect(e.id).toMatch(/^tag:epn\.test,2026:article:\d+$/);
       expect(e.content['#text']).not.toMatch(/(href|src)="\//);
       expect(new Date(e.updated).toString()).not.toBe('Invalid Date');
     }
-    expect(entries.some((e) => e.id.endsWith(draft.slug))).toBe(false);
+    expect(entries.some((e) => e.id === `tag:epn.test,2026:article:${draft.id}`)).toBe(false);
+    expect(entries.some((e) => e.link[0]['@href'].endsWith(draft.slug))).toBe(false);
+  });
+
+  it('when an article’s slug is renamed, then its entry keeps the same id (RFC 4287: ids never change) and links to the new address', async () => {
+    const articles = createArticlesService({ db, clock: fixedClock('2026-12-01T10:00:00Z') });
+    const article = await makeArticle(db, { slug: uniqueSlug('avant') });
+    const entryOf = async (slug: string) => {
+      const { feed } = parser.parse((await request(app).get('/feed.xml')).text);
+      return (feed.entry as AtomEntry[]).find((e) => e.link[0]['@href'] === `${base}/articles/${slug}`);
+    };
+    const before = (await entryOf(article.slug))!;
+    expect(before.id).toBe(`tag:epn.test,2026:article:${article.id}`);
+
+    const renamed = uniqueSlug('apres');
+    await articles.update(article.id, {
+      title: article.title, slug: renamed, body_markdown: article.bodyMarkdown, teaser: article.teaser, status: 'published',
+      tags: article.tags, services: [], labels: [], places: [], version: article.version,
+    });
+    const after = (await entryOf(renamed))!;
+    expect(after.id).toBe(before.id);
+    expect(await entryOf(article.slug)).toBeUndefined();
   });
 
   it('when the sitemap is read back, then it lists articles, labels and places with absolute URLs', async () => {

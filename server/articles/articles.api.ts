@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { parseOrThrow } from '../http/validation.js';
 import { placePath } from '../places/places.mapping.js';
+import { queryString } from './articles.routes.js';
 import { articleSlugParamsSchema, articlesApiQuerySchema } from './articles.schemas.js';
 import type { ArticlesService, ArticleView } from './articles.service.js';
 
@@ -38,7 +39,7 @@ export function articlesApiRoutes(deps: { articles: ArticlesService; publicBaseU
     const { slug } = parseOrThrow(articleSlugParamsSchema, req.params);
     const found = await deps.articles.findPublished(slug);
     if (found.kind === 'moved') {
-      res.redirect(301, `/api/v1/articles/${found.slug}`);
+      res.redirect(301, `/api/v1/articles/${found.slug}${queryString(req)}`);
       return;
     }
     const article = found.article;

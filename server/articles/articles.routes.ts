@@ -9,7 +9,8 @@ import {
 import type { ArticlesService } from './articles.service.js';
 import { articleCard, nearbyPlaceItem, pagination, SERVICE_SEARCH_PATH, tagPath } from './articles.views.js';
 
-const queryString = (req: Request) => {
+/** The request's query string as sent ("?…" or ""), kept across redirects from an old slug. */
+export const queryString = (req: Request) => {
   const index = req.originalUrl.indexOf('?');
   return index >= 0 ? req.originalUrl.slice(index) : '';
 };

@@ -51,6 +51,10 @@ describe('the articles API and slug redirects', () => {
       const api = await request(app).get(`/api/v1/articles/${old}`);
       expect(api.status).toBe(301);
       expect(api.headers.location).toBe(`/api/v1/articles/${third}`);
+      // The API keeps the query string too (a client's parameters survive the move).
+      const withQuery = await request(app).get(`/api/v1/articles/${old}?format=json&x=%C3%A9t%C3%A9`);
+      expect(withQuery.status).toBe(301);
+      expect(withQuery.headers.location).toBe(`/api/v1/articles/${third}?format=json&x=%C3%A9t%C3%A9`);
     }
     expect((await request(app).get(`/articles/${third}`)).status).toBe(200);
   });

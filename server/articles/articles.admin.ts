@@ -3,7 +3,7 @@ import { ConflictError, ValidationError, type FieldError } from '../http/errors.
 import { parseOrThrow } from '../http/validation.js';
 import { toFieldErrors } from '../http/validation.js';
 import { SERVICES } from '../places/standard.js';
-import { articleIdParamsSchema, articleInputSchema, type ArticleInput } from './articles.schemas.js';
+import { articleIdParamsSchema, articleInputSchema, articleUpdateSchema, type ArticleUpdate } from './articles.schemas.js';
 import type { ArticlesService, ArticleView } from './articles.service.js';
 
 /** The raw form values, shown back as typed when the form is re-displayed. */
@@ -17,7 +17,7 @@ interface FormValues {
   services: string[];
   labels: string[];
   places: string;
-  version?: number;
+  version?: number | string;
 }
 
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined || value === '' ? [] : [String(value)]);
@@ -34,7 +34,8 @@ function valuesFromBody(body: Record<string, unknown>): FormValues {
     services: asList(body.services),
     labels: asList(body.labels),
     places: text('places'),
-    version: body.version === undefined ? undefined : Number(body.version),
+    // Shown back as posted (a missing or mangled version is not replaced by the current one: that would skip the conflict check).
+    version: typeof body.version === 'string' ? body.version.trim() : undefined,
   };
 }
 
@@ -118,16 +119,14 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
       await renderForm(res, { article, values, preview: await deps.articles.renderPreview(values.body_markdown) });
       return;
     }
-    const parsed = articleInputSchema.safeParse(body);
+    // Editing needs the version the form was read at (optimistic locking); creating has none.
+    const parsed = article ? articleUpdateSchema.safeParse(body) : articleInputSchema.safeParse(body);
     if (!parsed.success) {
       await renderForm(res, { article, values, errors: toFieldErrors(parsed.error), status: 400 });
       return;
     }
-    const input: ArticleInput = parsed.data;
     try {
-      const saved = article
-        ? await deps.articles.update(article.id, { ...input, version: input.version ?? article.version })
-        : await deps.articles.create(input);
+      const saved = article ? await deps.articles.update(article.id, parsed.data as ArticleUpdate) : await deps.articles.create(parsed.data);
       res.redirect(303, `/admin/articles/${saved.id}/modifier?enregistre=1`);
     } catch (error) {
       if (error instanceof ValidationError) {

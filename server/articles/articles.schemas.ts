@@ -14,11 +14,14 @@ export const articleSlugSchema = z
 
 const tagSchema = z.string().trim().min(1).max(60);
 
+/** PostgreSQL's integer (int4) ceiling: ids and versions above it would fail in SQL (22003), not in validation. */
+export const PG_INT_MAX = 2_147_483_647;
+
 /** The front matter of a seed article (seeds/articles/NN-slug.md). */
 export const articleSeedSchema = z.object({
   title: z.string().min(1),
   slug: articleSlugSchema,
-  order: z.number().int().positive(),
+  order: z.number().int().positive().max(PG_INT_MAX),
   teaser: z.boolean(),
   // YAML parses `date: 2015-04-30` into a Date; a quoted date stays a string.
   date: z
@@ -28,7 +31,7 @@ export const articleSeedSchema = z.object({
   tags: z.array(tagSchema).default([]),
   labels: z.array(z.string().regex(ARTICLE_SLUG_PATTERN)).default([]),
   services: z.array(z.enum(SERVICES)).default([]),
-  places: z.array(z.number().int().positive()).default([]),
+  places: z.array(z.number().int().positive().max(PG_INT_MAX)).default([]),
   caption_removed: z.array(z.string()).default([]),
 });
 export type ArticleSeed = z.output<typeof articleSeedSchema>;
@@ -54,13 +57,36 @@ export const articleInputSchema = z.object({
   tags: listInput(tagSchema, 20).default([]),
   services: listInput(z.enum(SERVICES, { error: 'Service inconnu du standard.' }), 9).default([]),
   labels: listInput(z.string().regex(ARTICLE_SLUG_PATTERN, 'Identifiant de label attendu (ex. netpublic).'), 30).default([]),
-  places: listInput(z.coerce.number({ error: 'Identifiant de lieu attendu (nombre).' }).int().positive(), 50).default([]),
-  version: z.coerce.number().int().min(0).optional(),
+  places: listInput(
+    z.coerce.number({ error: 'Identifiant de lieu attendu (nombre).' })
+      .int('Identifiant de lieu attendu (nombre entier).')
+      .positive('Identifiant de lieu attendu (nombre positif).')
+      .max(PG_INT_MAX, 'Identifiant de lieu inconnu (nombre trop grand).'),
+    50,
+  ).default([]),
 });
 export type ArticleInput = z.output<typeof articleInputSchema>;
 
+export const VERSION_MISSING_MESSAGE =
+  'La version de l’article manque : rechargez la page de modification avant d’enregistrer (sans elle, une modification faite entre-temps serait écrasée).';
+const VERSION_INVALID_MESSAGE = 'Version de l’article invalide : rechargez la page de modification avant d’enregistrer.';
+
+/** The version the editor read (optimistic locking): required on every edit, a positive int4. */
+export const articleVersionSchema = z.preprocess(
+  (v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : typeof v === 'string' ? Number(v) : v),
+  z
+    .number({ error: (issue) => (issue.input === undefined ? VERSION_MISSING_MESSAGE : VERSION_INVALID_MESSAGE) })
+    .int(VERSION_INVALID_MESSAGE)
+    .positive(VERSION_INVALID_MESSAGE)
+    .max(PG_INT_MAX, VERSION_INVALID_MESSAGE),
+);
+
+/** What an administrator writes when editing an article: the same fields and the version they started from. */
+export const articleUpdateSchema = articleInputSchema.extend({ version: articleVersionSchema });
+export type ArticleUpdate = z.output<typeof articleUpdateSchema>;
+
 export const articleSlugParamsSchema = z.object({ slug: z.string().min(1).max(200) });
-export const articleIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const articleIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(PG_INT_MAX) });
 export const tagParamsSchema = z.object({ tag: tagSchema });
 
 const page = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'Numéro de page attendu.' }).int().min(1).max(10_000).default(1));

@@ -9,7 +9,7 @@ import {
   publishedArticlesForPlace, publishedArticlesForPlaceLabels, removeRedirect, replaceLinks, searchPublishedArticles,
   smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace,
 } from './articles.repository.js';
-import type { ArticleInput, NearbyQuery } from './articles.schemas.js';
+import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
 
 export const articlePath = (slug: string) => `/articles/${slug}`;
@@ -193,7 +193,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     }));
   }
 
-  async function update(id: number, input: ArticleInput & { version: number }): Promise<Article> {
+  async function update(id: number, input: ArticleUpdate): Promise<Article> {
     return slugRace(() => db.transaction(async (trx) => {
       const current = await trx('articles').where({ id }).forUpdate().first();
       if (!current) throw new NotFoundError('Cet article n’existe pas.');

@@ -138,4 +138,46 @@ describe('writing articles (administrators)', () => {
     expect(second.status).toBe(409);
     expect((await db('articles').where({ id: article.id }).first()).title).toBe('Première');
   });
+
+  it('when an edit is posted without its version, then 400 with a French message beside the field, and nothing is overwritten', async () => {
+    const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
+    const article = await makeArticle(db);
+    const fields = { title: 'Sans version', slug: article.slug, body_markdown: 'écrasé ?', status: 'published', action: 'save' };
+    for (const version of [undefined, '', '  ']) {
+      const res = await postForm(agent, `/admin/articles/${article.id}`, version === undefined ? fields : { ...fields, version });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('<a href="#champ-version">La version de l’article manque');
+      expect(res.text).toMatch(/<p class="field-error" id="champ-version" tabindex="-1">La version de l’article manque : rechargez la page/);
+      // What was typed comes back, and the hidden version stays empty (not silently replaced by the current one).
+      expect(res.text).toContain('>écrasé ?</textarea>');
+      expect(res.text).toContain('name="version" value=""');
+    }
+    const row = await db('articles').where({ id: article.id }).first();
+    expect(row.title).toBe(article.title);
+    expect(row.version).toBe(article.version);
+  });
+
+  it('when a version, a place id or an article id is beyond PostgreSQL’s integer, then 400 or 404, never a server error', async () => {
+    const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
+    const article = await makeArticle(db);
+    const fields = { title: 'Trop grand', slug: article.slug, body_markdown: 'x', status: 'published', action: 'save' };
+    for (const version of ['2147483648', '99999999999999999999', '0', '-1', '1.5', 'abc']) {
+      const res = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, version });
+      expect({ version, status: res.status }).toEqual({ version, status: 400 });
+      expect(res.text).toContain('Version de l’article invalide');
+    }
+    const place = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, version: String(article.version), places: '2147483648' });
+    expect(place.status).toBe(400);
+    expect(place.text).toContain('Identifiant de lieu inconnu (nombre trop grand).');
+    const created = await postForm(agent, '/admin/articles', { ...fields, slug: uniqueSlug(), places: '2147483648' });
+    expect(created.status).toBe(400);
+    expect((await db('articles').where({ id: article.id }).first()).title).toBe(article.title);
+    // The largest int4 is valid input: an unknown place, said so in French.
+    const largest = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, version: String(article.version), places: '2147483647' });
+    expect(largest.status).toBe(400);
+    expect(largest.text).toContain('Lieu inconnu : 2147483647.');
+    expect((await agent.get('/admin/articles/2147483648/modifier')).status).toBe(400);
+    expect((await postForm(agent, '/admin/articles/2147483648', { ...fields, version: '1' })).status).toBe(400);
+    expect((await agent.get('/admin/articles/2147483647/modifier')).status).toBe(404);
+  });
 });

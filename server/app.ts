@@ -27,6 +27,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { precompressedStatic } from './http/precompressed.js';
 import { rejectNulBytes } from './http/reject-nul.js';
+import { openApiCors } from './http/cors.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   // Forms: an article's Markdown (up to 60,000 characters, accents percent-encoded) must fit.
   app.use(express.urlencoded({ extended: false, limit: '512kb' }));
   app.use(rejectNulBytes);
+  app.use('/api/v1', openApiCors);
 
   app.use(healthRoutes({ db }));
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).

@@ -5,10 +5,14 @@ import { ValidationError, type FieldError } from './errors.js';
 z.config(z.locales.fr());
 
 export function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join('.') : '(requête)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String).join('.');
+    // A strict object names each unknown key: say so field by field.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: prefix ? `${prefix}.${key}` : key, message: 'Paramètre inconnu.' }));
+    }
+    return [{ field: prefix || '(requête)', message: issue.message }];
+  });
 }
 
 /** Parses untrusted input with a zod schema; bad input becomes a 400 naming each field. */

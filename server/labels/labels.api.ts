@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.js';
+import { withAbsoluteUrls } from '../places/places.mapping.js';
 import { placesQueryShape } from '../places/places.query.js';
 import type { PlacesService } from '../places/places.service.js';
 import { labelParamsSchema } from './labels.schemas.js';
@@ -21,7 +22,7 @@ export function labelsApiRoutes(deps: { labels: LabelsService; places: PlacesSer
     const page = parseOrThrow(labelPlacesQuerySchema, req.query);
     const label = await deps.labels.get(slug);
     const places = await deps.places.search({ ...page, labels: [label.slug] });
-    res.json({ ...toLabelJson(label, deps.publicBaseUrl), places });
+    res.json({ ...toLabelJson(label, deps.publicBaseUrl), places: withAbsoluteUrls(places, deps.publicBaseUrl) });
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.js';
+import { withAbsoluteUrls } from './places.mapping.js';
 import { placesQuerySchema } from './places.query.js';
 import type { PlacesService } from './places.service.js';
 
@@ -13,7 +14,7 @@ export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: st
 
   router.get('/places', async (req, res) => {
     const query = parseOrThrow(placesQuerySchema, req.query);
-    res.json(await deps.places.search(query));
+    res.json(withAbsoluteUrls(await deps.places.search(query), deps.publicBaseUrl));
   });
 
   router.get('/places/:id', async (req, res) => {

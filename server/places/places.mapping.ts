@@ -6,6 +6,11 @@ export function placePath(place: Pick<Place, 'id' | 'nom'>): string {
   return `/lieux/${place.id}-${slugify(place.nom) || 'lieu'}`;
 }
 
+/** The API gives absolute page addresses (other sites link to them); pages keep paths. */
+export function withAbsoluteUrls<T extends { items: { url: string }[] }>(page: T, baseUrl: string): T {
+  return { ...page, items: page.items.map((item) => ({ ...item, url: new URL(item.url, baseUrl).toString() })) };
+}
+
 export function toStandardRecord(place: Place, labels: PlaceLabelLink[]) {
   const valuesOf = (field: string) => labels.filter((l) => l.standardField === field).map((l) => l.standardValue!);
   return {

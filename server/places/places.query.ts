@@ -72,9 +72,9 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 export const placesQueryShape = {
-  lat: single(z.coerce.number(typeError('Latitude attendue (nombre entre -90 et 90).')).min(-90).max(90).optional()),
-  lon: single(z.coerce.number(typeError('Longitude attendue (nombre entre -180 et 180).')).min(-180).max(180).optional()),
-  radius_km: single(z.coerce.number(typeError('Rayon attendu en kilomètres.')).gt(0).max(MAX_RADIUS_KM).optional()),
+  lat: single(z.coerce.number(typeError('Latitude attendue (nombre entre -90 et 90).')).min(-90, 'La latitude va de -90 à 90.').max(90, 'La latitude va de -90 à 90.').optional()),
+  lon: single(z.coerce.number(typeError('Longitude attendue (nombre entre -180 et 180).')).min(-180, 'La longitude va de -180 à 180.').max(180, 'La longitude va de -180 à 180.').optional()),
+  radius_km: single(z.coerce.number(typeError('Rayon attendu en kilomètres.')).gt(0, 'Le rayon doit être plus grand que 0 km.').max(MAX_RADIUS_KM, `Le rayon est de ${MAX_RADIUS_KM} km au plus.`).optional()),
   bbox: single(bboxParam.optional()),
   q: single(z.string().trim().min(1).max(200, 'La recherche fait au plus 200 caractères.').optional()),
   commune: single(z.string().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional()),
@@ -88,12 +88,13 @@ export const placesQueryShape = {
   labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Identifiant de label attendu (ex. netpublic).')),
   open_now: single(booleanParam.optional()),
   open_at: single(localOrZonedDateTime.optional()),
-  limit: single(z.coerce.number(typeError('Nombre entier attendu.')).int('Nombre entier attendu.').min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT)),
+  limit: single(z.coerce.number(typeError('Nombre entier attendu.')).int('Nombre entier attendu.').min(1, 'Au moins 1 résultat par page.').max(MAX_LIMIT, `Au plus ${MAX_LIMIT} résultats par page.`).default(DEFAULT_LIMIT)),
   cursor: single(z.string().max(500).optional()),
 };
 
+/** The API is strict: an unknown or misspelt parameter (`limit[]`, `service`) is an error, not silently ignored. */
 export const placesQuerySchema = z
-  .object(placesQueryShape)
+  .strictObject(placesQueryShape)
   .superRefine((query, ctx) => {
     if ((query.lat === undefined) !== (query.lon === undefined)) {
       const missing = query.lat === undefined ? 'lat' : 'lon';

@@ -20,7 +20,7 @@ export const placeSummarySchema = z.object({
   open_now: z.boolean().nullable().meta({ description: 'Ouvert à l’instant (heure de Paris) ; null si les horaires sont inconnus.' }),
   next_change: z.string().nullable().meta({ description: 'Prochaine ouverture ou fermeture, heure de Paris (AAAA-MM-JJTHH:MM).' }),
   distance_km: z.number().optional().meta({ description: 'Distance à vol d’oiseau depuis lat/lon, quand ils sont donnés.' }),
-  url: z.string().meta({ description: 'Chemin de la page publique du lieu.' }),
+  url: z.string().meta({ description: 'Adresse absolue de la page publique du lieu.' }),
 });
 export type PlaceSummary = z.infer<typeof placeSummarySchema>;
 
@@ -32,7 +32,7 @@ export type PlacesPage = z.infer<typeof placesPageSchema>;
 
 const list = z.array(z.string());
 export const placeDetailSchema = z.object({
-  id: z.string(), pivot: z.string(), nom: z.string(), commune: z.string(), code_postal: z.string(),
+  id: z.number().int(), source_id: z.string(), pivot: z.string(), nom: z.string(), commune: z.string(), code_postal: z.string(),
   code_insee: z.string().nullable(), adresse: z.string(), complement_adresse: z.string().nullable(),
   latitude: z.number().nullable(), longitude: z.number().nullable(), typologie: list, telephone: z.string().nullable(),
   courriels: list, site_web: list, horaires: z.string().nullable(), presentation_resume: z.string().nullable(),

@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
+import { labelIdsBySlug } from '../labels/labels.repository.js';
 import type { WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
@@ -38,6 +39,14 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
     modalitesAccompagnement: query.modalites_accompagnement,
     labels: query.labels,
   };
+}
+
+async function assertLabelsExist(db: Db, slugs: string[]) {
+  const known = await labelIdsBySlug(db);
+  const unknown = slugs.filter((slug) => !known.has(slug));
+  if (unknown.length) {
+    throw new ValidationError([{ field: 'labels', message: `Label inconnu : ${unknown.join(', ')}. La liste est sur /api/v1/labels.` }]);
+  }
 }
 
 export function createPlacesService(deps: { db: Db; clock: Clock }) {
@@ -80,6 +89,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     const openAt = query.open_at ?? (query.open_now ? now : undefined);
     const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
     const mode = sortModeFor(criteria);
+    if (query.labels?.length) await assertLabelsExist(db, query.labels);
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
@@ -120,6 +130,9 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     const { place, labels, state } = await getPublished(id);
     return {
       ...toStandardRecord(place, labels),
+      // Our id, a number as in the list; the source's own id is source_id.
+      id: place.id,
+      source_id: place.sourceId,
       location_precision: place.locationPrecision,
       labels: labels.map((l) => ({ slug: l.slug, name: l.name, kind: l.kind })),
       open_now: state.open,

@@ -19,3 +19,26 @@ describe('compressed responses', () => {
     expect(page.headers['content-encoding']).toBeUndefined();
   });
 });
+
+describe('the open API across sites', () => {
+  const { app } = createTestContext();
+
+  it('when another site reads the API from a browser, then CORS allows it without cookies', async () => {
+    const res = await request(app).get('/api/v1/labels').set('Origin', 'https://une-autre-carte.example');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  });
+
+  it('when a browser asks before reading (preflight), then 204 with the allowed methods', async () => {
+    const res = await request(app).options('/api/v1/places').set('Origin', 'https://une-autre-carte.example').set('Access-Control-Request-Method', 'GET');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-methods']).toContain('GET');
+  });
+
+  it('when a page of the site is requested, then it stays same-origin only', async () => {
+    const res = await request(app).get('/api');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -50,6 +50,23 @@ describe('GET /api/v1/places with bad input', () => {
     expect(res.body.detail).toMatch(/[a-zé]/i);
   });
 
+  it.each([
+    ['/api/v1/places?limit[]=5', 'limit[]'],
+    ['/api/v1/places?services[]=Seniors', 'services[]'],
+    ['/api/v1/places?foo=bar', 'foo'],
+    ['/api/v1/places?service=Aide%20aux%20d%C3%A9marches%20administratives', 'service'],
+  ])('when the query has an unknown parameter (%s), then 400 names it rather than ignoring it', async (url, field) => {
+    const res = await request(app).get(url);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toContainEqual({ field, message: 'Paramètre inconnu.' });
+  });
+
+  it('when a label does not exist, then 400 names labels', async () => {
+    const res = await request(app).get('/api/v1/places').query({ labels: 'no-such-label-anywhere' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'labels' });
+  });
+
   it('when a parameter is repeated where one value is expected, then 400 names it', async () => {
     const res = await request(app).get('/api/v1/places?lat=43&lat=44&lon=5');
     expect(res.status).toBe(400);
@@ -60,7 +77,9 @@ describe('GET /api/v1/places with bad input', () => {
     const res = await request(app).get('/api/v1/places').query({ lat: '43' });
     expect(res.body.errors[0].message).toBe('lat et lon vont ensemble : donnez les deux ou aucun.');
     const tooMany = await request(app).get('/api/v1/places').query({ limit: '101' });
-    expect(tooMany.body.errors[0].message).toMatch(/Trop grand|inférieur|100/);
+    expect(tooMany.body.errors[0].message).toBe('Au plus 100 résultats par page.');
+    const far = await request(app).get('/api/v1/places').query({ lat: 43, lon: 5, radius_km: '1000' });
+    expect(far.body.errors[0].message).toBe('Le rayon est de 300 km au plus.');
   });
 
   it.each(['abc', '0', '-4', '1.5', '99999999999999999999'])('when a place id is %s, then 400 names id', async (id) => {

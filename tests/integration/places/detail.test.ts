@@ -21,7 +21,8 @@ describe('GET /api/v1/places/:id', () => {
     expect(standardFields).toHaveLength(32);
     for (const field of standardFields) expect(res.body).toHaveProperty(field);
     expect(res.body).toMatchObject({
-      id: String(place.id),
+      id: place.id,
+      source_id: place.sourceId,
       nom: 'Médiathèque Louis Aragon',
       courriels: ['epn@example.fr'],
       dispositif_programmes_nationaux: ['France Services'],

@@ -5,7 +5,23 @@ import './styles/map.css';
 import './styles/place.css';
 import { createMap, type MarkerData } from './map.js';
 
+/**
+ * A report sent with errors comes back as a whole page, at "#signaler": the error summary takes the
+ * focus so that it is read out and the visitor starts from it (the CSP forbids inline scripts).
+ */
+function focusReportErrors() {
+  const summary = document.querySelector<HTMLElement>('#signaler .form-error-summary');
+  // Never take the focus from where the visitor already put it (a slow page finishes loading late).
+  if (!summary || (document.activeElement && document.activeElement !== document.body)) return;
+  if (!summary.hasAttribute('tabindex')) summary.tabIndex = -1;
+  summary.focus();
+  summary.scrollIntoView({ block: 'start' });
+}
+
 function start() {
+  // After the browser's own move to "#signaler" (which takes the focus to the page): on load.
+  if (document.readyState === 'complete') focusReportErrors();
+  else window.addEventListener('load', () => setTimeout(focusReportErrors, 0), { once: true });
   const element = document.querySelector<HTMLElement>('.map[data-tiles-url]');
   const block = document.getElementById('map-data');
   if (!element || !block?.textContent) return;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { assetUrls } from '../search/asset-url.js';
 import { z } from 'zod';
+import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { PLACE_PAGE_ASSETS, type RelatedArticlesSource } from '../places/places.pages.js';
 import { placesQueryShape } from '../places/places.query.js';
@@ -44,7 +45,10 @@ export function labelPagesRoutes(deps: LabelPagesDeps): Router {
   });
 
   router.get('/labels/:slug', async (req, res) => {
-    const { slug } = parseOrThrow(labelParamsSchema, req.params);
+    // A malformed slug is a page that does not exist (404); the API keeps its 400.
+    const params = labelParamsSchema.safeParse(req.params);
+    if (!params.success) throw new NotFoundError('Ce label n’existe pas.');
+    const { slug } = params.data;
     const { page } = parseOrThrow(labelPageQuerySchema, req.query);
     const label = await deps.labels.get(slug);
     const [result, all, relatedArticles] = await Promise.all([

@@ -2,7 +2,6 @@ import { Router, type Response } from 'express';
 import { assetUrls } from '../search/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
-import { parseOrThrow } from '../http/validation.js';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { openStateText } from '../search/open-state.js';
 import { fromParisWallTime, parisWallTime, type WallTime } from '../shared/paris-time.js';
@@ -43,19 +42,21 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const isoDay = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
 const hhmm = (w: WallTime) => `${pad(w.hour)}:${pad(w.minute)}`;
 
-/** This week's opening hours, Monday to Sunday (Paris time), today marked. Null when unknown. */
+/**
+ * The opening hours of the next 7 days (Paris time), today first and marked: the days a visitor can
+ * still go, so "ouvre lundi à 09:00" is always about a day in the table. Null when unknown.
+ */
 export function weekTable(horaires: string | null, now: Date) {
   if (!horaires) return null;
   const today = parisWallTime(now);
   const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
-  const weekday = (new Date(todayUtc).getUTCDay() + 6) % 7; // Monday = 0
-  const days = Array.from({ length: 7 }, (_, i) => {
-    const d = new Date(todayUtc + (i - weekday) * 86_400_000);
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-  });
+  const dayAt = (offset: number) => {
+    const d = new Date(todayUtc + offset * 86_400_000);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: (d.getUTCDay() + 6) % 7 }; // Monday = 0
+  };
+  const days = Array.from({ length: 7 }, (_, i) => dayAt(i));
   const from = fromParisWallTime({ ...days[0], hour: 0, minute: 0, second: 0 });
-  const end = new Date(todayUtc + (7 - weekday) * 86_400_000);
-  const to = fromParisWallTime({ year: end.getUTCFullYear(), month: end.getUTCMonth() + 1, day: end.getUTCDate(), hour: 0, minute: 0, second: 0 });
+  const to = fromParisWallTime({ ...dayAt(7), hour: 0, minute: 0, second: 0 });
   const intervals = openIntervals(horaires, from, to);
   if (!intervals) return null;
   return days.map((day, i) => {
@@ -64,9 +65,9 @@ export function weekTable(horaires: string | null, now: Date) {
       .filter((interval) => isoDay(interval.from) === key)
       .map((interval) => `${hhmm(interval.from)} – ${isoDay(interval.to) === key ? hhmm(interval.to) : '24:00'}`);
     return {
-      name: DAY_LABELS[i],
+      name: DAY_LABELS[day.weekday],
       date: `${pad(day.day)}/${pad(day.month)}`,
-      today: i === weekday,
+      today: i === 0,
       hours: slots.length ? slots.join(', ') : 'Fermé',
       closed: slots.length === 0,
     };
@@ -162,7 +163,8 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
       errors: report.errors ?? {},
       errorList: report.errorList?.map((e) => ({ field: `signalement-${e.field}`, message: e.message })) ?? [],
       categories: REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_NAMES[value], checked: report.values?.category === value })),
-      action: `/lieux/${place.id}/signalement`,
+      // Back on the form's own section after an error (client/place.ts then focuses the error summary).
+      action: `/lieux/${place.id}/signalement#signaler`,
     },
   });
 }
@@ -171,8 +173,10 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
   const router = Router();
 
   router.get('/lieux/:ref', async (req, res) => {
-    const { ref } = parseOrThrow(placeRefSchema, req.params);
-    const id = Number(ref.split('-')[0]);
+    // A malformed address is a page that does not exist (404), not a bad request: people type URLs.
+    const parsed = placeRefSchema.safeParse(req.params);
+    if (!parsed.success) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    const id = Number(parsed.data.ref.split('-')[0]);
     if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
     const { place } = await deps.places.getPublished(id);
     const canonical = placePath(place);

@@ -207,6 +207,20 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
+  it('when a report is sent empty, then the page comes back at the form with the error summary focused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}${nearPath.replace(/-$/, '')}`);
+    await Promise.all([page.waitForURL(/signalement#signaler$/), page.click('.report-form button[type=submit]')]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('form-error-summary');
+    expect(await page.evaluate(() => document.activeElement?.closest('#signaler') !== null)).toBe(true);
+    // The summary is on screen, not 1,500 px below.
+    const top = await page.evaluate(() => document.activeElement!.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(-1);
+    expect(top).toBeLessThan(await page.evaluate(() => window.innerHeight));
+    await context.close();
+  });
+
   it('when JavaScript is off, then the form submits to the server and the list is paginated', async () => {
     const crowd = randomSpot();
     const crowdName = `Bourg-${uniqueWord()}`;

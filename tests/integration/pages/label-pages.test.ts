@@ -43,8 +43,10 @@ describe('the label pages', () => {
     expect((await request(app).get(`/labels/${big.slug}?page=abc`)).status).toBe(400);
   });
 
-  it('when the label does not exist, then 404; a malformed one, 400', async () => {
+  it('when the label does not exist or its slug is malformed, then 404 (the API keeps its 400)', async () => {
     expect((await request(app).get('/labels/nexiste-pas-du-tout')).status).toBe(404);
-    expect((await request(app).get('/labels/Pas_Bon')).status).toBe(400);
+    expect((await request(app).get('/labels/Pas_Bon')).status).toBe(404);
+    expect((await request(app).get('/labels/NOPE')).status).toBe(404);
+    expect((await request(app).get('/api/v1/labels/NOPE')).status).toBe(400);
   });
 });

@@ -55,6 +55,7 @@ describe('the place page', () => {
     expect(res.text).toMatch(/Samedi 05\/12<\/th>\s*<td class="closed">Fermé<\/td>/);
     expect(res.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a>`);
     expect(res.text).toContain('Mis à jour le 1 juin 2025');
+    expect(res.text.match(/Mis à jour le/g)).toHaveLength(1);
     expect(res.text).toContain('Informations peut-être anciennes');
     expect(res.text).toContain('Signaler une erreur');
     expect(res.text).toContain('name="_csrf"');
@@ -72,7 +73,12 @@ describe('the place page', () => {
     expect((await request(app).get('/lieux/999999999-rien')).status).toBe(404);
     const hidden = await makePlace(db, { status: 'hidden' });
     expect((await request(app).get(`/lieux/${hidden.id}`)).status).toBe(404);
-    expect((await request(app).get('/lieux/pas-un-nombre')).status).toBe(400);
+    // A malformed address in a page URL is a page not found, like any other.
+    for (const bad of ['/lieux/pas-un-nombre', '/lieux/abc', '/lieux/12_x']) {
+      const res = await request(app).get(bad);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 404 });
+      expect(res.text).toContain('<html');
+    }
   });
 
   it('when a visitor reports an error, then it is stored for moderation and the listing does not change', async () => {
@@ -103,6 +109,24 @@ describe('the place page', () => {
     expect(await listReports(db, { placeId: place.id, status: 'new' })).toHaveLength(1);
   });
 
+  it('when the report is sent with errors, then the page comes back at the form (#signaler) with its error summary', async () => {
+    const page = await request(app).get(path);
+    expect(page.text).toContain(`action="/lieux/${place.id}/signalement#signaler"`);
+    const agent = request.agent(app);
+    const csrf = await csrfFrom(agent, path);
+    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="signaler"[\s\S]*class="form-error-summary" role="alert" tabindex="-1"/);
+  });
+
+  it('when the team updated the place, then "Mis à jour le … par …" shows once, with no second date', async () => {
+    const edited = await makePlace(db, { dateMaj: '2025-06-01' });
+    await db('place_revisions').insert({ place_id: edited.id, version: 2, author_role: 'mediator', kind: 'edit', created_at: new Date('2026-11-20T10:00:00Z') });
+    const res = await request(app).get(`/lieux/${edited.id}`).redirects(1);
+    expect(res.text).toContain('par l’équipe du lieu');
+    expect(res.text.match(/Mis à jour le/g)).toHaveLength(1);
+  });
+
   it('when a report targets a place that does not exist, then 404', async () => {
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, path);
@@ -115,6 +139,20 @@ describe('place page pieces', () => {
   it('when a number is French, then it reads the French way', () => {
     expect(phoneDisplay('+33479885936')).toBe('04 79 88 59 36');
     expect(phoneDisplay('+262262000000')).toBe('+262262000000');
+  });
+
+  it('when the table of hours is built on a Saturday, then it shows the next 7 days, today first', () => {
+    const saturday = new Date('2026-12-05T10:00:00Z');
+    const week = weekTable('Mo-Fr 09:00-17:00', saturday)!;
+    expect(week.map((d) => `${d.name} ${d.date}`)).toEqual([
+      'Samedi 05/12', 'Dimanche 06/12', 'Lundi 07/12', 'Mardi 08/12', 'Mercredi 09/12', 'Jeudi 10/12', 'Vendredi 11/12',
+    ]);
+    expect(week.map((d) => d.today)).toEqual([true, false, false, false, false, false, false]);
+    expect(week[2]).toMatchObject({ hours: '09:00 – 17:00', closed: false });
+    expect(week[0]).toMatchObject({ hours: 'Fermé', closed: true });
+    // Across the change to summer time and the end of a year.
+    const newYear = weekTable('24/7', new Date('2026-12-29T23:30:00Z'))!;
+    expect(newYear.map((d) => d.date)).toEqual(['30/12', '31/12', '01/01', '02/01', '03/01', '04/01', '05/01']);
   });
 
   it('when the hours are unknown or unreadable, then no table', () => {

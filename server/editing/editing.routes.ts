@@ -11,10 +11,12 @@ import type { Place } from '../places/places.types.js';
 import type { Clock } from '../places/places.service.js';
 import { completeness, freshness } from './completeness.js';
 import { isModerator, type EditingService, type SaveResult } from './editing.service.js';
-import { gridFieldsFromPlace, hoursGridRows, placeFormValues, revisionView, sectionFields } from './editing.views.js';
+import {
+  conflictView, gridFieldsFromPlace, hoursGridRows, mergeConflict, placeFormValues, revisionView, sectionFields, type FieldNote,
+} from './editing.views.js';
 import { gridFromForm, gridToOpeningHours } from './hours-grid.js';
 import { normaliseOpeningHours } from './opening-hours-normalise.js';
-import { FIELD_LABELS, SECTIONS, displayValue, sameValue, sectionBySlug, valueOf, type EditableField, type Section } from './sections.js';
+import { FIELD_LABELS, SECTIONS, displayValue, formValueOf, sectionBySlug, valueOf, type Section } from './sections.js';
 
 const idParams = z.object({ id: positiveInt() });
 const revisionParams = z.object({ id: positiveInt(), revision: positiveInt() });
@@ -190,7 +192,10 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     status: number,
     place: Place,
     section: Section,
-    view: { values: Record<string, unknown>; errors?: FormErrors; version: number; conflict?: unknown; raw?: string; fitsGrid?: boolean },
+    view: {
+      values: Record<string, unknown>; errors?: FormErrors; version: number; conflict?: unknown; raw?: string; fitsGrid?: boolean;
+      notes?: Record<string, FieldNote>;
+    },
   ) {
     const errors = view.errors ?? {};
     const common = {
@@ -210,30 +215,44 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
         grid: hoursGridRows(view.values, errors),
         raw: view.raw ?? '',
         rawError: errors.horaires,
+        hoursNote: view.notes?.horaires,
         fitsGrid: view.fitsGrid !== false,
       });
     }
     const pin = section.slug === 'general' ? { scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map } : {};
-    res.status(status).render('pages/editing/section', { ...common, ...pin, fields: sectionFields(section, view.values, errors) });
+    res.status(status).render('pages/editing/section', { ...common, ...pin, fields: sectionFields(section, view.values, errors, view.notes) });
   }
 
-  function renderConflict(res: Response, result: Extract<SaveResult, { status: 'conflict' }>, section: Section | null, mine: Record<string, unknown>, extra: { raw?: string; gridValues?: Record<string, unknown> } = {}) {
+  /**
+   * A stale save (409). For a section form: each field I did not change takes the value online now,
+   * each field only I changed keeps what I typed, and fields we both changed keep mine and are
+   * flagged for a choice (a three-way comparison with the version my form was read at).
+   */
+  function renderConflict(
+    res: Response,
+    result: Extract<SaveResult, { status: 'conflict' }>,
+    section: Section | null,
+    mine: Record<string, unknown>,
+    extra: { raw?: string; body?: Record<string, unknown> } = {},
+  ) {
     const place = result.current;
-    const fields = (section?.fields ?? []) as EditableField[];
-    const rows = fields.map((field) => ({
-      label: FIELD_LABELS[field],
-      theirs: displayValue(valueOf(place, field)),
-      mine: displayValue(mine[field]),
-      differs: !sameValue(valueOf(place, field), mine[field]),
-    }));
-    const conflict = { rows, revisions: result.revisions.map((r) => revisionView(r)) };
+    const revisions = result.revisions.map((r) => revisionView(r));
     if (!section) {
-      return res.status(409).render('pages/editing/conflict', { pageTitle: 'Conflit de modification', ...placeHeader(place, clock.now()), conflict, version: place.version });
+      return res.status(409).render('pages/editing/conflict', {
+        pageTitle: 'Conflit de modification', ...placeHeader(place, clock.now()), conflict: { rows: [], revisions }, version: place.version,
+      });
     }
+    const merges = mergeConflict(section.fields, place, result.revisions, mine);
+    const { rows, notes, clashes } = conflictView(merges);
+    const conflict = { rows, revisions, clashes };
+    const body = extra.body ?? {};
     if (section.slug === 'horaires') {
-      return renderSection(res, 409, place, section, { values: extra.gridValues ?? {}, version: place.version, conflict, raw: extra.raw });
+      if (merges[0]?.keepMine) return renderSection(res, 409, place, section, { values: body, version: place.version, conflict, raw: extra.raw, notes });
+      const { fields, fitsGrid } = gridFieldsFromPlace(place.horaires);
+      return renderSection(res, 409, place, section, { values: fields, version: place.version, conflict, raw: place.horaires ?? '', fitsGrid, notes });
     }
-    renderSection(res, 409, place, section, { values: extra.gridValues ?? {}, version: place.version, conflict });
+    const values = Object.fromEntries(merges.map((m) => [m.field, m.keepMine ? body[m.field] : formValueOf(m.field, m.theirs)]));
+    renderSection(res, 409, place, section, { values, version: place.version, conflict, notes });
   }
 
   router.get('/mon-espace/lieux/:id/:section', requireUser, async (req, res) => {
@@ -272,7 +291,7 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     if (!parsed.ok) return renderSection(res, 400, place, section, { values: section.slug === 'horaires' ? body : body, errors: parsed.errors, version, raw, fitsGrid: body.mode !== 'brut' });
     const result = await editing.saveFields(user(res), id, version, parsed.data, { kind: 'edit', section: section.slug });
     if (result.status === 'conflict') {
-      return renderConflict(res, result, section, parsed.data, { raw, gridValues: section.slug === 'horaires' ? body : body });
+      return renderConflict(res, result, section, parsed.data, { raw, body });
     }
     res.redirect(303, `/mon-espace/lieux/${id}?message=${result.status === 'saved' ? 'enregistre' : 'inchange'}`);
   });

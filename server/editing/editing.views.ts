@@ -3,7 +3,7 @@ import type { Place } from '../places/places.types.js';
 import type { FormErrors } from '../accounts/forms.js';
 import { DAY_NAMES, DAYS, EXCEPTIONS, SLOTS, closureField, gridToForm, openingHoursToGrid, slotField, type HoursGrid } from './hours-grid.js';
 import type { Revision } from './place-edits.repository.js';
-import { CHOICES, FIELD_LABELS, displayValue, formValueOf, valueOf, type EditableField, type Section } from './sections.js';
+import { CHOICES, FIELD_LABELS, displayValue, formValueOf, sameValue, valueOf, type EditableField, type Section } from './sections.js';
 
 type Kind = 'text' | 'textarea' | 'checkboxes' | 'number' | 'url' | 'tel' | 'lines';
 
@@ -22,7 +22,7 @@ const HINTS: Partial<Record<EditableField, string>> = {
 };
 
 /** The fields of a section as the template shows them, from the place or from what was posted. */
-export function sectionFields(section: Section, values: Record<string, unknown>, errors: FormErrors = {}) {
+export function sectionFields(section: Section, values: Record<string, unknown>, errors: FormErrors = {}, notes: Record<string, FieldNote> = {}) {
   return section.fields.map((name) => {
     const kind: Kind = CHOICES[name] ? 'checkboxes' : (KINDS[name] ?? 'text');
     const value = values[name];
@@ -32,6 +32,7 @@ export function sectionFields(section: Section, values: Record<string, unknown>,
       label: FIELD_LABELS[name],
       hint: HINTS[name],
       error: errors[name],
+      note: notes[name],
       value: Array.isArray(value) && kind !== 'checkboxes' ? value.join('\n') : (value ?? ''),
       maxlength: name === 'presentation_resume' ? RESUME_MAX_LENGTH : undefined,
       isText: kind === 'text', isTextarea: kind === 'textarea' || kind === 'lines', isNumber: kind === 'number', isUrl: kind === 'url', isTel: kind === 'tel',
@@ -92,4 +93,93 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
       new: field === 'verified_at' ? new Date(change.new as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : displayValue(change.new),
     })),
   };
+}
+
+// ---------- Conflicts: a three-way comparison ----------
+
+/**
+ * What happened to one field between the version my form was read at (base) and my save:
+ * - unchanged: nobody changed it;
+ * - theirs: only the other person changed it → the form takes their value;
+ * - mine: only I changed it → the form keeps mine;
+ * - same: we both made the same change;
+ * - clash: we both changed it differently → the form keeps mine and the field asks for a choice.
+ */
+export type MergeState = 'unchanged' | 'theirs' | 'mine' | 'same' | 'clash';
+
+export interface FieldMerge {
+  field: EditableField;
+  base: unknown;
+  theirs: unknown;
+  mine: unknown;
+  state: MergeState;
+  keepMine: boolean;
+}
+
+export interface FieldNote {
+  clash: boolean;
+  text: string;
+  theirs: string;
+}
+
+/** Lists are compared as sets (checkbox order is the form's, not the stored one). */
+const sameForMerge = (a: unknown, b: unknown) => {
+  const norm = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v === '' || v === undefined ? null : v);
+  return sameValue(norm(a), norm(b));
+};
+
+/**
+ * Three-way merge of a stale save. `revisionsSince` are the edits after my form's version
+ * (any order): the oldest `old` of each field is its value when my form was read. A field no
+ * revision touched is still as I read it.
+ */
+export function mergeConflict(fields: EditableField[], current: Place, revisionsSince: Revision[], mine: Record<string, unknown>): FieldMerge[] {
+  const base: Partial<Record<EditableField, unknown>> = {};
+  // Newest first, each revision overwriting: what remains is the oldest revision's `old`.
+  const newestFirst = [...revisionsSince].sort((a, b) => b.id - a.id);
+  for (const field of fields) base[field] = valueOf(current, field);
+  for (const revision of newestFirst) {
+    for (const [field, change] of Object.entries(revision.changes)) {
+      if ((fields as string[]).includes(field)) base[field as EditableField] = change.old;
+    }
+  }
+  return fields.map((field) => {
+    const theirs = valueOf(current, field);
+    const iChanged = !sameForMerge(mine[field], base[field]);
+    const theyChanged = !sameForMerge(theirs, base[field]);
+    const state: MergeState = !iChanged ? (theyChanged ? 'theirs' : 'unchanged') : !theyChanged ? 'mine' : sameForMerge(mine[field], theirs) ? 'same' : 'clash';
+    return { field, base: base[field], theirs, mine: mine[field], state, keepMine: state === 'mine' || state === 'clash' };
+  });
+}
+
+const MERGE_WORDS: Record<MergeState, string> = {
+  unchanged: 'inchangé',
+  theirs: 'modifié par l’autre personne : sa valeur est reprise',
+  mine: 'modifié par vous seulement : votre saisie est gardée',
+  same: 'même modification des deux côtés',
+  clash: 'modifié des deux côtés : à vous de choisir',
+};
+
+/** The conflict table (fields someone changed) and the notes shown next to the form's fields. */
+export function conflictView(merges: FieldMerge[]) {
+  const rows = merges
+    .filter((m) => m.state !== 'unchanged')
+    .map((m) => ({
+      label: FIELD_LABELS[m.field],
+      base: displayValue(m.base),
+      theirs: displayValue(m.theirs),
+      mine: displayValue(m.mine),
+      state: MERGE_WORDS[m.state],
+      clash: m.state === 'clash',
+      differs: m.state === 'clash',
+    }));
+  const notes: Record<string, FieldNote> = {};
+  for (const m of merges) {
+    if (m.state === 'clash') {
+      notes[m.field] = { clash: true, theirs: displayValue(m.theirs), text: 'Modifié aussi par l’autre personne. Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :' };
+    } else if (m.state === 'theirs') {
+      notes[m.field] = { clash: false, theirs: displayValue(m.theirs), text: 'Modifié entre-temps par l’autre personne ; sa valeur est reprise ci-dessous :' };
+    }
+  }
+  return { rows, notes, clashes: rows.filter((r) => r.clash).length };
 }

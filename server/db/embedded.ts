@@ -39,16 +39,41 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: options.log ?? quiet,
     onError: (error: unknown) => (options.log ?? quiet)(String(error)),
   });
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`;
+  // A previous run that was killed can leave its server running on this folder: use it rather than fail.
+  if (existsSync(path.join(directory, 'postmaster.pid')) && (await answers(adminUrl))) {
+    options.log?.('PostgreSQL embarqué déjà démarré sur ce dossier : réutilisé.');
+    await createDatabaseIfMissing(adminUrl, options.databaseName);
+    return { connectionString, stop: async () => {} };
+  }
   if (!existsSync(path.join(directory, 'PG_VERSION'))) {
     await server.initialise();
   }
-  await server.start();
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Le PostgreSQL embarqué n’a pas démarré (dossier ${directory}, port ${options.port}). ` +
+        'Le port est-il pris par un autre programme ? Changez EMBEDDED_PG_PORT ou DATA_DIR.' +
+        (error instanceof Error ? ` (${error.message})` : ''),
+    );
+  }
   await createDatabaseIfMissing(adminUrl, options.databaseName);
-  return {
-    connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`,
-    stop: () => server.stop(),
-  };
+  return { connectionString, stop: () => server.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, databaseName: string): Promise<void> {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Clock } from '../places/places.service.js';
 import { parseOrThrow } from '../http/validation.js';
 import { rotateCsrf } from '../http/csrf.js';
-import type { RateLimits } from '../http/security.js';
+import { noStore, PRIVATE_PATHS, type RateLimits } from '../http/security.js';
 import {
   forgotSchema, idParamSchema, loginSchema, PASSWORD_MIN, resetSchema, returnTo, roleChangeSchema, signupSchema, tokenQuerySchema,
 } from './accounts.schemas.js';
@@ -21,6 +21,8 @@ const field = (body: unknown, name: string) => {
 export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLimits; clock: Clock }) {
   const { accounts, limits, clock } = deps;
   const router = Router();
+  // Account and token pages, and the private areas (anonymous visitors get their redirects): never cached.
+  router.use(PRIVATE_PATHS, noStore);
 
   const renderLogin = (res: Response, status: number, view: Record<string, unknown>) =>
     res.status(status).render('pages/accounts/login', { pageTitle: 'Connexion', nav: 'login', passwordMin: PASSWORD_MIN, ...view });

@@ -4,6 +4,7 @@ import session from 'express-session';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import type { Clock } from '../places/places.service.js';
+import { NO_STORE } from '../http/security.js';
 import { findUserById } from './accounts.repository.js';
 
 export const SESSION_COOKIE = 'epn.sid';
@@ -67,6 +68,8 @@ export function loadCurrentUser(deps: { db: Db; clock: Clock; config: Config }):
       return next();
     }
     res.locals.currentUser = { id: user.id, email: user.email, role: user.role, verified: user.verified };
+    // Whatever the page, what a signed-in person sees is theirs: never cached (shared computers).
+    res.set('Cache-Control', NO_STORE);
     next();
   };
 }

@@ -34,6 +34,19 @@ export function securityHeaders(config: Config): RequestHandler {
   });
 }
 
+/**
+ * Private responses must not be kept by the browser or a proxy: EPN computers are shared, and the
+ * next person could open someone's "Mon espace" from the cache or the back button.
+ */
+export const NO_STORE = 'no-store';
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', NO_STORE);
+  next();
+};
+
+/** Pages that are private, or carry a one-time token, even for a visitor who is not signed in. */
+export const PRIVATE_PATHS = ['/connexion', '/deconnexion', '/inscription', '/compte', '/mot-de-passe-oublie', '/mot-de-passe', '/mon-espace', '/moderation', '/admin'];
+
 export class TooManyRequestsError extends AppError {
   constructor(message: string) {
     super(429, 'too_many_requests', message);

@@ -49,6 +49,26 @@ const str = (value: unknown) => (typeof value === 'string' ? value : Array.isArr
 export const slotField = (day: Day, index: number, end: 'from' | 'to') => `h_${day}_${index + 1}_${end}`;
 export const closureField = (index: number, end: 'from' | 'to') => `exc_${index + 1}_${end}`;
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2099;
+
+/**
+ * Why an ISO date (AAAA-MM-JJ) cannot be a closure day, in French; undefined when it is a real day.
+ * Checked by a round trip through (year, month, day): Date.parse("2026-02-30") rolls over to 2 March.
+ */
+export function dateProblem(iso: string): string | undefined {
+  const match = ISO_DATE.exec(iso);
+  if (!match) return `date invalide « ${iso} » (format AAAA-MM-JJ, par exemple 2026-12-24).`;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return `le ${match[3]}/${match[2]}/${match[1]} n’existe pas.`;
+  }
+  if (year < FIRST_YEAR || year > LAST_YEAR) return `année ${year} hors de la période ${FIRST_YEAR}–${LAST_YEAR}.`;
+  return undefined;
+}
+
 /** Reads the grid from posted form fields; errors are keyed by field name, in French. */
 export function gridFromForm(fields: FormFields): { grid: HoursGrid; errors: GridErrors } {
   const grid = emptyGrid();
@@ -87,8 +107,9 @@ export function gridFromForm(fields: FormFields): { grid: HoursGrid; errors: Gri
     const from = str(fields[fromName]).trim();
     const to = str(fields[closureField(i, 'to')]).trim() || from;
     if (!from) continue;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) {
-      errors[fromName] = `Fermeture exceptionnelle ${i + 1} : date invalide (AAAA-MM-JJ).`;
+    const wrong = [from, to].map(dateProblem).find(Boolean);
+    if (wrong) {
+      errors[fromName] = `Fermeture exceptionnelle ${i + 1} : ${wrong}`;
       continue;
     }
     if (to < from) {

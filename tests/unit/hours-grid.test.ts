@@ -54,4 +54,21 @@ describe('weekly opening-hours grid', () => {
     expect(openingHoursToGrid('Mo-Fr 09:00-17:00; week 1-10 Sa 10:00-12:00')).toBeNull();
     expect(openingHoursToGrid('24/7')).toBeNull();
   });
+
+  it('when a closure date does not exist (30 February, 31 April, 29 February of a common year), then a French message names it and no string is built', () => {
+    for (const [date, shown] of [['2026-02-30', '30/02/2026'], ['2026-04-31', '31/04/2026'], ['2026-02-29', '29/02/2026'], ['2026-13-01', '01/13/2026']]) {
+      const { grid, errors } = gridFromForm({ h_Mo_1_from: '09:00', h_Mo_1_to: '12:00', exc_1_from: date });
+      expect(errors.exc_1_from, date).toBe(`Fermeture exceptionnelle 1 : le ${shown} n’existe pas.`);
+      expect(grid.closures).toEqual([]);
+    }
+    expect(gridFromForm({ exc_2_from: '2026-12-24', exc_2_to: '2026-02-30' }).errors.exc_2_from).toContain('le 30/02/2026 n’existe pas');
+    expect(gridFromForm({ exc_1_from: '24/12/2026' }).errors.exc_1_from).toContain('format AAAA-MM-JJ');
+    expect(gridFromForm({ exc_1_from: '1800-01-01' }).errors.exc_1_from).toContain('année 1800');
+  });
+
+  it('when a closure date is real, including 29 February of a leap year, then it is kept', () => {
+    const { grid, errors } = gridFromForm({ h_Mo_1_from: '09:00', h_Mo_1_to: '12:00', exc_1_from: '2028-02-29' });
+    expect(errors).toEqual({});
+    expect(gridToOpeningHours(grid)).toBe('Mo 09:00-12:00; 2028 Feb 29 off');
+  });
 });

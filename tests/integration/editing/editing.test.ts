@@ -120,6 +120,16 @@ describe('editing a place in sections', () => {
     expect(complex.text).toContain('que la grille ne sait pas afficher');
   });
 
+  it('when a closure date on the grid does not exist, then 400 with a French message next to the date field, not the library’s message under the raw field', async () => {
+    const { place, agent } = await managedPlace(db, app);
+    const res = await postForm(agent, `/mon-espace/lieux/${place.id}/horaires`, { version: 1, mode: 'grille', h_Mo_1_from: '09:00', h_Mo_1_to: '12:00', exc_1_from: '2026-02-30' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/<span class="field-error" id="exc_1_from-error">Fermeture exceptionnelle 1 : le 30\/02\/2026 n’existe pas\.<\/span>/);
+    expect(res.text).not.toContain('Horaires au format OpenStreetMap invalides');
+    expect(res.text).toContain('value="2026-02-30"');
+    expect((await db('places').where({ id: place.id }).first()).version).toBe(1);
+  });
+
   it('when a save is stale, then 409 shows the other person’s change next to mine, and nothing of mine is lost', async () => {
     const { place, agent } = await managedPlace(db, app);
     const colleague = await createUser(db);

@@ -147,3 +147,48 @@ export async function departmentCentre(db: Db, code: string): Promise<{ lat: num
     .first(db.raw('avg(latitude)::float AS lat'), db.raw('avg(longitude)::float AS lon'), db.raw('count(*)::int AS n'));
   return row && Number(row.n) > 0 ? { lat: Math.round(Number(row.lat) * 1e5) / 1e5, lon: Math.round(Number(row.lon) * 1e5) / 1e5 } : null;
 }
+
+/**
+ * The postal code a commune is known by, when it has several (Martigues: 13500, not Lavéra's 13117):
+ * the code most of its published places use, when it holds more than half of them; otherwise none
+ * (Paris: no code speaks for the whole city). Keyed by INSEE code, for communes with 2 codes or more.
+ */
+export async function mainPostalCodes(db: Db, communes: Commune[]): Promise<Map<string, string | null>> {
+  const several = communes.filter((c) => c.codesPostaux.length > 1);
+  const main = new Map<string, string | null>(several.map((c) => [c.insee, null]));
+  if (!several.length) return main;
+  const rows = await db('places')
+    .select('code_insee', 'code_postal')
+    .count<{ code_insee: string; code_postal: string; count: string }[]>('* as count')
+    .whereIn('code_insee', several.map((c) => c.insee))
+    .where('status', 'published')
+    .groupBy('code_insee', 'code_postal');
+  for (const commune of several) {
+    const mine = rows.filter((r) => r.code_insee === commune.insee);
+    const total = mine.reduce((sum, r) => sum + Number(r.count), 0);
+    const top = mine.filter((r) => commune.codesPostaux.includes(r.code_postal)).sort((a, b) => Number(b.count) - Number(a.count))[0];
+    if (top && Number(top.count) * 2 > total) main.set(commune.insee, top.code_postal);
+  }
+  return main;
+}
+
+/** Paris, Lyon and Marseille's municipal arrondissements: "Paris 15" → 75115. */
+const ARRONDISSEMENTS: Record<string, { base: number; count: number }> = {
+  paris: { base: 75100, count: 20 },
+  lyon: { base: 69380, count: 9 },
+  marseille: { base: 13200, count: 16 },
+};
+
+/** The INSEE code of "Paris 15", "Lyon 3e", "Marseille 1er arrondissement"; undefined for anything else. */
+export function arrondissementInsee(text: string): string | undefined {
+  const match = /^(paris|lyon|marseille) (\d{1,2}) ?(?:e|er|eme|ieme|arr|arrt)?(?: arrondissement)?$/.exec(communeSearchKey(text));
+  if (!match) return undefined;
+  const city = ARRONDISSEMENTS[match[1]];
+  const n = Number(match[2]);
+  return n >= 1 && n <= city.count ? String(city.base + n) : undefined;
+}
+
+/** Is this commune one of Paris, Lyon or Marseille's arrondissements (75101–75120, 69381–69389, 13201–13216)? */
+export function isArrondissement(insee: string): boolean {
+  return Object.values(ARRONDISSEMENTS).some(({ base, count }) => Number(insee) > base && Number(insee) <= base + count && /^\d{5}$/.test(insee));
+}

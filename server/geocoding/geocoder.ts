@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Db } from '../db/knex.js';
 import {
-  findCommunesByFormerName, findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText, searchCommunesByName,
-  communeSearchKey, departmentCentre, type Commune,
+  arrondissementInsee, findCommuneByInsee, findCommunesByFormerName, findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText,
+  isArrondissement, mainPostalCodes, searchCommunesByName, communeSearchKey, departmentCentre, type Commune,
 } from './communes.repository.js';
 
 export interface GeocodeResult {
@@ -46,8 +46,14 @@ export function departmentName(code: string): string | undefined {
   return departmentNames.get(code);
 }
 
-export function suggestionOf(commune: Commune, postalCode?: string): CommuneSuggestion {
-  const codePostal = postalCode && commune.codesPostaux.includes(postalCode) ? postalCode : (commune.codesPostaux[0] ?? null);
+/**
+ * A commune in words: "Martigues (13500)". The postal code is the one the visitor typed, else the
+ * commune's only one, else its main one (`mainCodes`, see mainPostalCodes), else none: "Paris".
+ */
+export function suggestionOf(commune: Commune, postalCode?: string, mainCodes?: Map<string, string | null>): CommuneSuggestion {
+  const codePostal = postalCode && commune.codesPostaux.includes(postalCode)
+    ? postalCode
+    : commune.codesPostaux.length === 1 ? commune.codesPostaux[0] : (mainCodes?.get(commune.insee) ?? null);
   return {
     label: codePostal ? `${commune.nom} (${codePostal})` : commune.nom,
     nom: commune.nom,
@@ -55,19 +61,6 @@ export function suggestionOf(commune: Commune, postalCode?: string): CommuneSugg
     codePostal,
     lat: commune.latitude,
     lon: commune.longitude,
-  };
-}
-
-function resultOf(commune: Commune, kind: GeocodeResult['kind'], others: Commune[], postalCode?: string): GeocodeResult {
-  const main = suggestionOf(commune, postalCode);
-  return {
-    label: main.label,
-    lat: main.lat,
-    lon: main.lon,
-    kind,
-    insee: commune.insee,
-    alternatives: others.filter((c) => c.insee !== commune.insee).map((c) => suggestionOf(c, postalCode)),
-    source: 'offline',
   };
 }
 
@@ -79,6 +72,21 @@ function resultOf(commune: Commune, kind: GeocodeResult['kind'], others: Commune
 export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
   const { db } = deps;
 
+  async function resultOf(commune: Commune, kind: GeocodeResult['kind'], others: Commune[], postalCode?: string): Promise<GeocodeResult> {
+    const alternatives = others.filter((c) => c.insee !== commune.insee);
+    const mainCodes = await mainPostalCodes(db, [commune, ...alternatives]);
+    const main = suggestionOf(commune, postalCode, mainCodes);
+    return {
+      label: main.label,
+      lat: main.lat,
+      lon: main.lon,
+      kind,
+      insee: commune.insee,
+      alternatives: alternatives.map((c) => suggestionOf(c, postalCode, mainCodes)),
+      source: 'offline',
+    };
+  }
+
   async function geocode(text: string): Promise<GeocodeResult | null> {
     const trimmed = text.trim();
     if (!trimmed) return null;
@@ -88,12 +96,23 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
       const centre = name ? await departmentCentre(db, department) : null;
       if (name && centre) return { label: `${name} (${department})`, ...centre, kind: 'department', alternatives: [], source: 'offline' };
     }
+    // "Paris 15", "Lyon 3e", "Marseille 1er": the arrondissement, not the whole city.
+    const arrondissement = arrondissementInsee(trimmed);
+    if (arrondissement) {
+      const found = await findCommuneByInsee(db, arrondissement);
+      if (found) return resultOf(found, 'commune', []);
+    }
     const postal = POSTAL_CODE.exec(trimmed)?.[1];
     if (postal) {
       const communes = await findCommunesByPostalCode(db, postal);
       if (communes.length) {
         const rest = communeSearchKey(trimmed.replace(postal, ' '));
         const named = rest ? communes.find((c) => rest.includes(communeSearchKey(c.nom))) : undefined;
+        // "75015" or "75015 Paris": the 15th arrondissement rather than the centre of Paris.
+        const district = communes.find((c) => isArrondissement(c.insee));
+        if (district && (!rest || (named && named.codesPostaux.length > 1))) {
+          return resultOf(district, !named || rest === communeSearchKey(named.nom) ? 'commune' : 'address', [], postal);
+        }
         if (named) return resultOf(named, rest === communeSearchKey(named.nom) ? 'commune' : 'address', [], postal);
         return resultOf(communes[0], 'postcode', communes, postal);
       }
@@ -123,7 +142,9 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
       const communes = trimmed.length === 5 ? await findCommunesByPostalCode(db, trimmed, limit) : await findCommunesByPostalPrefix(db, trimmed, limit);
       return communes.map((c) => suggestionOf(c, c.codesPostaux.find((cp) => cp.startsWith(trimmed))));
     }
-    return (await searchCommunesByName(db, trimmed, limit)).map((c) => suggestionOf(c));
+    const communes = await searchCommunesByName(db, trimmed, limit);
+    const mainCodes = await mainPostalCodes(db, communes);
+    return communes.map((c) => suggestionOf(c, undefined, mainCodes));
   }
 
   return { geocode, suggest };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -71,6 +72,33 @@ describe('offline geocoding from the communes table', () => {
     const insees = (await geocoder.suggest(w.slice(0, 7))).map((s) => s.insee);
     expect(insees.indexOf(large.insee)).toBeGreaterThanOrEqual(0);
     expect(insees.indexOf(large.insee)).toBeLessThan(insees.indexOf(small.insee));
+  });
+
+  it('when a commune has several postal codes, then the typed one, else the one most of its places use, else none', async () => {
+    const w = uniqueWord();
+    const [main, other] = [randomPostalCode(), randomPostalCode()];
+    // Listed first: the code of a small hamlet (Martigues: 13117 for Lavéra, 13500 for the town).
+    const commune = await makeCommune(db, { nom: `Martigues${w}`, codesPostaux: [other, main] });
+    expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w}`); // no place yet: no code rather than a wrong one
+    for (let i = 0; i < 3; i++) await makePlace(db, { codeInsee: commune.insee, codePostal: main, commune: `Martigues${w}` });
+    await makePlace(db, { codeInsee: commune.insee, codePostal: other, commune: `Martigues${w}` });
+    expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w} (${main})`);
+    expect((await geocoder.geocode(`Martigues${w} ${other}`))?.label).toBe(`Martigues${w} (${other})`);
+    expect((await geocoder.suggest(`Martigues${w}`))[0].label).toBe(`Martigues${w} (${main})`);
+  });
+
+  it('when a visitor types "Paris 15" or a Paris postal code, then the arrondissement is found, not the centre of Paris', async () => {
+    // The real rows (seeds/data/communes.json): Paris holds every Paris postal code.
+    const real = JSON.parse(readFileSync('seeds/data/communes.json', 'utf8')) as { insee: string; nom: string; cp: string[]; lat: number; lon: number }[];
+    for (const insee of ['75056', '75115']) {
+      const c = real.find((r) => r.insee === insee)!;
+      await makeCommune(db, { insee, nom: c.nom, codesPostaux: c.cp, latitude: c.lat, longitude: c.lon, population: insee === '75056' ? 2_100_000 : 230_000 });
+    }
+    for (const typed of ['Paris 15', 'paris 15e', 'Paris 15ème arrondissement', '75015', '75015 Paris']) {
+      const found = await geocoder.geocode(typed);
+      expect({ typed, insee: found?.insee, label: found?.label, lat: found?.lat }).toEqual({ typed, insee: '75115', label: 'Paris 15e Arrondissement (75015)', lat: 48.84016 });
+    }
+    expect((await geocoder.geocode('Paris 21'))?.insee).not.toBe('75121');
   });
 
   it('when nothing matches, then null', async () => {

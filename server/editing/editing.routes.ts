@@ -40,6 +40,17 @@ const MESSAGES: Record<string, { text: string; kind?: string }> = {
 };
 const messageOf = (value: unknown) => (typeof value === 'string' ? MESSAGES[value] : undefined);
 
+/** A moderator's revoke form sent back (server/moderation/moderation.routes.ts): which one, and why. */
+const REVOKE_PROBLEMS: Record<string, string> = {
+  'motif-manquant': 'Indiquez le motif du retrait : il est envoyé à la personne concernée.',
+  'motif-trop-long': 'Motif trop long (1000 caractères au plus).',
+};
+function revokeProblemOf(query: Record<string, unknown>) {
+  const id = Number(query.retrait);
+  const message = typeof query.probleme === 'string' ? REVOKE_PROBLEMS[query.probleme] : undefined;
+  return Number.isSafeInteger(id) && id > 0 && message ? { id, message } : undefined;
+}
+
 /** "Mon espace", claims, section edit forms, history and revert, label requests, new places. */
 export function editingRoutes(deps: { editing: EditingService; clock: Clock; map?: { tilesUrl: string; attribution: string } }) {
   const { editing, clock } = deps;
@@ -131,6 +142,7 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
       })),
       managers: await editing.managersOfPlace(id),
       isModerator: isModerator(user(res)),
+      revokeProblem: revokeProblemOf(req.query),
     });
   });
 

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../accounts/auth.middleware.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
@@ -7,7 +7,8 @@ import { positiveInt } from '../accounts/accounts.schemas.js';
 import type { ModerationService } from './moderation.service.js';
 
 const idParams = z.object({ id: positiveInt() });
-const reason = z.string().trim().max(1000, 'Motif trop long (1000 caractères au plus).').optional().transform((v) => v || null);
+const REASON_MAX = 1000;
+const reason = z.string().trim().max(REASON_MAX, `Motif trop long (${REASON_MAX} caractères au plus).`).optional().transform((v) => v || null);
 const decisionBody = z.object({
   decision: z.enum(['accept', 'reject'], 'Choisissez « accepter » ou « refuser ».'),
   reason,
@@ -15,9 +16,20 @@ const decisionBody = z.object({
 const reportDecisionBody = decisionBody.extend({ version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.') });
 const revokeBody = z.object({ reason, retour: z.string().optional() });
 
+export const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
+
 const DONE: Record<string, string> = {
   fait: 'Décision enregistrée ; la personne concernée a été prévenue par e-mail.',
   retire: 'Accès retiré ; la personne concernée a été prévenue par e-mail.',
+};
+
+type Kind = 'demandes' | 'propositions' | 'labels' | 'signalements';
+/** A decision form to show again, with the message next to its "Motif" field and what was typed. */
+interface FormProblem { kind: Kind; id: number; message: string; reason: string }
+
+const typedReason = (body: unknown) => {
+  const value = (body as Record<string, unknown> | undefined)?.reason;
+  return typeof value === 'string' ? value : '';
 };
 
 /** The moderators' queue (claims, new places, label requests, visitors' reports) and the audit log. */
@@ -28,49 +40,90 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   const me = (res: Response) => res.locals.currentUser as CurrentUser;
   const back = (res: Response, message = 'fait') => res.redirect(303, `/moderation?message=${message}`);
 
-  router.get('/moderation', guard, async (req, res) => {
+  async function renderQueue(res: Response, status: number, view: { notice?: string; problem?: FormProblem } = {}) {
     const queue = await moderation.queue();
-    res.render('pages/moderation/queue', {
+    const { problem } = view;
+    const withForm = <T extends { id: number }>(kind: Kind, items: T[]) =>
+      items.map((item) => (problem && problem.kind === kind && problem.id === item.id ? { ...item, reasonError: problem.message, reasonValue: problem.reason } : item));
+    res.status(status).render('pages/moderation/queue', {
       pageTitle: 'Modération',
       nav: 'moderation',
-      notice: typeof req.query.message === 'string' ? DONE[req.query.message] : undefined,
-      ...queue,
+      notice: view.notice,
+      errorList: problem ? [{ field: `reason-${problem.kind}-${problem.id}`, message: problem.message }] : [],
+      claims: withForm('demandes', queue.claims),
+      proposals: withForm('propositions', queue.proposals),
+      labelRequests: withForm('labels', queue.labelRequests),
+      reports: withForm('signalements', queue.reports),
       empty: !queue.claims.length && !queue.proposals.length && !queue.labelRequests.length && !queue.reports.length,
     });
+  }
+
+  router.get('/moderation', guard, async (req, res) => {
+    await renderQueue(res, 200, { notice: typeof req.query.message === 'string' ? DONE[req.query.message] : undefined });
   });
+
+  /**
+   * Reads a decision form. A missing or too long reason re-renders the queue (400) with the
+   * message next to that item's "Motif" field; returns undefined then.
+   */
+  async function decisionOf<S extends typeof decisionBody | typeof reportDecisionBody>(
+    req: Request, res: Response, kind: Kind, id: number, schema: S, reasonRequired: boolean,
+  ): Promise<z.output<S> | undefined> {
+    const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
+    if (!reasonCheck.success) {
+      await renderQueue(res, 400, { problem: { kind, id, message: reasonCheck.error.issues[0]!.message, reason: typedReason(req.body) } });
+      return undefined;
+    }
+    const body = parseOrThrow(schema, req.body) as z.output<S>;
+    if (reasonRequired && body.decision === 'reject' && !body.reason) {
+      await renderQueue(res, 400, { problem: { kind, id, message: REASON_REQUIRED, reason: typedReason(req.body) } });
+      return undefined;
+    }
+    return body;
+  }
 
   router.post('/moderation/demandes/:id', guard, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const { decision, reason } = parseOrThrow(decisionBody, req.body);
-    await moderation.decideOnClaim(me(res), id, decision, reason);
+    const body = await decisionOf(req, res, 'demandes', id, decisionBody, true);
+    if (!body) return;
+    await moderation.decideOnClaim(me(res), id, body.decision, body.reason);
     back(res);
   });
 
   router.post('/moderation/gestionnaires/:id/retirer', guard, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const { reason } = parseOrThrow(revokeBody, req.body);
-    const claim = await moderation.revokeManager(me(res), id, reason);
+    const parsed = revokeBody.safeParse(req.body);
+    if (!parsed.success || !parsed.data.reason) {
+      // Back to the place's page, where the message sits next to this manager's "Motif" field.
+      const claim = await moderation.claimById(id);
+      const problem = parsed.success ? 'motif-manquant' : 'motif-trop-long';
+      return res.redirect(303, `/mon-espace/lieux/${claim.placeId}?retrait=${id}&probleme=${problem}#reason-${id}`);
+    }
+    const claim = await moderation.revokeManager(me(res), id, parsed.data.reason);
     res.redirect(303, `/mon-espace/lieux/${claim.placeId}`);
   });
 
   router.post('/moderation/propositions/:id', guard, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const { decision, reason } = parseOrThrow(decisionBody, req.body);
-    await moderation.decideOnProposal(me(res), id, decision, reason);
+    const body = await decisionOf(req, res, 'propositions', id, decisionBody, true);
+    if (!body) return;
+    await moderation.decideOnProposal(me(res), id, body.decision, body.reason);
     back(res);
   });
 
   router.post('/moderation/labels/:id', guard, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const { decision, reason } = parseOrThrow(decisionBody, req.body);
-    await moderation.decideOnLabelRequest(me(res), id, decision, reason);
+    const body = await decisionOf(req, res, 'labels', id, decisionBody, true);
+    if (!body) return;
+    await moderation.decideOnLabelRequest(me(res), id, body.decision, body.reason);
     back(res);
   });
 
   router.post('/moderation/signalements/:id', guard, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    const { decision, reason, version } = parseOrThrow(reportDecisionBody, req.body);
-    await moderation.decideOnReport(me(res), id, version, decision, reason);
+    const body = await decisionOf(req, res, 'signalements', id, reportDecisionBody, false);
+    if (!body) return;
+    await moderation.decideOnReport(me(res), id, body.version, body.decision, body.reason);
     back(res);
   });
 

@@ -30,7 +30,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
   const { db, clock, mailer } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
   const requireReason = (decision: Decision, reason: string | null) => {
-    if (decision === 'reject' && !reason) throw new ValidationError([{ field: 'reason', message: 'Indiquez le motif du refus : il est envoyé à la personne concernée.' }]);
+    if (decision === 'reject' && !reason) throw new ValidationError([{ field: 'motif', message: 'Indiquez le motif : il est envoyé à la personne concernée.' }]);
   };
   const alreadyDecided = () => new ConflictError('Cette demande a déjà été traitée par quelqu’un d’autre.');
 
@@ -191,8 +191,14 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     }
   }
 
+  async function claimById(id: number) {
+    const claim = await findClaimById(db, id);
+    if (!claim) throw new NotFoundError('Ce lien n’existe pas.');
+    return claim;
+  }
+
   return {
-    queue, decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
+    queue, claimById, decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
     auditLog: () => listAudit(db, { limit: 200 }),
   };
 }

@@ -36,9 +36,46 @@ describe('moderation queue', () => {
     await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/demande`, {});
     const claim = await db('place_managers').where({ place_id: place.id, user_id: mediator.id }).first();
     const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
-    expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: '' })).status).toBe(400);
+    const missing = await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: '' });
+    expect(missing.status).toBe(400);
+    // The queue again, with the message next to this claim's "Motif" field: no bare error page, no English field name.
+    expect(missing.text).toContain(`${mediator.email} veut gérer`);
+    expect(missing.text).toContain(`<p class="field-error" id="reason-demandes-${claim.id}-error">Indiquez le motif du refus`);
+    expect(missing.text).toContain(`href="#reason-demandes-${claim.id}"`);
+    expect(missing.text).not.toMatch(/\breason :/);
+    expect((await db('place_managers').where({ id: claim.id }).first()).status).toBe('pending');
     expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: 'Inconnu de la structure' })).status).toBe(303);
     expect(mailer.lastTo(mediator.email)!.text).toContain('Inconnu de la structure');
+  });
+
+  it('when a moderator rejects a label request or a proposal with a reason too long, then the queue comes back with the message and the typed text', async () => {
+    const place = await makePlace(db);
+    const mediator = await createUser(db);
+    const [label] = await db('labels').select('id').limit(1);
+    await db('label_requests').insert({ place_id: place.id, label_id: label.id, action: 'add', user_id: mediator.id });
+    const request = await db('label_requests').where({ place_id: place.id }).first();
+    const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    const long = 'x'.repeat(1001);
+    const res = await postForm(agent, `/moderation/labels/${request.id}`, { decision: 'reject', reason: long });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(`id="reason-labels-${request.id}-error">Motif trop long`);
+    expect(res.text).toContain(`>${long}</textarea>`);
+    const none = await postForm(agent, `/moderation/labels/${request.id}`, { decision: 'reject' });
+    expect(none.status).toBe(400);
+    expect(none.text).toContain(`id="reason-labels-${request.id}-error">Indiquez le motif du refus`);
+  });
+
+  it('when a moderator revokes without a reason, then the place page comes back with the message next to that manager’s "Motif" field', async () => {
+    const place = await makePlace(db);
+    const mediator = await createUser(db);
+    const [link] = await db('place_managers').insert({ place_id: place.id, user_id: mediator.id, status: 'approved', method: 'moderator' }).returning('id');
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    const res = await postForm(moderator, `/moderation/gestionnaires/${link.id}/retirer`, { reason: '  ' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/mon-espace/lieux/${place.id}?retrait=${link.id}&probleme=motif-manquant#reason-${link.id}`);
+    const page = await moderator.get(res.headers.location.split('#')[0]);
+    expect(page.text).toContain(`id="reason-${link.id}-error">Indiquez le motif du retrait`);
+    expect((await db('place_managers').where({ id: link.id }).first()).status).toBe('approved');
   });
 
   it('when a moderator revokes a mediator, then the mediator can no longer edit the place', async () => {

@@ -15,6 +15,8 @@ export interface MarkerData {
   lat: number;
   lon: number;
   open?: string;
+  /** Only the commune's centre is known (the popup says so). */
+  approximate?: boolean;
 }
 
 export interface MapOptions {
@@ -61,6 +63,11 @@ function popupContent(marker: MarkerData): HTMLElement {
     const state = document.createElement('p');
     state.textContent = marker.open;
     box.appendChild(state);
+  }
+  if (marker.approximate) {
+    const note = document.createElement('p');
+    note.textContent = 'Position approximative : centre de la commune';
+    box.appendChild(note);
   }
   return box;
 }

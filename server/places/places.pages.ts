@@ -88,7 +88,9 @@ export function placeView(place: Place, labels: PlaceLabelLink[], state: { open:
   const wall = parisWallTime(now);
   const today = isoDay(wall);
   const next = state.nextChange ? `${isoDay(state.nextChange)}T${hhmm(state.nextChange)}` : null;
-  const hasPoint = place.latitude !== null && place.longitude !== null;
+  // A position that is only the commune's centre is no place to be guided to: the address search is.
+  const approximate = place.locationPrecision === 'commune';
+  const hasPoint = place.latitude !== null && place.longitude !== null && !approximate;
   const addressLine = [place.adresse, place.complementAdresse, `${place.codePostal} ${place.commune}`].filter(Boolean).join(', ');
   const checkedOn = place.verifiedAt ?? new Date(`${place.dateMaj}T12:00:00Z`);
   return {
@@ -102,6 +104,7 @@ export function placeView(place: Place, labels: PlaceLabelLink[], state: { open:
     addressLine,
     lat: place.latitude,
     lon: place.longitude,
+    approximate,
     directions: hasPoint
       ? `https://www.openstreetmap.org/directions?route=%3B${place.latitude}%2C${place.longitude}`
       : `https://www.openstreetmap.org/search?query=${encodeURIComponent(addressLine)}`,
@@ -155,7 +158,9 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
     stylesheets: assetUrls(PLACE_PAGE_ASSETS.stylesheets),
     map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
     place: view,
-    mapData: view.lat !== null ? { markers: [{ id: view.id, nom: view.nom, url: view.path, lat: view.lat, lon: view.lon, open: view.open.text }] } : null,
+    mapData: view.lat !== null
+      ? { markers: [{ id: view.id, nom: view.nom, url: view.path, lat: view.lat, lon: view.lon, open: view.open.text, ...(view.approximate ? { approximate: true } : {}) }] }
+      : null,
     relatedArticles,
     report: {
       ...report,

@@ -29,6 +29,8 @@ export interface CardView {
   labels: string[];
   lat: number | null;
   lon: number | null;
+  /** The position is the commune's centre, not the place's (the source gave no position). */
+  approximate: boolean;
 }
 
 export function cardOf(item: PlaceSummary, labelNames: Map<string, string>, today: string): CardView {
@@ -45,12 +47,15 @@ export function cardOf(item: PlaceSummary, labelNames: Map<string, string>, toda
     labels: item.labels.map((slug) => labelNames.get(slug) ?? slug),
     lat: item.latitude,
     lon: item.longitude,
+    approximate: item.location_precision === 'commune',
   };
 }
 
 /** The map's markers: only what a popup needs, handed over in a JSON block. */
 export const markerOf = (card: CardView) =>
-  card.lat === null || card.lon === null ? null : { id: card.id, nom: card.nom, url: card.url, lat: card.lat, lon: card.lon, open: card.open.text };
+  card.lat === null || card.lon === null
+    ? null
+    : { id: card.id, nom: card.nom, url: card.url, lat: card.lat, lon: card.lon, open: card.open.text, ...(card.approximate ? { approximate: true } : {}) };
 
 const option = (name: string, value: string, selected: readonly string[] | undefined, label: string = value) => ({
   name,

@@ -127,6 +127,19 @@ describe('the place page', () => {
     expect(res.text.match(/Mis à jour le/g)).toHaveLength(1);
   });
 
+  it('when the position is only the commune centre, then the page says so and offers no route to that point', async () => {
+    const rough = await makePlace(db, { at: randomSpot(), adresse: '5 rue du Moulin', codePostal: '13500', commune: 'Martigues', locationPrecision: 'commune' });
+    const res = await request(app).get(`/lieux/${rough.id}`).redirects(1);
+    expect(res.text).toContain('Position approximative : centre de la commune');
+    expect(res.text).not.toContain('openstreetmap.org/directions');
+    expect(res.text).not.toContain('href="geo:');
+    expect(res.text.replace(/&#x3D;/g, '=')).toContain(`href="https://www.openstreetmap.org/search?query=${encodeURIComponent('5 rue du Moulin, 13500 Martigues')}"`);
+    const data = JSON.parse(/<script type="application\/json" id="map-data">([^<]*)<\/script>/.exec(res.text)![1]);
+    expect(data.markers[0].approximate).toBe(true);
+    // An exact place keeps its route.
+    expect((await request(app).get(path)).text).not.toContain('Position approximative');
+  });
+
   it('when a report targets a place that does not exist, then 404', async () => {
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, path);

@@ -116,6 +116,21 @@ describe('the search page (home), server-rendered', () => {
     expect(chosen.text).toMatch(new RegExp(`id="labels-${empty.slug}"[^>]*checked`));
   });
 
+  it('when a place is only placed at its commune centre, then its card says the position is approximate', async () => {
+    const here = randomSpot();
+    const name = `Lieudit-${uniqueWord()}`;
+    await makeCommune(db, { nom: name, latitude: here.lat, longitude: here.lon });
+    const rough = await makePlace(db, { at: northOf(here, 3), locationPrecision: 'commune' });
+    await makePlace(db, { at: northOf(here, 4) });
+    const res = await request(app).get('/').query({ ou: name });
+    const cards = res.text.split('<li class="place-card"').slice(1);
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toContain(rough.nom);
+    expect(cards[0]).toContain('Position approximative : centre de la commune');
+    expect(cards[0]).toContain('à environ 3 km');
+    expect(cards[1]).not.toContain('Position approximative');
+  });
+
   it('when filtering by service, then places offering it remain', async () => {
     const res = await request(app).get('/').query({ ou: communeName, services: 'Loisirs et créations numériques' });
     expect(cardNames(res.text)).toEqual([names.middle]);

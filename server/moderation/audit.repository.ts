@@ -27,6 +27,7 @@ export async function recordAudit(db: Conn, entry: AuditEntry, now: Date): Promi
 
 export interface AuditRow {
   id: number;
+  actorId: number | null;
   actorEmail: string | null;
   action: string;
   subjectType: string;
@@ -47,6 +48,7 @@ export async function listAudit(db: Conn, options: { limit: number; subjectType?
   const rows = await query;
   return rows.map((row: Record<string, unknown>) => ({
     id: Number(row.id),
+    actorId: row.actor_id === null || row.actor_id === undefined ? null : Number(row.actor_id),
     actorEmail: (row.actor_email as string | null) ?? null,
     action: row.action as string,
     subjectType: row.subject_type as string,

@@ -128,7 +128,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   });
 
   router.get('/moderation/journal', guard, async (_req, res) => {
-    res.render('pages/moderation/audit', { pageTitle: 'Journal de modération', nav: 'moderation', entries: await moderation.auditLog() });
+    res.render('pages/moderation/audit', { pageTitle: 'Journal de modération', nav: 'moderation', entries: await moderation.auditLog(me(res)) });
   });
 
   return router;

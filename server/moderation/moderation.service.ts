@@ -15,6 +15,7 @@ import {
 } from '../editing/stewardship.repository.js';
 import { randomUUID } from 'node:crypto';
 import { listAudit, recordAudit } from './audit.repository.js';
+import { auditEntriesView } from './audit.view.js';
 
 export type Decision = 'accept' | 'reject';
 
@@ -132,7 +133,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       }
       const ok = await decideProposal(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', placeId: newPlaceId, reason, decidedBy: moderator.id }, now);
       if (!ok) throw alreadyDecided();
-      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected', subjectType: 'proposal', subjectId: id, reason, details: { placeId: newPlaceId ?? null, nom: proposal.record.nom } }, now);
+      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected', subjectType: 'proposal', subjectId: id, reason, details: { placeId: newPlaceId ?? null, nom: proposal.record.nom, userId: proposal.userId } }, now);
       return newPlaceId;
     });
     const nom = String(proposal.record.nom);
@@ -161,7 +162,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
         const version = (await trx('places').where({ id: request.placeId }).first('version')).version as number;
         await insertRevision(trx, { placeId: request.placeId, version, userId: request.userId, authorRole: 'mediator', kind: 'labels', changes: { labels: { old: before, new: after } } }, now);
       }
-      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action } }, now);
+      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action, userId: request.userId } }, now);
     });
     const what = `${request.action === 'add' ? 'ajouter' : 'retirer'} le label « ${request.labelName} » pour « ${request.placeNom} »`;
     await mailer.send({
@@ -199,7 +200,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
 
   return {
     queue, claimById, decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
-    auditLog: () => listAudit(db, { limit: 200 }),
+    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), viewer.role === 'admin'),
   };
 }
 

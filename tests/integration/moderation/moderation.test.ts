@@ -25,7 +25,9 @@ describe('moderation queue', () => {
     const audit = await db('audit_log').where({ subject_type: 'claim', subject_id: String(claim.id) }).first();
     expect(audit).toMatchObject({ actor_id: moderator.id, action: 'claim.approved' });
     const journal = await agent.get('/moderation/journal');
-    expect(journal.text).toContain('claim.approved');
+    expect(journal.text).toContain('Gestion d’un lieu accordée');
+    expect(journal.text).not.toContain('claim.approved');
+    expect(journal.text).not.toContain('claim n°');
     // Deciding twice is a conflict, not a second decision.
     expect((await postForm(agent, `/moderation/demandes/${claim.id}`, { decision: 'reject', reason: 'non' })).status).toBe(409);
   });

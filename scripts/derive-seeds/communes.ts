@@ -123,3 +123,24 @@ export function createInseeLookup() {
     return named.length === 1 ? { code: named[0], rule: 'CEDEX code: unique name in the department' } : undefined;
   };
 }
+
+// ---------- official commune names (rule 3 of the clean-up) ----------
+/**
+ * The name to show for a code_insee: the commune's own name, or its city's for a municipal arrondissement
+ * (13206 → Marseille), with the name keys that count as "the same commune written differently".
+ */
+export function createCommuneNames() {
+  const current = new Map(currentCommunes.map((c) => [c.code, c]));
+  return function officialName(insee: string): { name: string; keys: Set<string>; matches: (name: string) => boolean } | undefined {
+    const commune = current.get(insee);
+    if (!commune) return undefined;
+    const city = commune.type === 'arrondissement-municipal' && commune.commune ? current.get(commune.commune) : undefined;
+    const keys = new Set([communeKey(commune.nom), ...(city ? [communeKey(city.nom)] : [])]);
+    // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement") is the city.
+    const matches = (name: string) => {
+      const key = communeKey(name);
+      return keys.has(key) || (city !== undefined && key.startsWith(communeKey(city.nom)));
+    };
+    return { name: (city ?? commune).nom, keys, matches };
+  };
+}

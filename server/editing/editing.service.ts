@@ -77,6 +77,10 @@ export type SaveResult =
 
 const authorRole = (user: CurrentUser): AuthorRole => user.role;
 
+/** Who looks after a place's listing, as the public page says it. */
+export type Steward = 'team' | 'moderation' | 'import';
+export const stewardOf = (role: AuthorRole): Steward => (role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation');
+
 export function createEditingService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
   const { db, clock, mailer } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
@@ -212,11 +216,20 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     return saveFields(user, placeId, version, values, { kind: 'revert', revertsRevisionId: revisionId });
   }
 
-  /** "Mis à jour le … par l’équipe du lieu / par la modération", for the public page. */
+  /**
+   * For the public page: the latest revision (a change or a confirmation) and who made it —
+   * 'team' (the place's mediators), 'moderation' (moderators, admins) or 'import' (open-data
+   * imports, which are not the moderation) — and the latest confirmation ("toujours à jour") on its own.
+   */
   async function lastUpdate(placeId: number) {
-    const revision = await latestChange(db, placeId);
+    const [revision, verification] = await Promise.all([latestChange(db, placeId), latestChange(db, placeId, ['verify'])]);
     if (!revision) return null;
-    return { at: revision.createdAt, by: revision.authorRole === 'mediator' ? 'team' : revision.authorRole === 'system' ? 'system' : 'moderation' } as const;
+    return {
+      at: revision.createdAt,
+      by: stewardOf(revision.authorRole),
+      isVerification: revision.kind === 'verify',
+      verification: verification ? { at: verification.createdAt, by: stewardOf(verification.authorRole) } : null,
+    };
   }
 
   // ---------- Labels: requests for mediators, immediate for moderators ----------

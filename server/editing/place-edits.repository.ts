@@ -107,9 +107,9 @@ export async function revisionsAfter(db: Conn, placeId: number, revisionId: numb
   return rows.map(toRevision);
 }
 
-/** The latest data change (not a mere confirmation), for "Mis à jour le … par …". */
-export async function latestChange(db: Conn, placeId: number): Promise<Revision | undefined> {
-  const row = await db('place_revisions').where('place_id', placeId).whereIn('kind', ['edit', 'revert', 'labels', 'create', 'verify']).orderBy('id', 'desc').first();
+/** The latest revision of these kinds (by default changes and confirmations), for "Mis à jour le … par …". */
+export async function latestChange(db: Conn, placeId: number, kinds: RevisionKind[] = ['edit', 'revert', 'labels', 'create', 'verify']): Promise<Revision | undefined> {
+  const row = await db('place_revisions').where('place_id', placeId).whereIn('kind', kinds).orderBy('id', 'desc').first();
   return row ? toRevision(row) : undefined;
 }
 

@@ -203,4 +203,26 @@ describe('editing a place in sections', () => {
     await postForm(moderator, `/mon-espace/lieux/${place.id}/description`, { version: 2, presentation_resume: 'Par la modération', presentation_detail: '' });
     expect((await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text).toContain('par la modération');
   });
+
+  it('when an import changed the place last, then the page does not credit the moderation; a confirmation says who confirmed', async () => {
+    const { place, agent } = await managedPlace(db, app);
+    await db('place_revisions').insert({ place_id: place.id, version: 1, user_id: null, author_role: 'system', kind: 'edit', changes: JSON.stringify({ telephone: { old: null, new: '+33442000000' } }) });
+    const imported = (await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text;
+    expect(imported).toContain('d’après les données ouvertes importées');
+    expect(imported).not.toContain('par la modération');
+
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await postForm(moderator, `/mon-espace/lieux/${place.id}/verifier`)).status).toBe(303);
+    const byModeration = (await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text;
+    expect(byModeration).toMatch(/Informations confirmées le [^<]* par la modération d’EPN Finder\./);
+    expect(byModeration).not.toContain('par le lieu');
+    // A later change by the team does not hide who confirmed the information.
+    await postForm(agent, `/mon-espace/lieux/${place.id}/description`, { version: 1, presentation_resume: 'Nouveau résumé', presentation_detail: '' });
+    const afterEdit = (await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text;
+    expect(afterEdit).toMatch(/Mis à jour le [^<]* par l’équipe du lieu\./);
+    expect(afterEdit).toMatch(/Informations confirmées le [^<]* par la modération d’EPN Finder\./);
+
+    expect((await postForm(agent, `/mon-espace/lieux/${place.id}/verifier`)).status).toBe(303);
+    expect((await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text).toMatch(/Informations confirmées le [^<]* par l’équipe du lieu\./);
+  });
 });

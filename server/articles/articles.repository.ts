@@ -27,6 +27,8 @@ export interface ArticleLabel {
   id: number;
   slug: string;
   name: string;
+  /** Published places holding the label (verified, current): the article reaches them through the label's page. */
+  placeCount: number;
 }
 
 export interface ArticlePlace {
@@ -171,9 +173,12 @@ export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<
   const rows = await db('article_labels as al')
     .join('labels as l', 'l.id', 'al.label_id')
     .select('al.article_id', 'l.id', 'l.slug', 'l.name')
+    .select(db.raw(`(SELECT count(*)::int FROM place_labels pl JOIN places p ON p.id = pl.place_id
+      WHERE pl.label_id = l.id AND p.status = 'published' AND pl.verification_status = 'verified'
+        AND (pl.until IS NULL OR pl.until >= current_date)) AS place_count`))
     .whereIn('al.article_id', articleIds)
     .orderBy('l.name');
-  return rows.map((row) => ({ articleId: Number(row.article_id), id: Number(row.id), slug: row.slug, name: row.name }));
+  return rows.map((row) => ({ articleId: Number(row.article_id), id: Number(row.id), slug: row.slug, name: row.name, placeCount: Number(row.place_count) }));
 }
 
 export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<ArticlePlace[]> {
@@ -190,24 +195,73 @@ export async function allLabelNames(db: Conn): Promise<{ slug: string; name: str
   return db('labels').select('slug', 'name').orderBy('name');
 }
 
-/** Published articles linked to a place (directly). */
-export async function publishedArticlesForPlace(db: Conn, placeId: number): Promise<Pick<Article, 'slug' | 'title'>[]> {
-  return db('articles as a')
-    .join('article_places as ap', 'ap.article_id', 'a.id')
-    .select('a.slug', 'a.title')
-    .where({ 'ap.place_id': placeId, 'a.status': 'published' })
-    .orderBy([{ column: 'a.position' }, { column: 'a.id', order: 'desc' }]);
+export type PlaceRelation = 'place' | 'label' | 'service';
+
+export interface RelatedArticleRow {
+  slug: string;
+  title: string;
+  /** Why the article is about the place: linked to it, to one of its labels, or to one of its services. */
+  relation: PlaceRelation;
+  /** The labels or services the article and the place share (names), in the article's order. */
+  shared: string[];
 }
 
-/** Published articles linked to the labels of a place. */
-export async function publishedArticlesForPlaceLabels(db: Conn, placeId: number): Promise<Pick<Article, 'slug' | 'title'>[]> {
-  return db('articles as a')
-    .join('article_labels as al', 'al.article_id', 'a.id')
-    .join('place_labels as pl', 'pl.label_id', 'al.label_id')
-    .distinct('a.slug', 'a.title', 'a.position', 'a.id')
-    .where({ 'pl.place_id': placeId, 'a.status': 'published', 'pl.verification_status': 'verified' })
-    .whereRaw('(pl.until IS NULL OR pl.until >= current_date)')
-    .orderBy([{ column: 'a.position' }, { column: 'a.id', order: 'desc' }]);
+/** How many published places offer each service, and how many published places there are. */
+export async function serviceFrequencies(db: Conn): Promise<{ total: number; byService: Map<string, number> }> {
+  const [{ rows }, [{ count }]] = await Promise.all([
+    db.raw(`SELECT s AS service, count(*)::int AS count FROM places, unnest(services) AS s WHERE status = 'published' GROUP BY s`),
+    db('places').where('status', 'published').count<{ count: number }[]>('* as count'),
+  ]);
+  return { total: Number(count), byService: new Map(rows.map((row: { service: string; count: number }) => [row.service, row.count])) };
+}
+
+/**
+ * The published articles about a place, most relevant first: linked to the place itself, then to
+ * its (verified, current) labels, then to the services it offers. Among those about its labels, the
+ * article sharing the most labels first; among those about its services, the highest sum of the
+ * shared services' `serviceWeights` (rarer services weigh more: an article about "Insertion
+ * professionnelle" says more about a place than one about "Maîtrise des outils", which most places
+ * offer). Then the blog's order. `limit` rows at most.
+ */
+export async function publishedArticlesRelatedToPlace(
+  db: Conn, placeId: number, options: { limit: number; serviceWeights: Record<string, number> },
+): Promise<RelatedArticleRow[]> {
+  const { rows } = await db.raw(
+    `WITH place AS (SELECT id, services FROM places WHERE id = :placeId),
+    candidates AS (
+      SELECT ap.article_id, 1 AS rank, 0::float8 AS score, ARRAY[]::text[] AS shared
+        FROM article_places ap WHERE ap.place_id = :placeId
+      UNION ALL
+      SELECT al.article_id, 2, count(*)::float8, array_agg(l.name ORDER BY l.name)
+        FROM article_labels al
+        JOIN place_labels pl ON pl.label_id = al.label_id AND pl.place_id = :placeId
+          AND pl.verification_status = 'verified' AND (pl.until IS NULL OR pl.until >= current_date)
+        JOIN labels l ON l.id = al.label_id
+        GROUP BY al.article_id
+      UNION ALL
+      SELECT a.id, 3, shared.score, shared.services
+        FROM articles a CROSS JOIN place
+        CROSS JOIN LATERAL (
+          SELECT ARRAY(SELECT s FROM unnest(a.services) WITH ORDINALITY AS t(s, n) WHERE s = ANY(place.services) ORDER BY n) AS services,
+            (SELECT coalesce(sum(coalesce((:weights::jsonb ->> s)::float8, 1)), 0) FROM unnest(a.services) AS s WHERE s = ANY(place.services)) AS score
+        ) shared
+        WHERE a.services && place.services
+    ),
+    best AS (
+      SELECT DISTINCT ON (c.article_id) c.article_id, c.rank, c.score, c.shared
+        FROM candidates c ORDER BY c.article_id, c.rank, c.score DESC
+    )
+    SELECT a.slug, a.title, b.rank, b.shared
+      FROM best b JOIN articles a ON a.id = b.article_id
+      WHERE a.status = 'published'
+      ORDER BY b.rank, b.score DESC, a.position, a.id DESC
+      LIMIT :limit`,
+    { placeId, limit: options.limit, weights: JSON.stringify(options.serviceWeights) },
+  );
+  const relations: Record<number, PlaceRelation> = { 1: 'place', 2: 'label', 3: 'service' };
+  return rows.map((row: { slug: string; title: string; rank: number; shared: string[] }) => ({
+    slug: row.slug, title: row.title, relation: relations[row.rank], shared: row.shared,
+  }));
 }
 
 export async function publishedArticlesForLabel(db: Conn, labelSlug: string): Promise<Pick<Article, 'slug' | 'title'>[]> {

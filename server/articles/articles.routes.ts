@@ -83,7 +83,7 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
       article: {
         ...articleCard(article),
         html,
-        labels: article.labels.map((l) => ({ name: l.name, url: `/labels/${l.slug}` })),
+        labels: article.labels.map((l) => ({ name: l.name, url: `/labels/${l.slug}`, placeCount: l.placeCount })),
         places: article.places.filter((p) => p.status === 'published').map((p) => ({ nom: p.nom, commune: p.commune, url: placePath({ id: p.id, nom: p.nom }) })),
         services: article.services.map((s) => ({ name: s, url: SERVICE_SEARCH_PATH(s) })),
         searchUrl: `/?${article.services.map((s) => `services=${encodeURIComponent(s)}`).join('&')}`,

@@ -3,11 +3,12 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js
 import type { Clock, PlacesService } from '../places/places.service.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
+import { SERVICES } from '../places/standard.js';
 import {
   addRedirect, allLabelNames, allTags, countArticles, existingPlaceIds, findArticleById, findArticleBySlug, findRedirect,
   insertArticle, labelIdsBySlug, labelsOfArticles, listArticles, placesOfArticles, publishedArticlesForLabel,
-  publishedArticlesForPlace, publishedArticlesForPlaceLabels, removeRedirect, replaceLinks, searchPublishedArticles,
-  smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace,
+  publishedArticlesRelatedToPlace, removeRedirect, serviceFrequencies, replaceLinks, searchPublishedArticles,
+  smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace, type RelatedArticleRow,
 } from './articles.repository.js';
 import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
@@ -18,7 +19,29 @@ export const PAGE_SIZE = 10;
 export interface ArticleLink {
   title: string;
   url: string;
+  /** Why it is listed on a place page (shown beside the link): "sur ce lieu", "label Cyber-base", "service …". */
+  note?: string;
 }
+
+/** How many articles a place page lists, the most relevant first. */
+export const PLACE_ARTICLES_LIMIT = 3;
+/** How long the services' weights (how rare each service is among places) are kept before being counted again. */
+const SERVICE_WEIGHTS_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * A service offered by few places weighs more: its inverse document frequency among published places,
+ * plus a little so that a service every place offers still counts (and an empty directory counts services).
+ */
+export function serviceWeights(frequencies: { total: number; byService: Map<string, number> }): Record<string, number> {
+  return Object.fromEntries(SERVICES.map((s) => [s, Math.log((frequencies.total + 1) / ((frequencies.byService.get(s) ?? 0) + 1)) + 0.05]));
+}
+
+const list = (names: string[]) => names.map((n) => `« ${n} »`).join(', ');
+const relationNote = (row: RelatedArticleRow): string => {
+  if (row.relation === 'place') return 'à propos de ce lieu';
+  if (row.relation === 'label') return `à propos ${row.shared.length > 1 ? 'des labels' : 'du label'} ${list(row.shared)}`;
+  return `à lire sur ${row.shared.length > 1 ? 'les services' : 'le service'} ${list(row.shared)}`;
+};
 
 export interface ArticleView extends Article {
   url: string;
@@ -114,12 +137,26 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     return { places: [], located: false, notFound: Boolean(typed) };
   }
 
-  async function articlesForPlace(placeId: number): Promise<ArticleLink[]> {
-    const [direct, viaLabels] = await Promise.all([publishedArticlesForPlace(db, placeId), publishedArticlesForPlaceLabels(db, placeId)]);
-    const seen = new Set<string>();
-    return [...direct, ...viaLabels]
-      .filter((a) => (seen.has(a.slug) ? false : (seen.add(a.slug), true)))
-      .map((a) => ({ title: a.title, url: articlePath(a.slug) }));
+  /**
+   * The blog articles about a place, for its page: those linked to the place, then those about its
+   * labels, then those about the services it offers (an article about "Insertion professionnelle via
+   * le numérique" concerns every place offering it); a few only, each with why it is listed.
+   */
+  let weights: { value: Promise<Record<string, number>>; at: number } | undefined;
+  function currentServiceWeights(): Promise<Record<string, number>> {
+    const now = Date.now();
+    if (!weights || now - weights.at > SERVICE_WEIGHTS_TTL_MS) {
+      const value = serviceFrequencies(db).then(serviceWeights);
+      // A failed count is not kept: the next page asks again.
+      value.catch(() => { if (weights?.value === value) weights = undefined; });
+      weights = { value, at: now };
+    }
+    return weights.value;
+  }
+
+  async function articlesForPlace(placeId: number, limit = PLACE_ARTICLES_LIMIT): Promise<ArticleLink[]> {
+    const rows = await publishedArticlesRelatedToPlace(db, placeId, { limit, serviceWeights: await currentServiceWeights() });
+    return rows.map((row) => ({ title: row.title, url: articlePath(row.slug), note: relationNote(row) }));
   }
 
   async function articlesForLabel(slug: string): Promise<ArticleLink[]> {

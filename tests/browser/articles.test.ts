@@ -1,20 +1,25 @@
+import type { Express } from 'express';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSeeds } from '../../seeds/index.js';
+import { createApp } from '../../server/app.js';
+import { createFreshDatabase } from '../support/fresh-database.js';
 import { createUser, TEST_PASSWORD } from '../support/session.js';
 import { useBrowser } from '../support/browser.js';
-import { createTestContext } from '../support/context.js';
+import { createTestContext, fixedClock, testConfig } from '../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../support/factories.js';
 import { makeArticle, uniqueSlug, uniqueWord } from '../integration/articles/article-factory.js';
 
 const AXE = 'node_modules/axe-core/axe.min.js';
 
-async function axeViolations(page: Page) {
+/** axe's WCAG 2.1 AA violations, on the whole page or within `selector` only. */
+async function axeViolations(page: Page, selector?: string) {
   await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
+  return page.evaluate(async (within) => {
     const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const result = await axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  }, selector);
 }
 
 describe('a reader follows the links between the blog and the directory (Chromium)', () => {
@@ -110,6 +115,75 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     expect(Number(url.searchParams.get('lat'))).toBeCloseTo(home.lat, 4);
     expect(Number(url.searchParams.get('lon'))).toBeCloseTo(home.lon, 4);
     expect(await page.locator('.nearby-places li').first().textContent()).toContain(near.nom);
+    await context.close();
+  });
+});
+
+describe('the same walks on the real seeded data: the ten articles and the open-data places (Chromium)', () => {
+  let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let app: Express;
+  // Runs before useBrowser's hook (hooks run in the order they are declared), which asks for the app.
+  beforeAll(async () => {
+    fresh = await createFreshDatabase();
+    await runSeeds(fresh.db, { log: () => {}, today: '2026-12-01' });
+    app = createApp({ config: testConfig({ DATABASE_URL: fresh.url }), db: fresh.db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+  });
+  const browser = useBrowser(() => app);
+  afterAll(async () => {
+    await fresh?.drop();
+  });
+
+  it('when a reader goes from « Soyez motivés… » to the Cyber-base label, to one of its places, then that place leads back to the article', async () => {
+    const title = 'Soyez motivés qu’ils disaient…!';
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/articles/soyez-motives-qu-ils-disaient`);
+    expect((await page.locator('h1').textContent())?.trim()).toBe(title);
+
+    await page.locator('.label-links a', { hasText: 'Cyber-base' }).click();
+    await page.waitForURL('**/labels/cyber-base');
+    expect(await page.locator('.related-articles').textContent()).toContain(title);
+    const firstPlace = page.locator('.label-places .place-card-title a').first();
+    const placeName = (await firstPlace.textContent())!.trim();
+
+    await firstPlace.click();
+    await page.waitForURL(/\/lieux\/\d+/);
+    expect(await page.locator('h1').textContent()).toContain(placeName);
+    const back = page.locator('.related-articles li', { hasText: title });
+    expect(await back.textContent()).toContain('à propos du label « Cyber-base »');
+
+    await back.locator('a').click();
+    await page.waitForURL('**/articles/soyez-motives-qu-ils-disaient');
+    expect((await page.locator('h1').textContent())?.trim()).toBe(title);
+    await context.close();
+  });
+
+  it('when a reader goes from an article to a place near them offering its service, then that place leads back to the article', async () => {
+    const title = 'Pôle Emploi et l’accompagnement aux usages numériques';
+    // axe (below) is injected as an inline script: only this context lets it past the Content-Security-Policy.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${browser.baseUrl}/articles/pole-emploi-et-l-accompagnement-aux-usages-numeriques`);
+    await page.fill('#nearby-ou', 'Martigues');
+    await Promise.all([page.waitForURL(/ou=Martigues/), page.click('.nearby-form button[type=submit]')]);
+    const firstPlace = page.locator('.nearby-places li a').first();
+    const placeName = (await firstPlace.textContent())!.trim();
+
+    await firstPlace.click();
+    await page.waitForURL(/\/lieux\/\d+/);
+    expect(await page.locator('h1').textContent()).toContain(placeName);
+    const related = page.locator('.related-articles');
+    expect(await related.locator('h2').textContent()).toBe('Articles du blog');
+    const back = related.locator('li', { hasText: title });
+    expect(await back.textContent()).toMatch(/à lire sur (le service|les services) « /);
+    // Three at most, each with why it is listed; the list passes axe (the rest of the place page has its own tests).
+    expect(await related.locator('li').count()).toBeLessThanOrEqual(3);
+    expect(await related.locator('li .hint').count()).toBe(await related.locator('li').count());
+    expect(await axeViolations(page, '.related-articles')).toEqual([]);
+
+    await back.locator('a').click();
+    await page.waitForURL('**/articles/pole-emploi-et-l-accompagnement-aux-usages-numeriques');
+    expect((await page.locator('h1').textContent())?.trim()).toBe(title);
     await context.close();
   });
 });

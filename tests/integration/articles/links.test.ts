@@ -15,13 +15,26 @@ describe('links between articles and the directory, both ways', () => {
     await makeArticle(db, { slug, labels: [label.slug], places: [place.id], services: ['Aide aux démarches administratives'] });
 
     const page = await request(app).get(`/articles/${slug}`);
-    expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a>`);
+    expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a></li>`);
     expect(page.text).toContain(`<a href="${placePath(place)}">`);
     expect(page.text).toContain('Aide aux démarches administratives');
 
     const api = await request(app).get(`/api/v1/articles/${slug}`);
     expect(api.body.labels).toEqual([{ slug: label.slug, name: label.name, url: `${config.PUBLIC_BASE_URL}/labels/${label.slug}` }]);
     expect(api.body.places).toEqual([{ id: place.id, nom: place.nom, commune: place.commune, url: `${config.PUBLIC_BASE_URL}${placePath(place)}` }]);
+  });
+
+  it('when an article is about a label some places hold, then its page says how many, hidden places and pending links left out', async () => {
+    const label = await makeLabel(db);
+    await makePlace(db, { at: randomSpot(), labels: [label.slug] });
+    await makePlace(db, { at: randomSpot(), labels: [label.slug], status: 'hidden' });
+    const pending = await makePlace(db, { at: randomSpot() });
+    await db('place_labels').insert({ place_id: pending.id, label_id: label.id, origin: 'mediator', verification_status: 'pending' });
+    const article = await makeArticle(db, { labels: [label.slug] });
+    const page = await request(app).get(`/articles/${article.slug}`);
+    expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a> <span class="hint">(1 lieu)</span>`);
+    await makePlace(db, { at: randomSpot(), labels: [label.slug] });
+    expect((await request(app).get(`/articles/${article.slug}`)).text).toContain(`${label.name}</a> <span class="hint">(2 lieux)</span>`);
   });
 
   it('when a label page is opened, then it lists the published articles linked to the label, not the drafts', async () => {
@@ -55,5 +68,64 @@ describe('links between articles and the directory, both ways', () => {
     await makeArticle(db, { slug, places: [place.id] });
     const api = await request(app).get(`/api/v1/articles/${slug}`);
     expect(api.body.places).toEqual([]);
+  });
+
+  const relatedOf = async (path: string) => {
+    const res = await request(app).get(path);
+    expect(res.status).toBe(200);
+    const section = /<section class="related-articles"[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '';
+    return { section, items: [...section.matchAll(/<li><a href="([^"]+)">[^<]*<\/a>(?: <span class="hint">— ([^<]*)<\/span>)?<\/li>/g)].map((m) => ({ url: m[1], note: m[2] })) };
+  };
+
+  it('when a place page is opened, then articles about its services are listed too, after those about the place and its labels, three at most', async () => {
+    const label = await makeLabel(db);
+    // Two services no other test pairs on a place: the articles sharing both come first among those "about its services".
+    const services = ['Loisirs et créations numériques', 'Acquisition de matériel informatique à prix solidaire'] as const;
+    const place = await makePlace(db, { at: randomSpot(), labels: [label.slug], services: [...services] });
+    const oneService = await makeArticle(db, { services: [services[0]] });
+    const bothServices = await makeArticle(db, { services: [services[1], services[0]] });
+    const draftAboutBoth = await makeArticle(db, { services: [...services], status: 'draft' });
+    const otherService = await makeArticle(db, { services: ['Utilisation sécurisée du numérique'] });
+
+    const onlyServices = await relatedOf(placePath(place));
+    expect(onlyServices.items.slice(0, 2)).toEqual([
+      { url: `/articles/${bothServices.slug}`, note: `à lire sur les services « ${services[1]} », « ${services[0]} »` },
+      { url: `/articles/${oneService.slug}`, note: `à lire sur le service « ${services[0]} »` },
+    ]);
+    expect(onlyServices.section).toContain('<h2 id="related-articles-title">Articles du blog</h2>');
+    expect(onlyServices.section).not.toContain(draftAboutBoth.slug);
+    expect(onlyServices.section).not.toContain(otherService.slug);
+
+    // Linked to the place itself, then to its label: they come before the services; three in all.
+    const aboutLabel = await makeArticle(db, { labels: [label.slug], services: [...services] });
+    const direct = await makeArticle(db, { places: [place.id] });
+    const full = await relatedOf(placePath(place));
+    expect(full.items).toEqual([
+      { url: `/articles/${direct.slug}`, note: 'à propos de ce lieu' },
+      { url: `/articles/${aboutLabel.slug}`, note: `à propos du label « ${label.name} »` },
+      { url: `/articles/${bothServices.slug}`, note: `à lire sur les services « ${services[1]} », « ${services[0]} »` },
+    ]);
+
+    // The label page lists its articles without notes (they are all about the label).
+    const labelPage = await relatedOf(`/labels/${label.slug}`);
+    expect(labelPage.items).toContainEqual({ url: `/articles/${aboutLabel.slug}`, note: undefined });
+  });
+
+  it('when an article is linked to a place and to its label, then it is listed once, as about the place', async () => {
+    const label = await makeLabel(db);
+    const place = await makePlace(db, { at: randomSpot(), labels: [label.slug], services: ['Aide aux démarches administratives'] });
+    const article = await makeArticle(db, { places: [place.id], labels: [label.slug], services: ['Aide aux démarches administratives'] });
+    const { items } = await relatedOf(placePath(place));
+    expect(items.filter((i) => i.url === `/articles/${article.slug}`)).toEqual([{ url: `/articles/${article.slug}`, note: 'à propos de ce lieu' }]);
+  });
+
+  it('when a place’s label is pending, expired or rejected, then the label’s articles are not listed for it', async () => {
+    const label = await makeLabel(db);
+    const place = await makePlace(db, { at: randomSpot() });
+    const article = await makeArticle(db, { labels: [label.slug] });
+    for (const link of [{ verification_status: 'pending', until: null }, { verification_status: 'rejected', until: null }, { verification_status: 'verified', until: '2020-01-01' }]) {
+      await db('place_labels').insert({ place_id: place.id, label_id: label.id, origin: 'import', ...link }).onConflict(['place_id', 'label_id']).merge();
+      expect((await relatedOf(placePath(place))).section).not.toContain(article.slug);
+    }
   });
 });

@@ -9,6 +9,8 @@ import { createAccountsService } from './accounts.service.js';
 import pg from 'pg';
 import { z } from 'zod';
 
+const isLocal = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+
 async function main() {
   const email = z.email().safeParse(process.argv[2]?.trim().toLowerCase());
   if (!email.success) {
@@ -30,7 +32,13 @@ async function main() {
     const accounts = createAccountsService({ db: database.db, clock: { now: () => new Date() }, mailer, publicBaseUrl: config.PUBLIC_BASE_URL });
     const { created } = await accounts.createAdmin(email.data);
     console.log(created ? `Compte d’administration créé pour ${email.data}.` : `${email.data} est maintenant administrateur·rice.`);
-    console.log('Un lien pour choisir le mot de passe a été envoyé (valable une heure).');
+    console.log(`Un lien pour choisir le mot de passe a été envoyé (valable une heure), vers ${config.PUBLIC_BASE_URL}.`);
+    if (isLocal(config.PUBLIC_BASE_URL)) {
+      console.log(
+        `Attention : le lien pointe vers ${config.PUBLIC_BASE_URL} (PUBLIC_BASE_URL). Si le site est en ligne, relancez avec ` +
+          'la même PUBLIC_BASE_URL que le serveur, par exemple : PUBLIC_BASE_URL=https://epn-finder.fr npm run admin:create -- adresse@exemple.fr',
+      );
+    }
   } finally {
     await database.close();
   }

@@ -12,10 +12,11 @@ const run = promisify(execFile);
 describe('npm run admin:create -- email', () => {
   const { db } = createTestContext();
 
-  async function adminCreate(email: string) {
+  async function adminCreate(email: string, env: Record<string, string> = {}) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'epn-cli-'));
+    const { PUBLIC_BASE_URL: _ignored, ...inherited } = process.env;
     const result = await run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', email], {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'info' },
+      env: { ...inherited, DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
     });
     const outbox = await readdir(path.join(dataDir, 'outbox'));
     await rm(dataDir, { recursive: true, force: true });
@@ -37,6 +38,15 @@ describe('npm run admin:create -- email', () => {
     const { stdout } = await adminCreate(existing.email);
     expect(stdout).toContain('est maintenant administrateur');
     expect((await db('users').where({ id: existing.id }).first()).role).toBe('admin');
+  }, 60_000);
+
+  it('when PUBLIC_BASE_URL is given, as for the server, then the e-mailed link uses it; without it, the command warns that the link is local', async () => {
+    const online = await adminCreate(`admin-en-ligne-${Date.now()}@exemple.test`, { PUBLIC_BASE_URL: 'https://epn.exemple.org' });
+    expect(online.stdout).toContain('https://epn.exemple.org/mot-de-passe/nouveau?jeton=');
+    expect(online.stdout).not.toContain('localhost');
+    const local = await adminCreate(`admin-local-${Date.now()}@exemple.test`);
+    expect(local.stdout).toContain('http://localhost:3000/mot-de-passe/nouveau?jeton=');
+    expect(local.stdout).toContain('Attention : le lien pointe vers http://localhost:3000');
   }, 60_000);
 
   it('when the address is missing or wrong, then it says how to use it', async () => {

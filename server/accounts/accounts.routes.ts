@@ -34,7 +34,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
     renderLogin(res, 200, { retour, notice });
   });
 
-  router.post('/connexion', limits.authPerIp, limits.authPerAccount, async (req, res) => {
+  router.post('/connexion', limits.loginPerIp, limits.loginPerAccount, async (req, res) => {
     const parsed = parseForm(loginSchema, req.body);
     const email = field(req.body, 'email');
     if (!parsed.ok) return renderLogin(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email, retour: returnTo.parse(field(req.body, 'retour')) });
@@ -64,7 +64,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.get('/inscription', (_req, res) => renderSignup(res, 200, {}));
 
-  router.post('/inscription', limits.authPerIp, limits.authPerAccount, async (req, res) => {
+  router.post('/inscription', limits.signupPerIp, limits.signupPerAccount, async (req, res) => {
     const parsed = parseForm(signupSchema, req.body);
     if (!parsed.ok) return renderSignup(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
     await accounts.signUp(parsed.data);
@@ -89,7 +89,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
     });
   });
 
-  router.post('/compte/renvoyer-verification', requireUser, limits.authPerIp, async (_req, res) => {
+  router.post('/compte/renvoyer-verification', requireUser, limits.resendVerificationPerIp, async (_req, res) => {
     await accounts.resendVerification(res.locals.currentUser!.id);
     res.redirect(303, '/mon-espace?message=verification-envoyee');
   });
@@ -99,10 +99,11 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.get('/mot-de-passe-oublie', (_req, res) => renderForgot(res, 200, {}));
 
-  router.post('/mot-de-passe-oublie', limits.authPerIp, limits.authPerAccount, async (req, res) => {
+  router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetRequestPerAccount, async (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
     if (!parsed.ok) return renderForgot(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
-    await accounts.requestReset(parsed.data.email);
+    // Past the per-address limit, nothing more is sent, and the answer does not change.
+    if (!res.locals.resetMailThrottled) await accounts.requestReset(parsed.data.email);
     res.render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
@@ -129,7 +130,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
     renderReset(res, 200, { jeton });
   });
 
-  router.post('/mot-de-passe/nouveau', limits.authPerIp, async (req: Request, res) => {
+  router.post('/mot-de-passe/nouveau', limits.resetPerIp, async (req: Request, res) => {
     const parsed = parseForm(resetSchema, req.body);
     const jeton = field(req.body, 'jeton');
     if (!parsed.ok) {

@@ -60,8 +60,8 @@ function limiter(options: Partial<Options> & { message: string }): RequestHandle
   return rateLimit({
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    ...rest,
     handler: (_req, _res, next) => next(new TooManyRequestsError(message)),
+    ...rest,
   });
 }
 
@@ -69,30 +69,58 @@ const normalisedEmail = (body: unknown) =>
   typeof (body as { email?: unknown })?.email === 'string' ? (body as { email: string }).email.trim().toLowerCase() : '';
 
 /**
- * Abuse limits, per IP and per account, counted in memory for this process. The numbers come
- * from the configuration (tests raise them, and test the limits on their own with low values).
+ * Abuse limits, per IP and per e-mail address, counted in memory for this process, **one counter per
+ * action**: failed log-ins never block someone's sign-up or password reset. The numbers come from the
+ * configuration (RATE_LIMIT_AUTH_PER_IP / _PER_ACCOUNT apply to each action on its own; tests raise
+ * them, and test the limits on their own with low values).
  */
 export function createRateLimits(config: Config) {
   const windowMs = config.RATE_LIMIT_WINDOW_MINUTES * 60_000;
   const wait = minutes(config.RATE_LIMIT_WINDOW_MINUTES);
-  const perIp = (limit: number, message: string) =>
-    limiter({ windowMs, limit, keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''), message });
-  return {
-    /** Log-in, sign-up, reset requests: per IP. */
-    authPerIp: perIp(
-      config.RATE_LIMIT_AUTH_PER_IP,
-      `Trop de tentatives depuis votre connexion. Réessayez dans ${wait}.`,
-    ),
-    /** Log-ins and reset requests for one e-mail address, whatever the IP. */
-    authPerAccount: limiter({
+  const tooManyFromIp = `Trop de tentatives depuis votre connexion. Réessayez dans ${wait}.`;
+  const perIp = (action: string, limit: number, message: string, options: Partial<Options> = {}) =>
+    limiter({ windowMs, limit, keyGenerator: (req) => `${action}:${ipKeyGenerator(req.ip ?? '')}`, message, ...options });
+  const perAccount = (action: string, options: Partial<Options> & { message: string }) =>
+    limiter({
       windowMs,
       limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
-      keyGenerator: (req) => `account:${normalisedEmail(req.body)}`,
+      keyGenerator: (req) => `${action}:account:${normalisedEmail(req.body)}`,
       skip: (req) => normalisedEmail(req.body) === '',
+      ...options,
+    });
+  return {
+    /** Log-ins from one IP: only failures count (a 4xx answer), so people who sign in often are never blocked. */
+    loginPerIp: perIp('login', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp, { skipSuccessfulRequests: true }),
+    /** Failed log-ins for one address, whatever the IP; once over, even the right password waits. */
+    loginPerAccount: perAccount('login', {
+      skipSuccessfulRequests: true,
       message: `Trop de tentatives pour ce compte. Par sécurité, réessayez dans ${wait}.`,
     }),
+    /** Sign-ups from one IP. */
+    signupPerIp: perIp('signup', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
+    /** Sign-ups for one address (each one e-mails that address). */
+    signupPerAccount: perAccount('signup', { message: `Trop de demandes pour cette adresse. Réessayez dans ${wait}.` }),
+    /** Reset-link requests from one IP. */
+    resetRequestPerIp: perIp('reset-request', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
+    /**
+     * Reset links for one address: past the limit no more e-mail is sent, but the answer stays the
+     * same (no 429). Someone else asking for your reset cannot stop you: the latest link they made
+     * you receive is in your mailbox and works.
+     */
+    resetRequestPerAccount: perAccount('reset-request', {
+      message: '',
+      handler: (_req, res, next) => {
+        res.locals.resetMailThrottled = true;
+        next();
+      },
+    }),
+    /** Choosing a new password with a link, from one IP (guessing links). */
+    resetPerIp: perIp('reset', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
+    /** "Renvoyer le lien de confirmation", from one IP. */
+    resendVerificationPerIp: perIp('resend-verification', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
     /** Visitors' error reports on place pages (used by server/reports/). */
     reportsPerIp: perIp(
+      'reports',
       config.RATE_LIMIT_REPORTS_PER_IP,
       `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`,
     ),

@@ -89,6 +89,47 @@ describe('abuse limits (low limits, this file only)', () => {
   });
 });
 
+describe('abuse limits count each action on its own (low limits)', () => {
+  const { app, db, mailer } = createTestContext({
+    config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
+  });
+
+  it('when people sign in successfully many times from one EPN (one IP), then they are never blocked: only failures count', async () => {
+    const user = await createUser(db);
+    for (let i = 0; i < 8; i += 1) {
+      expect((await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD })).status).toBe(303);
+    }
+  });
+
+  it('when someone fails to log in to an account many times, then its owner can still ask for a reset and receives the link', async () => {
+    const victim = await createUser(db);
+    for (let i = 0; i < 4; i += 1) await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: 'mauvais-mot-de-passe' });
+    expect((await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: TEST_PASSWORD })).status).toBe(429);
+    const reset = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: victim.email });
+    expect(reset.status).toBe(200);
+    expect(mailer.lastTo(victim.email)?.link).toContain('/mot-de-passe/nouveau?jeton=');
+  });
+
+});
+
+describe('reset requests for one address beyond its limit', () => {
+  const { app, db, mailer } = createTestContext({
+    config: { RATE_LIMIT_AUTH_PER_IP: '10', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
+  });
+
+  it('when an address gets more reset requests than its limit, then the answer is the same (no 429) and no more e-mail is sent', async () => {
+    const user = await createUser(db);
+    const answers = [];
+    for (let i = 0; i < 5; i += 1) answers.push(await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email }));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers[4]!.text).toContain('Vérifiez votre boîte e-mail');
+    expect(mailer.messages.filter((m) => m.to === user.email)).toHaveLength(3);
+    // The latest link received still works: nobody can keep the owner from resetting.
+    const link = mailer.lastTo(user.email)!.link!;
+    expect((await request(app).get(pathOf(link))).status).toBe(200);
+  });
+});
+
 describe('roles: requireRole', () => {
   const { app, db } = createTestContext();
 

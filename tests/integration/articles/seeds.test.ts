@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeeds } from '../../../seeds/index.js';
 import { createApp } from '../../../server/app.js';
 import { createArticlesService } from '../../../server/articles/articles.service.js';
+import { readSeedArticles } from '../../../server/articles/articles.seed.js';
 import type { Express } from 'express';
 import { createFreshDatabase } from '../../support/fresh-database.js';
 import { fixedClock, testConfig } from '../../support/context.js';
@@ -182,5 +183,20 @@ describe('the blog seeds, on a database of their own', () => {
     expect(old.status).toBe(301);
     const page = await request(app).get('/articles/je-suis-mediateur-numerique-complet');
     expect(page.text).not.toContain('pas encore disponible');
+  });
+});
+
+describe('a seed file with an id beyond PostgreSQL’s integer', () => {
+  it('when its front matter names place 2147483648 or order 2147483648, then reading it fails with a message naming the file and field', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'epn-articles-bad-'));
+    try {
+      for (const [field, line] of [['places', 'places: [2147483648]'], ['order', 'order: 2147483648']] as const) {
+        const front = ['title: "Essai"', 'slug: essai', 'order: 1', 'teaser: false', line].filter((l, i, all) => !(l === 'order: 1' && all.includes('order: 2147483648')));
+        await writeFile(path.join(dir, '01-essai.md'), `---\n${front.join('\n')}\n---\nTexte.\n`);
+        await expect(readSeedArticles(dir)).rejects.toThrow(new RegExp(`01-essai\\.md : en-tête invalide : ${field}`));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -153,6 +153,11 @@ function start() {
       if (options.push) history.pushState(null, '', searchUrl(params));
       shownSearch = window.location.search;
       const data = readData(results);
+      // A URL without radius (back to an older search): show the radius the server used (30 km, or 100 for a department).
+      const radiusSelect = byId<HTMLSelectElement>('radius_km');
+      if (radiusSelect && !params.get('radius_km') && data?.radiusKm && Array.from(radiusSelect.options).some((o) => o.value === String(data.radiusKm))) {
+        radiusSelect.value = String(data.radiusKm);
+      }
       showOnMap(data, options.keepView);
       if (options.view && map) map.setView(options.view);
       revealMapLink();

@@ -135,6 +135,15 @@ describe('searching in a real browser (Chromium)', () => {
     await expect.poll(() => page.url()).not.toContain('open_now');
     await expect.poll(() => page.isChecked('#open_now')).toBe(false);
     expect(await page.inputValue('#radius_km')).toBe('30');
+    // Back to a department searched without radius: the 100 km the server used, not this page's 30.
+    await makeCommune(db, { insee: '2B950', latitude: spot.lat, longitude: spot.lon });
+    await page.evaluate(() => {
+      history.pushState(null, '', '/?ou=2B');
+      history.pushState(null, '', `/?ou=${encodeURIComponent(new URLSearchParams(location.search).get('ou') ?? '')}&radius_km=10`);
+    });
+    await page.goBack();
+    await expect.poll(() => page.textContent('#resultats-titre')).toContain('100 km');
+    expect(await page.inputValue('#radius_km')).toBe('100');
     // radius_km=7 (accepted by the API, not in the list): shown as chosen, and kept by the next filter change.
     await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&radius_km=7`);
     expect(await page.inputValue('#radius_km')).toBe('7');

@@ -1,6 +1,7 @@
 /** Edit form "Informations générales": adjust the place's position with a pin on a map. */
 import 'leaflet/dist/leaflet.css';
 import './styles/map.css';
+import './styles/pin-map.css';
 import { createPinPicker } from './map.js';
 
 function start() {

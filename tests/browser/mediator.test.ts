@@ -157,6 +157,22 @@ describe('a mediator keeps their listing true (Chromium)', () => {
       await page.goto(`${browser.baseUrl}${path}`);
       for (const violation of await axeViolations(page)) found.push(`${path} — ${violation}`);
     }
+    // The three-way conflict page, with a field changed on both sides.
+    await page.goto(`${browser.baseUrl}/mon-espace/lieux/${place.id}/general`);
+    await db('places').where({ id: place.id }).update({ nom: 'Nom changé ailleurs', version: 2 });
+    await db('place_revisions').insert({ place_id: place.id, version: 2, user_id: null, author_role: 'moderator', kind: 'edit', changes: JSON.stringify({ nom: { old: place.nom, new: 'Nom changé ailleurs' } }) });
+    await page.getByLabel(/^Nom du lieu/).fill('Mon nom');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('À choisir').first().waitFor();
+    for (const violation of await axeViolations(page)) found.push(`conflit — ${violation}`);
+    // The queue sent back with a missing reason next to its field.
+    const claimant = await createUser(db);
+    await db('place_managers').insert({ place_id: place.id, user_id: claimant.id, status: 'pending' });
+    await page.goto(`${browser.baseUrl}/moderation`);
+    await page.locator('li.card', { hasText: `${claimant.email} veut gérer` }).getByRole('button', { name: 'Refuser' }).click();
+    await page.getByText('Indiquez le motif du refus').first().waitFor();
+    for (const violation of await axeViolations(page)) found.push(`file avec erreur — ${violation}`);
+
     const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();
     for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie']) {
       await anonymous.goto(`${browser.baseUrl}${path}`);

@@ -83,7 +83,9 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     expect(again.headers.location).toBe('/mon-espace?message=demande-envoyee');
     expect(await claimStatus(place.id, mediator.id)).toMatchObject({ status: 'pending', method: null });
     expect((await agent.get(`/mon-espace/lieux/${place.id}/general`)).status).toBe(403);
-    expect((await moderator.get('/moderation')).text).toContain(`${mediator.email} veut gérer`);
+    const queue = (await moderator.get('/moderation')).text;
+    expect(queue).toContain(`${mediator.email} veut gérer`);
+    expect(queue).toContain('avait déjà refusé ou retiré l’accès de cette personne à ce lieu (motif : « A quitté la structure »)');
   });
 
   it('when a moderator has rejected a claim, then a new claim from a matching domain waits for a moderator', async () => {

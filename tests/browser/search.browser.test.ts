@@ -135,10 +135,10 @@ describe('searching in a real browser (Chromium)', () => {
     await expect.poll(() => page.url()).not.toContain('open_now');
     await expect.poll(() => page.isChecked('#open_now')).toBe(false);
     expect(await page.inputValue('#radius_km')).toBe('30');
-    // Back to a department searched without radius: the 100 km the server used, not this page's 30.
-    await makeCommune(db, { insee: '2B950', latitude: spot.lat, longitude: spot.lon });
+    // Back to a department searched without radius: the 100 km the server used, not this page's 30 (2A: no other test's department).
+    await makeCommune(db, { insee: '2A950', latitude: spot.lat, longitude: spot.lon });
     await page.evaluate(() => {
-      history.pushState(null, '', '/?ou=2B');
+      history.pushState(null, '', '/?ou=2A');
       history.pushState(null, '', `/?ou=${encodeURIComponent(new URLSearchParams(location.search).get('ou') ?? '')}&radius_km=10`);
     });
     await page.goBack();

@@ -69,6 +69,7 @@ async function main() {
 
   const scenarios: Record<string, string> = {
     'nearest 20 around Marseille': '/api/v1/places?lat=43.2965&lon=5.3698',
+    'nearest 20, sparse area, 5 km (fewer than 20 inside)': '/api/v1/places?lat=44.52&lon=3.5&radius_km=5',
     'nearest 20 + service filter': '/api/v1/places?lat=43.2965&lon=5.3698&services=Aide%20aux%20d%C3%A9marches%20administratives',
     'nearest 20 + label France Services, 300 km': '/api/v1/places?lat=45.76&lon=4.83&radius_km=300&labels=france-services',
     'nearest 20 open at Tuesday 10:00': '/api/v1/places?lat=48.8566&lon=2.3522&open_at=2026-12-01T10:00',

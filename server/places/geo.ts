@@ -17,6 +17,14 @@ export function haversineKm(a: LatLon, b: LatLon): number {
 }
 
 /**
+ * The arc, in metres on earthdistance's sphere, spanning the same angle as `km` on the mean sphere
+ * (what earth_box() expects). A hair wider: the exact test is the chord comparison.
+ */
+export function earthBoxMetresForKm(km: number): number {
+  return (km / EARTH_RADIUS_KM) * EARTHDISTANCE_RADIUS_M * 1.001;
+}
+
+/**
  * The straight-line (chord) length, on earthdistance's sphere, of an arc of `km` on the mean
  * sphere. The GiST index answers `<->` in chord metres; comparing with this keeps SQL's
  * radius filter identical to the haversine distance shown to people.

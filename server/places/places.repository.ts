@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { camelize, snakeKeys } from '../db/rows.js';
-import { chordMetresForKm, type LatLon } from './geo.js';
+import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
 import type { ImportIssue, Place, PlaceLabelLink } from './places.types.js';
 
 export const PLACE_COLUMNS = [
@@ -76,6 +76,11 @@ function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex
   query.where('p.status', 'published');
   if (criteria.point || criteria.bbox) query.whereNotNull('p.latitude');
   if (criteria.point && criteria.radiusKm !== undefined) {
+    // earth_box() bounds the GiST scan: without it, a nearest-first scan that finds fewer rows
+    // than asked inside the radius walks the whole table (a rural search: 0.3 s on 100k places).
+    query.whereRaw('earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(p.latitude, p.longitude)', [
+      criteria.point.lat, criteria.point.lon, earthBoxMetresForKm(criteria.radiusKm),
+    ]);
     query.whereRaw('ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?) <= ?', [
       criteria.point.lat, criteria.point.lon, chordMetresForKm(criteria.radiusKm),
     ]);

@@ -12,7 +12,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
+  /** Defaults to http://localhost:<PORT>. */
+  PUBLIC_BASE_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
@@ -40,7 +41,7 @@ export const configSchema = z.object({
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production';
 
-export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'SESSION_SECRET'> & { SESSION_SECRET: string }>;
+export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'SESSION_SECRET' | 'PUBLIC_BASE_URL'> & { SESSION_SECRET: string; PUBLIC_BASE_URL: string }>;
 
 export class ConfigError extends Error {}
 
@@ -55,5 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!config.SESSION_SECRET && config.NODE_ENV === 'production') {
     throw new ConfigError('Configuration invalide :\n  SESSION_SECRET: obligatoire en production (au moins 32 caractères aléatoires).');
   }
-  return Object.freeze({ ...config, SESSION_SECRET: config.SESSION_SECRET ?? DEV_SESSION_SECRET });
+  return Object.freeze({
+    ...config,
+    SESSION_SECRET: config.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
+  });
 }

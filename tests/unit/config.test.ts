@@ -7,6 +7,12 @@ describe('configuration', () => {
     expect(config).toMatchObject({ PORT: 3000, DATA_DIR: '.data', SEED_ON_START: true });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
+    expect(config.PUBLIC_BASE_URL).toBe('http://localhost:3000');
+  });
+
+  it('when only the port changes, then the public address follows it', () => {
+    expect(loadConfig({ PORT: '3400' }).PUBLIC_BASE_URL).toBe('http://localhost:3400');
+    expect(loadConfig({ PORT: '3400', PUBLIC_BASE_URL: 'https://epn.example.fr' }).PUBLIC_BASE_URL).toBe('https://epn.example.fr');
   });
 
   it('when a value is wrong, then start-up stops with a message naming the variable', () => {

@@ -107,6 +107,8 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
       nav: 'account',
       fields: PROPOSAL_SECTIONS.flatMap((s) => sectionFields(s, values, errors)),
       errorList: errorSummary(errors),
+      // The same pin as the general section's page; without one, the commune's centre is used on acceptance.
+      scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map,
     });
 
   router.get('/mon-espace/nouveau-lieu', requireUser, (_req, res) => renderProposal(res, 200, {}));

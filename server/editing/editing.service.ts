@@ -8,6 +8,8 @@ import type { Clock } from '../places/places.service.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';
 import { completeness, freshness } from './completeness.js';
+import { communeFill } from './commune-location.js';
+import type { Knex } from 'knex';
 import {
   findRevision, insertRevision, latestChange, listRevisions, revisionsAfter, setVerifiedAt, updatePlaceFields,
   type AuthorRole, type FieldChanges, type Revision,
@@ -172,7 +174,10 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
       }
       if (!Object.keys(changes).length) return { status: 'unchanged' };
       const now = clock.now();
-      const updates = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.new]));
+      const updates: Record<string, unknown> = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.new]));
+      if ('commune' in changes || 'code_postal' in changes || ('latitude' in changes && updates.latitude === null)) {
+        await fillFromCommune(trx, current, updates, changes);
+      }
       const newVersion = await updatePlaceFields(trx, placeId, version, updates, now);
       if (newVersion === null) return { status: 'conflict', current, revisions: [] };
       await insertRevision(trx, { placeId, version: newVersion, userId: user.id, authorRole: authorRole(user), kind: meta.kind, section: meta.section, changes, revertsRevisionId: meta.revertsRevisionId }, now);
@@ -183,6 +188,31 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
       return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
     }
     return result;
+  }
+
+  /**
+   * A new commune or postal code: refresh the INSEE code; with no coordinates given (or only the
+   * previous commune's centre), place the pin at the new commune's centre, flagged approximate.
+   */
+  async function fillFromCommune(trx: Knex.Transaction, current: Place, updates: Record<string, unknown>, changes: FieldChanges) {
+    const after = (field: 'code_postal' | 'commune' | 'latitude' | 'longitude') => (field in updates ? updates[field] : valueOf(current, field));
+    const keptCommuneCentre = current.locationPrecision === 'commune' && !('latitude' in changes) && !('longitude' in changes);
+    const fill = await communeFill(trx, {
+      code_postal: after('code_postal'), commune: after('commune'),
+      latitude: keptCommuneCentre ? null : after('latitude'), longitude: keptCommuneCentre ? null : after('longitude'),
+    });
+    if (fill.code_insee && fill.code_insee !== current.codeInsee) updates.code_insee = fill.code_insee;
+    if (fill.latitude === undefined || fill.longitude === undefined) return;
+    if (fill.latitude === current.latitude && fill.longitude === current.longitude) return;
+    if (current.locationPrecision === 'commune') {
+      // The trigger reads an unchanged precision next to moved coordinates as an exact position: clear it first.
+      await trx('places').where({ id: current.id, version: current.version }).update({ location_precision: null });
+    }
+    updates.latitude = fill.latitude;
+    updates.longitude = fill.longitude;
+    updates.location_precision = 'commune';
+    changes.latitude = { old: current.latitude, new: fill.latitude };
+    changes.longitude = { old: current.longitude, new: fill.longitude };
   }
 
   async function confirmUpToDate(user: CurrentUser, placeId: number) {

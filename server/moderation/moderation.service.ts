@@ -8,6 +8,7 @@ import type { Clock } from '../places/places.service.js';
 import { listReports, setReportStatus } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { insertPlace, insertRevision } from '../editing/place-edits.repository.js';
+import { communeFill } from '../editing/commune-location.js';
 import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
   applyLabelChange, claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
@@ -124,7 +125,9 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     const placeId = await db.transaction(async (trx) => {
       let newPlaceId: number | undefined;
       if (decision === 'accept') {
-        newPlaceId = await insertPlace(trx, { ...proposal.record, source: 'epn-finder', source_id: randomUUID() }, now);
+        // Typed without an INSEE code, often without coordinates: the commune gives both (its centre, flagged approximate).
+        const fill = await communeFill(trx, { code_postal: proposal.record.code_postal, commune: proposal.record.commune, latitude: proposal.record.latitude, longitude: proposal.record.longitude });
+        newPlaceId = await insertPlace(trx, { ...proposal.record, ...fill, source: 'epn-finder', source_id: randomUUID() }, now);
         await insertRevision(trx, {
           placeId: newPlaceId, version: 1, userId: proposal.userId, authorRole: 'mediator', kind: 'create',
           changes: Object.fromEntries(Object.entries(proposal.record).map(([k, v]) => [k, { old: null, new: v }])),

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../support/context.js';
 import { makePlace } from '../../support/factories.js';
 import { createUser, loginAs, postForm } from '../../support/session.js';
+import { makeCommune } from '../../support/communes.js';
+import request from 'supertest';
 
 describe('moderation queue', () => {
   const { app, db, mailer } = createTestContext();
@@ -110,6 +112,53 @@ describe('moderation queue', () => {
     expect(place).toMatchObject({ status: 'published', telephone: '+33442000000', commune: 'Martigues' });
     expect((await db('place_managers').where({ place_id: place.id, user_id: mediator.id }).first()).status).toBe('approved');
     expect((await agent.get(`/api/v1/places/${place.id}`)).status).toBe(200);
+  });
+
+  it('when a proposal without coordinates is accepted, then it sits at its commune\'s centre (approximate) and is found by distance and by commune', async () => {
+    const lat = 44 + Math.random() / 2;
+    const lon = 2 + Math.random() / 2;
+    const commune = await makeCommune(db, { latitude: lat, longitude: lon });
+    const mediator = await createUser(db);
+    const agent = await loginAs(app, mediator);
+    const nom = `Lieu sans position ${Date.now()}`;
+    const res = await postForm(agent, '/mon-espace/nouveau-lieu', { nom, adresse: '1 place de la Mairie', code_postal: commune.codesPostaux[0], commune: commune.nom });
+    expect(res.status).toBe(303);
+    const proposal = await db('place_proposals').where({ user_id: mediator.id }).first();
+    const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    expect((await postForm(moderator, `/moderation/propositions/${proposal.id}`, { decision: 'accept' })).status).toBe(303);
+    const place = await db('places').where({ nom }).first();
+    expect(place).toMatchObject({ status: 'published', code_insee: commune.insee, location_precision: 'commune' });
+    expect(Number(place.latitude)).toBeCloseTo(lat, 5);
+    expect(Number(place.longitude)).toBeCloseTo(lon, 5);
+    const near = await request(app).get(`/api/v1/places?lat=${(lat + 0.01).toFixed(4)}&lon=${lon.toFixed(4)}&radius_km=5`);
+    expect(near.status).toBe(200);
+    expect(near.body.items.map((item: { id: number }) => item.id)).toContain(place.id);
+    const byCommune = await request(app).get(`/api/v1/places?commune=${commune.insee}`);
+    expect(byCommune.body.items.map((item: { id: number }) => item.id)).toContain(place.id);
+  });
+
+  it('when the general section moves a place to another commune without coordinates, then its INSEE code and approximate position follow', async () => {
+    const first = await makeCommune(db, { latitude: 46.1, longitude: 1.1 });
+    const second = await makeCommune(db, { latitude: 47.2, longitude: 2.2 });
+    const place = await makePlace(db, { commune: first.nom, codePostal: first.codesPostaux[0] });
+    await db('places').where({ id: place.id }).update({ latitude: null, longitude: null, code_insee: first.insee });
+    const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
+    const current = await db('places').where({ id: place.id }).first();
+    const res = await postForm(agent, `/mon-espace/lieux/${place.id}/general`, {
+      version: String(current.version), nom: current.nom, adresse: current.adresse, complement_adresse: '',
+      code_postal: second.codesPostaux[0], commune: second.nom, latitude: '', longitude: '',
+    });
+    expect(res.status).toBe(303);
+    const after = await db('places').where({ id: place.id }).first();
+    expect(after).toMatchObject({ code_insee: second.insee, location_precision: 'commune' });
+    expect(Number(after.latitude)).toBeCloseTo(47.2, 5);
+    // Moving again keeps the position approximate: the old centre follows the new commune.
+    const res2 = await postForm(agent, `/mon-espace/lieux/${place.id}/general`, {
+      version: String(after.version), nom: after.nom, adresse: after.adresse, complement_adresse: '',
+      code_postal: first.codesPostaux[0], commune: first.nom, latitude: String(after.latitude), longitude: String(after.longitude),
+    });
+    expect(res2.status).toBe(303);
+    expect(await db('places').where({ id: place.id }).first()).toMatchObject({ code_insee: first.insee, location_precision: 'commune', latitude: 46.1 });
   });
 
   it('when a label request is accepted, then the label is public and the change is in the history', async () => {

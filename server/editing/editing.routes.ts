@@ -162,6 +162,9 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
       nav: 'account',
       ...placeHeader(place, clock.now()),
       revisions: revisions.map((r, i) => revisionView(r, { canRevert: i > 0 })),
+      isModerator: isModerator(user(res)),
+      placeHidden: place.status === 'hidden',
+      notice: req.query.message === 'masque' ? 'Lieu masqué : il n’apparaît plus sur le site.' : req.query.message === 'republie' ? 'Lieu republié : il est de nouveau en ligne.' : undefined,
     });
   });
 

@@ -76,6 +76,9 @@ export function gridFieldsFromPlace(horaires: string | null): { fields: Record<s
 const ROLE_WORDS = { mediator: 'l’équipe du lieu', moderator: 'la modération', admin: 'la modération', system: 'EPN Finder' } as const;
 const KIND_WORDS = { edit: 'Modification', revert: 'Retour à une version antérieure', verify: 'Informations confirmées', labels: 'Labels', create: 'Création' } as const;
 
+const STATUS_FIELDS: Record<string, string> = { status: 'Statut', motif: 'Motif' };
+const STATUS_WORDS: Record<string, string> = { published: 'En ligne', hidden: 'Masqué' };
+
 export function revisionView(revision: Revision, options: { canRevert?: boolean } = {}) {
   return {
     id: revision.id,
@@ -83,14 +86,14 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
     at: revision.createdAt,
     who: revision.userEmail ?? 'compte supprimé',
     by: ROLE_WORDS[revision.authorRole],
-    kind: KIND_WORDS[revision.kind],
+    kind: revision.section === 'statut' ? (revision.changes.status?.new === 'hidden' ? 'Lieu masqué' : 'Lieu republié') : KIND_WORDS[revision.kind],
     isVerify: revision.kind === 'verify',
     revertsRevisionId: revision.revertsRevisionId,
-    canRevert: options.canRevert && (revision.kind === 'edit' || revision.kind === 'revert' || revision.kind === 'create'),
+    canRevert: options.canRevert && revision.section !== 'statut' && (revision.kind === 'edit' || revision.kind === 'revert' || revision.kind === 'create'),
     changes: Object.entries(revision.changes).map(([field, change]) => ({
-      field: FIELD_LABELS[field as EditableField] ?? field,
-      old: field === 'verified_at' ? (change.old ? new Date(change.old as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : '—') : displayValue(change.old),
-      new: field === 'verified_at' ? new Date(change.new as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : displayValue(change.new),
+      field: STATUS_FIELDS[field] ?? FIELD_LABELS[field as EditableField] ?? field,
+      old: field === 'status' ? STATUS_WORDS[String(change.old)] ?? '—' : field === 'verified_at' ? (change.old ? new Date(change.old as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : '—') : displayValue(change.old),
+      new: field === 'status' ? STATUS_WORDS[String(change.new)] ?? '—' : field === 'verified_at' ? new Date(change.new as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : displayValue(change.new),
     })),
   };
 }

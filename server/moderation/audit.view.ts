@@ -17,6 +17,8 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   'report.accepted': 'Signalement pris en compte',
   'report.rejected': 'Signalement classé sans suite',
   'user.role': 'Rôle d’un compte changé',
+  'place.hidden': 'Lieu masqué',
+  'place.published': 'Lieu republié',
 };
 
 const CLAIM_METHODS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../accounts/auth.middleware.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
 import { parseOrThrow } from '../http/validation.js';
+import { NotFoundError } from '../http/errors.js';
 import { positiveInt } from '../accounts/accounts.schemas.js';
 import type { ModerationService } from './moderation.service.js';
 
@@ -21,6 +22,8 @@ export const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à l
 const DONE: Record<string, string> = {
   fait: 'Décision enregistrée ; la personne concernée a été prévenue par e-mail.',
   retire: 'Accès retiré ; la personne concernée a été prévenue par e-mail.',
+  masque: 'Lieu masqué : il n’apparaît plus sur le site ; le signalement est pris en compte.',
+  republie: 'Lieu republié.',
 };
 
 type Kind = 'demandes' | 'propositions' | 'labels' | 'signalements';
@@ -125,6 +128,48 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     if (!body) return;
     await moderation.decideOnReport(me(res), id, body.version, body.decision, body.reason);
     back(res);
+  });
+
+  // ---------- Take a place off the site, or put it back ----------
+
+  const statusQuery = z.object({ signalement: positiveInt().optional(), version: positiveInt().optional() });
+  const statusBody = z.object({
+    status: z.enum(['hidden', 'published'], 'Choisissez « masquer » ou « republier ».'),
+    signalement: z.union([positiveInt(), z.literal('').transform(() => undefined)]).optional(),
+    version: z.union([positiveInt(), z.literal('').transform(() => undefined)]).optional(),
+  });
+
+  async function renderPlaceStatus(res: Response, status: number, placeId: number, view: { reportId?: number; reportVersion?: number; reasonError?: string; reasonValue?: string }) {
+    const place = await moderation.placeById(placeId);
+    if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
+    res.status(status).render('pages/moderation/place-status', {
+      pageTitle: `${place.status === 'hidden' ? 'Republier' : 'Masquer'} — ${place.nom}`,
+      nav: 'moderation',
+      place,
+      hidden: place.status === 'hidden',
+      ...view,
+      errorList: view.reasonError ? [{ field: 'reason', message: view.reasonError }] : [],
+    });
+  }
+
+  router.get('/moderation/lieux/:id/statut', guard, async (req, res) => {
+    const { id } = parseOrThrow(idParams, req.params);
+    const query = parseOrThrow(statusQuery, req.query);
+    await renderPlaceStatus(res, 200, id, { reportId: query.signalement, reportVersion: query.version });
+  });
+
+  router.post('/moderation/lieux/:id/statut', guard, async (req, res) => {
+    const { id } = parseOrThrow(idParams, req.params);
+    const body = parseOrThrow(statusBody, req.body);
+    const report = body.signalement && body.version ? { id: body.signalement, version: body.version } : undefined;
+    const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
+    if (!reasonCheck.success || !reasonCheck.data) {
+      const message = reasonCheck.success ? 'Indiquez le motif : il reste dans l’historique du lieu et le journal.' : reasonCheck.error.issues[0]!.message;
+      return renderPlaceStatus(res, 400, id, { reportId: report?.id, reportVersion: report?.version, reasonError: message, reasonValue: typedReason(req.body) });
+    }
+    await moderation.setPlaceStatus(me(res), id, body.status, reasonCheck.data, report);
+    if (report) return back(res, body.status === 'hidden' ? 'masque' : 'republie');
+    res.redirect(303, `/mon-espace/lieux/${id}/historique?message=${body.status === 'hidden' ? 'masque' : 'republie'}`);
   });
 
   router.get('/moderation/journal', guard, async (_req, res) => {

@@ -7,7 +7,7 @@ import { placePath } from '../places/places.mapping.js';
 import type { Clock } from '../places/places.service.js';
 import { listReports, setReportStatus } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import { insertPlace, insertRevision } from '../editing/place-edits.repository.js';
+import { insertPlace, insertRevision, lockPlaceVersion, updatePlaceFields } from '../editing/place-edits.repository.js';
 import { communeFill } from '../editing/commune-location.js';
 import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
@@ -62,6 +62,9 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
         ...report,
         categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category,
         placeNom: place?.nom ?? '—',
+        // "Le lieu n'existe plus": the moderator can take it off the site from here.
+        canHide: report.category === 'n-existe-plus' && place?.status === 'published',
+        statusFieldId: `reason-statut-${report.id}`,
         placeUrl: place ? placePath(place) : null,
         // What the visitor questions, as it is online now (the moderator edits the place to change it).
         current: place ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) })) : [],
@@ -195,6 +198,36 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     }
   }
 
+  /**
+   * Takes a place off the site ('hidden': search, API and its page answer as if it did not exist)
+   * or puts it back ('published'). The reason is required; the change is a revision of the place
+   * (section 'statut') and an audit entry. Optionally settles the visitor's report that asked for it.
+   */
+  async function setPlaceStatus(
+    moderator: CurrentUser, placeId: number, status: 'hidden' | 'published', reason: string | null,
+    report?: { id: number; version: number },
+  ) {
+    if (!reason) throw new ValidationError([{ field: 'reason', message: 'Indiquez le motif : il reste dans l’historique du lieu et le journal.' }]);
+    const place = await findPlaceById(db, placeId);
+    if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
+    const now = clock.now();
+    await db.transaction(async (trx) => {
+      const version = await lockPlaceVersion(trx, placeId);
+      const current = await trx('places').where({ id: placeId }).first('status');
+      if (version === undefined || current.status === status) {
+        throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
+      }
+      const newVersion = (await updatePlaceFields(trx, placeId, version, { status }, now))!;
+      await insertRevision(trx, {
+        placeId, version: newVersion, userId: moderator.id, authorRole: moderator.role === 'admin' ? 'admin' : 'moderator', kind: 'edit', section: 'statut',
+        changes: { status: { old: current.status, new: status }, motif: { old: null, new: reason } },
+      }, now);
+      await recordAudit(trx, { actorId: moderator.id, action: status === 'hidden' ? 'place.hidden' : 'place.published', subjectType: 'place', subjectId: placeId, reason, details: { placeId, ...(report ? { reportId: report.id } : {}) } }, now);
+    });
+    if (report) await decideOnReport(moderator, report.id, report.version, 'accept', reason);
+    return place;
+  }
+
   async function claimById(id: number) {
     const claim = await findClaimById(db, id);
     if (!claim) throw new NotFoundError('Ce lien n’existe pas.');
@@ -202,7 +235,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
   }
 
   return {
-    queue, claimById, decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
+    queue, claimById, setPlaceStatus, placeById: (id: number) => findPlaceById(db, id), decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
     auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), viewer.role === 'admin'),
   };
 }

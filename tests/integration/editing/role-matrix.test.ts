@@ -155,6 +155,32 @@ const CASES: RouteCase[] = [
     },
   },
   {
+    name: 'hide a place',
+    expected: MODERATION_ONLY,
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'hidden', reason: 'Fermé définitivement' } };
+    },
+  },
+  {
+    name: 'republish a hidden place',
+    expected: MODERATION_ONLY,
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      await db('places').where({ id: place.id }).update({ status: 'hidden' });
+      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'published', reason: 'Rouvert' } };
+    },
+  },
+  {
+    name: 'hide a place from a visitor’s report',
+    expected: MODERATION_ONLY,
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      const [row] = await db('place_reports').insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé' }).returning(['id', 'version']);
+      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'hidden', reason: 'Fermé', signalement: row.id, version: row.version } };
+    },
+  },
+  {
     name: 'change a user’s role',
     expected: { anonymous: 401, otherMediator: 403, owner: 403, moderator: 403, admin: 303 },
     async setup(db, people) {

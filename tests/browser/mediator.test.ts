@@ -115,12 +115,12 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await context.close();
   });
 
-  async function signedIn(role: 'mediator' | 'moderator' = 'mediator') {
+  async function signedIn(role: 'mediator' | 'moderator' | 'admin' = 'mediator', viewport?: { width: number; height: number }) {
     const user = await createUser(db, { role });
     const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${Date.now()}` });
     await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
     // axe is injected as an inline script: only these test contexts bypass the CSP.
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await browser.newContext({ bypassCSP: true, ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/connexion`);
     await page.getByLabel('Adresse e-mail').fill(user.email);
@@ -145,6 +145,33 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     const row = await db('places').where({ id: place.id }).first();
     expect(row.latitude).not.toBe(place.latitude);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('when the screen is 360 px wide, then the wide tables scroll inside their own region and no page scrolls sideways', async () => {
+    const { place, user, context, page } = await signedIn('admin', { width: 360, height: 740 });
+    await db('places').where({ id: place.id }).update({ horaires: 'Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00' });
+    // Enough rows for the wide columns: decisions in the journal, an article in the blog's list.
+    await db('audit_log').insert({ actor_id: user.id, action: 'place.hidden', subject_type: 'place', subject_id: String(place.id), reason: 'Un motif assez long pour élargir la colonne des motifs du journal', details: JSON.stringify({ placeId: place.id }) });
+    await db('articles').insert({ slug: `article-etroit-${place.id}`, title: 'Un article au titre assez long pour la liste des articles', body_markdown: 'Texte', status: 'published', published_at: new Date(), position: 1 });
+    const pages = [`/mon-espace/lieux/${place.id}/horaires`, '/admin/utilisateurs', '/moderation/journal', '/admin/articles',
+      `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/mon-espace', `/mon-espace/lieux/${place.id}`];
+    const tooWide: string[] = [];
+    for (const path of pages) {
+      const res = await page.goto(`${browser.baseUrl}${path}`);
+      expect(res?.status(), path).toBe(200);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 360) tooWide.push(`${path}: ${width} px`);
+      // Every table wider than the screen sits in a focusable, named region that scrolls.
+      const bare = await page.evaluate(() => [...document.querySelectorAll('main table')]
+        .filter((table) => table.getBoundingClientRect().width > document.documentElement.clientWidth)
+        .filter((table) => {
+          const region = table.closest('.table-scroll');
+          return !region || region.getAttribute('role') !== 'region' || !region.getAttribute('aria-label') || region.getAttribute('tabindex') !== '0';
+        }).length);
+      if (bare) tooWide.push(`${path}: ${bare} table(s) hors d’une région défilante`);
+    }
+    expect(tooWide).toEqual([]);
     await context.close();
   });
 

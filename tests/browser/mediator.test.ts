@@ -176,7 +176,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
   });
 
   it('when axe checks the accounts, editing and moderation pages, then there is no WCAG 2.1 AA violation', async () => {
-    const { place, context, page } = await signedIn('moderator');
+    const { user, place, context, page } = await signedIn('moderator');
     const pages = ['/mon-espace', `/mon-espace/lieux/${place.id}`, `/mon-espace/lieux/${place.id}/horaires`, `/mon-espace/lieux/${place.id}/services`,
       `/mon-espace/lieux/${place.id}/labels`, `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/moderation/journal', '/mon-espace/nouveau-lieu'];
     const found: string[] = [];
@@ -200,11 +200,39 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await page.getByText('Indiquez le motif du refus').first().waitFor();
     for (const violation of await axeViolations(page)) found.push(`file avec erreur — ${violation}`);
 
+    // The other editing sections, the claim page of a place someone else runs, hiding a place.
+    const other = await makePlace(db, { at: randomSpot(), nom: `Autre lieu ${Date.now()}` });
+    for (const path of [`/mon-espace/lieux/${place.id}/general`, `/mon-espace/lieux/${place.id}/contacts`, `/mon-espace/lieux/${place.id}/description`,
+      `/mon-espace/lieux/${place.id}/modalites`, `/mon-espace/lieux/${other.id}/demande`, `/moderation/lieux/${place.id}/statut`, '/api']) {
+      const res = await page.goto(`${browser.baseUrl}${path}`);
+      if (res?.status() !== 200) found.push(`${path} — HTTP ${res?.status()}`);
+      for (const violation of await axeViolations(page)) found.push(`${path} — ${violation}`);
+    }
+    // Administration: the accounts and an article's form.
+    const admin = await signedIn('admin');
+    const [article] = await db('articles').insert({ slug: `article-axe-${place.id}`, title: 'Article vérifié par axe', body_markdown: 'Du **texte**.', status: 'draft', position: 1 }).returning('id');
+    for (const path of ['/admin/utilisateurs', `/admin/articles/${article.id}/modifier`]) {
+      const res = await admin.page.goto(`${browser.baseUrl}${path}`);
+      if (res?.status() !== 200) found.push(`${path} — HTTP ${res?.status()}`);
+      for (const violation of await axeViolations(admin.page)) found.push(`${path} — ${violation}`);
+    }
+    await admin.context.close();
+
     const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();
-    for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie']) {
+    for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie', '/compte/verifier?jeton=jeton-invalide']) {
       await anonymous.goto(`${browser.baseUrl}${path}`);
       for (const violation of await axeViolations(anonymous)) found.push(`${path} — ${violation}`);
     }
+    // The new password form, from a real reset link.
+    await anonymous.goto(`${browser.baseUrl}/mot-de-passe-oublie`);
+    await anonymous.getByLabel('Adresse e-mail').fill(user.email);
+    await anonymous.locator('main form button[type="submit"]').click();
+    await anonymous.getByRole('heading', { name: 'Vérifiez votre boîte e-mail' }).waitFor();
+    const reset = new URL(await linkFromOutbox(user.email));
+    expect(reset.pathname).toBe('/mot-de-passe/nouveau');
+    await anonymous.goto(`${browser.baseUrl}${reset.pathname}${reset.search}`);
+    await anonymous.getByLabel(/^Nouveau mot de passe|^Mot de passe/).first().waitFor();
+    for (const violation of await axeViolations(anonymous)) found.push(`/mot-de-passe/nouveau — ${violation}`);
     expect(found).toEqual([]);
     await context.close();
   });

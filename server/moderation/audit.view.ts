@@ -61,11 +61,12 @@ export async function auditEntriesView(db: Db, rows: AuditRow[], viewerIsAdmin: 
     if (typeof d.label === 'string') labelSlugs.add(d.label);
   }
   const [places, users, labels] = await Promise.all([
-    placeIds.size ? db('places').whereIn('id', [...placeIds]).select('id', 'nom') : [],
+    placeIds.size ? db('places').whereIn('id', [...placeIds]).select('id', 'nom', 'status') : [],
     userIds.size ? db('users').whereIn('id', [...userIds]).select('id', 'email') : [],
     labelIds.size || labelSlugs.size ? db('labels').whereIn('id', [...labelIds]).orWhereIn('slug', [...labelSlugs]).select('id', 'slug', 'name') : [],
   ]);
   const placeById = new Map(places.map((p: { id: number | string; nom: string }) => [Number(p.id), p.nom]));
+  const hiddenIds = new Set(places.filter((p: { status?: string }) => p.status === 'hidden').map((p: { id: number | string }) => Number(p.id)));
   const emailById = new Map(users.map((u: { id: number | string; email: string }) => [Number(u.id), u.email]));
   const labelById = new Map(labels.map((l: { id: number | string; name: string }) => [Number(l.id), l.name]));
   const labelBySlug = new Map(labels.map((l: { slug: string; name: string }) => [l.slug, l.name]));
@@ -103,7 +104,12 @@ export async function auditEntriesView(db: Db, rows: AuditRow[], viewerIsAdmin: 
       actor: row.actorEmail ?? (row.actorId !== null ? 'compte supprimé' : d.via === 'cli' ? 'ligne de commande' : 'automatique'),
       byPerson: Boolean(row.actorEmail),
       action: AUDIT_ACTION_NAMES[row.action] ?? row.action,
-      place: placeId ? { nom: nom ?? `lieu n° ${placeId} (supprimé)`, url: nom ? placePath({ id: placeId, nom }) : null } : undefined,
+      // A hidden place has no public page: its history, where it can be republished, instead.
+      place: placeId
+        ? hiddenIds.has(placeId)
+          ? { nom: `${nom} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
+          : { nom: nom ?? `lieu n° ${placeId} (supprimé)`, url: nom ? placePath({ id: placeId, nom }) : null }
+        : undefined,
       person: email ? { email, url: viewerIsAdmin ? `/admin/utilisateurs?q=${encodeURIComponent(email)}` : `mailto:${email}` } : undefined,
       details,
       reason: row.reason,

@@ -37,10 +37,17 @@ describe('moderators hide and republish a place', () => {
     expect(revision.changes).toEqual({ status: { old: 'published', new: 'hidden' }, motif: { old: null, new: 'Fermé depuis juin' } });
     const audit = await db('audit_log').where({ subject_type: 'place', subject_id: String(place.id), action: 'place.hidden' }).first();
     expect(audit).toMatchObject({ actor_id: moderator.id, reason: 'Fermé depuis juin' });
-    expect((await agent.get('/moderation/journal')).text).toContain('Lieu masqué');
+    const journal = await agent.get('/moderation/journal');
+    expect(journal.text).toContain('Lieu masqué');
+    // No public page to link to any more: the journal leads to its history, where it can be republished.
+    expect(journal.text).toContain(`href="/mon-espace/lieux/${place.id}/historique"`);
     const after = await agent.get(`/mon-espace/lieux/${place.id}/historique`);
     expect(after.text).toContain('Ce lieu est masqué');
     expect(after.text).toContain('Republier');
+    // Its managing pages say it is off the site instead of linking to a page that no longer answers.
+    const overview = await agent.get(`/mon-espace/lieux/${place.id}`);
+    expect(overview.text).toContain('masqué par la modération');
+    expect(overview.text).not.toContain('voir la page publique');
 
     // Twice is a conflict, not a second revision.
     expect((await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'hidden', reason: 'encore' })).status).toBe(409);

@@ -107,18 +107,11 @@ export async function smallestPosition(db: Conn): Promise<number | null> {
   return row?.min ?? null;
 }
 
-export interface ArticleRow {
-  slug: string;
-  title: string;
-  bodyMarkdown: string;
-  teaser: boolean;
-  tags: string[];
-  services: string[];
-  status: ArticleStatus;
+/** What a write may set: the article's own columns (ids, versions and timestamps are the database's). */
+export type ArticleRow = Pick<Article, 'slug' | 'title' | 'bodyMarkdown' | 'teaser' | 'tags' | 'services' | 'status' | 'position'> & {
   publishedAt: Date | string | null;
-  position: number;
   seedKey?: string | null;
-}
+};
 
 const toColumns = (row: Partial<ArticleRow>) =>
   Object.fromEntries(

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { camelize } from '../db/rows.js';
 
 type Conn = Db | Knex.Transaction;
 
@@ -21,19 +22,8 @@ export interface Revision {
   createdAt: Date;
 }
 
-const toRevision = (row: Record<string, unknown>): Revision => ({
-  id: Number(row.id),
-  placeId: Number(row.place_id),
-  version: row.version as number,
-  userId: row.user_id === null ? null : Number(row.user_id),
-  userEmail: (row.user_email as string | null) ?? null,
-  authorRole: row.author_role as AuthorRole,
-  kind: row.kind as RevisionKind,
-  section: (row.section as string | null) ?? null,
-  changes: row.changes as FieldChanges,
-  revertsRevisionId: row.reverts_revision_id === null ? null : Number(row.reverts_revision_id),
-  createdAt: row.created_at as Date,
-});
+// Ids are numbers already: bigint columns are parsed as numbers (server/db/knex.ts).
+const toRevision = (row: Record<string, unknown>) => camelize(row) as unknown as Revision;
 
 /** The current version of a place, locked for this transaction. */
 export async function lockPlaceVersion(trx: Knex.Transaction, placeId: number): Promise<number | undefined> {

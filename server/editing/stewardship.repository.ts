@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { camelize } from '../db/rows.js';
 
 type Conn = Db | Knex.Transaction;
 
@@ -22,19 +23,8 @@ export interface Claim {
   decidedAt: Date | null;
 }
 
-const toClaim = (row: Record<string, unknown>): Claim => ({
-  id: Number(row.id),
-  placeId: Number(row.place_id),
-  placeNom: row.place_nom as string,
-  userId: Number(row.user_id),
-  userEmail: row.user_email as string,
-  status: row.status as ClaimStatus,
-  method: (row.method as ClaimMethod | null) ?? null,
-  message: (row.message as string | null) ?? null,
-  reason: (row.reason as string | null) ?? null,
-  createdAt: row.created_at as Date,
-  decidedAt: (row.decided_at as Date | null) ?? null,
-});
+// Ids are numbers already: bigint columns are parsed as numbers (server/db/knex.ts).
+const toClaim = (row: Record<string, unknown>) => camelize(row) as unknown as Claim;
 
 const claims = (db: Conn) =>
   db('place_managers as m')
@@ -120,16 +110,7 @@ export interface Proposal {
   createdAt: Date;
 }
 
-const toProposal = (row: Record<string, unknown>): Proposal => ({
-  id: Number(row.id),
-  userId: Number(row.user_id),
-  userEmail: row.user_email as string,
-  record: row.record as Record<string, unknown>,
-  status: row.status as Proposal['status'],
-  placeId: row.place_id === null ? null : Number(row.place_id),
-  reason: (row.reason as string | null) ?? null,
-  createdAt: row.created_at as Date,
-});
+const toProposal = (row: Record<string, unknown>) => camelize(row) as unknown as Proposal;
 
 const proposals = (db: Conn) => db('place_proposals as pp').join('users as u', 'u.id', 'pp.user_id').select('pp.*', 'u.email as user_email');
 
@@ -187,20 +168,7 @@ const labelRequests = (db: Conn) =>
     .join('users as u', 'u.id', 'r.user_id')
     .select('r.*', 'p.nom as place_nom', 'l.name as label_name', 'l.slug as label_slug', 'u.email as user_email');
 
-const toLabelRequest = (row: Record<string, unknown>): LabelRequest => ({
-  id: Number(row.id),
-  placeId: Number(row.place_id),
-  placeNom: row.place_nom as string,
-  labelId: Number(row.label_id),
-  labelName: row.label_name as string,
-  labelSlug: row.label_slug as string,
-  action: row.action as LabelRequest['action'],
-  userId: Number(row.user_id),
-  userEmail: row.user_email as string,
-  status: row.status as LabelRequest['status'],
-  reason: (row.reason as string | null) ?? null,
-  createdAt: row.created_at as Date,
-});
+const toLabelRequest = (row: Record<string, unknown>) => camelize(row) as unknown as LabelRequest;
 
 export async function insertLabelRequest(db: Conn, request: { placeId: number; labelId: number; action: 'add' | 'remove'; userId: number }, now: Date): Promise<void> {
   await db('label_requests')

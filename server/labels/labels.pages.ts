@@ -3,9 +3,8 @@ import { assetUrls } from '../search/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
-import { PLACE_PAGE_ASSETS, type RelatedArticlesSource } from '../places/places.pages.js';
+import { PLACE_PAGE_ASSETS, type PlacePageDeps } from '../places/places.pages.js';
 import { placesQueryShape } from '../places/places.query.js';
-import type { Clock, PlacesService } from '../places/places.service.js';
 import { cardOf, markerOf } from '../search/search.view.js';
 import { parisWallTime } from '../shared/paris-time.js';
 import { labelParamsSchema, LABEL_KINDS, LABEL_KIND_NAMES } from './labels.schemas.js';
@@ -20,15 +19,8 @@ const KIND_INTROS: Record<(typeof LABEL_KINDS)[number], string> = {
 
 const labelPageQuerySchema = z.object({ page: placesQueryShape.cursor });
 
-export interface LabelPagesDeps {
-  labels: LabelsService;
-  places: PlacesService;
-  clock: Clock;
-  articles?: RelatedArticlesSource;
-  mapTilesUrl: string;
-  mapTilesAttribution: string;
-  publicBaseUrl?: string;
-}
+/** The place pages' dependencies, plus the labels. */
+export type LabelPagesDeps = PlacePageDeps & { labels: LabelsService };
 
 export function labelPagesRoutes(deps: LabelPagesDeps): Router {
   const router = Router();

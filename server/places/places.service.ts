@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { openingStateAt, isOpenAt } from './opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
-import type { PlacesQuery } from './places.query.js';
+import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
   countPlaces, findPlaceById, searchPlaces, sortModeFor, visibleLabelsForPlaces,
   type PlaceWithSortKey, type SearchCriteria,
@@ -26,7 +26,7 @@ export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   return {
     point: query.lat !== undefined && query.lon !== undefined ? { lat: query.lat, lon: query.lon } : undefined,
-    radiusKm: query.lat !== undefined ? (query.radius_km ?? 30) : undefined,
+    radiusKm: query.lat !== undefined ? (query.radius_km ?? DEFAULT_RADIUS_KM) : undefined,
     bbox: query.bbox,
     q: query.q,
     codeInsee: query.commune,

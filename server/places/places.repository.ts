@@ -159,14 +159,7 @@ export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' 
   locationPrecision?: 'exact' | 'commune' | null;
 };
 
-/** Inserts an imported place unless (source, source_id) is already there; returns the new id or null. */
-export async function insertPlaceIfAbsent(trx: Knex.Transaction | Db, row: NewPlaceRow): Promise<number | null> {
-  const values = snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) });
-  const inserted = await trx('places').insert(values).onConflict(['source', 'source_id']).ignore().returning('id');
-  return inserted.length ? Number(inserted[0].id) : null;
-}
-
-/** Bulk form of insertPlaceIfAbsent: returns the new ids keyed by "source\u0000source_id". */
+/** Inserts places unless (source, source_id) is already there; returns the new ids keyed by "source\u0000source_id". */
 export async function insertPlacesIfAbsent(trx: Knex.Transaction | Db, rows: NewPlaceRow[]): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const values = rows.map((row) => snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) }));
@@ -182,16 +175,6 @@ export async function linkPlacesToLabels(
   if (links.length === 0) return;
   await trx('place_labels')
     .insert(links.map((link) => ({ place_id: link.placeId, label_id: link.labelId, origin, verification_status: 'verified' })))
-    .onConflict(['place_id', 'label_id'])
-    .ignore();
-}
-
-export async function linkPlaceToLabel(
-  trx: Knex.Transaction | Db,
-  link: { placeId: number; labelId: number; origin: 'import' | 'mediator' | 'moderator'; status: 'verified' | 'pending'; since?: string | null },
-): Promise<void> {
-  await trx('place_labels')
-    .insert({ place_id: link.placeId, label_id: link.labelId, origin: link.origin, verification_status: link.status, since: link.since ?? null })
     .onConflict(['place_id', 'label_id'])
     .ignore();
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../server/db/knex.js';
-import { linkPlaceToLabel, insertPlaceIfAbsent, type NewPlaceRow } from '../../server/places/places.repository.js';
+import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../../server/places/places.repository.js';
 
 /**
  * Each test builds its own places around its own random spot (ocean included: any valid
@@ -58,12 +58,12 @@ export async function makePlace(db: Db, overrides: PlaceOverrides = {}) {
     importIssues: [],
     ...rest,
   };
-  const id = (await insertPlaceIfAbsent(db, row))!;
+  const [id] = (await insertPlacesIfAbsent(db, [row])).values();
   if (status) await db('places').where({ id }).update({ status });
   for (const slug of labels) {
     const label = await db('labels').where({ slug }).first();
     const labelId = label ? label.id : (await db('labels').insert({ slug, name: slug, kind: 'local' }).returning('id'))[0].id;
-    await linkPlaceToLabel(db, { placeId: id, labelId, origin: 'import', status: 'verified' });
+    await linkPlacesToLabels(db, [{ placeId: id, labelId }], 'import');
   }
   return { id, ...row };
 }

@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { resolveChromium } from './chromium.js';
 
 /**
- * A real Chromium (Debian's package) driven by playwright-core, against the real app listening on
- * a free loopback port. Every request to another host is refused, so tests never touch the network.
+ * A real Chromium (CHROMIUM_PATH, else the system's, else the one inside @sparticuz/chromium: see
+ * ./chromium.ts) driven by playwright-core, against the real app listening on a free loopback port.
+ * Every request to another host is refused, so tests never touch the network.
  */
 export function useBrowser(getApp: () => Express) {
   const state: { browser?: Browser; server?: Server; baseUrl: string } = { baseUrl: '' };
@@ -17,8 +17,9 @@ export function useBrowser(getApp: () => Express) {
       const server = getApp().listen(0, '127.0.0.1', () => resolve(server));
     });
     state.baseUrl = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
+    const { executablePath } = await resolveChromium(process.env);
     state.browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
   });

@@ -124,7 +124,7 @@ describe('the BAN street-address adapter (a local server stands in for the natio
   const { db } = createTestContext();
   let server: Server;
   let baseUrl = '';
-  let behaviour: 'ok' | 'slow' | 'error' | 'empty' = 'ok';
+  let behaviour: 'ok' | 'silent' | 'error' | 'empty' = 'ok';
   const seen: string[] = [];
   let fallbackCommune: Awaited<ReturnType<typeof makeCommune>>;
 
@@ -132,10 +132,8 @@ describe('the BAN street-address adapter (a local server stands in for the natio
     fallbackCommune = await makeCommune(db, { nom: `Repli${uniqueWord()}`, latitude: 47.1, longitude: 2.2 });
     server = createServer((req, res) => {
       seen.push(req.url ?? '');
-      if (behaviour === 'slow') {
-        setTimeout(() => res.end('{}'), 2000);
-        return;
-      }
+      // Never answers (until the server closes): only the adapter's own timeout can end the wait.
+      if (behaviour === 'silent') return;
       if (behaviour === 'error') {
         res.statusCode = 502;
         res.end('bad gateway');
@@ -168,12 +166,14 @@ describe('the BAN street-address adapter (a local server stands in for the natio
     expect(seen.at(-1)).toContain('/search/?q=12+rue+de+la+paix+martigues');
   });
 
-  it('when the BAN times out, then the offline table answers', async () => {
-    behaviour = 'slow';
-    const started = Date.now();
-    const found = await ban().geocode(fallbackCommune.nom);
-    expect(Date.now() - started).toBeLessThan(1500);
+  it('when the BAN never answers, then the request is abandoned at the timeout and the offline table answers', async () => {
+    behaviour = 'silent';
+    const logged: unknown[] = [];
+    const geocoder = createBanGeocoder({ baseUrl, timeoutMs: 300, fallback: createOfflineGeocoder({ db }), log: (_message, error) => logged.push(error) });
+    const found = await geocoder.geocode(fallbackCommune.nom);
     expect(found).toMatchObject({ insee: fallbackCommune.insee, source: 'offline' });
+    expect(logged).toHaveLength(1);
+    expect((logged[0] as Error).name).toBe('TimeoutError');
   });
 
   it('when the BAN fails or finds nothing, then the offline table answers', async () => {

@@ -1,5 +1,6 @@
-// Reads vitest's JSON report, prints one plain closing line, and exits non-zero when anything failed:
-// a failed test, and also a file whose setup failed (its tests ran not, yet that is no "skip").
+// Reads vitest's JSON report, prints one plain closing line, and exits non-zero when anything failed.
+// A file whose setup failed (beforeAll, import, hook) fails the run too; vitest lists its tests as
+// "skipped", but nobody chose to skip them: they are counted as not run, never as skipped.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -8,11 +9,15 @@ if (!file) {
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(file, 'utf8'));
-const failedSuites = report.testResults.filter((suite) => suite.status === 'failed');
-const brokenSuites = failedSuites.filter((suite) => suite.assertionResults.every((test) => test.status !== 'failed'));
-const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped` +
-  (brokenSuites.length ? `; ${brokenSuites.length} file(s) failed outside any test (setup, import or hook)` : ''));
-for (const suite of brokenSuites) console.log(`  FAILED ${suite.name}: ${(suite.message || 'no message').split('\n')[0]}`);
-const failed = report.numFailedTests > 0 || report.numFailedTestSuites > 0 || (report.numRuntimeErrorCount ?? 0) > 0 || failedSuites.length > 0 || !report.success;
+const failedFiles = report.testResults.filter((suite) => suite.status === 'failed');
+const brokenFiles = failedFiles.filter((suite) => suite.assertionResults.every((test) => test.status !== 'failed'));
+const notRun = brokenFiles.flatMap((suite) => suite.assertionResults.filter((test) => test.status === 'skipped' || test.status === 'pending')).length;
+const skipped = report.numPendingTests + report.numTodoTests - notRun;
+
+let line = `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
+if (brokenFiles.length) line += `; ${brokenFiles.length} file(s) failed outside any test (setup, import or hook), ${notRun} test(s) not run`;
+console.log(line);
+for (const suite of brokenFiles) console.log(`  FAILED ${suite.name}: ${(suite.message || 'no message').split('\n')[0]}`);
+
+const failed = !report.success || report.numFailedTests > 0 || report.numFailedTestSuites > 0 || (report.numRuntimeErrorCount ?? 0) > 0 || failedFiles.length > 0;
 process.exit(failed ? 1 : 0);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -7,23 +7,11 @@ import { createOutboxMailer } from '../../server/mail/mailer.js';
 import { useBrowser } from '../support/browser.js';
 import { createTestContext } from '../support/context.js';
 import { makePlace, randomSpot } from '../support/factories.js';
+import { linkFromOutbox } from '../support/outbox.js';
 import { createUser, TEST_PASSWORD } from '../support/session.js';
 
 const outbox = await mkdtemp(path.join(os.tmpdir(), 'epn-browser-outbox-'));
 afterAll(() => rm(outbox, { recursive: true, force: true }));
-
-/** The last e-mail written to the outbox for `to`, decoded (quoted-printable), and its first link. */
-async function linkFromOutbox(to: string): Promise<string> {
-  const files = (await readdir(outbox)).sort().reverse();
-  for (const file of files) {
-    const raw = await readFile(path.join(outbox, file), 'utf8');
-    if (!raw.includes(`To: ${to}`)) continue;
-    const decoded = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    const link = /https?:\/\/\S+jeton=[A-Za-z0-9_-]+/.exec(decoded);
-    if (link) return link[0];
-  }
-  throw new Error(`aucun e-mail pour ${to} dans ${outbox}`);
-}
 
 function watchErrors(page: Page) {
   const errors: string[] = [];
@@ -54,7 +42,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await page.getByLabel('Confirmez le mot de passe').fill('un mot de passe solide');
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
     await page.getByRole('heading', { name: 'Vérifiez votre boîte e-mail' }).waitFor();
-    const link = new URL(await linkFromOutbox(email));
+    const link = new URL(await linkFromOutbox(outbox, email));
     await page.goto(url(link.pathname + link.search));
     await page.getByRole('heading', { name: 'Votre adresse est confirmée' }).waitFor();
 
@@ -119,8 +107,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     const user = await createUser(db, { role });
     const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${Date.now()}` });
     await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
-    // axe is injected as an inline script: only these test contexts bypass the CSP.
-    const context = await browser.newContext({ bypassCSP: true, ...(viewport ? { viewport } : {}) });
+    const context = await browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/connexion`);
     await page.getByLabel('Adresse e-mail').fill(user.email);
@@ -174,75 +161,4 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     expect(tooWide).toEqual([]);
     await context.close();
   });
-
-  it('when axe checks the accounts, editing and moderation pages, then there is no WCAG 2.1 AA violation', async () => {
-    const { user, place, context, page } = await signedIn('moderator');
-    const pages = ['/mon-espace', `/mon-espace/lieux/${place.id}`, `/mon-espace/lieux/${place.id}/horaires`, `/mon-espace/lieux/${place.id}/services`,
-      `/mon-espace/lieux/${place.id}/labels`, `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/moderation/journal', '/mon-espace/nouveau-lieu'];
-    const found: string[] = [];
-    for (const path of pages) {
-      await page.goto(`${browser.baseUrl}${path}`);
-      for (const violation of await axeViolations(page)) found.push(`${path} — ${violation}`);
-    }
-    // The three-way conflict page, with a field changed on both sides.
-    await page.goto(`${browser.baseUrl}/mon-espace/lieux/${place.id}/general`);
-    await db('places').where({ id: place.id }).update({ nom: 'Nom changé ailleurs', version: 2 });
-    await db('place_revisions').insert({ place_id: place.id, version: 2, user_id: null, author_role: 'moderator', kind: 'edit', changes: JSON.stringify({ nom: { old: place.nom, new: 'Nom changé ailleurs' } }) });
-    await page.getByLabel(/^Nom du lieu/).fill('Mon nom');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await page.getByText('À choisir').first().waitFor();
-    for (const violation of await axeViolations(page)) found.push(`conflit — ${violation}`);
-    // The queue sent back with a missing reason next to its field.
-    const claimant = await createUser(db);
-    await db('place_managers').insert({ place_id: place.id, user_id: claimant.id, status: 'pending' });
-    await page.goto(`${browser.baseUrl}/moderation`);
-    await page.locator('li.card', { hasText: `${claimant.email} veut gérer` }).getByRole('button', { name: 'Refuser' }).click();
-    await page.getByText('Indiquez le motif du refus').first().waitFor();
-    for (const violation of await axeViolations(page)) found.push(`file avec erreur — ${violation}`);
-
-    // The other editing sections, the claim page of a place someone else runs, hiding a place.
-    const other = await makePlace(db, { at: randomSpot(), nom: `Autre lieu ${Date.now()}` });
-    for (const path of [`/mon-espace/lieux/${place.id}/general`, `/mon-espace/lieux/${place.id}/contacts`, `/mon-espace/lieux/${place.id}/description`,
-      `/mon-espace/lieux/${place.id}/modalites`, `/mon-espace/lieux/${other.id}/demande`, `/moderation/lieux/${place.id}/statut`, '/api']) {
-      const res = await page.goto(`${browser.baseUrl}${path}`);
-      if (res?.status() !== 200) found.push(`${path} — HTTP ${res?.status()}`);
-      for (const violation of await axeViolations(page)) found.push(`${path} — ${violation}`);
-    }
-    // Administration: the accounts and an article's form.
-    const admin = await signedIn('admin');
-    const [article] = await db('articles').insert({ slug: `article-axe-${place.id}`, title: 'Article vérifié par axe', body_markdown: 'Du **texte**.', status: 'draft', position: 1 }).returning('id');
-    for (const path of ['/admin/utilisateurs', `/admin/articles/${article.id}/modifier`]) {
-      const res = await admin.page.goto(`${browser.baseUrl}${path}`);
-      if (res?.status() !== 200) found.push(`${path} — HTTP ${res?.status()}`);
-      for (const violation of await axeViolations(admin.page)) found.push(`${path} — ${violation}`);
-    }
-    await admin.context.close();
-
-    const anonymous = await (await browser.newContext({ bypassCSP: true })).newPage();
-    for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie', '/compte/verifier?jeton=jeton-invalide']) {
-      await anonymous.goto(`${browser.baseUrl}${path}`);
-      for (const violation of await axeViolations(anonymous)) found.push(`${path} — ${violation}`);
-    }
-    // The new password form, from a real reset link.
-    await anonymous.goto(`${browser.baseUrl}/mot-de-passe-oublie`);
-    await anonymous.getByLabel('Adresse e-mail').fill(user.email);
-    await anonymous.locator('main form button[type="submit"]').click();
-    await anonymous.getByRole('heading', { name: 'Vérifiez votre boîte e-mail' }).waitFor();
-    const reset = new URL(await linkFromOutbox(user.email));
-    expect(reset.pathname).toBe('/mot-de-passe/nouveau');
-    await anonymous.goto(`${browser.baseUrl}${reset.pathname}${reset.search}`);
-    await anonymous.getByLabel(/^Nouveau mot de passe|^Mot de passe/).first().waitFor();
-    for (const violation of await axeViolations(anonymous)) found.push(`/mot-de-passe/nouveau — ${violation}`);
-    expect(found).toEqual([]);
-    await context.close();
-  });
 });
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}

@@ -1,26 +1,14 @@
 import type { Express } from 'express';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSeeds } from '../../seeds/index.js';
 import { createApp } from '../../server/app.js';
 import { createFreshDatabase } from '../support/fresh-database.js';
 import { createUser, TEST_PASSWORD } from '../support/session.js';
+import { axeViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { createTestContext, fixedClock, testConfig } from '../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../support/factories.js';
 import { makeArticle, uniqueSlug, uniqueWord } from '../integration/articles/article-factory.js';
-
-const AXE = 'node_modules/axe-core/axe.min.js';
-
-/** axe's WCAG 2.1 AA violations, on the whole page or within `selector` only. */
-async function axeViolations(page: Page, selector?: string) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (within) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(within ? { include: [within] } : document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }, selector);
-}
 
 describe('a reader follows the links between the blog and the directory (Chromium)', () => {
   const { app, db } = createTestContext();
@@ -92,11 +80,13 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     await page.fill('#champ-title', '');
     await page.fill('#champ-slug', 'Pas Valide');
     await page.fill('#champ-body_markdown', '## Aperçu\n\nTexte.');
+    // Each button reloads the page: wait for what the new page shows, not for the click alone.
     await page.click('button[value=save]');
+    await page.locator('.form-error-summary').waitFor();
     expect(await page.locator('.form-error-summary').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.click('button[value=preview]');
-    expect(await page.locator('.article-preview .prose h2', { hasText: 'Aperçu' }).count()).toBe(1);
+    await page.locator('.article-preview .prose h2', { hasText: 'Aperçu' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });

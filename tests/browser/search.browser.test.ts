@@ -1,21 +1,11 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listReports } from '../../server/reports/reports.repository.js';
+import { axeViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { makeCommune, uniqueWord } from '../support/communes.js';
 import { createTestContext } from '../support/context.js';
 import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../support/factories.js';
-
-const AXE = 'node_modules/axe-core/axe.min.js';
-
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 const cardNames = (page: Page) => page.locator('.place-card-title a').allTextContents();
 
@@ -120,8 +110,11 @@ describe('searching in a real browser (Chromium)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain('#');
     await page.goBack(); // back to the same search without the hash
-    await page.evaluate(() => { location.hash = 'carte'; });
-    await page.waitForTimeout(200);
+    // Wait until the page has handled the change (popstate, then hashchange), not for a fixed time.
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      window.addEventListener('hashchange', () => setTimeout(resolve, 0), { once: true });
+      location.hash = 'carte';
+    }));
     expect(await page.inputValue('#radius_km')).toBe('30');
     expect(await page.isChecked('#open_now')).toBe(true);
     expect(fetches).toBe(0);

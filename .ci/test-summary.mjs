@@ -17,7 +17,8 @@ const skipped = report.numPendingTests + report.numTodoTests - notRun;
 let line = `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`;
 if (brokenFiles.length) line += `; ${brokenFiles.length} file(s) failed outside any test (setup, import or hook), ${notRun} test(s) not run`;
 console.log(line);
-for (const suite of brokenFiles) console.log(`  FAILED ${suite.name}: ${(suite.message || 'no message').split('\n')[0]}`);
+// A failed describe-level hook leaves no message in the JSON report: the runner's output has it.
+for (const suite of brokenFiles) console.log(`  FAILED ${suite.name}: ${(suite.message || 'see the error above in the output').split('\n')[0]}`);
 
 const failed = !report.success || report.numFailedTests > 0 || report.numFailedTestSuites > 0 || (report.numRuntimeErrorCount ?? 0) > 0 || failedFiles.length > 0;
 process.exit(failed ? 1 : 0);

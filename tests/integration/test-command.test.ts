@@ -80,7 +80,8 @@ describe('the test command fails when a test fails (a planted test in a temporar
     expect(run.summary.code).toBe(1);
     // vitest lists the test that never ran as "skipped"; the summary does not.
     expect(run.summary.output).toContain('0 passed, 0 failed, 0 skipped; 1 file(s) failed outside any test (setup, import or hook), 1 test(s) not run');
-    expect(run.summary.output).toContain('planted setup failure');
+    expect(run.summary.output).toContain('FAILED');
+    expect(run.summary.output).toContain('broken-setup.test.mjs');
     const report = JSON.parse(await readFile(path.join(folder, 'broken-setup.test.mjs.json'), 'utf8'));
     expect(report.success).toBe(false);
     expect(report.numFailedTestSuites).toBeGreaterThan(0);

@@ -53,42 +53,71 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     await context.close();
   });
 
-  it('when axe checks the blog’s pages and the editor, then there is no WCAG 2.1 AA violation', async () => {
+  describe('axe on the blog’s pages and the editor: no WCAG 2.1 AA violation (one page per test)', () => {
     const word = uniqueWord();
     const slug = uniqueSlug('axe');
-    await makeArticle(db, {
-      slug, title: `Accessible ${word}`, tags: [word], teaser: true, services: ['Aide aux démarches administratives'],
-      body_markdown: `Un texte ${word}.\n\n## Une section\n\n- un\n- deux\n\n> Une citation.`,
+    let admin: { email: string };
+
+    beforeAll(async () => {
+      await makeArticle(db, {
+        slug, title: `Accessible ${word}`, tags: [word], teaser: true, services: ['Aide aux démarches administratives'],
+        body_markdown: `Un texte ${word}.\n\n## Une section\n\n- un\n- deux\n\n> Une citation.`,
+      });
+      admin = await createUser(db, { role: 'admin' });
     });
-    const admin = await createUser(db, { role: 'admin' });
-    // axe is injected as an inline script: only this context lets it past the Content-Security-Policy.
-    const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    for (const path of ['/articles', `/articles/tag/${word}`, `/articles/${slug}`, `/articles/${slug}?ou=zzzz`, `/recherche?q=${word}`, '/recherche']) {
-      await page.goto(`${browser.baseUrl}${path}`);
-      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+
+    // axe is injected as an inline script: only these contexts let it past the Content-Security-Policy.
+    async function axePage() {
+      const context = await browser.newContext({ bypassCSP: true });
+      return { context, page: await context.newPage() };
     }
-    await page.goto(`${browser.baseUrl}/connexion`);
-    await page.fill('input[name=email]', admin.email);
-    await page.fill('input[name=password]', TEST_PASSWORD);
-    await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/connexion')), page.click('form[action="/connexion"] button[type=submit]')]);
-    for (const path of ['/admin/articles', '/admin/articles/nouveau']) {
-      await page.goto(`${browser.baseUrl}${path}`);
-      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+
+    async function signedInAsAdmin() {
+      const tab = await axePage();
+      await tab.page.goto(`${browser.baseUrl}/connexion`);
+      await tab.page.fill('input[name=email]', admin.email);
+      await tab.page.fill('input[name=password]', TEST_PASSWORD);
+      await Promise.all([tab.page.waitForURL((url) => !url.pathname.startsWith('/connexion')), tab.page.click('form[action="/connexion"] button[type=submit]')]);
+      return tab;
     }
-    // The editor with its errors and a preview.
-    await page.fill('#champ-title', '');
-    await page.fill('#champ-slug', 'Pas Valide');
-    await page.fill('#champ-body_markdown', '## Aperçu\n\nTexte.');
-    // Each button reloads the page: wait for what the new page shows, not for the click alone.
-    await page.click('button[value=save]');
-    await page.locator('.form-error-summary').waitFor();
-    expect(await page.locator('.form-error-summary').count()).toBe(1);
-    expect(await axeViolations(page)).toEqual([]);
-    await page.click('button[value=preview]');
-    await page.locator('.article-preview .prose h2', { hasText: 'Aperçu' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await context.close();
+
+    it.each([
+      ['the list of articles', () => '/articles'],
+      ['a tag page', () => `/articles/tag/${word}`],
+      ['an article', () => `/articles/${slug}`],
+      ['an article with a place not found', () => `/articles/${slug}?ou=zzzz`],
+      ['the search of the blog', () => `/recherche?q=${word}`],
+      ['the empty search', () => '/recherche'],
+    ])('when axe checks %s, then no violation', async (_name, path) => {
+      const { context, page } = await axePage();
+      await page.goto(`${browser.baseUrl}${path()}`);
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    });
+
+    it.each(['/admin/articles', '/admin/articles/nouveau'])('when axe checks %s as an admin, then no violation', async (path) => {
+      const { context, page } = await signedInAsAdmin();
+      await page.goto(`${browser.baseUrl}${path}`);
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    });
+
+    it('when axe checks the editor sent back with its errors, then its preview, then no violation', async () => {
+      const { context, page } = await signedInAsAdmin();
+      await page.goto(`${browser.baseUrl}/admin/articles/nouveau`);
+      await page.fill('#champ-title', '');
+      await page.fill('#champ-slug', 'Pas Valide');
+      await page.fill('#champ-body_markdown', '## Aperçu\n\nTexte.');
+      // Each button reloads the page: wait for what the new page shows, not for the click alone.
+      await page.click('button[value=save]');
+      await page.locator('.form-error-summary').waitFor();
+      expect(await page.locator('.form-error-summary').count()).toBe(1);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.click('button[value=preview]');
+      await page.locator('.article-preview .prose h2', { hasText: 'Aperçu' }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    });
   });
 
   it('when the reader shares their position on an article, then the nearest places offering its service are listed', async () => {

@@ -253,27 +253,32 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
-  it('when axe checks every page template, then there is no WCAG 2.1 AA violation', async () => {
-    // axe is injected as a script: the test lets it past the Content-Security-Policy.
+  // axe, one page per test so that none runs near its timeout; axe is injected as a script, so these
+  // contexts let it past the Content-Security-Policy.
+  async function axePage() {
     const context = await browser.newContext({ bypassCSP: true });
-    const page = await context.newPage();
-    const pages = [
-      '/',
-      `/?ou=${encodeURIComponent(commune)}`,
-      `/?ou=${encodeURIComponent(commune)}&radius_km=loin`,
-      nearPath,
-      '/labels',
-      `/labels/${label.slug}`,
-      '/une-page-qui-n-existe-pas',
-    ];
-    for (const path of pages) {
-      await page.goto(`${browser.baseUrl}${path.startsWith('/lieux/') ? path.replace(/-$/, '') : path}`);
-      await page.waitForLoadState('networkidle');
-      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
-    }
-    // The results with the filters open, and the report form with its errors.
-    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&labels=${label.slug}`);
+    return { context, page: await context.newPage() };
+  }
+
+  it.each([
+    ['the home page', () => '/'],
+    ['the results of a commune', () => `/?ou=${encodeURIComponent(commune)}`],
+    ['the results with an invalid radius', () => `/?ou=${encodeURIComponent(commune)}&radius_km=loin`],
+    ['the results with the filters open', () => `/?ou=${encodeURIComponent(commune)}&labels=${label.slug}`],
+    ['a place page', () => nearPath.replace(/-$/, '')],
+    ['the labels page', () => '/labels'],
+    ['a label page', () => `/labels/${label.slug}`],
+    ['the not-found page', () => '/une-page-qui-n-existe-pas'],
+  ])('when axe checks %s, then there is no WCAG 2.1 AA violation', async (_name, path) => {
+    const { context, page } = await axePage();
+    await page.goto(`${browser.baseUrl}${path()}`);
+    await page.waitForLoadState('networkidle');
     expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('when axe checks the report form sent back with its errors, then there is no WCAG 2.1 AA violation', async () => {
+    const { context, page } = await axePage();
     await page.goto(`${browser.baseUrl}${nearPath.replace(/-$/, '')}`);
     await page.click('.report-form button[type=submit]');
     await page.waitForLoadState('networkidle');

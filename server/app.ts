@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ db }));
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).
   app.use(sessionMiddleware({ config, db, log }), loadCurrentUser({ db, clock, config }));
-  app.use(csrfProtection({ secret: config.SESSION_SECRET, secure: config.NODE_ENV === 'production' }));
+  app.use(csrfProtection({ secret: config.SESSION_SECRET, secure: config.NODE_ENV === 'production', publicBaseUrl, acceptRequestHost: config.NODE_ENV !== 'production' }));
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));

@@ -10,26 +10,54 @@ const TYPES: Record<string, string> = {
 };
 
 /**
+ * At most this many files' lookups are remembered. Only files that exist are remembered at all (a
+ * made-up path costs one stat, then is forgotten), so the bound is a second guard: the public
+ * folder holds a few dozen such files, and if it ever held more the oldest entries make room.
+ */
+export const MAX_REMEMBERED_LOOKUPS = 500;
+
+export type PrecompressedStatic = RequestHandler & {
+  /** How many files' lookups are remembered now (tests check that it stays bounded). */
+  cachedPaths(): number;
+};
+
+/** The file a request names inside `root`, or null when its path is malformed or leaves the folder. */
+function fileFor(root: string, requestPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath);
+  } catch {
+    return null; // Malformed percent-encoding (`%E0`): express.static answers it with a 400.
+  }
+  const file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''));
+  return file.startsWith(root + path.sep) ? file : null;
+}
+
+/**
  * Serves the brotli or gzip twin of a static file (written next to it by scripts/build-client.ts)
  * when the browser accepts it: the search page's ~220 KB of JS + CSS travel as ~57 KB, with no
  * compression work per request. Anything else falls through to express.static.
  */
-export function precompressedStatic(root: string, options: { maxAge: number }): RequestHandler {
+export function precompressedStatic(root: string, options: { maxAge: number }): PrecompressedStatic {
+  // Before this bound, every requested path was remembered, made-up ones included: 10,000
+  // requests for invented paths grew the heap by 135 MB for good (issue 11).
   const cache = new Map<string, { br: boolean; gz: boolean }>();
   const variants = (file: string) => {
-    let found = cache.get(file);
-    if (!found) {
-      found = { br: existsSync(`${file}.br`), gz: existsSync(`${file}.gz`) };
-      if (options.maxAge > 0) cache.set(file, found);
+    const known = cache.get(file);
+    if (known) return known;
+    const found = { br: existsSync(`${file}.br`), gz: existsSync(`${file}.gz`) };
+    if (options.maxAge > 0 && existsSync(file)) {
+      if (cache.size >= MAX_REMEMBERED_LOOKUPS) cache.delete(cache.keys().next().value!);
+      cache.set(file, found);
     }
     return found;
   };
-  return (req, res, next) => {
+  const handler: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const type = TYPES[path.extname(req.path)];
     if (!type) return next();
-    const file = path.join(root, path.normalize(decodeURIComponent(req.path)).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(root + path.sep)) return next();
+    const file = fileFor(root, req.path);
+    if (!file) return next();
     const accepted = String(req.headers['accept-encoding'] ?? '');
     const { br, gz } = variants(file);
     const encoding = br && /\bbr\b/.test(accepted) ? 'br' : gz && /\bgzip\b/.test(accepted) ? 'gzip' : null;
@@ -46,4 +74,5 @@ export function precompressedStatic(root: string, options: { maxAge: number }): 
       if (error) next(error);
     });
   };
+  return Object.assign(handler, { cachedPaths: () => cache.size });
 }

@@ -3,20 +3,26 @@ import { ValidationError } from './errors.js';
 
 const MESSAGE = 'Ce champ contient un caractère invisible interdit (octet nul).';
 
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const found = findNul(item, path);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
-      const found = findNul(item, path ? `${path}.${key}` : key);
-      if (found) return found;
+/**
+ * The path of the first string or key holding U+0000, or null. The walk keeps its own stack instead
+ * of recursing: a JSON body nested 40,000 levels deep (well under the size limit) overflowed the call
+ * stack here, before authentication (issue 11). Arrays keep their parent's path, as before.
+ */
+function findNul(root: unknown): string | null {
+  const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], path });
+    } else if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (const [key] of entries) if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i];
+        pending.push({ value: item, path: path ? `${path}.${key}` : key });
+      }
     }
   }
   return null;
@@ -31,6 +37,6 @@ export const rejectNulBytes: RequestHandler = (req, _res, next) => {
     next(new ValidationError([{ field: '(adresse de la page)', message: MESSAGE }]));
     return;
   }
-  const field = findNul(req.query, '') ?? findNul(req.body, '');
+  const field = findNul(req.query) ?? findNul(req.body);
   next(field ? new ValidationError([{ field, message: MESSAGE }]) : undefined);
 };

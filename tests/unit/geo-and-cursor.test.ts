@@ -24,6 +24,25 @@ describe('keyset cursor', () => {
     const cursor = encodeCursor('name', { key: 'abeille', id: 3 });
     expect(() => decodeCursor(cursor, 'distance')).toThrow(ValidationError);
   });
+
+  const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  it.each([
+    ['distance', { m: 'distance', k: 'abc', i: 1 }],
+    ['distance', { m: 'distance', k: -1, i: 1 }],
+    ['relevance', { m: 'relevance', k: 1.5, i: 1 }],
+    ['relevance', { m: 'relevance', k: '0.5', i: 1 }],
+    ['name', { m: 'name', k: 7, i: 1 }],
+    ['name', { m: 'name', k: 'a\u0000', i: 1 }],
+    ['name', { m: 'name', k: 'a', i: 2 ** 53 }],
+    ['name', { m: 'name', k: 'a', i: 0 }],
+  ] as const)('when a hand-made %s cursor carries %j, then it is refused as a ValidationError', (mode, value) => {
+    expect(() => decodeCursor(forge(value), mode)).toThrow(ValidationError);
+  });
+
+  it('when each mode gets the key type it sorts by, then it decodes', () => {
+    expect(decodeCursor(encodeCursor('relevance', { key: 0.25, id: 9 }), 'relevance')).toEqual({ key: 0.25, id: 9 });
+    expect(decodeCursor(encodeCursor('name', { key: 'médiathèque', id: 9 }), 'name')).toEqual({ key: 'médiathèque', id: 9 });
+  });
 });
 
 describe('slugs', () => {

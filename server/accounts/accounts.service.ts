@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import type { Mailer } from '../mail/mailer.js';
 import { recordAudit } from '../moderation/audit.repository.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import {
   consumeToken, deleteSessionsOf, expireTokens, findUserByEmail, findUserById, findUsableToken, insertToken,
   insertUser, listUsers, markEmailVerified, setPassword, setRole,

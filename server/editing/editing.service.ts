@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.j
 import type { Mailer } from '../mail/mailer.js';
 import { recordAudit } from '../moderation/audit.repository.js';
 import { findPlaceById } from '../places/places.repository.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';
 import { completeness, freshness } from './completeness.js';

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js
 import type { Mailer } from '../mail/mailer.js';
 import { findPlaceById } from '../places/places.repository.js';
 import { placePath } from '../places/places.mapping.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { listReports, setReportStatus } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { insertPlace, insertRevision, lockPlaceVersion, updatePlaceFields } from '../editing/place-edits.repository.js';

@@ -3,7 +3,7 @@ import {
   CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, FRAIS, ITINERANCE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT,
   PIVOT_PATTERN, PRISES_EN_CHARGE, PUBLICS, RESUME_MAX_LENGTH, SERVICES, TELEPHONE_PATTERN,
 } from './standard.js';
-import { checkOpeningHours } from './opening-hours.js';
+import { checkOpeningHours } from '../shared/opening-hours.js';
 
 // ---------- The place record, in the standard's field names (writes, imports, exports) ----------
 

@@ -1,10 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { labelIdsBySlug } from '../labels/labels.repository.js';
-import type { WallTime } from '../shared/paris-time.js';
+import type { Clock } from '../shared/clock.js';
+import { isoMinute, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
-import { openingStateAt, isOpenAt } from './opening-hours.js';
+import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
@@ -14,12 +15,7 @@ import {
 import type { Place, PlaceLabelLink } from './places.types.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 
-export interface Clock {
-  now(): Date;
-}
-
-const wallTimeIso = (w: WallTime | null) =>
-  w ? `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}T${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}` : null;
+const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 

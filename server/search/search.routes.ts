@@ -1,12 +1,13 @@
 import { Router, type Request } from 'express';
-import { assetUrls } from './asset-url.js';
+import { assetUrls } from '../shared/asset-url.js';
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
 import { toFieldErrors } from '../http/validation.js';
 import type { LabelsService } from '../labels/labels.service.js';
 import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
-import type { Clock, PlacesSearch, PlacesService } from '../places/places.service.js';
+import type { PlacesSearch, PlacesService } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { parisWallTime } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, searchPageQuerySchema, type SearchPageQuery } from './search.query.js';
 import { cardOf, formView, markerOf, type FormState } from './search.view.js';

@@ -35,6 +35,7 @@ import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { searchPageRoutes } from './search/search.routes.js';
+import { createSearchService } from './search/search.service.js';
 import { createPlacesService } from './places/places.service.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
   const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl };
-  app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
+  app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));
   app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));

@@ -9,6 +9,7 @@ import type { Clock } from '../shared/clock.js';
 import { parisToday } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.query.js';
 import { cardOf, formView, markerOf, type FormState } from './search.view.js';
+import { MESSAGES } from '../shared/messages.js';
 
 export const RESULTS_PER_PAGE = 20;
 export const DEPARTMENT_RADIUS_KM = 100;
@@ -93,7 +94,14 @@ interface Where {
 }
 
 /** The search page: reads a parsed query, geocodes what was typed, searches the places, builds the view. */
-export function createSearchService(deps: { places: PlacesService; labels: LabelsService; geocoder: Geocoder; clock: Clock }) {
+export interface SearchServiceDeps {
+  places: Pick<PlacesService, 'search' | 'count'>;
+  labels: Pick<LabelsService, 'list'>;
+  geocoder: Geocoder;
+  clock: Clock;
+}
+
+export function createSearchService(deps: SearchServiceDeps) {
   /** Where to search: a point (geolocation, "search this area"), else what was typed, geocoded. */
   async function locate(query: SearchPageQuery, typed: TypedParams): Promise<Where> {
     if (query.lat !== undefined && query.lon !== undefined) {
@@ -120,7 +128,7 @@ export function createSearchService(deps: { places: PlacesService; labels: Label
     let openAt: Date | undefined;
     if (query.jour && query.heure) {
       const at = placesQueryShape.open_at.safeParse(`${query.jour}T${query.heure}`);
-      if (!at.success || !at.data) return invalidSearch([{ field: 'jour', message: 'Cette date n’existe pas.' }], typedFormState(typed), labels);
+      if (!at.success || !at.data) return invalidSearch([{ field: 'jour', message: MESSAGES.dateDoesNotExist }], typedFormState(typed), labels);
       openAt = at.data;
     }
 

@@ -10,6 +10,7 @@ import { placePath } from './places.mapping.js';
 import type { PlacesService } from './places.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
+import { MESSAGES } from '../shared/messages.js';
 
 export interface ArticleLink {
   title: string;
@@ -177,9 +178,9 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
   router.get('/lieux/:ref', async (req, res) => {
     // A malformed address is a page that does not exist (404), not a bad request: people type URLs.
     const parsed = placeRefSchema.safeParse(req.params);
-    if (!parsed.success) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!parsed.success) throw new NotFoundError(MESSAGES.placeNotPublished);
     const id = Number(parsed.data.ref.split('-')[0]);
-    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(MESSAGES.placeNotPublished);
     const { place } = await deps.places.getPublished(id);
     const canonical = placePath(place);
     if (req.path !== canonical) {

@@ -14,6 +14,7 @@ import {
 } from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
+import { MESSAGES } from '../shared/messages.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
@@ -116,7 +117,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
 
   async function getPublished(id: number) {
     const place = await findPlaceById(db, id);
-    if (!place || place.status !== 'published') throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!place || place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
     const labels = await visibleLabelsForPlaces(db, [place.id]);
     const state = openingStateAt(place.horaires, clock.now());
     return { place, labels, state };

@@ -2,7 +2,7 @@
  * Weekly opening-hours grid, enhanced: the OSM string is shown as it is typed, and a button copies
  * Monday to the other weekdays. Without JavaScript the same form works (the server builds the string).
  */
-import { DAYS, SLOTS, gridFromForm, gridToOpeningHours, slotField } from '../server/editing/hours-grid.js';
+import { DAYS, SLOTS, gridFromForm, gridToOpeningHours, slotField } from '../common/hours-grid.js';
 
 function fieldsOf(form: HTMLFormElement): Record<string, unknown> {
   const fields: Record<string, unknown> = {};

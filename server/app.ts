@@ -35,7 +35,9 @@ import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { searchPageRoutes } from './search/search.routes.js';
-import { createPlacesService, type Clock } from './places/places.service.js';
+import { createSearchService } from './search/search.service.js';
+import { createPlacesService } from './places/places.service.js';
+import { systemClock, type Clock } from './shared/clock.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
 
 export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
@@ -48,8 +50,6 @@ export interface AppDeps {
   mailer?: Mailer;
   log?: (message: string, error?: unknown) => void;
 }
-
-export const systemClock: Clock = { now: () => new Date() };
 
 /** Builds the whole application without listening: main.ts and the tests both call it. */
 export function createApp(deps: AppDeps): Express {
@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
   const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl };
-  app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
+  app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));
   app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));

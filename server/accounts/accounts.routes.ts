@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { parseOrThrow } from '../http/validation.js';
 import { rotateCsrf } from '../http/csrf.js';
 import { noStore, PRIVATE_PATHS, type RateLimits } from '../http/security.js';
@@ -9,7 +9,7 @@ import {
 import type { AccountsService } from './accounts.service.js';
 import { ROLE_NAMES, ROLES } from './accounts.types.js';
 import { requireRole, requireUser } from './auth.middleware.js';
-import { errorSummary, parseForm } from './forms.js';
+import { errorSummary, parseForm } from '../shared/forms.js';
 import { destroySession, regenerateSession, saveSession } from './session.js';
 
 const field = (body: unknown, name: string) => {

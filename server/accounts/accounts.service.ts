@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
+import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
 import { recordAudit } from '../moderation/audit.repository.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import {
   consumeToken, deleteSessionsOf, expireTokens, findUserByEmail, findUserById, findUsableToken, insertToken,
   insertUser, listUsers, markEmailVerified, setPassword, setRole,
@@ -24,12 +25,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     const token = newToken();
     await insertToken(db, { userId: user.id, purpose: 'verify_email', token, expiresAt: new Date(clock.now().getTime() + VERIFY_TTL_MS) });
     const link = url(`/compte/verifier?jeton=${token}`);
-    await mailer.send({
-      to: user.email,
-      subject: 'Confirmez votre adresse e-mail — EPN Finder',
-      text: `Bonjour,\n\nPour confirmer votre adresse et activer votre compte EPN Finder, ouvrez ce lien (valable 48 heures) :\n\n${link}\n\nSi vous n’avez pas créé de compte, ignorez ce message.\n`,
-      link,
-    });
+    await mailer.send(composeEmail(user.email, 'verify-email', { link }, link));
   }
 
   /** Never says whether the address already has an account: the mailbox owner is told instead. */
@@ -40,11 +36,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
       await sendVerification(user);
       return;
     }
-    await mailer.send({
-      to: input.email,
-      subject: 'Vous avez déjà un compte — EPN Finder',
-      text: `Bonjour,\n\nQuelqu’un (vous, sans doute) a voulu créer un compte EPN Finder avec cette adresse, qui en a déjà un.\nConnectez-vous sur ${url('/connexion')} ou choisissez un nouveau mot de passe sur ${url('/mot-de-passe-oublie')}.\n`,
-    });
+    await mailer.send(composeEmail(input.email, 'account-exists', { loginUrl: url('/connexion'), resetUrl: url('/mot-de-passe-oublie') }));
   }
 
   async function resendVerification(userId: number) {
@@ -67,24 +59,19 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     return ok ? user : undefined;
   }
 
-  async function sendReset(user: Pick<User, 'id' | 'email'>, intro: string) {
+  async function sendReset(user: Pick<User, 'id' | 'email'>, reason: 'requested' | 'new-admin') {
     const now = clock.now();
     await expireTokens(db, user.id, 'reset_password', now);
     const token = newToken();
     await insertToken(db, { userId: user.id, purpose: 'reset_password', token, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
     const link = url(`/mot-de-passe/nouveau?jeton=${token}`);
-    await mailer.send({
-      to: user.email,
-      subject: 'Choisir un mot de passe — EPN Finder',
-      text: `Bonjour,\n\n${intro}\nOuvrez ce lien pour choisir votre mot de passe (valable une heure, une seule fois) :\n\n${link}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe ne change pas.\n`,
-      link,
-    });
+    await mailer.send(composeEmail(user.email, 'set-password', { link, newAdmin: reason === 'new-admin' }, link));
   }
 
   /** Same answer whether or not the address has an account. */
   async function requestReset(email: string) {
     const user = await findUserByEmail(db, email);
-    if (user) await sendReset(user, 'Vous avez demandé à changer le mot de passe de votre compte EPN Finder.');
+    if (user) await sendReset(user, 'requested');
   }
 
   async function isResetTokenUsable(token: string) {
@@ -118,7 +105,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
       await setRole(db, user.id, 'admin', now);
     }
     await recordAudit(db, { actorId: null, action: 'user.role', subjectType: 'user', subjectId: user.id, details: { role: 'admin', via: 'cli' } }, now);
-    await sendReset(user, 'Un compte d’administration EPN Finder a été ouvert pour vous.');
+    await sendReset(user, 'new-admin');
     return { created, user: { ...user, role: 'admin' } };
   }
 
@@ -135,11 +122,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     });
     const user = await findUserById(db, userId);
     if (user) {
-      await mailer.send({
-        to: user.email,
-        subject: 'Votre rôle a changé — EPN Finder',
-        text: `Bonjour,\n\nVotre rôle sur EPN Finder est désormais : ${ROLE_NAMES[role]}.\n`,
-      });
+      await mailer.send(composeEmail(user.email, 'role-changed', { roleName: ROLE_NAMES[role] }));
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import type { Role } from './accounts.types.js';
+import { MESSAGES } from '../shared/messages.js';
 
 /**
  * The one rule for people who are not allowed in:
@@ -33,6 +34,6 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export const requireVerifiedEmail: RequestHandler = (req, res, next) => {
   const user = res.locals.currentUser;
   if (!user) return requireUser(req, res, next);
-  if (!user.verified) return next(new ForbiddenError('Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).'));
+  if (!user.verified) return next(new ForbiddenError(MESSAGES.emailNotVerified));
   next();
 };

@@ -3,7 +3,7 @@ import type { RequestHandler, Request } from 'express';
 import session from 'express-session';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { NO_STORE } from '../http/security.js';
 import { findUserById } from './accounts.repository.js';
 

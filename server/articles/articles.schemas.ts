@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, SERVICES } from '../places/standard.js';
+import { MESSAGES } from '../shared/messages.js';
 
 export const ARTICLE_SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const ARTICLE_STATUSES = ['draft', 'published'] as const;
@@ -56,7 +57,7 @@ export const articleInputSchema = z.object({
   status: z.enum(ARTICLE_STATUSES, { error: 'Statut attendu : brouillon ou publié.' }).default('draft'),
   tags: listInput(tagSchema, 20).default([]),
   services: listInput(z.enum(SERVICES, { error: 'Service inconnu du standard.' }), 9).default([]),
-  labels: listInput(z.string().regex(ARTICLE_SLUG_PATTERN, 'Identifiant de label attendu (ex. netpublic).'), 30).default([]),
+  labels: listInput(z.string().regex(ARTICLE_SLUG_PATTERN, MESSAGES.labelSlugExpected), 30).default([]),
   places: listInput(
     z.coerce.number({ error: 'Identifiant de lieu attendu (nombre).' })
       .int('Identifiant de lieu attendu (nombre entier).')

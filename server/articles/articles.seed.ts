@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/knex.js';
+import { fromParisWallTime } from '../shared/paris-time.js';
 import {
   findArticleBySeedKey, findArticleBySlug, insertArticle, labelIdsBySlug, existingPlaceIds, replaceLinks,
 } from './articles.repository.js';
@@ -28,12 +29,8 @@ export async function readSeedArticles(directory: string): Promise<SeedArticle[]
 
 /** A date established by the text: midnight in Paris that day (summer time in April, as in 2015). */
 const parisMidnight = (isoDate: string) => {
-  const guess = new Date(`${isoDate}T00:00:00+01:00`);
-  const offset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'shortOffset' })
-    .formatToParts(guess)
-    .find((p) => p.type === 'timeZoneName')?.value.replace('GMT', '') || '+1';
-  const hours = Number(offset);
-  return new Date(`${isoDate}T00:00:00${hours >= 0 ? '+' : '-'}${String(Math.abs(hours)).padStart(2, '0')}:00`);
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return fromParisWallTime({ year, month, day, hour: 0, minute: 0, second: 0 });
 };
 
 export interface ArticlesSeedReport {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
-import type { Clock, PlacesService } from '../places/places.service.js';
+import type { PlacesService } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import { SERVICES } from '../places/standard.js';

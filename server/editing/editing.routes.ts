@@ -2,20 +2,20 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { requireUser } from '../accounts/auth.middleware.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
-import { errorSummary, parseForm, type FormErrors } from '../accounts/forms.js';
+import { errorSummary, parseForm, type FormErrors } from '../shared/forms.js';
 import { PG_INT_MAX, positiveInt } from '../accounts/accounts.schemas.js';
 import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { placePath } from '../places/places.mapping.js';
 import type { Place } from '../places/places.types.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { completeness, freshness } from './completeness.js';
 import { isModerator, type EditingService, type SaveResult } from './editing.service.js';
 import {
   conflictView, gridFieldsFromPlace, hoursGridRows, mergeConflict, placeFormValues, revisionView, sectionFields, type FieldNote,
 } from './editing.views.js';
-import { gridFromForm, gridToOpeningHours } from './hours-grid.js';
-import { normaliseOpeningHours } from './opening-hours-normalise.js';
+import { gridFromForm, gridToOpeningHours } from '../../common/hours-grid.js';
+import { normaliseOpeningHours } from '../shared/opening-hours.js';
 import { FIELD_LABELS, SECTIONS, displayValue, formValueOf, sectionBySlug, valueOf, type Section } from './sections.js';
 
 const idParams = z.object({ id: positiveInt() });

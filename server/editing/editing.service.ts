@@ -1,10 +1,11 @@
 import type { CurrentUser } from '../accounts/accounts.types.js';
 import type { Db } from '../db/knex.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
+import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
 import { recordAudit } from '../moderation/audit.repository.js';
 import { findPlaceById } from '../places/places.repository.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';
 import { completeness, freshness } from './completeness.js';
@@ -140,13 +141,9 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
         await recordAudit(trx, { actorId: null, action: 'claim.approved', subjectType: 'claim', subjectId: id, details: { placeId, userId: user.id, method, automatic: true } }, now);
       }
     });
-    await mailer.send({
-      to: user.email,
-      subject: method ? `Vous gérez « ${place.nom} » — EPN Finder` : `Demande reçue pour « ${place.nom} » — EPN Finder`,
-      text: method
-        ? `Bonjour,\n\nVotre adresse correspond à celle du lieu : vous pouvez dès maintenant tenir sa fiche à jour sur ${url('/mon-espace')}.\n`
-        : `Bonjour,\n\nVotre demande pour gérer « ${place.nom} » attend la vérification d’un modérateur. Vous recevrez un e-mail dès qu’elle sera traitée.\n`,
-    });
+    await mailer.send(method
+      ? composeEmail(user.email, 'claim-approved-automatically', { nom: place.nom, spaceUrl: url('/mon-espace') })
+      : composeEmail(user.email, 'claim-received', { nom: place.nom }));
     return { status, place };
   }
 

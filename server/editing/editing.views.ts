@@ -1,7 +1,7 @@
 import { RESUME_MAX_LENGTH } from '../places/standard.js';
 import type { Place } from '../places/places.types.js';
-import type { FormErrors } from '../accounts/forms.js';
-import { DAY_NAMES, DAYS, EXCEPTIONS, SLOTS, closureField, gridToForm, openingHoursToGrid, slotField, type HoursGrid } from './hours-grid.js';
+import type { FormErrors } from '../shared/forms.js';
+import { DAY_NAMES, DAYS, EXCEPTIONS, SLOTS, closureField, gridToForm, openingHoursToGrid, slotField, type HoursGrid } from '../../common/hours-grid.js';
 import type { Revision } from './place-edits.repository.js';
 import { CHOICES, FIELD_LABELS, displayValue, formValueOf, sameValue, valueOf, type EditableField, type Section } from './sections.js';
 

@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { assetUrls } from '../search/asset-url.js';
+import { assetUrls } from '../shared/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { PLACE_PAGE_ASSETS, type PlacePageDeps } from '../places/places.pages.js';
 import { placesQueryShape } from '../places/places.query.js';
 import { cardOf, markerOf } from '../search/search.view.js';
-import { parisWallTime } from '../shared/paris-time.js';
+import { parisToday } from '../shared/paris-time.js';
 import { labelParamsSchema, LABEL_KINDS, LABEL_KIND_NAMES } from './labels.schemas.js';
 import type { LabelsService } from './labels.service.js';
 
@@ -48,8 +48,7 @@ export function labelPagesRoutes(deps: LabelPagesDeps): Router {
       deps.labels.list(),
       deps.articles ? deps.articles.articlesForLabel(label.slug) : Promise.resolve([]),
     ]);
-    const wall = parisWallTime(deps.clock.now());
-    const today = `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+    const today = parisToday(deps.clock.now());
     const names = new Map(all.map((l) => [l.slug, l.name]));
     const cards = result.items.map((item) => cardOf(item, names, today));
     const markers = cards.map(markerOf).filter(Boolean);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGES } from '../shared/messages.js';
 
 export const LABEL_KINDS = ['label_historique', 'programme_national', 'formation_label', 'local'] as const;
 
@@ -9,7 +10,7 @@ export const LABEL_KIND_NAMES: Record<(typeof LABEL_KINDS)[number], string> = {
   local: 'Label local',
 };
 
-export const labelSlugSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Identifiant de label attendu (ex. netpublic).');
+export const labelSlugSchema = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, MESSAGES.labelSlugExpected);
 
 /** A label as seeded (seeds/data/labels.json) and as the API returns it. */
 export const labelSchema = z.object({

@@ -1,10 +1,11 @@
 import type { CurrentUser } from '../accounts/accounts.types.js';
 import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
 import { findPlaceById } from '../places/places.repository.js';
 import { placePath } from '../places/places.mapping.js';
-import type { Clock } from '../places/places.service.js';
+import type { Clock } from '../shared/clock.js';
 import { listReports, setReportStatus } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { insertPlace, insertRevision, lockPlaceVersion, updatePlaceFields } from '../editing/place-edits.repository.js';
@@ -93,13 +94,9 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       if (!ok) throw alreadyDecided();
       await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'claim.approved' : 'claim.rejected', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
     });
-    await mailer.send({
-      to: claim.userEmail,
-      subject: decision === 'accept' ? `Vous gérez « ${claim.placeNom} » — EPN Finder` : `Demande refusée pour « ${claim.placeNom} » — EPN Finder`,
-      text: decision === 'accept'
-        ? `Bonjour,\n\nLa modération a accepté votre demande : vous pouvez tenir à jour la fiche de « ${claim.placeNom} » sur ${url('/mon-espace')}.\n`
-        : `Bonjour,\n\nLa modération n’a pas accepté votre demande pour « ${claim.placeNom} ».\nMotif : ${reason}\n`,
-    });
+    await mailer.send(decision === 'accept'
+      ? composeEmail(claim.userEmail, 'claim-accepted', { nom: claim.placeNom, spaceUrl: url('/mon-espace') })
+      : composeEmail(claim.userEmail, 'claim-rejected', { nom: claim.placeNom, reason }));
   }
 
   async function revokeManager(moderator: CurrentUser, id: number, reason: string | null) {
@@ -112,11 +109,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       if (!ok) throw alreadyDecided();
       await recordAudit(trx, { actorId: moderator.id, action: 'claim.revoked', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
     });
-    await mailer.send({
-      to: claim.userEmail,
-      subject: `Vous ne gérez plus « ${claim.placeNom} » — EPN Finder`,
-      text: `Bonjour,\n\nLa modération a retiré votre accès à la fiche de « ${claim.placeNom} ».\nMotif : ${reason}\n`,
-    });
+    await mailer.send(composeEmail(claim.userEmail, 'claim-revoked', { nom: claim.placeNom, reason }));
     return claim;
   }
 
@@ -143,13 +136,9 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       return newPlaceId;
     });
     const nom = String(proposal.record.nom);
-    await mailer.send({
-      to: proposal.userEmail,
-      subject: decision === 'accept' ? `« ${nom} » est publié — EPN Finder` : `Proposition refusée : « ${nom} » — EPN Finder`,
-      text: decision === 'accept'
-        ? `Bonjour,\n\nLe lieu que vous avez proposé est en ligne : ${url(placePath({ id: placeId!, nom }))}\nVous pouvez le tenir à jour depuis ${url('/mon-espace')}.\n`
-        : `Bonjour,\n\nLa modération n’a pas publié « ${nom} ».\nMotif : ${reason}\n`,
-    });
+    await mailer.send(decision === 'accept'
+      ? composeEmail(proposal.userEmail, 'proposal-published', { nom, placeUrl: url(placePath({ id: placeId!, nom })), spaceUrl: url('/mon-espace') })
+      : composeEmail(proposal.userEmail, 'proposal-rejected', { nom, reason }));
     return placeId;
   }
 
@@ -170,12 +159,10 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       }
       await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action, userId: request.userId } }, now);
     });
-    const what = `${request.action === 'add' ? 'ajouter' : 'retirer'} le label « ${request.labelName} » pour « ${request.placeNom} »`;
-    await mailer.send({
-      to: request.userEmail,
-      subject: decision === 'accept' ? 'Demande de label acceptée — EPN Finder' : 'Demande de label refusée — EPN Finder',
-      text: decision === 'accept' ? `Bonjour,\n\nVotre demande (${what}) est acceptée et publiée.\n` : `Bonjour,\n\nVotre demande (${what}) n’est pas acceptée.\nMotif : ${reason}\n`,
-    });
+    const what = { adding: request.action === 'add', labelName: request.labelName, placeNom: request.placeNom };
+    await mailer.send(decision === 'accept'
+      ? composeEmail(request.userEmail, 'label-request-accepted', what)
+      : composeEmail(request.userEmail, 'label-request-rejected', { ...what, reason }));
   }
 
   async function decideOnReport(moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null) {
@@ -188,13 +175,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     await recordAudit(db, { actorId: moderator.id, action: decision === 'accept' ? 'report.accepted' : 'report.rejected', subjectType: 'report', subjectId: id, reason, details: { placeId: report.placeId, category: report.category } }, now);
     if (report.email) {
       const place = await findPlaceById(db, report.placeId);
-      await mailer.send({
-        to: report.email,
-        subject: 'Votre signalement — EPN Finder',
-        text: decision === 'accept'
-          ? `Bonjour,\n\nMerci : votre signalement sur « ${place?.nom ?? ''} » a été pris en compte${reason ? ` (${reason})` : ''}.\n`
-          : `Bonjour,\n\nMerci pour votre signalement sur « ${place?.nom ?? ''} ». Après vérification, la fiche n’a pas été modifiée${reason ? ` : ${reason}` : ''}.\n`,
-      });
+      await mailer.send(composeEmail(report.email, decision === 'accept' ? 'report-accepted' : 'report-rejected', { nom: place?.nom ?? '', reason }));
     }
   }
 

@@ -1,14 +1,16 @@
 import { Router, type Response } from 'express';
-import { assetUrls } from '../search/asset-url.js';
+import { assetUrls } from '../shared/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
 import { REPORT_CATEGORIES, REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import { openStateText } from '../search/open-state.js';
-import { fromParisWallTime, parisWallTime, type WallTime } from '../shared/paris-time.js';
-import { openIntervals } from './opening-hours.js';
+import { openStateText } from '../shared/open-state.js';
+import { dayMonth, fromParisWallTime, hourMinute, isoDay, isoMinute, parisToday, parisWallTime, type WallTime } from '../shared/paris-time.js';
+import { openIntervals } from '../shared/opening-hours.js';
 import { placePath } from './places.mapping.js';
-import type { Clock, PlacesService } from './places.service.js';
+import type { PlacesService } from './places.service.js';
+import type { Clock } from '../shared/clock.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
+import { MESSAGES } from '../shared/messages.js';
 
 export interface ArticleLink {
   title: string;
@@ -38,9 +40,6 @@ const placeRefSchema = z.object({
 });
 
 const DAY_LABELS = ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'];
-const pad = (n: number) => String(n).padStart(2, '0');
-const isoDay = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
-const hhmm = (w: WallTime) => `${pad(w.hour)}:${pad(w.minute)}`;
 
 /**
  * The opening hours of the next 7 days (Paris time), today first and marked: the days a visitor can
@@ -63,10 +62,10 @@ export function weekTable(horaires: string | null, now: Date) {
     const key = isoDay(day);
     const slots = intervals
       .filter((interval) => isoDay(interval.from) === key)
-      .map((interval) => `${hhmm(interval.from)} – ${isoDay(interval.to) === key ? hhmm(interval.to) : '24:00'}`);
+      .map((interval) => `${hourMinute(interval.from)} – ${isoDay(interval.to) === key ? hourMinute(interval.to) : '24:00'}`);
     return {
       name: DAY_LABELS[day.weekday],
-      date: `${pad(day.day)}/${pad(day.month)}`,
+      date: dayMonth(day),
       today: i === 0,
       hours: slots.length ? slots.join(', ') : 'Fermé',
       closed: slots.length === 0,
@@ -85,9 +84,8 @@ const YEAR_MS = 365 * 86_400_000;
 
 /** Everything the place page shows, ready for the template. */
 export function placeView(place: Place, labels: PlaceLabelLink[], state: { open: boolean | null; nextChange: WallTime | null }, now: Date) {
-  const wall = parisWallTime(now);
-  const today = isoDay(wall);
-  const next = state.nextChange ? `${isoDay(state.nextChange)}T${hhmm(state.nextChange)}` : null;
+  const today = parisToday(now);
+  const next = state.nextChange ? isoMinute(state.nextChange) : null;
   // A position that is only the commune's centre is no place to be guided to: the address search is.
   const approximate = place.locationPrecision === 'commune';
   const hasPoint = place.latitude !== null && place.longitude !== null && !approximate;
@@ -180,9 +178,9 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
   router.get('/lieux/:ref', async (req, res) => {
     // A malformed address is a page that does not exist (404), not a bad request: people type URLs.
     const parsed = placeRefSchema.safeParse(req.params);
-    if (!parsed.success) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!parsed.success) throw new NotFoundError(MESSAGES.placeNotPublished);
     const id = Number(parsed.data.ref.split('-')[0]);
-    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(MESSAGES.placeNotPublished);
     const { place } = await deps.places.getPublished(id);
     const canonical = placePath(place);
     if (req.path !== canonical) {

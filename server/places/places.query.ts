@@ -4,6 +4,7 @@ import {
   PUBLICS, SERVICES,
 } from './standard.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
+import { MESSAGES } from '../shared/messages.js';
 
 /** Query-string values arrive as a string, a repeated key (array) or a comma-separated string. */
 function listParam<T extends z.ZodType>(item: T, max = 20) {
@@ -34,7 +35,7 @@ const localOrZonedDateTime = z
     if (hasZone) {
       const date = new Date(value);
       if (Number.isNaN(date.getTime())) {
-        ctx.addIssue({ code: 'custom', message: 'Cette date n’existe pas.' });
+        ctx.addIssue({ code: 'custom', message: MESSAGES.dateDoesNotExist });
         return z.NEVER;
       }
       return date;
@@ -44,7 +45,7 @@ const localOrZonedDateTime = z
     const [hour, minute, second = 0] = timePart.split(':').map(Number);
     const check = new Date(Date.UTC(year, month - 1, day));
     if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) {
-      ctx.addIssue({ code: 'custom', message: 'Cette date n’existe pas.' });
+      ctx.addIssue({ code: 'custom', message: MESSAGES.dateDoesNotExist });
       return z.NEVER;
     }
     return fromParisWallTime({ year, month, day, hour, minute, second: Math.floor(second) });
@@ -85,7 +86,7 @@ export const placesQueryShape = {
   frais: listParam(z.enum(FRAIS)),
   modalites_acces: listParam(z.enum(MODALITES_ACCES)),
   modalites_accompagnement: listParam(z.enum(MODALITES_ACCOMPAGNEMENT)),
-  labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Identifiant de label attendu (ex. netpublic).')),
+  labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, MESSAGES.labelSlugExpected)),
   open_now: single(booleanParam.optional()),
   open_at: single(localOrZonedDateTime.optional()),
   limit: single(z.coerce.number(typeError('Nombre entier attendu.')).int('Nombre entier attendu.').min(1, 'Au moins 1 résultat par page.').max(MAX_LIMIT, `Au plus ${MAX_LIMIT} résultats par page.`).default(DEFAULT_LIMIT)),

@@ -3,7 +3,8 @@ import {
   CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, FRAIS, ITINERANCE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT,
   PIVOT_PATTERN, PRISES_EN_CHARGE, PUBLICS, RESUME_MAX_LENGTH, SERVICES, TELEPHONE_PATTERN,
 } from './standard.js';
-import { checkOpeningHours } from './opening-hours.js';
+import { checkOpeningHours } from '../shared/opening-hours.js';
+import { MESSAGES } from '../shared/messages.js';
 
 // ---------- The place record, in the standard's field names (writes, imports, exports) ----------
 
@@ -34,7 +35,7 @@ export const placeFieldSchemas = {
   typologie: list(text(20)),
   telephone: z.string().regex(TELEPHONE_PATTERN, 'Le téléphone doit commencer par l’indicatif (+33…) suivi de 6 à 9 chiffres.'),
   courriels: list(z.email('Adresse e-mail invalide.')),
-  site_web: list(z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' })),
+  site_web: list(z.url({ protocol: /^https?$/, error: MESSAGES.webAddressInvalid })),
   horaires: openingHoursSchema,
   presentation_resume: z.string().trim().min(1).max(RESUME_MAX_LENGTH, `Le résumé fait au plus ${RESUME_MAX_LENGTH} caractères.`),
   presentation_detail: text(10_000),

@@ -1,10 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { labelIdsBySlug } from '../labels/labels.repository.js';
-import type { WallTime } from '../shared/paris-time.js';
+import type { Clock } from '../shared/clock.js';
+import { isoMinute, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
-import { openingStateAt, isOpenAt } from './opening-hours.js';
+import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
@@ -13,13 +14,9 @@ import {
 } from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
+import { MESSAGES } from '../shared/messages.js';
 
-export interface Clock {
-  now(): Date;
-}
-
-const wallTimeIso = (w: WallTime | null) =>
-  w ? `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}T${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}` : null;
+const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 
@@ -120,7 +117,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
 
   async function getPublished(id: number) {
     const place = await findPlaceById(db, id);
-    if (!place || place.status !== 'published') throw new NotFoundError('Ce lieu n’existe pas ou n’est plus publié.');
+    if (!place || place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
     const labels = await visibleLabelsForPlaces(db, [place.id]);
     const state = openingStateAt(place.horaires, clock.now());
     return { place, labels, state };

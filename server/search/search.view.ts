@@ -2,7 +2,7 @@ import type { PlaceSummary } from '../places/places.responses.js';
 import { FRAIS, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../places/standard.js';
 import { LABEL_KIND_NAMES } from '../labels/labels.schemas.js';
 import type { Label } from '../labels/labels.repository.js';
-import { openStateText } from './open-state.js';
+import { openStateText } from '../shared/open-state.js';
 
 /** The standard's nine services, grouped in plain words as the national map groups needs. */
 export const SERVICE_GROUPS: { legend: string; services: (typeof SERVICES)[number][] }[] = [

@@ -67,3 +67,25 @@ export function localDateToWallTime(date: Date): WallTime {
     second: date.getSeconds(),
   };
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** "2026-12-01": the calendar day of a wall time. */
+export const isoDay = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => `${w.year}-${pad2(w.month)}-${pad2(w.day)}`;
+
+/** "09:30". */
+export const hourMinute = (w: Pick<WallTime, 'hour' | 'minute'>) => `${pad2(w.hour)}:${pad2(w.minute)}`;
+
+/** "2026-12-01T09:30": a wall time to the minute, as the API's `next_change` gives it. */
+export const isoMinute = (w: WallTime) => `${isoDay(w)}T${hourMinute(w)}`;
+
+/** "01/12": day and month, the French way. */
+export const dayMonth = (w: Pick<WallTime, 'month' | 'day'>) => `${pad2(w.day)}/${pad2(w.month)}`;
+
+/** Today's date in Paris ("2026-12-01"), whatever the server's time zone. */
+export const parisToday = (instant: Date) => isoDay(parisWallTime(instant));
+
+const frenchLongDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: PARIS_TIME_ZONE });
+
+/** "1 décembre 2026": the day of an instant in Paris, in words. */
+export const formatFrenchDate = (instant: Date) => frenchLongDate.format(instant);

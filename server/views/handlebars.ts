@@ -1,11 +1,11 @@
 import { create } from 'express-handlebars';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatFrenchDate } from '../shared/paris-time.js';
 
 export const VIEWS_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 const frenchNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
-const frenchDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 
 /** Every Handlebars helper of the site, registered in this one place. */
 export const helpers = {
@@ -19,7 +19,7 @@ export const helpers = {
   jsonScript: (value: unknown) => JSON.stringify(value ?? null).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'),
   km: (value: number) => `${frenchNumber.format(value)} km`,
   number: (value: number) => frenchNumber.format(value),
-  dateFr: (value: Date | string | null) => (value ? frenchDate.format(new Date(value)) : ''),
+  dateFr: (value: Date | string | null) => (value ? formatFrenchDate(new Date(value)) : ''),
   isoDate: (value: Date | string | null) => (value ? new Date(value).toISOString() : ''),
   join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
   plural: (count: number, singular: string, pluralForm: string) => (count > 1 ? pluralForm : singular),

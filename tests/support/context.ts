@@ -2,7 +2,7 @@ import { afterAll, inject } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
-import type { Clock } from '../../server/places/places.service.js';
+import type { Clock } from '../../server/shared/clock.js';
 import { createMemoryMailer, type Mailer } from '../../server/mail/mailer.js';
 
 /** A settable clock: tests choose "now" without mocking modules. */

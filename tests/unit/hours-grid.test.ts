@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkOpeningHours } from '../../server/places/opening-hours.js';
-import { gridFromForm, gridToForm, gridToOpeningHours, openingHoursToGrid } from '../../server/editing/hours-grid.js';
+import { checkOpeningHours } from '../../server/shared/opening-hours.js';
+import { gridFromForm, gridToForm, gridToOpeningHours, openingHoursToGrid } from '../../common/hours-grid.js';
 
 describe('weekly opening-hours grid', () => {
   it('when days share their ranges, then they are grouped and the string is valid OSM', () => {

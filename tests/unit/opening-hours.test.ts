@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOpeningHours, isOpenAt, openingStateAt, openIntervals } from '../../server/places/opening-hours.js';
+import { checkOpeningHours, isOpenAt, openingStateAt, openIntervals } from '../../server/shared/opening-hours.js';
 
 const tuesdayMorning = new Date('2026-12-01T09:30:00Z'); // 10:30 in Paris
 

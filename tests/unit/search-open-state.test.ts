@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openStateText, whenText } from '../../server/search/open-state.js';
+import { openStateText, whenText } from '../../server/shared/open-state.js';
 
 describe('the open-now wording', () => {
   const today = '2026-12-01'; // a Tuesday

@@ -1,5 +1,5 @@
 import OpeningHoursModule from 'opening_hours';
-import { localDateToWallTime, toParisLocalDate, type WallTime } from '../shared/paris-time.js';
+import { localDateToWallTime, toParisLocalDate, type WallTime } from './paris-time.js';
 
 type OpeningHours = InstanceType<typeof OpeningHoursModule>;
 const OpeningHoursClass = OpeningHoursModule as unknown as new (
@@ -8,8 +8,12 @@ const OpeningHoursClass = OpeningHoursModule as unknown as new (
   conf?: unknown,
 ) => OpeningHours;
 
-// Public holidays ("PH off") are those of metropolitan France.
+// Public holidays ("PH off") are those of metropolitan France; French wording for the library's messages.
 const FRANCE = { lat: 46.6, lon: 2.4, address: { country_code: 'fr', state: '' } };
+const FRENCH_OPTIONS = { mode: 0, locale: 'fr' };
+
+/** The one place that builds an opening_hours object: France's holidays, French messages. Throws on invalid input. */
+const openingHoursOf = (value: string): OpeningHours => new OpeningHoursClass(value, FRANCE, FRENCH_OPTIONS);
 
 type Parsed = { hours: OpeningHours; error?: undefined } | { hours: null; error: string };
 const parsed = new Map<string, Parsed>();
@@ -21,7 +25,7 @@ function parseWithError(value: string): Parsed {
   if (cached) return cached;
   let result: Parsed;
   try {
-    result = { hours: new OpeningHoursClass(value, FRANCE, { mode: 0, locale: 'fr' }) };
+    result = { hours: openingHoursOf(value) };
   } catch (error) {
     const detail = String(error instanceof Error ? error.message : error).split('\n')[0];
     result = { hours: null, error: `Horaires au format OpenStreetMap invalides : ${detail}` };
@@ -32,6 +36,19 @@ function parseWithError(value: string): Parsed {
 }
 
 const parse = (value: string): OpeningHours | null => parseWithError(value).hours;
+
+/**
+ * The library understands forgiving input ("Lu-Ve 9h-12h") and rewrites it in the canonical OSM
+ * syntax ("Mo-Fr 09:00-12:00"): we store that, so the data stays valid for every reuser.
+ * Invalid strings are left as they are, for the zod schema to refuse with the library's message.
+ */
+export function normaliseOpeningHours(value: string): string {
+  try {
+    return openingHoursOf(value.trim()).prettifyValue();
+  } catch {
+    return value;
+  }
+}
 
 export type OpeningHoursCheck = { valid: true } | { valid: false; message: string };
 

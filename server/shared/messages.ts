@@ -1,0 +1,8 @@
+/** French messages that several features show: written once, so the wording stays the same everywhere. */
+export const MESSAGES = {
+  emailNotVerified: 'Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).',
+  placeNotPublished: 'Ce lieu n’existe pas ou n’est plus publié.',
+  dateDoesNotExist: 'Cette date n’existe pas.',
+  labelSlugExpected: 'Identifiant de label attendu (ex. netpublic).',
+  webAddressInvalid: 'Adresse web invalide (elle doit commencer par http:// ou https://).',
+} as const;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { bulkLoadPlaces, copyLine, type BulkPlaceRow } from '../../../server/places/places.bulk.js';
+import { createTestContext } from '../../support/context.js';
+import { makeLabel, randomSpot } from '../../support/factories.js';
+
+function bulkRow(overrides: Partial<BulkPlaceRow> = {}): BulkPlaceRow {
+  const spot = randomSpot();
+  return {
+    source: 'bulk-test', sourceId: randomUUID(), pivot: '00000000000000', nom: 'Médiathèque du port',
+    commune: 'Brest', codePostal: '29200', codeInsee: '29019', adresse: '1 quai de la Douane', complementAdresse: null,
+    latitude: spot.lat, longitude: spot.lon, typologie: [], telephone: null, courriels: [], siteWeb: [],
+    horaires: 'Mo-Fr 09:00-12:00', presentationResume: null, presentationDetail: null, itinerance: [], structureParente: null,
+    dateMaj: '2026-01-15', services: ['Aide aux démarches administratives'], publicsSpecifiquementAdresses: [],
+    priseEnChargeSpecifique: [], fraisACharge: ['Gratuit'], autresFormationsLabels: [], modalitesAcces: [],
+    modalitesAccompagnement: [], ficheAccesLibre: null, priseRdv: null, importIssues: [],
+    ...overrides,
+  };
+}
+
+describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)', () => {
+  const { app, db } = createTestContext();
+
+  it('when rows are loaded, then they are searchable with their labels, arrays and hours', async () => {
+    const label = await makeLabel(db);
+    const row = bulkRow({ labelSlugs: [label.slug], autresFormationsLabels: ['Pix, "niveau 2"'] });
+    const report = await bulkLoadPlaces(db, [row]);
+    expect(report).toEqual({ read: 1, inserted: 1, alreadyPresent: 0, labelsLinked: 1 });
+    const res = await request(app).get('/api/v1/places').query({ lat: row.latitude, lon: row.longitude, radius_km: 1 });
+    expect(res.body.items[0]).toMatchObject({ nom: 'Médiathèque du port', horaires: 'Mo-Fr 09:00-12:00', location_precision: 'exact' });
+    const stored = await db('places').where({ source: 'bulk-test', source_id: row.sourceId }).first();
+    expect(stored.autres_formations_labels).toEqual(['Pix, "niveau 2"']);
+    expect(await db('place_labels').where({ place_id: stored.id }).pluck('label_id')).toEqual([label.id]);
+  });
+
+  it('when text holds tabs, newlines, backslashes and quotes, then it is stored as written', async () => {
+    const awkward = 'Ligne 1\nLigne 2\tcolonne \\ "guillemets" {accolades} \\N';
+    const row = bulkRow({ presentationDetail: awkward, courriels: ['a\\b@exemple.fr', 'c,d@exemple.fr'] });
+    await bulkLoadPlaces(db, [row]);
+    const stored = await db('places').where({ source: 'bulk-test', source_id: row.sourceId }).first();
+    expect(stored.presentation_detail).toBe(awkward);
+    expect(stored.courriels).toEqual(['a\\b@exemple.fr', 'c,d@exemple.fr']);
+  });
+
+  it('when the same rows are loaded twice, then the second load adds nothing and links no label again', async () => {
+    const label = await makeLabel(db);
+    const rows = [bulkRow({ labelSlugs: [label.slug] }), bulkRow()];
+    await bulkLoadPlaces(db, rows);
+    const again = await bulkLoadPlaces(db, rows);
+    expect(again).toEqual({ read: 2, inserted: 0, alreadyPresent: 2, labelsLinked: 0 });
+  });
+
+  it('when one row breaks a constraint, then nothing of the load is kept', async () => {
+    const good = bulkRow();
+    await expect(bulkLoadPlaces(db, [good, bulkRow({ codePostal: 'ABCDE' })])).rejects.toThrow(/places_code_postal_format/);
+    expect(await db('places').where({ source: 'bulk-test', source_id: good.sourceId }).first()).toBeUndefined();
+  });
+
+  it('when rows come from an async generator, then they are streamed in', async () => {
+    const ids: string[] = [];
+    async function* rows() {
+      for (let i = 0; i < 3000; i++) {
+        const row = bulkRow();
+        ids.push(row.sourceId);
+        yield row;
+      }
+    }
+    const report = await bulkLoadPlaces(db, rows());
+    expect(report.inserted).toBe(3000);
+    expect(Number((await db('places').whereIn('source_id', ids).count('* as n'))[0].n)).toBe(3000);
+  });
+
+  it('when a value is missing, then its COPY field is \\N (NULL), not an empty string', () => {
+    const line = copyLine(bulkRow({ telephone: null }));
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.split('\t')[13]).toBe('\\N');
+  });
+});

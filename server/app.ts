@@ -33,6 +33,7 @@ import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
 import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
+import { createPlaceWrites } from './places/place-writes.service.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { searchPageRoutes } from './search/search.routes.js';
 import { createPlacesService, type Clock } from './places/places.service.js';
@@ -61,8 +62,10 @@ export function createApp(deps: AppDeps): Express {
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
   const limits = createRateLimits(config);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
-  const editing = createEditingService({ db, clock, mailer, publicBaseUrl });
-  const moderation = createModerationService({ db, clock, mailer, publicBaseUrl });
+  // The one writer of the place record; editing and moderation decide whether, it decides how.
+  const placeWrites = createPlaceWrites({ db, clock });
+  const editing = createEditingService({ db, clock, mailer, publicBaseUrl, placeWrites });
+  const moderation = createModerationService({ db, clock, mailer, publicBaseUrl, placeWrites });
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });

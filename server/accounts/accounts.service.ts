@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../moderation/audit.repository.js';
+import { recordAudit } from '../audit/audit.repository.js';
 import type { Clock } from '../places/places.service.js';
 import {
   consumeToken, deleteSessionsOf, expireTokens, findUserByEmail, findUserById, findUsableToken, insertToken,

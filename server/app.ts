@@ -35,6 +35,7 @@ import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { REPORT_FORM_CATEGORIES } from './reports/reports.schemas.js';
 import { searchPageRoutes } from './search/search.routes.js';
 import { createPlacesService, type Clock } from './places/places.service.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
@@ -111,7 +112,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
-  const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl };
+  const pageDeps = {
+    places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl,
+    reportCategories: REPORT_FORM_CATEGORIES,
+  };
   app.use(searchPageRoutes({ ...pageDeps, labels, geocoder }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));

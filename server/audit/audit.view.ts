@@ -1,6 +1,4 @@
 import type { Db } from '../db/knex.js';
-import { placePath } from '../places/places.mapping.js';
-import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { journalSubjects, type AuditRow } from './audit.repository.js';
 
 /** What each audited decision is called in the journal. */
@@ -41,14 +39,24 @@ export interface AuditEntryView {
 }
 
 /**
+ * What the journal needs from the features whose decisions it lists. Passed in by the page that
+ * shows the journal (moderation): the features write entries through server/audit/, so the
+ * journal imports none of them.
+ */
+export interface JournalVocabulary {
+  roleNames: Record<string, string>;
+  reportCategoryNames: Record<string, string>;
+  placePath: (place: { id: number; nom: string }) => string;
+}
+
+/**
  * The journal as people read it: French names of decisions, the place and the person concerned
  * (with links), and the useful details. `viewerIsAdmin`: people link to the accounts page, else mailto.
- * `roleNames` come from accounts (passed in, so that accounts, which writes entries, and the journal
- * do not import each other).
  */
 export async function auditEntriesView(
-  db: Db, rows: AuditRow[], options: { viewerIsAdmin: boolean; roleNames: Record<string, string> },
+  db: Db, rows: AuditRow[], options: { viewerIsAdmin: boolean } & JournalVocabulary,
 ): Promise<AuditEntryView[]> {
+  const { placePath } = options;
   const { viewerIsAdmin } = options;
   const roleName = (role: unknown) => (typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—'));
   const placeIds = new Set<number>();
@@ -93,7 +101,7 @@ export async function auditEntriesView(
     }
     if (row.action.startsWith('proposal.') && !nom && typeof d.nom === 'string') details.push(`lieu proposé : « ${d.nom} »`);
     if (row.action.startsWith('report.') && typeof d.category === 'string') {
-      details.push(`signalement : ${REPORT_CATEGORY_NAMES[d.category as keyof typeof REPORT_CATEGORY_NAMES] ?? d.category}`);
+      details.push(`signalement : ${options.reportCategoryNames[d.category] ?? d.category}`);
     }
     if (row.action === 'user.role') {
       details.push(d.via === 'cli' ? `${roleName(d.role)} (npm run admin:create)` : `${roleName(d.from)} → ${roleName(d.to)}`);

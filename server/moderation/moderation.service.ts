@@ -240,7 +240,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
 
   return {
     queue, claimById, setPlaceStatus, placeById: (id: number) => findPlaceById(db, id), decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
-    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), { viewerIsAdmin: viewer.role === 'admin', roleNames: ROLE_NAMES }),
+    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), { viewerIsAdmin: viewer.role === 'admin', roleNames: ROLE_NAMES, reportCategoryNames: REPORT_CATEGORY_NAMES, placePath }),
   };
 }
 

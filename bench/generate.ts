@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkOpeningHours } from '../server/places/opening-hours.js';
+import { checkOpeningHours } from '../server/shared/opening-hours.js';
 import type { BulkPlaceRow } from '../server/places/places.bulk.js';
 import {
   FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES,

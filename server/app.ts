@@ -33,7 +33,9 @@ import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
 import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
+import { createPlaceWrites } from './places/place-writes.service.js';
 import { reportsRoutes } from './reports/reports.routes.js';
+import { REPORT_FORM_CATEGORIES } from './reports/reports.schemas.js';
 import { searchPageRoutes } from './search/search.routes.js';
 import { createSearchService } from './search/search.service.js';
 import { createPlacesService } from './places/places.service.js';
@@ -61,8 +63,10 @@ export function createApp(deps: AppDeps): Express {
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
   const limits = createRateLimits(config);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
-  const editing = createEditingService({ db, clock, mailer, publicBaseUrl });
-  const moderation = createModerationService({ db, clock, mailer, publicBaseUrl });
+  // The one writer of the place record; editing and moderation decide whether, it decides how.
+  const placeWrites = createPlaceWrites({ db, clock });
+  const editing = createEditingService({ db, clock, mailer, publicBaseUrl, placeWrites });
+  const moderation = createModerationService({ db, clock, mailer, publicBaseUrl, placeWrites });
 
   const places = createPlacesService({ db, clock });
   const labels = createLabelsService({ db, places });
@@ -108,7 +112,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
-  const pageDeps = { places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl };
+  const pageDeps = {
+    places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl,
+    reportCategories: REPORT_FORM_CATEGORIES,
+  };
   app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));

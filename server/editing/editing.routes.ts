@@ -170,7 +170,6 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
 
   router.post('/mon-espace/lieux/:id/historique/:revision/retablir', requireUser, async (req, res) => {
     const { id, revision } = parseOrThrow(revisionParams, req.params);
-    await editing.placeToManage(user(res), id);
     const { version } = parseOrThrow(versionBody, req.body);
     const result = await editing.revert(user(res), id, revision, version);
     if (result.status === 'conflict') return renderConflict(res, result, null, {});
@@ -196,7 +195,6 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
 
   router.post('/mon-espace/lieux/:id/labels', requireUser, async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
-    await editing.placeToManage(user(res), id);
     const change = parseOrThrow(labelsBody, req.body);
     const result = await editing.changeLabels(user(res), id, change);
     res.redirect(303, `/mon-espace/lieux/${id}?message=${result.applied ? 'labels-appliques' : 'labels-demandes'}`);
@@ -288,8 +286,10 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     const { id } = parseOrThrow(idParams, req.params);
     const section = sectionBySlug(String(req.params.section));
     if (!section) throw new NotFoundError();
-    const place = await editing.placeToManage(user(res), id);
     const { version } = parseOrThrow(versionBody, req.body);
+    // Who may save is decided by editing.saveFields; a form sent back with its errors shows the
+    // place, so it is read (and the right to manage it decided) only then.
+    const place = () => editing.placeToManage(user(res), id);
     const body = req.body as Record<string, unknown>;
     let input: Record<string, unknown> = pick(body, section.fields);
     let raw: string | undefined;
@@ -299,13 +299,13 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
         input = { horaires: raw.trim() ? normaliseOpeningHours(raw) : '' };
       } else {
         const { grid, errors } = gridFromForm(body);
-        if (Object.keys(errors).length) return renderSection(res, 400, place, section, { values: body, errors, version, raw });
+        if (Object.keys(errors).length) return renderSection(res, 400, await place(), section, { values: body, errors, version, raw });
         input = { horaires: gridToOpeningHours(grid) ?? '' };
         raw = (input.horaires as string) || raw;
       }
     }
     const parsed = parseForm(section.schema, input);
-    if (!parsed.ok) return renderSection(res, 400, place, section, { values: section.slug === 'horaires' ? body : body, errors: parsed.errors, version, raw, fitsGrid: body.mode !== 'brut' });
+    if (!parsed.ok) return renderSection(res, 400, await place(), section, { values: section.slug === 'horaires' ? body : body, errors: parsed.errors, version, raw, fitsGrid: body.mode !== 'brut' });
     const result = await editing.saveFields(user(res), id, version, parsed.data, { kind: 'edit', section: section.slug });
     if (result.status === 'conflict') {
       return renderConflict(res, result, section, parsed.data, { raw, body });

@@ -3,22 +3,18 @@ import type { Db } from '../db/knex.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../moderation/audit.repository.js';
-import { findPlaceById } from '../places/places.repository.js';
+import { recordAudit } from '../audit/audit.repository.js';
+import { latestChange, listRevisions, type AuthorRole, type Revision } from '../places/place-history.repository.js';
+import type { Author, FieldsSaveResult, PlaceWrites } from '../places/place-writes.service.js';
+import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.repository.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';
 import { completeness, freshness } from './completeness.js';
-import { communeFill } from './commune-location.js';
-import type { Knex } from 'knex';
+import { type EditableField, SECTIONS } from './sections.js';
 import {
-  findRevision, insertRevision, latestChange, listRevisions, revisionsAfter, setVerifiedAt, updatePlaceFields,
-  type AuthorRole, type FieldChanges, type Revision,
-} from './place-edits.repository.js';
-import { sameValue, valueOf, type EditableField, SECTIONS } from './sections.js';
-import {
-  allLabels, applyLabelChange, claimsOfUser, findClaim, insertLabelRequest, insertProposal, isManager, labelRequestsFor,
-  managersOfPlace, placeLabelLinks, proposalsOfUser, publishedPlacesWithDomain, upsertClaim,
+  allLabels, claimsOfUser, findClaim, insertLabelRequest, insertProposal, isManager, labelRequestsFor,
+  managersOfPlace, proposalsOfUser, publishedPlacesWithDomain, upsertClaim,
 } from './stewardship.repository.js';
 
 export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
@@ -78,14 +74,22 @@ export type SaveResult =
   | { status: 'unchanged' }
   | { status: 'conflict'; current: Place; revisions: Revision[] };
 
-const authorRole = (user: CurrentUser): AuthorRole => user.role;
+const authorOf = (user: CurrentUser): Author => ({ userId: user.id, role: user.role });
 
 /** Who looks after a place's listing, as the public page says it. */
 export type Steward = 'team' | 'moderation' | 'import';
 export const stewardOf = (role: AuthorRole): Steward => (role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation');
 
-export function createEditingService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
-  const { db, clock, mailer } = deps;
+/** What a revert may put back: the fields of the editing forms (not the status nor the labels). */
+const REVERTABLE_FIELDS: ReadonlySet<string> = new Set(SECTIONS.flatMap((s) => s.fields));
+
+/**
+ * Who may change a place and how mediators ask for it: every authorization is decided here, in the
+ * function that performs the action (routes do not check again); the place record itself is
+ * written by the place-writing service (server/places/place-writes.service.ts).
+ */
+export function createEditingService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string; placeWrites: PlaceWrites }) {
+  const { db, clock, mailer, placeWrites } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
   async function getPlace(placeId: number): Promise<Place> {
@@ -110,11 +114,13 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
   async function dashboard(user: CurrentUser) {
     const now = clock.now();
     const claims = await claimsOfUser(db, user.id);
-    const managed = [];
-    for (const claim of claims.filter((c) => c.status === 'approved')) {
-      const place = await findPlaceById(db, claim.placeId);
-      if (place) managed.push({ place, path: placePath(place), completeness: completeness(place), freshness: freshness(place, now) });
-    }
+    const approved = claims.filter((c) => c.status === 'approved');
+    // One query for every managed place, however many (was one per place).
+    const places = await findPlacesByIds(db, approved.map((c) => c.placeId));
+    const managed = approved.flatMap((claim) => {
+      const place = places.get(claim.placeId);
+      return place ? [{ place, path: placePath(place), completeness: completeness(place), freshness: freshness(place, now) }] : [];
+    });
     return {
       managed,
       pending: claims.filter((c) => c.status === 'pending'),
@@ -151,7 +157,8 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
 
   /**
    * Saves `values` if the place is still at `version`; every accepted save is one revision with
-   * the old and new value of each field that changed. A stale version gets a conflict (409).
+   * the old and new value of each field that changed. A stale version gets a conflict (409), with
+   * the place as it is now and the revisions saved since `version`.
    */
   async function saveFields(
     user: CurrentUser,
@@ -161,64 +168,18 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     meta: { kind: 'edit' | 'revert'; section?: string; revertsRevisionId?: number },
   ): Promise<SaveResult> {
     await placeToManage(user, placeId);
-    const result = await db.transaction(async (trx): Promise<SaveResult> => {
-      const current = (await findPlaceById(trx, placeId))!;
-      if (current.version !== version) return { status: 'conflict', current, revisions: [] };
-      const changes: FieldChanges = {};
-      for (const [field, value] of Object.entries(values)) {
-        const old = valueOf(current, field as EditableField);
-        if (!sameValue(old, value)) changes[field] = { old, new: value };
-      }
-      if (!Object.keys(changes).length) return { status: 'unchanged' };
-      const now = clock.now();
-      const updates: Record<string, unknown> = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.new]));
-      if ('commune' in changes || 'code_postal' in changes || ('latitude' in changes && updates.latitude === null)) {
-        await fillFromCommune(trx, current, updates, changes);
-      }
-      const newVersion = await updatePlaceFields(trx, placeId, version, updates, now);
-      if (newVersion === null) return { status: 'conflict', current, revisions: [] };
-      await insertRevision(trx, { placeId, version: newVersion, userId: user.id, authorRole: authorRole(user), kind: meta.kind, section: meta.section, changes, revertsRevisionId: meta.revertsRevisionId }, now);
-      return { status: 'saved', version: newVersion, changed: Object.keys(changes) };
-    });
-    if (result.status === 'conflict') {
-      const current = (await findPlaceById(db, placeId))!;
-      return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
-    }
-    return result;
+    return withConflictDetails(placeId, version, await placeWrites.saveFields(placeId, version, values, { author: authorOf(user), ...meta }));
   }
 
-  /**
-   * A new commune or postal code: refresh the INSEE code; with no coordinates given (or only the
-   * previous commune's centre), place the pin at the new commune's centre, flagged approximate.
-   */
-  async function fillFromCommune(trx: Knex.Transaction, current: Place, updates: Record<string, unknown>, changes: FieldChanges) {
-    const after = (field: 'code_postal' | 'commune' | 'latitude' | 'longitude') => (field in updates ? updates[field] : valueOf(current, field));
-    const keptCommuneCentre = current.locationPrecision === 'commune' && !('latitude' in changes) && !('longitude' in changes);
-    const fill = await communeFill(trx, {
-      code_postal: after('code_postal'), commune: after('commune'),
-      latitude: keptCommuneCentre ? null : after('latitude'), longitude: keptCommuneCentre ? null : after('longitude'),
-    });
-    if (fill.code_insee && fill.code_insee !== current.codeInsee) updates.code_insee = fill.code_insee;
-    if (fill.latitude === undefined || fill.longitude === undefined) return;
-    if (fill.latitude === current.latitude && fill.longitude === current.longitude) return;
-    if (current.locationPrecision === 'commune') {
-      // The trigger reads an unchanged precision next to moved coordinates as an exact position: clear it first.
-      await trx('places').where({ id: current.id, version: current.version }).update({ location_precision: null });
-    }
-    updates.latitude = fill.latitude;
-    updates.longitude = fill.longitude;
-    updates.location_precision = 'commune';
-    changes.latitude = { old: current.latitude, new: fill.latitude };
-    changes.longitude = { old: current.longitude, new: fill.longitude };
+  async function withConflictDetails(placeId: number, version: number, result: FieldsSaveResult): Promise<SaveResult> {
+    if (result.status !== 'conflict') return result;
+    const current = (await findPlaceById(db, placeId))!;
+    return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
   }
 
   async function confirmUpToDate(user: CurrentUser, placeId: number) {
-    const place = await placeToManage(user, placeId);
-    const now = clock.now();
-    await db.transaction(async (trx) => {
-      const version = await setVerifiedAt(trx, placeId, now);
-      await insertRevision(trx, { placeId, version: version ?? place.version, userId: user.id, authorRole: authorRole(user), kind: 'verify', changes: { verified_at: { old: place.verifiedAt, new: now } } }, now);
-    });
+    await placeToManage(user, placeId);
+    await placeWrites.markVerified(placeId, { author: authorOf(user) });
   }
 
   async function history(user: CurrentUser, placeId: number) {
@@ -229,18 +190,8 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
   /** Puts every field back as it was right after `revisionId`; the revert is itself a new revision. */
   async function revert(user: CurrentUser, placeId: number, revisionId: number, version: number): Promise<SaveResult> {
     await placeToManage(user, placeId);
-    const target = await findRevision(db, placeId, revisionId);
-    if (!target) throw new NotFoundError('Cette version n’existe pas.');
-    const later = (await revisionsAfter(db, placeId, revisionId)).filter((r) => r.kind === 'edit' || r.kind === 'revert');
-    const editable = new Set<string>(SECTIONS.flatMap((s) => s.fields));
-    const values: Partial<Record<EditableField, unknown>> = {};
-    for (const revision of later) {
-      for (const [field, change] of Object.entries(revision.changes)) {
-        if (editable.has(field) && !(field in values)) values[field as EditableField] = change.old;
-      }
-    }
-    if (!Object.keys(values).length) return { status: 'unchanged' };
-    return saveFields(user, placeId, version, values, { kind: 'revert', revertsRevisionId: revisionId });
+    const result = await placeWrites.revert(placeId, revisionId, version, { author: authorOf(user), fields: REVERTABLE_FIELDS });
+    return withConflictDetails(placeId, version, result);
   }
 
   /**
@@ -263,14 +214,14 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
 
   async function labelsView(user: CurrentUser, placeId: number) {
     const place = await placeToManage(user, placeId);
-    const [labels, links, requests] = await Promise.all([allLabels(db), placeLabelLinks(db, placeId), labelRequestsFor(db, { placeId, status: 'pending' })]);
+    const [labels, links, requests] = await Promise.all([allLabels(db), labelLinksOfPlaces(db, [placeId]), labelRequestsFor(db, { placeId, status: 'pending' })]);
     return { place, labels, links, requests };
   }
 
   async function changeLabels(user: CurrentUser, placeId: number, change: { add: number[]; remove: number[] }) {
-    const place = await placeToManage(user, placeId);
+    await placeToManage(user, placeId);
     const known = new Set((await allLabels(db)).map((l) => l.id));
-    const links = new Set((await placeLabelLinks(db, placeId)).filter((l) => l.status === 'verified').map((l) => l.labelId));
+    const links = new Set((await labelLinksOfPlaces(db, [placeId])).filter((l) => l.status === 'verified').map((l) => l.labelId));
     const add = change.add.filter((id) => known.has(id) && !links.has(id));
     const remove = change.remove.filter((id) => links.has(id));
     if (!add.length && !remove.length) {
@@ -284,13 +235,9 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
       });
       return { applied: false };
     }
-    await db.transaction(async (trx) => {
-      const before = (await placeLabelLinks(trx, placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
-      for (const labelId of add) await applyLabelChange(trx, { placeId, labelId, action: 'add', origin: 'moderator' }, now);
-      for (const labelId of remove) await applyLabelChange(trx, { placeId, labelId, action: 'remove', origin: 'moderator' }, now);
-      const after = (await placeLabelLinks(trx, placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
-      await insertRevision(trx, { placeId, version: place.version, userId: user.id, authorRole: authorRole(user), kind: 'labels', changes: { labels: { old: before, new: after } } }, now);
-      await recordAudit(trx, { actorId: user.id, action: 'labels.changed', subjectType: 'place', subjectId: placeId, details: { add, remove } }, now);
+    await placeWrites.changeLabels(placeId, { add, remove, origin: 'moderator' }, {
+      author: authorOf(user),
+      audit: { actorId: user.id, action: 'labels.changed', subjectType: 'place', subjectId: placeId, details: { add, remove } },
     });
     return { applied: true };
   }

@@ -2,7 +2,7 @@ import { RESUME_MAX_LENGTH } from '../places/standard.js';
 import type { Place } from '../places/places.types.js';
 import type { FormErrors } from '../shared/forms.js';
 import { DAY_NAMES, DAYS, EXCEPTIONS, SLOTS, closureField, gridToForm, openingHoursToGrid, slotField, type HoursGrid } from '../../common/hours-grid.js';
-import type { Revision } from './place-edits.repository.js';
+import type { Revision } from '../places/place-history.repository.js';
 import { CHOICES, FIELD_LABELS, displayValue, formValueOf, sameValue, valueOf, type EditableField, type Section } from './sections.js';
 
 type Kind = 'text' | 'textarea' | 'checkboxes' | 'number' | 'url' | 'tel' | 'lines';

@@ -3,6 +3,7 @@ import { placeFieldSchemas } from '../places/places.schemas.js';
 import {
   FRAIS, ITINERANCE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, RESUME_MAX_LENGTH, SERVICES,
 } from '../places/standard.js';
+import { columnValue, sameValue } from '../places/place-writes.service.js';
 import type { Place } from '../places/places.types.js';
 
 /**
@@ -133,12 +134,10 @@ export const CHOICES: Partial<Record<EditableField, readonly string[]>> = {
   itinerance: ITINERANCE,
 };
 
-const camel = (field: string) => field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
 /** A place's current value of a field, in the standard's terms. */
-export const valueOf = (place: Place, field: EditableField): unknown => (place as unknown as Record<string, unknown>)[camel(field)] ?? null;
+export const valueOf = (place: Place, field: EditableField): unknown => columnValue(place, field);
 
-export const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+export { sameValue };
 
 /** How a value reads in a diff or a form. */
 export function displayValue(value: unknown): string {

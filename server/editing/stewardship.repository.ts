@@ -190,23 +190,7 @@ export async function decideLabelRequest(db: Conn, id: number, decision: { statu
   return updated === 1;
 }
 
-/** All the labels that can be asked for, and the place's current links (any status). */
+/** All the labels that can be asked for (a place's current links: places.repository's labelLinksOfPlaces). */
 export async function allLabels(db: Conn): Promise<{ id: number; slug: string; name: string; kind: string }[]> {
   return db('labels').select('id', 'slug', 'name', 'kind').orderBy('name');
-}
-
-export async function placeLabelLinks(db: Conn, placeId: number): Promise<{ labelId: number; slug: string; name: string; status: string }[]> {
-  const rows = await db('place_labels as pl').join('labels as l', 'l.id', 'pl.label_id').select('pl.label_id', 'l.slug', 'l.name', 'pl.verification_status').where('pl.place_id', placeId).orderBy('l.name');
-  return rows.map((r: Record<string, unknown>) => ({ labelId: Number(r.label_id), slug: r.slug as string, name: r.name as string, status: r.verification_status as string }));
-}
-
-export async function applyLabelChange(db: Conn, change: { placeId: number; labelId: number; action: 'add' | 'remove'; origin: 'mediator' | 'moderator' }, now: Date): Promise<void> {
-  if (change.action === 'remove') {
-    await db('place_labels').where({ place_id: change.placeId, label_id: change.labelId }).delete();
-    return;
-  }
-  await db('place_labels')
-    .insert({ place_id: change.placeId, label_id: change.labelId, origin: change.origin, verification_status: 'verified', since: now.toISOString().slice(0, 10), created_at: now })
-    .onConflict(['place_id', 'label_id'])
-    .merge({ verification_status: 'verified', origin: change.origin });
 }

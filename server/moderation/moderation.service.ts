@@ -3,21 +3,21 @@ import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { findPlaceById } from '../places/places.repository.js';
+import type { Knex } from 'knex';
+import { ROLE_NAMES } from '../accounts/accounts.types.js';
+import { listAudit, recordAudit } from '../audit/audit.repository.js';
+import { auditEntriesView } from '../audit/audit.view.js';
+import type { PlaceWrites } from '../places/place-writes.service.js';
+import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.repository.js';
 import { placePath } from '../places/places.mapping.js';
 import type { Clock } from '../shared/clock.js';
-import { listReports, setReportStatus } from '../reports/reports.repository.js';
+import { findReport, listReports, setReportStatus, type PlaceReport } from '../reports/reports.repository.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import { insertPlace, insertRevision, lockPlaceVersion, updatePlaceFields } from '../editing/place-edits.repository.js';
-import { communeFill } from '../editing/commune-location.js';
 import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
-  applyLabelChange, claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
-  labelRequestsFor, placeLabelLinks, proposalsByStatus, upsertClaim,
+  claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
+  labelRequestsFor, proposalsByStatus, upsertClaim,
 } from '../editing/stewardship.repository.js';
-import { randomUUID } from 'node:crypto';
-import { listAudit, recordAudit } from './audit.repository.js';
-import { auditEntriesView } from './audit.view.js';
 
 export type Decision = 'accept' | 'reject';
 
@@ -28,9 +28,12 @@ const REPORT_FIELDS: Record<string, EditableField[]> = {
   contacts: ['telephone', 'courriels', 'site_web'],
 };
 
-/** The moderators' queue and decisions; every decision is audited and the person concerned e-mailed. */
-export function createModerationService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string }) {
-  const { db, clock, mailer } = deps;
+/**
+ * The moderators' queue and decisions; every decision is audited and the person concerned e-mailed.
+ * Changes to the place record go through the place-writing service (server/places/).
+ */
+export function createModerationService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string; placeWrites: PlaceWrites }) {
+  const { db, clock, mailer, placeWrites } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
   const requireReason = (decision: Decision, reason: string | null) => {
     if (decision === 'reject' && !reason) throw new ValidationError([{ field: 'motif', message: 'Indiquez le motif : il est envoyé à la personne concernée.' }]);
@@ -44,22 +47,25 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       labelRequestsFor(db, { status: 'pending' }),
       listReports(db, { status: 'new' }),
     ]);
-    const claimItems = [];
-    for (const claim of claims) {
-      const place = await findPlaceById(db, claim.placeId);
-      claimItems.push({ ...claim, placeUrl: place ? placePath(place) : null, placeEmails: place?.courriels ?? [] });
-    }
-    const labelItems = [];
-    for (const request of labelRequests) {
-      const current = (await placeLabelLinks(db, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.name);
+    // A constant number of queries whatever the queue's length: the places and label links of
+    // every item are read at once (they were read one item at a time).
+    const [places, links] = await Promise.all([
+      findPlacesByIds(db, [...claims.map((c) => c.placeId), ...reports.map((r) => r.placeId)]),
+      labelLinksOfPlaces(db, labelRequests.map((r) => r.placeId)),
+    ]);
+    const claimItems = claims.map((claim) => {
+      const place = places.get(claim.placeId);
+      return { ...claim, placeUrl: place ? placePath(place) : null, placeEmails: place?.courriels ?? [] };
+    });
+    const labelItems = labelRequests.map((request) => {
+      const current = links.filter((l) => l.placeId === request.placeId && l.status === 'verified').map((l) => l.name);
       const after = request.action === 'add' ? [...current, request.labelName].sort() : current.filter((n) => n !== request.labelName);
-      labelItems.push({ ...request, before: displayValue(current), after: displayValue(after) });
-    }
-    const reportItems = [];
-    for (const report of reports) {
-      const place = await findPlaceById(db, report.placeId);
+      return { ...request, before: displayValue(current), after: displayValue(after) };
+    });
+    const reportItems = reports.map((report) => {
+      const place = places.get(report.placeId);
       const fields = REPORT_FIELDS[report.category] ?? [];
-      reportItems.push({
+      return {
         ...report,
         categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category,
         placeNom: place?.nom ?? '—',
@@ -69,8 +75,8 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
         placeUrl: place ? placePath(place) : null,
         // What the visitor questions, as it is online now (the moderator edits the place to change it).
         current: place ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) })) : [],
-      });
-    }
+      };
+    });
     return {
       claims: claimItems,
       proposals: proposals.map((p) => ({
@@ -119,17 +125,11 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     if (!proposal) throw new NotFoundError('Cette proposition n’existe pas.');
     const now = clock.now();
     const placeId = await db.transaction(async (trx) => {
-      let newPlaceId: number | undefined;
-      if (decision === 'accept') {
-        // Typed without an INSEE code, often without coordinates: the commune gives both (its centre, flagged approximate).
-        const fill = await communeFill(trx, { code_postal: proposal.record.code_postal, commune: proposal.record.commune, latitude: proposal.record.latitude, longitude: proposal.record.longitude });
-        newPlaceId = await insertPlace(trx, { ...proposal.record, ...fill, source: 'epn-finder', source_id: randomUUID() }, now);
-        await insertRevision(trx, {
-          placeId: newPlaceId, version: 1, userId: proposal.userId, authorRole: 'mediator', kind: 'create',
-          changes: Object.fromEntries(Object.entries(proposal.record).map(([k, v]) => [k, { old: null, new: v }])),
-        }, now);
-        await upsertClaim(trx, { placeId: newPlaceId, userId: proposal.userId, status: 'approved', method: 'proposal', message: null }, now);
-      }
+      // The place, its first revision and the proposer's claim: all with the decision, or nothing.
+      const newPlaceId = decision === 'accept'
+        ? await placeWrites.create(proposal.record, { author: { userId: proposal.userId, role: 'mediator' }, trx })
+        : undefined;
+      if (newPlaceId) await upsertClaim(trx, { placeId: newPlaceId, userId: proposal.userId, status: 'approved', method: 'proposal', message: null }, now);
       const ok = await decideProposal(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', placeId: newPlaceId, reason, decidedBy: moderator.id }, now);
       if (!ok) throw alreadyDecided();
       await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected', subjectType: 'proposal', subjectId: id, reason, details: { placeId: newPlaceId ?? null, nom: proposal.record.nom, userId: proposal.userId } }, now);
@@ -151,11 +151,8 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       const ok = await decideLabelRequest(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', reason, decidedBy: moderator.id }, now);
       if (!ok) throw alreadyDecided();
       if (decision === 'accept') {
-        const before = (await placeLabelLinks(trx, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
-        await applyLabelChange(trx, { placeId: request.placeId, labelId: request.labelId, action: request.action, origin: 'mediator' }, now);
-        const after = (await placeLabelLinks(trx, request.placeId)).filter((l) => l.status === 'verified').map((l) => l.slug);
-        const version = (await trx('places').where({ id: request.placeId }).first('version')).version as number;
-        await insertRevision(trx, { placeId: request.placeId, version, userId: request.userId, authorRole: 'mediator', kind: 'labels', changes: { labels: { old: before, new: after } } }, now);
+        const change = request.action === 'add' ? { add: [request.labelId], remove: [] } : { add: [], remove: [request.labelId] };
+        await placeWrites.changeLabels(request.placeId, { ...change, origin: 'mediator' }, { author: { userId: request.userId, role: 'mediator' }, trx });
       }
       await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action, userId: request.userId } }, now);
     });
@@ -165,24 +162,36 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
       : composeEmail(request.userEmail, 'label-request-rejected', { ...what, reason }));
   }
 
-  async function decideOnReport(moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null) {
-    // Only new reports can be decided; read through the reports feature's own repository.
-    const report = (await listReports(db, { status: 'new' }, 10_000)).find((r) => r.id === id);
-    if (!report) throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
-    const now = clock.now();
-    const ok = await setReportStatus(db, id, version, decision === 'accept' ? 'accepted' : 'rejected', reason ?? undefined);
+  /**
+   * Settles a new report (optimistic locking on its version) and audits it, in `trx`; the e-mail
+   * to the visitor goes once the caller's transaction has committed (`notifyReporter`).
+   */
+  async function settleReport(trx: Knex.Transaction, moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null, now: Date) {
+    const report = await findReport(trx, id);
+    if (!report || report.status !== 'new') throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
+    const ok = await setReportStatus(trx, id, version, decision === 'accept' ? 'accepted' : 'rejected', reason ?? undefined);
     if (!ok) throw alreadyDecided();
-    await recordAudit(db, { actorId: moderator.id, action: decision === 'accept' ? 'report.accepted' : 'report.rejected', subjectType: 'report', subjectId: id, reason, details: { placeId: report.placeId, category: report.category } }, now);
-    if (report.email) {
-      const place = await findPlaceById(db, report.placeId);
-      await mailer.send(composeEmail(report.email, decision === 'accept' ? 'report-accepted' : 'report-rejected', { nom: place?.nom ?? '', reason }));
-    }
+    await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'report.accepted' : 'report.rejected', subjectType: 'report', subjectId: id, reason, details: { placeId: report.placeId, category: report.category } }, now);
+    return report;
+  }
+
+  async function notifyReporter(report: PlaceReport, decision: Decision, reason: string | null) {
+    if (!report.email) return;
+    const place = await findPlaceById(db, report.placeId);
+    await mailer.send(composeEmail(report.email, decision === 'accept' ? 'report-accepted' : 'report-rejected', { nom: place?.nom ?? '', reason }));
+  }
+
+  async function decideOnReport(moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null) {
+    const now = clock.now();
+    const report = await db.transaction((trx) => settleReport(trx, moderator, id, version, decision, reason, now));
+    await notifyReporter(report, decision, reason);
   }
 
   /**
    * Takes a place off the site ('hidden': search, API and its page answer as if it did not exist)
    * or puts it back ('published'). The reason is required; the change is a revision of the place
-   * (section 'statut') and an audit entry. Optionally settles the visitor's report that asked for it.
+   * (section 'statut') and an audit entry. Optionally settles, in the same transaction, the
+   * visitor's report that asked for it: both happen or neither.
    */
   async function setPlaceStatus(
     moderator: CurrentUser, placeId: number, status: 'hidden' | 'published', reason: string | null,
@@ -192,20 +201,15 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     const place = await findPlaceById(db, placeId);
     if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
     const now = clock.now();
-    await db.transaction(async (trx) => {
-      const version = await lockPlaceVersion(trx, placeId);
-      const current = await trx('places').where({ id: placeId }).first('status');
-      if (version === undefined || current.status === status) {
-        throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
-      }
-      const newVersion = (await updatePlaceFields(trx, placeId, version, { status }, now))!;
-      await insertRevision(trx, {
-        placeId, version: newVersion, userId: moderator.id, authorRole: moderator.role === 'admin' ? 'admin' : 'moderator', kind: 'edit', section: 'statut',
-        changes: { status: { old: current.status, new: status }, motif: { old: null, new: reason } },
-      }, now);
-      await recordAudit(trx, { actorId: moderator.id, action: status === 'hidden' ? 'place.hidden' : 'place.published', subjectType: 'place', subjectId: placeId, reason, details: { placeId, ...(report ? { reportId: report.id } : {}) } }, now);
+    const settled = await db.transaction(async (trx) => {
+      await placeWrites.setStatus(placeId, status, reason, {
+        author: { userId: moderator.id, role: moderator.role === 'admin' ? 'admin' : 'moderator' },
+        audit: { actorId: moderator.id, action: status === 'hidden' ? 'place.hidden' : 'place.published', subjectType: 'place', subjectId: placeId, reason, details: { placeId, ...(report ? { reportId: report.id } : {}) } },
+        trx,
+      });
+      return report ? settleReport(trx, moderator, report.id, report.version, 'accept', reason, now) : undefined;
     });
-    if (report) await decideOnReport(moderator, report.id, report.version, 'accept', reason);
+    if (settled) await notifyReporter(settled, 'accept', reason);
     return place;
   }
 
@@ -217,7 +221,7 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
 
   return {
     queue, claimById, setPlaceStatus, placeById: (id: number) => findPlaceById(db, id), decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
-    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), viewer.role === 'admin'),
+    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), { viewerIsAdmin: viewer.role === 'admin', roleNames: ROLE_NAMES, reportCategoryNames: REPORT_CATEGORY_NAMES, placePath }),
   };
 }
 

@@ -3,7 +3,8 @@ import type { Db } from '../db/knex.js';
 import { toFieldErrors } from '../http/validation.js';
 import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.repository.js';
 import { labelSlugSchema } from '../labels/labels.schemas.js';
-import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../places/places.repository.js';
+import type { NewPlaceRow } from '../places/place-writes.repository.js';
+import { createPlaceWrites } from '../places/place-writes.service.js';
 import { placeFieldSchemas, REQUIRED_PLACE_FIELDS, type PlaceFieldName } from '../places/places.schemas.js';
 import type { ImportIssue } from '../places/places.types.js';
 
@@ -114,9 +115,13 @@ function toRow(identity: { id: string; source: string }, f: Partial<Record<Place
 
 const BATCH_SIZE = 500;
 
-/** Loads standard records; idempotent: a (source, id) already present is left untouched. */
+/**
+ * Loads standard records; idempotent: a (source, id) already present is left untouched.
+ * The places and their labels are written by the place-writing service (server/places/).
+ */
 export async function importPlaces(db: Db, records: RawPlaceRecord[], options: { today: string }): Promise<ImportReport> {
   const report: ImportReport = { read: records.length, inserted: 0, alreadyPresent: 0, rejected: [], withoutCoordinates: [], fieldIssues: [] };
+  const placeWrites = createPlaceWrites({ db, clock: { now: () => new Date(`${options.today}T00:00:00Z`) } });
   await db.transaction(async (trx) => {
     const labelIds = await labelIdsByStandardValue(trx);
     const labelIdsOfSlugs = await labelIdsBySlug(trx);
@@ -153,14 +158,9 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
     // Batched: one INSERT per 500 places, then one per batch for their labels.
     for (let start = 0; start < valid.length; start += BATCH_SIZE) {
       const batch = valid.slice(start, start + BATCH_SIZE);
-      const inserted = await insertPlacesIfAbsent(trx, batch.map((item) => item.row));
+      const inserted = await placeWrites.importBatch(batch, { trx });
       report.inserted += inserted.size;
       report.alreadyPresent += batch.length - inserted.size;
-      const links = batch.flatMap((item) => {
-        const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
-        return placeId === undefined ? [] : item.labelIds.map((labelId) => ({ placeId, labelId }));
-      });
-      await linkPlacesToLabels(trx, links, 'import');
     }
   });
   return report;

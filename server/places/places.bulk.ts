@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../db/knex.js';
-import type { NewPlaceRow } from './places.repository.js';
+import type { NewPlaceRow } from './place-writes.repository.js';
 
 /**
  * The bulk path for places: rows streamed with COPY into a staging table, then one INSERT … SELECT

@@ -2,7 +2,6 @@ import { Router, type Response } from 'express';
 import { assetUrls } from '../shared/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
-import { REPORT_CATEGORIES, REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { openStateText } from '../shared/open-state.js';
 import { dayMonth, fromParisWallTime, hourMinute, isoDay, isoMinute, parisToday, parisWallTime, type WallTime } from '../shared/paris-time.js';
 import { openIntervals } from '../shared/opening-hours.js';
@@ -31,6 +30,11 @@ export interface PlacePageDeps {
   mapTilesAttribution: string;
   /** For the canonical link (absolute); optional. */
   publicBaseUrl?: string;
+  /**
+   * The "Signaler une erreur" form's choices, given by the reports feature (server/app.ts), so that
+   * places does not import reports, which renders this page again with its form's errors.
+   */
+  reportCategories: readonly { value: string; label: string }[];
 }
 
 export const PLACE_PAGE_ASSETS = { scripts: ['/static/build/place.js'], stylesheets: ['/static/build/place.css'] };
@@ -165,7 +169,7 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
       values: report.values ?? {},
       errors: report.errors ?? {},
       errorList: report.errorList?.map((e) => ({ field: `signalement-${e.field}`, message: e.message })) ?? [],
-      categories: REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_NAMES[value], checked: report.values?.category === value })),
+      categories: deps.reportCategories.map(({ value, label }) => ({ value, label, checked: report.values?.category === value })),
       // Back on the form's own section after an error (client/place.ts then focuses the error summary).
       action: `/lieux/${place.id}/signalement#signaler`,
     },

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
-import { camelize, snakeKeys } from '../db/rows.js';
+import { camelize } from '../db/rows.js';
 import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
-import type { ImportIssue, Place, PlaceLabelLink } from './places.types.js';
+import type { Place, PlaceLabelLink } from './places.types.js';
 
 export const PLACE_COLUMNS = [
   'id', 'source', 'source_id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse',
@@ -154,27 +154,30 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
   return rows.map((row) => ({ ...camelize(row), placeId: Number(row.place_id) }) as PlaceLabelLink);
 }
 
-export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues' | 'locationPrecision'> & {
-  importIssues: ImportIssue[];
-  locationPrecision?: 'exact' | 'commune' | null;
-};
-
-/** Inserts places unless (source, source_id) is already there; returns the new ids keyed by "source\u0000source_id". */
-export async function insertPlacesIfAbsent(trx: Knex.Transaction | Db, rows: NewPlaceRow[]): Promise<Map<string, number>> {
-  if (rows.length === 0) return new Map();
-  const values = rows.map((row) => snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) }));
-  const inserted = await trx('places').insert(values).onConflict(['source', 'source_id']).ignore().returning(['id', 'source', 'source_id']);
-  return new Map(inserted.map((row: { id: string; source: string; source_id: string }) => [`${row.source}\u0000${row.source_id}`, Number(row.id)]));
+/** Several places at once (the moderation queue, "Mon espace"): one query, keyed by id. */
+export async function findPlacesByIds(db: Db | Knex.Transaction, ids: number[]): Promise<Map<number, Place>> {
+  if (ids.length === 0) return new Map();
+  const rows: Record<string, unknown>[] = await db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).whereIn('p.id', [...new Set(ids)]);
+  return new Map(rows.map((row) => [Number(row.id), toPlace(row)]));
 }
 
-export async function linkPlacesToLabels(
-  trx: Knex.Transaction | Db,
-  links: { placeId: number; labelId: number }[],
-  origin: 'import' | 'mediator' | 'moderator',
-): Promise<void> {
-  if (links.length === 0) return;
-  await trx('place_labels')
-    .insert(links.map((link) => ({ place_id: link.placeId, label_id: link.labelId, origin, verification_status: 'verified' })))
-    .onConflict(['place_id', 'label_id'])
-    .ignore();
+export interface PlaceLabelState {
+  placeId: number;
+  labelId: number;
+  slug: string;
+  name: string;
+  status: string;
+}
+
+/** Every label link of these places, whatever its status, by label name. */
+export async function labelLinksOfPlaces(db: Db | Knex.Transaction, placeIds: number[]): Promise<PlaceLabelState[]> {
+  if (placeIds.length === 0) return [];
+  const rows = await db('place_labels as pl')
+    .join('labels as l', 'l.id', 'pl.label_id')
+    .select('pl.place_id', 'pl.label_id', 'l.slug', 'l.name', 'pl.verification_status')
+    .whereIn('pl.place_id', [...new Set(placeIds)])
+    .orderBy('l.name');
+  return rows.map((r: Record<string, unknown>) => ({
+    placeId: Number(r.place_id), labelId: Number(r.label_id), slug: r.slug as string, name: r.name as string, status: r.verification_status as string,
+  }));
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { ReportCategory } from './reports.schemas.js';
 
@@ -42,8 +43,14 @@ export async function listReports(db: Db, filter: { placeId?: number; status?: P
   return (await query).map(toReport);
 }
 
+/** One report, whatever its status. */
+export async function findReport(db: Db | Knex.Transaction, id: number): Promise<PlaceReport | undefined> {
+  const row = await db('place_reports').where({ id }).first();
+  return row ? toReport(row) : undefined;
+}
+
 /** A moderator's decision, with optimistic locking; false when someone changed it first. */
-export async function setReportStatus(db: Db, id: number, expectedVersion: number, status: PlaceReport['status'], note?: string): Promise<boolean> {
+export async function setReportStatus(db: Db | Knex.Transaction, id: number, expectedVersion: number, status: PlaceReport['status'], note?: string): Promise<boolean> {
   const updated = await db('place_reports')
     .where({ id, version: expectedVersion })
     .update({ status, moderator_note: note ?? null, version: db.raw('version + 1'), updated_at: db.fn.now() });

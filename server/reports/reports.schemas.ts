@@ -13,6 +13,9 @@ export const REPORT_CATEGORY_NAMES: Record<ReportCategory, string> = {
   autre: 'Autre chose',
 };
 
+/** The form's choices, in order, as the place page offers them. */
+export const REPORT_FORM_CATEGORIES = REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_NAMES[value] }));
+
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** "Signaler une erreur": what a visitor sends. Stored for moderation, never applied directly. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../server/db/knex.js';
-import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../../server/places/places.repository.js';
+import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../../server/places/place-writes.repository.js';
 
 /**
  * Each test builds its own places around its own random spot (ocean included: any valid
@@ -58,8 +58,7 @@ export async function makePlace(db: Db, overrides: PlaceOverrides = {}) {
     importIssues: [],
     ...rest,
   };
-  const [id] = (await insertPlacesIfAbsent(db, [row])).values();
-  if (status) await db('places').where({ id }).update({ status });
+  const [id] = (await insertPlacesIfAbsent(db, [{ ...row, ...(status ? { status } : {}) }])).values();
   for (const slug of labels) {
     const label = await db('labels').where({ slug }).first();
     const labelId = label ? label.id : (await db('labels').insert({ slug, name: slug, kind: 'local' }).returning('id'))[0].id;

@@ -12,7 +12,10 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** Every moderation or administration decision is written here, in the decision's transaction. */
+/**
+ * Every moderation or administration decision is written here, in the decision's transaction.
+ * The one writer of `audit_log`: accounts, editing, moderation and places all go through it.
+ */
 export async function recordAudit(db: Conn, entry: AuditEntry, now: Date): Promise<void> {
   await db('audit_log').insert({
     actor_id: entry.actorId,
@@ -57,4 +60,28 @@ export async function listAudit(db: Conn, options: { limit: number; subjectType?
     details: row.details as Record<string, unknown>,
     createdAt: row.created_at as Date,
   }));
+}
+
+/**
+ * What the journal names next to its entries, in three queries whatever the number of entries:
+ * the places (name, status), the people (e-mail) and the labels (by id or slug) they mention.
+ */
+export async function journalSubjects(
+  db: Conn,
+  ids: { placeIds: number[]; userIds: number[]; labelIds: number[]; labelSlugs: string[] },
+): Promise<{
+  places: { id: number; nom: string; status: string }[];
+  users: { id: number; email: string }[];
+  labels: { id: number; slug: string; name: string }[];
+}> {
+  const [places, users, labels] = await Promise.all([
+    ids.placeIds.length ? db('places').whereIn('id', ids.placeIds).select('id', 'nom', 'status') : [],
+    ids.userIds.length ? db('users').whereIn('id', ids.userIds).select('id', 'email') : [],
+    ids.labelIds.length || ids.labelSlugs.length ? db('labels').whereIn('id', ids.labelIds).orWhereIn('slug', ids.labelSlugs).select('id', 'slug', 'name') : [],
+  ]);
+  return {
+    places: places.map((p: Record<string, unknown>) => ({ id: Number(p.id), nom: p.nom as string, status: p.status as string })),
+    users: users.map((u: Record<string, unknown>) => ({ id: Number(u.id), email: u.email as string })),
+    labels: labels.map((l: Record<string, unknown>) => ({ id: Number(l.id), slug: l.slug as string, name: l.name as string })),
+  };
 }

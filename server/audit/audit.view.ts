@@ -1,8 +1,5 @@
-import { ROLE_NAMES, type Role } from '../accounts/accounts.types.js';
 import type { Db } from '../db/knex.js';
-import { placePath } from '../places/places.mapping.js';
-import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import type { AuditRow } from './audit.repository.js';
+import { journalSubjects, type AuditRow } from './audit.repository.js';
 
 /** What each audited decision is called in the journal. */
 export const AUDIT_ACTION_NAMES: Record<string, string> = {
@@ -26,7 +23,6 @@ const CLAIM_METHODS: Record<string, string> = {
   domain: 'même domaine que l’adresse du lieu',
 };
 
-const roleName = (role: unknown) => (typeof role === 'string' && role in ROLE_NAMES ? ROLE_NAMES[role as Role] : String(role ?? '—'));
 const num = (value: unknown) => (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : undefined);
 
 export interface AuditEntryView {
@@ -43,10 +39,26 @@ export interface AuditEntryView {
 }
 
 /**
+ * What the journal needs from the features whose decisions it lists. Passed in by the page that
+ * shows the journal (moderation): the features write entries through server/audit/, so the
+ * journal imports none of them.
+ */
+export interface JournalVocabulary {
+  roleNames: Record<string, string>;
+  reportCategoryNames: Record<string, string>;
+  placePath: (place: { id: number; nom: string }) => string;
+}
+
+/**
  * The journal as people read it: French names of decisions, the place and the person concerned
  * (with links), and the useful details. `viewerIsAdmin`: people link to the accounts page, else mailto.
  */
-export async function auditEntriesView(db: Db, rows: AuditRow[], viewerIsAdmin: boolean): Promise<AuditEntryView[]> {
+export async function auditEntriesView(
+  db: Db, rows: AuditRow[], options: { viewerIsAdmin: boolean } & JournalVocabulary,
+): Promise<AuditEntryView[]> {
+  const { placePath } = options;
+  const { viewerIsAdmin } = options;
+  const roleName = (role: unknown) => (typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—'));
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();
@@ -60,11 +72,7 @@ export async function auditEntriesView(db: Db, rows: AuditRow[], viewerIsAdmin: 
     for (const id of [...((d.add as unknown[]) ?? []), ...((d.remove as unknown[]) ?? [])]) if (num(id)) labelIds.add(num(id)!);
     if (typeof d.label === 'string') labelSlugs.add(d.label);
   }
-  const [places, users, labels] = await Promise.all([
-    placeIds.size ? db('places').whereIn('id', [...placeIds]).select('id', 'nom', 'status') : [],
-    userIds.size ? db('users').whereIn('id', [...userIds]).select('id', 'email') : [],
-    labelIds.size || labelSlugs.size ? db('labels').whereIn('id', [...labelIds]).orWhereIn('slug', [...labelSlugs]).select('id', 'slug', 'name') : [],
-  ]);
+  const { places, users, labels } = await journalSubjects(db, { placeIds: [...placeIds], userIds: [...userIds], labelIds: [...labelIds], labelSlugs: [...labelSlugs] });
   const placeById = new Map(places.map((p: { id: number | string; nom: string }) => [Number(p.id), p.nom]));
   const hiddenIds = new Set(places.filter((p: { status?: string }) => p.status === 'hidden').map((p: { id: number | string }) => Number(p.id)));
   const emailById = new Map(users.map((u: { id: number | string; email: string }) => [Number(u.id), u.email]));
@@ -93,7 +101,7 @@ export async function auditEntriesView(db: Db, rows: AuditRow[], viewerIsAdmin: 
     }
     if (row.action.startsWith('proposal.') && !nom && typeof d.nom === 'string') details.push(`lieu proposé : « ${d.nom} »`);
     if (row.action.startsWith('report.') && typeof d.category === 'string') {
-      details.push(`signalement : ${REPORT_CATEGORY_NAMES[d.category as keyof typeof REPORT_CATEGORY_NAMES] ?? d.category}`);
+      details.push(`signalement : ${options.reportCategoryNames[d.category] ?? d.category}`);
     }
     if (row.action === 'user.role') {
       details.push(d.via === 'cli' ? `${roleName(d.role)} (npm run admin:create)` : `${roleName(d.from)} → ${roleName(d.to)}`);

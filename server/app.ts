@@ -36,6 +36,7 @@ import { searchPageRoutes } from './search/search.routes.js';
 import { createPlacesService, type Clock } from './places/places.service.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
 import { requestLogger } from './http/request-logger.js';
+import { warnOnInsecureRequests } from './http/insecure-request-warning.js';
 import { createSilentLogger, type Logger } from './logging/logger.js';
 import { PUBLIC_DIR } from './public-dir.js';
 
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   // First, so that every request, even a static file or a refused one, leaves its one line.
   app.use(requestLogger(logger));
+  if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
   app.engine('.hbs', views.engine);
   app.set('view engine', '.hbs');

@@ -1,7 +1,5 @@
 import compression from 'compression';
 import express, { type Express } from 'express';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { apiDocsRoutes } from './api/api.routes.js';
 import { articlesAdminRoutes } from './articles/articles.admin.js';
 import { articlesApiRoutes } from './articles/articles.api.js';
@@ -41,8 +39,12 @@ import { createSearchService } from './search/search.service.js';
 import { createPlacesService } from './places/places.service.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
+import { requestLogger } from './http/request-logger.js';
+import { warnOnInsecureRequests } from './http/insecure-request-warning.js';
+import { createSilentLogger, type Logger } from './logging/logger.js';
+import { PUBLIC_DIR } from './public-dir.js';
 
-export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
+export { PUBLIC_DIR };
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +52,9 @@ export interface AppDeps {
   clock?: Clock;
   /** E-mail (SMTP or the outbox by default); tests pass createMemoryMailer(). */
   mailer?: Mailer;
+  /** Created in main.ts; silent when absent (tests). */
+  logger?: Logger;
+  /** Where features report unexpected errors; defaults to `logger.error`. */
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -57,9 +62,10 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const logger = deps.logger ?? createSilentLogger();
+  const log = deps.log ?? ((message: string, error?: unknown) => logger.error(error === undefined ? {} : { err: error }, message));
   const publicBaseUrl = config.PUBLIC_BASE_URL;
-  const mailer = deps.mailer ?? createMailer(config, (message) => { if (config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'error') console.log(message); });
+  const mailer = deps.mailer ?? createMailer(config, (message) => logger.info(message));
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
   const limits = createRateLimits(config);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
@@ -76,7 +82,10 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
+  // First, so that every request, even a static file or a refused one, leaves its one line.
+  app.use(requestLogger(logger));
+  if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
   app.engine('.hbs', views.engine);
   app.set('view engine', '.hbs');
@@ -122,6 +131,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));
 
   app.use(notFoundHandler);
-  app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', log }));
+  app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', logger }));
   return app;
 }

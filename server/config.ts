@@ -17,12 +17,30 @@ export const configSchema = z.object({
   DATABASE_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  SEED_ON_START: booleanFromEnv.default(true),
+  /**
+   * Unset: the embedded database loads the demo data on its first start only; an external
+   * DATABASE_URL is never seeded (`npm run seed`). true: every start (idempotent); false: never.
+   */
+  SEED_ON_START: booleanFromEnv.optional(),
   MAP_TILES_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   MAP_TILES_ATTRIBUTION: z
     .string()
     .default('&copy; les contributeurs d’<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'),
-  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  LOG_LEVEL: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /**
+   * Which proxies may tell the client's address and scheme (X-Forwarded-*): Express's `trust proxy`.
+   * In production the session cookie is Secure: behind a proxy on another machine that is not
+   * trusted here, every request looks like plain HTTP and log-in sets no cookie.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules (ex. loopback, 10.0.0.0/8).')
+    .default('loopback')
+    .transform(parseTrustProxy),
+  /** Longest a query may run on the application's connections; migrations and seeds get longer. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   // Geocoding (issue 3): the offline communes table, or the national BAN API in front of it.
   GEOCODER: z.enum(['offline', 'ban']).default('offline'),
   BAN_API_URL: z.url().default('https://api-adresse.data.gouv.fr'),
@@ -38,6 +56,13 @@ export const configSchema = z.object({
   RATE_LIMIT_REPORTS_PER_IP: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production';
 

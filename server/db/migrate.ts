@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Db } from './knex.js';
 
+/** migrations/ beside server/: the sources (.ts, run by tsx) or their build in dist/ (.js). */
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const MIGRATION_FILE = /^\d.*\.(ts|js)$/;
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -18,13 +20,14 @@ interface MigrationModule {
 const migrationSource: Knex.MigrationSource<string> = {
   async getMigrations() {
     const files = await readdir(MIGRATIONS_DIR);
-    return files.filter((file) => /^\d.*\.ts$/.test(file)).sort();
+    return files.filter((file) => MIGRATION_FILE.test(file)).sort();
   },
   getMigrationName(file) {
-    return file.replace(/\.ts$/, '');
+    // The recorded name has no extension: a database migrated from the sources is up to date for dist/.
+    return file.replace(/\.(ts|js)$/, '');
   },
   async getMigration(file) {
-    return (await import(path.join(MIGRATIONS_DIR, file))) as MigrationModule;
+    return (await import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href)) as MigrationModule;
   },
 };
 

@@ -1,10 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../logging/logger.js';
 import { AppError, NotFoundError, ValidationError } from './errors.js';
 import { redactUrl } from './redact.js';
 
 interface ErrorHandlerOptions {
   exposeStack: boolean;
-  log: (message: string, error: unknown) => void;
+  /** The process's logger; a request's own child logger (`req.log`, with its id) is preferred. */
+  logger: Logger;
 }
 
 const wantsProblemJson = (path: string) => path.startsWith('/api/') || path === '/api';
@@ -18,7 +20,9 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
 export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
   return (rawError, req, res, _next) => {
     const error = normalise(rawError);
-    if (error.status >= 500) options.log(`${req.method} ${redactUrl(req.originalUrl)}`, rawError);
+    if (error.status >= 500) {
+      (req.log ?? options.logger).error({ err: rawError }, `${req.method} ${redactUrl(req.originalUrl)}`);
+    }
     const problem = {
       type: `https://epn-finder.fr/problemes/${error.code}`,
       title: error.message,

@@ -1,0 +1,204 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+/**
+ * The real server as production runs it: `npm run build`, then `node dist/server/main.js` in a
+ * child process, stopped with real signals. Seeding stays off to keep these fast.
+ */
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface RunningServer {
+  child: ChildProcess;
+  port: number;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const spawned = new Set<ChildProcess>();
+
+// A failed test must not leave a server (and its PostgreSQL) behind: SIGTERM stops both.
+afterAll(async () => {
+  for (const child of spawned) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+}, 60_000);
+
+/** `node dist/server/main.js` on `port`, its output collected (JSON log lines). */
+function spawnServer(port: number, env: Record<string, string>): RunningServer {
+  const { DATABASE_URL: _inheritedUrl, PORT: _inheritedPort, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
+    env: { ...inherited, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), SEED_ON_START: 'false', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  spawned.add(child);
+  let text = '';
+  const waiters = new Set<() => void>();
+  const collect = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const check of waiters) check();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`pas de ${pattern} en ${timeoutMs} ms :\n${text}`)), timeoutMs);
+      const check = () => {
+        if (!pattern.test(text)) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      void exited.then(() =>
+        setTimeout(() => {
+          if (!waiters.has(check)) return;
+          clearTimeout(timer);
+          reject(new Error(`sorti avant ${pattern} :\n${text}`));
+        }, 50),
+      );
+      check();
+    });
+  return { child, port, output: () => text, waitFor, exited };
+}
+
+const startServer = async (env: Record<string, string>) => spawnServer(await freePort(), env);
+
+const READY = /EPN Finder est prêt/;
+
+async function answers(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+beforeAll(async () => {
+  const { stdout } = await run('npm', ['run', 'build', '--silent']);
+  expect(stdout).toContain('dist/');
+}, 120_000);
+
+describe('the compiled server on an external database (DATABASE_URL)', () => {
+  it('when built with npm run build, then node dist/server/main.js serves /healthz, and SIGTERM exits 0', async () => {
+    const server = await startServer({ DATABASE_URL: inject('databaseUrl') });
+    await server.waitFor(READY);
+    const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    // One JSON line per request, the same id as the header.
+    const line = server.output().split('\n').find((l) => l.includes('"path":"/healthz"'));
+    expect(JSON.parse(line!).reqId).toBe(res.headers.get('x-request-id'));
+  }, 90_000);
+
+  it('when the port is already taken, then the server exits non-zero with a French message naming the port', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const busy = spawnServer(port, { DATABASE_URL: inject('databaseUrl') });
+      const { code } = await busy.exited;
+      expect(code).toBe(1);
+      expect(busy.output()).toContain(`Le port ${port} est déjà utilisé`);
+      expect(busy.output()).not.toMatch(READY);
+    } finally {
+      blocker.close();
+    }
+  }, 90_000);
+});
+
+describe('the compiled server on its embedded PostgreSQL', () => {
+  let directory: string;
+  let pgPort: number;
+  const env = () => ({ DATA_DIR: path.join(directory, 'data'), EMBEDDED_PG_PORT: String(pgPort) });
+  const embeddedUrl = () => `postgres://postgres:epn-local-only@127.0.0.1:${pgPort}/epn_finder`;
+  const postmasterPid = () => path.join(directory, 'data', 'postgres', 'postmaster.pid');
+
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'epn-process-'));
+    // PostgreSQL runs as the unprivileged postgres user when we are root: it must reach the folder.
+    await chmod(directory, 0o755);
+    pgPort = await freePort();
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('when SIGTERM arrives while a slow request is in flight, then that request completes 200, the process exits 0 and the embedded PostgreSQL is stopped', async () => {
+    const server = await startServer(env());
+    await server.waitFor(READY, 120_000);
+    // A request held by a lock: it is in flight, waiting on the database, when the signal comes.
+    const locker = new pg.Client({ connectionString: embeddedUrl() });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE labels IN ACCESS EXCLUSIVE MODE');
+    const slow = fetch(`http://127.0.0.1:${server.port}/api/v1/labels`);
+    // Watched from another connection: inside the locker's transaction pg_stat_activity is a frozen snapshot.
+    const watcher = new pg.Client({ connectionString: embeddedUrl() });
+    await watcher.connect();
+    await waitUntil(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! > 0);
+    await watcher.end();
+    server.child.kill('SIGTERM');
+    await server.waitFor(/SIGTERM reçu/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await locker.query('COMMIT');
+    await locker.end();
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(postmasterPid())).toBe(false);
+    expect(await answers(embeddedUrl())).toBe(false);
+  }, 150_000);
+
+  it('when the previous server was killed with kill -9, then the next start adopts the orphaned PostgreSQL, says so, and stops it at shutdown', async () => {
+    const first = await startServer(env());
+    await first.waitFor(READY, 120_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(await answers(embeddedUrl())).toBe(true); // the orphan
+
+    const second = await startServer(env());
+    await second.waitFor(READY, 120_000);
+    expect(second.output()).toMatch(/orphelin/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(postmasterPid())).toBe(false);
+    expect(await answers(embeddedUrl())).toBe(false);
+  }, 150_000);
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition jamais remplie');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

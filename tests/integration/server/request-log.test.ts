@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app.js';
+import { createDb } from '../../../server/db/knex.js';
+import { createMemoryMailer } from '../../../server/mail/mailer.js';
+import { createTestContext, fixedClock, testConfig } from '../../support/context.js';
+import { captureLogs } from '../../support/log-capture.js';
+import { createUser, postForm } from '../../support/session.js';
+
+describe('request logs', () => {
+  const { db } = createTestContext();
+  const appLogging = (config: Record<string, string> = {}) => {
+    const capture = captureLogs();
+    const app = createApp({ config: testConfig(config), db, clock: fixedClock('2026-12-01T10:00:00Z'), mailer: createMemoryMailer(), logger: capture.logger });
+    return { app, ...capture };
+  };
+
+  it('when a request is answered, then it leaves one JSON line with the request id sent back as X-Request-Id, method, path, status and duration', async () => {
+    const { app, lines } = appLogging();
+    const res = await request(app).get('/healthz');
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const logged = lines().filter((line) => line.reqId === id);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ req: { method: 'GET', path: '/healthz' }, res: { status: 200 } });
+    expect(typeof logged[0].durationMs).toBe('number');
+  });
+
+  it('when the caller sends a well-formed X-Request-Id, then that id is kept; a malformed one is replaced', async () => {
+    const { app } = appLogging();
+    expect((await request(app).get('/healthz').set('X-Request-Id', 'proxy-42.abc')).headers['x-request-id']).toBe('proxy-42.abc');
+    expect((await request(app).get('/healthz').set('X-Request-Id', 'bad id\twith spaces')).headers['x-request-id']).not.toContain('bad');
+  });
+
+  it('when someone logs in, then no cookie, CSRF token, password or e-mail address reaches the log', async () => {
+    const { app, text, lines } = appLogging();
+    const user = await createUser(db);
+    const agent = request.agent(app);
+    const res = await postForm(agent, '/connexion', { email: user.email, password: user.password });
+    expect(res.status).toBe(303);
+    const cookies = [res.headers['set-cookie']].flat().filter(Boolean).map((cookie) => String(cookie).split(';')[0].split('=')[1]);
+    const written = text();
+    expect(lines().some((line) => (line.req as { method?: string } | undefined)?.method === 'POST')).toBe(true);
+    expect(written).not.toContain(user.email);
+    expect(written).not.toContain(user.password);
+    for (const cookie of cookies) expect(written).not.toContain(cookie);
+    expect(written).not.toMatch(/_csrf=[^&[]/);
+    expect(written.toLowerCase()).not.toContain('cookie');
+  });
+
+  it('when a page fails with a 500, then the error is logged with the request id', async () => {
+    // A route that reads the database, on an app whose pool cannot connect: the one error handler logs it.
+    const deadDb = createDb('postgres://nobody:nothing@127.0.0.1:1/none');
+    const { logger, lines } = captureLogs();
+    const app = createApp({ config: testConfig(), db: deadDb, mailer: createMemoryMailer(), logger });
+    const res = await request(app).get('/api/v1/labels');
+    await deadDb.destroy();
+    expect(res.status).toBe(500);
+    const errors = lines().filter((line) => line.level === 50 && line.err && line.reqId === res.headers['x-request-id']);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const { db } = createTestContext();
+  const productionApp = (trustProxy?: string) => {
+    const capture = captureLogs();
+    const config = testConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}) });
+    return { app: createApp({ config, db, clock: fixedClock('2026-12-01T10:00:00Z'), mailer: createMemoryMailer(), logger: capture.logger }), ...capture };
+  };
+
+  it('when a proxy that TRUST_PROXY names forwards HTTPS, then log-in sets the secure session cookie', async () => {
+    const { app } = productionApp('loopback');
+    const user = await createUser(db);
+    // Secure cookies: a cookie jar would not send them back over the test's plain HTTP, so by hand.
+    const page = await request(app).get('/connexion').set('X-Forwarded-Proto', 'https');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+    const cookies = [page.headers['set-cookie']].flat().filter(Boolean).map((cookie) => String(cookie).split(';')[0]);
+    const res = await request(app)
+      .post('/connexion')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', cookies.join('; '))
+      .type('form')
+      .send({ _csrf: csrf, email: user.email, password: user.password });
+    expect(res.status).toBe(303);
+    expect(String(res.headers['set-cookie'])).toMatch(/epn\.sid=.*Secure/);
+  });
+
+  it('when the proxy is not trusted (TRUST_PROXY=false), then the request counts as plain HTTP and the log says why log-in will set no cookie', async () => {
+    const { app, lines } = productionApp('false');
+    const res = await request(app).get('/connexion').set('X-Forwarded-Proto', 'https');
+    expect(res.status).toBe(200);
+    const warning = lines().find((line) => line.level === 40);
+    expect(String(warning?.msg)).toContain('TRUST_PROXY');
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { maskEmailAddresses } from '../../server/logging/logger.js';
+import { captureLogs } from '../support/log-capture.js';
+
+describe('the logger', () => {
+  it('when an object with cookies, CSRF tokens, passwords, reset tokens and e-mails is logged, then none of their values is written', () => {
+    const { logger, text, lines } = captureLogs();
+    logger.info(
+      {
+        cookie: 'epn.sid=s%3Asecret-session',
+        headers: { cookie: 'epn.csrf=csrf-cookie-value', 'x-csrf-token': 'csrf-header-value' },
+        body: { _csrf: 'csrf-field-value', password: 'mot-de-passe-secret', email: 'personne@exemple.fr', token: 'reset-token-value' },
+        jeton: 'jeton-value',
+      },
+      'connexion',
+    );
+    const written = text();
+    for (const secret of ['secret-session', 'csrf-cookie-value', 'csrf-header-value', 'csrf-field-value', 'mot-de-passe-secret', 'personne@exemple.fr', 'reset-token-value', 'jeton-value']) {
+      expect(written).not.toContain(secret);
+    }
+    expect(lines()).toHaveLength(1);
+    expect(lines()[0].msg).toBe('connexion');
+  });
+
+  it('when an e-mail address appears in a message or an error, then it is masked, also percent-encoded', () => {
+    const { logger, text } = captureLogs();
+    logger.error({ err: new Error('duplicate key: Key (email)=(marie.dupont@exemple.fr) already exists') }, 'lien pour jean@exemple.org envoyé');
+    logger.info('GET /connexion?retour=%2F&email=paul%40exemple.fr');
+    expect(text()).not.toMatch(/marie\.dupont|jean@|paul%40/);
+    expect(text()).toContain('[masqué]');
+  });
+
+  it('when a text has no address, then it is left as it is', () => {
+    expect(maskEmailAddresses('GET /lieux/12 200 @home')).toBe('GET /lieux/12 200 @home');
+  });
+});

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'dist');
 const STAMP = path.join(OUT, '.build-stamp');
-const SOURCE_DIRS = ['server', 'migrations', 'seeds'];
+const SOURCE_DIRS = ['server', 'common', 'migrations', 'seeds'];
 /** Non-code files read at run time relative to the compiled modules. */
 const COPIED = [['server/views', (file) => file.endsWith('.hbs')], ['seeds/data', () => true], ['seeds/articles', () => true]];
 

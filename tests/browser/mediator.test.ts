@@ -140,6 +140,9 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await db('places').where({ id: place.id }).update({ horaires: 'Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00' });
     // Enough rows for the wide columns: decisions in the journal, an article in the blog's list.
     await db('audit_log').insert({ actor_id: user.id, action: 'place.hidden', subject_type: 'place', subject_id: String(place.id), reason: 'Un motif assez long pour élargir la colonne des motifs du journal', details: JSON.stringify({ placeId: place.id }) });
+    // The queue's own wide table, whatever other files left in it: a claim from a long, unbreakable address.
+    const claimant = await createUser(db, { email: `une-personne-au-nom-assez-long-${place.id}@association-du-territoire.fr` });
+    await db('place_managers').insert({ place_id: place.id, user_id: claimant.id, status: 'pending' });
     await db('articles').insert({ slug: `article-etroit-${place.id}`, title: 'Un article au titre assez long pour la liste des articles', body_markdown: 'Texte', status: 'published', published_at: new Date(), position: 1 });
     const pages = [`/mon-espace/lieux/${place.id}/horaires`, '/admin/utilisateurs', '/moderation/journal', '/admin/articles',
       `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/mon-espace', `/mon-espace/lieux/${place.id}`];

@@ -18,6 +18,7 @@ import { createEditingService } from './editing/editing.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
+import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
 import { csrfProtection } from './http/csrf.js';
 import { createRateLimits, securityHeaders } from './http/security.js';
@@ -56,6 +57,10 @@ export interface AppDeps {
   logger?: Logger;
   /** Where features report unexpected errors; defaults to `logger.error`. */
   log?: (message: string, error?: unknown) => void;
+  /** Work run once a response is sent (e-mails of sign-up, reset…); tests await its `settled()`. */
+  afterResponse?: AfterResponse;
+  /** Apps with the same scope share abuse-limit counters (all instances in production: ''); tests isolate files. */
+  rateLimitScope?: string;
 }
 
 /** Builds the whole application without listening: main.ts and the tests both call it. */
@@ -67,7 +72,8 @@ export function createApp(deps: AppDeps): Express {
   const publicBaseUrl = config.PUBLIC_BASE_URL;
   const mailer = deps.mailer ?? createMailer(config, (message) => logger.info(message));
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
-  const limits = createRateLimits(config);
+  const limits = createRateLimits(config, { db, clock, scope: deps.rateLimitScope });
+  const afterResponse = deps.afterResponse ?? createAfterResponse(log);
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
   // The one writer of the place record; editing and moderation decide whether, it decides how.
   const placeWrites = createPlaceWrites({ db, clock });
@@ -113,7 +119,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
-  app.use(accountsRoutes({ accounts, limits, clock }));
+  app.use(accountsRoutes({ accounts, limits, clock, afterResponse }));
+  // Claims are public writes too: counted per IP and per account before the editing routes see them.
+  app.post('/mon-espace/lieux/:id/demande', limits.claimsPerIp, limits.claimsPerAccount);
   app.use(editingRoutes({ editing, clock, map: { tilesUrl: config.MAP_TILES_URL, attribution: config.MAP_TILES_ATTRIBUTION } }));
   app.use(moderationRoutes({ moderation }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
@@ -128,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));
-  app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp }));
+  app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp, limitPerEmail: limits.reportsPerEmail }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', logger }));

@@ -58,7 +58,7 @@ export async function listUsers(db: Conn, options: { q?: string; limit: number }
 
 // ---------- One-time tokens: only their SHA-256 is stored ----------
 
-export type TokenPurpose = 'verify_email' | 'reset_password';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'sign_in';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -6,23 +6,30 @@ import { noStore, PRIVATE_PATHS, type RateLimits } from '../http/security.js';
 import {
   forgotSchema, idParamSchema, loginSchema, PASSWORD_MIN, resetSchema, returnTo, roleChangeSchema, signupSchema, tokenQuerySchema,
 } from './accounts.schemas.js';
+import type { AfterResponse } from './after-response.js';
 import type { AccountsService } from './accounts.service.js';
 import { ROLE_NAMES, ROLES } from './accounts.types.js';
 import { requireRole, requireUser } from './auth.middleware.js';
 import { errorSummary, parseForm } from '../shared/forms.js';
-import { destroySession, regenerateSession, saveSession } from './session.js';
+import { signInLinkRoutes } from './sign-in-link.routes.js';
+import { destroySession, startSignedInSession } from './session.js';
 
 const field = (body: unknown, name: string) => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : '';
 };
 
-/** Sign-up, e-mail verification, log-in, log-out, password reset, and the admins' user list. */
-export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLimits; clock: Clock }) {
-  const { accounts, limits, clock } = deps;
+/**
+ * Sign-up, e-mail verification, log-in (password or e-mailed link), log-out, password reset, and
+ * the admins' user list. What e-mails an address that a visitor typed runs after the answer
+ * (`afterResponse`), so that the answer's timing does not tell whether the address has an account.
+ */
+export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLimits; clock: Clock; afterResponse: AfterResponse }) {
+  const { accounts, limits, clock, afterResponse } = deps;
   const router = Router();
   // Account and token pages, and the private areas (anonymous visitors get their redirects): never cached.
   router.use(PRIVATE_PATHS, noStore);
+  router.use(signInLinkRoutes(deps));
 
   const renderLogin = (res: Response, status: number, view: Record<string, unknown>) =>
     res.status(status).render('pages/accounts/login', { pageTitle: 'Connexion', nav: 'login', passwordMin: PASSWORD_MIN, ...view });
@@ -34,7 +41,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
     renderLogin(res, 200, { retour, notice });
   });
 
-  router.post('/connexion', limits.loginPerIp, limits.loginPerAccount, async (req, res) => {
+  router.post('/connexion', limits.loginPerIp, limits.loginPerAccountAndIp, async (req, res) => {
     const parsed = parseForm(loginSchema, req.body);
     const email = field(req.body, 'email');
     if (!parsed.ok) return renderLogin(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email, retour: returnTo.parse(field(req.body, 'retour')) });
@@ -43,11 +50,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
       const message = 'Adresse e-mail ou mot de passe incorrect.';
       return renderLogin(res, 401, { formError: message, email, retour: parsed.data.retour });
     }
-    // A new session id at log-in: a session id planted before log-in is worthless (fixation).
-    await regenerateSession(req);
-    req.session.userId = user.id;
-    req.session.startedAt = clock.now().getTime();
-    await saveSession(req);
+    await startSignedInSession(req, user.id, clock.now());
     rotateCsrf(res);
     res.redirect(303, parsed.data.retour ?? '/mon-espace');
   });
@@ -64,29 +67,50 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.get('/inscription', (_req, res) => renderSignup(res, 200, {}));
 
-  router.post('/inscription', limits.signupPerIp, limits.signupPerAccount, async (req, res) => {
+  router.post('/inscription', limits.signupPerIp, limits.signupMailsPerAddress, async (req, res) => {
     const parsed = parseForm(signupSchema, req.body);
     if (!parsed.ok) return renderSignup(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
-    await accounts.signUp(parsed.data);
+    // Past the per-address limit, nothing more is sent, and the answer does not change.
+    if (!res.locals.mailThrottled) afterResponse.run(res, () => accounts.signUp(parsed.data));
     res.status(200).render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
-      text: `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé avec un lien pour confirmer votre compte. Ensuite, connectez-vous.`,
-      link: { href: '/connexion', label: 'Se connecter' },
+      text: `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé avec un lien pour confirmer votre compte et choisir votre mot de passe.`,
     });
   });
 
-  router.get('/compte/verifier', async (req, res) => {
-    const { jeton } = parseOrThrow(tokenQuerySchema, req.query);
-    const ok = jeton ? await accounts.verifyEmail(jeton) : false;
-    res.status(ok ? 200 : 400).render('pages/accounts/message', {
-      pageTitle: ok ? 'Adresse confirmée' : 'Lien invalide',
-      title: ok ? 'Votre adresse est confirmée' : 'Ce lien ne fonctionne plus',
-      text: ok
-        ? 'Merci ! Vous pouvez maintenant demander à gérer votre lieu.'
-        : 'Le lien a déjà servi, a expiré ou est incomplet. Connectez-vous pour en recevoir un nouveau.',
+  const renderConfirm = (res: Response, status: number, view: Record<string, unknown>) =>
+    res.status(status).render('pages/accounts/confirm', { pageTitle: 'Confirmer votre adresse', passwordMin: PASSWORD_MIN, ...view });
+
+  const deadConfirmationLink = (res: Response) =>
+    res.status(400).render('pages/accounts/message', {
+      pageTitle: 'Lien invalide',
+      title: 'Ce lien ne fonctionne plus',
+      text: 'Le lien a déjà servi, a expiré ou est incomplet. Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
       link: res.locals.currentUser ? { href: '/mon-espace', label: 'Aller à mon espace' } : { href: '/connexion', label: 'Se connecter' },
     });
+
+  // Opening the link only shows the form: mail scanners that follow links use nothing.
+  router.get('/compte/verifier', async (req, res) => {
+    const { jeton } = parseOrThrow(tokenQuerySchema, req.query);
+    if (!jeton || !(await accounts.isVerifyTokenUsable(jeton))) return deadConfirmationLink(res);
+    res.set('Referrer-Policy', 'no-referrer');
+    renderConfirm(res, 200, { jeton });
+  });
+
+  router.post('/compte/verifier', limits.confirmPerIp, async (req, res) => {
+    const parsed = parseForm(resetSchema, req.body);
+    const jeton = field(req.body, 'jeton');
+    if (!parsed.ok) {
+      if (parsed.errors.jeton) return deadConfirmationLink(res);
+      return renderConfirm(res, 400, { jeton, errors: parsed.errors, errorList: errorSummary(parsed.errors) });
+    }
+    const userId = await accounts.confirmAccount(parsed.data.jeton, parsed.data.password);
+    if (!userId) return deadConfirmationLink(res);
+    // The person who clicked holds the mailbox and has just chosen the password: they are signed in.
+    await startSignedInSession(req, userId, clock.now());
+    rotateCsrf(res);
+    res.redirect(303, '/mon-espace?message=adresse-confirmee');
   });
 
   router.post('/compte/renvoyer-verification', requireUser, limits.resendVerificationPerIp, async (_req, res) => {
@@ -99,11 +123,12 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.get('/mot-de-passe-oublie', (_req, res) => renderForgot(res, 200, {}));
 
-  router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetRequestPerAccount, async (req, res) => {
+  router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetMailsPerAddress, async (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
     if (!parsed.ok) return renderForgot(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
     // Past the per-address limit, nothing more is sent, and the answer does not change.
-    if (!res.locals.resetMailThrottled) await accounts.requestReset(parsed.data.email);
+    const email = parsed.data.email;
+    if (!res.locals.mailThrottled) afterResponse.run(res, () => accounts.requestReset(email));
     res.render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',

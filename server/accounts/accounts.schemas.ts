@@ -36,10 +36,14 @@ export const signupSchema = z
 
 export const forgotSchema = z.object({ email });
 
-export const tokenQuerySchema = z.object({ jeton: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).optional() });
+const token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Lien invalide.');
+
+export const tokenQuerySchema = z.object({ jeton: token.optional() });
+
+export const tokenFormSchema = z.object({ jeton: token });
 
 export const resetSchema = z
-  .object({ jeton: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Lien invalide.'), password: newPassword, password_confirm: z.string().optional() })
+  .object({ jeton: token, password: newPassword, password_confirm: z.string().optional() })
   .refine((value) => value.password === value.password_confirm, {
     path: ['password_confirm'],
     message: 'Les deux mots de passe ne sont pas identiques.',

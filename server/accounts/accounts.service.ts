@@ -14,6 +14,7 @@ import { hashPassword, verifyPassword } from './passwords.js';
 
 const VERIFY_TTL_MS = 48 * 3_600_000;
 export const RESET_TTL_MS = 60 * 60_000;
+export const SIGN_IN_TTL_MS = 15 * 60_000;
 
 const newToken = () => randomBytes(32).toString('base64url');
 
@@ -28,12 +29,17 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     await mailer.send(composeEmail(user.email, 'verify-email', { link }, link));
   }
 
-  /** Never says whether the address already has an account: the mailbox owner is told instead. */
+  /**
+   * Never says whether the address already has an account: the mailbox owner is told instead. An
+   * address that signed up but never confirmed gets a new confirmation link: whoever holds the
+   * mailbox can take the account over (and choose its password) whoever created it.
+   */
   async function signUp(input: { email: string; password: string }) {
     const passwordHash = await hashPassword(input.password);
     const user = await insertUser(db, { email: input.email, passwordHash, role: 'mediator' });
-    if (user) {
-      await sendVerification(user);
+    const existing = user ? undefined : await findUserByEmail(db, input.email);
+    if (user || (existing && !existing.verified)) {
+      await sendVerification((user ?? existing)!);
       return;
     }
     await mailer.send(composeEmail(input.email, 'account-exists', { loginUrl: url('/connexion'), resetUrl: url('/mot-de-passe-oublie') }));
@@ -45,12 +51,28 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     await sendVerification(user);
   }
 
-  async function verifyEmail(token: string): Promise<boolean> {
-    const now = clock.now();
-    const userId = await consumeToken(db, 'verify_email', token, now);
-    if (!userId) return false;
-    await markEmailVerified(db, userId, now);
-    return true;
+  async function isVerifyTokenUsable(token: string) {
+    return (await findUsableToken(db, 'verify_email', token, clock.now())) !== undefined;
+  }
+
+  /**
+   * Confirming an address hands the account to the person who clicked, not to whoever created it
+   * (issue 11, defect 5: someone may sign up with a place's address and stay signed in): the link
+   * is used once, the clicker chooses the password, and every session of the account ends.
+   * Returns the account's id (the route signs the clicker in), or undefined for a dead link.
+   */
+  async function confirmAccount(token: string, password: string): Promise<number | undefined> {
+    const passwordHash = await hashPassword(password);
+    return db.transaction(async (trx) => {
+      const now = clock.now();
+      const userId = await consumeToken(trx, 'verify_email', token, now);
+      if (!userId) return undefined;
+      await setPassword(trx, userId, passwordHash, now);
+      await markEmailVerified(trx, userId, now);
+      for (const purpose of ['verify_email', 'reset_password', 'sign_in'] as const) await expireTokens(trx, userId, purpose, now);
+      await deleteSessionsOf(trx, userId);
+      return userId;
+    });
   }
 
   async function authenticate(email: string, password: string): Promise<User | undefined> {
@@ -68,10 +90,39 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     await mailer.send(composeEmail(user.email, 'set-password', { link, newAdmin: reason === 'new-admin' }, link));
   }
 
-  /** Same answer whether or not the address has an account. */
+  /** Same answer whether or not the address has an account (the route runs this after answering). */
   async function requestReset(email: string) {
     const user = await findUserByEmail(db, email);
     if (user) await sendReset(user, 'requested');
+  }
+
+  /**
+   * "Recevoir un lien de connexion": a flood of wrong passwords against an address never keeps its
+   * owner out. Only for confirmed accounts; an unconfirmed one gets its confirmation link instead
+   * (choosing the password there ends whatever sessions its creator had). Unknown: nothing sent.
+   */
+  async function requestSignInLink(email: string) {
+    const user = await findUserByEmail(db, email);
+    if (!user) return;
+    if (!user.verified) return sendVerification(user);
+    const now = clock.now();
+    await expireTokens(db, user.id, 'sign_in', now);
+    const token = newToken();
+    await insertToken(db, { userId: user.id, purpose: 'sign_in', token, expiresAt: new Date(now.getTime() + SIGN_IN_TTL_MS) });
+    const link = url(`/connexion/lien/ouvrir?jeton=${token}`);
+    await mailer.send(composeEmail(user.email, 'sign-in-link', { link }, link));
+  }
+
+  async function isSignInTokenUsable(token: string) {
+    return (await findUsableToken(db, 'sign_in', token, clock.now())) !== undefined;
+  }
+
+  /** Uses a sign-in link once; returns the account's id, or undefined for a dead link. */
+  async function signInWithLink(token: string): Promise<number | undefined> {
+    const userId = await consumeToken(db, 'sign_in', token, clock.now());
+    if (!userId) return undefined;
+    const user = await findUserById(db, userId);
+    return user?.verified ? user.id : undefined;
   }
 
   async function isResetTokenUsable(token: string) {
@@ -88,6 +139,7 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
       await setPassword(trx, userId, passwordHash, now);
       await markEmailVerified(trx, userId, now);
       await expireTokens(trx, userId, 'reset_password', now);
+      await expireTokens(trx, userId, 'sign_in', now);
       await deleteSessionsOf(trx, userId);
       return true;
     });
@@ -127,7 +179,8 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
   }
 
   return {
-    signUp, resendVerification, verifyEmail, authenticate, requestReset, isResetTokenUsable, resetPassword, createAdmin, changeRole,
+    signUp, resendVerification, isVerifyTokenUsable, confirmAccount, authenticate, requestReset, isResetTokenUsable, resetPassword,
+    requestSignInLink, isSignInTokenUsable, signInWithLink, createAdmin, changeRole,
     listUsers: (q?: string) => listUsers(db, { q, limit: 200 }),
     findUserById: (id: number) => findUserById(db, id),
   };

@@ -74,6 +74,17 @@ export function loadCurrentUser(deps: { db: Db; clock: Clock; config: Config }):
   };
 }
 
+/**
+ * Signs `userId` in on this request: always a new session id, so that an id planted before
+ * (fixation) is worthless; `startedAt` starts the absolute expiry.
+ */
+export async function startSignedInSession(req: Request, userId: number, now: Date): Promise<void> {
+  await regenerateSession(req);
+  req.session.userId = userId;
+  req.session.startedAt = now.getTime();
+  await saveSession(req);
+}
+
 export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
 }

@@ -1,8 +1,11 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, ipKeyGenerator, type Options } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
-import { AppError } from './errors.js';
+import type { Db } from '../db/knex.js';
+import type { Clock } from '../shared/clock.js';
+import { reportsPerEmail } from '../reports/reports.limits.js';
+import { createLimiterFactory } from './rate-limit.js';
 
 /**
  * Security headers on every response. The Content-Security-Policy allows scripts only from this
@@ -47,83 +50,81 @@ export const noStore: RequestHandler = (_req, res, next) => {
 /** Pages that are private, or carry a one-time token, even for a visitor who is not signed in. */
 export const PRIVATE_PATHS = ['/connexion', '/deconnexion', '/inscription', '/compte', '/mot-de-passe-oublie', '/mot-de-passe', '/mon-espace', '/moderation', '/admin'];
 
-export class TooManyRequestsError extends AppError {
-  constructor(message: string) {
-    super(429, 'too_many_requests', message);
-  }
-}
+export { TooManyRequestsError } from './rate-limit.js';
 
 const minutes = (n: number) => `${n} minute${n > 1 ? 's' : ''}`;
 
-function limiter(options: Partial<Options> & { message: string }): RequestHandler {
-  const { message, ...rest } = options;
-  return rateLimit({
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError(message)),
-    ...rest,
-  });
-}
-
-const normalisedEmail = (body: unknown) =>
-  typeof (body as { email?: unknown })?.email === 'string' ? (body as { email: string }).email.trim().toLowerCase() : '';
+const normalisedEmail = (req: Request) => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase() : '';
+};
+const ipOf = (req: Request) => ipKeyGenerator(req.ip ?? '');
+/** Past a per-address limit on an action that e-mails the address: no 429 (it would tell something), no e-mail. */
+const throttleMail: RequestHandler = (_req, res, next) => {
+  res.locals.mailThrottled = true;
+  next();
+};
 
 /**
- * Abuse limits, per IP and per e-mail address, counted in memory for this process, **one counter per
- * action**: failed log-ins never block someone's sign-up or password reset. The numbers come from the
- * configuration (RATE_LIMIT_AUTH_PER_IP / _PER_ACCOUNT apply to each action on its own; tests raise
- * them, and test the limits on their own with low values).
+ * Abuse limits, per IP and per e-mail address, **one counter per action**: failed log-ins never
+ * block someone's sign-up or password reset. Counters live in PostgreSQL (`rate_limit_counters`),
+ * shared by every instance of the app. The numbers come from the configuration
+ * (RATE_LIMIT_AUTH_PER_IP / _PER_ACCOUNT apply to each action on its own; tests raise them, and
+ * test the limits on their own with low values).
+ *
+ * No limit counts an account on its own, whatever the IP: anyone could then lock its owner out
+ * (issue 11). Log-in failures count per IP and per (address, IP) pair; actions that e-mail an
+ * address are throttled per address silently (no more e-mail, same answer), so a flood never
+ * keeps the owner from getting a reset or sign-in link.
  */
-export function createRateLimits(config: Config) {
+export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; scope?: string }) {
+  const limiter = createLimiterFactory(deps);
   const windowMs = config.RATE_LIMIT_WINDOW_MINUTES * 60_000;
   const wait = minutes(config.RATE_LIMIT_WINDOW_MINUTES);
   const tooManyFromIp = `Trop de tentatives depuis votre connexion. Réessayez dans ${wait}.`;
-  const perIp = (action: string, limit: number, message: string, options: Partial<Options> = {}) =>
-    limiter({ windowMs, limit, keyGenerator: (req) => `${action}:${ipKeyGenerator(req.ip ?? '')}`, message, ...options });
-  const perAccount = (action: string, options: Partial<Options> & { message: string }) =>
-    limiter({
-      windowMs,
-      limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
-      keyGenerator: (req) => `${action}:account:${normalisedEmail(req.body)}`,
-      skip: (req) => normalisedEmail(req.body) === '',
-      ...options,
-    });
+  const perIp = (action: string, limit = config.RATE_LIMIT_AUTH_PER_IP, message = tooManyFromIp) =>
+    limiter({ name: `${action}:ip`, windowMs, limit, key: ipOf, message });
+  /** Actions that e-mail the address they name: past the limit, carry on without e-mailing. */
+  const mailsPerAddress = (action: string) =>
+    limiter({ name: `${action}:account`, windowMs, limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT, key: (req) => normalisedEmail(req) || undefined, message: '', whenOver: throttleMail });
   return {
     /** Log-ins from one IP: only failures count (a 4xx answer), so people who sign in often are never blocked. */
-    loginPerIp: perIp('login', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp, { skipSuccessfulRequests: true }),
-    /** Failed log-ins for one address, whatever the IP; once over, even the right password waits. */
-    loginPerAccount: perAccount('login', {
-      skipSuccessfulRequests: true,
-      message: `Trop de tentatives pour ce compte. Par sécurité, réessayez dans ${wait}.`,
+    loginPerIp: limiter({ name: 'login:ip', windowMs, limit: config.RATE_LIMIT_AUTH_PER_IP, key: ipOf, message: tooManyFromIp, onlyFailures: true }),
+    /** Failed log-ins for one address from one IP: guessing one account from one place stops there, its owner elsewhere is not stopped. */
+    loginPerAccountAndIp: limiter({
+      name: 'login:account-ip',
+      windowMs,
+      limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
+      key: (req) => (normalisedEmail(req) ? `${normalisedEmail(req)}\u0000${ipOf(req)}` : undefined),
+      message: `Trop de tentatives pour ce compte depuis votre connexion. Réessayez dans ${wait}, ou recevez un lien de connexion par e-mail.`,
+      onlyFailures: true,
     }),
-    /** Sign-ups from one IP. */
-    signupPerIp: perIp('signup', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
+    signupPerIp: perIp('signup'),
     /** Sign-ups for one address (each one e-mails that address). */
-    signupPerAccount: perAccount('signup', { message: `Trop de demandes pour cette adresse. Réessayez dans ${wait}.` }),
-    /** Reset-link requests from one IP. */
-    resetRequestPerIp: perIp('reset-request', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
-    /**
-     * Reset links for one address: past the limit no more e-mail is sent, but the answer stays the
-     * same (no 429). Someone else asking for your reset cannot stop you: the latest link they made
-     * you receive is in your mailbox and works.
-     */
-    resetRequestPerAccount: perAccount('reset-request', {
-      message: '',
-      handler: (_req, res, next) => {
-        res.locals.resetMailThrottled = true;
-        next();
-      },
-    }),
-    /** Choosing a new password with a link, from one IP (guessing links). */
-    resetPerIp: perIp('reset', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
+    signupMailsPerAddress: mailsPerAddress('signup'),
+    resetRequestPerIp: perIp('reset-request'),
+    /** Reset links for one address: the latest link received still works, so nobody can stop the owner. */
+    resetMailsPerAddress: mailsPerAddress('reset-request'),
+    signInLinkRequestPerIp: perIp('sign-in-link-request'),
+    signInLinkMailsPerAddress: mailsPerAddress('sign-in-link-request'),
+    /** Using a one-time link (new password, confirmation, sign-in), from one IP: guessing links. */
+    resetPerIp: perIp('reset'),
+    confirmPerIp: perIp('confirm'),
+    signInLinkPerIp: perIp('sign-in-link'),
     /** "Renvoyer le lien de confirmation", from one IP. */
-    resendVerificationPerIp: perIp('resend-verification', config.RATE_LIMIT_AUTH_PER_IP, tooManyFromIp),
-    /** Visitors' error reports on place pages (used by server/reports/). */
-    reportsPerIp: perIp(
-      'reports',
-      config.RATE_LIMIT_REPORTS_PER_IP,
-      `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`,
-    ),
+    resendVerificationPerIp: perIp('resend-verification'),
+    /** Claims on places, per IP and per account (each may e-mail the moderators' queue). */
+    claimsPerIp: perIp('claims'),
+    claimsPerAccount: limiter({
+      name: 'claims:account',
+      windowMs,
+      limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
+      key: (req) => (req.res?.locals.currentUser ? String(req.res.locals.currentUser.id) : undefined),
+      message: `Vous avez envoyé beaucoup de demandes. Réessayez dans ${wait}.`,
+    }),
+    /** Visitors' error reports on place pages, per IP and per e-mail address (server/reports/). */
+    reportsPerIp: perIp('reports', config.RATE_LIMIT_REPORTS_PER_IP, `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`),
+    reportsPerEmail: reportsPerEmail(limiter),
   };
 }
 

@@ -16,6 +16,7 @@ export interface EmailData {
   'account-exists': { loginUrl: string; resetUrl: string };
   /** `newAdmin`: the account was opened by the command line, nobody asked for a reset. */
   'set-password': { link: string; newAdmin: boolean };
+  'sign-in-link': { link: string };
   'role-changed': { roleName: string };
   'claim-approved-automatically': { nom: string; spaceUrl: string };
   'claim-received': { nom: string };

@@ -6,7 +6,6 @@ import { placePath } from '../places/places.mapping.js';
 import { renderPlacePage, type PlacePageDeps } from '../places/places.pages.js';
 import type { Db } from '../db/knex.js';
 import { insertReport } from './reports.repository.js';
-import { reportsPerEmail } from './reports.limits.js';
 import { reportFormSchema } from './reports.schemas.js';
 
 const reportParamsSchema = z.object({
@@ -14,11 +13,11 @@ const reportParamsSchema = z.object({
 });
 
 /** "Signaler une erreur" on a place page: stored for moderation, then back to the page with thanks. */
-export function reportsRoutes(deps: PlacePageDeps & { db: Db; limit?: RequestHandler; limitPerEmail?: RequestHandler }): Router {
+export function reportsRoutes(deps: PlacePageDeps & { db: Db; limit?: RequestHandler; limitPerEmail: RequestHandler }): Router {
   const router = Router();
   const limit: RequestHandler = deps.limit ?? ((_req, _res, next) => next());
   // Per IP (given by the app) and per e-mail address, when the visitor leaves one.
-  const limitPerEmail: RequestHandler = deps.limitPerEmail ?? reportsPerEmail();
+  const limitPerEmail = deps.limitPerEmail;
 
   router.post('/lieux/:id/signalement', limit, limitPerEmail, async (req, res) => {
     const { id } = parseOrThrow(reportParamsSchema, req.params);

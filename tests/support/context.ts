@@ -1,4 +1,6 @@
 import { afterAll, inject } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createAfterResponse } from '../../server/accounts/after-response.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
@@ -24,9 +26,13 @@ export function createTestContext(options: { clock?: Clock; config?: Record<stri
   const clock = options.clock ?? fixedClock('2026-12-01T10:00:00Z');
   // E-mails stay in memory: `mailer.lastTo(email)` reads the link a person would receive.
   const mailer = createMemoryMailer();
-  const app = createApp({ config, db, clock, mailer: options.mailer ?? mailer, log: () => {} });
+  // E-mails of sign-up and reset go after the response: `await settled()` before reading them.
+  const afterResponse = createAfterResponse(() => {});
+  // Abuse-limit counters are in the shared database: each context counts on its own.
+  const app = createApp({ config, db, clock, mailer: options.mailer ?? mailer, log: () => {}, afterResponse, rateLimitScope: randomUUID() });
   afterAll(async () => {
+    await afterResponse.settled();
     await db.destroy();
   });
-  return { config, db, clock, app, mailer };
+  return { config, db, clock, app, mailer, settled: () => afterResponse.settled() };
 }

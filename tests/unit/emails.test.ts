@@ -11,6 +11,7 @@ const examples: { [K in EmailName]: EmailData[K] } = {
   'verify-email': { link },
   'account-exists': { loginUrl: 'https://epn.test/connexion', resetUrl: 'https://epn.test/mot-de-passe-oublie' },
   'set-password': { link, newAdmin: false },
+  'sign-in-link': { link },
   'role-changed': { roleName: 'Modérateur' },
   'claim-approved-automatically': { nom, spaceUrl: 'https://epn.test/mon-espace' },
   'claim-received': { nom },

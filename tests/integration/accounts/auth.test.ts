@@ -8,23 +8,32 @@ const sidOf = (cookies: string[] | string | undefined) =>
   ([] as string[]).concat(cookies ?? []).map((c) => /^epn\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
 
 describe('accounts: sign-up, verification, log-in, log-out', () => {
-  const { app, db, mailer } = createTestContext();
+  const { app, db, mailer, settled } = createTestContext();
 
-  it('when someone signs up, then a verification link is e-mailed and confirms the address once', async () => {
+  it('when someone signs up, then a verification link is e-mailed; the person who opens it chooses the password, is signed in, and the link works once', async () => {
     const agent = anonymousAgent(app);
     const email = `nouvelle-${Date.now()}@exemple.test`;
     const res = await postForm(agent, '/inscription', { email, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('Vérifiez votre boîte e-mail');
+    await settled();
     const user = await db('users').where({ email }).first();
     expect(user.role).toBe('mediator');
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
     expect(user.email_verified_at).toBeNull();
     const link = mailer.lastTo(email)!.link!;
     const path = new URL(link).pathname + new URL(link).search;
-    const verified = await agent.get(path);
-    expect(verified.status).toBe(200);
+    const form = await agent.get(path);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('Confirmer mon adresse');
+    const jeton = new URL(link).searchParams.get('jeton')!;
+    const mismatch = await postForm(agent, '/compte/verifier', { jeton, password: 'un-long-mot-de-passe', password_confirm: 'un-autre-mot-de-passe' });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.text).toContain('Les deux mots de passe ne sont pas identiques.');
+    const confirmed = await postForm(agent, '/compte/verifier', { jeton, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
+    expect(confirmed.status).toBe(303);
     expect((await db('users').where({ email }).first()).email_verified_at).not.toBeNull();
+    expect((await agent.get('/mon-espace')).text).toContain(email);
     expect((await agent.get(path)).status).toBe(400);
   });
 
@@ -42,6 +51,7 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     const user = await createUser(db);
     const res = await postForm(anonymousAgent(app), '/inscription', { email: user.email, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
     expect(res.status).toBe(200);
+    await settled();
     expect(mailer.lastTo(user.email)!.subject).toContain('déjà un compte');
   });
 

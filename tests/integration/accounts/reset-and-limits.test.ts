@@ -8,13 +8,14 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('jeton')!;
 
 describe('password reset by e-mailed one-time link', () => {
   const clock = fixedClock('2026-12-01T10:00:00Z');
-  const { app, db, mailer } = createTestContext({ clock });
+  const { app, db, mailer, settled } = createTestContext({ clock });
 
   it('when the link is used, then the password changes, other sessions end, and the link cannot be reused', async () => {
     const user = await createUser(db);
     const elsewhere = await loginAs(app, user);
     const res = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email });
     expect(res.status).toBe(200);
+    await settled();
     const link = mailer.lastTo(user.email)!.link!;
     const agent = anonymousAgent(app);
     const form = await agent.get(pathOf(link));
@@ -35,6 +36,7 @@ describe('password reset by e-mailed one-time link', () => {
     const user = await createUser(db);
     clock.set('2026-12-01T10:00:00Z');
     await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email });
+    await settled();
     const link = mailer.lastTo(user.email)!.link!;
     clock.set('2026-12-01T11:01:00Z');
     const res = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'tout-nouveau-secret', password_confirm: 'tout-nouveau-secret' });
@@ -44,8 +46,10 @@ describe('password reset by e-mailed one-time link', () => {
   });
 
   it('when an unknown address asks for a reset, then the answer is the same and nothing is sent', async () => {
+    await settled();
     const before = mailer.messages.length;
     const res = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: 'inconnue@exemple.test' });
+    await settled();
     expect(res.status).toBe(200);
     expect(res.text).toContain('Si un compte existe');
     expect(mailer.messages.length).toBe(before);
@@ -70,7 +74,7 @@ describe('abuse limits (low limits, this file only)', () => {
     config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
-  it('when one account gets too many log-in attempts, then 429 with a French message, even for the right password', async () => {
+  it('when one account gets too many failed log-ins from one connection, then that connection gets 429 with a French message, even for the right password', async () => {
     const user = await createUser(db);
     for (let i = 0; i < 3; i += 1) {
       expect((await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
@@ -90,7 +94,7 @@ describe('abuse limits (low limits, this file only)', () => {
 });
 
 describe('abuse limits count each action on its own (low limits)', () => {
-  const { app, db, mailer } = createTestContext({
+  const { app, db, mailer, settled } = createTestContext({
     config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
@@ -107,13 +111,14 @@ describe('abuse limits count each action on its own (low limits)', () => {
     expect((await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: TEST_PASSWORD })).status).toBe(429);
     const reset = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: victim.email });
     expect(reset.status).toBe(200);
+    await settled();
     expect(mailer.lastTo(victim.email)?.link).toContain('/mot-de-passe/nouveau?jeton=');
   });
 
 });
 
 describe('reset requests for one address beyond its limit', () => {
-  const { app, db, mailer } = createTestContext({
+  const { app, db, mailer, settled } = createTestContext({
     config: { RATE_LIMIT_AUTH_PER_IP: '10', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
@@ -123,6 +128,7 @@ describe('reset requests for one address beyond its limit', () => {
     for (let i = 0; i < 5; i += 1) answers.push(await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email }));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(answers[4]!.text).toContain('Vérifiez votre boîte e-mail');
+    await settled();
     expect(mailer.messages.filter((m) => m.to === user.email)).toHaveLength(3);
     // The latest link received still works: nobody can keep the owner from resetting.
     const link = mailer.lastTo(user.email)!.link!;

@@ -26,30 +26,18 @@ async function main() {
   logger = createLogger(config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => void fail('Promesse rejetée sans traitement : arrêt du serveur.', reason));
   process.on('uncaughtException', (error) => void fail('Exception non rattrapée : arrêt du serveur.', error));
-
-  database = await openDatabase(config, logger);
-  if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
-  await seedOnStart(config, database, logger);
-  const app = createApp({ config, db: database.db, logger });
-
-  let server: http.Server;
-  try {
-    server = await listen(app, config.PORT, config.HOST);
-  } catch (error) {
-    return fail(describeListenError(error, config), error);
-  }
-  logger.info(`EPN Finder est prêt : ${config.PUBLIC_BASE_URL} (écoute sur ${config.HOST}:${config.PORT})`);
-  logger.info(describeTrustProxy(config));
-
-  const open = database;
+  // Before anything starts: a signal that came without a handler would kill the process at once,
+  // leaving the embedded database running (seen when SIGTERM arrived right after "prêt").
+  let server: http.Server | undefined;
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} reçu : plus de nouvelles connexions, fin des requêtes en cours…`);
     try {
-      await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
-      await open.close();
+      if (server) await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      // A signal while the database is still opening exits without it: the next start adopts what is left.
+      await database?.close();
     } catch (error) {
       return fail('Arrêt incomplet.', error);
     }
@@ -58,6 +46,19 @@ async function main() {
   };
   process.on('SIGINT', (signal) => void shutdown(signal));
   process.on('SIGTERM', (signal) => void shutdown(signal));
+
+  database = await openDatabase(config, logger);
+  if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
+  await seedOnStart(config, database, logger);
+  const app = createApp({ config, db: database.db, logger });
+
+  try {
+    server = await listen(app, config.PORT, config.HOST);
+  } catch (error) {
+    return fail(describeListenError(error, config), error);
+  }
+  logger.info(`EPN Finder est prêt : ${config.PUBLIC_BASE_URL} (écoute sur ${config.HOST}:${config.PORT})`);
+  logger.info(describeTrustProxy(config));
 }
 
 /** Resolves once the port is open; rejects with the error `listen` would otherwise swallow. */

@@ -238,7 +238,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     for (const violation of await axeViolations(anonymous)) found.push(`/mot-de-passe/nouveau — ${violation}`);
     expect(found).toEqual([]);
     await context.close();
-  });
+  }, 90_000); // some twenty pages through axe: about 30 s on a loaded machine
 });
 
 async function axeViolations(page: Page) {

@@ -119,7 +119,7 @@ describe('axe on the pages of someone not signed in: no WCAG 2.1 AA violation', 
   });
   afterAll(() => context?.close());
 
-  it.each(['/connexion', '/inscription', '/mot-de-passe-oublie', '/compte/verifier?jeton=jeton-invalide'])('when axe checks %s, then no violation', async (path) => {
+  it.each(['/connexion', '/connexion/lien', '/inscription', '/mot-de-passe-oublie', '/compte/verifier?jeton=jeton-invalide'])('when axe checks %s, then no violation', async (path) => {
     await page.goto(`${browser.baseUrl}${path}`);
     expect(await axeViolations(page)).toEqual([]);
   });

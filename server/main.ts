@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './database.js';
@@ -29,6 +30,7 @@ async function main() {
   // Before anything starts: a signal that came without a handler would kill the process at once,
   // leaving the embedded database running (seen when SIGTERM arrived right after "prêt").
   let server: http.Server | undefined;
+  let afterResponse: AfterResponse | undefined;
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -36,6 +38,10 @@ async function main() {
     logger.info(`${signal} reçu : plus de nouvelles connexions, fin des requêtes en cours…`);
     try {
       if (server) await closeServer(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      // E-mails queued after their answers (sign-up, reset, sign-in links) still need the database.
+      await withTimeout(afterResponse?.settled(), config.SHUTDOWN_TIMEOUT_MS).catch((error: unknown) =>
+        logger.warn({ err: error }, 'E-mails en attente non envoyés avant l’arrêt.'),
+      );
       // A signal while the database is still opening exits without it: the next start adopts what is left.
       await database?.close();
     } catch (error) {
@@ -50,7 +56,8 @@ async function main() {
   database = await openDatabase(config, logger);
   if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
   await seedOnStart(config, database, logger);
-  const app = createApp({ config, db: database.db, logger });
+  afterResponse = createAfterResponse((message, error) => logger.error(error === undefined ? {} : { err: error }, message));
+  const app = createApp({ config, db: database.db, logger, afterResponse });
 
   try {
     server = await listen(app, config.PORT, config.HOST);

@@ -20,7 +20,10 @@ export interface BenchDatabase {
 }
 
 /** `url` reuses an existing database (its synthetic rows are kept: the load is idempotent). */
-export async function openBenchDatabase(url: string | undefined, log: (message: string) => void): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  url: string | undefined,
+  log: (message: string) => void,
+): Promise<BenchDatabase> {
   let stopEmbedded = async () => {};
   let directory: string | undefined;
   if (!url) {
@@ -29,7 +32,11 @@ export async function openBenchDatabase(url: string | undefined, log: (message: 
     await chmod(directory, 0o755);
     const port = 54400 + Math.floor(Math.random() * 500);
     log(`PostgreSQL embarqué dans ${directory} (port ${port}).`);
-    const embedded = await startEmbeddedPostgres({ directory: path.join(directory, 'pg'), port, databaseName: 'epn_bench' });
+    const embedded = await startEmbeddedPostgres({
+      directory: path.join(directory, 'pg'),
+      port,
+      databaseName: 'epn_bench',
+    });
     url = embedded.connectionString;
     stopEmbedded = embedded.stop;
   }
@@ -56,7 +63,12 @@ export interface LoadTimings {
 }
 
 /** Real seeds, then `count` generated places through the bulk path, then ANALYZE; each step timed. */
-export async function loadBenchPlaces(db: Db, count: number, seed: number, log: (message: string) => void): Promise<LoadTimings> {
+export async function loadBenchPlaces(
+  db: Db,
+  count: number,
+  seed: number,
+  log: (message: string) => void,
+): Promise<LoadTimings> {
   let started = performance.now();
   await runSeeds(db, { log: () => {}, today: '2026-11-28' });
   const seedMs = performance.now() - started;
@@ -70,7 +82,9 @@ export async function loadBenchPlaces(db: Db, count: number, seed: number, log: 
     },
   });
   const bulkMs = performance.now() - started;
-  log(`${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`);
+  log(
+    `${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`,
+  );
 
   started = performance.now();
   await db.raw('ANALYZE places');

@@ -17,7 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { checkOpeningHours } from '../server/shared/opening-hours.js';
 import type { BulkPlaceRow } from '../server/places/places.bulk.js';
 import {
-  FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES,
+  FRAIS,
+  MODALITES_ACCES,
+  MODALITES_ACCOMPAGNEMENT,
+  PRISES_EN_CHARGE,
+  PUBLICS,
+  SERVICES,
 } from '../server/places/standard.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,19 +53,36 @@ const CITIES_SPLIT_INTO_ARRONDISSEMENTS = new Set(['75056', '69123', '13055']);
 
 /** The communes of the offline geocoder's seed, with the population from @etalab/decoupage-administratif. */
 export function loadCommunes(): Commune[] {
-  const seeds = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/communes.json'), 'utf8')) as
-    { insee: string; nom: string; cp: string[]; lat: number; lon: number }[];
+  const seeds = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/communes.json'), 'utf8')) as {
+    insee: string;
+    nom: string;
+    cp: string[];
+    lat: number;
+    lon: number;
+  }[];
   const decoupageFile = path.join(
     path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')),
     'data/communes.json',
   );
   const population = new Map<string, number>();
-  for (const c of JSON.parse(readFileSync(decoupageFile, 'utf8')) as { code: string; type: string; population?: number }[]) {
-    if (c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal') population.set(c.code, c.population ?? 0);
+  for (const c of JSON.parse(readFileSync(decoupageFile, 'utf8')) as {
+    code: string;
+    type: string;
+    population?: number;
+  }[]) {
+    if (c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal')
+      population.set(c.code, c.population ?? 0);
   }
   return seeds
     .filter((c) => !CITIES_SPLIT_INTO_ARRONDISSEMENTS.has(c.insee) && c.cp.length > 0)
-    .map((c) => ({ insee: c.insee, nom: c.nom, codePostal: c.cp[0], lat: c.lat, lon: c.lon, population: Math.max(population.get(c.insee) ?? 0, 1) }));
+    .map((c) => ({
+      insee: c.insee,
+      nom: c.nom,
+      codePostal: c.cp[0],
+      lat: c.lat,
+      lon: c.lon,
+      population: Math.max(population.get(c.insee) ?? 0, 1),
+    }));
 }
 
 /** What a synthetic place borrows from a real one. Values outside the standard's lists are dropped. */
@@ -77,19 +99,28 @@ interface Template {
 }
 
 function loadTemplates(): Template[] {
-  const places = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/places.json'), 'utf8')) as Record<string, unknown>[];
-  const labels = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/labels.json'), 'utf8')) as { slug: string; standard_value: string | null }[];
+  const places = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/places.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >[];
+  const labels = JSON.parse(readFileSync(path.join(ROOT, 'seeds/data/labels.json'), 'utf8')) as {
+    slug: string;
+    standard_value: string | null;
+  }[];
   const slugByStandardValue = new Map(labels.filter((l) => l.standard_value).map((l) => [l.standard_value!, l.slug]));
   const knownSlugs = new Set(labels.map((l) => l.slug));
   const validHours = new Map<string, boolean>();
-  const among = (allowed: readonly string[], value: unknown) => (Array.isArray(value) ? value.filter((v) => allowed.includes(v)) : []);
+  const among = (allowed: readonly string[], value: unknown) =>
+    Array.isArray(value) ? value.filter((v) => allowed.includes(v)) : [];
   return places.map((place) => {
     let horaires = typeof place.horaires === 'string' ? place.horaires : null;
     if (horaires !== null) {
       if (!validHours.has(horaires)) validHours.set(horaires, checkOpeningHours(horaires).valid);
       if (!validHours.get(horaires)) horaires = null;
     }
-    const dispositifs = Array.isArray(place.dispositif_programmes_nationaux) ? (place.dispositif_programmes_nationaux as string[]) : [];
+    const dispositifs = Array.isArray(place.dispositif_programmes_nationaux)
+      ? (place.dispositif_programmes_nationaux as string[])
+      : [];
     const slugs = [
       ...dispositifs.map((value) => slugByStandardValue.get(value)),
       ...(Array.isArray(place.labels) ? (place.labels as string[]) : []),
@@ -110,13 +141,35 @@ function loadTemplates(): Template[] {
 
 // Kinds of places as they are named in the real data (the text-search scenarios look for them).
 const KINDS = [
-  'Médiathèque', 'France Services', 'Espace public numérique', 'Centre social', 'Mairie', 'Tiers-lieu',
-  'Maison de quartier', 'CCAS', 'Bibliothèque', 'Point numérique', 'Maison des associations', 'Cyber-base',
+  'Médiathèque',
+  'France Services',
+  'Espace public numérique',
+  'Centre social',
+  'Mairie',
+  'Tiers-lieu',
+  'Maison de quartier',
+  'CCAS',
+  'Bibliothèque',
+  'Point numérique',
+  'Maison des associations',
+  'Cyber-base',
 ];
 const STREETS = ['rue', 'avenue', 'place', 'boulevard', 'chemin', 'allée', 'impasse', 'route'];
 const STREET_NAMES = [
-  'de la République', 'Jean Jaurès', 'Victor Hugo', 'de la Mairie', 'du Général de Gaulle', 'Pasteur',
-  'de l’Église', 'des Écoles', 'Jules Ferry', 'de la Gare', 'du Marché', 'Gambetta', 'Voltaire', 'des Lilas',
+  'de la République',
+  'Jean Jaurès',
+  'Victor Hugo',
+  'de la Mairie',
+  'du Général de Gaulle',
+  'Pasteur',
+  'de l’Église',
+  'des Écoles',
+  'Jules Ferry',
+  'de la Gare',
+  'du Marché',
+  'Gambetta',
+  'Voltaire',
+  'des Lilas',
 ];
 
 /** Cumulative weights for drawing a commune by population with one binary search. */
@@ -172,7 +225,8 @@ export function* generatePlaces(options: GenerateOptions): Generator<BulkPlaceRo
     const northKm = (random() + random() - 1) * spreadKm;
     const eastKm = (random() + random() - 1) * spreadKm;
     const latitude = Math.round((commune.lat + northKm / 111.2) * 1e6) / 1e6;
-    const longitude = Math.round((commune.lon + eastKm / (111.2 * Math.cos((commune.lat * Math.PI) / 180))) * 1e6) / 1e6;
+    const longitude =
+      Math.round((commune.lon + eastKm / (111.2 * Math.cos((commune.lat * Math.PI) / 180))) * 1e6) / 1e6;
     const kind = pick(KINDS, random);
     yield {
       source,
@@ -187,7 +241,10 @@ export function* generatePlaces(options: GenerateOptions): Generator<BulkPlaceRo
       latitude,
       longitude,
       typologie: template.typologie,
-      telephone: random() < 0.65 ? `+33${1 + Math.floor(random() * 5)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}` : null,
+      telephone:
+        random() < 0.65
+          ? `+33${1 + Math.floor(random() * 5)}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`
+          : null,
       courriels: random() < 0.55 ? [`contact${i}@exemple.fr`] : [],
       siteWeb: [],
       horaires: template.horaires,

@@ -12,7 +12,9 @@ async function main() {
     const timings = await loadBenchPlaces(database.db, options.places, options.seed, console.log);
     const seconds = (timings.copy_ms + timings.insert_ms) / 1000;
     console.log(JSON.stringify(timings, null, 2));
-    console.log(`${options.places} lieux en ${seconds.toFixed(1)} s, soit ${Math.round(options.places / seconds)} lieux/s.`);
+    console.log(
+      `${options.places} lieux en ${seconds.toFixed(1)} s, soit ${Math.round(options.places / seconds)} lieux/s.`,
+    );
   } finally {
     await database.stop();
   }

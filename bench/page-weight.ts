@@ -19,7 +19,12 @@ async function measure(urls: string[]) {
   const files: { url: string; bytes: number; gzip: number; brotli: number }[] = [];
   for (const url of [...new Set(urls)]) {
     const content = await readFile(path.join('public', url.replace(/^\/static\//, '')));
-    files.push({ url, bytes: content.length, gzip: gzipSync(content, { level: 6 }).length, brotli: brotliCompressSync(content).length });
+    files.push({
+      url,
+      bytes: content.length,
+      gzip: gzipSync(content, { level: 6 }).length,
+      brotli: brotliCompressSync(content).length,
+    });
   }
   const total = (key: 'bytes' | 'gzip' | 'brotli') => files.reduce((sum, f) => sum + f[key], 0);
   return { files, total: { bytes: total('bytes'), gzip: total('gzip'), brotli: total('brotli') } };
@@ -38,7 +43,9 @@ const result = {
 await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/page-weight.json', `${JSON.stringify(result, null, 2)}\n`);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} Ko`;
-console.log(`Page de recherche : ${kb(search.total.gzip)} de JS + CSS gzip (budget ${kb(BUDGET_BYTES)}) — ${kb(search.total.brotli)} en brotli, ${kb(search.total.bytes)} non compressés.`);
+console.log(
+  `Page de recherche : ${kb(search.total.gzip)} de JS + CSS gzip (budget ${kb(BUDGET_BYTES)}) — ${kb(search.total.brotli)} en brotli, ${kb(search.total.bytes)} non compressés.`,
+);
 for (const f of search.files) console.log(`  ${f.url} : ${kb(f.gzip)} gzip (${kb(f.bytes)})`);
 console.log(`Page d’un lieu : ${kb(place.total.gzip)} gzip.`);
 if (search.total.gzip > BUDGET_BYTES) {

@@ -63,7 +63,12 @@ function processTree(root: number): number[] {
   return tree;
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Le serveur s’est arrêté (code ${child.exitCode}) :\n${output()}`);
@@ -78,10 +83,18 @@ async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: n
 }
 
 /** Starts `command` (split on spaces, no shell) with `env`, and waits until GET `readyPath` answers. */
-export async function startServer(command: string, env: Record<string, string>, readyPath = '/'): Promise<RunningServer> {
+export async function startServer(
+  command: string,
+  env: Record<string, string>,
+  readyPath = '/',
+): Promise<RunningServer> {
   const port = await freePort();
   const [program, ...args] = command.split(/\s+/).filter(Boolean);
-  const child = spawn(program, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(program, args, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -22,20 +22,32 @@ export interface ScenarioResult {
 export interface BenchReport {
   date: string;
   machine: { cpus: number; model?: string; memory_gb: number; node: string };
-  settings: { places: number; seed: number; connections: number; warmup_s: number; duration_s: number; server_command: string };
+  settings: {
+    places: number;
+    seed: number;
+    connections: number;
+    warmup_s: number;
+    duration_s: number;
+    server_command: string;
+  };
   load: LoadTimings;
   app_rss_at_rest_mb: number;
   app_rss_peak_mb: number;
   results: ScenarioResult[];
 }
 
-const ratio = (value: number, reference: number | undefined) => (reference ? Math.round((value / reference) * 100) / 100 : undefined);
+const ratio = (value: number, reference: number | undefined) =>
+  reference ? Math.round((value / reference) * 100) / 100 : undefined;
 
 /** Adds each result's throughput as a multiple of the minimal endpoint's and of hello's. */
 export function withRatios(results: ScenarioResult[]): ScenarioResult[] {
   const hello = results.find((r) => r.target === 'hello')?.requests_per_s;
   const minimal = results.find((r) => r.target === 'minimal')?.requests_per_s;
-  return results.map((r) => ({ ...r, ratio_to_minimal: ratio(r.requests_per_s, minimal), ratio_to_hello: ratio(r.requests_per_s, hello) }));
+  return results.map((r) => ({
+    ...r,
+    ratio_to_minimal: ratio(r.requests_per_s, minimal),
+    ratio_to_hello: ratio(r.requests_per_s, hello),
+  }));
 }
 
 export function markdownReport(report: BenchReport): string {
@@ -60,8 +72,10 @@ export function markdownReport(report: BenchReport): string {
     '',
     '| scenario | req/s | p50 ms | p99 ms | non-2xx / errors | × minimal | × hello | RSS peak MB |',
     '|---|---:|---:|---:|---|---:|---:|---:|',
-    ...report.results.map((r) =>
-      `| ${r.name} | ${r.requests_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${statuses(r)} | ${r.ratio_to_minimal ?? '—'} | ${r.ratio_to_hello ?? '—'} | ${r.rss_peak_mb} |`),
+    ...report.results.map(
+      (r) =>
+        `| ${r.name} | ${r.requests_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${statuses(r)} | ${r.ratio_to_minimal ?? '—'} | ${r.ratio_to_hello ?? '—'} | ${r.rss_peak_mb} |`,
+    ),
     '',
     `Application RSS: ${report.app_rss_at_rest_mb} MB at rest, ${report.app_rss_peak_mb} MB at most under load.`,
     '',

@@ -31,9 +31,11 @@ function hammer(server: RunningServer, scenario: Scenario, options: BenchOptions
     duration: seconds,
     timeout: 10,
     headers: scenario.headers,
-    requests: [{
-      setupRequest: (request) => ({ ...request, path: scenario.paths[next++ % scenario.paths.length] }),
-    }],
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, path: scenario.paths[next++ % scenario.paths.length] }),
+      },
+    ],
   });
 }
 
@@ -45,13 +47,20 @@ async function settle(server: RunningServer, readyPath: string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const started = performance.now();
-    await fetch(server.url + readyPath).then((response) => response.arrayBuffer()).catch(() => undefined);
+    await fetch(server.url + readyPath)
+      .then((response) => response.arrayBuffer())
+      .catch(() => undefined);
     if (performance.now() - started < 200) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
-async function measure(server: RunningServer, scenario: Scenario, options: BenchOptions, readyPath: string): Promise<ScenarioResult> {
+async function measure(
+  server: RunningServer,
+  scenario: Scenario,
+  options: BenchOptions,
+  readyPath: string,
+): Promise<ScenarioResult> {
   if (options.warmup > 0) {
     await hammer(server, scenario, options, options.warmup);
     await settle(server, readyPath);
@@ -75,14 +84,19 @@ async function measure(server: RunningServer, scenario: Scenario, options: Bench
     rss_peak_mb: rss.stop(),
   };
   await settle(server, readyPath);
-  log(`  ${scenario.name}: ${outcome.requests_per_s} req/s, p50 ${outcome.p50_ms} ms, p99 ${outcome.p99_ms} ms` +
-    `${Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : ''}${outcome.errors ? `, ${outcome.errors} errors` : ''}` +
-    `${outcome.requests === 0 ? `, none finished within ${options.duration} s` : ''}`);
+  log(
+    `  ${scenario.name}: ${outcome.requests_per_s} req/s, p50 ${outcome.p50_ms} ms, p99 ${outcome.p99_ms} ms` +
+      `${Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : ''}${outcome.errors ? `, ${outcome.errors} errors` : ''}` +
+      `${outcome.requests === 0 ? `, none finished within ${options.duration} s` : ''}`,
+  );
   return outcome;
 }
 
 /** A sample of synthetic places, drawn with the seed, for the place page and detail scenarios. */
-async function samplePlaces(db: import('../server/db/knex.js').Db, seed: number): Promise<{ id: number; nom: string }[]> {
+async function samplePlaces(
+  db: import('../server/db/knex.js').Db,
+  seed: number,
+): Promise<{ id: number; nom: string }[]> {
   const { max } = (await db('places').max('id as max').first()) as { max: number };
   const random = seededRandom(seed);
   const ids = Array.from({ length: 2000 }, () => 1 + Math.floor(random() * max));
@@ -96,17 +110,26 @@ async function main() {
   const servers: RunningServer[] = [];
   try {
     const load = await loadBenchPlaces(database.db, options.places, options.seed, log);
-    const scenarios = buildScenarios(await samplePlaces(database.db, options.seed))
-      .filter((s) => s.target !== 'app' || !options.only || s.name.includes(options.only));
+    const scenarios = buildScenarios(await samplePlaces(database.db, options.seed)).filter(
+      (s) => s.target !== 'app' || !options.only || s.name.includes(options.only),
+    );
 
     const commands: Record<Target, { command: string; env: Record<string, string>; ready: string }> = {
       hello: { command: 'node --import tsx bench/hello-server.ts', env: { NODE_ENV: 'production' }, ready: '/' },
-      minimal: { command: 'node --import tsx bench/minimal-server.ts', env: { NODE_ENV: 'production', DATABASE_URL: database.url }, ready: '/nearest?lat=48.85&lon=2.35' },
+      minimal: {
+        command: 'node --import tsx bench/minimal-server.ts',
+        env: { NODE_ENV: 'production', DATABASE_URL: database.url },
+        ready: '/nearest?lat=48.85&lon=2.35',
+      },
       app: {
         command: options.serverCommand,
         env: {
-          NODE_ENV: 'production', DATABASE_URL: database.url, SEED_ON_START: 'false', HOST: '127.0.0.1',
-          LOG_LEVEL: 'error', SESSION_SECRET: 'bench-only-session-secret-'.padEnd(48, 'x'),
+          NODE_ENV: 'production',
+          DATABASE_URL: database.url,
+          SEED_ON_START: 'false',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'error',
+          SESSION_SECRET: 'bench-only-session-secret-'.padEnd(48, 'x'),
         },
         ready: '/api/v1/places?lat=48.85&lon=2.35',
       },
@@ -121,16 +144,30 @@ async function main() {
       const server = await startServer(command, env, ready);
       servers.push(server);
       if (target === 'app') appRssAtRest = server.rssMb();
-      for (const scenario of scenarios.filter((s) => s.target === target)) results.push(await measure(server, scenario, options, ready));
-      if (target === 'app') appRssPeak = Math.max(0, ...results.filter((r) => r.target === 'app').map((r) => r.rss_peak_mb));
+      for (const scenario of scenarios.filter((s) => s.target === target))
+        results.push(await measure(server, scenario, options, ready));
+      if (target === 'app')
+        appRssPeak = Math.max(0, ...results.filter((r) => r.target === 'app').map((r) => r.rss_peak_mb));
       await server.stop();
       servers.pop();
     }
 
     const report: BenchReport = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { places: options.places, seed: options.seed, connections: options.connections, warmup_s: options.warmup, duration_s: options.duration, server_command: options.serverCommand },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memory_gb: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      settings: {
+        places: options.places,
+        seed: options.seed,
+        connections: options.connections,
+        warmup_s: options.warmup,
+        duration_s: options.duration,
+        server_command: options.serverCommand,
+      },
       load,
       app_rss_at_rest_mb: appRssAtRest,
       app_rss_peak_mb: appRssPeak,

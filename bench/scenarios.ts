@@ -19,7 +19,18 @@ export interface Scenario {
 const PATHS_PER_SCENARIO = 2000;
 // Metropolitan France and Corsica: the map's "search this area" at its widest.
 const FRANCE_BBOX = '-5.2,41.3,9.6,51.1';
-const WORDS = ['mediatheque', 'france services', 'centre social', 'espace public numerique', 'mairie', 'bibliotheque', 'tiers-lieu', 'marseile', 'cyber-base', 'maison de quartier'];
+const WORDS = [
+  'mediatheque',
+  'france services',
+  'centre social',
+  'espace public numerique',
+  'mairie',
+  'bibliotheque',
+  'tiers-lieu',
+  'marseile',
+  'cyber-base',
+  'maison de quartier',
+];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -34,28 +45,62 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
   };
   const service = () => encodeURIComponent(SERVICES[Math.floor(random() * SERVICES.length)]);
   // Monday 7 to Friday 11 December 2026: ordinary weeks, no public holiday.
-  const dayTime = () => `2026-12-${pad(7 + Math.floor(random() * 5))}T${pad(9 + Math.floor(random() * 8))}:${pad(Math.floor(random() * 60))}`;
-  const nightTime = () => `2026-12-${pad(7 + Math.floor(random() * 7))}T${pad((21 + Math.floor(random() * 9)) % 24)}:${pad(Math.floor(random() * 60))}`;
+  const dayTime = () =>
+    `2026-12-${pad(7 + Math.floor(random() * 5))}T${pad(9 + Math.floor(random() * 8))}:${pad(Math.floor(random() * 60))}`;
+  const nightTime = () =>
+    `2026-12-${pad(7 + Math.floor(random() * 7))}T${pad((21 + Math.floor(random() * 9)) % 24)}:${pad(Math.floor(random() * 60))}`;
   // The biggest cities by name, as people type them (arrondissements folded into their city).
-  const cities = [...new Set(communes
-    .filter((c) => !/^(751|6938|132\d\d)/.test(c.insee))
-    .sort((a, b) => b.population - a.population)
-    .slice(0, 60)
-    .map((c) => c.nom))]
-    .concat(['Paris', 'Lyon', 'Marseille']);
+  const cities = [
+    ...new Set(
+      communes
+        .filter((c) => !/^(751|6938|132\d\d)/.test(c.insee))
+        .sort((a, b) => b.population - a.population)
+        .slice(0, 60)
+        .map((c) => c.nom),
+    ),
+  ].concat(['Paris', 'Lyon', 'Marseille']);
 
   return [
     { name: 'Express hello (framework ceiling)', target: 'hello', paths: ['/'] },
     { name: 'minimal Express + pg nearest 20', target: 'minimal', paths: many(() => `/nearest?${point()}`) },
     { name: 'nearest 20', target: 'app', paths: many(() => `/api/v1/places?${point()}`) },
-    { name: 'nearest 20 + service + open_now', target: 'app', paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_now=true`) },
-    { name: 'nearest 20 + service + open_at by day', target: 'app', paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_at=${dayTime()}`) },
-    { name: 'nearest 20 + service + open_at at night', target: 'app', paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_at=${nightTime()}`) },
-    { name: 'text search q=', target: 'app', paths: many(() => `/api/v1/places?q=${encodeURIComponent(WORDS[Math.floor(random() * WORDS.length)])}`) },
-    { name: 'search page /?ou=<city>', target: 'app', paths: many(() => `/?ou=${encodeURIComponent(cities[Math.floor(random() * cities.length)])}`) },
+    {
+      name: 'nearest 20 + service + open_now',
+      target: 'app',
+      paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_now=true`),
+    },
+    {
+      name: 'nearest 20 + service + open_at by day',
+      target: 'app',
+      paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_at=${dayTime()}`),
+    },
+    {
+      name: 'nearest 20 + service + open_at at night',
+      target: 'app',
+      paths: many(() => `/api/v1/places?${point()}&services=${service()}&open_at=${nightTime()}`),
+    },
+    {
+      name: 'text search q=',
+      target: 'app',
+      paths: many(() => `/api/v1/places?q=${encodeURIComponent(WORDS[Math.floor(random() * WORDS.length)])}`),
+    },
+    {
+      name: 'search page /?ou=<city>',
+      target: 'app',
+      paths: many(() => `/?ou=${encodeURIComponent(cities[Math.floor(random() * cities.length)])}`),
+    },
     { name: 'map bbox France-wide (API)', target: 'app', paths: [`/api/v1/places?bbox=${FRANCE_BBOX}`] },
-    { name: 'map "search this area" France-wide (results fragment)', target: 'app', paths: [`/?bbox=${FRANCE_BBOX}`], headers: { 'x-fragment': 'results' } },
+    {
+      name: 'map "search this area" France-wide (results fragment)',
+      target: 'app',
+      paths: [`/?bbox=${FRANCE_BBOX}`],
+      headers: { 'x-fragment': 'results' },
+    },
     { name: 'place page', target: 'app', paths: places.length ? places.map((p) => placePath(p)) : ['/lieux/1'] },
-    { name: 'place detail (API)', target: 'app', paths: places.length ? places.map((p) => `/api/v1/places/${p.id}`) : ['/api/v1/places/1'] },
+    {
+      name: 'place detail (API)',
+      target: 'app',
+      paths: places.length ? places.map((p) => `/api/v1/places/${p.id}`) : ['/api/v1/places/1'],
+    },
   ];
 }

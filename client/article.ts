@@ -20,7 +20,8 @@ function enhance() {
   button.hidden = false;
   button.addEventListener('click', () => {
     if (!('geolocation' in navigator)) {
-      status.textContent = 'Votre navigateur ne sait pas donner votre position. Tapez votre commune ou votre code postal.';
+      status.textContent =
+        'Votre navigateur ne sait pas donner votre position. Tapez votre commune ou votre code postal.';
       return;
     }
     status.textContent = 'Recherche de votre position…';
@@ -30,9 +31,10 @@ function enhance() {
         window.location.assign(nearbyUrl(window.location.href, position.coords.latitude, position.coords.longitude));
       },
       (error) => {
-        status.textContent = error.code === error.PERMISSION_DENIED
-          ? 'Vous n’avez pas autorisé la localisation. Tapez plutôt votre commune ou votre code postal.'
-          : 'Votre position n’a pas pu être trouvée. Tapez plutôt votre commune ou votre code postal.';
+        status.textContent =
+          error.code === error.PERMISSION_DENIED
+            ? 'Vous n’avez pas autorisé la localisation. Tapez plutôt votre commune ou votre code postal.'
+            : 'Votre position n’a pas pu être trouvée. Tapez plutôt votre commune ou votre code postal.';
         document.getElementById('nearby-ou')?.focus();
       },
       { enableHighAccuracy: false, timeout: 15_000, maximumAge: 300_000 },

@@ -54,7 +54,9 @@ function enhance(form: HTMLFormElement) {
 
   form.querySelector('.hours-grid')?.addEventListener('input', refresh);
   form.querySelector('.hours-grid')?.addEventListener('change', refresh);
-  form.querySelectorAll('input[name^="exc_"], input[name="ph_closed"]').forEach((input) => input.addEventListener('change', refresh));
+  form
+    .querySelectorAll('input[name^="exc_"], input[name="ph_closed"]')
+    .forEach((input) => input.addEventListener('change', refresh));
 }
 
 document.querySelectorAll<HTMLFormElement>('form[data-hours-grid]').forEach(enhance);

@@ -50,7 +50,13 @@ function markerIcon(name: string, highlighted = false) {
   label.className = 'visually-hidden';
   label.textContent = name;
   html.appendChild(label);
-  return L.divIcon({ className: `map-pin${highlighted ? ' is-highlighted' : ''}`, html, iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12] });
+  return L.divIcon({
+    className: `map-pin${highlighted ? ' is-highlighted' : ''}`,
+    html,
+    iconSize: [26, 26],
+    iconAnchor: [13, 13],
+    popupAnchor: [0, -12],
+  });
 }
 
 function popupContent(marker: MarkerData): HTMLElement {
@@ -73,7 +79,12 @@ function popupContent(marker: MarkerData): HTMLElement {
 }
 
 export function createMap(element: HTMLElement, options: MapOptions): MapHandle {
-  const map = L.map(element, { zoomControl: false, attributionControl: false, center: [FRANCE.lat, FRANCE.lon], zoom: FRANCE.zoom });
+  const map = L.map(element, {
+    zoomControl: false,
+    attributionControl: false,
+    center: [FRANCE.lat, FRANCE.lon],
+    zoom: FRANCE.zoom,
+  });
   L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
   L.control.attribution({ prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
 
@@ -85,7 +96,12 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     fetch(options.outlineUrl)
       .then((response) => (response.ok ? response.json() : null))
       .then((geojson) => {
-        if (geojson) L.geoJSON(geojson, { pane: 'outline', interactive: false, style: { color: '#8a94a6', weight: 1, fillColor: '#f4f3ee', fillOpacity: 1 } }).addTo(map);
+        if (geojson)
+          L.geoJSON(geojson, {
+            pane: 'outline',
+            interactive: false,
+            style: { color: '#8a94a6', weight: 1, fillColor: '#f4f3ee', fillOpacity: 1 },
+          }).addTo(map);
       })
       .catch(() => undefined);
   }
@@ -97,28 +113,30 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
       element.classList.add('map-tiles-failed');
       const note = document.createElement('p');
       note.className = 'map-offline-note';
-      note.textContent = 'Le fond de carte ne se charge pas : les lieux restent affichés, et la liste donne toutes les informations.';
+      note.textContent =
+        'Le fond de carte ne se charge pas : les lieux restent affichés, et la liste donne toutes les informations.';
       element.appendChild(note);
     }
   });
   tiles.addTo(map);
 
-  const group = options.cluster === false
-    ? L.featureGroup()
-    : L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 45,
-      iconCreateFunction: (cluster) => {
-        const count = cluster.getChildCount();
-        const html = document.createElement('span');
-        html.textContent = String(count);
-        const words = document.createElement('span');
-        words.className = 'visually-hidden';
-        words.textContent = ' lieux : zoomer';
-        html.appendChild(words);
-        return L.divIcon({ html, className: 'map-cluster', iconSize: [38, 38] });
-      },
-    });
+  const group =
+    options.cluster === false
+      ? L.featureGroup()
+      : L.markerClusterGroup({
+          showCoverageOnHover: false,
+          maxClusterRadius: 45,
+          iconCreateFunction: (cluster) => {
+            const count = cluster.getChildCount();
+            const html = document.createElement('span');
+            html.textContent = String(count);
+            const words = document.createElement('span');
+            words.className = 'visually-hidden';
+            words.textContent = ' lieux : zoomer';
+            html.appendChild(words);
+            return L.divIcon({ html, className: 'map-cluster', iconSize: [38, 38] });
+          },
+        });
   group.addTo(map);
   const markers = new Map<number, { marker: L.Marker; data: MarkerData }>();
   let highlighted: HTMLElement | null = null;
@@ -146,7 +164,12 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
       markers.clear();
       highlighted = null;
       for (const data of list) {
-        const marker = L.marker([data.lat, data.lon], { icon: markerIcon(data.nom), title: data.nom, keyboard: true, riseOnHover: true });
+        const marker = L.marker([data.lat, data.lon], {
+          icon: markerIcon(data.nom),
+          title: data.nom,
+          keyboard: true,
+          riseOnHover: true,
+        });
         marker.bindPopup(() => popupContent(data));
         marker.on('popupopen', () => {
           for (const callback of openCallbacks) callback(data.id);
@@ -180,10 +203,26 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     fitCircle(center, radiusKm) {
       const dLat = radiusKm / 111.2;
       const dLon = radiusKm / (111.2 * Math.cos((center.lat * Math.PI) / 180));
-      quietly(() => map.fitBounds([[center.lat - dLat, center.lon - dLon], [center.lat + dLat, center.lon + dLon]], { animate: false }));
+      quietly(() =>
+        map.fitBounds(
+          [
+            [center.lat - dLat, center.lon - dLon],
+            [center.lat + dLat, center.lon + dLon],
+          ],
+          { animate: false },
+        ),
+      );
     },
     fitBounds(bounds) {
-      quietly(() => map.fitBounds([[bounds.south, bounds.west], [bounds.north, bounds.east]], { animate: false }));
+      quietly(() =>
+        map.fitBounds(
+          [
+            [bounds.south, bounds.west],
+            [bounds.north, bounds.east],
+          ],
+          { animate: false },
+        ),
+      );
     },
     view() {
       const center = map.getCenter();
@@ -221,7 +260,12 @@ export function createPinPicker(element: HTMLElement, options: PinPickerOptions)
   const start: [number, number] = options.at ? [options.at.lat, options.at.lon] : [FRANCE.lat, FRANCE.lon];
   const map = L.map(element, { center: start, zoom: options.at ? 17 : FRANCE.zoom });
   L.tileLayer(options.tilesUrl, { attribution: options.attribution, maxZoom: 19, crossOrigin: false }).addTo(map);
-  const pin = L.marker(start, { draggable: true, keyboard: true, title: 'Position du lieu', icon: markerIcon('Position du lieu', true) }).addTo(map);
+  const pin = L.marker(start, {
+    draggable: true,
+    keyboard: true,
+    title: 'Position du lieu',
+    icon: markerIcon('Position du lieu', true),
+  }).addTo(map);
   const round = (value: number) => Math.round(value * 1e6) / 1e6;
   const emit = () => {
     const { lat, lng } = pin.getLatLng();

@@ -41,9 +41,10 @@ function start() {
   map.setMarkers(data.markers, { fit: true, maxZoom: data.markers.length > 1 ? 12 : 15 });
   // A label page lists its places page by page; the map shows them all, read from the API.
   const source = element.dataset.markersUrl;
-  if (source && typeof fetch === 'function') void loadAll(source).then((all) => {
-    if (all.length > data.markers.length) map.setMarkers(all, { fit: true, maxZoom: 12 });
-  });
+  if (source && typeof fetch === 'function')
+    void loadAll(source).then((all) => {
+      if (all.length > data.markers.length) map.setMarkers(all, { fit: true, maxZoom: 12 });
+    });
 }
 
 interface ApiPage {
@@ -61,7 +62,8 @@ async function loadAll(source: string, maxPages = 50): Promise<MarkerData[]> {
       if (!response.ok) break;
       const page = (await response.json()) as ApiPage;
       for (const item of page.items) {
-        if (item.latitude !== null && item.longitude !== null) markers.push({ id: item.id, nom: item.nom, url: item.url, lat: item.latitude, lon: item.longitude });
+        if (item.latitude !== null && item.longitude !== null)
+          markers.push({ id: item.id, nom: item.nom, url: item.url, lat: item.latitude, lon: item.longitude });
       }
       cursor = page.next_cursor;
       if (!cursor) break;

@@ -10,7 +10,15 @@ import './styles/search.css';
 import { createMap, type MapHandle, type MarkerData } from './map.js';
 import type { MapView } from './url-state.js';
 import {
-  areaParams, formatMapView, formValuesFromParams, geolocationParams, parseBbox, parseMapView, searchParamsFromForm, searchUrl, withMapView,
+  areaParams,
+  formatMapView,
+  formValuesFromParams,
+  geolocationParams,
+  parseBbox,
+  parseMapView,
+  searchParamsFromForm,
+  searchUrl,
+  withMapView,
 } from './url-state.js';
 
 interface SearchData {
@@ -71,7 +79,13 @@ function start() {
     const markers = data?.markers ?? [];
     map.setMarkers(markers, { fit: !keepView && markers.length > 0 });
     if (keepView || markers.length) return;
-    if (data?.bbox) map.fitBounds({ west: data.bbox.minLon, south: data.bbox.minLat, east: data.bbox.maxLon, north: data.bbox.maxLat });
+    if (data?.bbox)
+      map.fitBounds({
+        west: data.bbox.minLon,
+        south: data.bbox.minLat,
+        east: data.bbox.maxLon,
+        north: data.bbox.maxLat,
+      });
     else if (data?.center) map.fitCircle(data.center, data.radiusKm ?? 30);
   };
   const areaButton = byId<HTMLButtonElement>('search-area');
@@ -128,14 +142,20 @@ function start() {
   const announce = (text: string) => {
     if (status) status.textContent = text;
   };
-  const load = async (params: URLSearchParams, options: { push: boolean; keepView: boolean; focus: boolean; view?: MapView | null }) => {
+  const load = async (
+    params: URLSearchParams,
+    options: { push: boolean; keepView: boolean; focus: boolean; view?: MapView | null },
+  ) => {
     pending?.abort();
     const controller = new AbortController();
     pending = controller;
     results.setAttribute('aria-busy', 'true');
     announce('Recherche en cours…');
     try {
-      const response = await fetch(searchUrl(params), { headers: { 'X-Fragment': 'results' }, signal: controller.signal });
+      const response = await fetch(searchUrl(params), {
+        headers: { 'X-Fragment': 'results' },
+        signal: controller.signal,
+      });
       const html = await response.text();
       if (!response.ok && response.status !== 400) throw new Error(String(response.status));
       if (response.status === 400) {
@@ -155,7 +175,12 @@ function start() {
       const data = readData(results);
       // A URL without radius (back to an older search): show the radius the server used (30 km, or 100 for a department).
       const radiusSelect = byId<HTMLSelectElement>('radius_km');
-      if (radiusSelect && !params.get('radius_km') && data?.radiusKm && Array.from(radiusSelect.options).some((o) => o.value === String(data.radiusKm))) {
+      if (
+        radiusSelect &&
+        !params.get('radius_km') &&
+        data?.radiusKm &&
+        Array.from(radiusSelect.options).some((o) => o.value === String(data.radiusKm))
+      ) {
         radiusSelect.value = String(data.radiusKm);
       }
       showOnMap(data, options.keepView);
@@ -176,7 +201,8 @@ function start() {
     }
   };
 
-  const formParams = () => searchParamsFromForm(new FormData(form) as unknown as Iterable<[string, string]>, shownWhere);
+  const formParams = () =>
+    searchParamsFromForm(new FormData(form) as unknown as Iterable<[string, string]>, shownWhere);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const params = formParams();
@@ -209,7 +235,8 @@ function start() {
     locate.hidden = false;
     locate.addEventListener('click', () => {
       if (!('geolocation' in navigator)) {
-        geoStatus.textContent = 'Votre navigateur ne sait pas donner votre position. Tapez votre commune ou votre code postal.';
+        geoStatus.textContent =
+          'Votre navigateur ne sait pas donner votre position. Tapez votre commune ou votre code postal.';
         return;
       }
       geoStatus.textContent = 'Recherche de votre position…';
@@ -217,12 +244,17 @@ function start() {
         (position) => {
           geoStatus.textContent = 'Position trouvée : voici les lieux autour de vous.';
           where.value = '';
-          void load(geolocationParams(formParams(), position.coords.latitude, position.coords.longitude), { push: true, keepView: false, focus: true });
+          void load(geolocationParams(formParams(), position.coords.latitude, position.coords.longitude), {
+            push: true,
+            keepView: false,
+            focus: true,
+          });
         },
         (error) => {
-          geoStatus.textContent = error.code === error.PERMISSION_DENIED
-            ? 'Vous n’avez pas autorisé la localisation. Tapez plutôt votre commune ou votre code postal, puis « Rechercher ».'
-            : 'Votre position n’a pas pu être trouvée. Tapez plutôt votre commune ou votre code postal.';
+          geoStatus.textContent =
+            error.code === error.PERMISSION_DENIED
+              ? 'Vous n’avez pas autorisé la localisation. Tapez plutôt votre commune ou votre code postal, puis « Rechercher ».'
+              : 'Votre position n’a pas pu être trouvée. Tapez plutôt votre commune ou votre code postal.';
           where.focus();
         },
         { enableHighAccuracy: false, timeout: 15_000, maximumAge: 300_000 },
@@ -241,11 +273,13 @@ function start() {
       fetch(`/api/v1/communes?q=${encodeURIComponent(text)}&limit=8`)
         .then((response) => (response.ok ? response.json() : { items: [] }))
         .then((body: { items: { label: string }[] }) => {
-          list.replaceChildren(...body.items.map((item) => {
-            const option = document.createElement('option');
-            option.value = item.label;
-            return option;
-          }));
+          list.replaceChildren(
+            ...body.items.map((item) => {
+              const option = document.createElement('option');
+              option.value = item.label;
+              return option;
+            }),
+          );
         })
         .catch(() => undefined);
     }, 200);
@@ -267,7 +301,8 @@ function start() {
     const params = new URLSearchParams(window.location.search);
     const values = formValuesFromParams(params);
     for (const element of Array.from(form.elements) as HTMLInputElement[]) {
-      if (!element.name || element.type === 'hidden' || element.type === 'submit' || element.type === 'button') continue;
+      if (!element.name || element.type === 'hidden' || element.type === 'submit' || element.type === 'button')
+        continue;
       const chosen = values.get(element.name) ?? [];
       if (element.type === 'checkbox' || element.type === 'radio') element.checked = chosen.includes(element.value);
       else if (element.tagName === 'SELECT') {

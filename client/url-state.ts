@@ -37,7 +37,9 @@ export function bboxString(bounds: Bounds): string {
   const east = clamp(bounds.east, -180, 180);
   const south = clamp(bounds.south, -90, 90);
   const north = clamp(bounds.north, -90, 90);
-  return [Math.min(west, east), Math.min(south, north), Math.max(west, east), Math.max(south, north)].map((n) => round(n)).join(',');
+  return [Math.min(west, east), Math.min(south, north), Math.max(west, east), Math.max(south, north)]
+    .map((n) => round(n))
+    .join(',');
 }
 
 export function parseBbox(text: string | null | undefined): Bounds | null {

@@ -8,7 +8,13 @@
 export const DAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'] as const;
 export type Day = (typeof DAYS)[number];
 export const DAY_NAMES: Record<Day, string> = {
-  Mo: 'Lundi', Tu: 'Mardi', We: 'Mercredi', Th: 'Jeudi', Fr: 'Vendredi', Sa: 'Samedi', Su: 'Dimanche',
+  Mo: 'Lundi',
+  Tu: 'Mardi',
+  We: 'Mercredi',
+  Th: 'Jeudi',
+  Fr: 'Vendredi',
+  Sa: 'Samedi',
+  Su: 'Dimanche',
 };
 export const SLOTS = 3;
 export const EXCEPTIONS = 3;
@@ -43,7 +49,8 @@ const normaliseTime = (value: string) => {
 export type GridErrors = Record<string, string>;
 export type FormFields = Record<string, unknown>;
 
-const str = (value: unknown) => (typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '');
+const str = (value: unknown) =>
+  typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
 
 /** Field names of the grid form: h_Mo_1_from, h_Mo_1_to … ph_closed, exc_1_from, exc_1_to … */
 export const slotField = (day: Day, index: number, end: 'from' | 'to') => `h_${day}_${index + 1}_${end}`;
@@ -138,7 +145,8 @@ export function gridToForm(grid: HoursGrid): Record<string, string | boolean> {
   return fields;
 }
 
-const osmDate = (iso: string) => `${iso.slice(0, 4)} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${String(Number(iso.slice(8, 10))).padStart(2, '0')}`;
+const osmDate = (iso: string) =>
+  `${iso.slice(0, 4)} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${String(Number(iso.slice(8, 10))).padStart(2, '0')}`;
 
 /** Days with the same ranges are grouped; consecutive days become a span (Mo-We,Fr). */
 function daySelector(days: Day[]): string {
@@ -151,7 +159,13 @@ function daySelector(days: Day[]): string {
       previous = index;
       continue;
     }
-    parts.push(start === previous ? DAYS[start] : previous === start + 1 ? `${DAYS[start]},${DAYS[previous]}` : `${DAYS[start]}-${DAYS[previous]}`);
+    parts.push(
+      start === previous
+        ? DAYS[start]
+        : previous === start + 1
+          ? `${DAYS[start]},${DAYS[previous]}`
+          : `${DAYS[start]}-${DAYS[previous]}`,
+    );
     start = index as number;
     previous = index as number;
   }
@@ -170,13 +184,19 @@ export function gridToOpeningHours(grid: HoursGrid): string | null {
   if (!rules.length) return null;
   if (grid.publicHolidaysClosed) rules.push('PH off');
   for (const closure of grid.closures) {
-    rules.push(closure.from === closure.to ? `${osmDate(closure.from)} off` : `${osmDate(closure.from)}-${osmDate(closure.to)} off`);
+    rules.push(
+      closure.from === closure.to
+        ? `${osmDate(closure.from)} off`
+        : `${osmDate(closure.from)}-${osmDate(closure.to)} off`,
+    );
   }
   return rules.join('; ');
 }
 
 const DAY_RE = '(?:Mo|Tu|We|Th|Fr|Sa|Su)';
-const RULE = new RegExp(`^(${DAY_RE}(?:-${DAY_RE})?(?:,${DAY_RE}(?:-${DAY_RE})?)*) ((?:\\d\\d:\\d\\d-\\d\\d:\\d\\d)(?:,\\d\\d:\\d\\d-\\d\\d:\\d\\d)*)$`);
+const RULE = new RegExp(
+  `^(${DAY_RE}(?:-${DAY_RE})?(?:,${DAY_RE}(?:-${DAY_RE})?)*) ((?:\\d\\d:\\d\\d-\\d\\d:\\d\\d)(?:,\\d\\d:\\d\\d-\\d\\d:\\d\\d)*)$`,
+);
 const DATE_RE = '(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2})';
 const CLOSURE = new RegExp(`^${DATE_RE}(?:-${DATE_RE})? (?:off|closed)$`);
 
@@ -226,4 +246,3 @@ export function openingHoursToGrid(value: string | null | undefined): HoursGrid 
   }
   return grid;
 }
-

@@ -5,22 +5,35 @@ import type { Knex } from 'knex';
 // dispositif_programmes_nationaux and formations_labels live in place_labels (labels are data).
 const ENUMS: Record<string, string[]> = {
   services: [
-    'Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien',
-    'Insertion professionnelle via le numérique', 'Utilisation sécurisée du numérique',
-    'Parentalité et éducation avec le numérique', 'Loisirs et créations numériques',
-    'Compréhension du monde numérique', 'Accès internet et matériel informatique',
+    'Aide aux démarches administratives',
+    'Maîtrise des outils numériques du quotidien',
+    'Insertion professionnelle via le numérique',
+    'Utilisation sécurisée du numérique',
+    'Parentalité et éducation avec le numérique',
+    'Loisirs et créations numériques',
+    'Compréhension du monde numérique',
+    'Accès internet et matériel informatique',
     'Acquisition de matériel informatique à prix solidaire',
   ],
   publics_specifiquement_adresses: ['Jeunes', 'Étudiants', 'Familles et/ou enfants', 'Seniors', 'Femmes'],
   prise_en_charge_specifique: [
-    'Surdité', 'Handicaps moteurs', 'Handicaps mentaux', 'Illettrisme', 'Langues étrangères (anglais)',
-    'Langues étrangères (autres)', 'Déficience visuelle',
+    'Surdité',
+    'Handicaps moteurs',
+    'Handicaps mentaux',
+    'Illettrisme',
+    'Langues étrangères (anglais)',
+    'Langues étrangères (autres)',
+    'Déficience visuelle',
   ],
   frais_a_charge: ['Gratuit', 'Gratuit sous condition', 'Payant'],
   itinerance: ['Itinérant', 'Fixe'],
   modalites_acces: [
-    'Se présenter', 'Téléphoner', 'Contacter par mail', 'Prendre un RDV en ligne',
-    "Ce lieu n'accueille pas de public", 'Envoyer un mail avec une fiche de prescription',
+    'Se présenter',
+    'Téléphoner',
+    'Contacter par mail',
+    'Prendre un RDV en ligne',
+    "Ce lieu n'accueille pas de public",
+    'Envoyer un mail avec une fiche de prescription',
   ],
   modalites_accompagnement: ['En autonomie', 'Accompagnement individuel', 'Dans un atelier collectif', 'À distance'],
 };
@@ -95,8 +108,14 @@ export async function up(knex: Knex): Promise<void> {
     WHERE latitude IS NOT NULL`);
   await knex.raw(`CREATE INDEX places_point ON places USING gist (point(longitude, latitude))
     WHERE latitude IS NOT NULL`);
-  for (const column of ['services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique',
-    'frais_a_charge', 'modalites_acces', 'modalites_accompagnement']) {
+  for (const column of [
+    'services',
+    'publics_specifiquement_adresses',
+    'prise_en_charge_specifique',
+    'frais_a_charge',
+    'modalites_acces',
+    'modalites_accompagnement',
+  ]) {
     await knex.raw(`CREATE INDEX places_${column}_gin ON places USING gin (${column})`);
   }
   await knex.raw('CREATE INDEX places_code_insee ON places (code_insee)');

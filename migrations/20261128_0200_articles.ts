@@ -3,10 +3,14 @@ import type { Knex } from 'knex';
 // The blog: articles in Markdown, linked to labels, places and the standard's services.
 // Copied from the standard (a migration never changes meaning when the code does).
 const SERVICES = [
-  'Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien',
-  'Insertion professionnelle via le numérique', 'Utilisation sécurisée du numérique',
-  'Parentalité et éducation avec le numérique', 'Loisirs et créations numériques',
-  'Compréhension du monde numérique', 'Accès internet et matériel informatique',
+  'Aide aux démarches administratives',
+  'Maîtrise des outils numériques du quotidien',
+  'Insertion professionnelle via le numérique',
+  'Utilisation sécurisée du numérique',
+  'Parentalité et éducation avec le numérique',
+  'Loisirs et créations numériques',
+  'Compréhension du monde numérique',
+  'Accès internet et matériel informatique',
   'Acquisition de matériel informatique à prix solidaire',
 ];
 const sqlList = (values: string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');

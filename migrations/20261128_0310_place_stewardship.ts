@@ -52,7 +52,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`ALTER TABLE label_requests
     ADD CONSTRAINT label_requests_action_known CHECK (action IN ('add', 'remove')),
     ADD CONSTRAINT label_requests_status_known CHECK (status IN ('pending', 'accepted', 'rejected'))`);
-  await knex.raw(`CREATE UNIQUE INDEX label_requests_one_pending ON label_requests (place_id, label_id) WHERE status = 'pending'`);
+  await knex.raw(
+    `CREATE UNIQUE INDEX label_requests_one_pending ON label_requests (place_id, label_id) WHERE status = 'pending'`,
+  );
 
   await knex.schema.createTable('place_revisions', (table) => {
     table.bigIncrements('id').primary();

@@ -8,14 +8,23 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 
-interface Commune { insee: string; lat: number; lon: number }
+interface Commune {
+  insee: string;
+  lat: number;
+  lon: number;
+}
 type Point = [number, number]; // [lon, lat]
 
 const communes = JSON.parse(readFileSync('seeds/data/communes.json', 'utf8')) as Commune[];
 const corsica = communes.filter((c) => /^2[AB]/.test(c.insee));
 const mainland = communes.filter((c) => !/^(2[AB]|97|98)/.test(c.insee) && c.lat > 41 && c.lat < 52);
 
-function radialOutline(points: Commune[], centre: { lat: number; lon: number }, sectors: number, margin: number): Point[] {
+function radialOutline(
+  points: Commune[],
+  centre: { lat: number; lon: number },
+  sectors: number,
+  margin: number,
+): Point[] {
   const k = Math.cos((centre.lat * Math.PI) / 180);
   const best: { d: number; p: Point }[] = Array.from({ length: sectors }, () => ({ d: -1, p: [0, 0] }));
   for (const c of points) {
@@ -49,7 +58,10 @@ function simplify(points: Point[], tolerance: number): Point[] {
   let max = 0;
   for (let i = 1; i < points.length - 1; i++) {
     const d = perpendicular(points[i], points[0], points[points.length - 1]);
-    if (d > max) { max = d; index = i; }
+    if (d > max) {
+      max = d;
+      index = i;
+    }
   }
   if (max <= tolerance) return [points[0], points[points.length - 1]];
   return [...simplify(points.slice(0, index + 1), tolerance).slice(0, -1), ...simplify(points.slice(index), tolerance)];
@@ -58,18 +70,37 @@ function simplify(points: Point[], tolerance: number): Point[] {
 const ring = (points: Point[], tolerance: number) => {
   // A closed ring has no baseline: simplify its two halves, then close it.
   const half = Math.floor(points.length / 2);
-  const simplified = [...simplify(points.slice(0, half + 1), tolerance).slice(0, -1), ...simplify([...points.slice(half), points[0]], tolerance)].map(([lon, lat]) => [Math.round(lon * 100) / 100, Math.round(lat * 100) / 100]);
+  const simplified = [
+    ...simplify(points.slice(0, half + 1), tolerance).slice(0, -1),
+    ...simplify([...points.slice(half), points[0]], tolerance),
+  ].map(([lon, lat]) => [Math.round(lon * 100) / 100, Math.round(lat * 100) / 100]);
   return simplified;
 };
 
 const geojson = {
   type: 'FeatureCollection',
   features: [
-    { type: 'Feature', properties: { name: 'France métropolitaine' }, geometry: { type: 'Polygon', coordinates: [ring(radialOutline(mainland, { lat: 46.6, lon: 2.45 }, 360, 0.04), 0.03)] } },
-    { type: 'Feature', properties: { name: 'Corse' }, geometry: { type: 'Polygon', coordinates: [ring(radialOutline(corsica, { lat: 42.15, lon: 9.1 }, 90, 0.03), 0.02)] } },
+    {
+      type: 'Feature',
+      properties: { name: 'France métropolitaine' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [ring(radialOutline(mainland, { lat: 46.6, lon: 2.45 }, 360, 0.04), 0.03)],
+      },
+    },
+    {
+      type: 'Feature',
+      properties: { name: 'Corse' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [ring(radialOutline(corsica, { lat: 42.15, lon: 9.1 }, 90, 0.03), 0.02)],
+      },
+    },
   ],
 };
 mkdirSync('public/geo', { recursive: true });
 const text = JSON.stringify(geojson);
 writeFileSync('public/geo/france.geojson', text);
-console.log(`public/geo/france.geojson : ${geojson.features.map((f) => f.geometry.coordinates[0].length).join(' + ')} points, ${(text.length / 1024).toFixed(1)} Ko`);
+console.log(
+  `public/geo/france.geojson : ${geojson.features.map((f) => f.geometry.coordinates[0].length).join(' + ')} points, ${(text.length / 1024).toFixed(1)} Ko`,
+);

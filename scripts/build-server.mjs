@@ -13,7 +13,11 @@ const OUT = path.join(ROOT, 'dist');
 const STAMP = path.join(OUT, '.build-stamp');
 const SOURCE_DIRS = ['server', 'common', 'migrations', 'seeds'];
 /** Non-code files read at run time relative to the compiled modules. */
-const COPIED = [['server/views', (file) => file.endsWith('.hbs')], ['seeds/data', () => true], ['seeds/articles', () => true]];
+const COPIED = [
+  ['server/views', (file) => file.endsWith('.hbs')],
+  ['seeds/data', () => true],
+  ['seeds/articles', () => true],
+];
 
 async function* walk(directory) {
   for (const entry of await readdir(directory, { withFileTypes: true })) {
@@ -58,7 +62,10 @@ async function buildServer() {
     logLevel: 'warning',
   });
   for (const [dir, keep] of COPIED) {
-    await cp(path.join(ROOT, dir), path.join(OUT, dir), { recursive: true, filter: async (source) => (await stat(source)).isDirectory() || keep(source) });
+    await cp(path.join(ROOT, dir), path.join(OUT, dir), {
+      recursive: true,
+      filter: async (source) => (await stat(source)).isDirectory() || keep(source),
+    });
   }
   await mkdir(OUT, { recursive: true });
   await writeFile(STAMP, `${new Date().toISOString()}\n`);

@@ -275,7 +275,9 @@ function main(argv: string[]): void {
   const derived = deriveArticles(readFileSync(sourcePath, 'utf8'));
 
   if (check) {
-    const existing = readdirSync(outDir).filter((f) => f.endsWith('.md')).sort();
+    const existing = readdirSync(outDir)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
     const expected = derived.map((d) => d.fileName).sort();
     let ok = JSON.stringify(existing) === JSON.stringify(expected);
     if (!ok) console.error(`file set differs:\n  have ${existing.join(', ')}\n  want ${expected.join(', ')}`);
@@ -301,7 +303,8 @@ function main(argv: string[]): void {
     writeFileSync(join(outDir, d.fileName), d.content);
     const r = d.report;
     console.log(
-      `${r.order}\t${d.fileName}\tteaser=${r.teaser}` + (r.subheadings.length ? `\t## ${r.subheadings.join(' | ')}` : ''),
+      `${r.order}\t${d.fileName}\tteaser=${r.teaser}` +
+        (r.subheadings.length ? `\t## ${r.subheadings.join(' | ')}` : ''),
     );
   }
 }

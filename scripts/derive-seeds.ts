@@ -6,10 +6,24 @@ import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConverter, newStats, type ConversionStats, type Place, type RawRow } from './derive-seeds/places.js';
-import { buildCommuneTable, communeKey, createCommuneNames, createInseeLookup, decoupageVersion, type InseeRule } from './derive-seeds/communes.js';
+import {
+  buildCommuneTable,
+  communeKey,
+  createCommuneNames,
+  createInseeLookup,
+  decoupageVersion,
+  type InseeRule,
+} from './derive-seeds/communes.js';
 import { hauteVienneToV1Rows, type HauteVienneReport } from './derive-seeds/haute-vienne.js';
 import {
-  cleanAddress, createDuplicateIndex, fillMissingFields, hasLetter, isAllCaps, labelsFromName, readableName, titleCase,
+  cleanAddress,
+  createDuplicateIndex,
+  fillMissingFields,
+  hasLetter,
+  isAllCaps,
+  labelsFromName,
+  readableName,
+  titleCase,
   type DuplicateRule,
 } from './derive-seeds/cleanup.js';
 
@@ -24,16 +38,55 @@ const seedsDir = join(repoDir, 'seeds');
 // ---------- places ----------
 // In this order: a place found again in a later file is that file's duplicate (the earlier, producer's own, record wins).
 const PLACE_DATASETS = [
-  { name: 'paca-hub-du-sud-2023', file: 'data/places/paca-hub-du-sud-2023.json', repo: 'client-application', path: 'src/assets/data/20230517-hub-du-sud-…json', commit: '8b2dea59', licence: 'Licence Ouverte 2.0' },
-  { name: 'hinaura-2022-v0', file: 'data/places/hinaura-2022-v0.json', repo: 'client-application', path: 'src/assets/data/source.json', commit: '54f9438b', licence: 'Licence Ouverte 2.0' },
-  { name: 'data-inclusion-2022-v0', file: 'data/places/data-inclusion-2022-v0.json', repo: 'mednum-cli', path: 'assets/input/data-inclusion/data-inclusion.json', commit: '5c7c8a2a', licence: 'open data republished by the national pipeline (no separate licence file)' },
-  { name: 'haute-vienne-acteurs-numerique', file: 'data/places/haute-vienne-acteurs-numerique.json', repo: 'mednum-cli', path: 'assets/input/haute-vienne/haute-vienne.json', commit: 'c3433a92', licence: 'open data republished by the national pipeline (no separate licence file)', format: 'haute-vienne' as const },
+  {
+    name: 'paca-hub-du-sud-2023',
+    file: 'data/places/paca-hub-du-sud-2023.json',
+    repo: 'client-application',
+    path: 'src/assets/data/20230517-hub-du-sud-…json',
+    commit: '8b2dea59',
+    licence: 'Licence Ouverte 2.0',
+  },
+  {
+    name: 'hinaura-2022-v0',
+    file: 'data/places/hinaura-2022-v0.json',
+    repo: 'client-application',
+    path: 'src/assets/data/source.json',
+    commit: '54f9438b',
+    licence: 'Licence Ouverte 2.0',
+  },
+  {
+    name: 'data-inclusion-2022-v0',
+    file: 'data/places/data-inclusion-2022-v0.json',
+    repo: 'mednum-cli',
+    path: 'assets/input/data-inclusion/data-inclusion.json',
+    commit: '5c7c8a2a',
+    licence: 'open data republished by the national pipeline (no separate licence file)',
+  },
+  {
+    name: 'haute-vienne-acteurs-numerique',
+    file: 'data/places/haute-vienne-acteurs-numerique.json',
+    repo: 'mednum-cli',
+    path: 'assets/input/haute-vienne/haute-vienne.json',
+    commit: 'c3433a92',
+    licence: 'open data republished by the national pipeline (no separate licence file)',
+    format: 'haute-vienne' as const,
+  },
 ];
 interface DatasetReport {
-  name: string; rows: number; places: number; withoutCoordinates: number; stats: ConversionStats;
+  name: string;
+  rows: number;
+  places: number;
+  withoutCoordinates: number;
+  stats: ConversionStats;
   insee: { kept: number; filled: Map<InseeRule, number>; missing: number };
   renamed: { withinFile: number; acrossFiles: Map<string, number> };
-  tidy: { communeOfficial: number; communeTitle: number; nameTitle: number; addressCleaned: number; readableNames: string[] };
+  tidy: {
+    communeOfficial: number;
+    communeTitle: number;
+    nameTitle: number;
+    addressCleaned: number;
+    readableNames: string[];
+  };
   duplicates: { byRule: Map<DuplicateRule, number>; byDataset: Map<string, number>; examples: string[] };
   location: { communeCentre: number; stillWithout: number };
   hauteVienne?: HauteVienneReport;
@@ -51,8 +104,13 @@ const datasetOfKey = new Map<string, string>(); // "source\0id" → dataset that
 for (const dataset of PLACE_DATASETS) {
   let rows = JSON.parse(readFileSync(join(sharedDir, dataset.file), 'utf8')) as RawRow[];
   const report: DatasetReport = {
-    name: dataset.name, rows: rows.length, places: 0, withoutCoordinates: 0, stats: newStats(),
-    insee: { kept: 0, filled: new Map(), missing: 0 }, renamed: { withinFile: 0, acrossFiles: new Map() },
+    name: dataset.name,
+    rows: rows.length,
+    places: 0,
+    withoutCoordinates: 0,
+    stats: newStats(),
+    insee: { kept: 0, filled: new Map(), missing: 0 },
+    renamed: { withinFile: 0, acrossFiles: new Map() },
     tidy: { communeOfficial: 0, communeTitle: 0, nameTitle: 0, addressCleaned: 0, readableNames: [] },
     duplicates: { byRule: new Map(), byDataset: new Map(), examples: [] },
     location: { communeCentre: 0, stillWithout: 0 },
@@ -65,7 +123,9 @@ for (const dataset of PLACE_DATASETS) {
   const ignoredKeys = new Set<string>();
   const keptOfDataset: Place[] = [];
   for (const row of rows) {
-    Object.keys(row).filter((key) => !converter.handledKeys.has(key) && key !== 'labels').forEach((key) => ignoredKeys.add(key));
+    Object.keys(row)
+      .filter((key) => !converter.handledKeys.has(key) && key !== 'labels')
+      .forEach((key) => ignoredKeys.add(key));
     const converted = converter.toV1(row, report.stats);
     if (Array.isArray(row.labels) && row.labels.length) converted.labels = row.labels as string[];
     const place = toUniqueId(converted, dataset.name, report);
@@ -77,7 +137,9 @@ for (const dataset of PLACE_DATASETS) {
       bumpKey(report.duplicates.byRule, duplicate.rule);
       bumpKey(report.duplicates.byDataset, String(duplicate.kept.source_dataset));
       if (report.duplicates.examples.length < (process.env.DERIVE_VERBOSE ? Infinity : 8)) {
-        report.duplicates.examples.push(`${place.id} "${place.nom}" = ${duplicate.kept.source_dataset} ${duplicate.kept.id} "${duplicate.kept.nom}" (${duplicate.rule})`);
+        report.duplicates.examples.push(
+          `${place.id} "${place.nom}" = ${duplicate.kept.source_dataset} ${duplicate.kept.id} "${duplicate.kept.nom}" (${duplicate.rule})`,
+        );
       }
       for (const field of fillMissingFields(duplicate.kept, place)) bumpKey(mergedFields, field);
       continue;
@@ -92,7 +154,9 @@ for (const dataset of PLACE_DATASETS) {
   report.places = keptOfDataset.length;
   if (ignoredKeys.size) console.warn(`warning: ${dataset.name} has unhandled columns: ${[...ignoredKeys].join(', ')}`);
   for (const [other, count] of report.renamed.acrossFiles) {
-    console.warn(`warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: the same place republished, skipped`);
+    console.warn(
+      `warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: the same place republished, skipped`,
+    );
   }
   reports.push(report);
 }
@@ -120,10 +184,18 @@ function toUniqueId(place: Place, datasetName: string, report: DatasetReport): P
 
 // Fills a missing code_insee from the commune table; an existing code is never replaced.
 function fillInsee(place: Place, report: DatasetReport): void {
-  if (place.code_insee !== undefined) { report.insee.kept += 1; return; }
-  const match = typeof place.code_postal === 'string' && typeof place.commune === 'string'
-    ? lookupInsee(place.code_postal, place.commune) : undefined;
-  if (!match) { report.insee.missing += 1; return; }
+  if (place.code_insee !== undefined) {
+    report.insee.kept += 1;
+    return;
+  }
+  const match =
+    typeof place.code_postal === 'string' && typeof place.commune === 'string'
+      ? lookupInsee(place.code_postal, place.commune)
+      : undefined;
+  if (!match) {
+    report.insee.missing += 1;
+    return;
+  }
   place.code_insee = match.code;
   report.insee.filled.set(match.rule, (report.insee.filled.get(match.rule) ?? 0) + 1);
 }
@@ -138,19 +210,31 @@ function tidy(place: Place, report: DatasetReport): void {
     // A commune field that is only a postal code ("06370") or an arrondissement ("7e Arrondissement") names nothing else.
     const noName = !hasLetter(place.commune) || /^\d+(?:e|er|ème)\s+arrondissement$/i.test(place.commune);
     if (official && (official.matches(place.commune) || official.matches(bare) || noName)) {
-      if (place.commune !== official.name) { place.commune = official.name; report.tidy.communeOfficial += 1; }
+      if (place.commune !== official.name) {
+        place.commune = official.name;
+        report.tidy.communeOfficial += 1;
+      }
     } else if (isAllCaps(place.commune)) {
       place.commune = titleCase(place.commune);
       report.tidy.communeTitle += 1;
     }
   }
   if (typeof place.adresse === 'string') {
-    const cleaned = cleanAddress(place.adresse, place, official?.keys ?? new Set([communeKey(String(place.commune ?? ''))]));
-    if (cleaned !== place.adresse) { place.adresse = cleaned; report.tidy.addressCleaned += 1; }
+    const cleaned = cleanAddress(
+      place.adresse,
+      place,
+      official?.keys ?? new Set([communeKey(String(place.commune ?? ''))]),
+    );
+    if (cleaned !== place.adresse) {
+      place.adresse = cleaned;
+      report.tidy.addressCleaned += 1;
+    }
   }
   if (typeof place.nom !== 'string' || !hasLetter(place.nom)) {
     const readable = readableName(place);
-    report.tidy.readableNames.push(`${place.id}: ${place.nom === undefined ? 'no name' : `"${place.nom}"`} → "${readable}"`);
+    report.tidy.readableNames.push(
+      `${place.id}: ${place.nom === undefined ? 'no name' : `"${place.nom}"`} → "${readable}"`,
+    );
     place.nom = readable;
   } else if (isAllCaps(place.nom)) {
     place.nom = titleCase(place.nom);
@@ -171,8 +255,10 @@ for (const place of places) {
   const report = reportOf.get(String(place.source_dataset))!;
   if (typeof place.latitude !== 'number' || typeof place.longitude !== 'number') {
     const byCode = typeof place.code_insee === 'string' ? communeByInsee.get(place.code_insee) : undefined;
-    const lookedUp = !byCode && typeof place.code_postal === 'string' && typeof place.commune === 'string'
-      ? lookupInsee(place.code_postal, place.commune) : undefined;
+    const lookedUp =
+      !byCode && typeof place.code_postal === 'string' && typeof place.commune === 'string'
+        ? lookupInsee(place.code_postal, place.commune)
+        : undefined;
     const commune = byCode ?? (lookedUp ? communeByInsee.get(lookedUp.code) : undefined);
     if (commune) {
       place.latitude = commune.lat;
@@ -188,7 +274,8 @@ for (const place of places) {
   const labels = [...new Set([...((place.labels as string[] | undefined) ?? []), ...fromName])];
   if (labels.length) place.labels = labels;
 }
-for (const place of places) for (const label of (place.labels as string[] | undefined) ?? []) bumpKey(labelCounts, `${label} (total)`);
+for (const place of places)
+  for (const label of (place.labels as string[] | undefined) ?? []) bumpKey(labelCounts, `${label} (total)`);
 
 // ---------- write ----------
 // One record per line: still compact, but git diffs stay readable when the data is re-derived.
@@ -199,14 +286,18 @@ const communesPath = join(seedsDir, 'data/communes.json');
 writeFileSync(placesPath, jsonLines(places));
 writeFileSync(communesPath, jsonLines(communes.rows));
 const derivedOn = new Date().toISOString().slice(0, 10);
-const datasetRows = PLACE_DATASETS.map((d, i) =>
-  `| ${d.name} | ${reports[i].rows} | ${reports[i].places} | github.com/anct-cartographie-nationale/${d.repo}, \`${d.path}\`, ${d.commit} | ${d.licence} |`).join('\n');
+const datasetRows = PLACE_DATASETS.map(
+  (d, i) =>
+    `| ${d.name} | ${reports[i].rows} | ${reports[i].places} | github.com/anct-cartographie-nationale/${d.repo}, \`${d.path}\`, ${d.commit} | ${d.licence} |`,
+).join('\n');
 const total = (pick: (r: DatasetReport) => number) => reports.reduce((sum, r) => sum + pick(r), 0);
 const duplicatesRemoved = total((r) => [...r.duplicates.byRule.values()].reduce((a, b) => a + b, 0));
 const byRuleTotal = (rule: DuplicateRule) => total((r) => r.duplicates.byRule.get(rule) ?? 0);
 const hv = reports.find((r) => r.hauteVienne)!;
 const labelTotal = (key: string) => labelCounts.get(key) ?? 0;
-writeFileSync(join(seedsDir, 'SOURCES.md'), `# Seed data sources
+writeFileSync(
+  join(seedsDir, 'SOURCES.md'),
+  `# Seed data sources
 
 Derived on ${derivedOn} by \`scripts/derive-seeds.ts\` (with \`scripts/derive-seeds/\`). Re-derive with:
 
@@ -347,7 +438,12 @@ apart; or (3) the folded names, the folded addresses (street-type abbreviations 
 boulevard, PL = place, R = rue, CHE = chemin, RTE = route…) and the postal codes are equal. Nothing is merged, except
 that a field the kept record lacks and the removed one has (hours, telephone, e-mail, website, services, programmes,
 coordinates…) is copied into the kept record. (${duplicatesRemoved} records removed: ${byRuleTotal('same trailing source id')} by id, ${byRuleTotal('same name within 100 m')} by name within
-100 m, ${byRuleTotal('same name, address and postal code')} by name + address + postal code; fields copied: ${[...mergedFields].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`).join(', ') || 'none'}.)
+100 m, ${byRuleTotal('same name, address and postal code')} by name + address + postal code; fields copied: ${
+    [...mergedFields]
+      .sort((a, b) => b[1] - a[1])
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ') || 'none'
+  }.)
 
 Coordinates: a place without coordinates whose commune is known (its code_insee, or the lookup by postal code + name
 above) gets the centre of the commune from \`data/communes.json\` (the arrondissement's in Paris, Lyon and Marseille) and
@@ -368,7 +464,8 @@ arrondissement of Paris, Lyon and Marseille (plus the three cities themselves).
   row (commune created by a merger after 2020), the mean of the rows of its \`anciensCodes\`; Paris, Lyon and Marseille
   take the mean of their arrondissements. Rounded to 5 decimals. ${communes.without.length} current communes have no
   coordinates and are left out.
-`);
+`,
+);
 
 // ---------- summary ----------
 const size = (path: string) => `${(statSync(path).size / 1024).toFixed(0)} KiB`;
@@ -376,22 +473,63 @@ const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]
 console.log(`places.json: ${places.length} places, ${size(placesPath)}`);
 for (const r of reports) {
   const filled = [...r.insee.filled.values()].reduce((a, b) => a + b, 0);
-  console.log(`  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0)} ids suffixed or skipped`);
-  console.log(`    code_insee: ${r.insee.kept} from the source, ${filled} filled (${[...r.insee.filled].map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none'}), ${r.insee.missing} still missing`);
+  console.log(
+    `  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0)} ids suffixed or skipped`,
+  );
+  console.log(
+    `    code_insee: ${r.insee.kept} from the source, ${filled} filled (${[...r.insee.filled].map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none'}), ${r.insee.missing} still missing`,
+  );
   sorted(r.stats.labels).forEach(([mapping, count]) => console.log(`    label ${count}\t${mapping}`));
   sorted(r.stats.unmapped).forEach(([value, count]) => console.log(`    unmapped ${count}\t${value}`));
   if (r.hauteVienne) {
-    console.log(`    haute-vienne: ${r.hauteVienne.rows} service rows, ${r.hauteVienne.withoutAddress} without an address left out, ${r.hauteVienne.places} places`);
-    sorted(r.hauteVienne.unmappedServices).forEach(([value, count]) => console.log(`    unmapped service ${count}\t${value}`));
+    console.log(
+      `    haute-vienne: ${r.hauteVienne.rows} service rows, ${r.hauteVienne.withoutAddress} without an address left out, ${r.hauteVienne.places} places`,
+    );
+    sorted(r.hauteVienne.unmappedServices).forEach(([value, count]) =>
+      console.log(`    unmapped service ${count}\t${value}`),
+    );
   }
-  console.log(`    kept ${r.places} places; tidy: ${r.tidy.communeOfficial} communes given their official name, ${r.tidy.communeTitle} communes title-cased, ${r.tidy.nameTitle} names title-cased, ${r.tidy.addressCleaned} addresses trimmed`);
+  console.log(
+    `    kept ${r.places} places; tidy: ${r.tidy.communeOfficial} communes given their official name, ${r.tidy.communeTitle} communes title-cased, ${r.tidy.nameTitle} names title-cased, ${r.tidy.addressCleaned} addresses trimmed`,
+  );
   r.tidy.readableNames.forEach((line) => console.log(`    name without a letter: ${line}`));
   const dupTotal = [...r.duplicates.byRule.values()].reduce((a, b) => a + b, 0);
-  console.log(`    duplicates of earlier datasets removed: ${dupTotal} (${sorted(r.duplicates.byRule).map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none'}; of ${sorted(r.duplicates.byDataset).map(([d, n]) => `${n} ${d}`).join(', ') || '-'})`);
+  console.log(
+    `    duplicates of earlier datasets removed: ${dupTotal} (${
+      sorted(r.duplicates.byRule)
+        .map(([rule, n]) => `${n} ${rule}`)
+        .join(', ') || 'none'
+    }; of ${
+      sorted(r.duplicates.byDataset)
+        .map(([d, n]) => `${n} ${d}`)
+        .join(', ') || '-'
+    })`,
+  );
   r.duplicates.examples.forEach((line) => console.log(`      e.g. ${line}`));
-  console.log(`    coordinates: ${r.withoutCoordinates} kept places without, ${r.location.communeCentre} given the commune centre, ${r.location.stillWithout} still without`);
+  console.log(
+    `    coordinates: ${r.withoutCoordinates} kept places without, ${r.location.communeCentre} given the commune centre, ${r.location.stillWithout} still without`,
+  );
 }
-console.log(`fields taken from a removed duplicate: ${sorted(mergedFields).map(([f, n]) => `${n} ${f}`).join(', ') || 'none'}`);
-console.log(`labels: ${sorted(labelCounts).map(([l, n]) => `${n} ${l}`).join(', ') || 'none'}`);
-console.log(`communes.json: ${communes.rows.length} communes, ${size(communesPath)} (${communes.fromOldCodes} located through their anciensCodes)`);
-console.log(`  ${communes.without.length} current communes without coordinates: ${communes.without.slice(0, 12).map((c) => `${c.code} ${c.nom}`).join(', ')}${communes.without.length > 12 ? ', …' : ''}`);
+console.log(
+  `fields taken from a removed duplicate: ${
+    sorted(mergedFields)
+      .map(([f, n]) => `${n} ${f}`)
+      .join(', ') || 'none'
+  }`,
+);
+console.log(
+  `labels: ${
+    sorted(labelCounts)
+      .map(([l, n]) => `${n} ${l}`)
+      .join(', ') || 'none'
+  }`,
+);
+console.log(
+  `communes.json: ${communes.rows.length} communes, ${size(communesPath)} (${communes.fromOldCodes} located through their anciensCodes)`,
+);
+console.log(
+  `  ${communes.without.length} current communes without coordinates: ${communes.without
+    .slice(0, 12)
+    .map((c) => `${c.code} ${c.nom}`)
+    .join(', ')}${communes.without.length > 12 ? ', …' : ''}`,
+);

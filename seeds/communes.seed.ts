@@ -30,7 +30,11 @@ interface DecoupageCommune {
  * former communes merged into each one, and its population (to rank homonyms).
  * Skipped when neither file changed.
  */
-export async function seedCommunes(db: Db, file: string, log: (message: string) => void): Promise<number | 'unchanged'> {
+export async function seedCommunes(
+  db: Db,
+  file: string,
+  log: (message: string) => void,
+): Promise<number | 'unchanged'> {
   const decoupagePath = path.join(
     path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')),
     'data/communes.json',
@@ -44,7 +48,11 @@ export async function seedCommunes(db: Db, file: string, log: (message: string) 
   }
   const seeds = z.array(communeSeedSchema).parse(JSON.parse(content));
   const decoupage = JSON.parse(decoupageContent) as DecoupageCommune[];
-  const current = new Map(decoupage.filter((c) => c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal').map((c) => [c.code, c]));
+  const current = new Map(
+    decoupage
+      .filter((c) => c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal')
+      .map((c) => [c.code, c]),
+  );
   const formerNames = new Map<string, string[]>();
   for (const former of decoupage) {
     if ((former.type === 'commune-deleguee' || former.type === 'commune-associee') && former.chefLieu && former.nom) {

@@ -68,7 +68,9 @@ export function createApp(deps: AppDeps): Express {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createSilentLogger();
-  const log = deps.log ?? ((message: string, error?: unknown) => logger.error(error === undefined ? {} : { err: error }, message));
+  const log =
+    deps.log ??
+    ((message: string, error?: unknown) => logger.error(error === undefined ? {} : { err: error }, message));
   const publicBaseUrl = config.PUBLIC_BASE_URL;
   const mailer = deps.mailer ?? createMailer(config, (message) => logger.info(message));
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
@@ -102,7 +104,10 @@ export function createApp(deps: AppDeps): Express {
   // Pages and JSON travel compressed (a results page: ~32 KB → ~6 KB on a slow line); built
   // assets already have .br/.gz twins, which compression() leaves alone.
   app.use(compression());
-  app.use('/static', precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }));
+  app.use(
+    '/static',
+    precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),
+  );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(express.json({ limit: '100kb' }));
   // Forms: an article's Markdown (up to 60,000 characters, accents percent-encoded) must fit.
@@ -113,7 +118,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ db }));
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).
   app.use(sessionMiddleware({ config, db, log }), loadCurrentUser({ db, clock, config }));
-  app.use(csrfProtection({ secret: config.SESSION_SECRET, secure: config.NODE_ENV === 'production', publicBaseUrl, acceptRequestHost: config.NODE_ENV !== 'production' }));
+  app.use(
+    csrfProtection({
+      secret: config.SESSION_SECRET,
+      secure: config.NODE_ENV === 'production',
+      publicBaseUrl,
+      acceptRequestHost: config.NODE_ENV !== 'production',
+    }),
+  );
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
@@ -122,7 +134,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountsRoutes({ accounts, limits, clock, afterResponse }));
   // Claims are public writes too: counted per IP and per account before the editing routes see them.
   app.post('/mon-espace/lieux/:id/demande', limits.claimsPerIp, limits.claimsPerAccount);
-  app.use(editingRoutes({ editing, clock, map: { tilesUrl: config.MAP_TILES_URL, attribution: config.MAP_TILES_ATTRIBUTION } }));
+  app.use(
+    editingRoutes({
+      editing,
+      clock,
+      map: { tilesUrl: config.MAP_TILES_URL, attribution: config.MAP_TILES_ATTRIBUTION },
+    }),
+  );
   app.use(moderationRoutes({ moderation }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
@@ -130,7 +148,12 @@ export function createApp(deps: AppDeps): Express {
 
   // Search (home), place and label pages, visitors' error reports (issue 3).
   const pageDeps = {
-    places, clock, articles, mapTilesUrl: config.MAP_TILES_URL, mapTilesAttribution: config.MAP_TILES_ATTRIBUTION, publicBaseUrl,
+    places,
+    clock,
+    articles,
+    mapTilesUrl: config.MAP_TILES_URL,
+    mapTilesAttribution: config.MAP_TILES_ATTRIBUTION,
+    publicBaseUrl,
     reportCategories: REPORT_FORM_CATEGORIES,
   };
   app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));

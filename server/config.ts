@@ -4,9 +4,7 @@ import { z } from 'zod';
  * The only reader of process.env. Parsed once at start-up with zod, frozen, and
  * fails fast with a message naming the variable when a value is wrong.
  */
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -34,7 +32,10 @@ export const configSchema = z.object({
    */
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules (ex. loopback, 10.0.0.0/8).')
+    .regex(
+      /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+      'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules (ex. loopback, 10.0.0.0/8).',
+    )
     .default('loopback')
     .transform(parseTrustProxy),
   /** Longest a query may run on the application's connections; migrations and seeds get longer. */
@@ -66,7 +67,12 @@ function parseTrustProxy(value: string): boolean | number | string {
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production';
 
-export type Config = Readonly<Omit<z.infer<typeof configSchema>, 'SESSION_SECRET' | 'PUBLIC_BASE_URL'> & { SESSION_SECRET: string; PUBLIC_BASE_URL: string }>;
+export type Config = Readonly<
+  Omit<z.infer<typeof configSchema>, 'SESSION_SECRET' | 'PUBLIC_BASE_URL'> & {
+    SESSION_SECRET: string;
+    PUBLIC_BASE_URL: string;
+  }
+>;
 
 export class ConfigError extends Error {}
 
@@ -79,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = result.data;
   // A known secret would let anyone forge CSRF tokens: production must set its own.
   if (!config.SESSION_SECRET && config.NODE_ENV === 'production') {
-    throw new ConfigError('Configuration invalide :\n  SESSION_SECRET: obligatoire en production (au moins 32 caractères aléatoires).');
+    throw new ConfigError(
+      'Configuration invalide :\n  SESSION_SECRET: obligatoire en production (au moins 32 caractères aléatoires).',
+    );
   }
   return Object.freeze({
     ...config,

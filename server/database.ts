@@ -39,7 +39,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     stopEmbedded = embedded.stop;
   }
   const url = connectionString;
-  const openMaintenance = () => createDb(url, { min: 0, max: 2 }, { statementTimeoutMs: MAINTENANCE_STATEMENT_TIMEOUT_MS });
+  const openMaintenance = () =>
+    createDb(url, { min: 0, max: 2 }, { statementTimeoutMs: MAINTENANCE_STATEMENT_TIMEOUT_MS });
   try {
     const maintenance = openMaintenance();
     try {

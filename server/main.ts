@@ -12,7 +12,9 @@ let database: Database | undefined;
 /** Logs why, stops the embedded database this process owns (never an orphan left behind), exits 1. */
 async function fail(message: string, error?: unknown): Promise<never> {
   logger.fatal(error === undefined ? {} : { err: error }, message);
-  await withTimeout(database?.close(), 10_000).catch((closeError: unknown) => logger.error({ err: closeError }, 'Fermeture de la base impossible.'));
+  await withTimeout(database?.close(), 10_000).catch((closeError: unknown) =>
+    logger.error({ err: closeError }, 'Fermeture de la base impossible.'),
+  );
   process.exit(1);
 }
 
@@ -22,10 +24,16 @@ async function main() {
   try {
     config = loadConfig();
   } catch (error) {
-    return fail(error instanceof ConfigError ? error.message : 'Configuration illisible.', error instanceof ConfigError ? undefined : error);
+    return fail(
+      error instanceof ConfigError ? error.message : 'Configuration illisible.',
+      error instanceof ConfigError ? undefined : error,
+    );
   }
   logger = createLogger(config.LOG_LEVEL);
-  process.on('unhandledRejection', (reason) => void fail('Promesse rejetée sans traitement : arrêt du serveur.', reason));
+  process.on(
+    'unhandledRejection',
+    (reason) => void fail('Promesse rejetée sans traitement : arrêt du serveur.', reason),
+  );
   process.on('uncaughtException', (error) => void fail('Exception non rattrapée : arrêt du serveur.', error));
   // Before anything starts: a signal that came without a handler would kill the process at once,
   // leaving the embedded database running (seen when SIGTERM arrived right after "prêt").
@@ -56,7 +64,9 @@ async function main() {
   database = await openDatabase(config, logger);
   if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
   await seedOnStart(config, database, logger);
-  afterResponse = createAfterResponse((message, error) => logger.error(error === undefined ? {} : { err: error }, message));
+  afterResponse = createAfterResponse((message, error) =>
+    logger.error(error === undefined ? {} : { err: error }, message),
+  );
   const app = createApp({ config, db: database.db, logger, afterResponse });
 
   try {
@@ -92,7 +102,8 @@ function describeListenError(error: unknown, config: Config): string {
   if (code === 'EADDRINUSE') {
     return `Le port ${config.PORT} est déjà utilisé (${where}) : un autre programme, ou un EPN Finder précédent pas encore arrêté, l’occupe. Arrêtez-le ou choisissez un autre PORT.`;
   }
-  if (code === 'EACCES') return `Pas le droit d’ouvrir le port ${config.PORT} (${where}) : choisissez un PORT au-dessus de 1024.`;
+  if (code === 'EACCES')
+    return `Pas le droit d’ouvrir le port ${config.PORT} (${where}) : choisissez un PORT au-dessus de 1024.`;
   if (code === 'EADDRNOTAVAIL') return `L’adresse ${config.HOST} n’existe pas sur cette machine : corrigez HOST.`;
   return `Impossible d’écouter sur ${where}${code ? ` (${code})` : ''}.`;
 }

@@ -19,6 +19,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  createLogger('info').fatal(error instanceof ConfigError ? {} : { err: error }, error instanceof ConfigError ? error.message : 'Chargement impossible.');
+  createLogger('info').fatal(
+    error instanceof ConfigError ? {} : { err: error },
+    error instanceof ConfigError ? error.message : 'Chargement impossible.',
+  );
   process.exit(1);
 });

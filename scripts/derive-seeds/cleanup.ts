@@ -6,27 +6,175 @@ import type { Place } from './places.js';
 
 /** Accents, case and punctuation folded: "Association Centre-Social MOSAÏQUE" = "association centre social mosaique". */
 export const foldText = (value: string) =>
-  value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae')
-    .replace(/[^a-z0-9]+/g, ' ').trim();
+  value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 // ---------- names in capitals → French title case ----------
 // Kept in capitals: these acronyms, any word of at most 3 letters without a vowel (MJC, CC, RS), any word with a
 // digit (13E, LAB01) and Roman numerals (II, IV).
 export const ACRONYMS = new Set([
-  'EPN', 'CCAS', 'MJC', 'CAF', 'CPAM', 'MSA', 'CIAS', 'ESS', 'PIJ', 'BIJ', 'MSAP', 'CDAD', 'UDAF', 'AFPA', 'CSC',
-  'MDPH', 'ADIL', 'PMI', 'CMS', 'PAD', 'PIMMS', 'FJT', 'CHRS', 'CIDFF', 'ASS', 'ASSO', 'SARL', 'SAS', 'EHPAD', 'IUT',
-  'CNFS', 'BGE', 'MDS', 'MDE', 'MDSI', 'CLIC', 'QPV', 'RSA',
+  'EPN',
+  'CCAS',
+  'MJC',
+  'CAF',
+  'CPAM',
+  'MSA',
+  'CIAS',
+  'ESS',
+  'PIJ',
+  'BIJ',
+  'MSAP',
+  'CDAD',
+  'UDAF',
+  'AFPA',
+  'CSC',
+  'MDPH',
+  'ADIL',
+  'PMI',
+  'CMS',
+  'PAD',
+  'PIMMS',
+  'FJT',
+  'CHRS',
+  'CIDFF',
+  'ASS',
+  'ASSO',
+  'SARL',
+  'SAS',
+  'EHPAD',
+  'IUT',
+  'CNFS',
+  'BGE',
+  'MDS',
+  'MDE',
+  'MDSI',
+  'CLIC',
+  'QPV',
+  'RSA',
   // frequent in the data
-  'SOS', 'CA', 'ACI', 'ADSEA', 'GIP', 'SAVS', 'APF', 'MDM', 'CLLAJ', 'AFTAM', 'APAJH', 'MFR', 'SIVOM', 'SIVU', 'GEM',
-  'CADA', 'HUDA', 'MECS', 'SCIC', 'SCOP', 'ESAT', 'SPIP', 'GEIQ', 'BTP', 'APEC', 'AFJT', 'GRETA', 'PLIE', 'ADMR', 'CFA',
-  'CIO', 'EPCI', 'CCI', 'CMA', 'CAE', 'ALSH', 'CSAPA', 'CAARUD', 'CHU', 'CMP', 'IME', 'ANPAA', 'SIAO', 'CRIJ', 'CIDJ',
-  'ADPEI', 'ADAPEI', 'UNA', 'AFEV', 'ACSEA', 'APEJ', 'APIJE', 'AHARP', 'MPM', 'UDV', 'AFCAS', 'ADEI', 'ADARS', 'CJT',
-  'ACPM', 'IRSA', 'AIVS', 'AISP', 'CEP', 'EANM', 'CATIC', 'CPS', 'AFED', 'AFT', 'ADPJ', 'AMEJ', 'ADEA', 'AHM', 'ALEF',
-  'AIMV', 'ISPC', 'ADJ', 'FSE', 'CPH', 'TIC', 'NTIC', 'PC', 'TV', 'SNCF', 'RATP', 'EDF', 'UFCV', 'UNIS', 'CIAF',
+  'SOS',
+  'CA',
+  'ACI',
+  'ADSEA',
+  'GIP',
+  'SAVS',
+  'APF',
+  'MDM',
+  'CLLAJ',
+  'AFTAM',
+  'APAJH',
+  'MFR',
+  'SIVOM',
+  'SIVU',
+  'GEM',
+  'CADA',
+  'HUDA',
+  'MECS',
+  'SCIC',
+  'SCOP',
+  'ESAT',
+  'SPIP',
+  'GEIQ',
+  'BTP',
+  'APEC',
+  'AFJT',
+  'GRETA',
+  'PLIE',
+  'ADMR',
+  'CFA',
+  'CIO',
+  'EPCI',
+  'CCI',
+  'CMA',
+  'CAE',
+  'ALSH',
+  'CSAPA',
+  'CAARUD',
+  'CHU',
+  'CMP',
+  'IME',
+  'ANPAA',
+  'SIAO',
+  'CRIJ',
+  'CIDJ',
+  'ADPEI',
+  'ADAPEI',
+  'UNA',
+  'AFEV',
+  'ACSEA',
+  'APEJ',
+  'APIJE',
+  'AHARP',
+  'MPM',
+  'UDV',
+  'AFCAS',
+  'ADEI',
+  'ADARS',
+  'CJT',
+  'ACPM',
+  'IRSA',
+  'AIVS',
+  'AISP',
+  'CEP',
+  'EANM',
+  'CATIC',
+  'CPS',
+  'AFED',
+  'AFT',
+  'ADPJ',
+  'AMEJ',
+  'ADEA',
+  'AHM',
+  'ALEF',
+  'AIMV',
+  'ISPC',
+  'ADJ',
+  'FSE',
+  'CPH',
+  'TIC',
+  'NTIC',
+  'PC',
+  'TV',
+  'SNCF',
+  'RATP',
+  'EDF',
+  'UFCV',
+  'UNIS',
+  'CIAF',
 ]);
 const SMALL_WORDS = new Set([
-  'de', 'du', 'des', 'd', 'la', 'le', 'les', 'l', 'et', 'ou', 'en', 'a', 'au', 'aux', 'sur', 'sous', 'pour', 'par',
-  'dans', 'chez', 'avec', 'un', 'une', 'the', 'of', 'and',
+  'de',
+  'du',
+  'des',
+  'd',
+  'la',
+  'le',
+  'les',
+  'l',
+  'et',
+  'ou',
+  'en',
+  'a',
+  'au',
+  'aux',
+  'sur',
+  'sous',
+  'pour',
+  'par',
+  'dans',
+  'chez',
+  'avec',
+  'un',
+  'une',
+  'the',
+  'of',
+  'and',
 ]);
 const ROMAN = /^(?=[IVX]{2,5}$)X{0,3}(IX|IV|V?I{0,3})$/;
 const hasLower = (value: string) => /\p{Ll}/u.test(value);
@@ -51,12 +199,14 @@ export function titleCase(name: string): string {
   if (!isAllCaps(name)) return name;
   const parts = name.split(/([\p{L}\p{N}]+)/u);
   let seenWord = false;
-  return parts.map((part, index) => {
-    if (index % 2 === 0) return part; // separators
-    const word = titleWord(part, !seenWord);
-    seenWord = true;
-    return word;
-  }).join('');
+  return parts
+    .map((part, index) => {
+      if (index % 2 === 0) return part; // separators
+      const word = titleWord(part, !seenWord);
+      seenWord = true;
+      return word;
+    })
+    .join('');
 }
 
 // ---------- names without a letter (a SIRET, "115") ----------
@@ -65,7 +215,9 @@ export function ofCommune(commune: string): string {
   const article = /^(le|la|les)\s+(.*)$/i.exec(commune);
   if (article) {
     const rest = article[2];
-    return { le: `du ${rest}`, la: `de la ${rest}`, les: `des ${rest}` }[article[1].toLowerCase() as 'le' | 'la' | 'les'];
+    return { le: `du ${rest}`, la: `de la ${rest}`, les: `des ${rest}` }[
+      article[1].toLowerCase() as 'le' | 'la' | 'les'
+    ];
   }
   if (/^l['’]/i.test(commune)) return `de l'${commune.slice(2)}`;
   return /^[AEIOUYÀÂÉÈÊÎÔŒ]/i.test(commune) ? `d'${commune}` : `de ${commune}`;
@@ -74,7 +226,8 @@ export const hasLetter = (value: string) => /\p{L}/u.test(value);
 export function readableName(place: Place): string {
   const commune = String(place.commune ?? '').trim();
   const base = (place.dispositif_programmes_nationaux as string[] | undefined)?.includes('France Services')
-    ? 'France Services' : 'Lieu de médiation numérique';
+    ? 'France Services'
+    : 'Lieu de médiation numérique';
   return commune ? `${base} ${ofCommune(commune)}` : base;
 }
 
@@ -90,7 +243,11 @@ const TRAILING_POSTAL = new RegExp(`${SEP}(\\d{5})((?:\\s+[^\\d\\s,;][^\\d,;]*?)
  * become ", ". Nothing else is touched; an address that would become empty is kept as it is.
  */
 export function cleanAddress(address: string, place: Place, communeKeys: Set<string>): string {
-  let result = address.replace(/\u00a0/g, ' ').replace(/\s*[\r\n]+\s*/g, ', ').replace(/[ \t]{2,}/g, ' ').trim();
+  let result = address
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s*[\r\n]+\s*/g, ', ')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
   const communeMatches = (name: string) => {
     const key = communeKey(name);
     return key !== '' && (key === communeKey(String(place.commune ?? '')) || communeKeys.has(key));
@@ -131,17 +288,42 @@ export function distanceMetres(a: [number, number], b: [number, number]): number
   return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(h));
 }
 const pointOf = (place: Place): [number, number] | undefined =>
-  typeof place.latitude === 'number' && typeof place.longitude === 'number' ? [place.latitude, place.longitude] : undefined;
+  typeof place.latitude === 'number' && typeof place.longitude === 'number'
+    ? [place.latitude, place.longitude]
+    : undefined;
 // An id long enough to be a producer's key (uuid, Mongo ObjectId…), not a row number.
 // Street-type abbreviations of the data·inclusion addresses ("7 AV GEORGES BRAQUE", "6 PL ANDRE ROUX") read in full.
 const STREET_WORDS: Record<string, string> = {
-  av: 'avenue', ave: 'avenue', bd: 'boulevard', bld: 'boulevard', bvd: 'boulevard', pl: 'place', r: 'rue', che: 'chemin',
-  ch: 'chemin', chem: 'chemin', rte: 'route', crs: 'cours', all: 'allee', imp: 'impasse', sq: 'square', fg: 'faubourg',
-  fbg: 'faubourg', st: 'saint', ste: 'sainte', res: 'residence', pte: 'porte', prom: 'promenade', mte: 'montee',
+  av: 'avenue',
+  ave: 'avenue',
+  bd: 'boulevard',
+  bld: 'boulevard',
+  bvd: 'boulevard',
+  pl: 'place',
+  r: 'rue',
+  che: 'chemin',
+  ch: 'chemin',
+  chem: 'chemin',
+  rte: 'route',
+  crs: 'cours',
+  all: 'allee',
+  imp: 'impasse',
+  sq: 'square',
+  fg: 'faubourg',
+  fbg: 'faubourg',
+  st: 'saint',
+  ste: 'sainte',
+  res: 'residence',
+  pte: 'porte',
+  prom: 'promenade',
+  mte: 'montee',
 };
 /** The address compared by the duplicate rule: folded, with street-type abbreviations read in full. */
 export const addressKey = (address: string) =>
-  foldText(address).split(' ').map((word) => STREET_WORDS[word] ?? word).join(' ');
+  foldText(address)
+    .split(' ')
+    .map((word) => STREET_WORDS[word] ?? word)
+    .join(' ');
 const isDistinctiveId = (id: string) => id.length >= 12 && /\d/.test(id);
 
 /** Places of the datasets already read, searchable by trailing id, folded name, and folded name + address + postal code. */
@@ -162,18 +344,22 @@ export function createDuplicateIndex() {
     }
     const name = foldText(String(place.nom ?? ''));
     if (name) byName.set(name, [...(byName.get(name) ?? []), place]);
-    if (name && place.adresse && place.code_postal && !byNameAddress.has(nameAddressKey(place))) byNameAddress.set(nameAddressKey(place), place);
+    if (name && place.adresse && place.code_postal && !byNameAddress.has(nameAddressKey(place)))
+      byNameAddress.set(nameAddressKey(place), place);
   }
 
   function find(place: Place): { kept: Place; rule: DuplicateRule } | undefined {
     const id = String(place.id);
-    if (isDistinctiveId(id) && byIdSuffix.has(id)) return { kept: byIdSuffix.get(id)!, rule: 'same trailing source id' };
+    if (isDistinctiveId(id) && byIdSuffix.has(id))
+      return { kept: byIdSuffix.get(id)!, rule: 'same trailing source id' };
     const name = foldText(String(place.nom ?? ''));
     const point = pointOf(place);
     if (name && point) {
       const near = (byName.get(name) ?? []).find((other) => {
         const otherPoint = pointOf(other);
-        return otherPoint !== undefined && other.location_precision !== 'commune' && distanceMetres(point, otherPoint) <= 100;
+        return (
+          otherPoint !== undefined && other.location_precision !== 'commune' && distanceMetres(point, otherPoint) <= 100
+        );
       });
       if (near) return { kept: near, rule: 'same name within 100 m' };
     }

@@ -4,14 +4,30 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 // `commune`: the city of a municipal arrondissement; `chefLieu`: the current commune of a former (déléguée/associée) one.
-interface Commune { code: string; nom: string; type: string; commune?: string; chefLieu?: string; anciensCodes?: string[]; codesPostaux?: string[] }
-export interface CommuneRow { insee: string; nom: string; cp: string[]; lat: number; lon: number }
+interface Commune {
+  code: string;
+  nom: string;
+  type: string;
+  commune?: string;
+  chefLieu?: string;
+  anciensCodes?: string[];
+  codesPostaux?: string[];
+}
+export interface CommuneRow {
+  insee: string;
+  nom: string;
+  cp: string[];
+  lat: number;
+  lon: number;
+}
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const decoupageDir = dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json'));
 export const decoupageVersion = readJson<{ version: string }>(join(decoupageDir, 'package.json')).version;
 const allCommunes = readJson<Commune[]>(join(decoupageDir, 'data/communes.json'));
-const currentCommunes = allCommunes.filter((commune) => commune.type === 'commune-actuelle' || commune.type === 'arrondissement-municipal');
+const currentCommunes = allCommunes.filter(
+  (commune) => commune.type === 'commune-actuelle' || commune.type === 'arrondissement-municipal',
+);
 
 // ---------- communes.json: current communes + postal codes + averaged La Poste coordinates ----------
 export function buildCommuneTable(laPostePath: string) {
@@ -24,8 +40,12 @@ export function buildCommuneTable(laPostePath: string) {
   }
   const round5 = (value: number) => Math.round(value * 1e5) / 1e5;
   const average = (points: Array<[number, number]>): [number, number] | undefined =>
-    points.length === 0 ? undefined
-      : [round5(points.reduce((sum, p) => sum + p[0], 0) / points.length), round5(points.reduce((sum, p) => sum + p[1], 0) / points.length)];
+    points.length === 0
+      ? undefined
+      : [
+          round5(points.reduce((sum, p) => sum + p[0], 0) / points.length),
+          round5(points.reduce((sum, p) => sum + p[1], 0) / points.length),
+        ];
 
   const coordinatesByInsee = new Map<string, [number, number]>();
   let fromOldCodes = 0;
@@ -41,13 +61,17 @@ export function buildCommuneTable(laPostePath: string) {
   for (const parent of currentCommunes.filter((commune) => !coordinatesByInsee.has(commune.code))) {
     const arrondissementPoints = currentCommunes
       .filter((commune) => commune.commune === parent.code)
-      .flatMap((arrondissement) => (coordinatesByInsee.has(arrondissement.code) ? [coordinatesByInsee.get(arrondissement.code)!] : []));
+      .flatMap((arrondissement) =>
+        coordinatesByInsee.has(arrondissement.code) ? [coordinatesByInsee.get(arrondissement.code)!] : [],
+      );
     const point = average(arrondissementPoints);
     if (point) coordinatesByInsee.set(parent.code, point);
   }
   const rows: CommuneRow[] = currentCommunes.flatMap((commune) => {
     const point = coordinatesByInsee.get(commune.code);
-    return point ? [{ insee: commune.code, nom: commune.nom, cp: commune.codesPostaux ?? [], lat: point[0], lon: point[1] }] : [];
+    return point
+      ? [{ insee: commune.code, nom: commune.nom, cp: commune.codesPostaux ?? [], lat: point[0], lon: point[1] }]
+      : [];
   });
   const without = currentCommunes.filter((commune) => !coordinatesByInsee.has(commune.code));
   return { rows, without, fromOldCodes };
@@ -59,8 +83,16 @@ export function buildCommuneTable(laPostePath: string) {
  * "CEDEX 2"; ST/STE read as Saint/Sainte: "ST ETIENNE", "Pont de Claix", "Saint-Donat-sur-lHerbasse" match.
  */
 export function communeKey(name: string): string {
-  const words = name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae')
-    .replace(/\bcedex\b.*$/, '').replace(/[^a-z0-9]+/g, ' ').trim().split(' ')
+  const words = name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/\bcedex\b.*$/, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
     .map((word) => (word === 'st' ? 'saint' : word === 'ste' ? 'sainte' : word));
   if (words.length > 1 && ['le', 'la', 'les', 'l'].includes(words[0])) words.shift();
   return words.join('');
@@ -68,7 +100,8 @@ export function communeKey(name: string): string {
 // Department-like prefix of a postal code: 2 digits, 3 overseas (971…, 988).
 const departmentOf = (postalCode: string) => postalCode.slice(0, /^9[78]/.test(postalCode) ? 3 : 2);
 
-export type InseeRule = 'postal code + name' | 'only commune of the postal code' | 'CEDEX code: unique name in the department';
+export type InseeRule =
+  'postal code + name' | 'only commune of the postal code' | 'CEDEX code: unique name in the department';
 
 export function createInseeLookup() {
   const names = new Map<string, Set<string>>(); // current insee → name keys (its own, its former communes', its city's)
@@ -76,8 +109,14 @@ export function createInseeLookup() {
   const byPostalCode = new Map<string, string[]>();
   const byDepartment = new Map<string, Set<string>>();
   const current = new Map(currentCommunes.map((c) => [c.code, c]));
-  const parentOf = new Map(currentCommunes.flatMap((c) => (c.type === 'arrondissement-municipal' && c.commune ? [[c.code, c.commune] as const] : [])));
-  const arrondissementPostalCodes = new Set(currentCommunes.flatMap((c) => (c.type === 'arrondissement-municipal' ? c.codesPostaux ?? [] : [])));
+  const parentOf = new Map(
+    currentCommunes.flatMap((c) =>
+      c.type === 'arrondissement-municipal' && c.commune ? [[c.code, c.commune] as const] : [],
+    ),
+  );
+  const arrondissementPostalCodes = new Set(
+    currentCommunes.flatMap((c) => (c.type === 'arrondissement-municipal' ? (c.codesPostaux ?? []) : [])),
+  );
 
   for (const commune of currentCommunes) {
     addName(commune.code, commune.nom);
@@ -87,13 +126,18 @@ export function createInseeLookup() {
     for (const cp of commune.codesPostaux ?? []) {
       const department = departmentOf(cp);
       byDepartment.set(department, (byDepartment.get(department) ?? new Set()).add(commune.code));
-      if (city === undefined && [...parentOf.values()].includes(commune.code) && arrondissementPostalCodes.has(cp)) continue;
+      if (city === undefined && [...parentOf.values()].includes(commune.code) && arrondissementPostalCodes.has(cp))
+        continue;
       byPostalCode.set(cp, [...(byPostalCode.get(cp) ?? []), commune.code]);
     }
   }
   // Former communes merged into a current one ("Seynod", "Annecy-le-Vieux" → Annecy) name their current commune.
   for (const former of allCommunes) {
-    if ((former.type === 'commune-deleguee' || former.type === 'commune-associee') && former.chefLieu && current.has(former.chefLieu)) {
+    if (
+      (former.type === 'commune-deleguee' || former.type === 'commune-associee') &&
+      former.chefLieu &&
+      current.has(former.chefLieu)
+    ) {
       addName(former.chefLieu, former.nom);
     }
   }
@@ -131,10 +175,13 @@ export function createInseeLookup() {
  */
 export function createCommuneNames() {
   const current = new Map(currentCommunes.map((c) => [c.code, c]));
-  return function officialName(insee: string): { name: string; keys: Set<string>; matches: (name: string) => boolean } | undefined {
+  return function officialName(
+    insee: string,
+  ): { name: string; keys: Set<string>; matches: (name: string) => boolean } | undefined {
     const commune = current.get(insee);
     if (!commune) return undefined;
-    const city = commune.type === 'arrondissement-municipal' && commune.commune ? current.get(commune.commune) : undefined;
+    const city =
+      commune.type === 'arrondissement-municipal' && commune.commune ? current.get(commune.commune) : undefined;
     const keys = new Set([communeKey(commune.nom), ...(city ? [communeKey(city.nom)] : [])]);
     // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement") is the city.
     const matches = (name: string) => {

@@ -4,8 +4,15 @@
 import type { RawRow } from './places.js';
 
 const fold = (value: string) =>
-  value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/œ/g, 'oe').replace(/[^a-z0-9]+/g, ' ').trim();
-const str = (value: unknown) => (value === null || value === undefined ? '' : String(value).replace(/\s+/g, ' ').replace(/\( /g, '(').trim());
+  value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+const str = (value: unknown) =>
+  value === null || value === undefined ? '' : String(value).replace(/\s+/g, ' ').replace(/\( /g, '(').trim();
 const unique = (values: string[]) => [...new Set(values.filter(Boolean))];
 
 // `service` (local vocabulary) → v1 services; values with no clear v1 counterpart are left out
@@ -28,13 +35,17 @@ const SERVICES: Array<[RegExp, string[]]> = [
 // CARSAT, CPAM…)", "Organisme privé non associatif", "Autre collectivité territoriale" name no single code.
 const TYPOLOGIE: Record<string, string> = { Association: 'ASSO', Mairie: 'MUNI', 'Médiathèque/bibliothèque': 'BIB' };
 const PUBLICS: Array<[RegExp, string]> = [
-  [/jeunes|moins de 35 ans/i, 'Jeunes'], [/parents/i, 'Familles et/ou enfants'], [/senior/i, 'Seniors'],
+  [/jeunes|moins de 35 ans/i, 'Jeunes'],
+  [/parents/i, 'Familles et/ou enfants'],
+  [/senior/i, 'Seniors'],
 ];
 
 export const HAUTE_VIENNE_SOURCE = 'haute-vienne';
 
 export interface HauteVienneReport {
-  rows: number; withoutAddress: number; places: number;
+  rows: number;
+  withoutAddress: number;
+  places: number;
   unmappedServices: Map<string, number>;
 }
 
@@ -44,7 +55,10 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
   const groups = new Map<string, RawRow[]>();
   for (const row of rows) {
     // A row without an address (101 rows: online or "on request" services, coordinates of the commune) is not a place.
-    if (!str(row.adresse) || !str(row.commune)) { report.withoutAddress += 1; continue; }
+    if (!str(row.adresse) || !str(row.commune)) {
+      report.withoutAddress += 1;
+      continue;
+    }
     const key = `${fold(str(row.nom_org))}\u0000${fold(str(row.adresse))}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
@@ -61,21 +75,26 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
     }
     const accompagnement: string[] = [];
     for (const row of group) {
-      if (str(row.assistance) === 'Oui' || str(row.format) === 'Assistance ponctuelle') accompagnement.push('Accompagnement individuel');
-      if (str(row.format) === 'Organisation de parcours de formation courte') accompagnement.push('Dans un atelier collectif');
-      if (str(row.assistance) === 'Non' && str(row.categorie) === 'Accès au matériel et à Internet') accompagnement.push('En autonomie');
+      if (str(row.assistance) === 'Oui' || str(row.format) === 'Assistance ponctuelle')
+        accompagnement.push('Accompagnement individuel');
+      if (str(row.format) === 'Organisation de parcours de formation courte')
+        accompagnement.push('Dans un atelier collectif');
+      if (str(row.assistance) === 'Non' && str(row.categorie) === 'Accès au matériel et à Internet')
+        accompagnement.push('En autonomie');
     }
     // The free-text hours, conditions and audiences are not in the standard's formats: they go, per service, into
     // presentation_detail so that nothing the producer wrote is lost.
-    const detail = unique(group.map((row) => {
-      const facts = [
-        str(row.condition) && str(row.condition),
-        str(row.horaires) && str(row.horaires) !== str(row.condition) && `horaires : ${str(row.horaires)}`,
-        str(row.public) && `public : ${str(row.public)}`,
-      ].filter(Boolean);
-      const comment = str(row.commentaires);
-      return `${str(row.service)}${facts.length ? ` (${facts.join(' ; ')})` : ''}${comment ? ` : ${comment}` : ''}`;
-    }));
+    const detail = unique(
+      group.map((row) => {
+        const facts = [
+          str(row.condition) && str(row.condition),
+          str(row.horaires) && str(row.horaires) !== str(row.condition) && `horaires : ${str(row.horaires)}`,
+          str(row.public) && `public : ${str(row.public)}`,
+        ].filter(Boolean);
+        const comment = str(row.commentaires);
+        return `${str(row.service)}${facts.length ? ` (${facts.join(' ; ')})` : ''}${comment ? ` : ${comment}` : ''}`;
+      }),
+    );
     const latitude = Number(first.latitude);
     const longitude = Number(first.longitude);
     const hasPoint = Number.isFinite(latitude) && Number.isFinite(longitude) && latitude !== 0 && longitude !== 0;
@@ -90,7 +109,9 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       telephone: all('tel_fixe')[0] ?? all('tel_mobile')[0] ?? '',
       courriels: unique(all('mail').flatMap((mail) => mail.split(/[\s,;/]+/))),
       // "www.savb.fr", "limoges.fr": a web address written without its scheme gets https://.
-      site_web: all('site').map((site) => (/^(www\.)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i.test(site) ? `https://${site}` : site)),
+      site_web: all('site').map((site) =>
+        /^(www\.)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i.test(site) ? `https://${site}` : site,
+      ),
       typologie: unique([
         ...all('statut_org').map((statut) => TYPOLOGIE[statut] ?? ''),
         /Espace public numérique/.test(labels) ? 'EPN' : '',
@@ -98,7 +119,9 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       services: unique(services),
       modalites_accompagnement: unique(accompagnement),
       modalites_acces: all('condition').includes('Accès libre') ? ['Se présenter'] : [],
-      publics_specifiquement_adresses: unique(all('public').flatMap((publicText) => PUBLICS.filter(([p]) => p.test(publicText)).map(([, v]) => v))),
+      publics_specifiquement_adresses: unique(
+        all('public').flatMap((publicText) => PUBLICS.filter(([p]) => p.test(publicText)).map(([, v]) => v)),
+      ),
       dispositif_programmes_nationaux: /France Services/.test(labels) ? ['France Services'] : [],
       presentation_detail: detail.join('\n'),
       labels: /cyberbase/i.test(labels) ? ['cyber-base'] : [],

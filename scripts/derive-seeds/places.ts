@@ -31,33 +31,51 @@ const SERVICES_V0: Record<string, string> = {
   "Soutenir la parentalité et l'éducation avec le numérique": 'Parentalité et éducation avec le numérique',
 };
 const ACCOMPAGNEMENT_V0: Record<string, string> = {
-  'Dans un atelier': 'Dans un atelier collectif', "Avec de l'aide": 'Accompagnement individuel',
-  'A ma place': 'Accompagnement individuel', Seul: 'En autonomie',
+  'Dans un atelier': 'Dans un atelier collectif',
+  "Avec de l'aide": 'Accompagnement individuel',
+  'A ma place': 'Accompagnement individuel',
+  Seul: 'En autonomie',
 };
 const CONDITIONS_ACCES_V0: Record<string, string> = {
-  Gratuit: 'Gratuit', 'Gratuit sous condition': 'Gratuit sous condition', Payant: 'Payant', Adhésion: 'Payant',
+  Gratuit: 'Gratuit',
+  'Gratuit sous condition': 'Gratuit sous condition',
+  Payant: 'Payant',
+  Adhésion: 'Payant',
 };
 const PUBLICS_V0: Record<string, string> = {
-  'Familles/enfants': 'Familles et/ou enfants', 'Jeunes (16-26 ans)': 'Jeunes', 'Seniors (+ 65 ans)': 'Seniors', 'Uniquement femmes': 'Femmes',
+  'Familles/enfants': 'Familles et/ou enfants',
+  'Jeunes (16-26 ans)': 'Jeunes',
+  'Seniors (+ 65 ans)': 'Seniors',
+  'Uniquement femmes': 'Femmes',
 };
 const PRISE_EN_CHARGE_V0: Record<string, string[]> = {
-  Surdité: ['Surdité'], 'Handicaps mentaux': ['Handicaps mentaux'], 'Handicaps psychiques': ['Handicaps mentaux'],
-  "Personnes en situation d'illettrisme": ['Illettrisme'], 'Déficience visuelle': ['Déficience visuelle'],
+  Surdité: ['Surdité'],
+  'Handicaps mentaux': ['Handicaps mentaux'],
+  'Handicaps psychiques': ['Handicaps mentaux'],
+  "Personnes en situation d'illettrisme": ['Illettrisme'],
+  'Déficience visuelle': ['Déficience visuelle'],
   'Public langues étrangères': ['Langues étrangères (anglais)', 'Langues étrangères (autres)'],
 };
 // Old national labels → v1 dispositif, keyed on slug() so "AIDANTS_CONNECT", "aidants-connect" and
 // "Aidants Connect" are one key. Only programmes that are unambiguously the same; every v1 value also
 // matches its own slug. Broader labels (data·inclusion "caf", "emmaus") are not mapped and stay free text.
 const LABELS_V0: Record<string, string> = {
-  cnfs: 'Conseillers numériques', 'conseiller-numerique': 'Conseillers numériques',
+  cnfs: 'Conseillers numériques',
+  'conseiller-numerique': 'Conseillers numériques',
   'france-service': 'France Services',
   'point-numerique-caf': "Point d'accès numérique CAF",
   pix: 'Certification PIX',
-  'grande-ecole-numerique': 'Grande école du numérique', 'grandes-ecoles-du-numerique': 'Grande école du numérique',
+  'grande-ecole-numerique': 'Grande école du numérique',
+  'grandes-ecoles-du-numerique': 'Grande école du numérique',
   'croix-rouge': 'La Croix Rouge',
 };
 const slug = (value: string) =>
-  value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 // ---------- small value helpers ----------
 export const text = (value: unknown): string | undefined => {
@@ -66,18 +84,34 @@ export const text = (value: unknown): string | undefined => {
   return trimmed === '' ? undefined : trimmed;
 };
 const list = (value: unknown): string[] =>
-  Array.isArray(value) ? value.flatMap(list) : (text(value)?.split(/[;|]/) ?? []).map((item) => item.trim()).filter(Boolean);
+  Array.isArray(value)
+    ? value.flatMap(list)
+    : (text(value)?.split(/[;|]/) ?? []).map((item) => item.trim()).filter(Boolean);
 const label = (v0Value: string) => v0Value.split(' : ')[0].trim();
 const unique = (values: string[]) => [...new Set(values)];
 
 // Overseas numbers written nationally (0590…) map to their own country code, not to +33.
 const OVERSEAS_PREFIXES: Record<string, string> = {
-  '0590': '+590', '0690': '+590', '0691': '+590', '0594': '+594', '0694': '+594', '0596': '+596', '0696': '+596',
-  '0262': '+262', '0263': '+262', '0692': '+262', '0693': '+262', '0269': '+262', '0639': '+262',
+  '0590': '+590',
+  '0690': '+590',
+  '0691': '+590',
+  '0594': '+594',
+  '0694': '+594',
+  '0596': '+596',
+  '0696': '+596',
+  '0262': '+262',
+  '0263': '+262',
+  '0692': '+262',
+  '0693': '+262',
+  '0269': '+262',
+  '0639': '+262',
 };
 // Only rewrites numbers whose meaning is certain; anything else stays raw for the seed loader to report.
 function normalisePhone(raw: string): string {
-  const digits = raw.replace(/[\s.\-/()]/g, '').replace(/^\+33\(?0\)?/, '+33').replace(/^00/, '+');
+  const digits = raw
+    .replace(/[\s.\-/()]/g, '')
+    .replace(/^\+33\(?0\)?/, '+33')
+    .replace(/^00/, '+');
   if (/^\+\d{8,12}$/.test(digits)) return digits;
   if (/^0[1-9]\d{8}$/.test(digits)) {
     const overseas = OVERSEAS_PREFIXES[digits.slice(0, 4)];
@@ -92,13 +126,29 @@ const coordinate = (raw: unknown) => (text(raw) === undefined ? undefined : Numb
 
 // ---------- the converter ----------
 export const ENUM_FIELDS = [
-  'services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge',
-  'dispositif_programmes_nationaux', 'formations_labels', 'modalites_acces', 'modalites_accompagnement', 'itinerance',
+  'services',
+  'publics_specifiquement_adresses',
+  'prise_en_charge_specifique',
+  'frais_a_charge',
+  'dispositif_programmes_nationaux',
+  'formations_labels',
+  'modalites_acces',
+  'modalites_accompagnement',
+  'itinerance',
 ] as const;
-const MULTI_VALUED = new Set<string>([...ENUM_FIELDS, 'typologie', 'courriels', 'site_web', 'autres_formations_labels']);
+const MULTI_VALUED = new Set<string>([
+  ...ENUM_FIELDS,
+  'typologie',
+  'courriels',
+  'site_web',
+  'autres_formations_labels',
+]);
 const V0_ONLY_KEYS = ['courriel', 'conditions_acces', 'publics_accueillis', 'labels_nationaux'];
 
-interface SchemaField { name: string; constraints?: { pattern?: string } }
+interface SchemaField {
+  name: string;
+  constraints?: { pattern?: string };
+}
 
 export function createConverter(schemaPath: string) {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { fields: SchemaField[] };
@@ -146,18 +196,32 @@ export function createConverter(schemaPath: string) {
     place.courriels = unique([...(place.courriels as string[]), ...list(row.courriel)]);
 
     place.services = toEnum('services', place.services as string[], SERVICES_V0);
-    place.modalites_accompagnement = toEnum('modalites_accompagnement', place.modalites_accompagnement as string[], ACCOMPAGNEMENT_V0);
-    place.frais_a_charge = toEnum('frais_a_charge', [...(place.frais_a_charge as string[]), ...list(row.conditions_acces)], CONDITIONS_ACCES_V0);
-    for (const field of ['itinerance', 'modalites_acces'] as const) place[field] = toEnum(field, place[field] as string[], {});
+    place.modalites_accompagnement = toEnum(
+      'modalites_accompagnement',
+      place.modalites_accompagnement as string[],
+      ACCOMPAGNEMENT_V0,
+    );
+    place.frais_a_charge = toEnum(
+      'frais_a_charge',
+      [...(place.frais_a_charge as string[]), ...list(row.conditions_acces)],
+      CONDITIONS_ACCES_V0,
+    );
+    for (const field of ['itinerance', 'modalites_acces'] as const)
+      place[field] = toEnum(field, place[field] as string[], {});
 
     // publics_accueillis is split between two v1 fields; values with no v1 counterpart (Adultes) are dropped.
-    const publics = [...(place.publics_specifiquement_adresses as string[]), ...(place.prise_en_charge_specifique as string[]), ...list(row.publics_accueillis)];
+    const publics = [
+      ...(place.publics_specifiquement_adresses as string[]),
+      ...(place.prise_en_charge_specifique as string[]),
+      ...list(row.publics_accueillis),
+    ];
     const targets = { publics_specifiquement_adresses: [] as string[], prise_en_charge_specifique: [] as string[] };
     for (const value of publics) {
       if (enums.publics_specifiquement_adresses.has(value)) targets.publics_specifiquement_adresses.push(value);
       else if (enums.prise_en_charge_specifique.has(value)) targets.prise_en_charge_specifique.push(value);
       else if (PUBLICS_V0[label(value)]) targets.publics_specifiquement_adresses.push(PUBLICS_V0[label(value)]);
-      else if (PRISE_EN_CHARGE_V0[label(value)]) targets.prise_en_charge_specifique.push(...PRISE_EN_CHARGE_V0[label(value)]);
+      else if (PRISE_EN_CHARGE_V0[label(value)])
+        targets.prise_en_charge_specifique.push(...PRISE_EN_CHARGE_V0[label(value)]);
       else bump(stats.unmapped, `publics_accueillis: ${value}`);
     }
     place.publics_specifiquement_adresses = unique(targets.publics_specifiquement_adresses);
@@ -169,9 +233,16 @@ export function createConverter(schemaPath: string) {
     const autres = place.autres_formations_labels as string[];
     for (const value of [...(place.dispositif_programmes_nationaux as string[]), ...list(row.labels_nationaux)]) {
       const dispositif = dispositifBySlug.get(slug(value));
-      if (dispositif) { dispositifs.push(dispositif); bump(stats.labels, `${value} → dispositif_programmes_nationaux: ${dispositif}`); }
-      else if (enums.formations_labels.has(value)) { formations.push(value); bump(stats.labels, `${value} → formations_labels`); }
-      else { autres.push(value); bump(stats.labels, `${value} → autres_formations_labels (raw value)`); }
+      if (dispositif) {
+        dispositifs.push(dispositif);
+        bump(stats.labels, `${value} → dispositif_programmes_nationaux: ${dispositif}`);
+      } else if (enums.formations_labels.has(value)) {
+        formations.push(value);
+        bump(stats.labels, `${value} → formations_labels`);
+      } else {
+        autres.push(value);
+        bump(stats.labels, `${value} → autres_formations_labels (raw value)`);
+      }
     }
     place.dispositif_programmes_nationaux = unique(dispositifs);
     place.formations_labels = unique(formations);

@@ -38,15 +38,22 @@ export async function insertUser(
 }
 
 export async function setPassword(db: Conn, userId: number, passwordHash: string, now: Date): Promise<void> {
-  await db('users').where({ id: userId }).update({ password_hash: passwordHash, updated_at: now, version: db.raw('version + 1') });
+  await db('users')
+    .where({ id: userId })
+    .update({ password_hash: passwordHash, updated_at: now, version: db.raw('version + 1') });
 }
 
 export async function markEmailVerified(db: Conn, userId: number, now: Date): Promise<void> {
-  await db('users').where({ id: userId }).whereNull('email_verified_at').update({ email_verified_at: now, updated_at: now });
+  await db('users')
+    .where({ id: userId })
+    .whereNull('email_verified_at')
+    .update({ email_verified_at: now, updated_at: now });
 }
 
 export async function setRole(db: Conn, userId: number, role: Role, now: Date): Promise<boolean> {
-  const updated = await db('users').where({ id: userId }).update({ role, updated_at: now, version: db.raw('version + 1') });
+  const updated = await db('users')
+    .where({ id: userId })
+    .update({ role, updated_at: now, version: db.raw('version + 1') });
   return updated === 1;
 }
 
@@ -62,7 +69,10 @@ export type TokenPurpose = 'verify_email' | 'reset_password' | 'sign_in';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function insertToken(db: Conn, token: { userId: number; purpose: TokenPurpose; token: string; expiresAt: Date }) {
+export async function insertToken(
+  db: Conn,
+  token: { userId: number; purpose: TokenPurpose; token: string; expiresAt: Date },
+) {
   await db('account_tokens').insert({
     user_id: token.userId,
     purpose: token.purpose,
@@ -72,7 +82,12 @@ export async function insertToken(db: Conn, token: { userId: number; purpose: To
 }
 
 /** Marks a valid token used and returns its user id; undefined when unknown, used or expired. */
-export async function consumeToken(db: Conn, purpose: TokenPurpose, token: string, now: Date): Promise<number | undefined> {
+export async function consumeToken(
+  db: Conn,
+  purpose: TokenPurpose,
+  token: string,
+  now: Date,
+): Promise<number | undefined> {
   const rows = await db('account_tokens')
     .where({ purpose, token_hash: hashToken(token) })
     .whereNull('used_at')
@@ -82,7 +97,12 @@ export async function consumeToken(db: Conn, purpose: TokenPurpose, token: strin
   return rows[0] ? Number(rows[0].user_id) : undefined;
 }
 
-export async function findUsableToken(db: Conn, purpose: TokenPurpose, token: string, now: Date): Promise<number | undefined> {
+export async function findUsableToken(
+  db: Conn,
+  purpose: TokenPurpose,
+  token: string,
+  now: Date,
+): Promise<number | undefined> {
   const row = await db('account_tokens')
     .where({ purpose, token_hash: hashToken(token) })
     .whereNull('used_at')

@@ -4,7 +4,15 @@ import { parseOrThrow } from '../http/validation.js';
 import { rotateCsrf } from '../http/csrf.js';
 import { noStore, PRIVATE_PATHS, type RateLimits } from '../http/security.js';
 import {
-  forgotSchema, idParamSchema, loginSchema, PASSWORD_MIN, resetSchema, returnTo, roleChangeSchema, signupSchema, tokenQuerySchema,
+  forgotSchema,
+  idParamSchema,
+  loginSchema,
+  PASSWORD_MIN,
+  resetSchema,
+  returnTo,
+  roleChangeSchema,
+  signupSchema,
+  tokenQuerySchema,
 } from './accounts.schemas.js';
 import type { AfterResponse } from './after-response.js';
 import type { AccountsService } from './accounts.service.js';
@@ -24,7 +32,12 @@ const field = (body: unknown, name: string) => {
  * the admins' user list. What e-mails an address that a visitor typed runs after the answer
  * (`afterResponse`), so that the answer's timing does not tell whether the address has an account.
  */
-export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLimits; clock: Clock; afterResponse: AfterResponse }) {
+export function accountsRoutes(deps: {
+  accounts: AccountsService;
+  limits: RateLimits;
+  clock: Clock;
+  afterResponse: AfterResponse;
+}) {
   const { accounts, limits, clock, afterResponse } = deps;
   const router = Router();
   // Account and token pages, and the private areas (anonymous visitors get their redirects): never cached.
@@ -32,19 +45,28 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
   router.use(signInLinkRoutes(deps));
 
   const renderLogin = (res: Response, status: number, view: Record<string, unknown>) =>
-    res.status(status).render('pages/accounts/login', { pageTitle: 'Connexion', nav: 'login', passwordMin: PASSWORD_MIN, ...view });
+    res
+      .status(status)
+      .render('pages/accounts/login', { pageTitle: 'Connexion', nav: 'login', passwordMin: PASSWORD_MIN, ...view });
 
   router.get('/connexion', (req, res) => {
     if (res.locals.currentUser) return res.redirect(302, '/mon-espace');
     const retour = returnTo.parse(typeof req.query.retour === 'string' ? req.query.retour : undefined);
-    const notice = req.query.message === 'mot-de-passe-change' ? 'Votre mot de passe est changé : connectez-vous.' : undefined;
+    const notice =
+      req.query.message === 'mot-de-passe-change' ? 'Votre mot de passe est changé : connectez-vous.' : undefined;
     renderLogin(res, 200, { retour, notice });
   });
 
   router.post('/connexion', limits.loginPerIp, limits.loginPerAccountAndIp, async (req, res) => {
     const parsed = parseForm(loginSchema, req.body);
     const email = field(req.body, 'email');
-    if (!parsed.ok) return renderLogin(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email, retour: returnTo.parse(field(req.body, 'retour')) });
+    if (!parsed.ok)
+      return renderLogin(res, 400, {
+        errors: parsed.errors,
+        errorList: errorSummary(parsed.errors),
+        email,
+        retour: returnTo.parse(field(req.body, 'retour')),
+      });
     const user = await accounts.authenticate(parsed.data.email, parsed.data.password);
     if (!user) {
       const message = 'Adresse e-mail ou mot de passe incorrect.';
@@ -63,13 +85,23 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
   });
 
   const renderSignup = (res: Response, status: number, view: Record<string, unknown>) =>
-    res.status(status).render('pages/accounts/signup', { pageTitle: 'Créer un compte', nav: 'login', passwordMin: PASSWORD_MIN, ...view });
+    res.status(status).render('pages/accounts/signup', {
+      pageTitle: 'Créer un compte',
+      nav: 'login',
+      passwordMin: PASSWORD_MIN,
+      ...view,
+    });
 
   router.get('/inscription', (_req, res) => renderSignup(res, 200, {}));
 
   router.post('/inscription', limits.signupPerIp, limits.signupMailsPerAddress, async (req, res) => {
     const parsed = parseForm(signupSchema, req.body);
-    if (!parsed.ok) return renderSignup(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
+    if (!parsed.ok)
+      return renderSignup(res, 400, {
+        errors: parsed.errors,
+        errorList: errorSummary(parsed.errors),
+        email: field(req.body, 'email'),
+      });
     // Past the per-address limit, nothing more is sent, and the answer does not change.
     if (!res.locals.mailThrottled) afterResponse.run(res, () => accounts.signUp(parsed.data));
     res.status(200).render('pages/accounts/message', {
@@ -80,14 +112,18 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
   });
 
   const renderConfirm = (res: Response, status: number, view: Record<string, unknown>) =>
-    res.status(status).render('pages/accounts/confirm', { pageTitle: 'Confirmer votre adresse', passwordMin: PASSWORD_MIN, ...view });
+    res
+      .status(status)
+      .render('pages/accounts/confirm', { pageTitle: 'Confirmer votre adresse', passwordMin: PASSWORD_MIN, ...view });
 
   const deadConfirmationLink = (res: Response) =>
     res.status(400).render('pages/accounts/message', {
       pageTitle: 'Lien invalide',
       title: 'Ce lien ne fonctionne plus',
       text: 'Le lien a déjà servi, a expiré ou est incomplet. Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
-      link: res.locals.currentUser ? { href: '/mon-espace', label: 'Aller à mon espace' } : { href: '/connexion', label: 'Se connecter' },
+      link: res.locals.currentUser
+        ? { href: '/mon-espace', label: 'Aller à mon espace' }
+        : { href: '/connexion', label: 'Se connecter' },
     });
 
   // Opening the link only shows the form: mail scanners that follow links use nothing.
@@ -125,7 +161,12 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
 
   router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetMailsPerAddress, async (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
-    if (!parsed.ok) return renderForgot(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email: field(req.body, 'email') });
+    if (!parsed.ok)
+      return renderForgot(res, 400, {
+        errors: parsed.errors,
+        errorList: errorSummary(parsed.errors),
+        email: field(req.body, 'email'),
+      });
     // Past the per-address limit, nothing more is sent, and the answer does not change.
     const email = parsed.data.email;
     if (!res.locals.mailThrottled) afterResponse.run(res, () => accounts.requestReset(email));
@@ -137,7 +178,9 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
   });
 
   const renderReset = (res: Response, status: number, view: Record<string, unknown>) =>
-    res.status(status).render('pages/accounts/reset', { pageTitle: 'Nouveau mot de passe', passwordMin: PASSWORD_MIN, ...view });
+    res
+      .status(status)
+      .render('pages/accounts/reset', { pageTitle: 'Nouveau mot de passe', passwordMin: PASSWORD_MIN, ...view });
 
   const invalidLink = (res: Response) =>
     res.status(400).render('pages/accounts/message', {
@@ -178,7 +221,11 @@ export function accountsRoutes(deps: { accounts: AccountsService; limits: RateLi
       pageTitle: 'Comptes',
       nav: 'account',
       q,
-      users: users.map((u) => ({ ...u, roleName: ROLE_NAMES[u.role], roles: ROLES.map((r) => ({ value: r, name: ROLE_NAMES[r], selected: r === u.role })) })),
+      users: users.map((u) => ({
+        ...u,
+        roleName: ROLE_NAMES[u.role],
+        roles: ROLES.map((r) => ({ value: r, name: ROLE_NAMES[r], selected: r === u.role })),
+      })),
       saved: req.query.message === 'role',
     });
   });

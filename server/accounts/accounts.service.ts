@@ -6,8 +6,18 @@ import type { Mailer } from '../mail/mailer.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import type { Clock } from '../shared/clock.js';
 import {
-  consumeToken, deleteSessionsOf, expireTokens, findUserByEmail, findUserById, findUsableToken, insertToken,
-  insertUser, listUsers, markEmailVerified, setPassword, setRole,
+  consumeToken,
+  deleteSessionsOf,
+  expireTokens,
+  findUserByEmail,
+  findUserById,
+  findUsableToken,
+  insertToken,
+  insertUser,
+  listUsers,
+  markEmailVerified,
+  setPassword,
+  setRole,
 } from './accounts.repository.js';
 import { ROLE_NAMES, type CurrentUser, type Role, type User } from './accounts.types.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -24,7 +34,12 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
 
   async function sendVerification(user: Pick<User, 'id' | 'email'>) {
     const token = newToken();
-    await insertToken(db, { userId: user.id, purpose: 'verify_email', token, expiresAt: new Date(clock.now().getTime() + VERIFY_TTL_MS) });
+    await insertToken(db, {
+      userId: user.id,
+      purpose: 'verify_email',
+      token,
+      expiresAt: new Date(clock.now().getTime() + VERIFY_TTL_MS),
+    });
     const link = url(`/compte/verifier?jeton=${token}`);
     await mailer.send(composeEmail(user.email, 'verify-email', { link }, link));
   }
@@ -42,7 +57,12 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
       await sendVerification((user ?? existing)!);
       return;
     }
-    await mailer.send(composeEmail(input.email, 'account-exists', { loginUrl: url('/connexion'), resetUrl: url('/mot-de-passe-oublie') }));
+    await mailer.send(
+      composeEmail(input.email, 'account-exists', {
+        loginUrl: url('/connexion'),
+        resetUrl: url('/mot-de-passe-oublie'),
+      }),
+    );
   }
 
   async function resendVerification(userId: number) {
@@ -69,7 +89,8 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
       if (!userId) return undefined;
       await setPassword(trx, userId, passwordHash, now);
       await markEmailVerified(trx, userId, now);
-      for (const purpose of ['verify_email', 'reset_password', 'sign_in'] as const) await expireTokens(trx, userId, purpose, now);
+      for (const purpose of ['verify_email', 'reset_password', 'sign_in'] as const)
+        await expireTokens(trx, userId, purpose, now);
       await deleteSessionsOf(trx, userId);
       return userId;
     });
@@ -85,7 +106,12 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     const now = clock.now();
     await expireTokens(db, user.id, 'reset_password', now);
     const token = newToken();
-    await insertToken(db, { userId: user.id, purpose: 'reset_password', token, expiresAt: new Date(now.getTime() + RESET_TTL_MS) });
+    await insertToken(db, {
+      userId: user.id,
+      purpose: 'reset_password',
+      token,
+      expiresAt: new Date(now.getTime() + RESET_TTL_MS),
+    });
     const link = url(`/mot-de-passe/nouveau?jeton=${token}`);
     await mailer.send(composeEmail(user.email, 'set-password', { link, newAdmin: reason === 'new-admin' }, link));
   }
@@ -108,7 +134,12 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     const now = clock.now();
     await expireTokens(db, user.id, 'sign_in', now);
     const token = newToken();
-    await insertToken(db, { userId: user.id, purpose: 'sign_in', token, expiresAt: new Date(now.getTime() + SIGN_IN_TTL_MS) });
+    await insertToken(db, {
+      userId: user.id,
+      purpose: 'sign_in',
+      token,
+      expiresAt: new Date(now.getTime() + SIGN_IN_TTL_MS),
+    });
     const link = url(`/connexion/lien/ouvrir?jeton=${token}`);
     await mailer.send(composeEmail(user.email, 'sign-in-link', { link }, link));
   }
@@ -156,21 +187,43 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     } else {
       await setRole(db, user.id, 'admin', now);
     }
-    await recordAudit(db, { actorId: null, action: 'user.role', subjectType: 'user', subjectId: user.id, details: { role: 'admin', via: 'cli' } }, now);
+    await recordAudit(
+      db,
+      {
+        actorId: null,
+        action: 'user.role',
+        subjectType: 'user',
+        subjectId: user.id,
+        details: { role: 'admin', via: 'cli' },
+      },
+      now,
+    );
     await sendReset(user, 'new-admin');
     return { created, user: { ...user, role: 'admin' } };
   }
 
   async function changeRole(actor: CurrentUser, userId: number, role: Role) {
     if (actor.id === userId && role !== 'admin') {
-      throw new ValidationError([{ field: 'role', message: 'Vous ne pouvez pas retirer votre propre rôle d’administration.' }]);
+      throw new ValidationError([
+        { field: 'role', message: 'Vous ne pouvez pas retirer votre propre rôle d’administration.' },
+      ]);
     }
     await db.transaction(async (trx) => {
       const user = await findUserById(trx, userId);
       if (!user) throw new NotFoundError('Ce compte n’existe pas.');
       const now = clock.now();
       await setRole(trx, userId, role, now);
-      await recordAudit(trx, { actorId: actor.id, action: 'user.role', subjectType: 'user', subjectId: userId, details: { from: user.role, to: role } }, now);
+      await recordAudit(
+        trx,
+        {
+          actorId: actor.id,
+          action: 'user.role',
+          subjectType: 'user',
+          subjectId: userId,
+          details: { from: user.role, to: role },
+        },
+        now,
+      );
     });
     const user = await findUserById(db, userId);
     if (user) {
@@ -179,8 +232,19 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
   }
 
   return {
-    signUp, resendVerification, isVerifyTokenUsable, confirmAccount, authenticate, requestReset, isResetTokenUsable, resetPassword,
-    requestSignInLink, isSignInTokenUsable, signInWithLink, createAdmin, changeRole,
+    signUp,
+    resendVerification,
+    isVerifyTokenUsable,
+    confirmAccount,
+    authenticate,
+    requestReset,
+    isResetTokenUsable,
+    resetPassword,
+    requestSignInLink,
+    isSignInTokenUsable,
+    signInWithLink,
+    createAdmin,
+    changeRole,
     listUsers: (q?: string) => listUsers(db, { q, limit: 200 }),
     findUserById: (id: number) => findUserById(db, id),
   };

@@ -27,16 +27,28 @@ async function main() {
     // The site may be running with its embedded PostgreSQL: use it rather than starting a second one.
     const url = `postgres://postgres:epn-local-only@127.0.0.1:${config.EMBEDDED_PG_PORT}/epn_finder`;
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    const running = await client.connect().then(() => true, () => false);
+    const running = await client.connect().then(
+      () => true,
+      () => false,
+    );
     await client.end().catch(() => {});
     if (running) config = loadConfig({ ...process.env, DATABASE_URL: url });
   }
   const database = await openDatabase(config, createSilentLogger());
   try {
     const mailer = createMailer(config, say);
-    const accounts = createAccountsService({ db: database.db, clock: { now: () => new Date() }, mailer, publicBaseUrl: config.PUBLIC_BASE_URL });
+    const accounts = createAccountsService({
+      db: database.db,
+      clock: { now: () => new Date() },
+      mailer,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    });
     const { created } = await accounts.createAdmin(email.data);
-    say(created ? `Compte d’administration créé pour ${email.data}.` : `${email.data} est maintenant administrateur·rice.`);
+    say(
+      created
+        ? `Compte d’administration créé pour ${email.data}.`
+        : `${email.data} est maintenant administrateur·rice.`,
+    );
     say(`Un lien pour choisir le mot de passe a été envoyé (valable une heure), vers ${config.PUBLIC_BASE_URL}.`);
     if (isLocal(config.PUBLIC_BASE_URL)) {
       say(

@@ -10,7 +10,8 @@ import { MESSAGES } from '../shared/messages.js';
  * - signed in but with the wrong role → 403.
  * Routes put these before their handler: `router.post('/x', requireRole('admin'), handler)`.
  */
-const isPageRead = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !req.originalUrl.startsWith('/api');
+const isPageRead = (req: Request) =>
+  (req.method === 'GET' || req.method === 'HEAD') && !req.originalUrl.startsWith('/api');
 
 export const loginPath = (returnTo?: string) =>
   returnTo && returnTo !== '/' ? `/connexion?retour=${encodeURIComponent(returnTo)}` : '/connexion';

@@ -16,7 +16,11 @@ export const SESSION_COOKIE = 'epn.sid';
  * Only signed-in people get a session (saveUninitialized: false). Idle expiry: the cookie's maxAge,
  * renewed on each request (rolling). Absolute expiry: `startedAt`, checked by `loadCurrentUser`.
  */
-export function sessionMiddleware(deps: { config: Config; db: Db; log: (message: string, error?: unknown) => void }): RequestHandler {
+export function sessionMiddleware(deps: {
+  config: Config;
+  db: Db;
+  log: (message: string, error?: unknown) => void;
+}): RequestHandler {
   const { config, db } = deps;
   const PgStore = connectPgSimple(session);
   const store = new PgStore({

@@ -15,12 +15,19 @@ import { startSignedInSession } from './session.js';
  * its owner out (issue 11, defect 2). The answer is the same whether or not the address has an
  * account, and the e-mail goes after it.
  */
-export function signInLinkRoutes(deps: { accounts: AccountsService; limits: RateLimits; clock: Clock; afterResponse: AfterResponse }) {
+export function signInLinkRoutes(deps: {
+  accounts: AccountsService;
+  limits: RateLimits;
+  clock: Clock;
+  afterResponse: AfterResponse;
+}) {
   const { accounts, limits, clock, afterResponse } = deps;
   const router = Router();
 
   const renderRequest = (res: Response, status: number, view: Record<string, unknown>) =>
-    res.status(status).render('pages/accounts/sign-in-link', { pageTitle: 'Recevoir un lien de connexion', nav: 'login', ...view });
+    res
+      .status(status)
+      .render('pages/accounts/sign-in-link', { pageTitle: 'Recevoir un lien de connexion', nav: 'login', ...view });
 
   const deadLink = (res: Response) =>
     res.status(400).render('pages/accounts/message', {

@@ -10,7 +10,12 @@ const typeName = (type: string | undefined) => TYPE_NAMES[type ?? 'string'] ?? t
 function operationsOf(doc: Doc) {
   return Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
-      const operation = op as { summary: string; description?: string; parameters?: { name: string; in: string; description?: string; schema: Record<string, unknown> }[]; responses: Record<string, { description: string }> };
+      const operation = op as {
+        summary: string;
+        description?: string;
+        parameters?: { name: string; in: string; description?: string; schema: Record<string, unknown> }[];
+        responses: Record<string, { description: string }>;
+      };
       return {
         method: method.toUpperCase(),
         path,
@@ -18,7 +23,13 @@ function operationsOf(doc: Doc) {
         description: operation.description,
         parameters: (operation.parameters ?? []).map((p) => {
           const schema = p.schema as { type?: string; enum?: string[]; items?: { enum?: string[]; type?: string } };
-          return { name: p.name, in: p.in === 'query' ? 'requête' : 'chemin', description: p.description, type: schema.type === 'array' ? `liste (${typeName(schema.items?.type)})` : typeName(schema.type), values: schema.enum ?? schema.items?.enum };
+          return {
+            name: p.name,
+            in: p.in === 'query' ? 'requête' : 'chemin',
+            description: p.description,
+            type: schema.type === 'array' ? `liste (${typeName(schema.items?.type)})` : typeName(schema.type),
+            values: schema.enum ?? schema.items?.enum,
+          };
         }),
         responses: Object.entries(operation.responses).map(([code, r]) => ({ code, description: r.description })),
       };
@@ -33,7 +44,12 @@ export function apiDocsRoutes(deps: { publicBaseUrl: string }): Router {
     res.json(doc);
   });
   router.get('/api', (_req, res) => {
-    res.render('pages/api', { pageTitle: 'API ouverte', doc, operations: operationsOf(doc), baseUrl: doc.servers[0].url });
+    res.render('pages/api', {
+      pageTitle: 'API ouverte',
+      doc,
+      operations: operationsOf(doc),
+      baseUrl: doc.servers[0].url,
+    });
   });
   return router;
 }

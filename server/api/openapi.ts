@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { articleJsonSchema, articleSlugParamsSchema, articlesApiQuerySchema, articlesPageJsonSchema } from '../articles/articles.schemas.js';
+import {
+  articleJsonSchema,
+  articleSlugParamsSchema,
+  articlesApiQuerySchema,
+  articlesPageJsonSchema,
+} from '../articles/articles.schemas.js';
 import { communeSuggestionsJsonSchema, communesQuerySchema } from '../geocoding/geocoding.api.js';
 import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
@@ -17,13 +22,18 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   code_postal: 'Code postal.',
   labels: 'Identifiants de labels (ex. netpublic, cyber-base, france-services).',
   open_now: 'Seulement les lieux ouverts maintenant (heure de Paris).',
-  open_at: 'Seulement les lieux ouverts à cette date et heure (AAAA-MM-JJTHH:MM heure de Paris, ou ISO 8601 avec fuseau).',
+  open_at:
+    'Seulement les lieux ouverts à cette date et heure (AAAA-MM-JJTHH:MM heure de Paris, ou ISO 8601 avec fuseau).',
   limit: 'Nombre de résultats par page (20 par défaut, 100 au plus).',
   cursor: 'Curseur opaque renvoyé par la page précédente (next_cursor).',
 };
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return rest;
 };
 
@@ -35,7 +45,11 @@ function queryParameters(shape: Record<string, z.ZodType>) {
       name,
       in: 'query',
       required: false,
-      description: PARAMETER_DESCRIPTIONS[name] ?? (isList ? 'Une ou plusieurs valeurs (paramètre répété ou séparé par des virgules) : l’une d’elles suffit.' : undefined),
+      description:
+        PARAMETER_DESCRIPTIONS[name] ??
+        (isList
+          ? 'Une ou plusieurs valeurs (paramètre répété ou séparé par des virgules) : l’une d’elles suffit.'
+          : undefined),
       schema: json,
       ...(isList ? { style: 'form', explode: true } : {}),
     };
@@ -43,11 +57,22 @@ function queryParameters(shape: Record<string, z.ZodType>) {
 }
 
 function pathParameters(schema: z.ZodObject) {
-  return Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'path', required: true, schema: jsonSchema(field as z.ZodType) }));
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: jsonSchema(field as z.ZodType),
+  }));
 }
 
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(schema) } } });
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: jsonSchema(problemSchema) } } });
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema: jsonSchema(schema) } },
+});
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: jsonSchema(problemSchema) } },
+});
 
 /** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12), generated from the routes' zod schemas. */
 export function buildOpenApiDocument(baseUrl: string) {
@@ -56,7 +81,8 @@ export function buildOpenApiDocument(baseUrl: string) {
     info: {
       title: 'EPN Finder — API des lieux de médiation numérique',
       version: '1.0.0',
-      description: 'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. Les erreurs suivent la RFC 9457 (application/problem+json).',
+      description:
+        'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. Les erreurs suivent la RFC 9457 (application/problem+json).',
       license: { name: 'Licence Ouverte 2.0 (données)', identifier: 'etalab-2.0' },
     },
     servers: [{ url: new URL('/api/v1', baseUrl).toString() }],
@@ -64,25 +90,39 @@ export function buildOpenApiDocument(baseUrl: string) {
       '/places': {
         get: {
           summary: 'Chercher des lieux',
-          description: 'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
+          description:
+            'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
           parameters: queryParameters(placesQueryShape as unknown as Record<string, z.ZodType>),
-          responses: { '200': json(placesPageSchema, 'Une page de lieux'), '400': problem('Paramètre invalide (le champ est nommé)') },
+          responses: {
+            '200': json(placesPageSchema, 'Une page de lieux'),
+            '400': problem('Paramètre invalide (le champ est nommé)'),
+          },
         },
       },
       '/places/{id}': {
         get: {
           summary: 'Un lieu, champs du standard',
           parameters: pathParameters(placeIdParamsSchema),
-          responses: { '200': json(placeDetailSchema, 'Le lieu'), '400': problem('Identifiant invalide'), '404': problem('Lieu inconnu') },
+          responses: {
+            '200': json(placeDetailSchema, 'Le lieu'),
+            '400': problem('Identifiant invalide'),
+            '404': problem('Lieu inconnu'),
+          },
         },
       },
       '/labels': {
-        get: { summary: 'Les labels et dispositifs', responses: { '200': json(z.object({ items: z.array(labelJsonSchema) }), 'Les labels') } },
+        get: {
+          summary: 'Les labels et dispositifs',
+          responses: { '200': json(z.object({ items: z.array(labelJsonSchema) }), 'Les labels') },
+        },
       },
       '/labels/{slug}': {
         get: {
           summary: 'Un label et ses lieux',
-          parameters: [...pathParameters(labelParamsSchema), ...queryParameters(labelPlacesQuerySchema.shape as unknown as Record<string, z.ZodType>)],
+          parameters: [
+            ...pathParameters(labelParamsSchema),
+            ...queryParameters(labelPlacesQuerySchema.shape as unknown as Record<string, z.ZodType>),
+          ],
           responses: {
             '200': json(labelJsonSchema.extend({ places: placesPageSchema }), 'Le label et une page de ses lieux'),
             '400': problem('Paramètre invalide'),
@@ -93,16 +133,23 @@ export function buildOpenApiDocument(baseUrl: string) {
       '/communes': {
         get: {
           summary: 'Suggestions de communes (géocodage hors ligne)',
-          description: 'Nom, code postal ou début de nom, sans se soucier des accents : « sainte etienne de tinee », « 13500 ».',
+          description:
+            'Nom, code postal ou début de nom, sans se soucier des accents : « sainte etienne de tinee », « 13500 ».',
           parameters: queryParameters(communesQuerySchema.shape as unknown as Record<string, z.ZodType>),
-          responses: { '200': json(communeSuggestionsJsonSchema, 'Les communes trouvées'), '400': problem('Paramètre invalide') },
+          responses: {
+            '200': json(communeSuggestionsJsonSchema, 'Les communes trouvées'),
+            '400': problem('Paramètre invalide'),
+          },
         },
       },
       '/articles': {
         get: {
           summary: 'Les articles publiés du blog, du plus récent au plus ancien',
           parameters: queryParameters(articlesApiQuerySchema.shape as unknown as Record<string, z.ZodType>),
-          responses: { '200': json(articlesPageJsonSchema, 'Une page d’articles'), '400': problem('Paramètre invalide') },
+          responses: {
+            '200': json(articlesPageJsonSchema, 'Une page d’articles'),
+            '400': problem('Paramètre invalide'),
+          },
         },
       },
       '/articles/{slug}': {
@@ -110,7 +157,11 @@ export function buildOpenApiDocument(baseUrl: string) {
           summary: 'Un article, avec ses labels et ses lieux',
           description: 'Une ancienne adresse d’article répond 301 vers la nouvelle.',
           parameters: pathParameters(articleSlugParamsSchema),
-          responses: { '200': json(articleJsonSchema, 'L’article'), '301': { description: 'L’article a changé d’adresse' }, '404': problem('Article inconnu ou non publié') },
+          responses: {
+            '200': json(articleJsonSchema, 'L’article'),
+            '301': { description: 'L’article a changé d’adresse' },
+            '404': problem('Article inconnu ou non publié'),
+          },
         },
       },
     },

@@ -3,7 +3,12 @@ import { ConflictError, ValidationError, type FieldError } from '../http/errors.
 import { parseOrThrow } from '../http/validation.js';
 import { toFieldErrors } from '../http/validation.js';
 import { SERVICES } from '../places/standard.js';
-import { articleIdParamsSchema, articleInputSchema, articleUpdateSchema, type ArticleUpdate } from './articles.schemas.js';
+import {
+  articleIdParamsSchema,
+  articleInputSchema,
+  articleUpdateSchema,
+  type ArticleUpdate,
+} from './articles.schemas.js';
 import type { ArticlesService, ArticleView } from './articles.service.js';
 
 /** The raw form values, shown back as typed when the form is re-displayed. */
@@ -20,7 +25,8 @@ interface FormValues {
   version?: number | string;
 }
 
-const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined || value === '' ? [] : [String(value)]);
+const asList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value === undefined || value === '' ? [] : [String(value)];
 
 function valuesFromBody(body: Record<string, unknown>): FormValues {
   const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
@@ -54,7 +60,17 @@ function valuesFromArticle(article: ArticleView): FormValues {
   };
 }
 
-const EMPTY: FormValues = { title: '', slug: '', body_markdown: '', teaser: false, status: 'draft', tags: '', services: [], labels: [], places: '' };
+const EMPTY: FormValues = {
+  title: '',
+  slug: '',
+  body_markdown: '',
+  teaser: false,
+  status: 'draft',
+  tags: '',
+  services: [],
+  labels: [],
+  places: '',
+};
 
 /**
  * The administrators' editor: list, new, edit, Markdown preview (a submit button, no script),
@@ -66,7 +82,14 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
 
   async function renderForm(
     res: Response,
-    options: { article?: ArticleView; values: FormValues; errors?: FieldError[]; preview?: string; message?: string; status?: number },
+    options: {
+      article?: ArticleView;
+      values: FormValues;
+      errors?: FieldError[];
+      preview?: string;
+      message?: string;
+      status?: number;
+    },
   ) {
     const labels = await deps.articles.labelChoices();
     const errors = options.errors ?? [];
@@ -82,7 +105,11 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
       preview: options.preview,
       message: options.message,
       serviceChoices: SERVICES.map((s) => ({ value: s, checked: options.values.services.includes(s) })),
-      labelChoices: labels.map((l) => ({ value: l.slug, name: l.name, checked: options.values.labels.includes(l.slug) })),
+      labelChoices: labels.map((l) => ({
+        value: l.slug,
+        name: l.name,
+        checked: options.values.labels.includes(l.slug),
+      })),
       statusChoices: [
         { value: 'draft', name: 'Brouillon (invisible du public)', selected: options.values.status !== 'published' },
         { value: 'published', name: 'Publié', selected: options.values.status === 'published' },
@@ -97,8 +124,14 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
       nav: 'admin-articles',
       saved: req.query.enregistre === '1',
       articles: articles.map((a) => ({
-        id: a.id, title: a.title, url: a.url, slug: a.slug, teaser: a.teaser, published: a.status === 'published',
-        editUrl: `/admin/articles/${a.id}/modifier`, updatedAt: a.updatedAt,
+        id: a.id,
+        title: a.title,
+        url: a.url,
+        slug: a.slug,
+        teaser: a.teaser,
+        published: a.status === 'published',
+        editUrl: `/admin/articles/${a.id}/modifier`,
+        updatedAt: a.updatedAt,
       })),
     });
   });
@@ -110,7 +143,11 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
   router.get('/admin/articles/:id/modifier', async (req, res) => {
     const { id } = parseOrThrow(articleIdParamsSchema, req.params);
     const article = await deps.articles.getForEdit(id);
-    await renderForm(res, { article, values: valuesFromArticle(article), message: req.query.enregistre === '1' ? 'Article enregistré.' : undefined });
+    await renderForm(res, {
+      article,
+      values: valuesFromArticle(article),
+      message: req.query.enregistre === '1' ? 'Article enregistré.' : undefined,
+    });
   });
 
   async function handleSubmit(res: Response, body: Record<string, unknown>, article?: ArticleView) {
@@ -126,7 +163,9 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
       return;
     }
     try {
-      const saved = article ? await deps.articles.update(article.id, parsed.data as ArticleUpdate) : await deps.articles.create(parsed.data);
+      const saved = article
+        ? await deps.articles.update(article.id, parsed.data as ArticleUpdate)
+        : await deps.articles.create(parsed.data);
       res.redirect(303, `/admin/articles/${saved.id}/modifier?enregistre=1`);
     } catch (error) {
       if (error instanceof ValidationError) {

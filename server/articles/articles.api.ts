@@ -47,10 +47,19 @@ export function articlesApiRoutes(deps: { articles: ArticlesService; publicBaseU
       ...toArticleSummaryJson(article, base),
       body_markdown: article.bodyMarkdown,
       body_html: await deps.articles.renderBody(article),
-      labels: article.labels.map((l) => ({ slug: l.slug, name: l.name, url: new URL(`/labels/${l.slug}`, base).toString() })),
+      labels: article.labels.map((l) => ({
+        slug: l.slug,
+        name: l.name,
+        url: new URL(`/labels/${l.slug}`, base).toString(),
+      })),
       places: article.places
         .filter((p) => p.status === 'published')
-        .map((p) => ({ id: p.id, nom: p.nom, commune: p.commune, url: new URL(placePath({ id: p.id, nom: p.nom }), base).toString() })),
+        .map((p) => ({
+          id: p.id,
+          nom: p.nom,
+          commune: p.commune,
+          url: new URL(placePath({ id: p.id, nom: p.nom }), base).toString(),
+        })),
     });
   });
 

@@ -40,8 +40,20 @@ export interface ArticlePlace {
 }
 
 const COLUMNS = [
-  'id', 'slug', 'title', 'body_markdown', 'teaser', 'tags', 'services', 'status', 'published_at', 'position',
-  'seed_key', 'version', 'created_at', 'updated_at',
+  'id',
+  'slug',
+  'title',
+  'body_markdown',
+  'teaser',
+  'tags',
+  'services',
+  'status',
+  'published_at',
+  'position',
+  'seed_key',
+  'version',
+  'created_at',
+  'updated_at',
 ].map((c) => `a.${c}`);
 
 const toArticle = (row: Record<string, unknown>) => camelize(row) as unknown as Article;
@@ -62,7 +74,10 @@ function applyList(query: Knex.QueryBuilder, criteria: Omit<ListCriteria, 'limit
 export async function listArticles(db: Conn, criteria: ListCriteria): Promise<Article[]> {
   const query = db('articles as a').select(COLUMNS);
   applyList(query, criteria);
-  const rows = await query.orderBy([{ column: 'a.position' }, { column: 'a.id', order: 'desc' }]).limit(criteria.limit).offset(criteria.offset);
+  const rows = await query
+    .orderBy([{ column: 'a.position' }, { column: 'a.id', order: 'desc' }])
+    .limit(criteria.limit)
+    .offset(criteria.offset);
   return rows.map(toArticle);
 }
 
@@ -95,7 +110,10 @@ export async function findRedirect(db: Conn, oldSlug: string): Promise<{ article
 }
 
 export async function addRedirect(db: Conn, oldSlug: string, articleId: number): Promise<void> {
-  await db('article_slug_redirects').insert({ old_slug: oldSlug, article_id: articleId }).onConflict('old_slug').merge();
+  await db('article_slug_redirects')
+    .insert({ old_slug: oldSlug, article_id: articleId })
+    .onConflict('old_slug')
+    .merge();
 }
 
 export async function removeRedirect(db: Conn, oldSlug: string): Promise<void> {
@@ -108,7 +126,10 @@ export async function smallestPosition(db: Conn): Promise<number | null> {
 }
 
 /** What a write may set: the article's own columns (ids, versions and timestamps are the database's). */
-export type ArticleRow = Pick<Article, 'slug' | 'title' | 'bodyMarkdown' | 'teaser' | 'tags' | 'services' | 'status' | 'position'> & {
+export type ArticleRow = Pick<
+  Article,
+  'slug' | 'title' | 'bodyMarkdown' | 'teaser' | 'tags' | 'services' | 'status' | 'position'
+> & {
   publishedAt: Date | string | null;
   seedKey?: string | null;
 };
@@ -135,7 +156,12 @@ export async function insertArticle(db: Conn, row: ArticleRow): Promise<number> 
 }
 
 /** Optimistic locking: updates only when the row still has `expectedVersion`; returns whether it did. */
-export async function updateArticle(db: Conn, id: number, expectedVersion: number, row: Partial<ArticleRow>): Promise<boolean> {
+export async function updateArticle(
+  db: Conn,
+  id: number,
+  expectedVersion: number,
+  row: Partial<ArticleRow>,
+): Promise<boolean> {
   const count = await db('articles')
     .where({ id, version: expectedVersion })
     .update({ ...toColumns(row), version: db.raw('version + 1'), updated_at: db.fn.now() });
@@ -157,8 +183,10 @@ export async function existingPlaceIds(db: Conn, ids: number[]): Promise<Set<num
 export async function replaceLinks(db: Conn, articleId: number, labelIds: number[], placeIds: number[]): Promise<void> {
   await db('article_labels').where('article_id', articleId).delete();
   await db('article_places').where('article_id', articleId).delete();
-  if (labelIds.length) await db('article_labels').insert(labelIds.map((labelId) => ({ article_id: articleId, label_id: labelId })));
-  if (placeIds.length) await db('article_places').insert(placeIds.map((placeId) => ({ article_id: articleId, place_id: placeId })));
+  if (labelIds.length)
+    await db('article_labels').insert(labelIds.map((labelId) => ({ article_id: articleId, label_id: labelId })));
+  if (placeIds.length)
+    await db('article_places').insert(placeIds.map((placeId) => ({ article_id: articleId, place_id: placeId })));
 }
 
 export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<ArticleLabel[]> {
@@ -166,12 +194,20 @@ export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<
   const rows = await db('article_labels as al')
     .join('labels as l', 'l.id', 'al.label_id')
     .select('al.article_id', 'l.id', 'l.slug', 'l.name')
-    .select(db.raw(`(SELECT count(*)::int FROM place_labels pl JOIN places p ON p.id = pl.place_id
+    .select(
+      db.raw(`(SELECT count(*)::int FROM place_labels pl JOIN places p ON p.id = pl.place_id
       WHERE pl.label_id = l.id AND p.status = 'published' AND pl.verification_status = 'verified'
-        AND (pl.until IS NULL OR pl.until >= current_date)) AS place_count`))
+        AND (pl.until IS NULL OR pl.until >= current_date)) AS place_count`),
+    )
     .whereIn('al.article_id', articleIds)
     .orderBy('l.name');
-  return rows.map((row) => ({ articleId: Number(row.article_id), id: Number(row.id), slug: row.slug, name: row.name, placeCount: Number(row.place_count) }));
+  return rows.map((row) => ({
+    articleId: Number(row.article_id),
+    id: Number(row.id),
+    slug: row.slug,
+    name: row.name,
+    placeCount: Number(row.place_count),
+  }));
 }
 
 export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<ArticlePlace[]> {
@@ -181,7 +217,13 @@ export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<
     .select('ap.article_id', 'p.id', 'p.nom', 'p.commune', 'p.status')
     .whereIn('ap.article_id', articleIds)
     .orderBy('p.nom');
-  return rows.map((row) => ({ articleId: Number(row.article_id), id: Number(row.id), nom: row.nom, commune: row.commune, status: row.status }));
+  return rows.map((row) => ({
+    articleId: Number(row.article_id),
+    id: Number(row.id),
+    nom: row.nom,
+    commune: row.commune,
+    status: row.status,
+  }));
 }
 
 export async function allLabelNames(db: Conn): Promise<{ slug: string; name: string }[]> {
@@ -202,10 +244,15 @@ export interface RelatedArticleRow {
 /** How many published places offer each service, and how many published places there are. */
 export async function serviceFrequencies(db: Conn): Promise<{ total: number; byService: Map<string, number> }> {
   const [{ rows }, [{ count }]] = await Promise.all([
-    db.raw(`SELECT s AS service, count(*)::int AS count FROM places, unnest(services) AS s WHERE status = 'published' GROUP BY s`),
+    db.raw(
+      `SELECT s AS service, count(*)::int AS count FROM places, unnest(services) AS s WHERE status = 'published' GROUP BY s`,
+    ),
     db('places').where('status', 'published').count<{ count: number }[]>('* as count'),
   ]);
-  return { total: Number(count), byService: new Map(rows.map((row: { service: string; count: number }) => [row.service, row.count])) };
+  return {
+    total: Number(count),
+    byService: new Map(rows.map((row: { service: string; count: number }) => [row.service, row.count])),
+  };
 }
 
 /**
@@ -217,7 +264,9 @@ export async function serviceFrequencies(db: Conn): Promise<{ total: number; byS
  * offer). Then the blog's order. `limit` rows at most.
  */
 export async function publishedArticlesRelatedToPlace(
-  db: Conn, placeId: number, options: { limit: number; serviceWeights: Record<string, number> },
+  db: Conn,
+  placeId: number,
+  options: { limit: number; serviceWeights: Record<string, number> },
 ): Promise<RelatedArticleRow[]> {
   const { rows } = await db.raw(
     `WITH place AS (SELECT id, services FROM places WHERE id = :placeId),
@@ -253,11 +302,17 @@ export async function publishedArticlesRelatedToPlace(
   );
   const relations: Record<number, PlaceRelation> = { 1: 'place', 2: 'label', 3: 'service' };
   return rows.map((row: { slug: string; title: string; rank: number; shared: string[] }) => ({
-    slug: row.slug, title: row.title, relation: relations[row.rank], shared: row.shared,
+    slug: row.slug,
+    title: row.title,
+    relation: relations[row.rank],
+    shared: row.shared,
   }));
 }
 
-export async function publishedArticlesForLabel(db: Conn, labelSlug: string): Promise<Pick<Article, 'slug' | 'title'>[]> {
+export async function publishedArticlesForLabel(
+  db: Conn,
+  labelSlug: string,
+): Promise<Pick<Article, 'slug' | 'title'>[]> {
   return db('articles as a')
     .join('article_labels as al', 'al.article_id', 'a.id')
     .join('labels as l', 'l.id', 'al.label_id')
@@ -289,9 +344,16 @@ export async function allTags(db: Conn): Promise<{ tag: string; count: number }[
 
 /** For the sitemap: every published place, id and name (to build its path) and last change. */
 /** For the sitemap: published places in id order, one chunk at a time (`offset`, `limit`). */
-export async function publishedPlacesForSitemap(db: Conn, chunk: { offset: number; limit: number }): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
-  const rows = await db('places').select('id', 'nom', 'updated_at').where('status', 'published').orderBy('id')
-    .offset(chunk.offset).limit(chunk.limit);
+export async function publishedPlacesForSitemap(
+  db: Conn,
+  chunk: { offset: number; limit: number },
+): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
+  const rows = await db('places')
+    .select('id', 'nom', 'updated_at')
+    .where('status', 'published')
+    .orderBy('id')
+    .offset(chunk.offset)
+    .limit(chunk.limit);
   return rows.map((row) => ({ id: Number(row.id), nom: row.nom, updatedAt: row.updated_at }));
 }
 

@@ -4,7 +4,12 @@ import { placePath } from '../places/places.mapping.js';
 import type { PlacesService } from '../places/places.service.js';
 import { ValidationError } from '../http/errors.js';
 import {
-  articleSlugParamsSchema, articlesListQuerySchema, nearbyQuerySchema, searchQuerySchema, tagParamsSchema, type NearbyQuery,
+  articleSlugParamsSchema,
+  articlesListQuerySchema,
+  nearbyQuerySchema,
+  searchQuerySchema,
+  tagParamsSchema,
+  type NearbyQuery,
 } from './articles.schemas.js';
 import type { ArticlesService } from './articles.service.js';
 import { articleCard, nearbyPlaceItem, pagination, SERVICE_SEARCH_PATH, tagPath } from './articles.views.js';
@@ -16,7 +21,11 @@ export const queryString = (req: Request) => {
 };
 
 /** The blog's public pages: the list, a tag, an article, and the search across articles and places. */
-export function articlesPagesRoutes(deps: { articles: ArticlesService; places: PlacesService; publicBaseUrl: string }): Router {
+export function articlesPagesRoutes(deps: {
+  articles: ArticlesService;
+  places: PlacesService;
+  publicBaseUrl: string;
+}): Router {
   const router = Router();
   const absolute = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
@@ -28,7 +37,8 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
     }
     res.render('pages/articles/index', {
       pageTitle: options.tag ? `Articles : ${options.tag}` : 'Articles du blog',
-      metaDescription: 'Les articles du blog « Médiateur Numérique » : le métier de médiateur, les lieux et les labels de la médiation numérique.',
+      metaDescription:
+        'Les articles du blog « Médiateur Numérique » : le métier de médiateur, les lieux et les labels de la médiation numérique.',
       canonicalUrl: absolute(options.page > 1 ? `${basePath}?page=${options.page}` : basePath),
       nav: 'articles',
       tag: options.tag,
@@ -70,7 +80,10 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
       if (!(error instanceof ValidationError)) throw error;
       nearErrors = error.fieldErrors;
     }
-    const [html, nearby] = await Promise.all([deps.articles.renderBody(article), deps.articles.nearbyPlaces(article, near)]);
+    const [html, nearby] = await Promise.all([
+      deps.articles.renderBody(article),
+      deps.articles.nearbyPlaces(article, near),
+    ]);
     res.render('pages/articles/show', {
       pageTitle: article.title,
       metaDescription: article.excerpt,
@@ -84,7 +97,9 @@ export function articlesPagesRoutes(deps: { articles: ArticlesService; places: P
         ...articleCard(article),
         html,
         labels: article.labels.map((l) => ({ name: l.name, url: `/labels/${l.slug}`, placeCount: l.placeCount })),
-        places: article.places.filter((p) => p.status === 'published').map((p) => ({ nom: p.nom, commune: p.commune, url: placePath({ id: p.id, nom: p.nom }) })),
+        places: article.places
+          .filter((p) => p.status === 'published')
+          .map((p) => ({ nom: p.nom, commune: p.commune, url: placePath({ id: p.id, nom: p.nom }) })),
         services: article.services.map((s) => ({ name: s, url: SERVICE_SEARCH_PATH(s) })),
         searchUrl: `/?${article.services.map((s) => `services=${encodeURIComponent(s)}`).join('&')}`,
       },

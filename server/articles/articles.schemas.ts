@@ -11,7 +11,10 @@ export const articleSlugSchema = z
   .trim()
   .min(1, 'L’adresse (slug) est obligatoire.')
   .max(120, 'L’adresse (slug) fait au plus 120 caractères.')
-  .regex(ARTICLE_SLUG_PATTERN, 'L’adresse (slug) : lettres minuscules sans accents, chiffres et tirets (ex. mon-article).');
+  .regex(
+    ARTICLE_SLUG_PATTERN,
+    'L’adresse (slug) : lettres minuscules sans accents, chiffres et tirets (ex. mon-article).',
+  );
 
 const tagSchema = z.string().trim().min(1).max(60);
 
@@ -28,7 +31,9 @@ export const articleSeedSchema = z.object({
   date: z
     .union([z.date(), z.iso.date()])
     .optional()
-    .transform((value) => (value === undefined ? undefined : value instanceof Date ? value.toISOString().slice(0, 10) : value)),
+    .transform((value) =>
+      value === undefined ? undefined : value instanceof Date ? value.toISOString().slice(0, 10) : value,
+    ),
   tags: z.array(tagSchema).default([]),
   labels: z.array(z.string().regex(ARTICLE_SLUG_PATTERN)).default([]),
   services: z.array(z.enum(SERVICES)).default([]),
@@ -39,13 +44,16 @@ export type ArticleSeed = z.output<typeof articleSeedSchema>;
 
 /** Comma-separated text (forms) or an array (JSON) → trimmed, de-duplicated list. */
 function listInput<T extends z.ZodType>(item: T, max: number) {
-  return z.preprocess((value) => {
-    if (value === undefined || value === null || value === '') return [];
-    const values = Array.isArray(value) ? value : [value];
-    const flat = values.flatMap((v) => (typeof v === 'string' ? v.split(/[,\n]/) : [v]));
-    const trimmed = flat.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
-    return [...new Set(trimmed)];
-  }, z.array(item).max(max, `Au plus ${max} valeurs.`));
+  return z.preprocess(
+    (value) => {
+      if (value === undefined || value === null || value === '') return [];
+      const values = Array.isArray(value) ? value : [value];
+      const flat = values.flatMap((v) => (typeof v === 'string' ? v.split(/[,\n]/) : [v]));
+      const trimmed = flat.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+      return [...new Set(trimmed)];
+    },
+    z.array(item).max(max, `Au plus ${max} valeurs.`),
+  );
 }
 
 /** What an administrator writes (the editor form). */
@@ -59,7 +67,8 @@ export const articleInputSchema = z.object({
   services: listInput(z.enum(SERVICES, { error: 'Service inconnu du standard.' }), 9).default([]),
   labels: listInput(z.string().regex(ARTICLE_SLUG_PATTERN, MESSAGES.labelSlugExpected), 30).default([]),
   places: listInput(
-    z.coerce.number({ error: 'Identifiant de lieu attendu (nombre).' })
+    z.coerce
+      .number({ error: 'Identifiant de lieu attendu (nombre).' })
       .int('Identifiant de lieu attendu (nombre entier).')
       .positive('Identifiant de lieu attendu (nombre positif).')
       .max(PG_INT_MAX, 'Identifiant de lieu inconnu (nombre trop grand).'),
@@ -70,11 +79,17 @@ export type ArticleInput = z.output<typeof articleInputSchema>;
 
 export const VERSION_MISSING_MESSAGE =
   'La version de l’article manque : rechargez la page de modification avant d’enregistrer (sans elle, une modification faite entre-temps serait écrasée).';
-const VERSION_INVALID_MESSAGE = 'Version de l’article invalide : rechargez la page de modification avant d’enregistrer.';
+const VERSION_INVALID_MESSAGE =
+  'Version de l’article invalide : rechargez la page de modification avant d’enregistrer.';
 
 /** The version the editor read (optimistic locking): required on every edit, a positive int4. */
 export const articleVersionSchema = z.preprocess(
-  (v) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? undefined : typeof v === 'string' ? Number(v) : v),
+  (v) =>
+    v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
+      ? undefined
+      : typeof v === 'string'
+        ? Number(v)
+        : v,
   z
     .number({ error: (issue) => (issue.input === undefined ? VERSION_MISSING_MESSAGE : VERSION_INVALID_MESSAGE) })
     .int(VERSION_INVALID_MESSAGE)
@@ -90,7 +105,10 @@ export const articleSlugParamsSchema = z.object({ slug: z.string().min(1).max(20
 export const articleIdParamsSchema = z.object({ id: z.coerce.number().int().positive().max(PG_INT_MAX) });
 export const tagParamsSchema = z.object({ tag: tagSchema });
 
-const page = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'Numéro de page attendu.' }).int().min(1).max(10_000).default(1));
+const page = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.coerce.number({ error: 'Numéro de page attendu.' }).int().min(1).max(10_000).default(1),
+);
 
 export const articlesListQuerySchema = z.object({
   page,
@@ -104,21 +122,41 @@ export const articlesApiQuerySchema = articlesListQuerySchema.extend({
 /** "Lieux près de chez vous": a point, a commune or postal code typed (ou), an INSEE code or a postal code, all optional. */
 export const nearbyQuerySchema = z
   .object({
-    ou: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(200, 'Au plus 200 caractères.').optional()),
+    ou: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().max(200, 'Au plus 200 caractères.').optional(),
+    ),
     lat: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-90).max(90).optional()),
     lon: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(-180).max(180).optional()),
-    commune: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional()),
-    code_postal: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().regex(CODE_POSTAL_PATTERN, 'Code postal attendu (5 chiffres).').optional()),
+    commune: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .trim()
+        .regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).')
+        .optional(),
+    ),
+    code_postal: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().trim().regex(CODE_POSTAL_PATTERN, 'Code postal attendu (5 chiffres).').optional(),
+    ),
   })
   .superRefine((query, ctx) => {
     if ((query.lat === undefined) !== (query.lon === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [query.lat === undefined ? 'lat' : 'lon'], message: 'lat et lon vont ensemble : donnez les deux ou aucun.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [query.lat === undefined ? 'lat' : 'lon'],
+        message: 'lat et lon vont ensemble : donnez les deux ou aucun.',
+      });
     }
   });
 export type NearbyQuery = z.output<typeof nearbyQuerySchema>;
 
 export const searchQuerySchema = z.object({
-  q: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(200, 'La recherche fait au plus 200 caractères.').optional()),
+  q: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(200, 'La recherche fait au plus 200 caractères.').optional(),
+  ),
 });
 
 // ---------- API responses ----------

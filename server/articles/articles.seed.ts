@@ -5,7 +5,12 @@ import path from 'node:path';
 import type { Db } from '../db/knex.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
 import {
-  findArticleBySeedKey, findArticleBySlug, insertArticle, labelIdsBySlug, existingPlaceIds, replaceLinks,
+  findArticleBySeedKey,
+  findArticleBySlug,
+  insertArticle,
+  labelIdsBySlug,
+  existingPlaceIds,
+  replaceLinks,
 } from './articles.repository.js';
 import { articleSeedSchema, type ArticleSeed } from './articles.schemas.js';
 
@@ -21,7 +26,10 @@ export async function readSeedArticles(directory: string): Promise<SeedArticle[]
   for (const file of files) {
     const parsed = matter(await readFile(path.join(directory, file), 'utf8'));
     const result = articleSeedSchema.safeParse(parsed.data);
-    if (!result.success) throw new Error(`${file} : en-tête invalide : ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(' ; ')}`);
+    if (!result.success)
+      throw new Error(
+        `${file} : en-tête invalide : ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(' ; ')}`,
+      );
     articles.push({ ...result.data, file, body: parsed.content.trim() });
   }
   return articles;
@@ -48,7 +56,11 @@ export interface ArticlesSeedReport {
 export async function seedArticles(
   db: Db,
   directory: string,
-  options: { log: (message: string) => void; findSeedRun(name: string): Promise<{ checksum: string } | undefined>; recordSeedRun(name: string, checksum: string, report: unknown): Promise<void> },
+  options: {
+    log: (message: string) => void;
+    findSeedRun(name: string): Promise<{ checksum: string } | undefined>;
+    recordSeedRun(name: string, checksum: string, report: unknown): Promise<void>;
+  },
 ): Promise<ArticlesSeedReport | 'unchanged'> {
   const articles = await readSeedArticles(directory);
   const checksum = createHash('sha256').update(JSON.stringify(articles)).digest('hex');
@@ -84,8 +96,14 @@ export async function seedArticles(
         report.inserted += 1;
       } else if (existing.version === 1) {
         await trx('articles').where({ id: existing.id }).update({
-          title: row.title, body_markdown: row.bodyMarkdown, teaser: row.teaser, tags: row.tags, services: row.services,
-          published_at: row.publishedAt, position: row.position, updated_at: trx.fn.now(),
+          title: row.title,
+          body_markdown: row.bodyMarkdown,
+          teaser: row.teaser,
+          tags: row.tags,
+          services: row.services,
+          published_at: row.publishedAt,
+          position: row.position,
+          updated_at: trx.fn.now(),
         });
         await replaceLinks(trx, existing.id, [...labelIds.values()], places);
         report.updated += 1;
@@ -95,6 +113,8 @@ export async function seedArticles(
     }
   });
   await options.recordSeedRun('articles', checksum, report);
-  options.log(`Articles : ${report.inserted} ajoutés, ${report.updated} mis à jour, ${report.kept} gardés (modifiés par un administrateur).`);
+  options.log(
+    `Articles : ${report.inserted} ajoutés, ${report.updated} mis à jour, ${report.kept} gardés (modifiés par un administrateur).`,
+  );
   return report;
 }

@@ -6,10 +6,31 @@ import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import { SERVICES } from '../places/standard.js';
 import {
-  addRedirect, allLabelNames, allTags, countArticles, existingPlaceIds, findArticleById, findArticleBySlug, findRedirect,
-  insertArticle, labelIdsBySlug, labelsOfArticles, listArticles, placesOfArticles, publishedArticlesForLabel,
-  publishedArticlesRelatedToPlace, removeRedirect, serviceFrequencies, replaceLinks, searchPublishedArticles,
-  smallestPosition, updateArticle, type Article, type ArticleLabel, type ArticlePlace, type RelatedArticleRow,
+  addRedirect,
+  allLabelNames,
+  allTags,
+  countArticles,
+  existingPlaceIds,
+  findArticleById,
+  findArticleBySlug,
+  findRedirect,
+  insertArticle,
+  labelIdsBySlug,
+  labelsOfArticles,
+  listArticles,
+  placesOfArticles,
+  publishedArticlesForLabel,
+  publishedArticlesRelatedToPlace,
+  removeRedirect,
+  serviceFrequencies,
+  replaceLinks,
+  searchPublishedArticles,
+  smallestPosition,
+  updateArticle,
+  type Article,
+  type ArticleLabel,
+  type ArticlePlace,
+  type RelatedArticleRow,
 } from './articles.repository.js';
 import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
@@ -34,13 +55,16 @@ const SERVICE_WEIGHTS_TTL_MS = 10 * 60 * 1000;
  * plus a little so that a service every place offers still counts (and an empty directory counts services).
  */
 export function serviceWeights(frequencies: { total: number; byService: Map<string, number> }): Record<string, number> {
-  return Object.fromEntries(SERVICES.map((s) => [s, Math.log((frequencies.total + 1) / ((frequencies.byService.get(s) ?? 0) + 1)) + 0.05]));
+  return Object.fromEntries(
+    SERVICES.map((s) => [s, Math.log((frequencies.total + 1) / ((frequencies.byService.get(s) ?? 0) + 1)) + 0.05]),
+  );
 }
 
 const list = (names: string[]) => names.map((n) => `« ${n} »`).join(', ');
 const relationNote = (row: RelatedArticleRow): string => {
   if (row.relation === 'place') return 'à propos de ce lieu';
-  if (row.relation === 'label') return `à propos ${row.shared.length > 1 ? 'des labels' : 'du label'} ${list(row.shared)}`;
+  if (row.relation === 'label')
+    return `à propos ${row.shared.length > 1 ? 'des labels' : 'du label'} ${list(row.shared)}`;
   return `à lire sur ${row.shared.length > 1 ? 'les services' : 'le service'} ${list(row.shared)}`;
 };
 
@@ -128,7 +152,13 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
       }
     }
     if (point) {
-      const page = await deps.places.search({ services, lat: point.lat, lon: point.lon, radius_km: MAX_RADIUS_KM, limit });
+      const page = await deps.places.search({
+        services,
+        lat: point.lat,
+        lon: point.lon,
+        radius_km: MAX_RADIUS_KM,
+        limit,
+      });
       return { places: page.items, located: true, where, notFound: false };
     }
     if (near.commune || near.code_postal) {
@@ -149,14 +179,19 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
     if (!weights || now - weights.at > SERVICE_WEIGHTS_TTL_MS) {
       const value = serviceFrequencies(db).then(serviceWeights);
       // A failed count is not kept: the next page asks again.
-      value.catch(() => { if (weights?.value === value) weights = undefined; });
+      value.catch(() => {
+        if (weights?.value === value) weights = undefined;
+      });
       weights = { value, at: now };
     }
     return weights.value;
   }
 
   async function articlesForPlace(placeId: number, limit = PLACE_ARTICLES_LIMIT): Promise<ArticleLink[]> {
-    const rows = await publishedArticlesRelatedToPlace(db, placeId, { limit, serviceWeights: await currentServiceWeights() });
+    const rows = await publishedArticlesRelatedToPlace(db, placeId, {
+      limit,
+      serviceWeights: await currentServiceWeights(),
+    });
     return rows.map((row) => ({ title: row.title, url: articlePath(row.slug), note: relationNote(row) }));
   }
 
@@ -196,11 +231,15 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
   async function assertSlugFree(trx: Db, slug: string, articleId?: number) {
     const holder = await findArticleBySlug(trx, slug);
     if (holder && holder.id !== articleId) {
-      throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) est déjà prise par un autre article.' }]);
+      throw new ValidationError([
+        { field: 'slug', message: 'Cette adresse (slug) est déjà prise par un autre article.' },
+      ]);
     }
     const redirect = await findRedirect(trx, slug);
     if (redirect && redirect.articleId !== articleId) {
-      throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) a appartenu à un autre article et redirige vers lui.' }]);
+      throw new ValidationError([
+        { field: 'slug', message: 'Cette adresse (slug) a appartenu à un autre article et redirige vers lui.' },
+      ]);
     }
   }
 
@@ -210,53 +249,85 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
       return await work();
     } catch (error) {
       if ((error as { code?: string; constraint?: string }).code === '23505') {
-        throw new ValidationError([{ field: 'slug', message: 'Cette adresse (slug) vient d’être prise par un autre article.' }]);
+        throw new ValidationError([
+          { field: 'slug', message: 'Cette adresse (slug) vient d’être prise par un autre article.' },
+        ]);
       }
       throw error;
     }
   }
 
   async function create(input: ArticleInput): Promise<Article> {
-    return slugRace(() => db.transaction(async (trx) => {
-      await assertSlugFree(trx, input.slug);
-      const links = await resolveLinks(trx, input);
-      const position = ((await smallestPosition(trx)) ?? 1) - 1;
-      const id = await insertArticle(trx, {
-        slug: input.slug, title: input.title, bodyMarkdown: input.body_markdown, teaser: input.teaser, tags: input.tags,
-        services: input.services, status: input.status, position,
-        publishedAt: input.status === 'published' ? clock.now() : null,
-      });
-      await replaceLinks(trx, id, links.labelIds, links.placeIds);
-      return (await findArticleById(trx, id))!;
-    }));
+    return slugRace(() =>
+      db.transaction(async (trx) => {
+        await assertSlugFree(trx, input.slug);
+        const links = await resolveLinks(trx, input);
+        const position = ((await smallestPosition(trx)) ?? 1) - 1;
+        const id = await insertArticle(trx, {
+          slug: input.slug,
+          title: input.title,
+          bodyMarkdown: input.body_markdown,
+          teaser: input.teaser,
+          tags: input.tags,
+          services: input.services,
+          status: input.status,
+          position,
+          publishedAt: input.status === 'published' ? clock.now() : null,
+        });
+        await replaceLinks(trx, id, links.labelIds, links.placeIds);
+        return (await findArticleById(trx, id))!;
+      }),
+    );
   }
 
   async function update(id: number, input: ArticleUpdate): Promise<Article> {
-    return slugRace(() => db.transaction(async (trx) => {
-      const current = await trx('articles').where({ id }).forUpdate().first();
-      if (!current) throw new NotFoundError('Cet article n’existe pas.');
-      await assertSlugFree(trx, input.slug, id);
-      const links = await resolveLinks(trx, input);
-      const firstPublication = input.status === 'published' && current.status !== 'published' && !current.published_at;
-      const updated = await updateArticle(trx, id, input.version, {
-        slug: input.slug, title: input.title, bodyMarkdown: input.body_markdown, teaser: input.teaser, tags: input.tags,
-        services: input.services, status: input.status, ...(firstPublication ? { publishedAt: clock.now() } : {}),
-      });
-      if (!updated) {
-        throw new ConflictError('Quelqu’un a modifié cet article entre-temps : rechargez la page pour voir sa version actuelle.');
-      }
-      if (current.slug !== input.slug) {
-        await addRedirect(trx, current.slug, id);
-        await removeRedirect(trx, input.slug);
-      }
-      await replaceLinks(trx, id, links.labelIds, links.placeIds);
-      return (await findArticleById(trx, id))!;
-    }));
+    return slugRace(() =>
+      db.transaction(async (trx) => {
+        const current = await trx('articles').where({ id }).forUpdate().first();
+        if (!current) throw new NotFoundError('Cet article n’existe pas.');
+        await assertSlugFree(trx, input.slug, id);
+        const links = await resolveLinks(trx, input);
+        const firstPublication =
+          input.status === 'published' && current.status !== 'published' && !current.published_at;
+        const updated = await updateArticle(trx, id, input.version, {
+          slug: input.slug,
+          title: input.title,
+          bodyMarkdown: input.body_markdown,
+          teaser: input.teaser,
+          tags: input.tags,
+          services: input.services,
+          status: input.status,
+          ...(firstPublication ? { publishedAt: clock.now() } : {}),
+        });
+        if (!updated) {
+          throw new ConflictError(
+            'Quelqu’un a modifié cet article entre-temps : rechargez la page pour voir sa version actuelle.',
+          );
+        }
+        if (current.slug !== input.slug) {
+          await addRedirect(trx, current.slug, id);
+          await removeRedirect(trx, input.slug);
+        }
+        await replaceLinks(trx, id, links.labelIds, links.placeIds);
+        return (await findArticleById(trx, id))!;
+      }),
+    );
   }
 
   return {
-    listPublished, findPublished, renderBody, nearbyPlaces, articlesForPlace, articlesForLabel, search,
-    tags: () => allTags(db), labelChoices: () => allLabelNames(db), listAll, getForEdit, create, update,
+    listPublished,
+    findPublished,
+    renderBody,
+    nearbyPlaces,
+    articlesForPlace,
+    articlesForLabel,
+    search,
+    tags: () => allTags(db),
+    labelChoices: () => allLabelNames(db),
+    listAll,
+    getForEdit,
+    create,
+    update,
     renderPreview: (markdown: string) => renderBody({ bodyMarkdown: markdown }),
   };
 }

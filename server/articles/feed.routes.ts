@@ -18,22 +18,36 @@ const FEED_SIZE = 50;
 
 /** Feed readers show entries out of the site: every link in the content is made absolute. */
 const absoluteLinks = (html: string, baseUrl: string) =>
-  html.replace(/(href|src)="(\/(?!\/)[^"]*)"/g, (_, attribute: string, path: string) => `${attribute}="${new URL(path, baseUrl).toString()}"`);
+  html.replace(
+    /(href|src)="(\/(?!\/)[^"]*)"/g,
+    (_, attribute: string, path: string) => `${attribute}="${new URL(path, baseUrl).toString()}"`,
+  );
 
 /**
  * An entry's permanent id (RFC 4287 §4.2.6: an id never changes): a tag URI (RFC 4151) built from the
  * site's host name and the article's id, so renaming the slug (or moving the site's path) keeps it.
  */
-export const atomEntryId = (publicBaseUrl: string, articleId: number) => `tag:${new URL(publicBaseUrl).hostname},2026:article:${articleId}`;
+export const atomEntryId = (publicBaseUrl: string, articleId: number) =>
+  `tag:${new URL(publicBaseUrl).hostname},2026:article:${articleId}`;
 
 /** The Atom feed of the blog (RFC 4287) and the sitemap of articles, labels and places. */
-export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBaseUrl: string; sitemapChunkSize?: number }): Router {
+export function feedRoutes(deps: {
+  db: Db;
+  articles: ArticlesService;
+  publicBaseUrl: string;
+  sitemapChunkSize?: number;
+}): Router {
   const router = Router();
   const absolute = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
   router.get('/feed.xml', async (_req, res) => {
-    const [{ items }, labels] = await Promise.all([deps.articles.listPublished({ page: 1, pageSize: FEED_SIZE }), deps.articles.labelChoices()]);
-    const updated = items.reduce<Date | undefined>((max, a) => (!max || a.updatedAt > max ? a.updatedAt : max), undefined) ?? new Date(0);
+    const [{ items }, labels] = await Promise.all([
+      deps.articles.listPublished({ page: 1, pageSize: FEED_SIZE }),
+      deps.articles.labelChoices(),
+    ]);
+    const updated =
+      items.reduce<Date | undefined>((max, a) => (!max || a.updatedAt > max ? a.updatedAt : max), undefined) ??
+      new Date(0);
     const entries = await Promise.all(
       items.map(async (article) => {
         const html = absoluteLinks(await deps.articles.renderBody(article, labels), deps.publicBaseUrl);
@@ -76,10 +90,19 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
   const url = (loc: string, lastmod?: Date) =>
     `  <url><loc>${xmlEscape(absolute(loc))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ''}</url>`;
   const urlset = (urls: string[]) =>
-    ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', ...urls, '</urlset>', ''].join('\n');
+    [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+      ...urls,
+      '</urlset>',
+      '',
+    ].join('\n');
 
   async function pageUrls(): Promise<string[]> {
-    const [articles, labels] = await Promise.all([deps.articles.listPublished({ page: 1, pageSize: 10_000 }), labelsForSitemap(deps.db)]);
+    const [articles, labels] = await Promise.all([
+      deps.articles.listPublished({ page: 1, pageSize: 10_000 }),
+      labelsForSitemap(deps.db),
+    ]);
     return [
       url('/'),
       url('/articles'),
@@ -103,14 +126,16 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
     }
     const chunks = Math.ceil(placeCount / chunkSize);
     const sitemap = (path: string) => `  <sitemap><loc>${xmlEscape(absolute(path))}</loc></sitemap>`;
-    res.send([
-      '<?xml version="1.0" encoding="utf-8"?>',
-      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-      sitemap('/sitemap-pages.xml'),
-      ...Array.from({ length: chunks }, (_, i) => sitemap(`/sitemap-lieux-${i + 1}.xml`)),
-      '</sitemapindex>',
-      '',
-    ].join('\n'));
+    res.send(
+      [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        sitemap('/sitemap-pages.xml'),
+        ...Array.from({ length: chunks }, (_, i) => sitemap(`/sitemap-lieux-${i + 1}.xml`)),
+        '</sitemapindex>',
+        '',
+      ].join('\n'),
+    );
   });
 
   router.get('/sitemap-pages.xml', async (_req, res) => {
@@ -126,7 +151,9 @@ export function feedRoutes(deps: { db: Db; articles: ArticlesService; publicBase
 
   // Crawlers find the sitemap here; the administrators' pages are not for them.
   router.get('/robots.txt', (_req, res) => {
-    res.type('text/plain; charset=utf-8').send(`User-agent: *\nDisallow: /admin/\nSitemap: ${absolute('/sitemap.xml')}\n`);
+    res
+      .type('text/plain; charset=utf-8')
+      .send(`User-agent: *\nDisallow: /admin/\nSitemap: ${absolute('/sitemap.xml')}\n`);
   });
 
   return router;

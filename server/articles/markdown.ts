@@ -16,8 +16,34 @@ const marked = new Marked({ gfm: true, breaks: false, async: false });
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre',
-    'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'abbr', 'sup', 'sub',
+    'p',
+    'br',
+    'hr',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'del',
+    'code',
+    'pre',
+    'a',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'abbr',
+    'sup',
+    'sub',
   ],
   allowedAttributes: {
     a: ['href', 'title'],
@@ -147,7 +173,10 @@ export function renderArticleHtml(markdown: string, labels: LinkableLabel[] = []
 /** The text without any markup (search snippets, excerpts, meta descriptions). */
 export function markdownToPlainText(markdown: string): string {
   const html = marked.parse(markdown) as string;
-  const text = sanitizeHtml(html.replace(/<\/(p|h\d|li|blockquote)>/g, '</$1> '), { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml(html.replace(/<\/(p|h\d|li|blockquote)>/g, '</$1> '), {
+    allowedTags: [],
+    allowedAttributes: {},
+  });
   return decodeEntities(text).replace(/\s+/g, ' ').trim();
 }
 

@@ -40,7 +40,10 @@ export interface AuditRow {
   createdAt: Date;
 }
 
-export async function listAudit(db: Conn, options: { limit: number; subjectType?: string; subjectId?: string }): Promise<AuditRow[]> {
+export async function listAudit(
+  db: Conn,
+  options: { limit: number; subjectType?: string; subjectId?: string },
+): Promise<AuditRow[]> {
   const query = db('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
     .select('a.*', 'u.email as actor_email')
@@ -77,11 +80,21 @@ export async function journalSubjects(
   const [places, users, labels] = await Promise.all([
     ids.placeIds.length ? db('places').whereIn('id', ids.placeIds).select('id', 'nom', 'status') : [],
     ids.userIds.length ? db('users').whereIn('id', ids.userIds).select('id', 'email') : [],
-    ids.labelIds.length || ids.labelSlugs.length ? db('labels').whereIn('id', ids.labelIds).orWhereIn('slug', ids.labelSlugs).select('id', 'slug', 'name') : [],
+    ids.labelIds.length || ids.labelSlugs.length
+      ? db('labels').whereIn('id', ids.labelIds).orWhereIn('slug', ids.labelSlugs).select('id', 'slug', 'name')
+      : [],
   ]);
   return {
-    places: places.map((p: Record<string, unknown>) => ({ id: Number(p.id), nom: p.nom as string, status: p.status as string })),
+    places: places.map((p: Record<string, unknown>) => ({
+      id: Number(p.id),
+      nom: p.nom as string,
+      status: p.status as string,
+    })),
     users: users.map((u: Record<string, unknown>) => ({ id: Number(u.id), email: u.email as string })),
-    labels: labels.map((l: Record<string, unknown>) => ({ id: Number(l.id), slug: l.slug as string, name: l.name as string })),
+    labels: labels.map((l: Record<string, unknown>) => ({
+      id: Number(l.id),
+      slug: l.slug as string,
+      name: l.name as string,
+    })),
   };
 }

@@ -23,7 +23,8 @@ const CLAIM_METHODS: Record<string, string> = {
   domain: 'même domaine que l’adresse du lieu',
 };
 
-const num = (value: unknown) => (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : undefined);
+const num = (value: unknown) =>
+  typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value)) ? Number(value) : undefined;
 
 export interface AuditEntryView {
   id: number;
@@ -54,11 +55,14 @@ export interface JournalVocabulary {
  * (with links), and the useful details. `viewerIsAdmin`: people link to the accounts page, else mailto.
  */
 export async function auditEntriesView(
-  db: Db, rows: AuditRow[], options: { viewerIsAdmin: boolean } & JournalVocabulary,
+  db: Db,
+  rows: AuditRow[],
+  options: { viewerIsAdmin: boolean } & JournalVocabulary,
 ): Promise<AuditEntryView[]> {
   const { placePath } = options;
   const { viewerIsAdmin } = options;
-  const roleName = (role: unknown) => (typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—'));
+  const roleName = (role: unknown) =>
+    typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—');
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();
@@ -69,16 +73,25 @@ export async function auditEntriesView(
     if (placeId) placeIds.add(placeId);
     const userId = num(d.userId) ?? (row.subjectType === 'user' ? num(row.subjectId) : undefined);
     if (userId) userIds.add(userId);
-    for (const id of [...((d.add as unknown[]) ?? []), ...((d.remove as unknown[]) ?? [])]) if (num(id)) labelIds.add(num(id)!);
+    for (const id of [...((d.add as unknown[]) ?? []), ...((d.remove as unknown[]) ?? [])])
+      if (num(id)) labelIds.add(num(id)!);
     if (typeof d.label === 'string') labelSlugs.add(d.label);
   }
-  const { places, users, labels } = await journalSubjects(db, { placeIds: [...placeIds], userIds: [...userIds], labelIds: [...labelIds], labelSlugs: [...labelSlugs] });
+  const { places, users, labels } = await journalSubjects(db, {
+    placeIds: [...placeIds],
+    userIds: [...userIds],
+    labelIds: [...labelIds],
+    labelSlugs: [...labelSlugs],
+  });
   const placeById = new Map(places.map((p: { id: number | string; nom: string }) => [Number(p.id), p.nom]));
-  const hiddenIds = new Set(places.filter((p: { status?: string }) => p.status === 'hidden').map((p: { id: number | string }) => Number(p.id)));
+  const hiddenIds = new Set(
+    places.filter((p: { status?: string }) => p.status === 'hidden').map((p: { id: number | string }) => Number(p.id)),
+  );
   const emailById = new Map(users.map((u: { id: number | string; email: string }) => [Number(u.id), u.email]));
   const labelById = new Map(labels.map((l: { id: number | string; name: string }) => [Number(l.id), l.name]));
   const labelBySlug = new Map(labels.map((l: { slug: string; name: string }) => [l.slug, l.name]));
-  const labelNames = (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => labelById.get(Number(id)) ?? `label n° ${id}`) : []);
+  const labelNames = (ids: unknown) =>
+    Array.isArray(ids) ? ids.map((id) => labelById.get(Number(id)) ?? `label n° ${id}`) : [];
 
   return rows.map((row) => {
     const d = row.details ?? {};
@@ -88,10 +101,14 @@ export async function auditEntriesView(
     const email = userId ? emailById.get(userId) : undefined;
     const details: string[] = [];
     if (row.action === 'claim.approved') {
-      details.push(d.automatic ? `automatiquement : ${CLAIM_METHODS[String(d.method)] ?? 'adresse du lieu'}` : 'par la modération');
+      details.push(
+        d.automatic ? `automatiquement : ${CLAIM_METHODS[String(d.method)] ?? 'adresse du lieu'}` : 'par la modération',
+      );
     }
     if (row.action.startsWith('label_request.') && typeof d.label === 'string') {
-      details.push(`${d.action === 'remove' ? 'retirer' : 'ajouter'} le label « ${labelBySlug.get(d.label) ?? d.label} »`);
+      details.push(
+        `${d.action === 'remove' ? 'retirer' : 'ajouter'} le label « ${labelBySlug.get(d.label) ?? d.label} »`,
+      );
     }
     if (row.action === 'labels.changed') {
       const added = labelNames(d.add);
@@ -99,17 +116,22 @@ export async function auditEntriesView(
       if (added.length) details.push(`ajouté : ${added.join(', ')}`);
       if (removed.length) details.push(`retiré : ${removed.join(', ')}`);
     }
-    if (row.action.startsWith('proposal.') && !nom && typeof d.nom === 'string') details.push(`lieu proposé : « ${d.nom} »`);
+    if (row.action.startsWith('proposal.') && !nom && typeof d.nom === 'string')
+      details.push(`lieu proposé : « ${d.nom} »`);
     if (row.action.startsWith('report.') && typeof d.category === 'string') {
       details.push(`signalement : ${options.reportCategoryNames[d.category] ?? d.category}`);
     }
     if (row.action === 'user.role') {
-      details.push(d.via === 'cli' ? `${roleName(d.role)} (npm run admin:create)` : `${roleName(d.from)} → ${roleName(d.to)}`);
+      details.push(
+        d.via === 'cli' ? `${roleName(d.role)} (npm run admin:create)` : `${roleName(d.from)} → ${roleName(d.to)}`,
+      );
     }
     return {
       id: row.id,
       at: row.createdAt,
-      actor: row.actorEmail ?? (row.actorId !== null ? 'compte supprimé' : d.via === 'cli' ? 'ligne de commande' : 'automatique'),
+      actor:
+        row.actorEmail ??
+        (row.actorId !== null ? 'compte supprimé' : d.via === 'cli' ? 'ligne de commande' : 'automatique'),
       byPerson: Boolean(row.actorEmail),
       action: AUDIT_ACTION_NAMES[row.action] ?? row.action,
       // A hidden place has no public page: its history, where it can be republished, instead.
@@ -118,7 +140,9 @@ export async function auditEntriesView(
           ? { nom: `${nom} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
           : { nom: nom ?? `lieu n° ${placeId} (supprimé)`, url: nom ? placePath({ id: placeId, nom }) : null }
         : undefined,
-      person: email ? { email, url: viewerIsAdmin ? `/admin/utilisateurs?q=${encodeURIComponent(email)}` : `mailto:${email}` } : undefined,
+      person: email
+        ? { email, url: viewerIsAdmin ? `/admin/utilisateurs?q=${encodeURIComponent(email)}` : `mailto:${email}` }
+        : undefined,
       details,
       reason: row.reason,
     };

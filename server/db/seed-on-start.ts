@@ -26,7 +26,10 @@ export async function decideSeeding(config: Config, db: Db): Promise<SeedDecisio
 export async function seedDatabase(database: Database, logger: Logger): Promise<void> {
   const maintenance = database.openMaintenance();
   try {
-    await runSeeds(maintenance, { log: (message) => logger.info(message), today: new Date().toISOString().slice(0, 10) });
+    await runSeeds(maintenance, {
+      log: (message) => logger.info(message),
+      today: new Date().toISOString().slice(0, 10),
+    });
   } finally {
     await maintenance.destroy();
   }
@@ -40,6 +43,8 @@ export async function seedOnStart(config: Config, database: Database, logger: Lo
   } else if (decision === 'skip-loaded') {
     logger.info('Données de démonstration déjà chargées : seeds/ non relu (SEED_ON_START=true pour le relire).');
   } else if (decision === 'skip-external') {
-    logger.info('Base externe (DATABASE_URL) : aucune donnée chargée au démarrage (npm run seed, ou SEED_ON_START=true).');
+    logger.info(
+      'Base externe (DATABASE_URL) : aucune donnée chargée au démarrage (npm run seed, ou SEED_ON_START=true).',
+    );
   }
 }

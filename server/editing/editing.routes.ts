@@ -12,7 +12,14 @@ import type { Clock } from '../shared/clock.js';
 import { completeness, freshness } from './completeness.js';
 import { isModerator, type EditingService, type SaveResult } from './editing.service.js';
 import {
-  conflictView, gridFieldsFromPlace, hoursGridRows, mergeConflict, placeFormValues, revisionView, sectionFields, type FieldNote,
+  conflictView,
+  gridFieldsFromPlace,
+  hoursGridRows,
+  mergeConflict,
+  placeFormValues,
+  revisionView,
+  sectionFields,
+  type FieldNote,
 } from './editing.views.js';
 import { gridFromForm, gridToOpeningHours } from '../../common/hours-grid.js';
 import { normaliseOpeningHours } from '../shared/opening-hours.js';
@@ -20,10 +27,22 @@ import { FIELD_LABELS, SECTIONS, displayValue, formValueOf, sectionBySlug, value
 
 const idParams = z.object({ id: positiveInt() });
 const revisionParams = z.object({ id: positiveInt(), revision: positiveInt() });
-const versionBody = z.object({ version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.') });
-const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(positiveInt('Label inconnu.')).max(100));
+const versionBody = z.object({
+  version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.'),
+});
+const idList = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  z.array(positiveInt('Label inconnu.')).max(100),
+);
 const labelsBody = z.object({ add: idList, remove: idList });
-const claimBody = z.object({ message: z.string().trim().max(1000, 'Message trop long (1000 caractères au plus).').optional().transform((v) => v || null) });
+const claimBody = z.object({
+  message: z
+    .string()
+    .trim()
+    .max(1000, 'Message trop long (1000 caractères au plus).')
+    .optional()
+    .transform((v) => v || null),
+});
 
 const MESSAGES: Record<string, { text: string; kind?: string }> = {
   enregistre: { text: 'Modifications enregistrées : elles sont en ligne.', kind: 'success' },
@@ -32,7 +51,10 @@ const MESSAGES: Record<string, { text: string; kind?: string }> = {
   retabli: { text: 'La version choisie est rétablie (une nouvelle version a été créée).', kind: 'success' },
   'labels-demandes': { text: 'Demande envoyée : un modérateur vérifiera ces labels avant leur publication.' },
   'labels-appliques': { text: 'Labels mis à jour.', kind: 'success' },
-  'gestion-acceptee': { text: 'Votre adresse correspond à celle du lieu : vous pouvez le gérer dès maintenant.', kind: 'success' },
+  'gestion-acceptee': {
+    text: 'Votre adresse correspond à celle du lieu : vous pouvez le gérer dès maintenant.',
+    kind: 'success',
+  },
   'demande-envoyee': { text: 'Demande envoyée : un modérateur va la vérifier. Vous serez prévenu·e par e-mail.' },
   'deja-gestionnaire': { text: 'Vous gérez déjà ce lieu.' },
   'proposition-envoyee': { text: 'Merci ! Le lieu sera publié après vérification par la modération.', kind: 'success' },
@@ -52,7 +74,11 @@ function revokeProblemOf(query: Record<string, unknown>) {
 }
 
 /** "Mon espace", claims, section edit forms, history and revert, label requests, new places. */
-export function editingRoutes(deps: { editing: EditingService; clock: Clock; map?: { tilesUrl: string; attribution: string } }) {
+export function editingRoutes(deps: {
+  editing: EditingService;
+  clock: Clock;
+  map?: { tilesUrl: string; attribution: string };
+}) {
   const { editing, clock } = deps;
   const router = Router();
   const user = (res: Response) => res.locals.currentUser as CurrentUser;
@@ -64,7 +90,11 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     if (Number.isSafeInteger(id) && id > 0 && id <= PG_INT_MAX) {
       const lastUpdate = await editing.lastUpdate(id);
       const manage = await editing.canManage(res.locals.currentUser, id);
-      res.locals.placeStewardship = { lastUpdate, claimUrl: `/mon-espace/lieux/${id}/demande`, manageUrl: manage ? `/mon-espace/lieux/${id}` : null };
+      res.locals.placeStewardship = {
+        lastUpdate,
+        claimUrl: `/mon-espace/lieux/${id}/demande`,
+        manageUrl: manage ? `/mon-espace/lieux/${id}` : null,
+      };
     }
     next();
   });
@@ -86,7 +116,13 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     const { id } = parseOrThrow(idParams, req.params);
     const place = await editing.getPlace(id);
     const claim = await editing.claimOf(id, user(res).id);
-    res.render('pages/editing/claim', { pageTitle: `Gérer ${place.nom}`, place, placeUrl: placePath(place), claim, nav: 'account' });
+    res.render('pages/editing/claim', {
+      pageTitle: `Gérer ${place.nom}`,
+      place,
+      placeUrl: placePath(place),
+      claim,
+      nav: 'account',
+    });
   });
 
   router.post('/mon-espace/lieux/:id/demande', requireUser, async (req, res) => {
@@ -108,7 +144,9 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
       fields: PROPOSAL_SECTIONS.flatMap((s) => sectionFields(s, values, errors)),
       errorList: errorSummary(errors),
       // The same pin as the general section's page; without one, the commune's centre is used on acceptance.
-      scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map,
+      scripts: ['/static/build/place-pin.js'],
+      stylesheets: ['/static/build/place-pin.css'],
+      map: deps.map,
     });
 
   router.get('/mon-espace/nouveau-lieu', requireUser, (_req, res) => renderProposal(res, 200, {}));
@@ -164,7 +202,12 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
       revisions: revisions.map((r, i) => revisionView(r, { canRevert: i > 0 })),
       isModerator: isModerator(user(res)),
       placeHidden: place.status === 'hidden',
-      notice: req.query.message === 'masque' ? 'Lieu masqué : il n’apparaît plus sur le site.' : req.query.message === 'republie' ? 'Lieu republié : il est de nouveau en ligne.' : undefined,
+      notice:
+        req.query.message === 'masque'
+          ? 'Lieu masqué : il n’apparaît plus sur le site.'
+          : req.query.message === 'republie'
+            ? 'Lieu republié : il est de nouveau en ligne.'
+            : undefined,
     });
   });
 
@@ -208,7 +251,12 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     place: Place,
     section: Section,
     view: {
-      values: Record<string, unknown>; errors?: FormErrors; version: number; conflict?: unknown; raw?: string; fitsGrid?: boolean;
+      values: Record<string, unknown>;
+      errors?: FormErrors;
+      version: number;
+      conflict?: unknown;
+      raw?: string;
+      fitsGrid?: boolean;
       notes?: Record<string, FieldNote>;
     },
   ) {
@@ -234,8 +282,15 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
         fitsGrid: view.fitsGrid !== false,
       });
     }
-    const pin = section.slug === 'general' ? { scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map } : {};
-    res.status(status).render('pages/editing/section', { ...common, ...pin, fields: sectionFields(section, view.values, errors, view.notes) });
+    const pin =
+      section.slug === 'general'
+        ? { scripts: ['/static/build/place-pin.js'], stylesheets: ['/static/build/place-pin.css'], map: deps.map }
+        : {};
+    res.status(status).render('pages/editing/section', {
+      ...common,
+      ...pin,
+      fields: sectionFields(section, view.values, errors, view.notes),
+    });
   }
 
   /**
@@ -254,7 +309,10 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     const revisions = result.revisions.map((r) => revisionView(r));
     if (!section) {
       return res.status(409).render('pages/editing/conflict', {
-        pageTitle: 'Conflit de modification', ...placeHeader(place, clock.now()), conflict: { rows: [], revisions }, version: place.version,
+        pageTitle: 'Conflit de modification',
+        ...placeHeader(place, clock.now()),
+        conflict: { rows: [], revisions },
+        version: place.version,
       });
     }
     const merges = mergeConflict(section.fields, place, result.revisions, mine);
@@ -262,11 +320,27 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     const conflict = { rows, revisions, clashes };
     const body = extra.body ?? {};
     if (section.slug === 'horaires') {
-      if (merges[0]?.keepMine) return renderSection(res, 409, place, section, { values: body, version: place.version, conflict, raw: extra.raw, notes });
+      if (merges[0]?.keepMine)
+        return renderSection(res, 409, place, section, {
+          values: body,
+          version: place.version,
+          conflict,
+          raw: extra.raw,
+          notes,
+        });
       const { fields, fitsGrid } = gridFieldsFromPlace(place.horaires);
-      return renderSection(res, 409, place, section, { values: fields, version: place.version, conflict, raw: place.horaires ?? '', fitsGrid, notes });
+      return renderSection(res, 409, place, section, {
+        values: fields,
+        version: place.version,
+        conflict,
+        raw: place.horaires ?? '',
+        fitsGrid,
+        notes,
+      });
     }
-    const values = Object.fromEntries(merges.map((m) => [m.field, m.keepMine ? body[m.field] : formValueOf(m.field, m.theirs)]));
+    const values = Object.fromEntries(
+      merges.map((m) => [m.field, m.keepMine ? body[m.field] : formValueOf(m.field, m.theirs)]),
+    );
     renderSection(res, 409, place, section, { values, version: place.version, conflict, notes });
   }
 
@@ -277,7 +351,12 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
     const place = await editing.placeToManage(user(res), id);
     if (section.slug === 'horaires') {
       const { fields, fitsGrid } = gridFieldsFromPlace(place.horaires);
-      return renderSection(res, 200, place, section, { values: fields, version: place.version, raw: place.horaires ?? '', fitsGrid });
+      return renderSection(res, 200, place, section, {
+        values: fields,
+        version: place.version,
+        raw: place.horaires ?? '',
+        fitsGrid,
+      });
     }
     renderSection(res, 200, place, section, { values: placeFormValues(place, section), version: place.version });
   });
@@ -299,14 +378,25 @@ export function editingRoutes(deps: { editing: EditingService; clock: Clock; map
         input = { horaires: raw.trim() ? normaliseOpeningHours(raw) : '' };
       } else {
         const { grid, errors } = gridFromForm(body);
-        if (Object.keys(errors).length) return renderSection(res, 400, await place(), section, { values: body, errors, version, raw });
+        if (Object.keys(errors).length)
+          return renderSection(res, 400, await place(), section, { values: body, errors, version, raw });
         input = { horaires: gridToOpeningHours(grid) ?? '' };
         raw = (input.horaires as string) || raw;
       }
     }
     const parsed = parseForm(section.schema, input);
-    if (!parsed.ok) return renderSection(res, 400, await place(), section, { values: section.slug === 'horaires' ? body : body, errors: parsed.errors, version, raw, fitsGrid: body.mode !== 'brut' });
-    const result = await editing.saveFields(user(res), id, version, parsed.data, { kind: 'edit', section: section.slug });
+    if (!parsed.ok)
+      return renderSection(res, 400, await place(), section, {
+        values: section.slug === 'horaires' ? body : body,
+        errors: parsed.errors,
+        version,
+        raw,
+        fitsGrid: body.mode !== 'brut',
+      });
+    const result = await editing.saveFields(user(res), id, version, parsed.data, {
+      kind: 'edit',
+      section: section.slug,
+    });
     if (result.status === 'conflict') {
       return renderConflict(res, result, section, parsed.data, { raw, body });
     }

@@ -13,18 +13,58 @@ import { placePath } from '../places/places.mapping.js';
 import { completeness, freshness } from './completeness.js';
 import { type EditableField, SECTIONS } from './sections.js';
 import {
-  allLabels, claimsOfUser, findClaim, insertLabelRequest, insertProposal, isManager, labelRequestsFor,
-  managersOfPlace, proposalsOfUser, publishedPlacesWithDomain, upsertClaim,
+  allLabels,
+  claimsOfUser,
+  findClaim,
+  insertLabelRequest,
+  insertProposal,
+  isManager,
+  labelRequestsFor,
+  managersOfPlace,
+  proposalsOfUser,
+  publishedPlacesWithDomain,
+  upsertClaim,
 } from './stewardship.repository.js';
 
 export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
 
 /** Webmail domains: sharing one proves nothing about belonging to a place. */
 export const PUBLIC_WEBMAIL = new Set([
-  'gmail.com', 'googlemail.com', 'yahoo.fr', 'yahoo.com', 'hotmail.fr', 'hotmail.com', 'outlook.fr', 'outlook.com', 'live.fr',
-  'live.com', 'msn.com', 'orange.fr', 'wanadoo.fr', 'free.fr', 'sfr.fr', 'neuf.fr', 'laposte.net', 'gmx.fr', 'gmx.com',
-  'icloud.com', 'me.com', 'aol.com', 'aol.fr', 'protonmail.com', 'proton.me', 'bbox.fr', 'numericable.fr', 'club-internet.fr',
-  'aliceadsl.fr', 'voila.fr', 'yandex.com', 'mail.com', 'tutanota.com', 'hotmail.be', 'skynet.be',
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.fr',
+  'yahoo.com',
+  'hotmail.fr',
+  'hotmail.com',
+  'outlook.fr',
+  'outlook.com',
+  'live.fr',
+  'live.com',
+  'msn.com',
+  'orange.fr',
+  'wanadoo.fr',
+  'free.fr',
+  'sfr.fr',
+  'neuf.fr',
+  'laposte.net',
+  'gmx.fr',
+  'gmx.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'aol.fr',
+  'protonmail.com',
+  'proton.me',
+  'bbox.fr',
+  'numericable.fr',
+  'club-internet.fr',
+  'aliceadsl.fr',
+  'voila.fr',
+  'yandex.com',
+  'mail.com',
+  'tutanota.com',
+  'hotmail.be',
+  'skynet.be',
 ]);
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -34,12 +74,44 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLo
  * an address there says who employs someone, not which place they run.
  */
 export const SHARED_DOMAINS = new Set([
-  'france-services.gouv.fr', 'conseiller-numerique.fr', 'conseiller-numerique.gouv.fr', 'anct.gouv.fr', 'laposte.fr',
-  'croix-rouge.fr', 'afpa.fr', 'emmaus-connect.org', 'emmaus-france.org', 'groupe-sos.org', 'famillesrurales.org', 'pimms.org',
-  'pimmsmediation.fr', 'adoma.fr', 'cdc-habitat.fr', 'apf.asso.fr', 'apf-francehandicap.org', 'fondationface.org', 'accorderie.fr',
-  'apprentis-auteuil.org', 'secours-populaire.fr', 'secours-catholique.org', 'caf.fr', 'msa.fr', 'francetravail.fr',
-  'pole-emploi.fr', 'pole-emploi.net', 'assurance-maladie.fr', 'ameli.fr', 'cnfs.fr', 'numerique.email', 'mission-locale.fr',
-  'unml.info', 'ligue-enseignement.org', 'laligue.org', 'habitat-humanisme.org', 'restosducoeur.org', 'wecount.fr',
+  'france-services.gouv.fr',
+  'conseiller-numerique.fr',
+  'conseiller-numerique.gouv.fr',
+  'anct.gouv.fr',
+  'laposte.fr',
+  'croix-rouge.fr',
+  'afpa.fr',
+  'emmaus-connect.org',
+  'emmaus-france.org',
+  'groupe-sos.org',
+  'famillesrurales.org',
+  'pimms.org',
+  'pimmsmediation.fr',
+  'adoma.fr',
+  'cdc-habitat.fr',
+  'apf.asso.fr',
+  'apf-francehandicap.org',
+  'fondationface.org',
+  'accorderie.fr',
+  'apprentis-auteuil.org',
+  'secours-populaire.fr',
+  'secours-catholique.org',
+  'caf.fr',
+  'msa.fr',
+  'francetravail.fr',
+  'pole-emploi.fr',
+  'pole-emploi.net',
+  'assurance-maladie.fr',
+  'ameli.fr',
+  'cnfs.fr',
+  'numerique.email',
+  'mission-locale.fr',
+  'unml.info',
+  'ligue-enseignement.org',
+  'laligue.org',
+  'habitat-humanisme.org',
+  'restosducoeur.org',
+  'wecount.fr',
 ]);
 
 /** Above this many published places sharing a domain, the domain proves nothing by itself. */
@@ -59,7 +131,11 @@ export function isSharedDomain(domain: string): boolean {
  * at most MAX_PLACES_PER_CLAIM_DOMAIN published places list it (`placesWithDomain`). Otherwise null:
  * a moderator decides.
  */
-export function automaticClaimMethod(userEmail: string, placeEmails: string[], placesWithDomain = 1): 'email' | 'domain' | null {
+export function automaticClaimMethod(
+  userEmail: string,
+  placeEmails: string[],
+  placesWithDomain = 1,
+): 'email' | 'domain' | null {
   const email = userEmail.toLowerCase();
   const listed = placeEmails.map((e) => e.toLowerCase());
   if (listed.includes(email)) return 'email';
@@ -78,7 +154,8 @@ const authorOf = (user: CurrentUser): Author => ({ userId: user.id, role: user.r
 
 /** Who looks after a place's listing, as the public page says it. */
 export type Steward = 'team' | 'moderation' | 'import';
-export const stewardOf = (role: AuthorRole): Steward => (role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation');
+export const stewardOf = (role: AuthorRole): Steward =>
+  role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation';
 
 /** What a revert may put back: the fields of the editing forms (not the status nor the labels). */
 const REVERTABLE_FIELDS: ReadonlySet<string> = new Set(SECTIONS.flatMap((s) => s.fields));
@@ -88,7 +165,13 @@ const REVERTABLE_FIELDS: ReadonlySet<string> = new Set(SECTIONS.flatMap((s) => s
  * function that performs the action (routes do not check again); the place record itself is
  * written by the place-writing service (server/places/place-writes.service.ts).
  */
-export function createEditingService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string; placeWrites: PlaceWrites }) {
+export function createEditingService(deps: {
+  db: Db;
+  clock: Clock;
+  mailer: Mailer;
+  publicBaseUrl: string;
+  placeWrites: PlaceWrites;
+}) {
   const { db, clock, mailer, placeWrites } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
 
@@ -107,7 +190,8 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
   /** The place, if this person may change it (its approved mediators, moderators, admins); 403 otherwise. */
   async function placeToManage(user: CurrentUser, placeId: number): Promise<Place> {
     const place = await getPlace(placeId);
-    if (!(await canManage(user, placeId))) throw new ForbiddenError('Seuls les médiateurs de ce lieu et la modération peuvent le modifier.');
+    if (!(await canManage(user, placeId)))
+      throw new ForbiddenError('Seuls les médiateurs de ce lieu et la modération peuvent le modifier.');
     return place;
   }
 
@@ -116,10 +200,15 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     const claims = await claimsOfUser(db, user.id);
     const approved = claims.filter((c) => c.status === 'approved');
     // One query for every managed place, however many (was one per place).
-    const places = await findPlacesByIds(db, approved.map((c) => c.placeId));
+    const places = await findPlacesByIds(
+      db,
+      approved.map((c) => c.placeId),
+    );
     const managed = approved.flatMap((claim) => {
       const place = places.get(claim.placeId);
-      return place ? [{ place, path: placePath(place), completeness: completeness(place), freshness: freshness(place, now) }] : [];
+      return place
+        ? [{ place, path: placePath(place), completeness: completeness(place), freshness: freshness(place, now) }]
+        : [];
     });
     return {
       managed,
@@ -135,21 +224,36 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     if (!user.verified) throw new ForbiddenError('Confirmez d’abord votre adresse e-mail (lien reçu à l’inscription).');
     const place = await getPlace(placeId);
     const existing = await findClaim(db, placeId, user.id);
-    if (existing && (existing.status === 'approved' || existing.status === 'pending')) return { status: existing.status, place };
+    if (existing && (existing.status === 'approved' || existing.status === 'pending'))
+      return { status: existing.status, place };
     // Once a moderator has rejected or revoked this person for this place, only a moderator can let them back in.
     const decidedBefore = existing && (existing.status === 'rejected' || existing.status === 'revoked');
-    const method = decidedBefore ? null : automaticClaimMethod(user.email, place.courriels, await publishedPlacesWithDomain(db, domainOf(user.email)));
+    const method = decidedBefore
+      ? null
+      : automaticClaimMethod(user.email, place.courriels, await publishedPlacesWithDomain(db, domainOf(user.email)));
     const now = clock.now();
     const status = method ? 'approved' : 'pending';
     await db.transaction(async (trx) => {
       const id = await upsertClaim(trx, { placeId, userId: user.id, status, method, message }, now);
       if (method) {
-        await recordAudit(trx, { actorId: null, action: 'claim.approved', subjectType: 'claim', subjectId: id, details: { placeId, userId: user.id, method, automatic: true } }, now);
+        await recordAudit(
+          trx,
+          {
+            actorId: null,
+            action: 'claim.approved',
+            subjectType: 'claim',
+            subjectId: id,
+            details: { placeId, userId: user.id, method, automatic: true },
+          },
+          now,
+        );
       }
     });
-    await mailer.send(method
-      ? composeEmail(user.email, 'claim-approved-automatically', { nom: place.nom, spaceUrl: url('/mon-espace') })
-      : composeEmail(user.email, 'claim-received', { nom: place.nom }));
+    await mailer.send(
+      method
+        ? composeEmail(user.email, 'claim-approved-automatically', { nom: place.nom, spaceUrl: url('/mon-espace') })
+        : composeEmail(user.email, 'claim-received', { nom: place.nom }),
+    );
     return { status, place };
   }
 
@@ -168,7 +272,11 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     meta: { kind: 'edit' | 'revert'; section?: string; revertsRevisionId?: number },
   ): Promise<SaveResult> {
     await placeToManage(user, placeId);
-    return withConflictDetails(placeId, version, await placeWrites.saveFields(placeId, version, values, { author: authorOf(user), ...meta }));
+    return withConflictDetails(
+      placeId,
+      version,
+      await placeWrites.saveFields(placeId, version, values, { author: authorOf(user), ...meta }),
+    );
   }
 
   async function withConflictDetails(placeId: number, version: number, result: FieldsSaveResult): Promise<SaveResult> {
@@ -190,7 +298,10 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
   /** Puts every field back as it was right after `revisionId`; the revert is itself a new revision. */
   async function revert(user: CurrentUser, placeId: number, revisionId: number, version: number): Promise<SaveResult> {
     await placeToManage(user, placeId);
-    const result = await placeWrites.revert(placeId, revisionId, version, { author: authorOf(user), fields: REVERTABLE_FIELDS });
+    const result = await placeWrites.revert(placeId, revisionId, version, {
+      author: authorOf(user),
+      fields: REVERTABLE_FIELDS,
+    });
     return withConflictDetails(placeId, version, result);
   }
 
@@ -200,7 +311,10 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
    * imports, which are not the moderation) — and the latest confirmation ("toujours à jour") on its own.
    */
   async function lastUpdate(placeId: number) {
-    const [revision, verification] = await Promise.all([latestChange(db, placeId), latestChange(db, placeId, ['verify'])]);
+    const [revision, verification] = await Promise.all([
+      latestChange(db, placeId),
+      latestChange(db, placeId, ['verify']),
+    ]);
     if (!revision) return null;
     return {
       at: revision.createdAt,
@@ -214,14 +328,20 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
 
   async function labelsView(user: CurrentUser, placeId: number) {
     const place = await placeToManage(user, placeId);
-    const [labels, links, requests] = await Promise.all([allLabels(db), labelLinksOfPlaces(db, [placeId]), labelRequestsFor(db, { placeId, status: 'pending' })]);
+    const [labels, links, requests] = await Promise.all([
+      allLabels(db),
+      labelLinksOfPlaces(db, [placeId]),
+      labelRequestsFor(db, { placeId, status: 'pending' }),
+    ]);
     return { place, labels, links, requests };
   }
 
   async function changeLabels(user: CurrentUser, placeId: number, change: { add: number[]; remove: number[] }) {
     await placeToManage(user, placeId);
     const known = new Set((await allLabels(db)).map((l) => l.id));
-    const links = new Set((await labelLinksOfPlaces(db, [placeId])).filter((l) => l.status === 'verified').map((l) => l.labelId));
+    const links = new Set(
+      (await labelLinksOfPlaces(db, [placeId])).filter((l) => l.status === 'verified').map((l) => l.labelId),
+    );
     const add = change.add.filter((id) => known.has(id) && !links.has(id));
     const remove = change.remove.filter((id) => links.has(id));
     if (!add.length && !remove.length) {
@@ -230,15 +350,27 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
     const now = clock.now();
     if (!isModerator(user)) {
       await db.transaction(async (trx) => {
-        for (const labelId of add) await insertLabelRequest(trx, { placeId, labelId, action: 'add', userId: user.id }, now);
-        for (const labelId of remove) await insertLabelRequest(trx, { placeId, labelId, action: 'remove', userId: user.id }, now);
+        for (const labelId of add)
+          await insertLabelRequest(trx, { placeId, labelId, action: 'add', userId: user.id }, now);
+        for (const labelId of remove)
+          await insertLabelRequest(trx, { placeId, labelId, action: 'remove', userId: user.id }, now);
       });
       return { applied: false };
     }
-    await placeWrites.changeLabels(placeId, { add, remove, origin: 'moderator' }, {
-      author: authorOf(user),
-      audit: { actorId: user.id, action: 'labels.changed', subjectType: 'place', subjectId: placeId, details: { add, remove } },
-    });
+    await placeWrites.changeLabels(
+      placeId,
+      { add, remove, origin: 'moderator' },
+      {
+        author: authorOf(user),
+        audit: {
+          actorId: user.id,
+          action: 'labels.changed',
+          subjectType: 'place',
+          subjectId: placeId,
+          details: { add, remove },
+        },
+      },
+    );
     return { applied: true };
   }
 
@@ -250,8 +382,20 @@ export function createEditingService(deps: { db: Db; clock: Clock; mailer: Maile
   }
 
   return {
-    getPlace, canManage, placeToManage, dashboard, claim, saveFields, confirmUpToDate, history, revert, lastUpdate,
-    labelsView, changeLabels, propose, managersOfPlace: (placeId: number) => managersOfPlace(db, placeId),
+    getPlace,
+    canManage,
+    placeToManage,
+    dashboard,
+    claim,
+    saveFields,
+    confirmUpToDate,
+    history,
+    revert,
+    lastUpdate,
+    labelsView,
+    changeLabels,
+    propose,
+    managersOfPlace: (placeId: number) => managersOfPlace(db, placeId),
     claimOf: (placeId: number, userId: number) => findClaim(db, placeId, userId),
   };
 }

@@ -1,15 +1,41 @@
 import { RESUME_MAX_LENGTH } from '../places/standard.js';
 import type { Place } from '../places/places.types.js';
 import type { FormErrors } from '../shared/forms.js';
-import { DAY_NAMES, DAYS, EXCEPTIONS, SLOTS, closureField, gridToForm, openingHoursToGrid, slotField, type HoursGrid } from '../../common/hours-grid.js';
+import {
+  DAY_NAMES,
+  DAYS,
+  EXCEPTIONS,
+  SLOTS,
+  closureField,
+  gridToForm,
+  openingHoursToGrid,
+  slotField,
+  type HoursGrid,
+} from '../../common/hours-grid.js';
 import type { Revision } from '../places/place-history.repository.js';
-import { CHOICES, FIELD_LABELS, displayValue, formValueOf, sameValue, valueOf, type EditableField, type Section } from './sections.js';
+import {
+  CHOICES,
+  FIELD_LABELS,
+  displayValue,
+  formValueOf,
+  sameValue,
+  valueOf,
+  type EditableField,
+  type Section,
+} from './sections.js';
 
 type Kind = 'text' | 'textarea' | 'checkboxes' | 'number' | 'url' | 'tel' | 'lines';
 
 const KINDS: Partial<Record<EditableField, Kind>> = {
-  latitude: 'number', longitude: 'number', presentation_resume: 'textarea', presentation_detail: 'textarea',
-  prise_rdv: 'url', fiche_acces_libre: 'url', telephone: 'tel', courriels: 'lines', site_web: 'lines',
+  latitude: 'number',
+  longitude: 'number',
+  presentation_resume: 'textarea',
+  presentation_detail: 'textarea',
+  prise_rdv: 'url',
+  fiche_acces_libre: 'url',
+  telephone: 'tel',
+  courriels: 'lines',
+  site_web: 'lines',
 };
 
 const HINTS: Partial<Record<EditableField, string>> = {
@@ -22,7 +48,12 @@ const HINTS: Partial<Record<EditableField, string>> = {
 };
 
 /** The fields of a section as the template shows them, from the place or from what was posted. */
-export function sectionFields(section: Section, values: Record<string, unknown>, errors: FormErrors = {}, notes: Record<string, FieldNote> = {}) {
+export function sectionFields(
+  section: Section,
+  values: Record<string, unknown>,
+  errors: FormErrors = {},
+  notes: Record<string, FieldNote> = {},
+) {
   return section.fields.map((name) => {
     const kind: Kind = CHOICES[name] ? 'checkboxes' : (KINDS[name] ?? 'text');
     const value = values[name];
@@ -35,9 +66,17 @@ export function sectionFields(section: Section, values: Record<string, unknown>,
       note: notes[name],
       value: Array.isArray(value) && kind !== 'checkboxes' ? value.join('\n') : (value ?? ''),
       maxlength: name === 'presentation_resume' ? RESUME_MAX_LENGTH : undefined,
-      isText: kind === 'text', isTextarea: kind === 'textarea' || kind === 'lines', isNumber: kind === 'number', isUrl: kind === 'url', isTel: kind === 'tel',
+      isText: kind === 'text',
+      isTextarea: kind === 'textarea' || kind === 'lines',
+      isNumber: kind === 'number',
+      isUrl: kind === 'url',
+      isTel: kind === 'tel',
       isCheckboxes: kind === 'checkboxes',
-      options: (CHOICES[name] ?? []).map((option, i) => ({ value: option, id: `${name}-${i}`, checked: selected.includes(option) })),
+      options: (CHOICES[name] ?? []).map((option, i) => ({
+        value: option,
+        id: `${name}-${i}`,
+        checked: selected.includes(option),
+      })),
     };
   });
 }
@@ -73,8 +112,19 @@ export function gridFieldsFromPlace(horaires: string | null): { fields: Record<s
   return grid ? { fields: gridToForm(grid), fitsGrid: true } : { fields: {}, fitsGrid: false };
 }
 
-const ROLE_WORDS = { mediator: 'l’équipe du lieu', moderator: 'la modération', admin: 'la modération', system: 'EPN Finder' } as const;
-const KIND_WORDS = { edit: 'Modification', revert: 'Retour à une version antérieure', verify: 'Informations confirmées', labels: 'Labels', create: 'Création' } as const;
+const ROLE_WORDS = {
+  mediator: 'l’équipe du lieu',
+  moderator: 'la modération',
+  admin: 'la modération',
+  system: 'EPN Finder',
+} as const;
+const KIND_WORDS = {
+  edit: 'Modification',
+  revert: 'Retour à une version antérieure',
+  verify: 'Informations confirmées',
+  labels: 'Labels',
+  create: 'Création',
+} as const;
 
 const STATUS_FIELDS: Record<string, string> = { status: 'Statut', motif: 'Motif' };
 const STATUS_WORDS: Record<string, string> = { published: 'En ligne', hidden: 'Masqué' };
@@ -86,14 +136,34 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
     at: revision.createdAt,
     who: revision.userEmail ?? 'compte supprimé',
     by: ROLE_WORDS[revision.authorRole],
-    kind: revision.section === 'statut' ? (revision.changes.status?.new === 'hidden' ? 'Lieu masqué' : 'Lieu republié') : KIND_WORDS[revision.kind],
+    kind:
+      revision.section === 'statut'
+        ? revision.changes.status?.new === 'hidden'
+          ? 'Lieu masqué'
+          : 'Lieu republié'
+        : KIND_WORDS[revision.kind],
     isVerify: revision.kind === 'verify',
     revertsRevisionId: revision.revertsRevisionId,
-    canRevert: options.canRevert && revision.section !== 'statut' && (revision.kind === 'edit' || revision.kind === 'revert' || revision.kind === 'create'),
+    canRevert:
+      options.canRevert &&
+      revision.section !== 'statut' &&
+      (revision.kind === 'edit' || revision.kind === 'revert' || revision.kind === 'create'),
     changes: Object.entries(revision.changes).map(([field, change]) => ({
       field: STATUS_FIELDS[field] ?? FIELD_LABELS[field as EditableField] ?? field,
-      old: field === 'status' ? STATUS_WORDS[String(change.old)] ?? '—' : field === 'verified_at' ? (change.old ? new Date(change.old as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : '—') : displayValue(change.old),
-      new: field === 'status' ? STATUS_WORDS[String(change.new)] ?? '—' : field === 'verified_at' ? new Date(change.new as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }) : displayValue(change.new),
+      old:
+        field === 'status'
+          ? (STATUS_WORDS[String(change.old)] ?? '—')
+          : field === 'verified_at'
+            ? change.old
+              ? new Date(change.old as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })
+              : '—'
+            : displayValue(change.old),
+      new:
+        field === 'status'
+          ? (STATUS_WORDS[String(change.new)] ?? '—')
+          : field === 'verified_at'
+            ? new Date(change.new as string).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })
+            : displayValue(change.new),
     })),
   };
 }
@@ -136,7 +206,12 @@ const sameForMerge = (a: unknown, b: unknown) => {
  * (any order): the oldest `old` of each field is its value when my form was read. A field no
  * revision touched is still as I read it.
  */
-export function mergeConflict(fields: EditableField[], current: Place, revisionsSince: Revision[], mine: Record<string, unknown>): FieldMerge[] {
+export function mergeConflict(
+  fields: EditableField[],
+  current: Place,
+  revisionsSince: Revision[],
+  mine: Record<string, unknown>,
+): FieldMerge[] {
   const base: Partial<Record<EditableField, unknown>> = {};
   // Newest first, each revision overwriting: what remains is the oldest revision's `old`.
   const newestFirst = [...revisionsSince].sort((a, b) => b.id - a.id);
@@ -150,8 +225,23 @@ export function mergeConflict(fields: EditableField[], current: Place, revisions
     const theirs = valueOf(current, field);
     const iChanged = !sameForMerge(mine[field], base[field]);
     const theyChanged = !sameForMerge(theirs, base[field]);
-    const state: MergeState = !iChanged ? (theyChanged ? 'theirs' : 'unchanged') : !theyChanged ? 'mine' : sameForMerge(mine[field], theirs) ? 'same' : 'clash';
-    return { field, base: base[field], theirs, mine: mine[field], state, keepMine: state === 'mine' || state === 'clash' };
+    const state: MergeState = !iChanged
+      ? theyChanged
+        ? 'theirs'
+        : 'unchanged'
+      : !theyChanged
+        ? 'mine'
+        : sameForMerge(mine[field], theirs)
+          ? 'same'
+          : 'clash';
+    return {
+      field,
+      base: base[field],
+      theirs,
+      mine: mine[field],
+      state,
+      keepMine: state === 'mine' || state === 'clash',
+    };
   });
 }
 
@@ -179,9 +269,17 @@ export function conflictView(merges: FieldMerge[]) {
   const notes: Record<string, FieldNote> = {};
   for (const m of merges) {
     if (m.state === 'clash') {
-      notes[m.field] = { clash: true, theirs: displayValue(m.theirs), text: 'Modifié aussi par l’autre personne. Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :' };
+      notes[m.field] = {
+        clash: true,
+        theirs: displayValue(m.theirs),
+        text: 'Modifié aussi par l’autre personne. Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :',
+      };
     } else if (m.state === 'theirs') {
-      notes[m.field] = { clash: false, theirs: displayValue(m.theirs), text: 'Modifié entre-temps par l’autre personne ; sa valeur est reprise ci-dessous :' };
+      notes[m.field] = {
+        clash: false,
+        theirs: displayValue(m.theirs),
+        text: 'Modifié entre-temps par l’autre personne ; sa valeur est reprise ci-dessous :',
+      };
     }
   }
   return { rows, notes, clashes: rows.filter((r) => r.clash).length };

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { placeFieldSchemas } from '../places/places.schemas.js';
 import {
-  FRAIS, ITINERANCE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, RESUME_MAX_LENGTH, SERVICES,
+  FRAIS,
+  ITINERANCE,
+  MODALITES_ACCES,
+  MODALITES_ACCOMPAGNEMENT,
+  PRISES_EN_CHARGE,
+  PUBLICS,
+  RESUME_MAX_LENGTH,
+  SERVICES,
 } from '../places/standard.js';
 import { columnValue, sameValue } from '../places/place-writes.service.js';
 import type { Place } from '../places/places.types.js';
@@ -12,38 +19,91 @@ import type { Place } from '../places/places.types.js';
  * per-field zod schemas (server/places/places.schemas.ts), so edits obey the same rules as imports.
  */
 export type EditableField =
-  | 'nom' | 'adresse' | 'complement_adresse' | 'code_postal' | 'commune' | 'latitude' | 'longitude'
-  | 'horaires' | 'services' | 'publics_specifiquement_adresses' | 'prise_en_charge_specifique'
-  | 'modalites_acces' | 'modalites_accompagnement' | 'frais_a_charge' | 'itinerance' | 'prise_rdv'
-  | 'telephone' | 'courriels' | 'site_web' | 'fiche_acces_libre' | 'presentation_resume' | 'presentation_detail';
+  | 'nom'
+  | 'adresse'
+  | 'complement_adresse'
+  | 'code_postal'
+  | 'commune'
+  | 'latitude'
+  | 'longitude'
+  | 'horaires'
+  | 'services'
+  | 'publics_specifiquement_adresses'
+  | 'prise_en_charge_specifique'
+  | 'modalites_acces'
+  | 'modalites_accompagnement'
+  | 'frais_a_charge'
+  | 'itinerance'
+  | 'prise_rdv'
+  | 'telephone'
+  | 'courriels'
+  | 'site_web'
+  | 'fiche_acces_libre'
+  | 'presentation_resume'
+  | 'presentation_detail';
 
 export const FIELD_LABELS: Record<EditableField | 'labels' | 'verified_at', string> = {
-  nom: 'Nom du lieu', adresse: 'Adresse', complement_adresse: 'Complément d’adresse', code_postal: 'Code postal',
-  commune: 'Commune', latitude: 'Latitude', longitude: 'Longitude', horaires: 'Horaires',
-  services: 'Services proposés', publics_specifiquement_adresses: 'Publics spécifiquement accueillis',
-  prise_en_charge_specifique: 'Prise en charge spécifique', modalites_acces: 'Modalités d’accès',
-  modalites_accompagnement: 'Modalités d’accompagnement', frais_a_charge: 'Frais à charge', itinerance: 'Itinérance',
-  prise_rdv: 'Lien de prise de rendez-vous', telephone: 'Téléphone', courriels: 'Adresses e-mail', site_web: 'Sites web',
-  fiche_acces_libre: 'Fiche Acceslibre', presentation_resume: 'Résumé', presentation_detail: 'Présentation détaillée',
-  labels: 'Labels', verified_at: 'Informations confirmées',
+  nom: 'Nom du lieu',
+  adresse: 'Adresse',
+  complement_adresse: 'Complément d’adresse',
+  code_postal: 'Code postal',
+  commune: 'Commune',
+  latitude: 'Latitude',
+  longitude: 'Longitude',
+  horaires: 'Horaires',
+  services: 'Services proposés',
+  publics_specifiquement_adresses: 'Publics spécifiquement accueillis',
+  prise_en_charge_specifique: 'Prise en charge spécifique',
+  modalites_acces: 'Modalités d’accès',
+  modalites_accompagnement: 'Modalités d’accompagnement',
+  frais_a_charge: 'Frais à charge',
+  itinerance: 'Itinérance',
+  prise_rdv: 'Lien de prise de rendez-vous',
+  telephone: 'Téléphone',
+  courriels: 'Adresses e-mail',
+  site_web: 'Sites web',
+  fiche_acces_libre: 'Fiche Acceslibre',
+  presentation_resume: 'Résumé',
+  presentation_detail: 'Présentation détaillée',
+  labels: 'Labels',
+  verified_at: 'Informations confirmées',
 };
 
 const blankToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, schema.nullable().optional().transform((v) => v ?? null));
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    blankToNull,
+    schema
+      .nullable()
+      .optional()
+      .transform((v) => v ?? null),
+  );
 const checkboxes = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]), schema);
+  z.preprocess(
+    (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
+    schema,
+  );
 /** One value a line (or separated by commas / semicolons): e-mails, web sites. */
 const lines = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
-    (value) => (typeof value === 'string' ? value.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean) : value ?? []),
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(/[\n,;]+/)
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : (value ?? []),
     schema,
   );
 const coordinate = (schema: z.ZodNumber) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string' || value.trim() === '') return null;
-    const n = Number(value.trim().replace(',', '.'));
-    return Number.isFinite(n) ? n : value;
-  }, z.union([schema, z.null()], 'Indiquez un nombre (par exemple 43.4053).'));
+  z.preprocess(
+    (value) => {
+      if (typeof value !== 'string' || value.trim() === '') return null;
+      const n = Number(value.trim().replace(',', '.'));
+      return Number.isFinite(n) ? n : value;
+    },
+    z.union([schema, z.null()], 'Indiquez un nombre (par exemple 43.4053).'),
+  );
 /** "01 23 45 67 89" → "+33123456789", as the standard wants. */
 const phone = z.preprocess((value) => {
   if (value === undefined || value === null) return null;
@@ -76,8 +136,18 @@ const general = z
   });
 
 export const SECTIONS: Section[] = [
-  { slug: 'general', title: 'Informations générales', fields: ['nom', 'adresse', 'complement_adresse', 'code_postal', 'commune', 'latitude', 'longitude'], schema: general },
-  { slug: 'horaires', title: 'Horaires', fields: ['horaires'], schema: z.object({ horaires: optional(placeFieldSchemas.horaires) }) },
+  {
+    slug: 'general',
+    title: 'Informations générales',
+    fields: ['nom', 'adresse', 'complement_adresse', 'code_postal', 'commune', 'latitude', 'longitude'],
+    schema: general,
+  },
+  {
+    slug: 'horaires',
+    title: 'Horaires',
+    fields: ['horaires'],
+    schema: z.object({ horaires: optional(placeFieldSchemas.horaires) }),
+  },
   {
     slug: 'services',
     title: 'Services et publics',
@@ -97,7 +167,9 @@ export const SECTIONS: Section[] = [
       modalites_accompagnement: checkboxes(placeFieldSchemas.modalites_accompagnement),
       frais_a_charge: checkboxes(placeFieldSchemas.frais_a_charge),
       itinerance: checkboxes(placeFieldSchemas.itinerance),
-      prise_rdv: optional(z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' })),
+      prise_rdv: optional(
+        z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' }),
+      ),
     }),
   },
   {
@@ -108,7 +180,9 @@ export const SECTIONS: Section[] = [
       telephone: phone,
       courriels: lines(placeFieldSchemas.courriels),
       site_web: lines(placeFieldSchemas.site_web),
-      fiche_acces_libre: optional(z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' })),
+      fiche_acces_libre: optional(
+        z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' }),
+      ),
     }),
   },
   {
@@ -116,7 +190,9 @@ export const SECTIONS: Section[] = [
     title: 'Présentation',
     fields: ['presentation_resume', 'presentation_detail'],
     schema: z.object({
-      presentation_resume: optional(z.string().trim().max(RESUME_MAX_LENGTH, `Le résumé fait au plus ${RESUME_MAX_LENGTH} caractères.`)),
+      presentation_resume: optional(
+        z.string().trim().max(RESUME_MAX_LENGTH, `Le résumé fait au plus ${RESUME_MAX_LENGTH} caractères.`),
+      ),
       presentation_detail: optional(placeFieldSchemas.presentation_detail),
     }),
   },

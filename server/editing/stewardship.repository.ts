@@ -41,7 +41,10 @@ export async function isManager(db: Conn, placeId: number, userId: number): Prom
 export async function publishedPlacesWithDomain(db: Conn, domain: string): Promise<number> {
   const row = await db('places as p')
     .where('p.status', 'published')
-    .whereRaw(`EXISTS (SELECT 1 FROM unnest(p.courriels) AS e(address) WHERE lower(substring(e.address from '@([^@]*)$')) = ?)`, [domain.toLowerCase()])
+    .whereRaw(
+      `EXISTS (SELECT 1 FROM unnest(p.courriels) AS e(address) WHERE lower(substring(e.address from '@([^@]*)$')) = ?)`,
+      [domain.toLowerCase()],
+    )
     .count<{ count: string }[]>({ count: '*' })
     .first();
   return Number(row?.count ?? 0);
@@ -60,11 +63,26 @@ export async function findClaimById(db: Conn, id: number): Promise<Claim | undef
 /** Creates the claim, or re-opens a rejected / revoked one. */
 export async function upsertClaim(
   db: Conn,
-  claim: { placeId: number; userId: number; status: 'pending' | 'approved'; method: ClaimMethod | null; message: string | null },
+  claim: {
+    placeId: number;
+    userId: number;
+    status: 'pending' | 'approved';
+    method: ClaimMethod | null;
+    message: string | null;
+  },
   now: Date,
 ): Promise<number> {
   const [row] = await db('place_managers')
-    .insert({ place_id: claim.placeId, user_id: claim.userId, status: claim.status, method: claim.method, message: claim.message, created_at: now, updated_at: now, decided_at: claim.status === 'approved' ? now : null })
+    .insert({
+      place_id: claim.placeId,
+      user_id: claim.userId,
+      status: claim.status,
+      method: claim.method,
+      message: claim.message,
+      created_at: now,
+      updated_at: now,
+      decided_at: claim.status === 'approved' ? now : null,
+    })
     .onConflict(['place_id', 'user_id'])
     .merge(['status', 'method', 'message', 'updated_at', 'decided_at'])
     .returning('id');
@@ -81,7 +99,14 @@ export async function decideClaim(
 ): Promise<boolean> {
   const updated = await db('place_managers')
     .where({ id, status: from })
-    .update({ status: decision.status, ...(decision.method ? { method: decision.method } : {}), reason: decision.reason, decided_by: decision.decidedBy, decided_at: now, updated_at: now });
+    .update({
+      status: decision.status,
+      ...(decision.method ? { method: decision.method } : {}),
+      reason: decision.reason,
+      decided_by: decision.decidedBy,
+      decided_at: now,
+      updated_at: now,
+    });
   return updated === 1;
 }
 
@@ -112,10 +137,17 @@ export interface Proposal {
 
 const toProposal = (row: Record<string, unknown>) => camelize(row) as unknown as Proposal;
 
-const proposals = (db: Conn) => db('place_proposals as pp').join('users as u', 'u.id', 'pp.user_id').select('pp.*', 'u.email as user_email');
+const proposals = (db: Conn) =>
+  db('place_proposals as pp').join('users as u', 'u.id', 'pp.user_id').select('pp.*', 'u.email as user_email');
 
-export async function insertProposal(db: Conn, proposal: { userId: number; record: Record<string, unknown> }, now: Date): Promise<number> {
-  const [row] = await db('place_proposals').insert({ user_id: proposal.userId, record: JSON.stringify(proposal.record), created_at: now }).returning('id');
+export async function insertProposal(
+  db: Conn,
+  proposal: { userId: number; record: Record<string, unknown> },
+  now: Date,
+): Promise<number> {
+  const [row] = await db('place_proposals')
+    .insert({ user_id: proposal.userId, record: JSON.stringify(proposal.record), created_at: now })
+    .returning('id');
   return Number(row.id);
 }
 
@@ -140,7 +172,13 @@ export async function decideProposal(
 ): Promise<boolean> {
   const updated = await db('place_proposals')
     .where({ id, status: 'pending' })
-    .update({ status: decision.status, place_id: decision.placeId ?? null, reason: decision.reason, decided_by: decision.decidedBy, decided_at: now });
+    .update({
+      status: decision.status,
+      place_id: decision.placeId ?? null,
+      reason: decision.reason,
+      decided_by: decision.decidedBy,
+      decided_at: now,
+    });
   return updated === 1;
 }
 
@@ -170,14 +208,28 @@ const labelRequests = (db: Conn) =>
 
 const toLabelRequest = (row: Record<string, unknown>) => camelize(row) as unknown as LabelRequest;
 
-export async function insertLabelRequest(db: Conn, request: { placeId: number; labelId: number; action: 'add' | 'remove'; userId: number }, now: Date): Promise<void> {
+export async function insertLabelRequest(
+  db: Conn,
+  request: { placeId: number; labelId: number; action: 'add' | 'remove'; userId: number },
+  now: Date,
+): Promise<void> {
   await db('label_requests')
-    .insert({ place_id: request.placeId, label_id: request.labelId, action: request.action, user_id: request.userId, created_at: now })
+    .insert({
+      place_id: request.placeId,
+      label_id: request.labelId,
+      action: request.action,
+      user_id: request.userId,
+      created_at: now,
+    })
     .onConflict(db.raw(`(place_id, label_id) WHERE status = 'pending'`))
     .ignore();
 }
 
-export async function labelRequestsFor(db: Conn, where: { placeId?: number; status?: LabelRequest['status']; id?: number }, limit = 100): Promise<LabelRequest[]> {
+export async function labelRequestsFor(
+  db: Conn,
+  where: { placeId?: number; status?: LabelRequest['status']; id?: number },
+  limit = 100,
+): Promise<LabelRequest[]> {
   const query = labelRequests(db).orderBy('r.created_at').limit(limit);
   if (where.placeId) query.where('r.place_id', where.placeId);
   if (where.status) query.where('r.status', where.status);
@@ -185,8 +237,15 @@ export async function labelRequestsFor(db: Conn, where: { placeId?: number; stat
   return (await query).map(toLabelRequest);
 }
 
-export async function decideLabelRequest(db: Conn, id: number, decision: { status: 'accepted' | 'rejected'; reason: string | null; decidedBy: number }, now: Date): Promise<boolean> {
-  const updated = await db('label_requests').where({ id, status: 'pending' }).update({ status: decision.status, reason: decision.reason, decided_by: decision.decidedBy, decided_at: now });
+export async function decideLabelRequest(
+  db: Conn,
+  id: number,
+  decision: { status: 'accepted' | 'rejected'; reason: string | null; decidedBy: number },
+  now: Date,
+): Promise<boolean> {
+  const updated = await db('label_requests')
+    .where({ id, status: 'pending' })
+    .update({ status: decision.status, reason: decision.reason, decided_by: decision.decidedBy, decided_at: now });
   return updated === 1;
 }
 

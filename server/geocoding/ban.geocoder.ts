@@ -35,7 +35,10 @@ export function createBanGeocoder(options: BanOptions): Geocoder {
     const url = new URL('/search/', options.baseUrl);
     url.searchParams.set('q', text);
     url.searchParams.set('limit', '1');
-    const response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: 'application/json' } });
+    const response = await doFetch(url, {
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headers: { accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`BAN : réponse ${response.status}`);
     const body = (await response.json()) as { features?: BanFeature[] };
     const feature = body.features?.[0];

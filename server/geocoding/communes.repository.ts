@@ -35,12 +35,14 @@ const toCommune = (row: Record<string, unknown>): Commune => ({
 
 /** Same normalisation as the generated `search_name` column: no accents, case or punctuation. */
 export function communeSearchKey(text: string): string {
-  return foldToAscii(text)
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    // "St Denis", "Ste Marie": the abbreviations people type.
-    .replace(/\bst\b/g, 'saint')
-    .replace(/\bste\b/g, 'sainte');
+  return (
+    foldToAscii(text)
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+      // "St Denis", "Ste Marie": the abbreviations people type.
+      .replace(/\bst\b/g, 'saint')
+      .replace(/\bste\b/g, 'sainte')
+  );
 }
 
 export async function upsertCommunes(trx: Knex.Transaction | Db, rows: CommuneRow[]): Promise<void> {
@@ -65,7 +67,11 @@ export async function countCommunes(db: Db): Promise<number> {
 }
 
 export async function findCommuneByInsee(db: Db, insee: string): Promise<Commune | undefined> {
-  const row = await db('communes').select(COLUMNS).where({ insee }).orWhereRaw('anciens_codes @> ARRAY[?]::text[]', [insee]).first();
+  const row = await db('communes')
+    .select(COLUMNS)
+    .where({ insee })
+    .orWhereRaw('anciens_codes @> ARRAY[?]::text[]', [insee])
+    .first();
   return row ? toCommune(row) : undefined;
 }
 
@@ -145,7 +151,9 @@ export async function departmentCentre(db: Db, code: string): Promise<{ lat: num
   const row = await db('communes')
     .whereRaw('insee LIKE ?', [`${code}%`])
     .first(db.raw('avg(latitude)::float AS lat'), db.raw('avg(longitude)::float AS lon'), db.raw('count(*)::int AS n'));
-  return row && Number(row.n) > 0 ? { lat: Math.round(Number(row.lat) * 1e5) / 1e5, lon: Math.round(Number(row.lon) * 1e5) / 1e5 } : null;
+  return row && Number(row.n) > 0
+    ? { lat: Math.round(Number(row.lat) * 1e5) / 1e5, lon: Math.round(Number(row.lon) * 1e5) / 1e5 }
+    : null;
 }
 
 /**
@@ -160,13 +168,18 @@ export async function mainPostalCodes(db: Db, communes: Commune[]): Promise<Map<
   const rows = await db('places')
     .select('code_insee', 'code_postal')
     .count<{ code_insee: string; code_postal: string; count: string }[]>('* as count')
-    .whereIn('code_insee', several.map((c) => c.insee))
+    .whereIn(
+      'code_insee',
+      several.map((c) => c.insee),
+    )
     .where('status', 'published')
     .groupBy('code_insee', 'code_postal');
   for (const commune of several) {
     const mine = rows.filter((r) => r.code_insee === commune.insee);
     const total = mine.reduce((sum, r) => sum + Number(r.count), 0);
-    const top = mine.filter((r) => commune.codesPostaux.includes(r.code_postal)).sort((a, b) => Number(b.count) - Number(a.count))[0];
+    const top = mine
+      .filter((r) => commune.codesPostaux.includes(r.code_postal))
+      .sort((a, b) => Number(b.count) - Number(a.count))[0];
     if (top && Number(top.count) * 2 > total) main.set(commune.insee, top.code_postal);
   }
   return main;
@@ -181,7 +194,9 @@ const ARRONDISSEMENTS: Record<string, { base: number; count: number }> = {
 
 /** The INSEE code of "Paris 15", "Lyon 3e", "Marseille 1er arrondissement"; undefined for anything else. */
 export function arrondissementInsee(text: string): string | undefined {
-  const match = /^(paris|lyon|marseille) (\d{1,2}) ?(?:e|er|eme|ieme|arr|arrt)?(?: arrondissement)?$/.exec(communeSearchKey(text));
+  const match = /^(paris|lyon|marseille) (\d{1,2}) ?(?:e|er|eme|ieme|arr|arrt)?(?: arrondissement)?$/.exec(
+    communeSearchKey(text),
+  );
   if (!match) return undefined;
   const city = ARRONDISSEMENTS[match[1]];
   const n = Number(match[2]);
@@ -190,5 +205,7 @@ export function arrondissementInsee(text: string): string | undefined {
 
 /** Is this commune one of Paris, Lyon or Marseille's arrondissements (75101–75120, 69381–69389, 13201–13216)? */
 export function isArrondissement(insee: string): boolean {
-  return Object.values(ARRONDISSEMENTS).some(({ base, count }) => Number(insee) > base && Number(insee) <= base + count && /^\d{5}$/.test(insee));
+  return Object.values(ARRONDISSEMENTS).some(
+    ({ base, count }) => Number(insee) > base && Number(insee) <= base + count && /^\d{5}$/.test(insee),
+  );
 }

@@ -3,8 +3,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Db } from '../db/knex.js';
 import {
-  arrondissementInsee, findCommuneByInsee, findCommunesByFormerName, findCommunesByPostalCode, findCommunesByPostalPrefix, findCommunesInsideText,
-  isArrondissement, mainPostalCodes, searchCommunesByName, communeSearchKey, departmentCentre, type Commune,
+  arrondissementInsee,
+  findCommuneByInsee,
+  findCommunesByFormerName,
+  findCommunesByPostalCode,
+  findCommunesByPostalPrefix,
+  findCommunesInsideText,
+  isArrondissement,
+  mainPostalCodes,
+  searchCommunesByName,
+  communeSearchKey,
+  departmentCentre,
+  type Commune,
 } from './communes.repository.js';
 
 export interface GeocodeResult {
@@ -34,14 +44,20 @@ export interface Geocoder {
 }
 
 const POSTAL_CODE = /\b(\d{5})\b/;
-const DEPARTMENT = /^(?:d[ée]partement\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l[’']\s*|de\s+)?)?(0[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$/i;
+const DEPARTMENT =
+  /^(?:d[ée]partement\s+(?:du\s+|de\s+la\s+|des\s+|de\s+l[’']\s*|de\s+)?)?(0[1-9]|[1-8]\d|9[0-5]|2[ab]|97[1-6])$/i;
 
 let departmentNames: Map<string, string> | undefined;
 /** Department names from @etalab/decoupage-administratif (read once). */
 export function departmentName(code: string): string | undefined {
   if (!departmentNames) {
-    const file = path.join(path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')), 'data/departements.json');
-    departmentNames = new Map((JSON.parse(readFileSync(file, 'utf8')) as { code: string; nom: string }[]).map((d) => [d.code, d.nom]));
+    const file = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')),
+      'data/departements.json',
+    );
+    departmentNames = new Map(
+      (JSON.parse(readFileSync(file, 'utf8')) as { code: string; nom: string }[]).map((d) => [d.code, d.nom]),
+    );
   }
   return departmentNames.get(code);
 }
@@ -50,10 +66,17 @@ export function departmentName(code: string): string | undefined {
  * A commune in words: "Martigues (13500)". The postal code is the one the visitor typed, else the
  * commune's only one, else its main one (`mainCodes`, see mainPostalCodes), else none: "Paris".
  */
-export function suggestionOf(commune: Commune, postalCode?: string, mainCodes?: Map<string, string | null>): CommuneSuggestion {
-  const codePostal = postalCode && commune.codesPostaux.includes(postalCode)
-    ? postalCode
-    : commune.codesPostaux.length === 1 ? commune.codesPostaux[0] : (mainCodes?.get(commune.insee) ?? null);
+export function suggestionOf(
+  commune: Commune,
+  postalCode?: string,
+  mainCodes?: Map<string, string | null>,
+): CommuneSuggestion {
+  const codePostal =
+    postalCode && commune.codesPostaux.includes(postalCode)
+      ? postalCode
+      : commune.codesPostaux.length === 1
+        ? commune.codesPostaux[0]
+        : (mainCodes?.get(commune.insee) ?? null);
   return {
     label: codePostal ? `${commune.nom} (${codePostal})` : commune.nom,
     nom: commune.nom,
@@ -72,7 +95,12 @@ export function suggestionOf(commune: Commune, postalCode?: string, mainCodes?: 
 export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
   const { db } = deps;
 
-  async function resultOf(commune: Commune, kind: GeocodeResult['kind'], others: Commune[], postalCode?: string): Promise<GeocodeResult> {
+  async function resultOf(
+    commune: Commune,
+    kind: GeocodeResult['kind'],
+    others: Commune[],
+    postalCode?: string,
+  ): Promise<GeocodeResult> {
     const alternatives = others.filter((c) => c.insee !== commune.insee);
     const mainCodes = await mainPostalCodes(db, [commune, ...alternatives]);
     const main = suggestionOf(commune, postalCode, mainCodes);
@@ -94,7 +122,8 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
     if (department) {
       const name = departmentName(department);
       const centre = name ? await departmentCentre(db, department) : null;
-      if (name && centre) return { label: `${name} (${department})`, ...centre, kind: 'department', alternatives: [], source: 'offline' };
+      if (name && centre)
+        return { label: `${name} (${department})`, ...centre, kind: 'department', alternatives: [], source: 'offline' };
     }
     // "Paris 15", "Lyon 3e", "Marseille 1er": the arrondissement, not the whole city.
     const arrondissement = arrondissementInsee(trimmed);
@@ -139,8 +168,16 @@ export function createOfflineGeocoder(deps: { db: Db }): Geocoder {
     const trimmed = text.trim();
     if (trimmed.length < 2) return [];
     if (/^\d{2,5}$/.test(trimmed)) {
-      const communes = trimmed.length === 5 ? await findCommunesByPostalCode(db, trimmed, limit) : await findCommunesByPostalPrefix(db, trimmed, limit);
-      return communes.map((c) => suggestionOf(c, c.codesPostaux.find((cp) => cp.startsWith(trimmed))));
+      const communes =
+        trimmed.length === 5
+          ? await findCommunesByPostalCode(db, trimmed, limit)
+          : await findCommunesByPostalPrefix(db, trimmed, limit);
+      return communes.map((c) =>
+        suggestionOf(
+          c,
+          c.codesPostaux.find((cp) => cp.startsWith(trimmed)),
+        ),
+      );
     }
     const communes = await searchCommunesByName(db, trimmed, limit);
     const mainCodes = await mainPostalCodes(db, communes);

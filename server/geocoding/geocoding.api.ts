@@ -10,14 +10,16 @@ export const communesQuerySchema = z.object({
 
 /** The response shape, for the OpenAPI document. */
 export const communeSuggestionsJsonSchema = z.object({
-  items: z.array(z.object({
-    label: z.string().meta({ description: 'Nom affiché, avec le code postal.' }),
-    nom: z.string(),
-    insee: z.string(),
-    codePostal: z.string().nullable(),
-    lat: z.number(),
-    lon: z.number(),
-  })),
+  items: z.array(
+    z.object({
+      label: z.string().meta({ description: 'Nom affiché, avec le code postal.' }),
+      nom: z.string(),
+      insee: z.string(),
+      codePostal: z.string().nullable(),
+      lat: z.number(),
+      lon: z.number(),
+    }),
+  ),
 });
 
 /** Commune suggestions for the search box (offline table): GET /api/v1/communes?q=… */

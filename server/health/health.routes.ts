@@ -11,9 +11,16 @@ export function healthRoutes(deps: { db: Db }): Router {
       await deps.db.raw('SELECT 1');
       res.json({ status: 'ok', database: 'ok' });
     } catch {
-      res.status(503).type('application/problem+json').send(
-        JSON.stringify({ type: 'https://epn-finder.fr/problemes/unavailable', title: 'La base de données ne répond pas.', status: 503 }),
-      );
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://epn-finder.fr/problemes/unavailable',
+            title: 'La base de données ne répond pas.',
+            status: 503,
+          }),
+        );
     }
   });
   return router;

@@ -33,7 +33,11 @@ export class CsrfError extends AppError {
 
 export class ForeignOriginError extends AppError {
   constructor() {
-    super(403, 'foreign_origin', 'Cette demande vient d’un autre site : elle est refusée. Ouvrez le formulaire sur ce site et réessayez.');
+    super(
+      403,
+      'foreign_origin',
+      'Cette demande vient d’un autre site : elle est refusée. Ouvrez le formulaire sur ce site et réessayez.',
+    );
   }
 }
 
@@ -91,7 +95,11 @@ function fromAnotherSite(req: Request, options: CsrfOptions): boolean {
   if (header === undefined) return false;
   const claimed = originOf(header);
   if (claimed !== null && claimed === originOf(options.publicBaseUrl)) return false;
-  return !(options.acceptRequestHost && claimed !== null && claimed === originOf(`${req.protocol}://${req.get('host')}`));
+  return !(
+    options.acceptRequestHost &&
+    claimed !== null &&
+    claimed === originOf(`${req.protocol}://${req.get('host')}`)
+  );
 }
 
 export function csrfProtection(options: CsrfOptions): RequestHandler {

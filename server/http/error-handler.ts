@@ -43,7 +43,8 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHa
 
 function normalise(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const status = (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+  const status =
+    (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed') {

@@ -68,7 +68,12 @@ export function precompressedStatic(root: string, options: { maxAge: number }): 
     const original = statSync(file, { throwIfNoEntry: false });
     // A twin older than its file (edited since the last build) is stale: serve the file itself.
     if (!stat || !original || stat.mtimeMs < original.mtimeMs) return next();
-    res.set({ 'Content-Encoding': encoding, 'Content-Type': type, 'Content-Length': String(stat.size), 'Cache-Control': `public, max-age=${Math.floor(options.maxAge / 1000)}` });
+    res.set({
+      'Content-Encoding': encoding,
+      'Content-Type': type,
+      'Content-Length': String(stat.size),
+      'Cache-Control': `public, max-age=${Math.floor(options.maxAge / 1000)}`,
+    });
     if (req.method === 'HEAD') return res.end();
     res.sendFile(twin, { headers: { 'Content-Type': type }, lastModified: true, cacheControl: false }, (error) => {
       if (error) next(error);

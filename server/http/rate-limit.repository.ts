@@ -4,7 +4,12 @@ import type { Db } from '../db/knex.js';
  * Counts one hit for `key` in the window starting at `windowStart`, atomically: concurrent requests
  * on any instance each get their own count back (INSERT … ON CONFLICT … DO UPDATE … RETURNING).
  */
-export async function countHit(db: Db, scope: string, key: string, window: { start: Date; end: Date }): Promise<number> {
+export async function countHit(
+  db: Db,
+  scope: string,
+  key: string,
+  window: { start: Date; end: Date },
+): Promise<number> {
   const result = await db.raw(
     `INSERT INTO rate_limit_counters (scope, key, window_start, expires_at, count) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
@@ -16,7 +21,10 @@ export async function countHit(db: Db, scope: string, key: string, window: { sta
 
 /** Takes one hit back (a request that, after all, must not count: a successful log-in). */
 export async function uncountHit(db: Db, key: string, windowStart: Date): Promise<void> {
-  await db('rate_limit_counters').where({ key, window_start: windowStart }).where('count', '>', 0).decrement('count', 1);
+  await db('rate_limit_counters')
+    .where({ key, window_start: windowStart })
+    .where('count', '>', 0)
+    .decrement('count', 1);
 }
 
 export async function hitsOf(db: Db, key: string, windowStart: Date): Promise<number> {

@@ -38,7 +38,11 @@ class PostgresStore implements Store {
     const start = Math.floor(now / this.windowMs) * this.windowMs;
     // express-rate-limit compares resetTime with Date.now() (e.g. to skip a decrement after the
     // window): it gets the time left in the window, counted from the wall clock.
-    return { start: new Date(start), end: new Date(start + this.windowMs), resetTime: new Date(Date.now() + start + this.windowMs - now) };
+    return {
+      start: new Date(start),
+      end: new Date(start + this.windowMs),
+      resetTime: new Date(Date.now() + start + this.windowMs - now),
+    };
   }
 
   /** A digest, so that no e-mail address or IP sits in the table. */

@@ -48,7 +48,17 @@ export const noStore: RequestHandler = (_req, res, next) => {
 };
 
 /** Pages that are private, or carry a one-time token, even for a visitor who is not signed in. */
-export const PRIVATE_PATHS = ['/connexion', '/deconnexion', '/inscription', '/compte', '/mot-de-passe-oublie', '/mot-de-passe', '/mon-espace', '/moderation', '/admin'];
+export const PRIVATE_PATHS = [
+  '/connexion',
+  '/deconnexion',
+  '/inscription',
+  '/compte',
+  '/mot-de-passe-oublie',
+  '/mot-de-passe',
+  '/mon-espace',
+  '/moderation',
+  '/admin',
+];
 
 export { TooManyRequestsError } from './rate-limit.js';
 
@@ -86,10 +96,24 @@ export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; s
     limiter({ name: `${action}:ip`, windowMs, limit, key: ipOf, message });
   /** Actions that e-mail the address they name: past the limit, carry on without e-mailing. */
   const mailsPerAddress = (action: string) =>
-    limiter({ name: `${action}:account`, windowMs, limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT, key: (req) => normalisedEmail(req) || undefined, message: '', whenOver: throttleMail });
+    limiter({
+      name: `${action}:account`,
+      windowMs,
+      limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
+      key: (req) => normalisedEmail(req) || undefined,
+      message: '',
+      whenOver: throttleMail,
+    });
   return {
     /** Log-ins from one IP: only failures count (a 4xx answer), so people who sign in often are never blocked. */
-    loginPerIp: limiter({ name: 'login:ip', windowMs, limit: config.RATE_LIMIT_AUTH_PER_IP, key: ipOf, message: tooManyFromIp, onlyFailures: true }),
+    loginPerIp: limiter({
+      name: 'login:ip',
+      windowMs,
+      limit: config.RATE_LIMIT_AUTH_PER_IP,
+      key: ipOf,
+      message: tooManyFromIp,
+      onlyFailures: true,
+    }),
     /** Failed log-ins for one address from one IP: guessing one account from one place stops there, its owner elsewhere is not stopped. */
     loginPerAccountAndIp: limiter({
       name: 'login:account-ip',
@@ -123,7 +147,11 @@ export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; s
       message: `Vous avez envoyé beaucoup de demandes. Réessayez dans ${wait}.`,
     }),
     /** Visitors' error reports on place pages, per IP and per e-mail address (server/reports/). */
-    reportsPerIp: perIp('reports', config.RATE_LIMIT_REPORTS_PER_IP, `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`),
+    reportsPerIp: perIp(
+      'reports',
+      config.RATE_LIMIT_REPORTS_PER_IP,
+      `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`,
+    ),
     reportsPerEmail: reportsPerEmail(limiter),
   };
 }

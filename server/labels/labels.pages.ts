@@ -12,8 +12,10 @@ import type { LabelsService } from './labels.service.js';
 
 const KIND_INTROS: Record<(typeof LABEL_KINDS)[number], string> = {
   label_historique: 'Les premiers labels des espaces publics numériques, de la fin des années 1990 aux années 2010.',
-  programme_national: 'Les dispositifs nationaux d’aujourd’hui (champ « dispositif_programmes_nationaux » du standard).',
-  formation_label: 'Les formations suivies et labels obtenus par les médiateurs (champ « formations_labels » du standard).',
+  programme_national:
+    'Les dispositifs nationaux d’aujourd’hui (champ « dispositif_programmes_nationaux » du standard).',
+  formation_label:
+    'Les formations suivies et labels obtenus par les médiateurs (champ « formations_labels » du standard).',
   local: 'Des labels régionaux ou locaux.',
 };
 

@@ -24,7 +24,9 @@ const PLACE_COUNT = `(SELECT count(*) FROM place_labels pl JOIN places p ON p.id
   AND (pl.until IS NULL OR pl.until >= current_date))::int AS place_count`;
 
 export async function listLabels(db: Db): Promise<Label[]> {
-  const rows = await db('labels').select('labels.*', db.raw(PLACE_COUNT)).orderBy([{ column: 'kind' }, { column: 'name' }]);
+  const rows = await db('labels')
+    .select('labels.*', db.raw(PLACE_COUNT))
+    .orderBy([{ column: 'kind' }, { column: 'name' }]);
   return rows.map((row) => camelize(row) as unknown as Label);
 }
 

@@ -9,8 +9,22 @@ export type { Logger };
  * so headers and bodies are not logged in the first place; this is the second belt.
  */
 export const REDACTED_KEYS = [
-  'cookie', 'cookies', 'set-cookie', 'authorization', 'x-csrf-token', '_csrf', 'csrf', 'csrfToken',
-  'password', 'motDePasse', 'mot_de_passe', 'newPassword', 'token', 'jeton', 'resetToken', 'email',
+  'cookie',
+  'cookies',
+  'set-cookie',
+  'authorization',
+  'x-csrf-token',
+  '_csrf',
+  'csrf',
+  'csrfToken',
+  'password',
+  'motDePasse',
+  'mot_de_passe',
+  'newPassword',
+  'token',
+  'jeton',
+  'resetToken',
+  'email',
 ];
 const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [`["${key}"]`, `*["${key}"]`, `*.headers["${key}"]`]);
 

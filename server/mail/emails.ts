@@ -40,7 +40,10 @@ const { handlebars } = create();
 const COMPILE_OPTIONS = { noEscape: true, strict: true };
 const PARTIALS_DIR = path.join(EMAILS_DIR, 'partials');
 const partials = Object.fromEntries(
-  readdirSync(PARTIALS_DIR).map((file) => [path.basename(file, '.hbs'), handlebars.compile(readFileSync(path.join(PARTIALS_DIR, file), 'utf8'), COMPILE_OPTIONS)]),
+  readdirSync(PARTIALS_DIR).map((file) => [
+    path.basename(file, '.hbs'),
+    handlebars.compile(readFileSync(path.join(PARTIALS_DIR, file), 'utf8'), COMPILE_OPTIONS),
+  ]),
 );
 
 type Compiled = { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate };
@@ -51,8 +54,12 @@ function templateOf(name: EmailName): Compiled {
   if (!template) {
     const source = readFileSync(path.join(EMAILS_DIR, `${name}.hbs`), 'utf8');
     const match = /^Subject: (.+)\n\n([\s\S]*)$/.exec(source);
-    if (!match) throw new Error(`E-mail ${name} : la première ligne doit être « Subject: … », suivie d’une ligne vide.`);
-    template = { subject: handlebars.compile(match[1], COMPILE_OPTIONS), text: handlebars.compile(match[2], COMPILE_OPTIONS) };
+    if (!match)
+      throw new Error(`E-mail ${name} : la première ligne doit être « Subject: … », suivie d’une ligne vide.`);
+    template = {
+      subject: handlebars.compile(match[1], COMPILE_OPTIONS),
+      text: handlebars.compile(match[2], COMPILE_OPTIONS),
+    };
     compiled.set(name, template);
   }
   return template;
@@ -61,7 +68,10 @@ function templateOf(name: EmailName): Compiled {
 /** The subject and plain-text body of one e-mail. */
 export function renderEmail<K extends EmailName>(name: K, data: EmailData[K]): { subject: string; text: string } {
   const template = templateOf(name);
-  return { subject: `${template.subject(data, { partials })}${SUBJECT_SUFFIX}`, text: template.text(data, { partials }) };
+  return {
+    subject: `${template.subject(data, { partials })}${SUBJECT_SUFFIX}`,
+    text: template.text(data, { partials }),
+  };
 }
 
 /** A message ready for `mailer.send`; `link` is the one link the person must follow (logged in outbox mode). */

@@ -27,7 +27,12 @@ export function createMailer(config: Config, log: (message: string) => void = ()
     const transport = nodemailer.createTransport(config.SMTP_URL);
     return {
       async send(message) {
-        await transport.sendMail({ from: config.MAIL_FROM, to: message.to, subject: message.subject, text: message.text });
+        await transport.sendMail({
+          from: config.MAIL_FROM,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+        });
       },
     };
   }
@@ -47,7 +52,10 @@ export function createOutboxMailer(
     async send(message) {
       const info = await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
       await mkdir(directory, { recursive: true });
-      const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+      const file = path.join(
+        directory,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
+      );
       await writeFile(file, info.message as Buffer, { mode: 0o600 });
       onWritten(file, message);
     },
@@ -55,7 +63,10 @@ export function createOutboxMailer(
 }
 
 /** Keeps messages in memory: tests read them without touching the disk. */
-export function createMemoryMailer(): Mailer & { messages: MailMessage[]; lastTo(email: string): MailMessage | undefined } {
+export function createMemoryMailer(): Mailer & {
+  messages: MailMessage[];
+  lastTo(email: string): MailMessage | undefined;
+} {
   const messages: MailMessage[] = [];
   return {
     messages,

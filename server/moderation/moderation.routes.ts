@@ -9,12 +9,19 @@ import type { ModerationService } from './moderation.service.js';
 
 const idParams = z.object({ id: positiveInt() });
 const REASON_MAX = 1000;
-const reason = z.string().trim().max(REASON_MAX, `Motif trop long (${REASON_MAX} caractères au plus).`).optional().transform((v) => v || null);
+const reason = z
+  .string()
+  .trim()
+  .max(REASON_MAX, `Motif trop long (${REASON_MAX} caractères au plus).`)
+  .optional()
+  .transform((v) => v || null);
 const decisionBody = z.object({
   decision: z.enum(['accept', 'reject'], 'Choisissez « accepter » ou « refuser ».'),
   reason,
 });
-const reportDecisionBody = decisionBody.extend({ version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.') });
+const reportDecisionBody = decisionBody.extend({
+  version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.'),
+});
 const revokeBody = z.object({ reason, retour: z.string().optional() });
 
 export const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
@@ -28,7 +35,12 @@ const DONE: Record<string, string> = {
 
 type Kind = 'demandes' | 'propositions' | 'labels' | 'signalements';
 /** A decision form to show again, with the message next to its "Motif" field and what was typed. */
-interface FormProblem { kind: Kind; id: number; message: string; reason: string }
+interface FormProblem {
+  kind: Kind;
+  id: number;
+  message: string;
+  reason: string;
+}
 
 const typedReason = (body: unknown) => {
   const value = (body as Record<string, unknown> | undefined)?.reason;
@@ -47,7 +59,11 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     const queue = await moderation.queue();
     const { problem } = view;
     const withForm = <T extends { id: number }>(kind: Kind, items: T[]) =>
-      items.map((item) => (problem && problem.kind === kind && problem.id === item.id ? { ...item, reasonError: problem.message, reasonValue: problem.reason } : item));
+      items.map((item) =>
+        problem && problem.kind === kind && problem.id === item.id
+          ? { ...item, reasonError: problem.message, reasonValue: problem.reason }
+          : item,
+      );
     res.status(status).render('pages/moderation/queue', {
       pageTitle: 'Modération',
       nav: 'moderation',
@@ -62,7 +78,9 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   }
 
   router.get('/moderation', guard, async (req, res) => {
-    await renderQueue(res, 200, { notice: typeof req.query.message === 'string' ? DONE[req.query.message] : undefined });
+    await renderQueue(res, 200, {
+      notice: typeof req.query.message === 'string' ? DONE[req.query.message] : undefined,
+    });
   });
 
   /**
@@ -70,11 +88,18 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
    * message next to that item's "Motif" field; returns undefined then.
    */
   async function decisionOf<S extends typeof decisionBody | typeof reportDecisionBody>(
-    req: Request, res: Response, kind: Kind, id: number, schema: S, reasonRequired: boolean,
+    req: Request,
+    res: Response,
+    kind: Kind,
+    id: number,
+    schema: S,
+    reasonRequired: boolean,
   ): Promise<z.output<S> | undefined> {
     const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
     if (!reasonCheck.success) {
-      await renderQueue(res, 400, { problem: { kind, id, message: reasonCheck.error.issues[0]!.message, reason: typedReason(req.body) } });
+      await renderQueue(res, 400, {
+        problem: { kind, id, message: reasonCheck.error.issues[0]!.message, reason: typedReason(req.body) },
+      });
       return undefined;
     }
     const body = parseOrThrow(schema, req.body) as z.output<S>;
@@ -139,7 +164,12 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     version: z.union([positiveInt(), z.literal('').transform(() => undefined)]).optional(),
   });
 
-  async function renderPlaceStatus(res: Response, status: number, placeId: number, view: { reportId?: number; reportVersion?: number; reasonError?: string; reasonValue?: string }) {
+  async function renderPlaceStatus(
+    res: Response,
+    status: number,
+    placeId: number,
+    view: { reportId?: number; reportVersion?: number; reasonError?: string; reasonValue?: string },
+  ) {
     const place = await moderation.placeById(placeId);
     if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
     res.status(status).render('pages/moderation/place-status', {
@@ -164,8 +194,15 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     const report = body.signalement && body.version ? { id: body.signalement, version: body.version } : undefined;
     const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
     if (!reasonCheck.success || !reasonCheck.data) {
-      const message = reasonCheck.success ? 'Indiquez le motif : il reste dans l’historique du lieu et le journal.' : reasonCheck.error.issues[0]!.message;
-      return renderPlaceStatus(res, 400, id, { reportId: report?.id, reportVersion: report?.version, reasonError: message, reasonValue: typedReason(req.body) });
+      const message = reasonCheck.success
+        ? 'Indiquez le motif : il reste dans l’historique du lieu et le journal.'
+        : reasonCheck.error.issues[0]!.message;
+      return renderPlaceStatus(res, 400, id, {
+        reportId: report?.id,
+        reportVersion: report?.version,
+        reasonError: message,
+        reasonValue: typedReason(req.body),
+      });
     }
     await moderation.setPlaceStatus(me(res), id, body.status, reasonCheck.data, report);
     if (report) return back(res, body.status === 'hidden' ? 'masque' : 'republie');
@@ -173,7 +210,11 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   });
 
   router.get('/moderation/journal', guard, async (_req, res) => {
-    res.render('pages/moderation/audit', { pageTitle: 'Journal de modération', nav: 'moderation', entries: await moderation.auditLog(me(res)) });
+    res.render('pages/moderation/audit', {
+      pageTitle: 'Journal de modération',
+      nav: 'moderation',
+      entries: await moderation.auditLog(me(res)),
+    });
   });
 
   return router;

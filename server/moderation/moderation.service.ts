@@ -15,8 +15,15 @@ import { findReport, listReports, setReportStatus, type PlaceReport } from '../r
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
-  claimsByStatus, decideClaim, decideLabelRequest, decideProposal, findClaimById, findProposal,
-  labelRequestsFor, proposalsByStatus, upsertClaim,
+  claimsByStatus,
+  decideClaim,
+  decideLabelRequest,
+  decideProposal,
+  findClaimById,
+  findProposal,
+  labelRequestsFor,
+  proposalsByStatus,
+  upsertClaim,
 } from '../editing/stewardship.repository.js';
 
 export type Decision = 'accept' | 'reject';
@@ -32,11 +39,20 @@ const REPORT_FIELDS: Record<string, EditableField[]> = {
  * The moderators' queue and decisions; every decision is audited and the person concerned e-mailed.
  * Changes to the place record go through the place-writing service (server/places/).
  */
-export function createModerationService(deps: { db: Db; clock: Clock; mailer: Mailer; publicBaseUrl: string; placeWrites: PlaceWrites }) {
+export function createModerationService(deps: {
+  db: Db;
+  clock: Clock;
+  mailer: Mailer;
+  publicBaseUrl: string;
+  placeWrites: PlaceWrites;
+}) {
   const { db, clock, mailer, placeWrites } = deps;
   const url = (path: string) => new URL(path, deps.publicBaseUrl).toString();
   const requireReason = (decision: Decision, reason: string | null) => {
-    if (decision === 'reject' && !reason) throw new ValidationError([{ field: 'motif', message: 'Indiquez le motif : il est envoyé à la personne concernée.' }]);
+    if (decision === 'reject' && !reason)
+      throw new ValidationError([
+        { field: 'motif', message: 'Indiquez le motif : il est envoyé à la personne concernée.' },
+      ]);
   };
   const alreadyDecided = () => new ConflictError('Cette demande a déjà été traitée par quelqu’un d’autre.');
 
@@ -51,7 +67,10 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     // every item are read at once (they were read one item at a time).
     const [places, links] = await Promise.all([
       findPlacesByIds(db, [...claims.map((c) => c.placeId), ...reports.map((r) => r.placeId)]),
-      labelLinksOfPlaces(db, labelRequests.map((r) => r.placeId)),
+      labelLinksOfPlaces(
+        db,
+        labelRequests.map((r) => r.placeId),
+      ),
     ]);
     const claimItems = claims.map((claim) => {
       const place = places.get(claim.placeId);
@@ -59,7 +78,10 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     });
     const labelItems = labelRequests.map((request) => {
       const current = links.filter((l) => l.placeId === request.placeId && l.status === 'verified').map((l) => l.name);
-      const after = request.action === 'add' ? [...current, request.labelName].sort() : current.filter((n) => n !== request.labelName);
+      const after =
+        request.action === 'add'
+          ? [...current, request.labelName].sort()
+          : current.filter((n) => n !== request.labelName);
       return { ...request, before: displayValue(current), after: displayValue(after) };
     });
     const reportItems = reports.map((report) => {
@@ -74,7 +96,9 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
         statusFieldId: `reason-statut-${report.id}`,
         placeUrl: place ? placePath(place) : null,
         // What the visitor questions, as it is online now (the moderator edits the place to change it).
-        current: place ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) })) : [],
+        current: place
+          ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) }))
+          : [],
       };
     });
     return {
@@ -83,7 +107,11 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
         ...p,
         diff: Object.entries(p.record)
           .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
-          .map(([field, value]) => ({ field: FIELD_LABELS[field as EditableField] ?? field, old: '—', new: displayValue(value) })),
+          .map(([field, value]) => ({
+            field: FIELD_LABELS[field as EditableField] ?? field,
+            old: '—',
+            new: displayValue(value),
+          })),
       })),
       labelRequests: labelItems,
       reports: reportItems,
@@ -96,13 +124,37 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     if (!claim) throw new NotFoundError('Cette demande n’existe pas.');
     const now = clock.now();
     await db.transaction(async (trx) => {
-      const ok = await decideClaim(trx, id, 'pending', { status: decision === 'accept' ? 'approved' : 'rejected', method: decision === 'accept' ? 'moderator' : undefined, reason, decidedBy: moderator.id }, now);
+      const ok = await decideClaim(
+        trx,
+        id,
+        'pending',
+        {
+          status: decision === 'accept' ? 'approved' : 'rejected',
+          method: decision === 'accept' ? 'moderator' : undefined,
+          reason,
+          decidedBy: moderator.id,
+        },
+        now,
+      );
       if (!ok) throw alreadyDecided();
-      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'claim.approved' : 'claim.rejected', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
+      await recordAudit(
+        trx,
+        {
+          actorId: moderator.id,
+          action: decision === 'accept' ? 'claim.approved' : 'claim.rejected',
+          subjectType: 'claim',
+          subjectId: id,
+          reason,
+          details: { placeId: claim.placeId, userId: claim.userId },
+        },
+        now,
+      );
     });
-    await mailer.send(decision === 'accept'
-      ? composeEmail(claim.userEmail, 'claim-accepted', { nom: claim.placeNom, spaceUrl: url('/mon-espace') })
-      : composeEmail(claim.userEmail, 'claim-rejected', { nom: claim.placeNom, reason }));
+    await mailer.send(
+      decision === 'accept'
+        ? composeEmail(claim.userEmail, 'claim-accepted', { nom: claim.placeNom, spaceUrl: url('/mon-espace') })
+        : composeEmail(claim.userEmail, 'claim-rejected', { nom: claim.placeNom, reason }),
+    );
   }
 
   async function revokeManager(moderator: CurrentUser, id: number, reason: string | null) {
@@ -113,7 +165,18 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     await db.transaction(async (trx) => {
       const ok = await decideClaim(trx, id, 'approved', { status: 'revoked', reason, decidedBy: moderator.id }, now);
       if (!ok) throw alreadyDecided();
-      await recordAudit(trx, { actorId: moderator.id, action: 'claim.revoked', subjectType: 'claim', subjectId: id, reason, details: { placeId: claim.placeId, userId: claim.userId } }, now);
+      await recordAudit(
+        trx,
+        {
+          actorId: moderator.id,
+          action: 'claim.revoked',
+          subjectType: 'claim',
+          subjectId: id,
+          reason,
+          details: { placeId: claim.placeId, userId: claim.userId },
+        },
+        now,
+      );
     });
     await mailer.send(composeEmail(claim.userEmail, 'claim-revoked', { nom: claim.placeNom, reason }));
     return claim;
@@ -126,19 +189,52 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     const now = clock.now();
     const placeId = await db.transaction(async (trx) => {
       // The place, its first revision and the proposer's claim: all with the decision, or nothing.
-      const newPlaceId = decision === 'accept'
-        ? await placeWrites.create(proposal.record, { author: { userId: proposal.userId, role: 'mediator' }, trx })
-        : undefined;
-      if (newPlaceId) await upsertClaim(trx, { placeId: newPlaceId, userId: proposal.userId, status: 'approved', method: 'proposal', message: null }, now);
-      const ok = await decideProposal(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', placeId: newPlaceId, reason, decidedBy: moderator.id }, now);
+      const newPlaceId =
+        decision === 'accept'
+          ? await placeWrites.create(proposal.record, { author: { userId: proposal.userId, role: 'mediator' }, trx })
+          : undefined;
+      if (newPlaceId)
+        await upsertClaim(
+          trx,
+          { placeId: newPlaceId, userId: proposal.userId, status: 'approved', method: 'proposal', message: null },
+          now,
+        );
+      const ok = await decideProposal(
+        trx,
+        id,
+        {
+          status: decision === 'accept' ? 'accepted' : 'rejected',
+          placeId: newPlaceId,
+          reason,
+          decidedBy: moderator.id,
+        },
+        now,
+      );
       if (!ok) throw alreadyDecided();
-      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected', subjectType: 'proposal', subjectId: id, reason, details: { placeId: newPlaceId ?? null, nom: proposal.record.nom, userId: proposal.userId } }, now);
+      await recordAudit(
+        trx,
+        {
+          actorId: moderator.id,
+          action: decision === 'accept' ? 'proposal.accepted' : 'proposal.rejected',
+          subjectType: 'proposal',
+          subjectId: id,
+          reason,
+          details: { placeId: newPlaceId ?? null, nom: proposal.record.nom, userId: proposal.userId },
+        },
+        now,
+      );
       return newPlaceId;
     });
     const nom = String(proposal.record.nom);
-    await mailer.send(decision === 'accept'
-      ? composeEmail(proposal.userEmail, 'proposal-published', { nom, placeUrl: url(placePath({ id: placeId!, nom })), spaceUrl: url('/mon-espace') })
-      : composeEmail(proposal.userEmail, 'proposal-rejected', { nom, reason }));
+    await mailer.send(
+      decision === 'accept'
+        ? composeEmail(proposal.userEmail, 'proposal-published', {
+            nom,
+            placeUrl: url(placePath({ id: placeId!, nom })),
+            spaceUrl: url('/mon-espace'),
+          })
+        : composeEmail(proposal.userEmail, 'proposal-rejected', { nom, reason }),
+    );
     return placeId;
   }
 
@@ -148,40 +244,105 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
     if (!request) throw new NotFoundError('Cette demande n’existe pas.');
     const now = clock.now();
     await db.transaction(async (trx) => {
-      const ok = await decideLabelRequest(trx, id, { status: decision === 'accept' ? 'accepted' : 'rejected', reason, decidedBy: moderator.id }, now);
+      const ok = await decideLabelRequest(
+        trx,
+        id,
+        { status: decision === 'accept' ? 'accepted' : 'rejected', reason, decidedBy: moderator.id },
+        now,
+      );
       if (!ok) throw alreadyDecided();
       if (decision === 'accept') {
-        const change = request.action === 'add' ? { add: [request.labelId], remove: [] } : { add: [], remove: [request.labelId] };
-        await placeWrites.changeLabels(request.placeId, { ...change, origin: 'mediator' }, { author: { userId: request.userId, role: 'mediator' }, trx });
+        const change =
+          request.action === 'add' ? { add: [request.labelId], remove: [] } : { add: [], remove: [request.labelId] };
+        await placeWrites.changeLabels(
+          request.placeId,
+          { ...change, origin: 'mediator' },
+          { author: { userId: request.userId, role: 'mediator' }, trx },
+        );
       }
-      await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected', subjectType: 'label_request', subjectId: id, reason, details: { placeId: request.placeId, label: request.labelSlug, action: request.action, userId: request.userId } }, now);
+      await recordAudit(
+        trx,
+        {
+          actorId: moderator.id,
+          action: decision === 'accept' ? 'label_request.accepted' : 'label_request.rejected',
+          subjectType: 'label_request',
+          subjectId: id,
+          reason,
+          details: {
+            placeId: request.placeId,
+            label: request.labelSlug,
+            action: request.action,
+            userId: request.userId,
+          },
+        },
+        now,
+      );
     });
     const what = { adding: request.action === 'add', labelName: request.labelName, placeNom: request.placeNom };
-    await mailer.send(decision === 'accept'
-      ? composeEmail(request.userEmail, 'label-request-accepted', what)
-      : composeEmail(request.userEmail, 'label-request-rejected', { ...what, reason }));
+    await mailer.send(
+      decision === 'accept'
+        ? composeEmail(request.userEmail, 'label-request-accepted', what)
+        : composeEmail(request.userEmail, 'label-request-rejected', { ...what, reason }),
+    );
   }
 
   /**
    * Settles a new report (optimistic locking on its version) and audits it, in `trx`; the e-mail
    * to the visitor goes once the caller's transaction has committed (`notifyReporter`).
    */
-  async function settleReport(trx: Knex.Transaction, moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null, now: Date) {
+  async function settleReport(
+    trx: Knex.Transaction,
+    moderator: CurrentUser,
+    id: number,
+    version: number,
+    decision: Decision,
+    reason: string | null,
+    now: Date,
+  ) {
     const report = await findReport(trx, id);
-    if (!report || report.status !== 'new') throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
-    const ok = await setReportStatus(trx, id, version, decision === 'accept' ? 'accepted' : 'rejected', reason ?? undefined);
+    if (!report || report.status !== 'new')
+      throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
+    const ok = await setReportStatus(
+      trx,
+      id,
+      version,
+      decision === 'accept' ? 'accepted' : 'rejected',
+      reason ?? undefined,
+    );
     if (!ok) throw alreadyDecided();
-    await recordAudit(trx, { actorId: moderator.id, action: decision === 'accept' ? 'report.accepted' : 'report.rejected', subjectType: 'report', subjectId: id, reason, details: { placeId: report.placeId, category: report.category } }, now);
+    await recordAudit(
+      trx,
+      {
+        actorId: moderator.id,
+        action: decision === 'accept' ? 'report.accepted' : 'report.rejected',
+        subjectType: 'report',
+        subjectId: id,
+        reason,
+        details: { placeId: report.placeId, category: report.category },
+      },
+      now,
+    );
     return report;
   }
 
   async function notifyReporter(report: PlaceReport, decision: Decision, reason: string | null) {
     if (!report.email) return;
     const place = await findPlaceById(db, report.placeId);
-    await mailer.send(composeEmail(report.email, decision === 'accept' ? 'report-accepted' : 'report-rejected', { nom: place?.nom ?? '', reason }));
+    await mailer.send(
+      composeEmail(report.email, decision === 'accept' ? 'report-accepted' : 'report-rejected', {
+        nom: place?.nom ?? '',
+        reason,
+      }),
+    );
   }
 
-  async function decideOnReport(moderator: CurrentUser, id: number, version: number, decision: Decision, reason: string | null) {
+  async function decideOnReport(
+    moderator: CurrentUser,
+    id: number,
+    version: number,
+    decision: Decision,
+    reason: string | null,
+  ) {
     const now = clock.now();
     const report = await db.transaction((trx) => settleReport(trx, moderator, id, version, decision, reason, now));
     await notifyReporter(report, decision, reason);
@@ -194,17 +355,30 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
    * visitor's report that asked for it: both happen or neither.
    */
   async function setPlaceStatus(
-    moderator: CurrentUser, placeId: number, status: 'hidden' | 'published', reason: string | null,
+    moderator: CurrentUser,
+    placeId: number,
+    status: 'hidden' | 'published',
+    reason: string | null,
     report?: { id: number; version: number },
   ) {
-    if (!reason) throw new ValidationError([{ field: 'reason', message: 'Indiquez le motif : il reste dans l’historique du lieu et le journal.' }]);
+    if (!reason)
+      throw new ValidationError([
+        { field: 'reason', message: 'Indiquez le motif : il reste dans l’historique du lieu et le journal.' },
+      ]);
     const place = await findPlaceById(db, placeId);
     if (!place) throw new NotFoundError('Ce lieu n’existe pas.');
     const now = clock.now();
     const settled = await db.transaction(async (trx) => {
       await placeWrites.setStatus(placeId, status, reason, {
         author: { userId: moderator.id, role: moderator.role === 'admin' ? 'admin' : 'moderator' },
-        audit: { actorId: moderator.id, action: status === 'hidden' ? 'place.hidden' : 'place.published', subjectType: 'place', subjectId: placeId, reason, details: { placeId, ...(report ? { reportId: report.id } : {}) } },
+        audit: {
+          actorId: moderator.id,
+          action: status === 'hidden' ? 'place.hidden' : 'place.published',
+          subjectType: 'place',
+          subjectId: placeId,
+          reason,
+          details: { placeId, ...(report ? { reportId: report.id } : {}) },
+        },
         trx,
       });
       return report ? settleReport(trx, moderator, report.id, report.version, 'accept', reason, now) : undefined;
@@ -220,8 +394,22 @@ export function createModerationService(deps: { db: Db; clock: Clock; mailer: Ma
   }
 
   return {
-    queue, claimById, setPlaceStatus, placeById: (id: number) => findPlaceById(db, id), decideOnClaim, revokeManager, decideOnProposal, decideOnLabelRequest, decideOnReport,
-    auditLog: async (viewer: CurrentUser) => auditEntriesView(db, await listAudit(db, { limit: 200 }), { viewerIsAdmin: viewer.role === 'admin', roleNames: ROLE_NAMES, reportCategoryNames: REPORT_CATEGORY_NAMES, placePath }),
+    queue,
+    claimById,
+    setPlaceStatus,
+    placeById: (id: number) => findPlaceById(db, id),
+    decideOnClaim,
+    revokeManager,
+    decideOnProposal,
+    decideOnLabelRequest,
+    decideOnReport,
+    auditLog: async (viewer: CurrentUser) =>
+      auditEntriesView(db, await listAudit(db, { limit: 200 }), {
+        viewerIsAdmin: viewer.role === 'admin',
+        roleNames: ROLE_NAMES,
+        reportCategoryNames: REPORT_CATEGORY_NAMES,
+        placePath,
+      }),
   };
 }
 

@@ -21,7 +21,9 @@ export interface ImportReport {
 }
 
 const MULTI_VALUED = new Set<string>(
-  Object.entries(placeFieldSchemas).filter(([, schema]) => schema instanceof z.ZodArray).map(([name]) => name),
+  Object.entries(placeFieldSchemas)
+    .filter(([, schema]) => schema instanceof z.ZodArray)
+    .map(([name]) => name),
 );
 
 const identitySchema = z.object({
@@ -40,7 +42,11 @@ const extensionsSchema = z.object({
 });
 
 function splitMultiValued(value: unknown): unknown {
-  if (typeof value === 'string') return value.split('|').map((v) => v.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split('|')
+      .map((v) => v.trim())
+      .filter(Boolean);
   return value;
 }
 
@@ -58,7 +64,14 @@ export function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: stri
     if (Array.isArray(value) && value.length === 0) continue;
     const parsed = schema.safeParse(value);
     if (parsed.success) accepted[field] = parsed.data;
-    else issues.push(...toFieldErrors(parsed.error).map((e) => ({ field: e.field === '(requête)' ? field : `${field}.${e.field}`, value, message: e.message })));
+    else
+      issues.push(
+        ...toFieldErrors(parsed.error).map((e) => ({
+          field: e.field === '(requête)' ? field : `${field}.${e.field}`,
+          value,
+          message: e.message,
+        })),
+      );
   }
   const missingRequired = REQUIRED_PLACE_FIELDS.filter((field) => accepted[field] === undefined);
   for (const field of missingRequired) {
@@ -75,7 +88,11 @@ export function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: stri
   return { accepted, issues, rejected: missingRequired.length > 0 };
 }
 
-function toRow(identity: { id: string; source: string }, f: Partial<Record<PlaceFieldName, unknown>>, issues: ImportIssue[]): NewPlaceRow {
+function toRow(
+  identity: { id: string; source: string },
+  f: Partial<Record<PlaceFieldName, unknown>>,
+  issues: ImportIssue[],
+): NewPlaceRow {
   const arr = (field: PlaceFieldName) => (f[field] as string[] | undefined) ?? [];
   const str = (field: PlaceFieldName) => (f[field] as string | undefined) ?? null;
   return {
@@ -119,8 +136,19 @@ const BATCH_SIZE = 500;
  * Loads standard records; idempotent: a (source, id) already present is left untouched.
  * The places and their labels are written by the place-writing service (server/places/).
  */
-export async function importPlaces(db: Db, records: RawPlaceRecord[], options: { today: string }): Promise<ImportReport> {
-  const report: ImportReport = { read: records.length, inserted: 0, alreadyPresent: 0, rejected: [], withoutCoordinates: [], fieldIssues: [] };
+export async function importPlaces(
+  db: Db,
+  records: RawPlaceRecord[],
+  options: { today: string },
+): Promise<ImportReport> {
+  const report: ImportReport = {
+    read: records.length,
+    inserted: 0,
+    alreadyPresent: 0,
+    rejected: [],
+    withoutCoordinates: [],
+    fieldIssues: [],
+  };
   const placeWrites = createPlaceWrites({ db, clock: { now: () => new Date(`${options.today}T00:00:00Z`) } });
   await db.transaction(async (trx) => {
     const labelIds = await labelIdsByStandardValue(trx);
@@ -129,7 +157,10 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
     for (const record of records) {
       const identity = identitySchema.safeParse(record);
       if (!identity.success) {
-        report.rejected.push({ sourceId: String(record.id ?? '?'), issues: toFieldErrors(identity.error).map((e) => ({ ...e, value: null })) });
+        report.rejected.push({
+          sourceId: String(record.id ?? '?'),
+          issues: toFieldErrors(identity.error).map((e) => ({ ...e, value: null })),
+        });
         continue;
       }
       const { accepted, issues, rejected } = validateRecord(record, { dateMaj: options.today });
@@ -137,20 +168,33 @@ export async function importPlaces(db: Db, records: RawPlaceRecord[], options: {
         report.rejected.push({ sourceId: identity.data.id, issues });
         continue;
       }
-      const labelValues = [...((accepted.dispositif_programmes_nationaux as string[]) ?? []), ...((accepted.formations_labels as string[]) ?? [])];
+      const labelValues = [
+        ...((accepted.dispositif_programmes_nationaux as string[]) ?? []),
+        ...((accepted.formations_labels as string[]) ?? []),
+      ];
       for (const value of labelValues.filter((v) => !labelIds.has(v))) {
-        issues.push({ field: 'dispositif_programmes_nationaux', value, message: 'Dispositif ou label inconnu du référentiel.' });
+        issues.push({
+          field: 'dispositif_programmes_nationaux',
+          value,
+          message: 'Dispositif ou label inconnu du référentiel.',
+        });
       }
-      const extensions = extensionsSchema.safeParse({ labels: record.labels, location_precision: record.location_precision });
+      const extensions = extensionsSchema.safeParse({
+        labels: record.labels,
+        location_precision: record.location_precision,
+      });
       const slugs = extensions.success ? (extensions.data.labels ?? []) : [];
-      if (!extensions.success) issues.push(...toFieldErrors(extensions.error).map((e) => ({ ...e, value: record[e.field.split('.')[0]] })));
-      for (const slug of slugs.filter((s) => !labelIdsOfSlugs.has(s))) issues.push({ field: 'labels', value: slug, message: 'Label inconnu du référentiel.' });
+      if (!extensions.success)
+        issues.push(...toFieldErrors(extensions.error).map((e) => ({ ...e, value: record[e.field.split('.')[0]] })));
+      for (const slug of slugs.filter((s) => !labelIdsOfSlugs.has(s)))
+        issues.push({ field: 'labels', value: slug, message: 'Label inconnu du référentiel.' });
       const linked = [
         ...labelValues.map((value) => labelIds.get(value)),
         ...slugs.map((slug) => labelIdsOfSlugs.get(slug)),
       ].filter((id): id is number => id !== undefined);
       const row = toRow(identity.data, accepted, issues);
-      if (extensions.success && row.latitude !== null) row.locationPrecision = extensions.data.location_precision ?? 'exact';
+      if (extensions.success && row.latitude !== null)
+        row.locationPrecision = extensions.data.location_precision ?? 'exact';
       if (issues.length) report.fieldIssues.push({ sourceId: identity.data.id, issues });
       if (accepted.latitude === undefined) report.withoutCoordinates.push(identity.data.id);
       valid.push({ row, labelIds: [...new Set(linked)] });

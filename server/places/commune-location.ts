@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import {
-  communeSearchKey, findCommunesByPostalCode, isArrondissement, searchCommunesByName, type Commune,
+  communeSearchKey,
+  findCommunesByPostalCode,
+  isArrondissement,
+  searchCommunesByName,
+  type Commune,
 } from '../geocoding/communes.repository.js';
 
 /**
@@ -10,7 +14,11 @@ import {
  * arrondissement of that postal code; the only commune of that postal code; else the commune of
  * exactly that name. Undefined when nothing matches.
  */
-export async function communeOfPlace(db: Db | Knex.Transaction, codePostal: unknown, commune: unknown): Promise<Commune | undefined> {
+export async function communeOfPlace(
+  db: Db | Knex.Transaction,
+  codePostal: unknown,
+  commune: unknown,
+): Promise<Commune | undefined> {
   const cp = typeof codePostal === 'string' ? codePostal.trim() : '';
   const name = typeof commune === 'string' ? commune : '';
   const key = communeSearchKey(name);
@@ -20,7 +28,9 @@ export async function communeOfPlace(db: Db | Knex.Transaction, codePostal: unkn
   const district = byPostal.find((c) => isArrondissement(c.insee) && (!key || communeSearchKey(c.nom).startsWith(key)));
   if (district) return district;
   if (byPostal.length === 1) return byPostal[0];
-  const nearly = key ? byPostal.find((c) => communeSearchKey(c.nom).includes(key) || key.includes(communeSearchKey(c.nom))) : undefined;
+  const nearly = key
+    ? byPostal.find((c) => communeSearchKey(c.nom).includes(key) || key.includes(communeSearchKey(c.nom)))
+    : undefined;
   if (nearly) return nearly;
   if (!key) return undefined;
   const byName = (await searchCommunesByName(db as Db, name, 6)).filter((c) => communeSearchKey(c.nom) === key);
@@ -38,9 +48,20 @@ export async function communeFill(
 ): Promise<{ code_insee?: string; latitude?: number; longitude?: number; location_precision?: 'commune' }> {
   const found = await communeOfPlace(db, place.code_postal, place.commune);
   if (!found) return {};
-  const fill: { code_insee?: string; latitude?: number; longitude?: number; location_precision?: 'commune' } = { code_insee: found.insee };
-  if (place.latitude === null || place.latitude === undefined || place.longitude === null || place.longitude === undefined) {
-    Object.assign(fill, { latitude: found.latitude, longitude: found.longitude, location_precision: 'commune' as const });
+  const fill: { code_insee?: string; latitude?: number; longitude?: number; location_precision?: 'commune' } = {
+    code_insee: found.insee,
+  };
+  if (
+    place.latitude === null ||
+    place.latitude === undefined ||
+    place.longitude === null ||
+    place.longitude === undefined
+  ) {
+    Object.assign(fill, {
+      latitude: found.latitude,
+      longitude: found.longitude,
+      location_precision: 'commune' as const,
+    });
   }
   return fill;
 }

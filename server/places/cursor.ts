@@ -15,7 +15,14 @@ const cursorSchema = z.discriminatedUnion('m', [
   // 1 − word_similarity, between 0 and 1.
   z.object({ m: z.literal('relevance'), k: z.number().min(0).max(1), i: id }),
   // lower(nom): text, which PostgreSQL cannot hold with a NUL byte.
-  z.object({ m: z.literal('name'), k: z.string().max(300).refine((key) => !key.includes('\u0000')), i: id }),
+  z.object({
+    m: z.literal('name'),
+    k: z
+      .string()
+      .max(300)
+      .refine((key) => !key.includes('\u0000')),
+    i: id,
+  }),
 ]);
 
 export function encodeCursor(mode: SortMode, position: SortPosition): string {
@@ -24,7 +31,12 @@ export function encodeCursor(mode: SortMode, position: SortPosition): string {
 
 export function decodeCursor(cursor: string, expectedMode: SortMode): SortPosition {
   const invalid = () =>
-    new ValidationError([{ field: 'cursor', message: 'Curseur invalide ou qui ne correspond pas à cette recherche : reprenez depuis la première page.' }]);
+    new ValidationError([
+      {
+        field: 'cursor',
+        message: 'Curseur invalide ou qui ne correspond pas à cette recherche : reprenez depuis la première page.',
+      },
+    ]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

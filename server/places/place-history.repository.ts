@@ -27,19 +27,28 @@ export interface Revision {
 // Ids are numbers already: bigint columns are parsed as numbers (server/db/knex.ts).
 const toRevision = (row: Record<string, unknown>) => camelize(row) as unknown as Revision;
 
-export async function listRevisions(db: Conn, placeId: number, options: { afterVersion?: number; limit?: number } = {}): Promise<Revision[]> {
+export async function listRevisions(
+  db: Conn,
+  placeId: number,
+  options: { afterVersion?: number; limit?: number } = {},
+): Promise<Revision[]> {
   const query = db('place_revisions as r')
     .leftJoin('users as u', 'u.id', 'r.user_id')
     .select('r.*', 'u.email as user_email')
     .where('r.place_id', placeId)
     .orderBy('r.id', 'desc')
     .limit(options.limit ?? 200);
-  if (options.afterVersion !== undefined) query.where('r.version', '>', options.afterVersion).whereIn('r.kind', ['edit', 'revert']);
+  if (options.afterVersion !== undefined)
+    query.where('r.version', '>', options.afterVersion).whereIn('r.kind', ['edit', 'revert']);
   return (await query).map(toRevision);
 }
 
 export async function findRevision(db: Conn, placeId: number, revisionId: number): Promise<Revision | undefined> {
-  const row = await db('place_revisions as r').leftJoin('users as u', 'u.id', 'r.user_id').select('r.*', 'u.email as user_email').where({ 'r.place_id': placeId, 'r.id': revisionId }).first();
+  const row = await db('place_revisions as r')
+    .leftJoin('users as u', 'u.id', 'r.user_id')
+    .select('r.*', 'u.email as user_email')
+    .where({ 'r.place_id': placeId, 'r.id': revisionId })
+    .first();
   return row ? toRevision(row) : undefined;
 }
 
@@ -50,7 +59,15 @@ export async function revisionsAfter(db: Conn, placeId: number, revisionId: numb
 }
 
 /** The latest revision of these kinds (by default changes and confirmations), for "Mis à jour le … par …". */
-export async function latestChange(db: Conn, placeId: number, kinds: RevisionKind[] = ['edit', 'revert', 'labels', 'create', 'verify']): Promise<Revision | undefined> {
-  const row = await db('place_revisions').where('place_id', placeId).whereIn('kind', kinds).orderBy('id', 'desc').first();
+export async function latestChange(
+  db: Conn,
+  placeId: number,
+  kinds: RevisionKind[] = ['edit', 'revert', 'labels', 'create', 'verify'],
+): Promise<Revision | undefined> {
+  const row = await db('place_revisions')
+    .where('place_id', placeId)
+    .whereIn('kind', kinds)
+    .orderBy('id', 'desc')
+    .first();
   return row ? toRevision(row) : undefined;
 }

@@ -15,7 +15,10 @@ type Conn = Db | Knex.Transaction;
 const isoDate = (now: Date) => now.toISOString().slice(0, 10);
 
 /** The place's version and status, its row locked until the transaction ends. */
-export async function lockPlace(trx: Knex.Transaction, placeId: number): Promise<{ version: number; status: Place['status'] } | undefined> {
+export async function lockPlace(
+  trx: Knex.Transaction,
+  placeId: number,
+): Promise<{ version: number; status: Place['status'] } | undefined> {
   const row = await trx('places').where({ id: placeId }).forUpdate().first('version', 'status');
   return row ? { version: row.version as number, status: row.status as Place['status'] } : undefined;
 }
@@ -44,13 +47,25 @@ export async function clearLocationPrecision(trx: Conn, placeId: number, version
 }
 
 export async function setVerifiedAt(trx: Conn, placeId: number, now: Date): Promise<number | undefined> {
-  const rows = await trx('places').where({ id: placeId }).update({ verified_at: now, date_maj: isoDate(now) }).returning('version');
+  const rows = await trx('places')
+    .where({ id: placeId })
+    .update({ verified_at: now, date_maj: isoDate(now) })
+    .returning('version');
   return rows[0]?.version as number | undefined;
 }
 
 export async function insertRevision(
   trx: Conn,
-  revision: { placeId: number; version: number; userId: number | null; authorRole: AuthorRole; kind: RevisionKind; section?: string | null; changes: FieldChanges; revertsRevisionId?: number | null },
+  revision: {
+    placeId: number;
+    version: number;
+    userId: number | null;
+    authorRole: AuthorRole;
+    kind: RevisionKind;
+    section?: string | null;
+    changes: FieldChanges;
+    revertsRevisionId?: number | null;
+  },
   now: Date,
 ): Promise<number> {
   const [row] = await trx('place_revisions')
@@ -77,18 +92,32 @@ export async function insertPlace(trx: Conn, record: Record<string, unknown>, no
   return Number(row.id);
 }
 
-export async function applyLabelChange(trx: Conn, change: { placeId: number; labelId: number; action: 'add' | 'remove'; origin: 'mediator' | 'moderator' }, now: Date): Promise<void> {
+export async function applyLabelChange(
+  trx: Conn,
+  change: { placeId: number; labelId: number; action: 'add' | 'remove'; origin: 'mediator' | 'moderator' },
+  now: Date,
+): Promise<void> {
   if (change.action === 'remove') {
     await trx('place_labels').where({ place_id: change.placeId, label_id: change.labelId }).delete();
     return;
   }
   await trx('place_labels')
-    .insert({ place_id: change.placeId, label_id: change.labelId, origin: change.origin, verification_status: 'verified', since: isoDate(now), created_at: now })
+    .insert({
+      place_id: change.placeId,
+      label_id: change.labelId,
+      origin: change.origin,
+      verification_status: 'verified',
+      since: isoDate(now),
+      created_at: now,
+    })
     .onConflict(['place_id', 'label_id'])
     .merge({ verification_status: 'verified', origin: change.origin });
 }
 
-export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues' | 'locationPrecision'> & {
+export type NewPlaceRow = Omit<
+  Place,
+  'id' | 'status' | 'version' | 'createdAt' | 'updatedAt' | 'verifiedAt' | 'importIssues' | 'locationPrecision'
+> & {
   importIssues: ImportIssue[];
   locationPrecision?: 'exact' | 'commune' | null;
   status?: Place['status'];
@@ -98,8 +127,17 @@ export type NewPlaceRow = Omit<Place, 'id' | 'status' | 'version' | 'createdAt' 
 export async function insertPlacesIfAbsent(trx: Conn, rows: NewPlaceRow[]): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const values = rows.map((row) => snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) }));
-  const inserted = await trx('places').insert(values).onConflict(['source', 'source_id']).ignore().returning(['id', 'source', 'source_id']);
-  return new Map(inserted.map((row: { id: string; source: string; source_id: string }) => [`${row.source}\u0000${row.source_id}`, Number(row.id)]));
+  const inserted = await trx('places')
+    .insert(values)
+    .onConflict(['source', 'source_id'])
+    .ignore()
+    .returning(['id', 'source', 'source_id']);
+  return new Map(
+    inserted.map((row: { id: string; source: string; source_id: string }) => [
+      `${row.source}\u0000${row.source_id}`,
+      Number(row.id),
+    ]),
+  );
 }
 
 export async function linkPlacesToLabels(
@@ -109,7 +147,14 @@ export async function linkPlacesToLabels(
 ): Promise<void> {
   if (links.length === 0) return;
   await trx('place_labels')
-    .insert(links.map((link) => ({ place_id: link.placeId, label_id: link.labelId, origin, verification_status: 'verified' })))
+    .insert(
+      links.map((link) => ({
+        place_id: link.placeId,
+        label_id: link.labelId,
+        origin,
+        verification_status: 'verified',
+      })),
+    )
     .onConflict(['place_id', 'label_id'])
     .ignore();
 }

@@ -6,8 +6,16 @@ import { ConflictError, NotFoundError } from '../http/errors.js';
 import { communeFill } from './commune-location.js';
 import { findRevision, revisionsAfter, type AuthorRole, type FieldChanges } from './place-history.repository.js';
 import {
-  applyLabelChange, clearLocationPrecision, insertPlace, insertPlacesIfAbsent, insertRevision, linkPlacesToLabels, lockPlace,
-  setVerifiedAt, updatePlaceFields, type NewPlaceRow,
+  applyLabelChange,
+  clearLocationPrecision,
+  insertPlace,
+  insertPlacesIfAbsent,
+  insertRevision,
+  linkPlacesToLabels,
+  lockPlace,
+  setVerifiedAt,
+  updatePlaceFields,
+  type NewPlaceRow,
 } from './place-writes.repository.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
 import type { Clock } from '../shared/clock.js';
@@ -38,22 +46,23 @@ export interface WriteOptions {
 }
 
 export type FieldsSaveResult =
-  | { status: 'saved'; version: number; changed: string[] }
-  | { status: 'unchanged' }
-  | { status: 'conflict' };
+  { status: 'saved'; version: number; changed: string[] } | { status: 'unchanged' } | { status: 'conflict' };
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** A place's current value of a column, in the standard's terms (`code_postal` → place.codePostal). */
-export const columnValue = (place: Place, column: string): unknown => (place as unknown as Record<string, unknown>)[camel(column)] ?? null;
+export const columnValue = (place: Place, column: string): unknown =>
+  (place as unknown as Record<string, unknown>)[camel(column)] ?? null;
 
 export const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  const inTransaction = <T>(outer: Knex.Transaction | undefined, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
-    (outer ?? db).transaction(work);
+  const inTransaction = <T>(
+    outer: Knex.Transaction | undefined,
+    work: (trx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> => (outer ?? db).transaction(work);
 
   const audit = async (trx: Knex.Transaction, entry: AuditEntry | undefined, now: Date) => {
     if (entry) await recordAudit(trx, entry, now);
@@ -67,12 +76,29 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
   async function create(record: Record<string, unknown>, options: WriteOptions): Promise<number> {
     const now = clock.now();
     return inTransaction(options.trx, async (trx) => {
-      const fill = await communeFill(trx, { code_postal: record.code_postal, commune: record.commune, latitude: record.latitude, longitude: record.longitude });
-      const placeId = await insertPlace(trx, { ...record, ...fill, source: 'epn-finder', source_id: randomUUID() }, now);
-      await insertRevision(trx, {
-        placeId, version: 1, userId: options.author.userId, authorRole: options.author.role, kind: 'create',
-        changes: Object.fromEntries(Object.entries(record).map(([k, v]) => [k, { old: null, new: v }])),
-      }, now);
+      const fill = await communeFill(trx, {
+        code_postal: record.code_postal,
+        commune: record.commune,
+        latitude: record.latitude,
+        longitude: record.longitude,
+      });
+      const placeId = await insertPlace(
+        trx,
+        { ...record, ...fill, source: 'epn-finder', source_id: randomUUID() },
+        now,
+      );
+      await insertRevision(
+        trx,
+        {
+          placeId,
+          version: 1,
+          userId: options.author.userId,
+          authorRole: options.author.role,
+          kind: 'create',
+          changes: Object.fromEntries(Object.entries(record).map(([k, v]) => [k, { old: null, new: v }])),
+        },
+        now,
+      );
       await audit(trx, options.audit, now);
       return placeId;
     });
@@ -99,16 +125,28 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       }
       if (!Object.keys(changes).length) return { status: 'unchanged' };
       const now = clock.now();
-      const updates: Record<string, unknown> = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.new]));
+      const updates: Record<string, unknown> = Object.fromEntries(
+        Object.entries(changes).map(([field, change]) => [field, change.new]),
+      );
       if ('commune' in changes || 'code_postal' in changes || ('latitude' in changes && updates.latitude === null)) {
         await fillFromCommune(trx, current, updates, changes);
       }
       const newVersion = await updatePlaceFields(trx, placeId, version, updates, now);
       if (newVersion === null) return { status: 'conflict' };
-      await insertRevision(trx, {
-        placeId, version: newVersion, userId: options.author.userId, authorRole: options.author.role, kind: options.kind,
-        section: options.section, changes, revertsRevisionId: options.revertsRevisionId,
-      }, now);
+      await insertRevision(
+        trx,
+        {
+          placeId,
+          version: newVersion,
+          userId: options.author.userId,
+          authorRole: options.author.role,
+          kind: options.kind,
+          section: options.section,
+          changes,
+          revertsRevisionId: options.revertsRevisionId,
+        },
+        now,
+      );
       await audit(trx, options.audit, now);
       return { status: 'saved', version: newVersion, changed: Object.keys(changes) };
     });
@@ -118,12 +156,21 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
    * A new commune or postal code: refresh the INSEE code; with no coordinates given (or only the
    * previous commune's centre), place the pin at the new commune's centre, flagged approximate.
    */
-  async function fillFromCommune(trx: Knex.Transaction, current: Place, updates: Record<string, unknown>, changes: FieldChanges) {
-    const after = (field: 'code_postal' | 'commune' | 'latitude' | 'longitude') => (field in updates ? updates[field] : columnValue(current, field));
-    const keptCommuneCentre = current.locationPrecision === 'commune' && !('latitude' in changes) && !('longitude' in changes);
+  async function fillFromCommune(
+    trx: Knex.Transaction,
+    current: Place,
+    updates: Record<string, unknown>,
+    changes: FieldChanges,
+  ) {
+    const after = (field: 'code_postal' | 'commune' | 'latitude' | 'longitude') =>
+      field in updates ? updates[field] : columnValue(current, field);
+    const keptCommuneCentre =
+      current.locationPrecision === 'commune' && !('latitude' in changes) && !('longitude' in changes);
     const fill = await communeFill(trx, {
-      code_postal: after('code_postal'), commune: after('commune'),
-      latitude: keptCommuneCentre ? null : after('latitude'), longitude: keptCommuneCentre ? null : after('longitude'),
+      code_postal: after('code_postal'),
+      commune: after('commune'),
+      latitude: keptCommuneCentre ? null : after('latitude'),
+      longitude: keptCommuneCentre ? null : after('longitude'),
     });
     if (fill.code_insee && fill.code_insee !== current.codeInsee) updates.code_insee = fill.code_insee;
     if (fill.latitude === undefined || fill.longitude === undefined) return;
@@ -141,10 +188,17 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
    * changed; the revert is itself a new revision. `fields`: what a revert may touch (the editing
    * forms' fields, not the status nor the labels, which have their own decisions).
    */
-  async function revert(placeId: number, revisionId: number, version: number, options: WriteOptions & { fields: ReadonlySet<string> }): Promise<FieldsSaveResult> {
+  async function revert(
+    placeId: number,
+    revisionId: number,
+    version: number,
+    options: WriteOptions & { fields: ReadonlySet<string> },
+  ): Promise<FieldsSaveResult> {
     const target = await findRevision(options.trx ?? db, placeId, revisionId);
     if (!target) throw new NotFoundError('Cette version n’existe pas.');
-    const later = (await revisionsAfter(options.trx ?? db, placeId, revisionId)).filter((r) => r.kind === 'edit' || r.kind === 'revert');
+    const later = (await revisionsAfter(options.trx ?? db, placeId, revisionId)).filter(
+      (r) => r.kind === 'edit' || r.kind === 'revert',
+    );
     const values: Record<string, unknown> = {};
     for (const revision of later) {
       for (const [field, change] of Object.entries(revision.changes)) {
@@ -168,15 +222,26 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     return inTransaction(options.trx, async (trx) => {
       const locked = await lockPlace(trx, placeId);
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      const verifiedSlugs = async () => (await labelLinksOfPlaces(trx, [placeId])).filter((l) => l.status === 'verified').map((l) => l.slug);
+      const verifiedSlugs = async () =>
+        (await labelLinksOfPlaces(trx, [placeId])).filter((l) => l.status === 'verified').map((l) => l.slug);
       const before = await verifiedSlugs();
-      for (const labelId of change.add) await applyLabelChange(trx, { placeId, labelId, action: 'add', origin: change.origin }, now);
-      for (const labelId of change.remove) await applyLabelChange(trx, { placeId, labelId, action: 'remove', origin: change.origin }, now);
+      for (const labelId of change.add)
+        await applyLabelChange(trx, { placeId, labelId, action: 'add', origin: change.origin }, now);
+      for (const labelId of change.remove)
+        await applyLabelChange(trx, { placeId, labelId, action: 'remove', origin: change.origin }, now);
       const after = await verifiedSlugs();
-      await insertRevision(trx, {
-        placeId, version: locked.version, userId: options.author.userId, authorRole: options.author.role, kind: 'labels',
-        changes: { labels: { old: before, new: after } },
-      }, now);
+      await insertRevision(
+        trx,
+        {
+          placeId,
+          version: locked.version,
+          userId: options.author.userId,
+          authorRole: options.author.role,
+          kind: 'labels',
+          changes: { labels: { old: before, new: after } },
+        },
+        now,
+      );
       await audit(trx, options.audit, now);
       return { before, after };
     });
@@ -186,17 +251,32 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
    * Takes a place off the site ('hidden') or puts it back ('published'); the reason stays in its
    * revision (section 'statut'). A place already in that status: ConflictError.
    */
-  async function setStatus(placeId: number, status: Place['status'], reason: string, options: WriteOptions): Promise<void> {
+  async function setStatus(
+    placeId: number,
+    status: Place['status'],
+    reason: string,
+    options: WriteOptions,
+  ): Promise<void> {
     const now = clock.now();
     await inTransaction(options.trx, async (trx) => {
       const locked = await lockPlace(trx, placeId);
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      if (locked.status === status) throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
+      if (locked.status === status)
+        throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
       const newVersion = (await updatePlaceFields(trx, placeId, locked.version, { status }, now))!;
-      await insertRevision(trx, {
-        placeId, version: newVersion, userId: options.author.userId, authorRole: options.author.role, kind: 'edit', section: 'statut',
-        changes: { status: { old: locked.status, new: status }, motif: { old: null, new: reason } },
-      }, now);
+      await insertRevision(
+        trx,
+        {
+          placeId,
+          version: newVersion,
+          userId: options.author.userId,
+          authorRole: options.author.role,
+          kind: 'edit',
+          section: 'statut',
+          changes: { status: { old: locked.status, new: status }, motif: { old: null, new: reason } },
+        },
+        now,
+      );
       await audit(trx, options.audit, now);
     });
   }
@@ -209,10 +289,18 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
       const previous = (await findPlaceById(trx, placeId))!.verifiedAt;
       const version = await setVerifiedAt(trx, placeId, now);
-      await insertRevision(trx, {
-        placeId, version: version ?? locked.version, userId: options.author.userId, authorRole: options.author.role, kind: 'verify',
-        changes: { verified_at: { old: previous, new: now } },
-      }, now);
+      await insertRevision(
+        trx,
+        {
+          placeId,
+          version: version ?? locked.version,
+          userId: options.author.userId,
+          authorRole: options.author.role,
+          kind: 'verify',
+          changes: { verified_at: { old: previous, new: now } },
+        },
+        now,
+      );
       await audit(trx, options.audit, now);
     });
   }
@@ -223,9 +311,15 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
    * (`source`, `date_maj`); a place's revisions start with the first change made here.
    * Returns the new ids keyed by "source\u0000source_id".
    */
-  async function importBatch(items: { row: NewPlaceRow; labelIds: number[] }[], options: { trx?: Knex.Transaction } = {}): Promise<Map<string, number>> {
+  async function importBatch(
+    items: { row: NewPlaceRow; labelIds: number[] }[],
+    options: { trx?: Knex.Transaction } = {},
+  ): Promise<Map<string, number>> {
     return inTransaction(options.trx, async (trx) => {
-      const inserted = await insertPlacesIfAbsent(trx, items.map((item) => item.row));
+      const inserted = await insertPlacesIfAbsent(
+        trx,
+        items.map((item) => item.row),
+      );
       const links = items.flatMap((item) => {
         const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
         return placeId === undefined ? [] : item.labelIds.map((labelId) => ({ placeId, labelId }));

@@ -6,7 +6,13 @@ import { placesQuerySchema } from './places.query.js';
 import type { PlacesService } from './places.service.js';
 
 export const placeIdParamsSchema = z.object({
-  id: z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'Identifiant de lieu attendu (nombre entier).' : undefined) }).int('Identifiant de lieu attendu (nombre entier).').positive().max(Number.MAX_SAFE_INTEGER),
+  id: z.coerce
+    .number({
+      error: (issue) => (issue.code === 'invalid_type' ? 'Identifiant de lieu attendu (nombre entier).' : undefined),
+    })
+    .int('Identifiant de lieu attendu (nombre entier).')
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER),
 });
 
 export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: string }): Router {

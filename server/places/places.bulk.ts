@@ -29,7 +29,11 @@ export interface BulkLoadReport {
 
 type Column = { name: string; type: string; value: (row: BulkPlaceRow) => unknown };
 
-const scalar = (name: string, type: string, key: keyof BulkPlaceRow): Column => ({ name, type, value: (row) => row[key] });
+const scalar = (name: string, type: string, key: keyof BulkPlaceRow): Column => ({
+  name,
+  type,
+  value: (row) => row[key],
+});
 
 /** The staging table's columns, in COPY order; the same names as in `places` except label_slugs. */
 const COLUMNS: Column[] = [
@@ -77,7 +81,8 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 const copyEscape = (text: string) => text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]);
 
 // An array literal quotes every element, with " and \ escaped inside the quotes.
-const arrayLiteral = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+const arrayLiteral = (values: string[]) =>
+  `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
@@ -118,9 +123,13 @@ export async function bulkLoadPlaces(
   return db.transaction(async (trx) => {
     // Inside a transaction Knex hands out the transaction's own connection: COPY runs in it.
     const connection = (await trx.client.acquireConnection()) as pg.Client;
-    await trx.raw(`CREATE TEMPORARY TABLE places_staging (${COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`);
+    await trx.raw(
+      `CREATE TEMPORARY TABLE places_staging (${COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
+    );
     const counter = { read: 0 };
-    const copy = connection.query(copyFrom(`COPY places_staging (${COLUMNS.map((c) => c.name).join(', ')}) FROM STDIN`));
+    const copy = connection.query(
+      copyFrom(`COPY places_staging (${COLUMNS.map((c) => c.name).join(', ')}) FROM STDIN`),
+    );
     await pipeline(Readable.from(copyChunks(rows, counter)), copy);
     options.onStaged?.(counter.read);
     // Only the newly inserted places get their labels (RETURNING), as the import does.
@@ -143,6 +152,11 @@ export async function bulkLoadPlaces(
        SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM linked) AS linked`,
     );
     const { inserted, linked } = result.rows[0] as { inserted: number; linked: number };
-    return { read: counter.read, inserted: Number(inserted), alreadyPresent: counter.read - Number(inserted), labelsLinked: Number(linked) };
+    return {
+      read: counter.read,
+      inserted: Number(inserted),
+      alreadyPresent: counter.read - Number(inserted),
+      labelsLinked: Number(linked),
+    };
   });
 }

@@ -3,7 +3,16 @@ import { assetUrls } from '../shared/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
 import { openStateText } from '../shared/open-state.js';
-import { dayMonth, fromParisWallTime, hourMinute, isoDay, isoMinute, parisToday, parisWallTime, type WallTime } from '../shared/paris-time.js';
+import {
+  dayMonth,
+  fromParisWallTime,
+  hourMinute,
+  isoDay,
+  isoMinute,
+  parisToday,
+  parisWallTime,
+  type WallTime,
+} from '../shared/paris-time.js';
 import { openIntervals } from '../shared/opening-hours.js';
 import { placePath } from './places.mapping.js';
 import type { PlacesService } from './places.service.js';
@@ -55,7 +64,12 @@ export function weekTable(horaires: string | null, now: Date) {
   const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
   const dayAt = (offset: number) => {
     const d = new Date(todayUtc + offset * 86_400_000);
-    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: (d.getUTCDay() + 6) % 7 }; // Monday = 0
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      weekday: (d.getUTCDay() + 6) % 7,
+    }; // Monday = 0
   };
   const days = Array.from({ length: 7 }, (_, i) => dayAt(i));
   const from = fromParisWallTime({ ...days[0], hour: 0, minute: 0, second: 0 });
@@ -66,7 +80,10 @@ export function weekTable(horaires: string | null, now: Date) {
     const key = isoDay(day);
     const slots = intervals
       .filter((interval) => isoDay(interval.from) === key)
-      .map((interval) => `${hourMinute(interval.from)} – ${isoDay(interval.to) === key ? hourMinute(interval.to) : '24:00'}`);
+      .map(
+        (interval) =>
+          `${hourMinute(interval.from)} – ${isoDay(interval.to) === key ? hourMinute(interval.to) : '24:00'}`,
+      );
     return {
       name: DAY_LABELS[day.weekday],
       date: dayMonth(day),
@@ -87,13 +104,20 @@ export function phoneDisplay(phone: string): string {
 const YEAR_MS = 365 * 86_400_000;
 
 /** Everything the place page shows, ready for the template. */
-export function placeView(place: Place, labels: PlaceLabelLink[], state: { open: boolean | null; nextChange: WallTime | null }, now: Date) {
+export function placeView(
+  place: Place,
+  labels: PlaceLabelLink[],
+  state: { open: boolean | null; nextChange: WallTime | null },
+  now: Date,
+) {
   const today = parisToday(now);
   const next = state.nextChange ? isoMinute(state.nextChange) : null;
   // A position that is only the commune's centre is no place to be guided to: the address search is.
   const approximate = place.locationPrecision === 'commune';
   const hasPoint = place.latitude !== null && place.longitude !== null && !approximate;
-  const addressLine = [place.adresse, place.complementAdresse, `${place.codePostal} ${place.commune}`].filter(Boolean).join(', ');
+  const addressLine = [place.adresse, place.complementAdresse, `${place.codePostal} ${place.commune}`]
+    .filter(Boolean)
+    .join(', ');
   const checkedOn = place.verifiedAt ?? new Date(`${place.dateMaj}T12:00:00Z`);
   return {
     id: place.id,
@@ -110,7 +134,9 @@ export function placeView(place: Place, labels: PlaceLabelLink[], state: { open:
     directions: hasPoint
       ? `https://www.openstreetmap.org/directions?route=%3B${place.latitude}%2C${place.longitude}`
       : `https://www.openstreetmap.org/search?query=${encodeURIComponent(addressLine)}`,
-    geoLink: hasPoint ? `geo:${place.latitude},${place.longitude}?q=${place.latitude},${place.longitude}(${encodeURIComponent(place.nom)})` : null,
+    geoLink: hasPoint
+      ? `geo:${place.latitude},${place.longitude}?q=${place.latitude},${place.longitude}(${encodeURIComponent(place.nom)})`
+      : null,
     telephone: place.telephone ? { href: `tel:${place.telephone}`, text: phoneDisplay(place.telephone) } : null,
     courriels: place.courriels,
     sites: place.siteWeb.map((url) => ({ url, text: url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, '') })),
@@ -145,14 +171,22 @@ export interface ReportFormView {
 }
 
 /** Renders a place page; the report routes call it again to show the form with its errors. */
-export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: number, report: ReportFormView = {}, status = 200) {
+export async function renderPlacePage(
+  deps: PlacePageDeps,
+  res: Response,
+  id: number,
+  report: ReportFormView = {},
+  status = 200,
+) {
   const { place, labels, state } = await deps.places.getPublished(id);
   const now = deps.clock.now();
   const view = placeView(place, labels, state, now);
   const relatedArticles = deps.articles ? await deps.articles.articlesForPlace(place.id) : [];
   res.status(status).render('pages/places/show', {
     pageTitle: `${report.errors ? 'Erreur dans le signalement — ' : ''}${place.nom}, ${place.commune}`,
-    metaDescription: place.presentationResume ?? `${place.nom} : lieu d’aide au numérique à ${place.commune}. Horaires, services, contacts.`,
+    metaDescription:
+      place.presentationResume ??
+      `${place.nom} : lieu d’aide au numérique à ${place.commune}. Horaires, services, contacts.`,
     nav: 'search',
     canonicalUrl: deps.publicBaseUrl ? new URL(view.path, deps.publicBaseUrl).toString() : undefined,
     ogTitle: place.nom,
@@ -160,16 +194,33 @@ export async function renderPlacePage(deps: PlacePageDeps, res: Response, id: nu
     stylesheets: assetUrls(PLACE_PAGE_ASSETS.stylesheets),
     map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
     place: view,
-    mapData: view.lat !== null
-      ? { markers: [{ id: view.id, nom: view.nom, url: view.path, lat: view.lat, lon: view.lon, open: view.open.text, ...(view.approximate ? { approximate: true } : {}) }] }
-      : null,
+    mapData:
+      view.lat !== null
+        ? {
+            markers: [
+              {
+                id: view.id,
+                nom: view.nom,
+                url: view.path,
+                lat: view.lat,
+                lon: view.lon,
+                open: view.open.text,
+                ...(view.approximate ? { approximate: true } : {}),
+              },
+            ],
+          }
+        : null,
     relatedArticles,
     report: {
       ...report,
       values: report.values ?? {},
       errors: report.errors ?? {},
       errorList: report.errorList?.map((e) => ({ field: `signalement-${e.field}`, message: e.message })) ?? [],
-      categories: deps.reportCategories.map(({ value, label }) => ({ value, label, checked: report.values?.category === value })),
+      categories: deps.reportCategories.map(({ value, label }) => ({
+        value,
+        label,
+        checked: report.values?.category === value,
+      })),
       // Back on the form's own section after an error (client/place.ts then focuses the error summary).
       action: `/lieux/${place.id}/signalement#signaler`,
     },

@@ -1,18 +1,30 @@
 import { z } from 'zod';
 import {
-  CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE,
-  PUBLICS, SERVICES,
+  CODE_INSEE_PATTERN,
+  CODE_POSTAL_PATTERN,
+  FRAIS,
+  MODALITES_ACCES,
+  MODALITES_ACCOMPAGNEMENT,
+  PRISES_EN_CHARGE,
+  PUBLICS,
+  SERVICES,
 } from './standard.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
 import { MESSAGES } from '../shared/messages.js';
 
 /** Query-string values arrive as a string, a repeated key (array) or a comma-separated string. */
 function listParam<T extends z.ZodType>(item: T, max = 20) {
-  return z.preprocess((value) => {
-    if (value === undefined || value === '') return undefined;
-    const values = Array.isArray(value) ? value : [value];
-    return values.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
-  }, z.array(item).max(max, `Au plus ${max} valeurs.`).optional());
+  return z.preprocess(
+    (value) => {
+      if (value === undefined || value === '') return undefined;
+      const values = Array.isArray(value) ? value : [value];
+      return values
+        .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+        .map((v) => (typeof v === 'string' ? v.trim() : v))
+        .filter((v) => v !== '');
+    },
+    z.array(item).max(max, `Au plus ${max} valeurs.`).optional(),
+  );
 }
 
 /** A message for a value of the wrong type only; range checks keep zod's French messages. */
@@ -20,8 +32,7 @@ const typeError = (message: string) => ({
   error: (issue: { code: string; input?: unknown }) => (issue.code === 'invalid_type' ? message : undefined),
 });
 
-const single = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema);
+const single = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
 
 const booleanParam = z
   .enum(['true', 'false', '1', '0', 'on'], { error: 'Valeur attendue : true ou false.' })
@@ -29,7 +40,10 @@ const booleanParam = z
 
 const localOrZonedDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/, 'Date et heure attendues au format AAAA-MM-JJTHH:MM (heure de Paris) ou ISO 8601.')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/,
+    'Date et heure attendues au format AAAA-MM-JJTHH:MM (heure de Paris) ou ISO 8601.',
+  )
   .transform((value, ctx) => {
     const hasZone = /(Z|[+-]\d{2}:\d{2})$/.test(value);
     if (hasZone) {
@@ -51,21 +65,19 @@ const localOrZonedDateTime = z
     return fromParisWallTime({ year, month, day, hour, minute, second: Math.floor(second) });
   });
 
-const bboxParam = z
-  .string()
-  .transform((value, ctx) => {
-    const parts = value.split(',').map((p) => Number(p.trim()));
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || value.trim() === '') {
-      ctx.addIssue({ code: 'custom', message: 'bbox attend quatre nombres : minLon,minLat,maxLon,maxLat.' });
-      return z.NEVER;
-    }
-    const [minLon, minLat, maxLon, maxLat] = parts;
-    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
-      ctx.addIssue({ code: 'custom', message: 'bbox hors limites ou inversée (minLon ≤ maxLon, minLat ≤ maxLat).' });
-      return z.NEVER;
-    }
-    return { minLon, minLat, maxLon, maxLat };
-  });
+const bboxParam = z.string().transform((value, ctx) => {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || value.trim() === '') {
+    ctx.addIssue({ code: 'custom', message: 'bbox attend quatre nombres : minLon,minLat,maxLon,maxLat.' });
+    return z.NEVER;
+  }
+  const [minLon, minLat, maxLon, maxLat] = parts;
+  if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
+    ctx.addIssue({ code: 'custom', message: 'bbox hors limites ou inversée (minLon ≤ maxLon, minLat ≤ maxLat).' });
+    return z.NEVER;
+  }
+  return { minLon, minLat, maxLon, maxLat };
+});
 
 export const DEFAULT_RADIUS_KM = 30;
 export const MAX_RADIUS_KM = 300;
@@ -73,12 +85,32 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
 export const placesQueryShape = {
-  lat: single(z.coerce.number(typeError('Latitude attendue (nombre entre -90 et 90).')).min(-90, 'La latitude va de -90 à 90.').max(90, 'La latitude va de -90 à 90.').optional()),
-  lon: single(z.coerce.number(typeError('Longitude attendue (nombre entre -180 et 180).')).min(-180, 'La longitude va de -180 à 180.').max(180, 'La longitude va de -180 à 180.').optional()),
-  radius_km: single(z.coerce.number(typeError('Rayon attendu en kilomètres.')).gt(0, 'Le rayon doit être plus grand que 0 km.').max(MAX_RADIUS_KM, `Le rayon est de ${MAX_RADIUS_KM} km au plus.`).optional()),
+  lat: single(
+    z.coerce
+      .number(typeError('Latitude attendue (nombre entre -90 et 90).'))
+      .min(-90, 'La latitude va de -90 à 90.')
+      .max(90, 'La latitude va de -90 à 90.')
+      .optional(),
+  ),
+  lon: single(
+    z.coerce
+      .number(typeError('Longitude attendue (nombre entre -180 et 180).'))
+      .min(-180, 'La longitude va de -180 à 180.')
+      .max(180, 'La longitude va de -180 à 180.')
+      .optional(),
+  ),
+  radius_km: single(
+    z.coerce
+      .number(typeError('Rayon attendu en kilomètres.'))
+      .gt(0, 'Le rayon doit être plus grand que 0 km.')
+      .max(MAX_RADIUS_KM, `Le rayon est de ${MAX_RADIUS_KM} km au plus.`)
+      .optional(),
+  ),
   bbox: single(bboxParam.optional()),
   q: single(z.string().trim().min(1).max(200, 'La recherche fait au plus 200 caractères.').optional()),
-  commune: single(z.string().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional()),
+  commune: single(
+    z.string().regex(CODE_INSEE_PATTERN, 'Code INSEE de commune attendu (5 caractères, ex. 13056).').optional(),
+  ),
   code_postal: single(z.string().regex(CODE_POSTAL_PATTERN, 'Code postal attendu (5 chiffres).').optional()),
   services: listParam(z.enum(SERVICES)),
   publics: listParam(z.enum(PUBLICS)),
@@ -89,21 +121,26 @@ export const placesQueryShape = {
   labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, MESSAGES.labelSlugExpected)),
   open_now: single(booleanParam.optional()),
   open_at: single(localOrZonedDateTime.optional()),
-  limit: single(z.coerce.number(typeError('Nombre entier attendu.')).int('Nombre entier attendu.').min(1, 'Au moins 1 résultat par page.').max(MAX_LIMIT, `Au plus ${MAX_LIMIT} résultats par page.`).default(DEFAULT_LIMIT)),
+  limit: single(
+    z.coerce
+      .number(typeError('Nombre entier attendu.'))
+      .int('Nombre entier attendu.')
+      .min(1, 'Au moins 1 résultat par page.')
+      .max(MAX_LIMIT, `Au plus ${MAX_LIMIT} résultats par page.`)
+      .default(DEFAULT_LIMIT),
+  ),
   cursor: single(z.string().max(500).optional()),
 };
 
 /** The API is strict: an unknown or misspelt parameter (`limit[]`, `service`) is an error, not silently ignored. */
-export const placesQuerySchema = z
-  .strictObject(placesQueryShape)
-  .superRefine((query, ctx) => {
-    if ((query.lat === undefined) !== (query.lon === undefined)) {
-      const missing = query.lat === undefined ? 'lat' : 'lon';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'lat et lon vont ensemble : donnez les deux ou aucun.' });
-    }
-    if (query.radius_km !== undefined && query.lat === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['radius_km'], message: 'Le rayon demande un point (lat et lon).' });
-    }
-  });
+export const placesQuerySchema = z.strictObject(placesQueryShape).superRefine((query, ctx) => {
+  if ((query.lat === undefined) !== (query.lon === undefined)) {
+    const missing = query.lat === undefined ? 'lat' : 'lon';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'lat et lon vont ensemble : donnez les deux ou aucun.' });
+  }
+  if (query.radius_km !== undefined && query.lat === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['radius_km'], message: 'Le rayon demande un point (lat et lon).' });
+  }
+});
 
 export type PlacesQuery = z.output<typeof placesQuerySchema>;

@@ -5,12 +5,44 @@ import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 
 export const PLACE_COLUMNS = [
-  'id', 'source', 'source_id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse',
-  'complement_adresse', 'latitude', 'longitude', 'location_precision', 'typologie', 'telephone', 'courriels', 'site_web', 'horaires',
-  'presentation_resume', 'presentation_detail', 'itinerance', 'structure_parente', 'date_maj', 'services',
-  'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge', 'autres_formations_labels',
-  'modalites_acces', 'modalites_accompagnement', 'fiche_acces_libre', 'prise_rdv', 'status', 'import_issues',
-  'version', 'created_at', 'updated_at', 'verified_at',
+  'id',
+  'source',
+  'source_id',
+  'pivot',
+  'nom',
+  'commune',
+  'code_postal',
+  'code_insee',
+  'adresse',
+  'complement_adresse',
+  'latitude',
+  'longitude',
+  'location_precision',
+  'typologie',
+  'telephone',
+  'courriels',
+  'site_web',
+  'horaires',
+  'presentation_resume',
+  'presentation_detail',
+  'itinerance',
+  'structure_parente',
+  'date_maj',
+  'services',
+  'publics_specifiquement_adresses',
+  'prise_en_charge_specifique',
+  'frais_a_charge',
+  'autres_formations_labels',
+  'modalites_acces',
+  'modalites_accompagnement',
+  'fiche_acces_libre',
+  'prise_rdv',
+  'status',
+  'import_issues',
+  'version',
+  'created_at',
+  'updated_at',
+  'verified_at',
 ] as const;
 
 const toPlace = (row: Record<string, unknown>) => ({ ...camelize(row), id: Number(row.id) }) as unknown as Place;
@@ -79,10 +111,14 @@ function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex
     // earth_box() bounds the GiST scan: without it, a nearest-first scan that finds fewer rows
     // than asked inside the radius walks the whole table (a rural search: 0.3 s on 100k places).
     query.whereRaw('earth_box(ll_to_earth(?, ?), ?) @> ll_to_earth(p.latitude, p.longitude)', [
-      criteria.point.lat, criteria.point.lon, earthBoxMetresForKm(criteria.radiusKm),
+      criteria.point.lat,
+      criteria.point.lon,
+      earthBoxMetresForKm(criteria.radiusKm),
     ]);
     query.whereRaw('ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?) <= ?', [
-      criteria.point.lat, criteria.point.lon, chordMetresForKm(criteria.radiusKm),
+      criteria.point.lat,
+      criteria.point.lon,
+      chordMetresForKm(criteria.radiusKm),
     ]);
   }
   if (criteria.bbox) {
@@ -123,7 +159,9 @@ export type PlaceWithSortKey = Place & { sortKey: number | string };
 /** One page of published places in a stable order, after `page.after` (keyset pagination). */
 export async function searchPlaces(db: Db, criteria: SearchCriteria, page: SearchPage): Promise<PlaceWithSortKey[]> {
   const [keySql, keyBindings] = sortExpression(page.mode, criteria);
-  const query = db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).select(db.raw(`${keySql} AS sort_key`, keyBindings));
+  const query = db('places as p')
+    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+    .select(db.raw(`${keySql} AS sort_key`, keyBindings));
   applyCriteria(query, criteria);
   if (page.after) query.whereRaw(`(${keySql}, p.id) > (?, ?)`, [...keyBindings, page.after.key, page.after.id]);
   query.orderByRaw(`${keySql}, p.id`, keyBindings).limit(page.limit);
@@ -139,7 +177,10 @@ export async function countPlaces(db: Db, criteria: SearchCriteria): Promise<num
 }
 
 export async function findPlaceById(db: Db | Knex.Transaction, id: number): Promise<Place | undefined> {
-  const row = await db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).where('p.id', id).first();
+  const row = await db('places as p')
+    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+    .where('p.id', id)
+    .first();
   return row ? toPlace(row) : undefined;
 }
 
@@ -157,7 +198,9 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
 /** Several places at once (the moderation queue, "Mon espace"): one query, keyed by id. */
 export async function findPlacesByIds(db: Db | Knex.Transaction, ids: number[]): Promise<Map<number, Place>> {
   if (ids.length === 0) return new Map();
-  const rows: Record<string, unknown>[] = await db('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`)).whereIn('p.id', [...new Set(ids)]);
+  const rows: Record<string, unknown>[] = await db('places as p')
+    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+    .whereIn('p.id', [...new Set(ids)]);
   return new Map(rows.map((row) => [Number(row.id), toPlace(row)]));
 }
 
@@ -178,6 +221,10 @@ export async function labelLinksOfPlaces(db: Db | Knex.Transaction, placeIds: nu
     .whereIn('pl.place_id', [...new Set(placeIds)])
     .orderBy('l.name');
   return rows.map((r: Record<string, unknown>) => ({
-    placeId: Number(r.place_id), labelId: Number(r.label_id), slug: r.slug as string, name: r.name as string, status: r.verification_status as string,
+    placeId: Number(r.place_id),
+    labelId: Number(r.label_id),
+    slug: r.slug as string,
+    name: r.name as string,
+    status: r.verification_status as string,
   }));
 }

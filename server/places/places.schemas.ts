@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import {
-  CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, FRAIS, ITINERANCE, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT,
-  PIVOT_PATTERN, PRISES_EN_CHARGE, PUBLICS, RESUME_MAX_LENGTH, SERVICES, TELEPHONE_PATTERN,
+  CODE_INSEE_PATTERN,
+  CODE_POSTAL_PATTERN,
+  FRAIS,
+  ITINERANCE,
+  MODALITES_ACCES,
+  MODALITES_ACCOMPAGNEMENT,
+  PIVOT_PATTERN,
+  PRISES_EN_CHARGE,
+  PUBLICS,
+  RESUME_MAX_LENGTH,
+  SERVICES,
+  TELEPHONE_PATTERN,
 } from './standard.js';
 import { checkOpeningHours } from '../shared/opening-hours.js';
 import { MESSAGES } from '../shared/messages.js';
@@ -33,11 +43,17 @@ export const placeFieldSchemas = {
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),
   typologie: list(text(20)),
-  telephone: z.string().regex(TELEPHONE_PATTERN, 'Le téléphone doit commencer par l’indicatif (+33…) suivi de 6 à 9 chiffres.'),
+  telephone: z
+    .string()
+    .regex(TELEPHONE_PATTERN, 'Le téléphone doit commencer par l’indicatif (+33…) suivi de 6 à 9 chiffres.'),
   courriels: list(z.email('Adresse e-mail invalide.')),
   site_web: list(z.url({ protocol: /^https?$/, error: MESSAGES.webAddressInvalid })),
   horaires: openingHoursSchema,
-  presentation_resume: z.string().trim().min(1).max(RESUME_MAX_LENGTH, `Le résumé fait au plus ${RESUME_MAX_LENGTH} caractères.`),
+  presentation_resume: z
+    .string()
+    .trim()
+    .min(1)
+    .max(RESUME_MAX_LENGTH, `Le résumé fait au plus ${RESUME_MAX_LENGTH} caractères.`),
   presentation_detail: text(10_000),
   itinerance: list(z.enum(ITINERANCE)),
   structure_parente: text(300),

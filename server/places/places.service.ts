@@ -9,8 +9,13 @@ import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
-  countPlaces, findPlaceById, searchPlaces, sortModeFor, visibleLabelsForPlaces,
-  type PlaceWithSortKey, type SearchCriteria,
+  countPlaces,
+  findPlaceById,
+  searchPlaces,
+  sortModeFor,
+  visibleLabelsForPlaces,
+  type PlaceWithSortKey,
+  type SearchCriteria,
 } from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
@@ -42,7 +47,9 @@ async function assertLabelsExist(db: Db, slugs: string[]) {
   const known = await labelIdsBySlug(db);
   const unknown = slugs.filter((slug) => !known.has(slug));
   if (unknown.length) {
-    throw new ValidationError([{ field: 'labels', message: `Label inconnu : ${unknown.join(', ')}. La liste est sur /api/v1/labels.` }]);
+    throw new ValidationError([
+      { field: 'labels', message: `Label inconnu : ${unknown.join(', ')}. La liste est sur /api/v1/labels.` },
+    ]);
   }
 }
 
@@ -72,7 +79,8 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       url: placePath(place),
     };
     if (criteria.point && place.latitude !== null && place.longitude !== null) {
-      summary.distance_km = Math.round(haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude }) * 1000) / 1000;
+      summary.distance_km =
+        Math.round(haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude }) * 1000) / 1000;
     }
     return summary;
   }
@@ -103,7 +111,10 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     }
     const page = kept.slice(0, query.limit);
     const hasMore = kept.length > query.limit;
-    const labels = await visibleLabelsForPlaces(db, page.map((p) => p.id));
+    const labels = await visibleLabelsForPlaces(
+      db,
+      page.map((p) => p.id),
+    );
     const last = page[page.length - 1];
     return {
       items: page.map((place) => summarize(place, labels, criteria, now)),

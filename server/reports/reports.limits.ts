@@ -15,7 +15,10 @@ const normalisedEmail = (req: Request) => {
  * stands for it. Counted in PostgreSQL like every limit (server/http/rate-limit.ts), 429 with a
  * French message; reports without an address only count against their IP.
  */
-export function reportsPerEmail(limiter: Limiter, options: { limit?: number; windowMinutes?: number } = {}): RequestHandler {
+export function reportsPerEmail(
+  limiter: Limiter,
+  options: { limit?: number; windowMinutes?: number } = {},
+): RequestHandler {
   const windowMinutes = options.windowMinutes ?? REPORTS_WINDOW_MINUTES;
   return limiter({
     name: 'reports:email',

@@ -28,16 +28,34 @@ const toReport = (row: Record<string, unknown>): PlaceReport => ({
   updatedAt: row.updated_at as Date,
 });
 
-export async function insertReport(db: Db, report: { placeId: number; category: ReportCategory; message: string; email?: string }): Promise<PlaceReport> {
+export async function insertReport(
+  db: Db,
+  report: { placeId: number; category: ReportCategory; message: string; email?: string },
+): Promise<PlaceReport> {
   const [row] = await db('place_reports')
-    .insert({ place_id: report.placeId, category: report.category, message: report.message, email: report.email ?? null })
+    .insert({
+      place_id: report.placeId,
+      category: report.category,
+      message: report.message,
+      email: report.email ?? null,
+    })
     .returning('*');
   return toReport(row);
 }
 
 /** For moderation: reports of one place, or every report with a status, newest first. */
-export async function listReports(db: Db, filter: { placeId?: number; status?: PlaceReport['status'] } = {}, limit = 100): Promise<PlaceReport[]> {
-  const query = db('place_reports').select('*').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+export async function listReports(
+  db: Db,
+  filter: { placeId?: number; status?: PlaceReport['status'] } = {},
+  limit = 100,
+): Promise<PlaceReport[]> {
+  const query = db('place_reports')
+    .select('*')
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit);
   if (filter.placeId !== undefined) query.where('place_id', filter.placeId);
   if (filter.status) query.where('status', filter.status);
   return (await query).map(toReport);
@@ -50,7 +68,13 @@ export async function findReport(db: Db | Knex.Transaction, id: number): Promise
 }
 
 /** A moderator's decision, with optimistic locking; false when someone changed it first. */
-export async function setReportStatus(db: Db | Knex.Transaction, id: number, expectedVersion: number, status: PlaceReport['status'], note?: string): Promise<boolean> {
+export async function setReportStatus(
+  db: Db | Knex.Transaction,
+  id: number,
+  expectedVersion: number,
+  status: PlaceReport['status'],
+  note?: string,
+): Promise<boolean> {
   const updated = await db('place_reports')
     .where({ id, version: expectedVersion })
     .update({ status, moderator_note: note ?? null, version: db.raw('version + 1'), updated_at: db.fn.now() });

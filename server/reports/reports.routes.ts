@@ -13,7 +13,9 @@ const reportParamsSchema = z.object({
 });
 
 /** "Signaler une erreur" on a place page: stored for moderation, then back to the page with thanks. */
-export function reportsRoutes(deps: PlacePageDeps & { db: Db; limit?: RequestHandler; limitPerEmail: RequestHandler }): Router {
+export function reportsRoutes(
+  deps: PlacePageDeps & { db: Db; limit?: RequestHandler; limitPerEmail: RequestHandler },
+): Router {
   const router = Router();
   const limit: RequestHandler = deps.limit ?? ((_req, _res, next) => next());
   // Per IP (given by the app) and per e-mail address, when the visitor leaves one.
@@ -28,7 +30,13 @@ export function reportsRoutes(deps: PlacePageDeps & { db: Db; limit?: RequestHan
       const errors = Object.fromEntries(errorList.map((e) => [e.field, e.message]));
       const body = (req.body ?? {}) as Record<string, unknown>;
       const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
-      return renderPlacePage(deps, res, id, { values: { category: text('category'), message: text('message'), email: text('email') }, errors, errorList }, 400);
+      return renderPlacePage(
+        deps,
+        res,
+        id,
+        { values: { category: text('category'), message: text('message'), email: text('email') }, errors, errorList },
+        400,
+      );
     }
     await insertReport(deps.db, { placeId: place.id, ...parsed.data });
     res.redirect(303, `${placePath(place)}?signalement=merci#signaler`);

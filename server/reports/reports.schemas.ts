@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const REPORT_CATEGORIES = ['horaires', 'services', 'adresse', 'contacts', 'labels', 'n-existe-plus', 'autre'] as const;
+export const REPORT_CATEGORIES = [
+  'horaires',
+  'services',
+  'adresse',
+  'contacts',
+  'labels',
+  'n-existe-plus',
+  'autre',
+] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 export const REPORT_CATEGORY_NAMES: Record<ReportCategory, string> = {
@@ -14,7 +22,10 @@ export const REPORT_CATEGORY_NAMES: Record<ReportCategory, string> = {
 };
 
 /** The form's choices, in order, as the place page offers them. */
-export const REPORT_FORM_CATEGORIES = REPORT_CATEGORIES.map((value) => ({ value, label: REPORT_CATEGORY_NAMES[value] }));
+export const REPORT_FORM_CATEGORIES = REPORT_CATEGORIES.map((value) => ({
+  value,
+  label: REPORT_CATEGORY_NAMES[value],
+}));
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -26,6 +37,9 @@ export const reportFormSchema = z.object({
     .trim()
     .min(5, 'Décrivez l’erreur en quelques mots (au moins 5 caractères).')
     .max(2000, 'Le message fait au plus 2000 caractères.'),
-  email: z.preprocess(emptyToUndefined, z.email('Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).').max(254).optional()),
+  email: z.preprocess(
+    emptyToUndefined,
+    z.email('Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).').max(254).optional(),
+  ),
 });
 export type ReportForm = z.output<typeof reportFormSchema>;

@@ -35,19 +35,37 @@ export const searchPageQuerySchema = z
     labels: placesQueryShape.labels,
     open_now: placesQueryShape.open_now,
     jour: single(z.iso.date('Choisissez un jour (AAAA-MM-JJ).').optional()),
-    heure: single(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Choisissez une heure (HH:MM).').optional()),
+    heure: single(
+      z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Choisissez une heure (HH:MM).')
+        .optional(),
+    ),
     carte: single(mapViewParam.optional()),
     page: placesQueryShape.cursor,
   })
   .superRefine((query, ctx) => {
     if ((query.lat === undefined) !== (query.lon === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [query.lat === undefined ? 'lat' : 'lon'], message: 'lat et lon vont ensemble.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [query.lat === undefined ? 'lat' : 'lon'],
+        message: 'lat et lon vont ensemble.',
+      });
     }
-    if (query.jour && !query.heure) ctx.addIssue({ code: 'custom', path: ['heure'], message: 'Choisissez aussi une heure.' });
-    if (query.heure && !query.jour) ctx.addIssue({ code: 'custom', path: ['jour'], message: 'Choisissez aussi un jour.' });
+    if (query.jour && !query.heure)
+      ctx.addIssue({ code: 'custom', path: ['heure'], message: 'Choisissez aussi une heure.' });
+    if (query.heure && !query.jour)
+      ctx.addIssue({ code: 'custom', path: ['jour'], message: 'Choisissez aussi un jour.' });
   });
 
 export type SearchPageQuery = z.output<typeof searchPageQuerySchema>;
 
 /** The filters a visitor chose (everything but where, the map view and the page). */
-export const FILTER_KEYS = ['services', 'publics', 'prise_en_charge', 'frais', 'modalites_accompagnement', 'labels'] as const;
+export const FILTER_KEYS = [
+  'services',
+  'publics',
+  'prise_en_charge',
+  'frais',
+  'modalites_accompagnement',
+  'labels',
+] as const;

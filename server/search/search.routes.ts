@@ -23,7 +23,9 @@ export function searchPageRoutes(deps: SearchDeps): Router {
   router.get('/', async (req, res) => {
     res.vary('X-Fragment');
     const parsed = searchPageQuerySchema.safeParse(req.query);
-    const request: ParsedSearch = parsed.success ? { ok: true, query: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+    const request: ParsedSearch = parsed.success
+      ? { ok: true, query: parsed.data }
+      : { ok: false, errors: toFieldErrors(parsed.error) };
     const result = await deps.search.searchPage(request, req.query);
 
     const fragment = req.get('X-Fragment') === 'results' && result.kind !== 'home';

@@ -33,13 +33,24 @@ export type SearchPageResult =
   | { kind: 'results'; view: Record<string, unknown> };
 
 const FIELD_IDS: Record<string, string> = {
-  lat: 'ou', lon: 'ou', bbox: 'ou', page: 'ou', carte: 'ou', open_now: 'open_now',
-  services: 'services-groupe-1', publics: 'filtre-publics', prise_en_charge: 'filtre-prise-en-charge', frais: 'filtre-frais',
-  modalites_accompagnement: 'filtre-modalites', labels: 'filtre-labels',
+  lat: 'ou',
+  lon: 'ou',
+  bbox: 'ou',
+  page: 'ou',
+  carte: 'ou',
+  open_now: 'open_now',
+  services: 'services-groupe-1',
+  publics: 'filtre-publics',
+  prise_en_charge: 'filtre-prise-en-charge',
+  frais: 'filtre-frais',
+  modalites_accompagnement: 'filtre-modalites',
+  labels: 'filtre-labels',
 };
 
 const asList = (value: unknown): string[] | undefined =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
+  value === undefined
+    ? undefined
+    : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
 const asString = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 /** The query as typed, to show the form again when something in it is wrong. */
@@ -48,10 +59,15 @@ function typedFormState(typed: TypedParams): FormState {
   return {
     ou: asString(typed.ou),
     radius_km: Number.isFinite(radius) ? radius : undefined,
-    services: asList(typed.services), publics: asList(typed.publics), prise_en_charge: asList(typed.prise_en_charge),
-    frais: asList(typed.frais), modalites_accompagnement: asList(typed.modalites_accompagnement), labels: asList(typed.labels),
+    services: asList(typed.services),
+    publics: asList(typed.publics),
+    prise_en_charge: asList(typed.prise_en_charge),
+    frais: asList(typed.frais),
+    modalites_accompagnement: asList(typed.modalites_accompagnement),
+    labels: asList(typed.labels),
     open_now: ['true', '1', 'on'].includes(asString(typed.open_now) ?? ''),
-    jour: asString(typed.jour), heure: asString(typed.heure),
+    jour: asString(typed.jour),
+    heure: asString(typed.heure),
   };
 }
 
@@ -60,7 +76,8 @@ export function linkWith(typed: TypedParams, changes: Record<string, string | un
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(typed)) {
     if (key in changes) continue;
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string' && v !== '') params.append(key, v);
+    for (const v of Array.isArray(value) ? value : [value])
+      if (typeof v === 'string' && v !== '') params.append(key, v);
   }
   for (const [key, value] of Object.entries(changes)) if (value !== undefined) params.set(key, value);
   const text = params.toString();
@@ -77,7 +94,10 @@ function invalidSearch(errors: FieldError[], state: FormState, labels: Label[]):
       pageTitle: 'Erreur dans la recherche',
       form: formView(state, labels, RADIUS_CHOICES, DEFAULT_RADIUS_KM),
       errors: byField,
-      errorList: errors.map((e) => ({ field: FIELD_IDS[e.field.split('.')[0]] ?? e.field.split('.')[0], message: e.message })),
+      errorList: errors.map((e) => ({
+        field: FIELD_IDS[e.field.split('.')[0]] ?? e.field.split('.')[0],
+        message: e.message,
+      })),
     },
   };
 }
@@ -106,7 +126,13 @@ export function createSearchService(deps: SearchServiceDeps) {
   async function locate(query: SearchPageQuery, typed: TypedParams): Promise<Where> {
     if (query.lat !== undefined && query.lon !== undefined) {
       const label = query.ou || (query.bbox ? 'cette zone de la carte' : 'votre position');
-      return { point: { lat: query.lat, lon: query.lon }, label, notFound: false, alternatives: [], defaultRadius: DEFAULT_RADIUS_KM };
+      return {
+        point: { lat: query.lat, lon: query.lon },
+        label,
+        notFound: false,
+        alternatives: [],
+        defaultRadius: DEFAULT_RADIUS_KM,
+      };
     }
     if (!query.ou) return { notFound: false, alternatives: [], defaultRadius: DEFAULT_RADIUS_KM };
     const found = await deps.geocoder.geocode(query.ou);
@@ -115,7 +141,9 @@ export function createSearchService(deps: SearchServiceDeps) {
       point: { lat: found.lat, lon: found.lon },
       label: found.label,
       notFound: false,
-      alternatives: found.alternatives.slice(0, 5).map((a) => ({ label: a.label, url: linkWith(typed, { ou: a.label, page: undefined }) })),
+      alternatives: found.alternatives
+        .slice(0, 5)
+        .map((a) => ({ label: a.label, url: linkWith(typed, { ou: a.label, page: undefined }) })),
       defaultRadius: found.kind === 'department' ? DEPARTMENT_RADIUS_KM : DEFAULT_RADIUS_KM,
     };
   }
@@ -128,30 +156,46 @@ export function createSearchService(deps: SearchServiceDeps) {
     let openAt: Date | undefined;
     if (query.jour && query.heure) {
       const at = placesQueryShape.open_at.safeParse(`${query.jour}T${query.heure}`);
-      if (!at.success || !at.data) return invalidSearch([{ field: 'jour', message: MESSAGES.dateDoesNotExist }], typedFormState(typed), labels);
+      if (!at.success || !at.data)
+        return invalidSearch([{ field: 'jour', message: MESSAGES.dateDoesNotExist }], typedFormState(typed), labels);
       openAt = at.data;
     }
 
     const state: FormState = {
       ...query,
-      bbox: query.bbox ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat].join(',') : undefined,
+      bbox: query.bbox
+        ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat].join(',')
+        : undefined,
       carte: asString(typed.carte),
     };
     const makeForm = (defaultRadius: number) => ({
       ...formView(state, labels, RADIUS_CHOICES, defaultRadius),
-      clearUrl: linkWith(typed, Object.fromEntries([...FILTER_KEYS, 'open_now', 'jour', 'heure', 'page'].map((key) => [key, undefined]))),
+      clearUrl: linkWith(
+        typed,
+        Object.fromEntries([...FILTER_KEYS, 'open_now', 'jour', 'heure', 'page'].map((key) => [key, undefined])),
+      ),
     });
-    const hasFilters = FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now || openAt !== undefined;
+    const hasFilters =
+      FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now || openAt !== undefined;
     const searching = Boolean(query.ou || query.lat !== undefined || query.bbox || hasFilters);
     if (!searching) return { kind: 'home', view: { form: makeForm(DEFAULT_RADIUS_KM), home: true } };
 
     const where = await locate(query, typed);
     const { point } = where;
     // An area of the map: the circle around its centre that holds the whole box (the box filters).
-    const radius = query.bbox && point
-      ? Math.ceil(Math.max(...[[query.bbox.minLat, query.bbox.minLon], [query.bbox.maxLat, query.bbox.maxLon], [query.bbox.minLat, query.bbox.maxLon], [query.bbox.maxLat, query.bbox.minLon]]
-        .map(([lat, lon]) => haversineKm(point, { lat, lon })))) + 1
-      : (query.radius_km ?? where.defaultRadius);
+    const radius =
+      query.bbox && point
+        ? Math.ceil(
+            Math.max(
+              ...[
+                [query.bbox.minLat, query.bbox.minLon],
+                [query.bbox.maxLat, query.bbox.maxLon],
+                [query.bbox.minLat, query.bbox.maxLon],
+                [query.bbox.maxLat, query.bbox.minLon],
+              ].map(([lat, lon]) => haversineKm(point, { lat, lon })),
+            ),
+          ) + 1
+        : (query.radius_km ?? where.defaultRadius);
     const search: PlacesSearch = {
       lat: point?.lat,
       lon: point?.lon,
@@ -174,7 +218,11 @@ export function createSearchService(deps: SearchServiceDeps) {
       page = await deps.places.search(search);
     } catch (error) {
       if (error instanceof ValidationError) {
-        return invalidSearch(error.fieldErrors.map((e) => ({ ...e, field: e.field === 'cursor' ? 'page' : e.field })), state, labels);
+        return invalidSearch(
+          error.fieldErrors.map((e) => ({ ...e, field: e.field === 'cursor' ? 'page' : e.field })),
+          state,
+          labels,
+        );
       }
       throw error;
     }
@@ -201,7 +249,10 @@ export function createSearchService(deps: SearchServiceDeps) {
           openFilter: openAt ? `${query.jour} à ${query.heure}` : null,
           nextUrl: page.next_cursor ? linkWith(typed, { page: page.next_cursor }) : null,
           firstUrl: query.page ? linkWith(typed, { page: undefined }) : null,
-          widerRadius: circle !== null && cards.length === 0 && radius < 100 ? linkWith(typed, { radius_km: '100', page: undefined }) : null,
+          widerRadius:
+            circle !== null && cards.length === 0 && radius < 100
+              ? linkWith(typed, { radius_km: '100', page: undefined })
+              : null,
           openEmpty: total === null && cards.length === 0 && !query.page,
           withoutOpenUrl: linkWith(typed, { open_now: undefined, jour: undefined, heure: undefined, page: undefined }),
           mapData: {

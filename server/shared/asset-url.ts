@@ -14,7 +14,10 @@ export function assetUrl(url: string): string {
   let version = versions.get(url);
   if (version === undefined) {
     try {
-      version = createHash('sha256').update(readFileSync(path.join(PUBLIC_DIR, url.replace(/^\/static\//, '')))).digest('hex').slice(0, 10);
+      version = createHash('sha256')
+        .update(readFileSync(path.join(PUBLIC_DIR, url.replace(/^\/static\//, ''))))
+        .digest('hex')
+        .slice(0, 10);
     } catch {
       return url;
     }

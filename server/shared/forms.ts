@@ -4,7 +4,10 @@ import { toFieldErrors } from '../http/validation.js';
 export type FormErrors = Record<string, string>;
 
 /** Parses a form; on failure returns French messages keyed by field, for display next to each field. */
-export function parseForm<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; errors: FormErrors } {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FormErrors } {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, data: result.data };
   const errors: FormErrors = {};
@@ -15,4 +18,5 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): { ok:
   return { ok: false, errors };
 }
 
-export const errorSummary = (errors: FormErrors) => Object.entries(errors).map(([field, message]) => ({ field, message }));
+export const errorSummary = (errors: FormErrors) =>
+  Object.entries(errors).map(([field, message]) => ({ field, message }));

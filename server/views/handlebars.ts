@@ -16,12 +16,17 @@ export const helpers = {
   includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
   json: (value: unknown) => JSON.stringify(value),
   /** JSON for a <script type="application/json"> block (use with {{{ }}}): "<" can never close the script. */
-  jsonScript: (value: unknown) => JSON.stringify(value ?? null).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'),
+  jsonScript: (value: unknown) =>
+    JSON.stringify(value ?? null)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029'),
   km: (value: number) => `${frenchNumber.format(value)} km`,
   number: (value: number) => frenchNumber.format(value),
   dateFr: (value: Date | string | null) => (value ? formatFrenchDate(new Date(value)) : ''),
   isoDate: (value: Date | string | null) => (value ? new Date(value).toISOString() : ''),
-  join: (list: unknown, separator: unknown) => (Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : ''),
+  join: (list: unknown, separator: unknown) =>
+    Array.isArray(list) ? list.join(typeof separator === 'string' ? separator : ', ') : '',
   plural: (count: number, singular: string, pluralForm: string) => (count > 1 ? pluralForm : singular),
   year: () => new Date().getFullYear(),
 };

@@ -20,7 +20,9 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${word}`, labels: [label.slug] });
     const slug = uniqueSlug('lecture');
     const article = await makeArticle(db, {
-      slug, title: `Le label ${word} au quotidien`, labels: [label.slug],
+      slug,
+      title: `Le label ${word} au quotidien`,
+      labels: [label.slug],
       body_markdown: `Ce texte parle du Label ${word} et de ses lieux.\n\n## Une section\n\nLa suite.`,
     });
 
@@ -29,13 +31,19 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     const errors: string[] = [];
     // Errors on the blog's pages (the directory's pages have their own browser tests).
     const onArticle = () => new URL(page.url()).pathname.startsWith('/articles/');
-    page.on('pageerror', (error) => { if (onArticle()) errors.push(error.message); });
-    page.on('console', (message) => { if (message.type() === 'error' && onArticle()) errors.push(message.text()); });
+    page.on('pageerror', (error) => {
+      if (onArticle()) errors.push(error.message);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && onArticle()) errors.push(message.text());
+    });
 
     await page.goto(`${browser.baseUrl}/articles/${slug}`);
     expect((await page.locator('h1').textContent())?.trim()).toBe(article.title);
     // The label's name in the prose is a link too.
-    expect(await page.locator('.article-body a', { hasText: `Label ${word}` }).getAttribute('href')).toBe(`/labels/${label.slug}`);
+    expect(await page.locator('.article-body a', { hasText: `Label ${word}` }).getAttribute('href')).toBe(
+      `/labels/${label.slug}`,
+    );
 
     await page.locator('.label-links a', { hasText: label.name }).click();
     await page.waitForURL(`**/labels/${label.slug}`);
@@ -60,7 +68,11 @@ describe('a reader follows the links between the blog and the directory (Chromiu
 
     beforeAll(async () => {
       await makeArticle(db, {
-        slug, title: `Accessible ${word}`, tags: [word], teaser: true, services: ['Aide aux démarches administratives'],
+        slug,
+        title: `Accessible ${word}`,
+        tags: [word],
+        teaser: true,
+        services: ['Aide aux démarches administratives'],
         body_markdown: `Un texte ${word}.\n\n## Une section\n\n- un\n- deux\n\n> Une citation.`,
       });
       admin = await createUser(db, { role: 'admin' });
@@ -77,7 +89,10 @@ describe('a reader follows the links between the blog and the directory (Chromiu
       await tab.page.goto(`${browser.baseUrl}/connexion`);
       await tab.page.fill('input[name=email]', admin.email);
       await tab.page.fill('input[name=password]', TEST_PASSWORD);
-      await Promise.all([tab.page.waitForURL((url) => !url.pathname.startsWith('/connexion')), tab.page.click('form[action="/connexion"] button[type=submit]')]);
+      await Promise.all([
+        tab.page.waitForURL((url) => !url.pathname.startsWith('/connexion')),
+        tab.page.click('form[action="/connexion"] button[type=submit]'),
+      ]);
       return tab;
     }
 
@@ -95,12 +110,15 @@ describe('a reader follows the links between the blog and the directory (Chromiu
       await context.close();
     });
 
-    it.each(['/admin/articles', '/admin/articles/nouveau'])('when axe checks %s as an admin, then no violation', async (path) => {
-      const { context, page } = await signedInAsAdmin();
-      await page.goto(`${browser.baseUrl}${path}`);
-      expect(await axeViolations(page)).toEqual([]);
-      await context.close();
-    });
+    it.each(['/admin/articles', '/admin/articles/nouveau'])(
+      'when axe checks %s as an admin, then no violation',
+      async (path) => {
+        const { context, page } = await signedInAsAdmin();
+        await page.goto(`${browser.baseUrl}${path}`);
+        expect(await axeViolations(page)).toEqual([]);
+        await context.close();
+      },
+    );
 
     it('when axe checks the editor sent back with its errors, then its preview, then no violation', async () => {
       const { context, page } = await signedInAsAdmin();
@@ -123,10 +141,17 @@ describe('a reader follows the links between the blog and the directory (Chromiu
   it('when the reader shares their position on an article, then the nearest places offering its service are listed', async () => {
     const home = randomSpot();
     const word = uniqueWord();
-    const near = await makePlace(db, { at: { lat: home.lat + 0.01, lon: home.lon }, nom: `Proche ${word}`, services: ['Insertion professionnelle via le numérique'] });
+    const near = await makePlace(db, {
+      at: { lat: home.lat + 0.01, lon: home.lon },
+      nom: `Proche ${word}`,
+      services: ['Insertion professionnelle via le numérique'],
+    });
     const slug = uniqueSlug('position');
     await makeArticle(db, { slug, services: ['Insertion professionnelle via le numérique'] });
-    const context = await browser.newContext({ geolocation: { latitude: home.lat, longitude: home.lon }, permissions: ['geolocation'] });
+    const context = await browser.newContext({
+      geolocation: { latitude: home.lat, longitude: home.lon },
+      permissions: ['geolocation'],
+    });
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/articles/${slug}`);
     await Promise.all([page.waitForURL(/lat=/), page.click('#nearby-locate')]);
@@ -145,7 +170,12 @@ describe('the same walks on the real seeded data: the ten articles and the open-
   beforeAll(async () => {
     fresh = await createFreshDatabase();
     await runSeeds(fresh.db, { log: () => {}, today: '2026-12-01' });
-    app = createApp({ config: testConfig({ DATABASE_URL: fresh.url }), db: fresh.db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+    app = createApp({
+      config: testConfig({ DATABASE_URL: fresh.url }),
+      db: fresh.db,
+      clock: fixedClock('2026-12-01T10:00:00Z'),
+      log: () => {},
+    });
   });
   const browser = useBrowser(() => app);
   afterAll(async () => {

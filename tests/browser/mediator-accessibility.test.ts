@@ -46,7 +46,12 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
   beforeAll(async () => {
     const user = await createUser(db, { role: 'moderator' });
     const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${Date.now()}` });
-    await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
+    await db('place_managers').insert({
+      place_id: place.id,
+      user_id: user.id,
+      status: 'approved',
+      method: 'moderator',
+    });
     placeId = place.id;
     placeName = place.nom;
     otherPlaceId = (await makePlace(db, { at: randomSpot(), nom: `Autre lieu ${Date.now()}` })).id;
@@ -56,11 +61,22 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
 
   // `:place` is the moderator's place, `:other` a place someone else could run (its claim page).
   it.each([
-    '/mon-espace', '/mon-espace/lieux/:place', '/mon-espace/lieux/:place/general', '/mon-espace/lieux/:place/horaires',
-    '/mon-espace/lieux/:place/services', '/mon-espace/lieux/:place/labels', '/mon-espace/lieux/:place/contacts',
-    '/mon-espace/lieux/:place/description', '/mon-espace/lieux/:place/modalites', '/mon-espace/lieux/:place/historique',
-    '/mon-espace/lieux/:other/demande', '/mon-espace/nouveau-lieu', '/moderation', '/moderation/journal',
-    '/moderation/lieux/:place/statut', '/api',
+    '/mon-espace',
+    '/mon-espace/lieux/:place',
+    '/mon-espace/lieux/:place/general',
+    '/mon-espace/lieux/:place/horaires',
+    '/mon-espace/lieux/:place/services',
+    '/mon-espace/lieux/:place/labels',
+    '/mon-espace/lieux/:place/contacts',
+    '/mon-espace/lieux/:place/description',
+    '/mon-espace/lieux/:place/modalites',
+    '/mon-espace/lieux/:place/historique',
+    '/mon-espace/lieux/:other/demande',
+    '/mon-espace/nouveau-lieu',
+    '/moderation',
+    '/moderation/journal',
+    '/moderation/lieux/:place/statut',
+    '/api',
   ])('when axe checks %s, then no violation', async (template) => {
     const path = template.replace(':place', String(placeId)).replace(':other', String(otherPlaceId));
     expect(await checkPage(tab.page, path)).toEqual([]);
@@ -70,8 +86,17 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
     const { page } = tab;
     await page.goto(`${browser.baseUrl}/mon-espace/lieux/${placeId}/general`);
     const version = (await db('places').where({ id: placeId }).first()).version as number;
-    await db('places').where({ id: placeId }).update({ nom: 'Nom changé ailleurs', version: version + 1 });
-    await db('place_revisions').insert({ place_id: placeId, version: version + 1, user_id: null, author_role: 'moderator', kind: 'edit', changes: JSON.stringify({ nom: { old: placeName, new: 'Nom changé ailleurs' } }) });
+    await db('places')
+      .where({ id: placeId })
+      .update({ nom: 'Nom changé ailleurs', version: version + 1 });
+    await db('place_revisions').insert({
+      place_id: placeId,
+      version: version + 1,
+      user_id: null,
+      author_role: 'moderator',
+      kind: 'edit',
+      changes: JSON.stringify({ nom: { old: placeName, new: 'Nom changé ailleurs' } }),
+    });
     await page.getByLabel(/^Nom du lieu/).fill('Mon nom');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText('À choisir').first().waitFor();
@@ -83,7 +108,10 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
     const claimant = await createUser(db);
     await db('place_managers').insert({ place_id: placeId, user_id: claimant.id, status: 'pending' });
     await page.goto(`${browser.baseUrl}/moderation`);
-    await page.locator('li.card', { hasText: `${claimant.email} veut gérer` }).getByRole('button', { name: 'Refuser' }).click();
+    await page
+      .locator('li.card', { hasText: `${claimant.email} veut gérer` })
+      .getByRole('button', { name: 'Refuser' })
+      .click();
     await page.getByText('Indiquez le motif du refus').first().waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
@@ -94,7 +122,15 @@ describe('axe on the administration pages, signed in as an admin: no WCAG 2.1 AA
   let articleId = 0;
 
   beforeAll(async () => {
-    const [article] = await db('articles').insert({ slug: `article-axe-${Date.now()}`, title: 'Article vérifié par axe', body_markdown: 'Du **texte**.', status: 'draft', position: 1 }).returning('id');
+    const [article] = await db('articles')
+      .insert({
+        slug: `article-axe-${Date.now()}`,
+        title: 'Article vérifié par axe',
+        body_markdown: 'Du **texte**.',
+        status: 'draft',
+        position: 1,
+      })
+      .returning('id');
     articleId = article.id;
     tab = await signIn(await createUser(db, { role: 'admin' }));
   });
@@ -119,7 +155,13 @@ describe('axe on the pages of someone not signed in: no WCAG 2.1 AA violation', 
   });
   afterAll(() => context?.close());
 
-  it.each(['/connexion', '/connexion/lien', '/inscription', '/mot-de-passe-oublie', '/compte/verifier?jeton=jeton-invalide'])('when axe checks %s, then no violation', async (path) => {
+  it.each([
+    '/connexion',
+    '/connexion/lien',
+    '/inscription',
+    '/mot-de-passe-oublie',
+    '/compte/verifier?jeton=jeton-invalide',
+  ])('when axe checks %s, then no violation', async (path) => {
     await page.goto(`${browser.baseUrl}${path}`);
     expect(await axeViolations(page)).toEqual([]);
   });
@@ -133,7 +175,10 @@ describe('axe on the pages of someone not signed in: no WCAG 2.1 AA violation', 
     const reset = new URL(await linkFromOutbox(outbox, user.email));
     expect(reset.pathname).toBe('/mot-de-passe/nouveau');
     await page.goto(`${browser.baseUrl}${reset.pathname}${reset.search}`);
-    await page.getByLabel(/^Nouveau mot de passe|^Mot de passe/).first().waitFor();
+    await page
+      .getByLabel(/^Nouveau mot de passe|^Mot de passe/)
+      .first()
+      .waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
 });

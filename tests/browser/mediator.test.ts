@@ -17,7 +17,10 @@ function watchErrors(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   // Blocked map tiles and the expected 409 are resource errors; script errors and CSP refusals are not.
-  page.on('console', (message) => { if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
+  });
   return errors;
 }
 
@@ -84,7 +87,9 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await other.getByText('Modifications enregistrées').waitFor();
     await page.getByLabel(/^Résumé/).fill('Ma version');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await page.getByRole('heading', { name: 'Quelqu’un a modifié cette fiche pendant que vous la modifiiez' }).waitFor();
+    await page
+      .getByRole('heading', { name: 'Quelqu’un a modifié cette fiche pendant que vous la modifiiez' })
+      .waitFor();
     const conflict = await page.locator('main').textContent();
     expect(conflict).toContain('Version de l’autre onglet');
     await expect(page.getByLabel(/^Résumé/).inputValue()).resolves.toBe('Ma version');
@@ -102,10 +107,18 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await context.close();
   });
 
-  async function signedIn(role: 'mediator' | 'moderator' | 'admin' = 'mediator', viewport?: { width: number; height: number }) {
+  async function signedIn(
+    role: 'mediator' | 'moderator' | 'admin' = 'mediator',
+    viewport?: { width: number; height: number },
+  ) {
     const user = await createUser(db, { role });
     const place = await makePlace(db, { at: randomSpot(), nom: `Espace ${Date.now()}` });
-    await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
+    await db('place_managers').insert({
+      place_id: place.id,
+      user_id: user.id,
+      status: 'approved',
+      method: 'moderator',
+    });
     const context = await browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/connexion`);
@@ -138,13 +151,37 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     const { place, user, context, page } = await signedIn('admin', { width: 360, height: 740 });
     await db('places').where({ id: place.id }).update({ horaires: 'Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00' });
     // Enough rows for the wide columns: decisions in the journal, an article in the blog's list.
-    await db('audit_log').insert({ actor_id: user.id, action: 'place.hidden', subject_type: 'place', subject_id: String(place.id), reason: 'Un motif assez long pour élargir la colonne des motifs du journal', details: JSON.stringify({ placeId: place.id }) });
+    await db('audit_log').insert({
+      actor_id: user.id,
+      action: 'place.hidden',
+      subject_type: 'place',
+      subject_id: String(place.id),
+      reason: 'Un motif assez long pour élargir la colonne des motifs du journal',
+      details: JSON.stringify({ placeId: place.id }),
+    });
     // The queue's own wide table, whatever other files left in it: a claim from a long, unbreakable address.
-    const claimant = await createUser(db, { email: `une-personne-au-nom-assez-long-${place.id}@association-du-territoire.fr` });
+    const claimant = await createUser(db, {
+      email: `une-personne-au-nom-assez-long-${place.id}@association-du-territoire.fr`,
+    });
     await db('place_managers').insert({ place_id: place.id, user_id: claimant.id, status: 'pending' });
-    await db('articles').insert({ slug: `article-etroit-${place.id}`, title: 'Un article au titre assez long pour la liste des articles', body_markdown: 'Texte', status: 'published', published_at: new Date(), position: 1 });
-    const pages = [`/mon-espace/lieux/${place.id}/horaires`, '/admin/utilisateurs', '/moderation/journal', '/admin/articles',
-      `/mon-espace/lieux/${place.id}/historique`, '/moderation', '/mon-espace', `/mon-espace/lieux/${place.id}`];
+    await db('articles').insert({
+      slug: `article-etroit-${place.id}`,
+      title: 'Un article au titre assez long pour la liste des articles',
+      body_markdown: 'Texte',
+      status: 'published',
+      published_at: new Date(),
+      position: 1,
+    });
+    const pages = [
+      `/mon-espace/lieux/${place.id}/horaires`,
+      '/admin/utilisateurs',
+      '/moderation/journal',
+      '/admin/articles',
+      `/mon-espace/lieux/${place.id}/historique`,
+      '/moderation',
+      '/mon-espace',
+      `/mon-espace/lieux/${place.id}`,
+    ];
     const tooWide: string[] = [];
     for (const path of pages) {
       const res = await page.goto(`${browser.baseUrl}${path}`);
@@ -152,12 +189,20 @@ describe('a mediator keeps their listing true (Chromium)', () => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 360) tooWide.push(`${path}: ${width} px`);
       // Every table wider than the screen sits in a focusable, named region that scrolls.
-      const bare = await page.evaluate(() => [...document.querySelectorAll('main table')]
-        .filter((table) => table.getBoundingClientRect().width > document.documentElement.clientWidth)
-        .filter((table) => {
-          const region = table.closest('.table-scroll');
-          return !region || region.getAttribute('role') !== 'region' || !region.getAttribute('aria-label') || region.getAttribute('tabindex') !== '0';
-        }).length);
+      const bare = await page.evaluate(
+        () =>
+          [...document.querySelectorAll('main table')]
+            .filter((table) => table.getBoundingClientRect().width > document.documentElement.clientWidth)
+            .filter((table) => {
+              const region = table.closest('.table-scroll');
+              return (
+                !region ||
+                region.getAttribute('role') !== 'region' ||
+                !region.getAttribute('aria-label') ||
+                region.getAttribute('tabindex') !== '0'
+              );
+            }).length,
+      );
       if (bare) tooWide.push(`${path}: ${bare} table(s) hors d’une région défilante`);
     }
     expect(tooWide).toEqual([]);

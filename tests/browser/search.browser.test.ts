@@ -23,8 +23,18 @@ describe('searching in a real browser (Chromium)', () => {
   beforeAll(async () => {
     await makeCommune(db, { nom: commune, codesPostaux: ['01998'], latitude: spot.lat, longitude: spot.lon });
     label = await makeLabel(db, { name: `Label ${uniqueWord()}`, kind: 'programme_national' });
-    const near = await makePlace(db, { at: northOf(spot, 1.2), horaires: 'Mo-Fr 09:00-17:00', services: ['Aide aux démarches administratives'], labels: [label.slug], telephone: '+33442000000' });
-    const middle = await makePlace(db, { at: eastOf(spot, 6), horaires: 'Sa 09:00-12:00', services: ['Loisirs et créations numériques'] });
+    const near = await makePlace(db, {
+      at: northOf(spot, 1.2),
+      horaires: 'Mo-Fr 09:00-17:00',
+      services: ['Aide aux démarches administratives'],
+      labels: [label.slug],
+      telephone: '+33442000000',
+    });
+    const middle = await makePlace(db, {
+      at: eastOf(spot, 6),
+      horaires: 'Sa 09:00-12:00',
+      services: ['Loisirs et créations numériques'],
+    });
     const far = await makePlace(db, { at: northOf(spot, 15), horaires: 'Mo-Fr 09:00-17:00' });
     Object.assign(names, { near: near.nom, middle: middle.nom, far: far.nom });
     nearPath = `/lieux/${near.id}-`;
@@ -47,7 +57,9 @@ describe('searching in a real browser (Chromium)', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}`);
-    await page.evaluate(() => { (window as unknown as { marker: boolean }).marker = true; });
+    await page.evaluate(() => {
+      (window as unknown as { marker: boolean }).marker = true;
+    });
     await page.check('#open_now');
     await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
     expect(page.url()).toContain('open_now=true');
@@ -64,7 +76,9 @@ describe('searching in a real browser (Chromium)', () => {
     const page = await context.newPage();
     const lat = spot.lat.toFixed(5);
     const lon = spot.lon.toFixed(5);
-    await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&open_now=true&radius_km=20&carte=13/${lat}/${lon}`);
+    await page.goto(
+      `${browser.baseUrl}/?ou=${encodeURIComponent(commune)}&open_now=true&radius_km=20&carte=13/${lat}/${lon}`,
+    );
     expect(await page.isChecked('#open_now')).toBe(true);
     expect(await page.inputValue('#radius_km')).toBe('20');
     expect(await cardNames(page)).toEqual([names.near, names.far]);
@@ -105,16 +119,21 @@ describe('searching in a real browser (Chromium)', () => {
     await expect.poll(() => cardNames(page)).toEqual([names.near, names.far]);
     // The skip link and "Voir ces lieux sur la carte" only change the hash: nothing is reset or reloaded.
     let fetches = 0;
-    page.on('request', (request) => { if (request.headers()['x-fragment']) fetches++; });
+    page.on('request', (request) => {
+      if (request.headers()['x-fragment']) fetches++;
+    });
     await page.getByText('Aller au contenu').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain('#');
     await page.goBack(); // back to the same search without the hash
     // Wait until the page has handled the change (popstate, then hashchange), not for a fixed time.
-    await page.evaluate(() => new Promise<void>((resolve) => {
-      window.addEventListener('hashchange', () => setTimeout(resolve, 0), { once: true });
-      location.hash = 'carte';
-    }));
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          window.addEventListener('hashchange', () => setTimeout(resolve, 0), { once: true });
+          location.hash = 'carte';
+        }),
+    );
     expect(await page.inputValue('#radius_km')).toBe('30');
     expect(await page.isChecked('#open_now')).toBe(true);
     expect(fetches).toBe(0);
@@ -132,7 +151,11 @@ describe('searching in a real browser (Chromium)', () => {
     await makeCommune(db, { insee: '2A950', latitude: spot.lat, longitude: spot.lon });
     await page.evaluate(() => {
       history.pushState(null, '', '/?ou=2A');
-      history.pushState(null, '', `/?ou=${encodeURIComponent(new URLSearchParams(location.search).get('ou') ?? '')}&radius_km=10`);
+      history.pushState(
+        null,
+        '',
+        `/?ou=${encodeURIComponent(new URLSearchParams(location.search).get('ou') ?? '')}&radius_km=10`,
+      );
     });
     await page.goBack();
     await expect.poll(() => page.textContent('#resultats-titre')).toContain('100 km');
@@ -148,7 +171,10 @@ describe('searching in a real browser (Chromium)', () => {
   });
 
   it('when geolocation is granted, then the places around the visitor are listed', async () => {
-    const context = await browser.newContext({ permissions: ['geolocation'], geolocation: { latitude: spot.lat, longitude: spot.lon } });
+    const context = await browser.newContext({
+      permissions: ['geolocation'],
+      geolocation: { latitude: spot.lat, longitude: spot.lon },
+    });
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/`);
     await page.click('#autour-de-moi');
@@ -198,14 +224,17 @@ describe('searching in a real browser (Chromium)', () => {
     await page.focus('#signalement-horaires');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
-    while ((await page.evaluate(() => document.activeElement?.id)) !== 'signalement-message') await page.keyboard.press('Tab');
+    while ((await page.evaluate(() => document.activeElement?.id)) !== 'signalement-message')
+      await page.keyboard.press('Tab');
     await page.keyboard.type('Le lieu ferme à 16 h le vendredi.');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await Promise.all([page.waitForURL(/signalement=merci/), page.keyboard.press('Enter')]);
     await expect(page.textContent('#signaler')).resolves.toContain('Merci ! Votre signalement a bien été envoyé.');
     const id = Number(nearPath.split('/')[2].replace('-', ''));
-    expect((await listReports(db, { placeId: id })).map((r) => r.message)).toContain('Le lieu ferme à 16 h le vendredi.');
+    expect((await listReports(db, { placeId: id })).map((r) => r.message)).toContain(
+      'Le lieu ferme à 16 h le vendredi.',
+    );
     await context.close();
   });
 

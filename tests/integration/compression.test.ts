@@ -32,7 +32,10 @@ describe('the open API across sites', () => {
   });
 
   it('when a browser asks before reading (preflight), then 204 with the allowed methods', async () => {
-    const res = await request(app).options('/api/v1/places').set('Origin', 'https://une-autre-carte.example').set('Access-Control-Request-Method', 'GET');
+    const res = await request(app)
+      .options('/api/v1/places')
+      .set('Origin', 'https://une-autre-carte.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-methods']).toContain('GET');
   });

@@ -12,7 +12,11 @@ describe('the embedded PostgreSQL', () => {
     const port = 56000 + Math.floor(Math.random() * 2000);
     const first = await startEmbeddedPostgres({ directory: path.join(directory, 'pg'), port, databaseName: 'epn_a' });
     try {
-      const second = await startEmbeddedPostgres({ directory: path.join(directory, 'pg'), port, databaseName: 'epn_b' });
+      const second = await startEmbeddedPostgres({
+        directory: path.join(directory, 'pg'),
+        port,
+        databaseName: 'epn_b',
+      });
       const client = new pg.Client({ connectionString: second.connectionString });
       await client.connect();
       const { rows } = await client.query('SELECT current_database() AS name');

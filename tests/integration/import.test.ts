@@ -7,11 +7,24 @@ import { makeLabel, randomSpot } from '../support/factories.js';
 
 describe('importing places of the standard', () => {
   const { app, db } = createTestContext();
-  const base = () => ({ id: randomUUID(), source: 'import-test', nom: 'Espace numérique', commune: 'Limoges', code_postal: '87000', adresse: '1 place de la Mairie' });
+  const base = () => ({
+    id: randomUUID(),
+    source: 'import-test',
+    nom: 'Espace numérique',
+    commune: 'Limoges',
+    code_postal: '87000',
+    adresse: '1 place de la Mairie',
+  });
 
   it('when a record names label slugs beyond the standard, then the place holds those labels', async () => {
     const label = await makeLabel(db, { kind: 'label_historique' });
-    const record = { ...base(), latitude: 45.83, longitude: 1.26, labels: [label.slug], dispositif_programmes_nationaux: 'France Services' };
+    const record = {
+      ...base(),
+      latitude: 45.83,
+      longitude: 1.26,
+      labels: [label.slug],
+      dispositif_programmes_nationaux: 'France Services',
+    };
     const report = await importPlaces(db, [record], { today: '2026-11-28' });
     expect(report.inserted).toBe(1);
     const place = await db('places').where({ source: 'import-test', source_id: record.id }).first();
@@ -23,7 +36,9 @@ describe('importing places of the standard', () => {
     const record = { ...base(), labels: ['no-such-label'] };
     const report = await importPlaces(db, [record], { today: '2026-11-28' });
     expect(report.inserted).toBe(1);
-    expect(report.fieldIssues[0].issues).toEqual([{ field: 'labels', value: 'no-such-label', message: 'Label inconnu du référentiel.' }]);
+    expect(report.fieldIssues[0].issues).toEqual([
+      { field: 'labels', value: 'no-such-label', message: 'Label inconnu du référentiel.' },
+    ]);
   });
 
   it('when coordinates are the commune’s centre, then the API says the position is approximate', async () => {
@@ -39,7 +54,9 @@ describe('importing places of the standard', () => {
     const record = { ...base(), latitude: spot.lat, longitude: spot.lon, location_precision: 'commune' };
     await importPlaces(db, [record], { today: '2026-11-28' });
     const where = { source: 'import-test', source_id: record.id };
-    await db('places').where(where).update({ latitude: spot.lat + 0.001 });
+    await db('places')
+      .where(where)
+      .update({ latitude: spot.lat + 0.001 });
     expect((await db('places').where(where).first()).location_precision).toBe('exact');
     await db('places').where(where).update({ latitude: null, longitude: null });
     expect((await db('places').where(where).first()).location_precision).toBeNull();
@@ -49,6 +66,8 @@ describe('importing places of the standard', () => {
     const record = base();
     const report = await importPlaces(db, [record], { today: '2026-11-28' });
     expect(report.withoutCoordinates).toEqual([record.id]);
-    expect((await db('places').where({ source: 'import-test', source_id: record.id }).first()).location_precision).toBeNull();
+    expect(
+      (await db('places').where({ source: 'import-test', source_id: record.id }).first()).location_precision,
+    ).toBeNull();
   });
 });

@@ -19,11 +19,14 @@ describe('a NUL byte in any input', () => {
     expect(res.body.errors[0].field).toBe(field);
   });
 
-  it.each(['/?ou=a%00b', '/recherche?q=a%00b', '/articles/a%00', '/articles/tag/a%00'])('when a page gets %s, then a 400 page, not a 500', async (url) => {
-    const res = await request(app).get(url).set('Accept', 'text/html');
-    expect(res.status).toBe(400);
-    expect(res.headers['content-type']).toContain('text/html');
-  });
+  it.each(['/?ou=a%00b', '/recherche?q=a%00b', '/articles/a%00', '/articles/tag/a%00'])(
+    'when a page gets %s, then a 400 page, not a 500',
+    async (url) => {
+      const res = await request(app).get(url).set('Accept', 'text/html');
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('text/html');
+    },
+  );
 
   it('when a form body carries one, then 400 and nothing is stored', async () => {
     const place = await makePlace(db, { at: randomSpot() });
@@ -37,7 +40,9 @@ describe('a NUL byte in any input', () => {
   });
 
   it('when a JSON body carries one in a nested value, then 400 names the path', async () => {
-    const res = await request(app).post('/api/v1/places').send({ nom: { deep: ['ok', 'x\u0000'] } });
+    const res = await request(app)
+      .post('/api/v1/places')
+      .send({ nom: { deep: ['ok', 'x\u0000'] } });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('nom.deep');
   });

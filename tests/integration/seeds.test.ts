@@ -23,8 +23,15 @@ describe('seeds', () => {
     expect(total).toBeGreaterThan(4000);
     expect(firstReport.inserted).toBe(total);
     expect(firstReport.rejected).toEqual([]);
-    const martigues = await fresh.db('places').where({ source_id: 'dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746' }).first();
-    expect(martigues).toMatchObject({ nom: 'Accueil individuel en accès libre', commune: 'Martigues', code_postal: '13500' });
+    const martigues = await fresh
+      .db('places')
+      .where({ source_id: 'dora-3d647b3a-a5b6-41f8-8374-ba37c1ff1746' })
+      .first();
+    expect(martigues).toMatchObject({
+      nom: 'Accueil individuel en accès libre',
+      commune: 'Martigues',
+      code_postal: '13500',
+    });
   });
 
   it('when places lack coordinates or carry invalid values, then the seed reports them and keeps the rest', async () => {
@@ -35,15 +42,31 @@ describe('seeds', () => {
     expect(badHours).toBeDefined();
     const stored = await fresh.db('places').where({ source_id: badHours!.sourceId }).first();
     expect(stored.horaires).toBeNull();
-    expect(stored.import_issues.some((issue: { field: string; value: unknown }) => issue.field === 'horaires' && issue.value)).toBe(true);
+    expect(
+      stored.import_issues.some(
+        (issue: { field: string; value: unknown }) => issue.field === 'horaires' && issue.value,
+      ),
+    ).toBe(true);
     expect(logs.join('\n')).toMatch(/sans coordonnées/);
   });
 
   it('when the labels are seeded, then NetPublic, Cyber-base and every dispositif and formation label of the standard exist', async () => {
     const slugs = (await fresh.db('labels').select('slug')).map((row) => row.slug);
-    expect(slugs).toEqual(expect.arrayContaining(['netpublic', 'cyber-base', 'france-services', 'conseillers-numeriques', 'aidants-connect']));
+    expect(slugs).toEqual(
+      expect.arrayContaining([
+        'netpublic',
+        'cyber-base',
+        'france-services',
+        'conseillers-numeriques',
+        'aidants-connect',
+      ]),
+    );
     expect(slugs.length).toBeGreaterThanOrEqual(2 + 11 + 10);
-    const linked = await fresh.db('place_labels as pl').join('labels as l', 'l.id', 'pl.label_id').where('l.slug', 'france-services').count('* as n');
+    const linked = await fresh
+      .db('place_labels as pl')
+      .join('labels as l', 'l.id', 'pl.label_id')
+      .where('l.slug', 'france-services')
+      .count('* as n');
     expect(Number(linked[0].n)).toBeGreaterThan(100);
   });
 

@@ -19,8 +19,14 @@ async function isExecutable(file: string): Promise<boolean> {
 }
 
 /** The system's Chromium: a Debian-style path first, then `chromium` or `chromium-browser` on PATH. */
-export async function findSystemChromium(searchPath: string | undefined, candidates = SYSTEM_CANDIDATES): Promise<string | undefined> {
-  const onPath = (searchPath ?? '').split(path.delimiter).filter(Boolean).flatMap((dir) => SYSTEM_NAMES.map((name) => path.join(dir, name)));
+export async function findSystemChromium(
+  searchPath: string | undefined,
+  candidates = SYSTEM_CANDIDATES,
+): Promise<string | undefined> {
+  const onPath = (searchPath ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((dir) => SYSTEM_NAMES.map((name) => path.join(dir, name)));
   for (const candidate of [...candidates, ...onPath]) {
     if (await isExecutable(candidate)) return candidate;
   }
@@ -87,7 +93,9 @@ export async function resolveChromium(
   if (env.CHROMIUM_PATH === BUNDLED) return { executablePath: await unpackBundled(), source: '@sparticuz/chromium' };
   if (env.CHROMIUM_PATH) {
     if (!(await isExecutable(env.CHROMIUM_PATH))) {
-      throw new Error(`CHROMIUM_PATH=${env.CHROMIUM_PATH} : aucun exécutable à cet endroit (retirez la variable pour utiliser le Chromium du système ou celui de @sparticuz/chromium).`);
+      throw new Error(
+        `CHROMIUM_PATH=${env.CHROMIUM_PATH} : aucun exécutable à cet endroit (retirez la variable pour utiliser le Chromium du système ou celui de @sparticuz/chromium).`,
+      );
     }
     return { executablePath: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };
   }

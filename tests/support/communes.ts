@@ -3,7 +3,10 @@ import type { Db } from '../../server/db/knex.js';
 import { upsertCommunes, type CommuneRow } from '../../server/geocoding/communes.repository.js';
 
 /** A made-up word, so that a test's commune names never meet another test's (or the seeds'). */
-export const uniqueWord = () => `Zq${randomUUID().replace(/[^a-f]/g, '').slice(0, 8)}`;
+export const uniqueWord = () =>
+  `Zq${randomUUID()
+    .replace(/[^a-f]/g, '')
+    .slice(0, 8)}`;
 
 /** An unused-looking INSEE code and postal code (tests run on their own rows, never the seeds). */
 export const randomInsee = () => `9${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;

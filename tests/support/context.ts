@@ -10,14 +10,26 @@ import { createMemoryMailer, type Mailer } from '../../server/mail/mailer.js';
 /** A settable clock: tests choose "now" without mocking modules. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void } {
   let now = new Date(iso);
-  return { now: () => new Date(now), set: (next: string) => { now = new Date(next); } };
+  return {
+    now: () => new Date(now),
+    set: (next: string) => {
+      now = new Date(next);
+    },
+  };
 }
 
 export const testConfig = (overrides: Record<string, string> = {}) =>
-  loadConfig({ NODE_ENV: 'test', DATABASE_URL: inject('databaseUrl'), PUBLIC_BASE_URL: 'http://epn.test', LOG_LEVEL: 'silent',
+  loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    PUBLIC_BASE_URL: 'http://epn.test',
+    LOG_LEVEL: 'silent',
     // High abuse limits so that files never trip them; tests/integration/accounts tests them with low ones.
-    RATE_LIMIT_AUTH_PER_IP: '100000', RATE_LIMIT_AUTH_PER_ACCOUNT: '100000', RATE_LIMIT_REPORTS_PER_IP: '100000',
-    ...overrides });
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '100000',
+    RATE_LIMIT_REPORTS_PER_IP: '100000',
+    ...overrides,
+  });
 
 /** The real app on the real test database; closed after the file's tests. */
 export function createTestContext(options: { clock?: Clock; config?: Record<string, string>; mailer?: Mailer } = {}) {
@@ -29,7 +41,15 @@ export function createTestContext(options: { clock?: Clock; config?: Record<stri
   // E-mails of sign-up and reset go after the response: `await settled()` before reading them.
   const afterResponse = createAfterResponse(() => {});
   // Abuse-limit counters are in the shared database: each context counts on its own.
-  const app = createApp({ config, db, clock, mailer: options.mailer ?? mailer, log: () => {}, afterResponse, rateLimitScope: randomUUID() });
+  const app = createApp({
+    config,
+    db,
+    clock,
+    mailer: options.mailer ?? mailer,
+    log: () => {},
+    afterResponse,
+    rateLimitScope: randomUUID(),
+  });
   afterAll(async () => {
     await afterResponse.settled();
     await db.destroy();

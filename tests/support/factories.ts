@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../server/db/knex.js';
-import { insertPlacesIfAbsent, linkPlacesToLabels, type NewPlaceRow } from '../../server/places/place-writes.repository.js';
+import {
+  insertPlacesIfAbsent,
+  linkPlacesToLabels,
+  type NewPlaceRow,
+} from '../../server/places/place-writes.repository.js';
 
 /**
  * Each test builds its own places around its own random spot (ocean included: any valid
  * coordinate will do), so tests never see each other's rows nor depend on the seeds.
  */
 export function randomSpot() {
-  return { lat: Math.round((Math.random() * 120 - 60) * 1e5) / 1e5, lon: Math.round((Math.random() * 340 - 170) * 1e5) / 1e5 };
+  return {
+    lat: Math.round((Math.random() * 120 - 60) * 1e5) / 1e5,
+    lon: Math.round((Math.random() * 340 - 170) * 1e5) / 1e5,
+  };
 }
 
 /** A point `km` kilometres north (positive) or south of `from`. */
@@ -19,7 +26,11 @@ export function eastOf(from: { lat: number; lon: number }, km: number) {
   return { lat: from.lat, lon: from.lon + km / (111.195 * Math.cos((from.lat * Math.PI) / 180)) };
 }
 
-export type PlaceOverrides = Partial<NewPlaceRow> & { at?: { lat: number; lon: number } | null; labels?: string[]; status?: 'published' | 'hidden' };
+export type PlaceOverrides = Partial<NewPlaceRow> & {
+  at?: { lat: number; lon: number } | null;
+  labels?: string[];
+  status?: 'published' | 'hidden';
+};
 
 export async function makePlace(db: Db, overrides: PlaceOverrides = {}) {
   const { at, labels = [], status, ...rest } = overrides;
@@ -61,7 +72,9 @@ export async function makePlace(db: Db, overrides: PlaceOverrides = {}) {
   const [id] = (await insertPlacesIfAbsent(db, [{ ...row, ...(status ? { status } : {}) }])).values();
   for (const slug of labels) {
     const label = await db('labels').where({ slug }).first();
-    const labelId = label ? label.id : (await db('labels').insert({ slug, name: slug, kind: 'local' }).returning('id'))[0].id;
+    const labelId = label
+      ? label.id
+      : (await db('labels').insert({ slug, name: slug, kind: 'local' }).returning('id'))[0].id;
     await linkPlacesToLabels(db, [{ placeId: id, labelId }], 'import');
   }
   return { id, ...row };

@@ -36,7 +36,11 @@ export async function setup(project: TestProject) {
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-test-pg-'));
     // PostgreSQL runs as the unprivileged postgres user when we are root: it must reach the folder.
     await chmod(directory, 0o755);
-    embedded = await startEmbeddedPostgres({ directory: path.join(directory, 'data'), port: await freePort(), databaseName: 'epn_test' });
+    embedded = await startEmbeddedPostgres({
+      directory: path.join(directory, 'data'),
+      port: await freePort(),
+      databaseName: 'epn_test',
+    });
     url = embedded.connectionString;
   }
   const db = createDb(url);

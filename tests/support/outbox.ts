@@ -10,7 +10,9 @@ export async function linkFromOutbox(outbox: string, to: string): Promise<string
     for (const file of files) {
       const raw = await readFile(path.join(outbox, file), 'utf8');
       if (!raw.includes(`To: ${to}`)) continue;
-      const decoded = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      const decoded = raw
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
       const link = /https?:\/\/\S+jeton=[A-Za-z0-9_-]+/.exec(decoded);
       if (link) return link[0];
     }

@@ -25,9 +25,16 @@ export async function createUser(
   const role = options.role ?? 'mediator';
   const email = options.email ?? `${role}-${randomUUID().slice(0, 12)}@exemple.test`;
   const password = options.password ?? TEST_PASSWORD;
-  const passwordHash = options.password ? await hashPassword(password) : await (sharedHash ??= hashPassword(TEST_PASSWORD));
+  const passwordHash = options.password
+    ? await hashPassword(password)
+    : await (sharedHash ??= hashPassword(TEST_PASSWORD));
   const [row] = await db('users')
-    .insert({ email, password_hash: passwordHash, role, email_verified_at: options.verified === false ? null : new Date() })
+    .insert({
+      email,
+      password_hash: passwordHash,
+      role,
+      email_verified_at: options.verified === false ? null : new Date(),
+    })
     .returning('id');
   return { id: Number(row.id), email, role, password };
 }
@@ -47,7 +54,11 @@ export async function loginAs(app: Express, user: Pick<TestUser, 'email'> & { pa
 export const anonymousAgent = (app: Express): Agent => request.agent(app);
 
 /** Posts a form as a browser would: with this agent's CSRF token (urlencoded, repeated keys for arrays). */
-export async function postForm(agent: Agent, path: string, fields: Record<string, string | number | string[] | undefined> = {}) {
+export async function postForm(
+  agent: Agent,
+  path: string,
+  fields: Record<string, string | number | string[] | undefined> = {},
+) {
   const token = await csrfToken(agent);
   const body = new URLSearchParams();
   body.append('_csrf', token);

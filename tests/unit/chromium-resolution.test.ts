@@ -22,16 +22,24 @@ describe('which Chromium the browser tests drive', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('when CHROMIUM_PATH names a runnable file, then that one, before any system browser', async () => {
-    const found = await resolveChromium({ CHROMIUM_PATH: explicit, PATH: onPath }, { systemCandidates: ['/bin/sh'], unpackBundled: bundled });
+    const found = await resolveChromium(
+      { CHROMIUM_PATH: explicit, PATH: onPath },
+      { systemCandidates: ['/bin/sh'], unpackBundled: bundled },
+    );
     expect(found).toEqual({ executablePath: explicit, source: 'CHROMIUM_PATH' });
   });
 
   it('when CHROMIUM_PATH names nothing runnable, then the run stops with a message naming it (no silent fallback)', async () => {
-    await expect(resolveChromium({ CHROMIUM_PATH: path.join(dir, 'absent') }, noSystem)).rejects.toThrow(/CHROMIUM_PATH=.*absent/);
+    await expect(resolveChromium({ CHROMIUM_PATH: path.join(dir, 'absent') }, noSystem)).rejects.toThrow(
+      /CHROMIUM_PATH=.*absent/,
+    );
   });
 
   it('when the system has a Chromium, then the system one', async () => {
-    expect(await resolveChromium({}, { systemCandidates: [explicit], unpackBundled: bundled })).toEqual({ executablePath: explicit, source: 'system' });
+    expect(await resolveChromium({}, { systemCandidates: [explicit], unpackBundled: bundled })).toEqual({
+      executablePath: explicit,
+      source: 'system',
+    });
   });
 
   it('when `chromium` is on PATH, then that one', async () => {
@@ -39,18 +47,27 @@ describe('which Chromium the browser tests drive', () => {
     await writeFile(chromium, '#!/bin/sh\n');
     await chmod(chromium, 0o755);
     try {
-      expect(await resolveChromium({ PATH: `/nowhere${path.delimiter}${onPath}` }, noSystem)).toEqual({ executablePath: chromium, source: 'system' });
+      expect(await resolveChromium({ PATH: `/nowhere${path.delimiter}${onPath}` }, noSystem)).toEqual({
+        executablePath: chromium,
+        source: 'system',
+      });
     } finally {
       await rm(chromium);
     }
   });
 
   it('when there is no system browser, then the one inside @sparticuz/chromium', async () => {
-    expect(await resolveChromium({ PATH: onPath }, noSystem)).toEqual({ executablePath: await bundled(), source: '@sparticuz/chromium' });
+    expect(await resolveChromium({ PATH: onPath }, noSystem)).toEqual({
+      executablePath: await bundled(),
+      source: '@sparticuz/chromium',
+    });
   });
 
   it('when CHROMIUM_PATH=@sparticuz/chromium, then the bundled one even though the system has one', async () => {
-    const found = await resolveChromium({ CHROMIUM_PATH: '@sparticuz/chromium' }, { systemCandidates: [explicit], unpackBundled: bundled });
+    const found = await resolveChromium(
+      { CHROMIUM_PATH: '@sparticuz/chromium' },
+      { systemCandidates: [explicit], unpackBundled: bundled },
+    );
     expect(found.source).toBe('@sparticuz/chromium');
   });
 });

@@ -4,7 +4,12 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 describe('configuration', () => {
   it('when nothing is set, then defaults give a local site on port 3000 with an embedded database', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: '.data', TRUST_PROXY: 'loopback', STATEMENT_TIMEOUT_MS: 5000 });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: '.data',
+      TRUST_PROXY: 'loopback',
+      STATEMENT_TIMEOUT_MS: 5000,
+    });
     expect(config.SEED_ON_START).toBeUndefined();
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
@@ -13,7 +18,9 @@ describe('configuration', () => {
 
   it('when only the port changes, then the public address follows it', () => {
     expect(loadConfig({ PORT: '3400' }).PUBLIC_BASE_URL).toBe('http://localhost:3400');
-    expect(loadConfig({ PORT: '3400', PUBLIC_BASE_URL: 'https://epn.example.fr' }).PUBLIC_BASE_URL).toBe('https://epn.example.fr');
+    expect(loadConfig({ PORT: '3400', PUBLIC_BASE_URL: 'https://epn.example.fr' }).PUBLIC_BASE_URL).toBe(
+      'https://epn.example.fr',
+    );
   });
 
   it('when a value is wrong, then start-up stops with a message naming the variable', () => {

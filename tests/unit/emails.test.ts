@@ -28,18 +28,23 @@ const examples: { [K in EmailName]: EmailData[K] } = {
 
 describe('e-mail templates (server/views/emails)', () => {
   it('when the folder is listed, then every template has an example here and every example a template', () => {
-    const files = readdirSync(EMAILS_DIR).filter((file) => file.endsWith('.hbs')).map((file) => file.replace(/\.hbs$/, ''));
+    const files = readdirSync(EMAILS_DIR)
+      .filter((file) => file.endsWith('.hbs'))
+      .map((file) => file.replace(/\.hbs$/, ''));
     expect(files.sort()).toEqual(Object.keys(examples).sort());
   });
 
-  it.each(Object.entries(examples))('when %s is rendered with its data, then it has a subject and a greeting, and no "{{" is left', (name, data) => {
-    const { subject, text } = renderEmail(name as EmailName, data as never);
-    expect(subject).toMatch(/^\S.* — EPN Finder$/);
-    expect(subject).not.toContain('\n');
-    expect(text).toMatch(/^Bonjour,\n\n/);
-    expect(text.endsWith('\n')).toBe(true);
-    expect(`${subject}\n${text}`).not.toMatch(/\{\{|\}\}|undefined|null/);
-  });
+  it.each(Object.entries(examples))(
+    'when %s is rendered with its data, then it has a subject and a greeting, and no "{{" is left',
+    (name, data) => {
+      const { subject, text } = renderEmail(name as EmailName, data as never);
+      expect(subject).toMatch(/^\S.* — EPN Finder$/);
+      expect(subject).not.toContain('\n');
+      expect(text).toMatch(/^Bonjour,\n\n/);
+      expect(text.endsWith('\n')).toBe(true);
+      expect(`${subject}\n${text}`).not.toMatch(/\{\{|\}\}|undefined|null/);
+    },
+  );
 
   it('when values carry "&", "<" or apostrophes, then the plain text keeps them as they are (nothing HTML-escaped)', () => {
     expect(renderEmail('verify-email', { link }).text).toContain(`\n\n${link}\n\n`);
@@ -53,19 +58,36 @@ describe('e-mail templates (server/views/emails)', () => {
   });
 
   it('when a report is settled with or without a reason, then the sentence reads well both ways', () => {
-    expect(renderEmail('report-accepted', { nom: 'EPN du Port', reason }).text).toContain('a été pris en compte (Horaires corrigés).\n');
-    expect(renderEmail('report-accepted', { nom: 'EPN du Port', reason: null }).text).toContain('a été pris en compte.\n');
-    expect(renderEmail('report-rejected', { nom: 'EPN du Port', reason: null }).text).toContain('la fiche n’a pas été modifiée.\n');
+    expect(renderEmail('report-accepted', { nom: 'EPN du Port', reason }).text).toContain(
+      'a été pris en compte (Horaires corrigés).\n',
+    );
+    expect(renderEmail('report-accepted', { nom: 'EPN du Port', reason: null }).text).toContain(
+      'a été pris en compte.\n',
+    );
+    expect(renderEmail('report-rejected', { nom: 'EPN du Port', reason: null }).text).toContain(
+      'la fiche n’a pas été modifiée.\n',
+    );
   });
 
   it('when a label request is decided, then the request is told in words (add or remove, which label, which place)', () => {
-    const text = renderEmail('label-request-rejected', { adding: false, labelName: 'NetPublic', placeNom: 'EPN du Port', reason }).text;
-    expect(text).toBe('Bonjour,\n\nVotre demande (retirer le label « NetPublic » pour « EPN du Port ») n’est pas acceptée.\nMotif : Horaires corrigés\n');
+    const text = renderEmail('label-request-rejected', {
+      adding: false,
+      labelName: 'NetPublic',
+      placeNom: 'EPN du Port',
+      reason,
+    }).text;
+    expect(text).toBe(
+      'Bonjour,\n\nVotre demande (retirer le label « NetPublic » pour « EPN du Port ») n’est pas acceptée.\nMotif : Horaires corrigés\n',
+    );
   });
 
   it('when the password e-mail goes to a new administrator, then it says the account was opened for them', () => {
-    expect(renderEmail('set-password', { link, newAdmin: true }).text).toContain('Un compte d’administration EPN Finder a été ouvert pour vous.\n');
-    expect(renderEmail('set-password', { link, newAdmin: false }).text).toContain('Vous avez demandé à changer le mot de passe');
+    expect(renderEmail('set-password', { link, newAdmin: true }).text).toContain(
+      'Un compte d’administration EPN Finder a été ouvert pour vous.\n',
+    );
+    expect(renderEmail('set-password', { link, newAdmin: false }).text).toContain(
+      'Vous avez demandé à changer le mot de passe',
+    );
   });
 
   it('when data is missing, then rendering fails instead of sending a message with a hole', () => {
@@ -73,7 +95,11 @@ describe('e-mail templates (server/views/emails)', () => {
   });
 
   it('when a message is composed, then it carries the address, the rendered texts and the one link', () => {
-    expect(composeEmail('a@exemple.test', 'verify-email', { link }, link)).toEqual({ to: 'a@exemple.test', ...renderEmail('verify-email', { link }), link });
+    expect(composeEmail('a@exemple.test', 'verify-email', { link }, link)).toEqual({
+      to: 'a@exemple.test',
+      ...renderEmail('verify-email', { link }),
+      link,
+    });
     expect(composeEmail('a@exemple.test', 'role-changed', { roleName: 'Administrateur' })).not.toHaveProperty('link');
   });
 });

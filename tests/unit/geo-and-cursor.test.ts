@@ -41,7 +41,10 @@ describe('keyset cursor', () => {
 
   it('when each mode gets the key type it sorts by, then it decodes', () => {
     expect(decodeCursor(encodeCursor('relevance', { key: 0.25, id: 9 }), 'relevance')).toEqual({ key: 0.25, id: 9 });
-    expect(decodeCursor(encodeCursor('name', { key: 'médiathèque', id: 9 }), 'name')).toEqual({ key: 'médiathèque', id: 9 });
+    expect(decodeCursor(encodeCursor('name', { key: 'médiathèque', id: 9 }), 'name')).toEqual({
+      key: 'médiathèque',
+      id: 9,
+    });
   });
 });
 

@@ -9,13 +9,27 @@ describe('the logger', () => {
       {
         cookie: 'epn.sid=s%3Asecret-session',
         headers: { cookie: 'epn.csrf=csrf-cookie-value', 'x-csrf-token': 'csrf-header-value' },
-        body: { _csrf: 'csrf-field-value', password: 'mot-de-passe-secret', email: 'personne@exemple.fr', token: 'reset-token-value' },
+        body: {
+          _csrf: 'csrf-field-value',
+          password: 'mot-de-passe-secret',
+          email: 'personne@exemple.fr',
+          token: 'reset-token-value',
+        },
         jeton: 'jeton-value',
       },
       'connexion',
     );
     const written = text();
-    for (const secret of ['secret-session', 'csrf-cookie-value', 'csrf-header-value', 'csrf-field-value', 'mot-de-passe-secret', 'personne@exemple.fr', 'reset-token-value', 'jeton-value']) {
+    for (const secret of [
+      'secret-session',
+      'csrf-cookie-value',
+      'csrf-header-value',
+      'csrf-field-value',
+      'mot-de-passe-secret',
+      'personne@exemple.fr',
+      'reset-token-value',
+      'jeton-value',
+    ]) {
       expect(written).not.toContain(secret);
     }
     expect(lines()).toHaveLength(1);
@@ -24,7 +38,10 @@ describe('the logger', () => {
 
   it('when an e-mail address appears in a message or an error, then it is masked, also percent-encoded', () => {
     const { logger, text } = captureLogs();
-    logger.error({ err: new Error('duplicate key: Key (email)=(marie.dupont@exemple.fr) already exists') }, 'lien pour jean@exemple.org envoyé');
+    logger.error(
+      { err: new Error('duplicate key: Key (email)=(marie.dupont@exemple.fr) already exists') },
+      'lien pour jean@exemple.org envoyé',
+    );
     logger.info('GET /connexion?retour=%2F&email=paul%40exemple.fr');
     expect(text()).not.toMatch(/marie\.dupont|jean@|paul%40/);
     expect(text()).toContain('[masqué]');

@@ -34,7 +34,16 @@ describe('opening hours (OSM opening_hours, evaluated in Paris)', () => {
   });
 
   it('when asking for a week of intervals, then they come as Paris wall times', () => {
-    const intervals = openIntervals('Tu 09:00-12:00', new Date('2026-11-30T00:00:00Z'), new Date('2026-12-07T00:00:00Z'));
-    expect(intervals).toEqual([{ from: { year: 2026, month: 12, day: 1, hour: 9, minute: 0, second: 0 }, to: { year: 2026, month: 12, day: 1, hour: 12, minute: 0, second: 0 } }]);
+    const intervals = openIntervals(
+      'Tu 09:00-12:00',
+      new Date('2026-11-30T00:00:00Z'),
+      new Date('2026-12-07T00:00:00Z'),
+    );
+    expect(intervals).toEqual([
+      {
+        from: { year: 2026, month: 12, day: 1, hour: 9, minute: 0, second: 0 },
+        to: { year: 2026, month: 12, day: 1, hour: 12, minute: 0, second: 0 },
+      },
+    ]);
   });
 });

@@ -11,9 +11,15 @@ describe('Paris wall time', () => {
   });
 
   it('when a visitor types a Paris time, then it becomes the right instant, on both sides of a clock change', () => {
-    expect(fromParisWallTime({ year: 2026, month: 12, day: 25, hour: 10, minute: 0, second: 0 }).toISOString()).toBe('2026-12-25T09:00:00.000Z');
-    expect(fromParisWallTime({ year: 2026, month: 3, day: 29, hour: 12, minute: 0, second: 0 }).toISOString()).toBe('2026-03-29T10:00:00.000Z');
-    expect(fromParisWallTime({ year: 2026, month: 10, day: 25, hour: 12, minute: 0, second: 0 }).toISOString()).toBe('2026-10-25T11:00:00.000Z');
+    expect(fromParisWallTime({ year: 2026, month: 12, day: 25, hour: 10, minute: 0, second: 0 }).toISOString()).toBe(
+      '2026-12-25T09:00:00.000Z',
+    );
+    expect(fromParisWallTime({ year: 2026, month: 3, day: 29, hour: 12, minute: 0, second: 0 }).toISOString()).toBe(
+      '2026-03-29T10:00:00.000Z',
+    );
+    expect(fromParisWallTime({ year: 2026, month: 10, day: 25, hour: 12, minute: 0, second: 0 }).toISOString()).toBe(
+      '2026-10-25T11:00:00.000Z',
+    );
   });
 
   it('when handing a date to opening_hours, then its local fields show Paris time', () => {

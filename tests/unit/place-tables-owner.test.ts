@@ -45,13 +45,16 @@ describe('who writes the place record', () => {
   it('when a file outside server/places/ writes places, place_revisions or place_labels, then this test names it', () => {
     const offenders = files
       .filter((file) => !path.relative(ROOT, file).startsWith(OWNER))
-      .flatMap((file) => placeTableWrites(readFileSync(file, 'utf8')).map((where) => `${path.relative(ROOT, file)}:${where}`));
+      .flatMap((file) =>
+        placeTableWrites(readFileSync(file, 'utf8')).map((where) => `${path.relative(ROOT, file)}:${where}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('when the place-writing repository writes the three tables, then the guard sees those writes (it can fail)', () => {
     const writes = placeTableWrites(readFileSync(path.join(ROOT, 'server/places/place-writes.repository.ts'), 'utf8'));
-    for (const table of ['places', 'place_revisions', 'place_labels']) expect(writes.some((w) => w.includes(`'${table}'`))).toBe(true);
+    for (const table of ['places', 'place_revisions', 'place_labels'])
+      expect(writes.some((w) => w.includes(`'${table}'`))).toBe(true);
     expect(placeTableWrites("await trx('places as p').where({ id }).update({ nom });")).toHaveLength(1);
     expect(placeTableWrites("await db.raw('DELETE FROM place_labels WHERE place_id = ?', [id]);")).toHaveLength(1);
     expect(placeTableWrites("const row = await db('places').where({ id }).first();")).toEqual([]);

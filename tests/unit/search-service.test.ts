@@ -11,20 +11,59 @@ import { createSearchService, type ParsedSearch, type SearchServiceDeps } from '
 
 // The service's collaborators, written by hand: what it asked and what they answer (no database here).
 const label: Label = {
-  id: 1, slug: 'netpublic', name: 'NetPublic', kind: 'programme_national', issuer: null, description: null, history: null, website: null,
-  activeFromYear: null, activeUntilYear: null, standardField: null, standardValue: null, placeCount: 4,
+  id: 1,
+  slug: 'netpublic',
+  name: 'NetPublic',
+  kind: 'programme_national',
+  issuer: null,
+  description: null,
+  history: null,
+  website: null,
+  activeFromYear: null,
+  activeUntilYear: null,
+  standardField: null,
+  standardValue: null,
+  placeCount: 4,
 };
 
 const summary: PlaceSummary = {
-  id: 7, nom: 'EPN du Port', adresse: '1 quai', complement_adresse: null, code_postal: '13500', commune: 'Martigues', code_insee: '13056',
-  latitude: 43.4, longitude: 5.05, location_precision: 'exact', labels: ['netpublic'], services: ['Aide aux démarches administratives'],
-  frais_a_charge: [], modalites_accompagnement: [], horaires: 'Mo-Fr 09:00-17:00', open_now: true, next_change: '2026-12-01T17:00',
-  distance_km: 2.4, url: '/lieux/7-epn-du-port',
+  id: 7,
+  nom: 'EPN du Port',
+  adresse: '1 quai',
+  complement_adresse: null,
+  code_postal: '13500',
+  commune: 'Martigues',
+  code_insee: '13056',
+  latitude: 43.4,
+  longitude: 5.05,
+  location_precision: 'exact',
+  labels: ['netpublic'],
+  services: ['Aide aux démarches administratives'],
+  frais_a_charge: [],
+  modalites_accompagnement: [],
+  horaires: 'Mo-Fr 09:00-17:00',
+  open_now: true,
+  next_change: '2026-12-01T17:00',
+  distance_km: 2.4,
+  url: '/lieux/7-epn-du-port',
 };
 
 const martigues: GeocodeResult = {
-  label: 'Martigues (13500)', lat: 43.4045, lon: 5.0501, kind: 'commune', source: 'offline',
-  alternatives: [{ label: 'Martigues-Plage (13999)', nom: 'Martigues-Plage', insee: '13999', codePostal: '13999', lat: 43.3, lon: 5.1 }],
+  label: 'Martigues (13500)',
+  lat: 43.4045,
+  lon: 5.0501,
+  kind: 'commune',
+  source: 'offline',
+  alternatives: [
+    {
+      label: 'Martigues-Plage (13999)',
+      nom: 'Martigues-Plage',
+      insee: '13999',
+      codePostal: '13999',
+      lat: 43.3,
+      lon: 5.1,
+    },
+  ],
 };
 
 function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searchError?: Error; total?: number } = {}) {
@@ -32,7 +71,10 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
   const counted: PlacesSearch[] = [];
   const geocoded: string[] = [];
   const geocoder: Geocoder = {
-    geocode: async (text) => { geocoded.push(text); return options.found === undefined ? martigues : options.found; },
+    geocode: async (text) => {
+      geocoded.push(text);
+      return options.found === undefined ? martigues : options.found;
+    },
   } as Geocoder;
   const deps: SearchServiceDeps = {
     places: {
@@ -41,7 +83,10 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
         if (options.searchError) throw options.searchError;
         return options.page ?? { items: [summary], next_cursor: null };
       },
-      count: async (query) => { counted.push(query); return options.total ?? 1; },
+      count: async (query) => {
+        counted.push(query);
+        return options.total ?? 1;
+      },
     },
     labels: { list: async () => [label] },
     geocoder,
@@ -51,7 +96,9 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
   /** As the route does: parse what was typed, then ask the service. */
   const searchPage = (typed: Record<string, string | string[]>) => {
     const parsed = searchPageQuerySchema.safeParse(typed);
-    const request: ParsedSearch = parsed.success ? { ok: true, query: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+    const request: ParsedSearch = parsed.success
+      ? { ok: true, query: parsed.data }
+      : { ok: false, errors: toFieldErrors(parsed.error) };
     return service.searchPage(request, typed);
   };
   return { searchPage, searches, counted, geocoded };
@@ -59,13 +106,29 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
 
 // The view is template data: read it as such.
 type Results = {
-  cards: { nom: string; open: { text: string } }[]; total: number | null; where?: string; notFound: boolean; radius: number | null;
-  byDistance: boolean; alternatives: { label: string; url: string }[]; nextUrl: string | null; firstUrl: string | null;
-  widerRadius: string | null; openEmpty: boolean; withoutOpenUrl: string; openFilter: string | null;
+  cards: { nom: string; open: { text: string } }[];
+  total: number | null;
+  where?: string;
+  notFound: boolean;
+  radius: number | null;
+  byDistance: boolean;
+  alternatives: { label: string; url: string }[];
+  nextUrl: string | null;
+  firstUrl: string | null;
+  widerRadius: string | null;
+  openEmpty: boolean;
+  withoutOpenUrl: string;
+  openFilter: string | null;
   mapData: { center: unknown; radiusKm: number | null; bbox: unknown; markers: unknown[] };
 };
 const resultsOf = (view: Record<string, unknown>) => view.results as Results;
-const formOf = (view: Record<string, unknown>) => view.form as { ou: string; defaultRadius: number; clearUrl: string; radiusOptions: { value: number; selected: boolean }[] };
+const formOf = (view: Record<string, unknown>) =>
+  view.form as {
+    ou: string;
+    defaultRadius: number;
+    clearUrl: string;
+    radiusOptions: { value: number; selected: boolean }[];
+  };
 
 describe('the search service (the search page’s data from a parsed query)', () => {
   it('when nothing is asked, then it is the home page: the form with the default radius, and no search is run', async () => {
@@ -82,10 +145,23 @@ describe('the search service (the search page’s data from a parsed query)', ()
     const { searchPage, searches } = setUp();
     const result = await searchPage({ ou: 'martigues', services: 'Aide aux démarches administratives' });
     expect(result.kind).toBe('results');
-    expect(searches[0]).toMatchObject({ lat: 43.4045, lon: 5.0501, radius_km: 30, q: undefined, services: ['Aide aux démarches administratives'], limit: 20 });
+    expect(searches[0]).toMatchObject({
+      lat: 43.4045,
+      lon: 5.0501,
+      radius_km: 30,
+      q: undefined,
+      services: ['Aide aux démarches administratives'],
+      limit: 20,
+    });
     expect(result.view.pageTitle).toBe('Lieux près de Martigues (13500)');
     const results = resultsOf(result.view);
-    expect(results).toMatchObject({ total: 1, where: 'Martigues (13500)', notFound: false, radius: 30, byDistance: true });
+    expect(results).toMatchObject({
+      total: 1,
+      where: 'Martigues (13500)',
+      notFound: false,
+      radius: 30,
+      byDistance: true,
+    });
     expect(results.cards.map((c) => [c.nom, c.open.text])).toEqual([['EPN du Port', 'Ouvert · ferme à 17:00']]);
     expect(results.mapData).toMatchObject({ center: { lat: 43.4045, lon: 5.0501 }, radiusKm: 30, bbox: null });
     expect(results.mapData.markers).toHaveLength(1);
@@ -100,7 +176,14 @@ describe('the search service (the search page’s data from a parsed query)', ()
   });
 
   it('when a whole department is found, then it is searched 100 km wide unless the visitor chose a radius', async () => {
-    const department: GeocodeResult = { label: 'Bouches-du-Rhône (13)', lat: 43.5, lon: 5.1, kind: 'department', alternatives: [], source: 'offline' };
+    const department: GeocodeResult = {
+      label: 'Bouches-du-Rhône (13)',
+      lat: 43.5,
+      lon: 5.1,
+      kind: 'department',
+      alternatives: [],
+      source: 'offline',
+    };
     const wide = setUp({ found: department });
     await wide.searchPage({ ou: '13' });
     expect(wide.searches[0].radius_km).toBe(100);
@@ -121,7 +204,14 @@ describe('the search service (the search page’s data from a parsed query)', ()
     const { searchPage, searches, geocoded } = setUp();
     const result = await searchPage({ lat: '43.4', lon: '5.0', bbox: '4.9,43.3,5.1,43.5' });
     expect(geocoded).toEqual([]);
-    const farthestCorner = Math.max(...[[43.3, 4.9], [43.5, 5.1], [43.3, 5.1], [43.5, 4.9]].map(([lat, lon]) => haversineKm({ lat: 43.4, lon: 5.0 }, { lat, lon })));
+    const farthestCorner = Math.max(
+      ...[
+        [43.3, 4.9],
+        [43.5, 5.1],
+        [43.3, 5.1],
+        [43.5, 4.9],
+      ].map(([lat, lon]) => haversineKm({ lat: 43.4, lon: 5.0 }, { lat, lon })),
+    );
     expect(searches[0].radius_km).toBe(Math.ceil(farthestCorner) + 1);
     expect(searches[0].bbox).toEqual({ minLon: 4.9, minLat: 43.3, maxLon: 5.1, maxLat: 43.5 });
     expect(result.view.pageTitle).toBe('Lieux près de cette zone de la carte');
@@ -140,7 +230,9 @@ describe('the search service (the search page’s data from a parsed query)', ()
   });
 
   it('when the places service refuses the page cursor, then the message is shown on the form, on the "page" field', async () => {
-    const { searchPage } = setUp({ searchError: new ValidationError([{ field: 'cursor', message: 'Curseur invalide.' }]) });
+    const { searchPage } = setUp({
+      searchError: new ValidationError([{ field: 'cursor', message: 'Curseur invalide.' }]),
+    });
     const result = await searchPage({ ou: 'martigues', page: 'zzz' });
     expect(result.kind).toBe('invalid');
     expect(result.view.errors).toEqual({ page: 'Curseur invalide.' });
@@ -153,7 +245,12 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(searches[0].open_at).toEqual(new Date('2026-12-25T09:00:00Z'));
     expect(counted).toEqual([]);
     const results = resultsOf(result.view);
-    expect(results).toMatchObject({ total: null, openEmpty: true, openFilter: '2026-12-25 à 10:00', withoutOpenUrl: '/?ou=martigues' });
+    expect(results).toMatchObject({
+      total: null,
+      openEmpty: true,
+      openFilter: '2026-12-25 à 10:00',
+      withoutOpenUrl: '/?ou=martigues',
+    });
     expect(results.widerRadius).toBe('/?ou=martigues&jour=2026-12-25&heure=10%3A00&radius_km=100');
   });
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  areaParams, bboxString, formatMapView, formValuesFromParams, geolocationParams, parseBbox, parseMapView, searchParamsFromForm,
-  searchUrl, withMapView,
+  areaParams,
+  bboxString,
+  formatMapView,
+  formValuesFromParams,
+  geolocationParams,
+  parseBbox,
+  parseMapView,
+  searchParamsFromForm,
+  searchUrl,
+  withMapView,
 } from '../../client/url-state.js';
 
 describe('search state in the URL (client, pure)', () => {
@@ -22,25 +30,57 @@ describe('search state in the URL (client, pure)', () => {
   });
 
   it('when the form is read, then empty values are dropped and repeated filters kept', () => {
-    const params = searchParamsFromForm([['ou', ' Martigues '], ['radius_km', '30'], ['services', 'A'], ['services', 'B'], ['jour', ''], ['_csrf', 'x']], 'Martigues');
+    const params = searchParamsFromForm(
+      [
+        ['ou', ' Martigues '],
+        ['radius_km', '30'],
+        ['services', 'A'],
+        ['services', 'B'],
+        ['jour', ''],
+        ['_csrf', 'x'],
+      ],
+      'Martigues',
+    );
     expect(params.toString()).toBe('ou=Martigues&radius_km=30&services=A&services=B');
   });
 
   it('when the visitor typed another place, then the old point, area and map position are forgotten', () => {
-    const entries: [string, string][] = [['ou', 'Aubagne'], ['lat', '43.4'], ['lon', '5.05'], ['bbox', '1,2,3,4'], ['carte', '12/43/5'], ['page', 'abc']];
+    const entries: [string, string][] = [
+      ['ou', 'Aubagne'],
+      ['lat', '43.4'],
+      ['lon', '5.05'],
+      ['bbox', '1,2,3,4'],
+      ['carte', '12/43/5'],
+      ['page', 'abc'],
+    ];
     const params = searchParamsFromForm(entries, 'Martigues');
     expect(params.toString()).toBe('ou=Aubagne');
-    const same = searchParamsFromForm([['ou', 'Martigues'], ['lat', '43.4'], ['lon', '5.05']], 'Martigues');
+    const same = searchParamsFromForm(
+      [
+        ['ou', 'Martigues'],
+        ['lat', '43.4'],
+        ['lon', '5.05'],
+      ],
+      'Martigues',
+    );
     expect(same.get('lat')).toBe('43.4');
   });
 
   it('when the visitor shares its position, then it replaces the typed place and the area', () => {
-    const params = geolocationParams(new URLSearchParams('ou=Martigues&bbox=1,2,3,4&open_now=true&page=x'), 43.123456789, 5.987654321);
+    const params = geolocationParams(
+      new URLSearchParams('ou=Martigues&bbox=1,2,3,4&open_now=true&page=x'),
+      43.123456789,
+      5.987654321,
+    );
     expect(params.toString()).toBe('open_now=true&lat=43.12346&lon=5.98765');
   });
 
   it('when the visitor searches this area, then bbox, centre and map position are set and filters kept', () => {
-    const params = areaParams(new URLSearchParams('ou=Martigues&labels=netpublic&page=x'), { west: 5, south: 43, east: 5.2, north: 43.5 }, { zoom: 11, lat: 43.25, lon: 5.1 });
+    const params = areaParams(
+      new URLSearchParams('ou=Martigues&labels=netpublic&page=x'),
+      { west: 5, south: 43, east: 5.2, north: 43.5 },
+      { zoom: 11, lat: 43.25, lon: 5.1 },
+    );
     expect(params.get('ou')).toBeNull();
     expect(params.get('page')).toBeNull();
     expect(params.get('labels')).toBe('netpublic');
@@ -64,7 +104,12 @@ describe('the area a map shows (client, pure)', () => {
     const { boundsToFit } = await import('../../client/bounds.js');
     const metro = Array.from({ length: 9 }, (_, i) => ({ lat: 43 + i * 0.5, lon: 1 + i * 0.5 }));
     expect(boundsToFit([...metro, { lat: -21.1, lon: 55.5 }])).toEqual({ west: 1, south: 43, east: 5, north: 47 });
-    expect(boundsToFit([{ lat: -21.1, lon: 55.5 }, { lat: 16.2, lon: -61.5 }])).toEqual({ west: -61.5, south: -21.1, east: 55.5, north: 16.2 });
+    expect(
+      boundsToFit([
+        { lat: -21.1, lon: 55.5 },
+        { lat: 16.2, lon: -61.5 },
+      ]),
+    ).toEqual({ west: -61.5, south: -21.1, east: 55.5, north: 16.2 });
     expect(boundsToFit([])).toBeNull();
   });
 });

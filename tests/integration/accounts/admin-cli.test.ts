@@ -16,7 +16,14 @@ describe('npm run admin:create -- email', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'epn-cli-'));
     const { PUBLIC_BASE_URL: _ignored, ...inherited } = process.env;
     const result = await run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', email], {
-      env: { ...inherited, DATABASE_URL: inject('databaseUrl'), DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
+      env: {
+        ...inherited,
+        DATABASE_URL: inject('databaseUrl'),
+        DATA_DIR: dataDir,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
     });
     const outbox = await readdir(path.join(dataDir, 'outbox'));
     await rm(dataDir, { recursive: true, force: true });
@@ -41,7 +48,9 @@ describe('npm run admin:create -- email', () => {
   }, 60_000);
 
   it('when PUBLIC_BASE_URL is given, as for the server, then the e-mailed link uses it; without it, the command warns that the link is local', async () => {
-    const online = await adminCreate(`admin-en-ligne-${Date.now()}@exemple.test`, { PUBLIC_BASE_URL: 'https://epn.exemple.org' });
+    const online = await adminCreate(`admin-en-ligne-${Date.now()}@exemple.test`, {
+      PUBLIC_BASE_URL: 'https://epn.exemple.org',
+    });
     expect(online.stdout).toContain('https://epn.exemple.org/mot-de-passe/nouveau?jeton=');
     expect(online.stdout).not.toContain('localhost');
     const local = await adminCreate(`admin-local-${Date.now()}@exemple.test`);
@@ -50,6 +59,10 @@ describe('npm run admin:create -- email', () => {
   }, 60_000);
 
   it('when the address is missing or wrong, then it says how to use it', async () => {
-    await expect(run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', 'pas-une-adresse'], { env: { ...process.env, DATABASE_URL: inject('databaseUrl') } })).rejects.toMatchObject({ code: 2 });
+    await expect(
+      run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', 'pas-une-adresse'], {
+        env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+      }),
+    ).rejects.toMatchObject({ code: 2 });
   });
 });

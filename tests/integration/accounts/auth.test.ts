@@ -5,7 +5,10 @@ import { csrfFrom } from '../../support/forms.js';
 import { anonymousAgent, createUser, csrfToken, loginAs, postForm, TEST_PASSWORD } from '../../support/session.js';
 
 const sidOf = (cookies: string[] | string | undefined) =>
-  ([] as string[]).concat(cookies ?? []).map((c) => /^epn\.sid=([^;]+)/.exec(c)?.[1]).find(Boolean);
+  ([] as string[])
+    .concat(cookies ?? [])
+    .map((c) => /^epn\.sid=([^;]+)/.exec(c)?.[1])
+    .find(Boolean);
 
 describe('accounts: sign-up, verification, log-in, log-out', () => {
   const { app, db, mailer, settled } = createTestContext();
@@ -13,7 +16,11 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
   it('when someone signs up, then a verification link is e-mailed; the person who opens it chooses the password, is signed in, and the link works once', async () => {
     const agent = anonymousAgent(app);
     const email = `nouvelle-${Date.now()}@exemple.test`;
-    const res = await postForm(agent, '/inscription', { email, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
+    const res = await postForm(agent, '/inscription', {
+      email,
+      password: 'un-long-mot-de-passe',
+      password_confirm: 'un-long-mot-de-passe',
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain('Vérifiez votre boîte e-mail');
     await settled();
@@ -27,10 +34,18 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     expect(form.status).toBe(200);
     expect(form.text).toContain('Confirmer mon adresse');
     const jeton = new URL(link).searchParams.get('jeton')!;
-    const mismatch = await postForm(agent, '/compte/verifier', { jeton, password: 'un-long-mot-de-passe', password_confirm: 'un-autre-mot-de-passe' });
+    const mismatch = await postForm(agent, '/compte/verifier', {
+      jeton,
+      password: 'un-long-mot-de-passe',
+      password_confirm: 'un-autre-mot-de-passe',
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.text).toContain('Les deux mots de passe ne sont pas identiques.');
-    const confirmed = await postForm(agent, '/compte/verifier', { jeton, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
+    const confirmed = await postForm(agent, '/compte/verifier', {
+      jeton,
+      password: 'un-long-mot-de-passe',
+      password_confirm: 'un-long-mot-de-passe',
+    });
     expect(confirmed.status).toBe(303);
     expect((await db('users').where({ email }).first()).email_verified_at).not.toBeNull();
     expect((await agent.get('/mon-espace')).text).toContain(email);
@@ -39,7 +54,11 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
 
   it('when the sign-up form is wrong, then French messages sit next to the fields and the e-mail is kept', async () => {
     const agent = anonymousAgent(app);
-    const res = await postForm(agent, '/inscription', { email: 'pas-une-adresse', password: 'court', password_confirm: 'autre' });
+    const res = await postForm(agent, '/inscription', {
+      email: 'pas-une-adresse',
+      password: 'court',
+      password_confirm: 'autre',
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Adresse e-mail invalide.');
     expect(res.text).toContain('au moins 10 caractères');
@@ -49,7 +68,11 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
 
   it('when an address already has an account, then the page says the same and the owner is told by e-mail', async () => {
     const user = await createUser(db);
-    const res = await postForm(anonymousAgent(app), '/inscription', { email: user.email, password: 'un-long-mot-de-passe', password_confirm: 'un-long-mot-de-passe' });
+    const res = await postForm(anonymousAgent(app), '/inscription', {
+      email: user.email,
+      password: 'un-long-mot-de-passe',
+      password_confirm: 'un-long-mot-de-passe',
+    });
     expect(res.status).toBe(200);
     await settled();
     expect(mailer.lastTo(user.email)!.subject).toContain('déjà un compte');
@@ -72,10 +95,16 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
 
   it('when the password is wrong, then 401 with one message that does not say which part was wrong', async () => {
     const user = await createUser(db);
-    const res = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe' });
+    const res = await postForm(anonymousAgent(app), '/connexion', {
+      email: user.email,
+      password: 'mauvais-mot-de-passe',
+    });
     expect(res.status).toBe(401);
     expect(res.text).toContain('Adresse e-mail ou mot de passe incorrect.');
-    const unknown = await postForm(anonymousAgent(app), '/connexion', { email: 'personne@exemple.test', password: 'mauvais-mot-de-passe' });
+    const unknown = await postForm(anonymousAgent(app), '/connexion', {
+      email: 'personne@exemple.test',
+      password: 'mauvais-mot-de-passe',
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.text).toContain('Adresse e-mail ou mot de passe incorrect.');
   });
@@ -86,7 +115,10 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     const first = await agent.get('/mon-espace');
     expect(first.status).toBe(200);
     const token = await csrfToken(agent);
-    const again = await agent.post('/connexion').type('form').send({ _csrf: token, email: user.email, password: TEST_PASSWORD });
+    const again = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: token, email: user.email, password: TEST_PASSWORD });
     const before = sidOf(first.headers['set-cookie']);
     const after = sidOf(again.headers['set-cookie']);
     expect(after).toBeDefined();
@@ -102,9 +134,17 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
   it('when a log-in asks to go back somewhere, then only a local path is followed', async () => {
     const user = await createUser(db);
     const agent = anonymousAgent(app);
-    const local = await postForm(agent, '/connexion', { email: user.email, password: TEST_PASSWORD, retour: '/admin/utilisateurs' });
+    const local = await postForm(agent, '/connexion', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      retour: '/admin/utilisateurs',
+    });
     expect(local.headers.location).toBe('/admin/utilisateurs');
-    const evil = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD, retour: '//evil.example/' });
+    const evil = await postForm(anonymousAgent(app), '/connexion', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      retour: '//evil.example/',
+    });
     expect(evil.headers.location).toBe('/mon-espace');
   });
 
@@ -114,12 +154,18 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     await csrfFrom(agent, '/connexion');
     const missing = await agent.post('/connexion').type('form').send({ email: user.email, password: TEST_PASSWORD });
     expect(missing.status).toBe(403);
-    const forged = await agent.post('/connexion').type('form').send({ _csrf: 'AAAAforgedAAAA', email: user.email, password: TEST_PASSWORD });
+    const forged = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: 'AAAAforgedAAAA', email: user.email, password: TEST_PASSWORD });
     expect(forged.status).toBe(403);
     expect(forged.text).toContain('Le formulaire a expiré');
     // A token from another browser (another cookie) is refused too.
     const other = await csrfToken(anonymousAgent(app));
-    const stolen = await agent.post('/connexion').type('form').send({ _csrf: other, email: user.email, password: TEST_PASSWORD });
+    const stolen = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: other, email: user.email, password: TEST_PASSWORD });
     expect(stolen.status).toBe(403);
     expect(sidOf(stolen.headers['set-cookie'])).toBeUndefined();
   });

@@ -10,7 +10,16 @@ describe('private pages are never cached (shared EPN computers)', () => {
   it('when someone is signed in, then every page they get says Cache-Control: no-store, public ones included', async () => {
     const place = await makePlace(db);
     const admin = await loginAs(app, await createUser(db, { role: 'admin' }));
-    for (const path of ['/mon-espace', '/moderation', '/moderation/journal', '/admin/utilisateurs', `/mon-espace/lieux/${place.id}/general`, `/mon-espace/lieux/${place.id}/historique`, '/', `/lieux/${place.id}`]) {
+    for (const path of [
+      '/mon-espace',
+      '/moderation',
+      '/moderation/journal',
+      '/admin/utilisateurs',
+      `/mon-espace/lieux/${place.id}/general`,
+      `/mon-espace/lieux/${place.id}/historique`,
+      '/',
+      `/lieux/${place.id}`,
+    ]) {
       const res = await admin.get(path);
       expect(res.status, path).toBeLessThan(400);
       expect(res.headers['cache-control'], path).toBe('no-store');
@@ -19,7 +28,16 @@ describe('private pages are never cached (shared EPN computers)', () => {
 
   it('when nobody is signed in, then account pages, token links and private areas still say no-store', async () => {
     const token = 'a'.repeat(43);
-    for (const path of ['/connexion', '/inscription', '/mot-de-passe-oublie', `/mot-de-passe/nouveau?jeton=${token}`, `/compte/verifier?jeton=${token}`, '/mon-espace', '/moderation', '/admin/utilisateurs']) {
+    for (const path of [
+      '/connexion',
+      '/inscription',
+      '/mot-de-passe-oublie',
+      `/mot-de-passe/nouveau?jeton=${token}`,
+      `/compte/verifier?jeton=${token}`,
+      '/mon-espace',
+      '/moderation',
+      '/admin/utilisateurs',
+    ]) {
       const res = await request(app).get(path);
       expect(res.headers['cache-control'], path).toBe('no-store');
     }

@@ -20,10 +20,20 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
   const mailer = createMemoryMailer();
   const deferred: { res: Response; task: () => Promise<void> }[] = [];
   const recording: AfterResponse = {
-    run: (res, task) => { deferred.push({ res, task }); },
+    run: (res, task) => {
+      deferred.push({ res, task });
+    },
     settled: async () => {},
   };
-  const app = createApp({ config, db, clock: fixedClock('2026-12-01T10:00:00Z'), mailer, log: () => {}, afterResponse: recording, rateLimitScope: randomUUID() });
+  const app = createApp({
+    config,
+    db,
+    clock: fixedClock('2026-12-01T10:00:00Z'),
+    mailer,
+    log: () => {},
+    afterResponse: recording,
+    rateLimitScope: randomUUID(),
+  });
   afterAll(() => db.destroy());
 
   /** Posts a form; returns the answer, what was e-mailed before it, and the work left for after it. */
@@ -35,7 +45,16 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
     const work = deferred.splice(0);
     for (const { res: answered } of work) expect(answered.headersSent).toBe(true);
     for (const { task } of work) await task();
-    return { status: res.status, page: res.text.split(fields.email!).join('<adresse>').replace(/name="_csrf" value="[^"]*"/g, ''), sentBefore, deferredTasks: work.length, sentAfter: mailer.messages.length };
+    return {
+      status: res.status,
+      page: res.text
+        .split(fields.email!)
+        .join('<adresse>')
+        .replace(/name="_csrf" value="[^"]*"/g, ''),
+      sentBefore,
+      deferredTasks: work.length,
+      sentAfter: mailer.messages.length,
+    };
   }
 
   it('when a reset is asked for a known and an unknown address, then both answer the same before any e-mail, and only the known one gets it afterwards', async () => {

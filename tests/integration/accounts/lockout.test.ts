@@ -23,9 +23,14 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
   it('when ten addresses each send a wrong password for one account, then its owner still signs in from another address', async () => {
     const owner = await createUser(db);
     for (let i = 0; i < 10; i += 1) {
-      expect((await postForm(newVisitor(), '/connexion', { email: owner.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
+      expect(
+        (await postForm(newVisitor(), '/connexion', { email: owner.email, password: 'mauvais-mot-de-passe' })).status,
+      ).toBe(401);
     }
-    const res = await postForm(visitorAt('198.51.100.20'), '/connexion', { email: owner.email, password: TEST_PASSWORD });
+    const res = await postForm(visitorAt('198.51.100.20'), '/connexion', {
+      email: owner.email,
+      password: TEST_PASSWORD,
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/mon-espace');
   });
@@ -35,23 +40,36 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
     const other = await createUser(db);
     const guesser = '198.51.100.30';
     for (let i = 0; i < 3; i += 1) {
-      expect((await postForm(visitorAt(guesser), '/connexion', { email: target.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
+      expect(
+        (await postForm(visitorAt(guesser), '/connexion', { email: target.email, password: 'mauvais-mot-de-passe' }))
+          .status,
+      ).toBe(401);
     }
     const blocked = await postForm(visitorAt(guesser), '/connexion', { email: target.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Trop de tentatives pour ce compte');
     expect(blocked.text).toContain('lien de connexion');
     // Letter case does not make another account.
-    expect((await postForm(visitorAt(guesser), '/connexion', { email: target.email.toUpperCase(), password: 'x' })).status).toBe(429);
-    expect((await postForm(visitorAt(guesser), '/connexion', { email: other.email, password: TEST_PASSWORD })).status).toBe(303);
-    expect((await postForm(visitorAt('198.51.100.31'), '/connexion', { email: target.email, password: TEST_PASSWORD })).status).toBe(303);
+    expect(
+      (await postForm(visitorAt(guesser), '/connexion', { email: target.email.toUpperCase(), password: 'x' })).status,
+    ).toBe(429);
+    expect(
+      (await postForm(visitorAt(guesser), '/connexion', { email: other.email, password: TEST_PASSWORD })).status,
+    ).toBe(303);
+    expect(
+      (await postForm(visitorAt('198.51.100.31'), '/connexion', { email: target.email, password: TEST_PASSWORD }))
+        .status,
+    ).toBe(303);
   });
 
   it('when one address fails too often over many accounts, then it is stopped whatever the account', async () => {
     const ip = '198.51.100.40';
     for (let i = 0; i < 8; i += 1) {
       const someone = await createUser(db);
-      expect((await postForm(visitorAt(ip), '/connexion', { email: someone.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
+      expect(
+        (await postForm(visitorAt(ip), '/connexion', { email: someone.email, password: 'mauvais-mot-de-passe' }))
+          .status,
+      ).toBe(401);
     }
     const fresh = await createUser(db);
     const res = await postForm(visitorAt(ip), '/connexion', { email: fresh.email, password: TEST_PASSWORD });
@@ -114,7 +132,8 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
   it('when a flood of sign-in link requests targets one address, then the answer stays the same and the latest link received works', async () => {
     const owner = await createUser(db);
     const answers = [];
-    for (let i = 0; i < 5; i += 1) answers.push((await postForm(newVisitor(), '/connexion/lien', { email: owner.email })).status);
+    for (let i = 0; i < 5; i += 1)
+      answers.push((await postForm(newVisitor(), '/connexion/lien', { email: owner.email })).status);
     await settled();
     expect(answers).toEqual([200, 200, 200, 200, 200]);
     expect(mailer.messages.filter((m) => m.to === owner.email)).toHaveLength(3);

@@ -10,7 +10,12 @@ describe('e-mail without SMTP: the outbox', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'epn-outbox-'));
     const logs: string[] = [];
     const mailer = createMailer(loadConfig({ NODE_ENV: 'development', DATA_DIR: dir }), (m) => logs.push(m));
-    await mailer.send({ to: 'a@exemple.test', subject: 'Confirmez', text: 'Lien : http://x.test/compte/verifier?jeton=abc', link: 'http://x.test/compte/verifier?jeton=abc' });
+    await mailer.send({
+      to: 'a@exemple.test',
+      subject: 'Confirmez',
+      text: 'Lien : http://x.test/compte/verifier?jeton=abc',
+      link: 'http://x.test/compte/verifier?jeton=abc',
+    });
     const files = await readdir(path.join(dir, 'outbox'));
     expect(files).toHaveLength(1);
     const eml = await readFile(path.join(dir, 'outbox', files[0]), 'utf8');
@@ -23,8 +28,16 @@ describe('e-mail without SMTP: the outbox', () => {
   it('when in production without SMTP, then only the file name is logged, never the one-time link', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'epn-outbox-'));
     const logs: string[] = [];
-    const mailer = createMailer(loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40) }), (m) => logs.push(m));
-    await mailer.send({ to: 'a@exemple.test', subject: 'Reset', text: 'jeton=secret123', link: 'http://x.test/?jeton=secret123' });
+    const mailer = createMailer(
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: 'x'.repeat(40) }),
+      (m) => logs.push(m),
+    );
+    await mailer.send({
+      to: 'a@exemple.test',
+      subject: 'Reset',
+      text: 'jeton=secret123',
+      link: 'http://x.test/?jeton=secret123',
+    });
     expect(logs.join('\n')).not.toContain('secret123');
     await rm(dir, { recursive: true, force: true });
   });

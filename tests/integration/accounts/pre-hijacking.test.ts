@@ -17,7 +17,11 @@ describe('confirming an address never hands the account to whoever created it (i
     const page = await owner.get(pathOf(link));
     expect(page.status).toBe(200);
     if (page.text.includes('name="jeton"')) {
-      const done = await postForm(owner, pathOf(link).split('?')[0]!, { jeton: tokenOf(link), password: OWNER_PASSWORD, password_confirm: OWNER_PASSWORD });
+      const done = await postForm(owner, pathOf(link).split('?')[0]!, {
+        jeton: tokenOf(link),
+        password: OWNER_PASSWORD,
+        password_confirm: OWNER_PASSWORD,
+      });
       expect(done.status).toBe(303);
     }
     return owner;
@@ -27,7 +31,11 @@ describe('confirming an address never hands the account to whoever created it (i
     const email = `accueil-${Date.now()}@mediatheque-essai.fr`;
     const place = await makePlace(db, { courriels: [email] });
     const intruder = anonymousAgent(app);
-    await postForm(intruder, '/inscription', { email, password: 'mot-de-passe-intrus', password_confirm: 'mot-de-passe-intrus' });
+    await postForm(intruder, '/inscription', {
+      email,
+      password: 'mot-de-passe-intrus',
+      password_confirm: 'mot-de-passe-intrus',
+    });
     await settled();
     await postForm(intruder, '/connexion', { email, password: 'mot-de-passe-intrus' });
 
@@ -38,11 +46,15 @@ describe('confirming an address never hands the account to whoever created it (i
     expect(await db('place_managers').where({ place_id: place.id })).toEqual([]);
     expect((await intruder.get('/mon-espace')).status).toBe(302);
     // The password the intruder chose no longer opens the account.
-    expect((await postForm(anonymousAgent(app), '/connexion', { email, password: 'mot-de-passe-intrus' })).status).toBe(401);
+    expect((await postForm(anonymousAgent(app), '/connexion', { email, password: 'mot-de-passe-intrus' })).status).toBe(
+      401,
+    );
 
     // The person who clicked is the one signed in, with the password they chose.
     expect((await owner.get('/mon-espace')).text).toContain(email);
-    expect((await postForm(owner, `/mon-espace/lieux/${place.id}/demande`, {})).headers.location).toBe(`/mon-espace/lieux/${place.id}?message=gestion-acceptee`);
+    expect((await postForm(owner, `/mon-espace/lieux/${place.id}/demande`, {})).headers.location).toBe(
+      `/mon-espace/lieux/${place.id}?message=gestion-acceptee`,
+    );
     expect((await postForm(anonymousAgent(app), '/connexion', { email, password: OWNER_PASSWORD })).status).toBe(303);
   });
 
@@ -60,7 +72,11 @@ describe('confirming an address never hands the account to whoever created it (i
 
   it('when the confirmation link is opened, then nothing is used up until the form is sent (mail scanners follow links)', async () => {
     const email = `scanner-${Date.now()}@exemple.test`;
-    await postForm(anonymousAgent(app), '/inscription', { email, password: TEST_PASSWORD, password_confirm: TEST_PASSWORD });
+    await postForm(anonymousAgent(app), '/inscription', {
+      email,
+      password: TEST_PASSWORD,
+      password_confirm: TEST_PASSWORD,
+    });
     await settled();
     const link = mailer.lastTo(email)!.link!;
     const first = await request(app).get(pathOf(link));
@@ -75,7 +91,11 @@ describe('confirming an address never hands the account to whoever created it (i
 
   it('when an address that never confirmed signs up again, then a new confirmation link is sent (its owner can take it over)', async () => {
     const user = await createUser(db, { verified: false });
-    await postForm(anonymousAgent(app), '/inscription', { email: user.email, password: TEST_PASSWORD, password_confirm: TEST_PASSWORD });
+    await postForm(anonymousAgent(app), '/inscription', {
+      email: user.email,
+      password: TEST_PASSWORD,
+      password_confirm: TEST_PASSWORD,
+    });
     await settled();
     expect(mailer.lastTo(user.email)!.link).toContain('/compte/verifier?jeton=');
   });

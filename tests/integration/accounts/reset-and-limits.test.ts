@@ -21,12 +21,20 @@ describe('password reset by e-mailed one-time link', () => {
     const form = await agent.get(pathOf(link));
     expect(form.status).toBe(200);
     expect(form.headers['referrer-policy']).toBe('no-referrer');
-    const done = await postForm(agent, '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'tout-nouveau-secret', password_confirm: 'tout-nouveau-secret' });
+    const done = await postForm(agent, '/mot-de-passe/nouveau', {
+      jeton: tokenOf(link),
+      password: 'tout-nouveau-secret',
+      password_confirm: 'tout-nouveau-secret',
+    });
     expect(done.status).toBe(303);
     expect((await elsewhere.get('/mon-espace')).status).toBe(302);
     await loginAs(app, { email: user.email, password: 'tout-nouveau-secret' });
     await expect(loginAs(app, user)).rejects.toThrow(/401/);
-    const reuse = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'encore-un-autre-secret', password_confirm: 'encore-un-autre-secret' });
+    const reuse = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', {
+      jeton: tokenOf(link),
+      password: 'encore-un-autre-secret',
+      password_confirm: 'encore-un-autre-secret',
+    });
     expect(reuse.status).toBe(400);
     expect(reuse.text).toContain('Ce lien ne fonctionne plus');
     expect((await anonymousAgent(app).get(pathOf(link))).status).toBe(400);
@@ -39,7 +47,11 @@ describe('password reset by e-mailed one-time link', () => {
     await settled();
     const link = mailer.lastTo(user.email)!.link!;
     clock.set('2026-12-01T11:01:00Z');
-    const res = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', { jeton: tokenOf(link), password: 'tout-nouveau-secret', password_confirm: 'tout-nouveau-secret' });
+    const res = await postForm(anonymousAgent(app), '/mot-de-passe/nouveau', {
+      jeton: tokenOf(link),
+      password: 'tout-nouveau-secret',
+      password_confirm: 'tout-nouveau-secret',
+    });
     expect(res.status).toBe(400);
     clock.set('2026-12-01T10:00:00Z');
     await loginAs(app, user);
@@ -57,7 +69,10 @@ describe('password reset by e-mailed one-time link', () => {
 
   it('when pages and mails are produced, then no password and no token hash ever appears in a page', async () => {
     const user = await createUser(db);
-    const res = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe-123' });
+    const res = await postForm(anonymousAgent(app), '/connexion', {
+      email: user.email,
+      password: 'mauvais-mot-de-passe-123',
+    });
     expect(res.text).not.toContain('mauvais-mot-de-passe-123');
     const hashes = await db('account_tokens').where({ user_id: user.id }).pluck('token_hash');
     const page = await (await loginAs(app, user)).get('/mon-espace');
@@ -77,7 +92,10 @@ describe('abuse limits (low limits, this file only)', () => {
   it('when one account gets too many failed log-ins from one connection, then that connection gets 429 with a French message, even for the right password', async () => {
     const user = await createUser(db);
     for (let i = 0; i < 3; i += 1) {
-      expect((await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe' })).status).toBe(401);
+      expect(
+        (await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: 'mauvais-mot-de-passe' }))
+          .status,
+      ).toBe(401);
     }
     const blocked = await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD });
     expect(blocked.status).toBe(429);
@@ -101,20 +119,24 @@ describe('abuse limits count each action on its own (low limits)', () => {
   it('when people sign in successfully many times from one EPN (one IP), then they are never blocked: only failures count', async () => {
     const user = await createUser(db);
     for (let i = 0; i < 8; i += 1) {
-      expect((await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD })).status).toBe(303);
+      expect(
+        (await postForm(anonymousAgent(app), '/connexion', { email: user.email, password: TEST_PASSWORD })).status,
+      ).toBe(303);
     }
   });
 
   it('when someone fails to log in to an account many times, then its owner can still ask for a reset and receives the link', async () => {
     const victim = await createUser(db);
-    for (let i = 0; i < 4; i += 1) await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: 'mauvais-mot-de-passe' });
-    expect((await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: TEST_PASSWORD })).status).toBe(429);
+    for (let i = 0; i < 4; i += 1)
+      await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: 'mauvais-mot-de-passe' });
+    expect(
+      (await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: TEST_PASSWORD })).status,
+    ).toBe(429);
     const reset = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: victim.email });
     expect(reset.status).toBe(200);
     await settled();
     expect(mailer.lastTo(victim.email)?.link).toContain('/mot-de-passe/nouveau?jeton=');
   });
-
 });
 
 describe('reset requests for one address beyond its limit', () => {
@@ -125,7 +147,8 @@ describe('reset requests for one address beyond its limit', () => {
   it('when an address gets more reset requests than its limit, then the answer is the same (no 429) and no more e-mail is sent', async () => {
     const user = await createUser(db);
     const answers = [];
-    for (let i = 0; i < 5; i += 1) answers.push(await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email }));
+    for (let i = 0; i < 5; i += 1)
+      answers.push(await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email }));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(answers[4]!.text).toContain('Vérifiez votre boîte e-mail');
     await settled();
@@ -154,13 +177,19 @@ describe('roles: requireRole', () => {
     const admin = await createUser(db, { role: 'admin' });
     const anonymous = await postForm(anonymousAgent(app), `/admin/utilisateurs/${target.id}/role`, { role: 'admin' });
     expect(anonymous.status).toBe(401);
-    const mediator = await postForm(await loginAs(app, await createUser(db)), `/admin/utilisateurs/${target.id}/role`, { role: 'admin' });
+    const mediator = await postForm(await loginAs(app, await createUser(db)), `/admin/utilisateurs/${target.id}/role`, {
+      role: 'admin',
+    });
     expect(mediator.status).toBe(403);
     expect((await db('users').where({ id: target.id }).first()).role).toBe('mediator');
-    const res = await postForm(await loginAs(app, admin), `/admin/utilisateurs/${target.id}/role`, { role: 'moderator' });
+    const res = await postForm(await loginAs(app, admin), `/admin/utilisateurs/${target.id}/role`, {
+      role: 'moderator',
+    });
     expect(res.status).toBe(303);
     expect((await db('users').where({ id: target.id }).first()).role).toBe('moderator');
-    const audit = await db('audit_log').where({ subject_type: 'user', subject_id: String(target.id) }).first();
+    const audit = await db('audit_log')
+      .where({ subject_type: 'user', subject_id: String(target.id) })
+      .first();
     expect(audit.actor_id).toBe(admin.id);
     expect(audit.details).toEqual({ from: 'mediator', to: 'moderator' });
   });
@@ -190,7 +219,12 @@ describe('cookies in production', () => {
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     // The test agent talks plain HTTP, so it would not send Secure cookies back: send it by hand.
     const csrfCookie = /epn\.csrf=[^;]+/.exec(String(page.headers['set-cookie']))![0];
-    const res = await request(app).post('/connexion').set('X-Forwarded-Proto', 'https').set('Cookie', csrfCookie).type('form').send({ _csrf: token, email: user.email, password: TEST_PASSWORD });
+    const res = await request(app)
+      .post('/connexion')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', csrfCookie)
+      .type('form')
+      .send({ _csrf: token, email: user.email, password: TEST_PASSWORD });
     expect(res.status).toBe(303);
     const sid = ([] as string[]).concat(res.headers['set-cookie']).find((c) => c.startsWith('epn.sid='))!;
     expect(sid).toMatch(/Secure/i);

@@ -18,11 +18,20 @@ import { createUser, postForm } from '../../support/session.js';
  * limit once more.
  */
 describe('abuse limits count across app instances (counters in PostgreSQL)', () => {
-  const config = testConfig({ RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3', RATE_LIMIT_REPORTS_PER_IP: '100000' });
+  const config = testConfig({
+    RATE_LIMIT_AUTH_PER_IP: '4',
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '3',
+    RATE_LIMIT_REPORTS_PER_IP: '100000',
+  });
   const clock = fixedClock('2026-12-01T10:00:00Z');
   const scope = randomUUID();
-  const databases = [createDb(config.DATABASE_URL!, { min: 0, max: 2 }), createDb(config.DATABASE_URL!, { min: 0, max: 2 })];
-  const [first, second] = databases.map((db) => createApp({ config, db, clock, mailer: createMemoryMailer(), log: () => {}, rateLimitScope: scope }));
+  const databases = [
+    createDb(config.DATABASE_URL!, { min: 0, max: 2 }),
+    createDb(config.DATABASE_URL!, { min: 0, max: 2 }),
+  ];
+  const [first, second] = databases.map((db) =>
+    createApp({ config, db, clock, mailer: createMemoryMailer(), log: () => {}, rateLimitScope: scope }),
+  );
   const db = databases[0]!;
   afterAll(async () => {
     for (const each of databases) await each.destroy();
@@ -31,10 +40,21 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
   it('when failed log-ins from one IP are spread over two instances, then the limit counts them together', async () => {
     const user = await createUser(db);
     for (const app of [first!, second!, first!, second!]) {
-      expect((await postForm(request.agent(app), '/connexion', { email: `x-${randomUUID()}@exemple.test`, password: 'mauvais' })).status).toBe(401);
+      expect(
+        (
+          await postForm(request.agent(app), '/connexion', {
+            email: `x-${randomUUID()}@exemple.test`,
+            password: 'mauvais',
+          })
+        ).status,
+      ).toBe(401);
     }
-    expect((await postForm(request.agent(first!), '/connexion', { email: user.email, password: 'mauvais' })).status).toBe(429);
-    expect((await postForm(request.agent(second!), '/connexion', { email: user.email, password: 'mauvais' })).status).toBe(429);
+    expect(
+      (await postForm(request.agent(first!), '/connexion', { email: user.email, password: 'mauvais' })).status,
+    ).toBe(429);
+    expect(
+      (await postForm(request.agent(second!), '/connexion', { email: user.email, password: 'mauvais' })).status,
+    ).toBe(429);
   });
 
   it('when sign-ups from one IP are spread over two instances, then the fifth is refused', async () => {
@@ -51,7 +71,10 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
     const report = async (app: typeof first) => {
       const agent = request.agent(app!);
       const csrf = await csrfFrom(agent, placePath(place));
-      return agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, category: 'autre', message: 'Un message de test.', email });
+      return agent
+        .post(`/lieux/${place.id}/signalement`)
+        .type('form')
+        .send({ _csrf: csrf, category: 'autre', message: 'Un message de test.', email });
     };
     for (let i = 0; i < REPORTS_PER_EMAIL; i += 1) expect((await report(i % 2 ? first : second)).status).toBe(303);
     expect((await report(first)).status).toBe(429);
@@ -60,13 +83,20 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
 
   it('when the window has passed, then counting starts again and ended windows are purged', async () => {
     clock.set('2026-12-01T10:00:00Z');
-    for (let i = 0; i < 5; i += 1) await postForm(request.agent(first!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' });
-    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(429);
+    for (let i = 0; i < 5; i += 1)
+      await postForm(request.agent(first!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' });
+    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
+      429,
+    );
     clock.set('2026-12-01T10:16:00Z');
-    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(400);
+    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
+      400,
+    );
     const purged = await purgeEndedWindows(db, scope, clock.now());
     expect(purged).toBeGreaterThan(0);
-    expect(await db('rate_limit_counters').where({ scope }).where('expires_at', '<', clock.now()).count('* as n').first()).toEqual({ n: 0 });
+    expect(
+      await db('rate_limit_counters').where({ scope }).where('expires_at', '<', clock.now()).count('* as n').first(),
+    ).toEqual({ n: 0 });
     clock.set('2026-12-01T10:00:00Z');
   });
 

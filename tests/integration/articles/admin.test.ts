@@ -47,7 +47,10 @@ describe('writing articles (administrators)', () => {
 
     it('when a form is posted without the CSRF token, then 403', async () => {
       const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
-      const res = await agent.post('/admin/articles').type('form').send({ title: 'Sans jeton', slug: uniqueSlug(), action: 'save' });
+      const res = await agent
+        .post('/admin/articles')
+        .type('form')
+        .send({ title: 'Sans jeton', slug: uniqueSlug(), action: 'save' });
       expect(res.status).toBe(403);
     });
   });
@@ -56,7 +59,10 @@ describe('writing articles (administrators)', () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const slug = uniqueSlug();
     const res = await postForm(agent, '/admin/articles', {
-      title: 'Aperçu', slug, body_markdown: '## Intertitre\n\n*Bonjour* <script>alert(1)</script> [x](javascript:alert(1))', action: 'preview',
+      title: 'Aperçu',
+      slug,
+      body_markdown: '## Intertitre\n\n*Bonjour* <script>alert(1)</script> [x](javascript:alert(1))',
+      action: 'preview',
     });
     expect(res.status).toBe(200);
     const preview = /<section class="article-preview"[\s\S]*?<\/section>/.exec(res.text)![0];
@@ -76,8 +82,15 @@ describe('writing articles (administrators)', () => {
     const place = await makePlace(db, { at: randomSpot() });
     const slug = uniqueSlug('brouillon');
     const created = await postForm(agent, '/admin/articles', {
-      title: 'Un brouillon', slug, body_markdown: 'Texte en cours.', status: 'draft', tags: 'essai, brouillon',
-      services: ['Aide aux démarches administratives'], labels: [label.slug], places: String(place.id), action: 'save',
+      title: 'Un brouillon',
+      slug,
+      body_markdown: 'Texte en cours.',
+      status: 'draft',
+      tags: 'essai, brouillon',
+      services: ['Aide aux démarches administratives'],
+      labels: [label.slug],
+      places: String(place.id),
+      action: 'save',
     });
     expect(created.status).toBe(303);
     const editUrl = created.headers.location.replace(/\?.*$/, '');
@@ -90,8 +103,16 @@ describe('writing articles (administrators)', () => {
     const version = /name="version" value="(\d+)"/.exec(form.text)![1];
     const id = editUrl.split('/')[3];
     const published = await postForm(agent, `/admin/articles/${id}`, {
-      title: 'Un brouillon publié', slug, body_markdown: 'Texte fini.', status: 'published', tags: 'essai',
-      services: ['Aide aux démarches administratives'], labels: [label.slug], places: String(place.id), version, action: 'save',
+      title: 'Un brouillon publié',
+      slug,
+      body_markdown: 'Texte fini.',
+      status: 'published',
+      tags: 'essai',
+      services: ['Aide aux démarches administratives'],
+      labels: [label.slug],
+      places: String(place.id),
+      version,
+      action: 'save',
     });
     expect(published.status).toBe(303);
     const api = await request(app).get(`/api/v1/articles/${slug}`);
@@ -108,7 +129,12 @@ describe('writing articles (administrators)', () => {
     const article = await makeArticle(db, { slug: oldSlug });
     const newSlug = uniqueSlug('nouveau');
     const res = await postForm(agent, `/admin/articles/${article.id}`, {
-      title: article.title, slug: newSlug, body_markdown: article.bodyMarkdown, status: 'published', version: String(article.version), action: 'save',
+      title: article.title,
+      slug: newSlug,
+      body_markdown: article.bodyMarkdown,
+      status: 'published',
+      version: String(article.version),
+      action: 'save',
     });
     expect(res.status).toBe(303);
     const old = await request(app).get(`/articles/${oldSlug}`);
@@ -119,7 +145,12 @@ describe('writing articles (administrators)', () => {
   it('when the form is invalid, then it comes back with French messages naming the fields and the typed values', async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const taken = await makeArticle(db);
-    const res = await postForm(agent, '/admin/articles', { title: '', slug: 'Pas Un Slug', body_markdown: 'gardé', action: 'save' });
+    const res = await postForm(agent, '/admin/articles', {
+      title: '',
+      slug: 'Pas Un Slug',
+      body_markdown: 'gardé',
+      action: 'save',
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Le titre est obligatoire.');
     expect(res.text).toContain('L’adresse (slug) : lettres minuscules');
@@ -132,7 +163,14 @@ describe('writing articles (administrators)', () => {
   it('when two administrators save the same version, then the second gets a conflict instead of overwriting', async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const article = await makeArticle(db);
-    const fields = { title: 'Première', slug: article.slug, body_markdown: 'a', status: 'published', version: String(article.version), action: 'save' };
+    const fields = {
+      title: 'Première',
+      slug: article.slug,
+      body_markdown: 'a',
+      status: 'published',
+      version: String(article.version),
+      action: 'save',
+    };
     expect((await postForm(agent, `/admin/articles/${article.id}`, fields)).status).toBe(303);
     const second = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, title: 'Seconde' });
     expect(second.status).toBe(409);
@@ -142,12 +180,24 @@ describe('writing articles (administrators)', () => {
   it('when an edit is posted without its version, then 400 with a French message beside the field, and nothing is overwritten', async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const article = await makeArticle(db);
-    const fields = { title: 'Sans version', slug: article.slug, body_markdown: 'écrasé ?', status: 'published', action: 'save' };
+    const fields = {
+      title: 'Sans version',
+      slug: article.slug,
+      body_markdown: 'écrasé ?',
+      status: 'published',
+      action: 'save',
+    };
     for (const version of [undefined, '', '  ']) {
-      const res = await postForm(agent, `/admin/articles/${article.id}`, version === undefined ? fields : { ...fields, version });
+      const res = await postForm(
+        agent,
+        `/admin/articles/${article.id}`,
+        version === undefined ? fields : { ...fields, version },
+      );
       expect(res.status).toBe(400);
       expect(res.text).toContain('<a href="#champ-version">La version de l’article manque');
-      expect(res.text).toMatch(/<p class="field-error" id="champ-version" tabindex="-1">La version de l’article manque : rechargez la page/);
+      expect(res.text).toMatch(
+        /<p class="field-error" id="champ-version" tabindex="-1">La version de l’article manque : rechargez la page/,
+      );
       // What was typed comes back, and the hidden version stays empty (not silently replaced by the current one).
       expect(res.text).toContain('>écrasé ?</textarea>');
       expect(res.text).toContain('name="version" value=""');
@@ -166,14 +216,22 @@ describe('writing articles (administrators)', () => {
       expect({ version, status: res.status }).toEqual({ version, status: 400 });
       expect(res.text).toContain('Version de l’article invalide');
     }
-    const place = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, version: String(article.version), places: '2147483648' });
+    const place = await postForm(agent, `/admin/articles/${article.id}`, {
+      ...fields,
+      version: String(article.version),
+      places: '2147483648',
+    });
     expect(place.status).toBe(400);
     expect(place.text).toContain('Identifiant de lieu inconnu (nombre trop grand).');
     const created = await postForm(agent, '/admin/articles', { ...fields, slug: uniqueSlug(), places: '2147483648' });
     expect(created.status).toBe(400);
     expect((await db('articles').where({ id: article.id }).first()).title).toBe(article.title);
     // The largest int4 is valid input: an unknown place, said so in French.
-    const largest = await postForm(agent, `/admin/articles/${article.id}`, { ...fields, version: String(article.version), places: '2147483647' });
+    const largest = await postForm(agent, `/admin/articles/${article.id}`, {
+      ...fields,
+      version: String(article.version),
+      places: '2147483647',
+    });
     expect(largest.status).toBe(400);
     expect(largest.text).toContain('Lieu inconnu : 2147483647.');
     expect((await agent.get('/admin/articles/2147483648/modifier')).status).toBe(400);

@@ -17,7 +17,13 @@ describe('the articles API and slug redirects', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ page: 1, total: 1, next_page: null });
     expect(res.body.items).toEqual([
-      expect.objectContaining({ slug: a.slug, title: a.title, teaser: true, tags: [tag], url: `${config.PUBLIC_BASE_URL}/articles/${a.slug}` }),
+      expect.objectContaining({
+        slug: a.slug,
+        title: a.title,
+        teaser: true,
+        tags: [tag],
+        url: `${config.PUBLIC_BASE_URL}/articles/${a.slug}`,
+      }),
     ]);
     const bad = await request(app).get('/api/v1/articles?limit=1000');
     expect(bad.status).toBe(400);
@@ -62,7 +68,11 @@ describe('the articles API and slug redirects', () => {
   it('when an article takes back its old slug, then that slug serves it again, without a redirect loop', async () => {
     const first = uniqueSlug('aller');
     const article = await makeArticle(db, { slug: first });
-    const v2 = await service.update(article.id, { ...inputOf(article), slug: uniqueSlug('retour'), version: article.version });
+    const v2 = await service.update(article.id, {
+      ...inputOf(article),
+      slug: uniqueSlug('retour'),
+      version: article.version,
+    });
     await service.update(article.id, { ...inputOf(v2), slug: first, version: v2.version });
     expect((await request(app).get(`/articles/${first}`)).status).toBe(200);
     expect((await request(app).get(`/articles/${v2.slug}`)).status).toBe(301);
@@ -86,10 +96,25 @@ describe('the articles API and slug redirects', () => {
   });
 });
 
-function inputOf(article: { title: string; slug: string; bodyMarkdown: string; teaser: boolean; status: 'draft' | 'published'; tags: string[]; services: string[] }) {
+function inputOf(article: {
+  title: string;
+  slug: string;
+  bodyMarkdown: string;
+  teaser: boolean;
+  status: 'draft' | 'published';
+  tags: string[];
+  services: string[];
+}) {
   return {
-    title: article.title, slug: article.slug, body_markdown: article.bodyMarkdown, teaser: article.teaser, status: article.status,
-    tags: article.tags, services: article.services as never[], labels: [], places: [],
+    title: article.title,
+    slug: article.slug,
+    body_markdown: article.bodyMarkdown,
+    teaser: article.teaser,
+    status: article.status,
+    tags: article.tags,
+    services: article.services as never[],
+    labels: [],
+    places: [],
   };
 }
 
@@ -98,7 +123,11 @@ describe('two administrators creating the same slug at the same instant', () => 
 
   it('then one article is created and the other gets a message about the slug, not a server error', async () => {
     const slug = uniqueSlug('course');
-    const results = await Promise.allSettled([makeArticle(db, { slug }), makeArticle(db, { slug }), makeArticle(db, { slug })]);
+    const results = await Promise.allSettled([
+      makeArticle(db, { slug }),
+      makeArticle(db, { slug }),
+      makeArticle(db, { slug }),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
       expect(r.reason).toBeInstanceOf(ValidationError);

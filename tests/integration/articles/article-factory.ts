@@ -6,7 +6,10 @@ import { fixedClock } from '../../support/context.js';
 
 export const uniqueSlug = (prefix = 'article') => `${prefix}-${randomUUID().slice(0, 8)}`;
 /** A word no other test uses (letters only, so full-text search keeps it whole). */
-export const uniqueWord = () => `mot${randomUUID().replace(/[^a-f]/g, '').slice(0, 10)}`;
+export const uniqueWord = () =>
+  `mot${randomUUID()
+    .replace(/[^a-f]/g, '')
+    .slice(0, 10)}`;
 
 /** An article written through the real service (published unless said otherwise). */
 export async function makeArticle(db: Db, overrides: Partial<ArticleInput> = {}) {

@@ -9,7 +9,11 @@ import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';
 import { placePath } from '../../../server/places/places.mapping.js';
 import { makeArticle, uniqueSlug } from './article-factory.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link', 'category', 'url'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['entry', 'link', 'category', 'url'].includes(name),
+});
 
 interface AtomEntry {
   id: string;
@@ -29,7 +33,9 @@ describe('the Atom feed and the sitemap', () => {
   it('when the feed is read back, then it is valid Atom with absolute URLs, and holds the published articles only', async () => {
     const slug = uniqueSlug('flux');
     await makeArticle(db, {
-      slug, title: 'Flux & <essai>', tags: ['flux'],
+      slug,
+      title: 'Flux & <essai>',
+      tags: ['flux'],
       body_markdown: 'Texte avec un [lien relatif](/labels) et un label NetPublic.',
     });
     const draft = await makeArticle(db, { status: 'draft' });
@@ -77,8 +83,16 @@ describe('the Atom feed and the sitemap', () => {
 
     const renamed = uniqueSlug('apres');
     await articles.update(article.id, {
-      title: article.title, slug: renamed, body_markdown: article.bodyMarkdown, teaser: article.teaser, status: 'published',
-      tags: article.tags, services: [], labels: [], places: [], version: article.version,
+      title: article.title,
+      slug: renamed,
+      body_markdown: article.bodyMarkdown,
+      teaser: article.teaser,
+      status: 'published',
+      tags: article.tags,
+      services: [],
+      labels: [],
+      places: [],
+      version: article.version,
     });
     const after = (await entryOf(renamed))!;
     expect(after.id).toBe(before.id);
@@ -126,10 +140,19 @@ describe('a directory too large for one sitemap', () => {
     const article = await makeArticle(db);
     const [{ count }] = await db('places').where('status', 'published').count<{ count: number }[]>('* as count');
     const chunkSize = Math.ceil(Number(count) / 3);
-    const app = express().use(feedRoutes({ db, articles: createArticlesService({ db, clock: fixedClock('2026-12-01T10:00:00Z') }), publicBaseUrl: config.PUBLIC_BASE_URL, sitemapChunkSize: chunkSize }));
+    const app = express().use(
+      feedRoutes({
+        db,
+        articles: createArticlesService({ db, clock: fixedClock('2026-12-01T10:00:00Z') }),
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        sitemapChunkSize: chunkSize,
+      }),
+    );
     const res = await request(app).get('/sitemap.xml');
     expect(XMLValidator.validate(res.text)).toBe(true);
-    const index = new XMLParser({ isArray: (name) => name === 'sitemap' || name === 'url' }).parse(res.text).sitemapindex;
+    const index = new XMLParser({ isArray: (name) => name === 'sitemap' || name === 'url' }).parse(
+      res.text,
+    ).sitemapindex;
     const children: string[] = index.sitemap.map((s: { loc: string }) => s.loc);
     expect(children[0]).toBe(`${config.PUBLIC_BASE_URL}/sitemap-pages.xml`);
     expect(children.length).toBeGreaterThanOrEqual(4);
@@ -137,7 +160,9 @@ describe('a directory too large for one sitemap', () => {
     for (const child of children) {
       const part = await request(app).get(new URL(child).pathname);
       expect(part.status).toBe(200);
-      const urls: string[] = (new XMLParser({ isArray: (name) => name === 'url' }).parse(part.text).urlset.url ?? []).map((u: { loc: string }) => u.loc);
+      const urls: string[] = (
+        new XMLParser({ isArray: (name) => name === 'url' }).parse(part.text).urlset.url ?? []
+      ).map((u: { loc: string }) => u.loc);
       if (child.includes('lieux')) expect(urls.length).toBeLessThanOrEqual(chunkSize);
       all.push(...urls);
     }

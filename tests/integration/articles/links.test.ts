@@ -12,7 +12,12 @@ describe('links between articles and the directory, both ways', () => {
     const label = await makeLabel(db);
     const place = await makePlace(db, { at: randomSpot() });
     const slug = uniqueSlug();
-    await makeArticle(db, { slug, labels: [label.slug], places: [place.id], services: ['Aide aux démarches administratives'] });
+    await makeArticle(db, {
+      slug,
+      labels: [label.slug],
+      places: [place.id],
+      services: ['Aide aux démarches administratives'],
+    });
 
     const page = await request(app).get(`/articles/${slug}`);
     expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a></li>`);
@@ -20,8 +25,12 @@ describe('links between articles and the directory, both ways', () => {
     expect(page.text).toContain('Aide aux démarches administratives');
 
     const api = await request(app).get(`/api/v1/articles/${slug}`);
-    expect(api.body.labels).toEqual([{ slug: label.slug, name: label.name, url: `${config.PUBLIC_BASE_URL}/labels/${label.slug}` }]);
-    expect(api.body.places).toEqual([{ id: place.id, nom: place.nom, commune: place.commune, url: `${config.PUBLIC_BASE_URL}${placePath(place)}` }]);
+    expect(api.body.labels).toEqual([
+      { slug: label.slug, name: label.name, url: `${config.PUBLIC_BASE_URL}/labels/${label.slug}` },
+    ]);
+    expect(api.body.places).toEqual([
+      { id: place.id, nom: place.nom, commune: place.commune, url: `${config.PUBLIC_BASE_URL}${placePath(place)}` },
+    ]);
   });
 
   it('when an article is about a label some places hold, then its page says how many, hidden places and pending links left out', async () => {
@@ -29,12 +38,19 @@ describe('links between articles and the directory, both ways', () => {
     await makePlace(db, { at: randomSpot(), labels: [label.slug] });
     await makePlace(db, { at: randomSpot(), labels: [label.slug], status: 'hidden' });
     const pending = await makePlace(db, { at: randomSpot() });
-    await db('place_labels').insert({ place_id: pending.id, label_id: label.id, origin: 'mediator', verification_status: 'pending' });
+    await db('place_labels').insert({
+      place_id: pending.id,
+      label_id: label.id,
+      origin: 'mediator',
+      verification_status: 'pending',
+    });
     const article = await makeArticle(db, { labels: [label.slug] });
     const page = await request(app).get(`/articles/${article.slug}`);
     expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a> <span class="hint">(1 lieu)</span>`);
     await makePlace(db, { at: randomSpot(), labels: [label.slug] });
-    expect((await request(app).get(`/articles/${article.slug}`)).text).toContain(`${label.name}</a> <span class="hint">(2 lieux)</span>`);
+    expect((await request(app).get(`/articles/${article.slug}`)).text).toContain(
+      `${label.name}</a> <span class="hint">(2 lieux)</span>`,
+    );
   });
 
   it('when a label page is opened, then it lists the published articles linked to the label, not the drafts', async () => {
@@ -74,13 +90,21 @@ describe('links between articles and the directory, both ways', () => {
     const res = await request(app).get(path);
     expect(res.status).toBe(200);
     const section = /<section class="related-articles"[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '';
-    return { section, items: [...section.matchAll(/<li><a href="([^"]+)">[^<]*<\/a>(?: <span class="hint">— ([^<]*)<\/span>)?<\/li>/g)].map((m) => ({ url: m[1], note: m[2] })) };
+    return {
+      section,
+      items: [
+        ...section.matchAll(/<li><a href="([^"]+)">[^<]*<\/a>(?: <span class="hint">— ([^<]*)<\/span>)?<\/li>/g),
+      ].map((m) => ({ url: m[1], note: m[2] })),
+    };
   };
 
   it('when a place page is opened, then articles about its services are listed too, after those about the place and its labels, three at most', async () => {
     const label = await makeLabel(db);
     // Two services no other test pairs on a place: the articles sharing both come first among those "about its services".
-    const services = ['Loisirs et créations numériques', 'Acquisition de matériel informatique à prix solidaire'] as const;
+    const services = [
+      'Loisirs et créations numériques',
+      'Acquisition de matériel informatique à prix solidaire',
+    ] as const;
     const place = await makePlace(db, { at: randomSpot(), labels: [label.slug], services: [...services] });
     const oneService = await makeArticle(db, { services: [services[0]] });
     const bothServices = await makeArticle(db, { services: [services[1], services[0]] });
@@ -113,18 +137,35 @@ describe('links between articles and the directory, both ways', () => {
 
   it('when an article is linked to a place and to its label, then it is listed once, as about the place', async () => {
     const label = await makeLabel(db);
-    const place = await makePlace(db, { at: randomSpot(), labels: [label.slug], services: ['Aide aux démarches administratives'] });
-    const article = await makeArticle(db, { places: [place.id], labels: [label.slug], services: ['Aide aux démarches administratives'] });
+    const place = await makePlace(db, {
+      at: randomSpot(),
+      labels: [label.slug],
+      services: ['Aide aux démarches administratives'],
+    });
+    const article = await makeArticle(db, {
+      places: [place.id],
+      labels: [label.slug],
+      services: ['Aide aux démarches administratives'],
+    });
     const { items } = await relatedOf(placePath(place));
-    expect(items.filter((i) => i.url === `/articles/${article.slug}`)).toEqual([{ url: `/articles/${article.slug}`, note: 'à propos de ce lieu' }]);
+    expect(items.filter((i) => i.url === `/articles/${article.slug}`)).toEqual([
+      { url: `/articles/${article.slug}`, note: 'à propos de ce lieu' },
+    ]);
   });
 
   it('when a place’s label is pending, expired or rejected, then the label’s articles are not listed for it', async () => {
     const label = await makeLabel(db);
     const place = await makePlace(db, { at: randomSpot() });
     const article = await makeArticle(db, { labels: [label.slug] });
-    for (const link of [{ verification_status: 'pending', until: null }, { verification_status: 'rejected', until: null }, { verification_status: 'verified', until: '2020-01-01' }]) {
-      await db('place_labels').insert({ place_id: place.id, label_id: label.id, origin: 'import', ...link }).onConflict(['place_id', 'label_id']).merge();
+    for (const link of [
+      { verification_status: 'pending', until: null },
+      { verification_status: 'rejected', until: null },
+      { verification_status: 'verified', until: '2020-01-01' },
+    ]) {
+      await db('place_labels')
+        .insert({ place_id: place.id, label_id: label.id, origin: 'import', ...link })
+        .onConflict(['place_id', 'label_id'])
+        .merge();
       expect((await relatedOf(placePath(place))).section).not.toContain(article.slug);
     }
   });

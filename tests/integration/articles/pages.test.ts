@@ -5,7 +5,8 @@ import { makeCommune, uniqueWord as communeWord } from '../../support/communes.j
 import { makePlace, northOf, randomSpot } from '../../support/factories.js';
 import { makeArticle, uniqueSlug, uniqueWord } from './article-factory.js';
 
-const titlesOf = (html: string) => [...html.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
+const titlesOf = (html: string) =>
+  [...html.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
 
 describe('the blog pages', () => {
   const { app, db, config } = createTestContext();
@@ -17,7 +18,12 @@ describe('the blog pages', () => {
     const first = await request(app).get(`/articles/tag/${tag}`);
     expect(first.status).toBe(200);
     // Each new article goes before the others: the last written comes first.
-    expect(titlesOf(first.text)).toEqual(made.slice(2).reverse().map((a) => a.title));
+    expect(titlesOf(first.text)).toEqual(
+      made
+        .slice(2)
+        .reverse()
+        .map((a) => a.title),
+    );
     expect(first.text.replaceAll('&#x3D;', '=')).toContain(`href="/articles/tag/${tag}?page=2"`);
     expect(first.text).toContain('<span aria-current="page">1</span>');
     const second = await request(app).get(`/articles/tag/${tag}?page=2`);
@@ -30,7 +36,10 @@ describe('the blog pages', () => {
 
   it('when an article is published, then /articles lists it with its excerpt, and a teaser says so', async () => {
     const word = uniqueWord();
-    await makeArticle(db, { title: `Complet ${word}`, body_markdown: `Premier paragraphe ${word}.\n\n## Section\n\nSuite.` });
+    await makeArticle(db, {
+      title: `Complet ${word}`,
+      body_markdown: `Premier paragraphe ${word}.\n\n## Section\n\nSuite.`,
+    });
     await makeArticle(db, { title: `Extrait ${word}`, body_markdown: `Début seulement ${word}.`, teaser: true });
     const list = await request(app).get('/articles');
     expect(list.status).toBe(200);
@@ -40,7 +49,11 @@ describe('the blog pages', () => {
 
   it('when an article page is opened, then it has a meta description, OpenGraph tags and an absolute canonical URL', async () => {
     const slug = uniqueSlug();
-    await makeArticle(db, { slug, title: 'Titre & <accroche>', body_markdown: 'Une description **courte** de l’article.' });
+    await makeArticle(db, {
+      slug,
+      title: 'Titre & <accroche>',
+      body_markdown: 'Une description **courte** de l’article.',
+    });
     const res = await request(app).get(`/articles/${slug}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('<meta name="description" content="Une description courte de l’article.">');
@@ -58,11 +71,17 @@ describe('the blog pages', () => {
   describe('"Lieux près de chez vous qui proposent ce service"', () => {
     it('when the visitor gives a position, then the nearest places offering the service come first, others left out', async () => {
       const home = randomSpot();
-      const near = await makePlace(db, { at: northOf(home, 2), services: ['Insertion professionnelle via le numérique'] });
+      const near = await makePlace(db, {
+        at: northOf(home, 2),
+        services: ['Insertion professionnelle via le numérique'],
+      });
       const far = await makePlace(db, { at: northOf(home, 20), services: ['Aide aux démarches administratives'] });
       const other = await makePlace(db, { at: northOf(home, 1), services: ['Loisirs et créations numériques'] });
       const slug = uniqueSlug();
-      await makeArticle(db, { slug, services: ['Insertion professionnelle via le numérique', 'Aide aux démarches administratives'] });
+      await makeArticle(db, {
+        slug,
+        services: ['Insertion professionnelle via le numérique', 'Aide aux démarches administratives'],
+      });
       const res = await request(app).get(`/articles/${slug}?lat=${home.lat}&lon=${home.lon}`);
       expect(res.status).toBe(200);
       const section = /<section class="nearby"[\s\S]*?<\/section>/.exec(res.text)![0];

@@ -47,7 +47,25 @@ function activeHtml(html: string): string[] {
   const found: string[] = [];
   for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
     const name = /^<([a-z0-9]+)/i.exec(tag)![1].toLowerCase();
-    if (['script', 'iframe', 'object', 'embed', 'svg', 'math', 'form', 'style', 'link', 'meta', 'base', 'body', 'details', 'noscript'].includes(name)) found.push(tag);
+    if (
+      [
+        'script',
+        'iframe',
+        'object',
+        'embed',
+        'svg',
+        'math',
+        'form',
+        'style',
+        'link',
+        'meta',
+        'base',
+        'body',
+        'details',
+        'noscript',
+      ].includes(name)
+    )
+      found.push(tag);
     if (/\son[a-z]+\s*=/i.test(tag)) found.push(tag);
     if (/\s(href|src|action|data|style)\s*=\s*["']?\s*(javascript|vbscript|data):/i.test(tag)) found.push(tag);
     if (/\sstyle\s*=/i.test(tag)) found.push(tag);
@@ -59,7 +77,9 @@ describe('sanitising what administrators write', () => {
   const { app, db } = createTestContext();
 
   it.each(XSS_CORPUS)('when the Markdown contains %j, then it never reaches the HTML as active content', (payload) => {
-    const html = renderArticleHtml(`Avant.\n\n${payload}\n\nAprès NetPublic.`, [{ slug: 'netpublic', name: 'NetPublic' }]);
+    const html = renderArticleHtml(`Avant.\n\n${payload}\n\nAprès NetPublic.`, [
+      { slug: 'netpublic', name: 'NetPublic' },
+    ]);
     expect(activeHtml(html)).toEqual([]);
   });
 
@@ -68,7 +88,9 @@ describe('sanitising what administrators write', () => {
     await makeArticle(db, { slug, body_markdown: XSS_CORPUS.join('\n\n') });
     const res = await request(app).get(`/articles/${slug}`);
     expect(res.status).toBe(200);
-    const body = /<div class="prose article-body">([\s\S]*?)<\/div>\s*(<p class="article-teaser-note"|<footer)/.exec(res.text)![1];
+    const body = /<div class="prose article-body">([\s\S]*?)<\/div>\s*(<p class="article-teaser-note"|<footer)/.exec(
+      res.text,
+    )![1];
     expect(activeHtml(body)).toEqual([]);
     expect(res.text).not.toMatch(/<script(?![^>]*type="application\/json")/i);
     const api = await request(app).get(`/api/v1/articles/${slug}`);
@@ -76,7 +98,9 @@ describe('sanitising what administrators write', () => {
   });
 
   it('when the Markdown is ordinary, then headings, emphasis, lists and safe links are kept', () => {
-    const html = renderArticleHtml('## Titre\n\n*italique* et **gras**\n\n- un\n- deux\n\n[site](https://exemple.fr) [mail](mailto:a@b.fr)');
+    const html = renderArticleHtml(
+      '## Titre\n\n*italique* et **gras**\n\n- un\n- deux\n\n[site](https://exemple.fr) [mail](mailto:a@b.fr)',
+    );
     expect(html).toContain('<h2>Titre</h2>');
     expect(html).toContain('<em>italique</em>');
     expect(html).toContain('<strong>gras</strong>');
@@ -86,7 +110,10 @@ describe('sanitising what administrators write', () => {
   });
 
   it('when a label is named in the text, then its first mention links to the label page, but never inside a link, code or heading', () => {
-    const labels = [{ slug: 'cyber-base', name: 'Cyber-base' }, { slug: 'netpublic', name: 'NetPublic' }];
+    const labels = [
+      { slug: 'cyber-base', name: 'Cyber-base' },
+      { slug: 'netpublic', name: 'NetPublic' },
+    ];
     const html = renderArticleHtml(
       '## NetPublic en titre\n\n[NetPublic déjà lié](https://netpublic.example) et `NetPublic` en code.\n\nLes cyberbases et le label NetPublic. Encore NetPublic.\n\n<a href="https://x.example">Cyber-base brut</a>',
       labels,
@@ -94,7 +121,9 @@ describe('sanitising what administrators write', () => {
     expect(html).toContain('<h2>NetPublic en titre</h2>');
     expect(html).toContain('<a href="https://netpublic.example">NetPublic déjà lié</a>');
     expect(html).toContain('<code>NetPublic</code>');
-    expect(html).toContain('Les <a href="/labels/cyber-base">cyberbases</a> et le label <a href="/labels/netpublic">NetPublic</a>. Encore NetPublic.');
+    expect(html).toContain(
+      'Les <a href="/labels/cyber-base">cyberbases</a> et le label <a href="/labels/netpublic">NetPublic</a>. Encore NetPublic.',
+    );
     expect(html).toContain('<a href="https://x.example">Cyber-base brut</a>');
     expect(html.match(/<a /g)).toHaveLength(4);
   });

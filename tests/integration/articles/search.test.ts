@@ -4,20 +4,27 @@ import { createTestContext } from '../../support/context.js';
 import { makePlace, randomSpot } from '../../support/factories.js';
 import { makeArticle, uniqueWord } from './article-factory.js';
 
-const articleTitles = (html: string) => [...html.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
+const articleTitles = (html: string) =>
+  [...html.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
 
 describe('one search across articles and places (/recherche)', () => {
   const { app, db } = createTestContext();
 
   it('when the query has no accents, then articles written with accents are found, and the other way round', async () => {
     const word = uniqueWord();
-    const accented = await makeArticle(db, { title: `Éducation numérique ${word}`, body_markdown: 'Les bibliothécaires et la littératie.' });
+    const accented = await makeArticle(db, {
+      title: `Éducation numérique ${word}`,
+      body_markdown: 'Les bibliothécaires et la littératie.',
+    });
     for (const q of [`education ${word}`, `ÉDUCATION ${word}`, `éducation ${word}`]) {
       const res = await request(app).get(`/recherche?q=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
       expect(articleTitles(res.text)).toEqual([accented.title]);
     }
-    const plain = await makeArticle(db, { title: `Sans accents ${word}`, body_markdown: 'Une mediatheque et des bibliothecaires.' });
+    const plain = await makeArticle(db, {
+      title: `Sans accents ${word}`,
+      body_markdown: 'Une mediatheque et des bibliothecaires.',
+    });
     const res = await request(app).get(`/recherche?q=${encodeURIComponent(`médiathèque ${word}`)}`);
     expect(articleTitles(res.text)).toEqual([plain.title]);
   });

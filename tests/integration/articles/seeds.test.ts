@@ -26,17 +26,28 @@ const SOURCE_TITLES = [
   'Améliorer la relation numérique à l’usager',
 ];
 const TEASERS = [
-  'Je suis Médiateur Numérique', 'Tiers Lieux et ruralité', 'Littératie numérique pour tous',
-  'Médiations Numériques et Open Data', 'Pôle Emploi et l’accompagnement aux usages numériques', 'Une campagne numérique ?',
+  'Je suis Médiateur Numérique',
+  'Tiers Lieux et ruralité',
+  'Littératie numérique pour tous',
+  'Médiations Numériques et Open Data',
+  'Pôle Emploi et l’accompagnement aux usages numériques',
+  'Une campagne numérique ?',
 ];
 // Image file names and alt texts glued to the prose in the source (../shared/README.md).
 const CAPTIONS = [
-  '4xfSG6OBjs', 'IMG_0925', '41785_16720836937_6242187_n', 'affiche-anim-multi-et-biblio-4', 'Stickers',
-  'Entrée Chomeurs / Ingang Werklozen', "What's your motivation?", 'What’s your motivation?',
+  '4xfSG6OBjs',
+  'IMG_0925',
+  '41785_16720836937_6242187_n',
+  'affiche-anim-multi-et-biblio-4',
+  'Stickers',
+  'Entrée Chomeurs / Ingang Werklozen',
+  "What's your motivation?",
+  'What’s your motivation?',
 ];
 
 // The source itself, when available (never read by the app): BLOG_SOURCE or the shared folder beside the repo.
-const BLOG_SOURCE = process.env.BLOG_SOURCE ?? path.resolve(import.meta.dirname, '../../../../shared/seed/blog-mediateur-numerique.txt');
+const BLOG_SOURCE =
+  process.env.BLOG_SOURCE ?? path.resolve(import.meta.dirname, '../../../../shared/seed/blog-mediateur-numerique.txt');
 
 describe.runIf(existsSync(BLOG_SOURCE))('the titles checked against the source text', () => {
   it('when the source is read, then each title is a line of it, in this order', () => {
@@ -61,7 +72,12 @@ describe('the blog seeds, on a database of their own', () => {
     emptyPlaces = path.join(dir, 'places.json');
     await writeFile(emptyPlaces, '[]');
     await runSeeds(fresh.db, { log: () => {}, today: '2026-12-01', placesFile: emptyPlaces });
-    app = createApp({ config: testConfig({ DATABASE_URL: fresh.url }), db: fresh.db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+    app = createApp({
+      config: testConfig({ DATABASE_URL: fresh.url }),
+      db: fresh.db,
+      clock: fixedClock('2026-12-01T10:00:00Z'),
+      log: () => {},
+    });
   });
 
   afterAll(async () => {
@@ -91,7 +107,8 @@ describe('the blog seeds, on a database of their own', () => {
   it('then no image caption is left in the prose, and no "Continue reading"', async () => {
     const rows = await fresh.db('articles').select('title', 'body_markdown');
     for (const row of rows) {
-      for (const caption of CAPTIONS) expect(row.body_markdown, `${row.title} contains ${caption}`).not.toContain(caption);
+      for (const caption of CAPTIONS)
+        expect(row.body_markdown, `${row.title} contains ${caption}`).not.toContain(caption);
       expect(row.body_markdown).not.toContain('Continue reading');
     }
     const first = rows.find((r) => r.title === 'Je suis Médiateur Numérique')!;
@@ -104,7 +121,11 @@ describe('the blog seeds, on a database of their own', () => {
     const res = await request(app).get('/articles/cooperation-entre-bibliothecaires-et-animateurs-multimedia');
     expect(res.status).toBe(200);
     const headings = [...res.text.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
-    expect(headings).toEqual(['Retour vers le futur', 'Le blues de l’animateur multimédia.', 'Médiateur, Bibliothécaire, même combat']);
+    expect(headings).toEqual([
+      'Retour vers le futur',
+      'Le blues de l’animateur multimédia.',
+      'Médiateur, Bibliothécaire, même combat',
+    ]);
     const maryvette = await request(app).get('/articles/on-a-sauve-maryvette');
     expect(maryvette.text).toContain('<h2>La victoire des réseaux sociaux</h2>');
   });
@@ -123,7 +144,9 @@ describe('the blog seeds, on a database of their own', () => {
     const res = await request(app).get('/api/v1/articles?limit=20');
     expect(res.status).toBe(200);
     expect(res.body.items.map((a: { title: string }) => a.title)).toEqual(SOURCE_TITLES);
-    expect(res.body.items.filter((a: { teaser: boolean }) => a.teaser).map((a: { title: string }) => a.title)).toEqual(TEASERS);
+    expect(res.body.items.filter((a: { teaser: boolean }) => a.teaser).map((a: { title: string }) => a.title)).toEqual(
+      TEASERS,
+    );
     const page = await request(app).get('/articles/je-suis-mediateur-numerique');
     expect(page.text).toContain('La suite de ce texte n’est pas encore disponible');
     const complete = await request(app).get('/articles/soyez-motives-qu-ils-disaient');
@@ -138,9 +161,14 @@ describe('the blog seeds, on a database of their own', () => {
   });
 
   it('then the Pôle Emploi and "relation numérique à l’usager" articles are linked to the two services', async () => {
-    for (const slug of ['pole-emploi-et-l-accompagnement-aux-usages-numeriques', 'ameliorer-la-relation-numerique-a-l-usager']) {
+    for (const slug of [
+      'pole-emploi-et-l-accompagnement-aux-usages-numeriques',
+      'ameliorer-la-relation-numerique-a-l-usager',
+    ]) {
       const res = await request(app).get(`/api/v1/articles/${slug}`);
-      expect(res.body.services).toEqual(expect.arrayContaining(['Insertion professionnelle via le numérique', 'Aide aux démarches administratives']));
+      expect(res.body.services).toEqual(
+        expect.arrayContaining(['Insertion professionnelle via le numérique', 'Aide aux démarches administratives']),
+      );
     }
   });
 
@@ -150,7 +178,9 @@ describe('the blog seeds, on a database of their own', () => {
     const titles = [...res.text.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
     expect(titles[0]).toBe('Littératie numérique pour tous');
     const accented = await request(app).get('/recherche?q=Littératie');
-    const accentedTitles = [...accented.text.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map((m) => m[1]);
+    const accentedTitles = [...accented.text.matchAll(/class="article-card-title"><a href="[^"]*">([^<]*)</g)].map(
+      (m) => m[1],
+    );
     expect(accentedTitles).toEqual(titles);
   });
 
@@ -165,8 +195,16 @@ describe('the blog seeds, on a database of their own', () => {
     const articles = createArticlesService({ db: fresh.db, clock: fixedClock('2026-12-02T10:00:00Z') });
     const teaser = (await fresh.db('articles').where({ slug: 'je-suis-mediateur-numerique' }).first())!;
     await articles.update(teaser.id, {
-      title: teaser.title, slug: 'je-suis-mediateur-numerique-complet', body_markdown: `${teaser.body_markdown}\n\nLa suite, enfin écrite.`,
-      teaser: false, status: 'published', tags: teaser.tags, services: [], labels: [], places: [], version: teaser.version,
+      title: teaser.title,
+      slug: 'je-suis-mediateur-numerique-complet',
+      body_markdown: `${teaser.body_markdown}\n\nLa suite, enfin écrite.`,
+      teaser: false,
+      status: 'published',
+      tags: teaser.tags,
+      services: [],
+      labels: [],
+      places: [],
+      version: teaser.version,
     });
     // A different seed content (as after re-deriving the files) makes the loader run again.
     await fresh.db('seed_runs').where({ name: 'articles' }).update({ checksum: 'changed' });
@@ -176,7 +214,9 @@ describe('the blog seeds, on a database of their own', () => {
     expect(completed).toMatchObject({ slug: 'je-suis-mediateur-numerique-complet', teaser: false });
     expect(completed.body_markdown).toContain('La suite, enfin écrite.');
     // An article nobody edited is brought back to its seed.
-    expect((await fresh.db('articles').where({ slug: 'on-a-sauve-maryvette' }).first()).title).toBe('On a sauvé maryvette');
+    expect((await fresh.db('articles').where({ slug: 'on-a-sauve-maryvette' }).first()).title).toBe(
+      'On a sauvé maryvette',
+    );
     const [{ count }] = await fresh.db('articles').count<{ count: number }[]>('* as count');
     expect(Number(count)).toBe(10);
     const old = await request(app).get('/articles/je-suis-mediateur-numerique');
@@ -190,8 +230,13 @@ describe('a seed file with an id beyond PostgreSQL’s integer', () => {
   it('when its front matter names place 2147483648 or order 2147483648, then reading it fails with a message naming the file and field', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'epn-articles-bad-'));
     try {
-      for (const [field, line] of [['places', 'places: [2147483648]'], ['order', 'order: 2147483648']] as const) {
-        const front = ['title: "Essai"', 'slug: essai', 'order: 1', 'teaser: false', line].filter((l, i, all) => !(l === 'order: 1' && all.includes('order: 2147483648')));
+      for (const [field, line] of [
+        ['places', 'places: [2147483648]'],
+        ['order', 'order: 2147483648'],
+      ] as const) {
+        const front = ['title: "Essai"', 'slug: essai', 'order: 1', 'teaser: false', line].filter(
+          (l, i, all) => !(l === 'order: 1' && all.includes('order: 2147483648')),
+        );
         await writeFile(path.join(dir, '01-essai.md'), `---\n${front.join('\n')}\n---\nTexte.\n`);
         await expect(readSeedArticles(dir)).rejects.toThrow(new RegExp(`01-essai\\.md : en-tête invalide : ${field}`));
       }

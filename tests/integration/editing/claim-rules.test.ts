@@ -9,7 +9,9 @@ const unique = () => randomUUID().slice(0, 8);
 
 describe('which claims are approved at once (rule)', () => {
   it('when the address is the exact listed one, then approved at once, even at a shared national domain', () => {
-    expect(automaticClaimMethod('Martigues@France-Services.gouv.fr', ['martigues@france-services.gouv.fr'], 49)).toBe('email');
+    expect(automaticClaimMethod('Martigues@France-Services.gouv.fr', ['martigues@france-services.gouv.fr'], 49)).toBe(
+      'email',
+    );
   });
 
   it('when only the domain matches, then approved at once only for a domain of few places that is not shared', () => {
@@ -22,16 +24,33 @@ describe('which claims are approved at once (rule)', () => {
   });
 
   it('when a domain is a State domain or a sub-domain of a shared one, then it is shared', () => {
-    for (const domain of ['france-services.gouv.fr', 'bouches-du-rhone.gouv.fr', 'gouv.fr', 'conseiller-numerique.fr', 'laposte.fr', 'croix-rouge.fr', 'afpa.fr', 'emmaus-connect.org', 'adoma.cdc-habitat.fr', 'idf.croix-rouge.fr']) {
+    for (const domain of [
+      'france-services.gouv.fr',
+      'bouches-du-rhone.gouv.fr',
+      'gouv.fr',
+      'conseiller-numerique.fr',
+      'laposte.fr',
+      'croix-rouge.fr',
+      'afpa.fr',
+      'emmaus-connect.org',
+      'adoma.cdc-habitat.fr',
+      'idf.croix-rouge.fr',
+    ]) {
       expect(isSharedDomain(domain), domain).toBe(true);
     }
-    for (const domain of ['mairie-essai.fr', 'gouvfr.fr', 'notlaposte.fr']) expect(isSharedDomain(domain), domain).toBe(false);
+    for (const domain of ['mairie-essai.fr', 'gouvfr.fr', 'notlaposte.fr'])
+      expect(isSharedDomain(domain), domain).toBe(false);
   });
 });
 
 describe('claiming a place: shared domains and earlier decisions', () => {
   const { app, db } = createTestContext();
-  const claimStatus = async (placeId: number, userId: number) => (await db('place_managers').where({ place_id: placeId, user_id: userId }).first()) as { id: number; status: string; method: string | null };
+  const claimStatus = async (placeId: number, userId: number) =>
+    (await db('place_managers').where({ place_id: placeId, user_id: userId }).first()) as {
+      id: number;
+      status: string;
+      method: string | null;
+    };
 
   it('when someone at france-services.gouv.fr claims a place listing another address of that domain, then the claim waits for a moderator', async () => {
     const place = await makePlace(db, { courriels: [`martigues-${unique()}@france-services.gouv.fr`] });
@@ -75,7 +94,10 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     const link = await claimStatus(place.id, mediator.id);
     expect(link.status).toBe('approved');
     const moderator = await loginAs(app, await createUser(db, { role: 'moderator' }));
-    expect((await postForm(moderator, `/moderation/gestionnaires/${link.id}/retirer`, { reason: 'A quitté la structure' })).status).toBe(303);
+    expect(
+      (await postForm(moderator, `/moderation/gestionnaires/${link.id}/retirer`, { reason: 'A quitté la structure' }))
+        .status,
+    ).toBe(303);
 
     const page = await agent.get(`/mon-espace/lieux/${place.id}/demande`);
     expect(page.text).toContain('retiré votre accès');
@@ -85,14 +107,22 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     expect((await agent.get(`/mon-espace/lieux/${place.id}/general`)).status).toBe(403);
     const queue = (await moderator.get('/moderation')).text;
     expect(queue).toContain(`${mediator.email} veut gérer`);
-    expect(queue).toContain('avait déjà refusé ou retiré l’accès de cette personne à ce lieu (motif : « A quitté la structure »)');
+    expect(queue).toContain(
+      'avait déjà refusé ou retiré l’accès de cette personne à ce lieu (motif : « A quitté la structure »)',
+    );
   });
 
   it('when a moderator has rejected a claim, then a new claim from a matching domain waits for a moderator', async () => {
     const domain = `asso-${unique()}.fr`;
     const place = await makePlace(db, { courriels: [`accueil@${domain}`] });
     const user = await createUser(db, { email: `paul@${domain}` });
-    await db('place_managers').insert({ place_id: place.id, user_id: user.id, status: 'rejected', method: null, reason: 'Inconnu' });
+    await db('place_managers').insert({
+      place_id: place.id,
+      user_id: user.id,
+      status: 'rejected',
+      method: null,
+      reason: 'Inconnu',
+    });
     await postForm(await loginAs(app, user), `/mon-espace/lieux/${place.id}/demande`, {});
     expect((await claimStatus(place.id, user.id)).status).toBe('pending');
   });

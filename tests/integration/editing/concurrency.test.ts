@@ -17,14 +17,23 @@ describe('no lost update: 20 sessions save the same place at once', () => {
     agents = await Promise.all(
       Array.from({ length: SESSIONS }, async () => {
         const user = await createUser(db);
-        await db('place_managers').insert({ place_id: placeId, user_id: user.id, status: 'approved', method: 'moderator' });
+        await db('place_managers').insert({
+          place_id: placeId,
+          user_id: user.id,
+          status: 'approved',
+          method: 'moderator',
+        });
         return loginAs(app, user);
       }),
     );
   });
 
   const save = (agent: Agent, version: number, text: string) =>
-    postForm(agent, `/mon-espace/lieux/${placeId}/description`, { version, presentation_resume: text, presentation_detail: '' });
+    postForm(agent, `/mon-espace/lieux/${placeId}/description`, {
+      version,
+      presentation_resume: text,
+      presentation_detail: '',
+    });
 
   it('when all 20 save from the same version, then exactly one succeeds and the 19 others get 409', async () => {
     const results = await Promise.all(agents.map((agent, i) => save(agent, 1, `Résumé de la session ${i}`)));
@@ -58,7 +67,10 @@ describe('no lost update: 20 sessions save the same place at once', () => {
     expect(attempts).toHaveLength(SESSIONS);
     const row = await db('places').where({ id: placeId }).first();
     expect(row.version).toBe(start + SESSIONS);
-    const revisions = await db('place_revisions').where({ place_id: placeId }).where('version', '>', start).orderBy('version');
+    const revisions = await db('place_revisions')
+      .where({ place_id: placeId })
+      .where('version', '>', start)
+      .orderBy('version');
     expect(revisions.map((r) => r.version)).toEqual(Array.from({ length: SESSIONS }, (_, i) => start + i + 1));
     // Each accepted change starts from the previous accepted value: nothing was overwritten unseen.
     for (let i = 1; i < revisions.length; i += 1) {

@@ -42,7 +42,9 @@ async function ownedPlace(db: Db, owner: TestUser) {
 
 async function pendingClaim(db: Db, placeId: number) {
   const claimant = await createUser(db);
-  const [row] = await db('place_managers').insert({ place_id: placeId, user_id: claimant.id, status: 'pending' }).returning('id');
+  const [row] = await db('place_managers')
+    .insert({ place_id: placeId, user_id: claimant.id, status: 'pending' })
+    .returning('id');
   return Number(row.id);
 }
 
@@ -52,7 +54,11 @@ const CASES: RouteCase[] = [
     expected: OWNER_OR_MODERATION,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: `/mon-espace/lieux/${place.id}/description`, fields: { version: 1, presentation_resume: 'Nouveau résumé', presentation_detail: '' } };
+      return {
+        placeId: place.id,
+        path: `/mon-espace/lieux/${place.id}/description`,
+        fields: { version: 1, presentation_resume: 'Nouveau résumé', presentation_detail: '' },
+      };
     },
   },
   {
@@ -60,7 +66,11 @@ const CASES: RouteCase[] = [
     expected: OWNER_OR_MODERATION,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: `/mon-espace/lieux/${place.id}/horaires`, fields: { version: 1, mode: 'grille', h_Mo_1_from: '09:00', h_Mo_1_to: '12:00' } };
+      return {
+        placeId: place.id,
+        path: `/mon-espace/lieux/${place.id}/horaires`,
+        fields: { version: 1, mode: 'grille', h_Mo_1_from: '09:00', h_Mo_1_to: '12:00' },
+      };
     },
   },
   {
@@ -76,7 +86,9 @@ const CASES: RouteCase[] = [
     expected: OWNER_OR_MODERATION,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      const [label] = await db('labels').insert({ slug: `matrice-${place.id}`, name: `Matrice ${place.id}`, kind: 'local' }).returning('id');
+      const [label] = await db('labels')
+        .insert({ slug: `matrice-${place.id}`, name: `Matrice ${place.id}`, kind: 'local' })
+        .returning('id');
       return { placeId: place.id, path: `/mon-espace/lieux/${place.id}/labels`, fields: { add: label.id } };
     },
   },
@@ -86,9 +98,29 @@ const CASES: RouteCase[] = [
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
       await db('places').where({ id: place.id }).update({ presentation_resume: 'B', version: 3 });
-      const [first] = await db('place_revisions').insert({ place_id: place.id, version: 2, user_id: people.owner.id, author_role: 'mediator', kind: 'edit', changes: JSON.stringify({ presentation_resume: { old: null, new: 'A' } }) }).returning('id');
-      await db('place_revisions').insert({ place_id: place.id, version: 3, user_id: people.owner.id, author_role: 'mediator', kind: 'edit', changes: JSON.stringify({ presentation_resume: { old: 'A', new: 'B' } }) });
-      return { placeId: place.id, path: `/mon-espace/lieux/${place.id}/historique/${first.id}/retablir`, fields: { version: 3 } };
+      const [first] = await db('place_revisions')
+        .insert({
+          place_id: place.id,
+          version: 2,
+          user_id: people.owner.id,
+          author_role: 'mediator',
+          kind: 'edit',
+          changes: JSON.stringify({ presentation_resume: { old: null, new: 'A' } }),
+        })
+        .returning('id');
+      await db('place_revisions').insert({
+        place_id: place.id,
+        version: 3,
+        user_id: people.owner.id,
+        author_role: 'mediator',
+        kind: 'edit',
+        changes: JSON.stringify({ presentation_resume: { old: 'A', new: 'B' } }),
+      });
+      return {
+        placeId: place.id,
+        path: `/mon-espace/lieux/${place.id}/historique/${first.id}/retablir`,
+        fields: { version: 3 },
+      };
     },
   },
   {
@@ -105,7 +137,12 @@ const CASES: RouteCase[] = [
     expected: ANY_SIGNED_IN,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: '/mon-espace/nouveau-lieu', fields: { nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' }, proposalId: -place.id };
+      return {
+        placeId: place.id,
+        path: '/mon-espace/nouveau-lieu',
+        fields: { nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' },
+        proposalId: -place.id,
+      };
     },
   },
   {
@@ -113,7 +150,11 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: `/moderation/demandes/${await pendingClaim(db, place.id)}`, fields: { decision: 'accept' } };
+      return {
+        placeId: place.id,
+        path: `/moderation/demandes/${await pendingClaim(db, place.id)}`,
+        fields: { decision: 'accept' },
+      };
     },
   },
   {
@@ -130,9 +171,24 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      const [row] = await db('place_proposals').insert({ user_id: people.otherMediator.id, record: JSON.stringify({ nom: `Proposé ${place.id}`, adresse: '1 rue', code_postal: '13500', commune: 'Martigues' }) }).returning('id');
+      const [row] = await db('place_proposals')
+        .insert({
+          user_id: people.otherMediator.id,
+          record: JSON.stringify({
+            nom: `Proposé ${place.id}`,
+            adresse: '1 rue',
+            code_postal: '13500',
+            commune: 'Martigues',
+          }),
+        })
+        .returning('id');
       await db('place_proposals').where({ id: row.id }).update({ place_id: null });
-      return { placeId: place.id, path: `/moderation/propositions/${row.id}`, fields: { decision: 'reject', reason: 'Doublon' }, proposalId: Number(row.id) };
+      return {
+        placeId: place.id,
+        path: `/moderation/propositions/${row.id}`,
+        fields: { decision: 'reject', reason: 'Doublon' },
+        proposalId: Number(row.id),
+      };
     },
   },
   {
@@ -140,8 +196,12 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      const [label] = await db('labels').insert({ slug: `demande-${place.id}`, name: `Demande ${place.id}`, kind: 'local' }).returning('id');
-      const [row] = await db('label_requests').insert({ place_id: place.id, label_id: label.id, action: 'add', user_id: people.owner.id }).returning('id');
+      const [label] = await db('labels')
+        .insert({ slug: `demande-${place.id}`, name: `Demande ${place.id}`, kind: 'local' })
+        .returning('id');
+      const [row] = await db('label_requests')
+        .insert({ place_id: place.id, label_id: label.id, action: 'add', user_id: people.owner.id })
+        .returning('id');
       return { placeId: place.id, path: `/moderation/labels/${row.id}`, fields: { decision: 'accept' } };
     },
   },
@@ -150,8 +210,14 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      const [row] = await db('place_reports').insert({ place_id: place.id, category: 'autre', message: 'Un souci' }).returning(['id', 'version']);
-      return { placeId: place.id, path: `/moderation/signalements/${row.id}`, fields: { decision: 'reject', reason: 'Rien à corriger', version: row.version } };
+      const [row] = await db('place_reports')
+        .insert({ place_id: place.id, category: 'autre', message: 'Un souci' })
+        .returning(['id', 'version']);
+      return {
+        placeId: place.id,
+        path: `/moderation/signalements/${row.id}`,
+        fields: { decision: 'reject', reason: 'Rien à corriger', version: row.version },
+      };
     },
   },
   {
@@ -159,7 +225,11 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'hidden', reason: 'Fermé définitivement' } };
+      return {
+        placeId: place.id,
+        path: `/moderation/lieux/${place.id}/statut`,
+        fields: { status: 'hidden', reason: 'Fermé définitivement' },
+      };
     },
   },
   {
@@ -168,7 +238,11 @@ const CASES: RouteCase[] = [
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
       await db('places').where({ id: place.id }).update({ status: 'hidden' });
-      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'published', reason: 'Rouvert' } };
+      return {
+        placeId: place.id,
+        path: `/moderation/lieux/${place.id}/statut`,
+        fields: { status: 'published', reason: 'Rouvert' },
+      };
     },
   },
   {
@@ -176,8 +250,14 @@ const CASES: RouteCase[] = [
     expected: MODERATION_ONLY,
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
-      const [row] = await db('place_reports').insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé' }).returning(['id', 'version']);
-      return { placeId: place.id, path: `/moderation/lieux/${place.id}/statut`, fields: { status: 'hidden', reason: 'Fermé', signalement: row.id, version: row.version } };
+      const [row] = await db('place_reports')
+        .insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé' })
+        .returning(['id', 'version']);
+      return {
+        placeId: place.id,
+        path: `/moderation/lieux/${place.id}/statut`,
+        fields: { status: 'hidden', reason: 'Fermé', signalement: row.id, version: row.version },
+      };
     },
   },
   {
@@ -186,7 +266,12 @@ const CASES: RouteCase[] = [
     async setup(db, people) {
       const place = await ownedPlace(db, people.owner);
       const target = await createUser(db);
-      return { placeId: place.id, path: `/admin/utilisateurs/${target.id}/role`, fields: { role: 'moderator' }, userId: target.id };
+      return {
+        placeId: place.id,
+        path: `/admin/utilisateurs/${target.id}/role`,
+        fields: { role: 'moderator' },
+        userId: target.id,
+      };
     },
   },
 ];
@@ -204,7 +289,9 @@ async function stateOf(db: Db, fixture: Fixture, actorIds: number[]) {
     fixture.proposalId && fixture.proposalId < 0
       ? db('place_proposals').whereRaw(`record->>'nom' = ?`, [`Proposé ${placeId}`])
       : db('place_proposals').where({ id: fixture.proposalId ?? 0 }),
-    db('users').where({ id: fixture.userId ?? 0 }).select('id', 'role'),
+    db('users')
+      .where({ id: fixture.userId ?? 0 })
+      .select('id', 'role'),
     db('audit_log').whereIn('actor_id', actorIds).count('* as n').first(),
   ]);
   return JSON.stringify({ place, managers, labels, requests, revisions, reports, proposals, roles, audit });
@@ -223,7 +310,8 @@ describe('role matrix: every mutating route × every kind of person', () => {
     people.admin = await createUser(db, { role: 'admin' });
     await ownedPlace(db, people.otherMediator);
     agents.anonymous = anonymousAgent(app);
-    for (const who of ['otherMediator', 'owner', 'moderator', 'admin'] as const) agents[who] = await loginAs(app, people[who]);
+    for (const who of ['otherMediator', 'owner', 'moderator', 'admin'] as const)
+      agents[who] = await loginAs(app, people[who]);
   });
 
   for (const route of CASES) {

@@ -38,8 +38,20 @@ describe('offline geocoding from the communes table', () => {
   it('when a visitor types an address with a postal code and the commune, then that commune is chosen', async () => {
     const cp = randomPostalCode();
     const w = uniqueWord();
-    const a = await makeCommune(db, { nom: `Alpha${w}`, codesPostaux: [cp], latitude: 43, longitude: 5, population: 50000 });
-    const b = await makeCommune(db, { nom: `Beta${w}`, codesPostaux: [cp], latitude: 43.1, longitude: 5.1, population: 100 });
+    const a = await makeCommune(db, {
+      nom: `Alpha${w}`,
+      codesPostaux: [cp],
+      latitude: 43,
+      longitude: 5,
+      population: 50000,
+    });
+    const b = await makeCommune(db, {
+      nom: `Beta${w}`,
+      codesPostaux: [cp],
+      latitude: 43.1,
+      longitude: 5.1,
+      population: 100,
+    });
     expect((await geocoder.geocode(`12 rue de la Paix ${cp} Beta${w}`))?.insee).toBe(b.insee);
     const byCode = await geocoder.geocode(cp);
     expect(byCode?.insee).toBe(a.insee); // the larger commune first
@@ -80,7 +92,8 @@ describe('offline geocoding from the communes table', () => {
     // Listed first: the code of a small hamlet (Martigues: 13117 for Lavéra, 13500 for the town).
     const commune = await makeCommune(db, { nom: `Martigues${w}`, codesPostaux: [other, main] });
     expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w}`); // no place yet: no code rather than a wrong one
-    for (let i = 0; i < 3; i++) await makePlace(db, { codeInsee: commune.insee, codePostal: main, commune: `Martigues${w}` });
+    for (let i = 0; i < 3; i++)
+      await makePlace(db, { codeInsee: commune.insee, codePostal: main, commune: `Martigues${w}` });
     await makePlace(db, { codeInsee: commune.insee, codePostal: other, commune: `Martigues${w}` });
     expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w} (${main})`);
     expect((await geocoder.geocode(`Martigues${w} ${other}`))?.label).toBe(`Martigues${w} (${other})`);
@@ -89,14 +102,32 @@ describe('offline geocoding from the communes table', () => {
 
   it('when a visitor types "Paris 15" or a Paris postal code, then the arrondissement is found, not the centre of Paris', async () => {
     // The real rows (seeds/data/communes.json): Paris holds every Paris postal code.
-    const real = JSON.parse(readFileSync('seeds/data/communes.json', 'utf8')) as { insee: string; nom: string; cp: string[]; lat: number; lon: number }[];
+    const real = JSON.parse(readFileSync('seeds/data/communes.json', 'utf8')) as {
+      insee: string;
+      nom: string;
+      cp: string[];
+      lat: number;
+      lon: number;
+    }[];
     for (const insee of ['75056', '75115']) {
       const c = real.find((r) => r.insee === insee)!;
-      await makeCommune(db, { insee, nom: c.nom, codesPostaux: c.cp, latitude: c.lat, longitude: c.lon, population: insee === '75056' ? 2_100_000 : 230_000 });
+      await makeCommune(db, {
+        insee,
+        nom: c.nom,
+        codesPostaux: c.cp,
+        latitude: c.lat,
+        longitude: c.lon,
+        population: insee === '75056' ? 2_100_000 : 230_000,
+      });
     }
     for (const typed of ['Paris 15', 'paris 15e', 'Paris 15ème arrondissement', '75015', '75015 Paris']) {
       const found = await geocoder.geocode(typed);
-      expect({ typed, insee: found?.insee, label: found?.label, lat: found?.lat }).toEqual({ typed, insee: '75115', label: 'Paris 15e Arrondissement (75015)', lat: 48.84016 });
+      expect({ typed, insee: found?.insee, label: found?.label, lat: found?.lat }).toEqual({
+        typed,
+        insee: '75115',
+        label: 'Paris 15e Arrondissement (75015)',
+        lat: 48.84016,
+      });
     }
     expect((await geocoder.geocode('Paris 21'))?.insee).not.toBe('75121');
   });
@@ -106,7 +137,9 @@ describe('offline geocoding from the communes table', () => {
   });
 
   it('when a visitor starts typing, then suggestions come from /api/v1/communes (accent-insensitive, prefix)', async () => {
-    const res = await request(app).get('/api/v1/communes').query({ q: `saint etienne de tinee ${word.slice(0, 5)}` });
+    const res = await request(app)
+      .get('/api/v1/communes')
+      .query({ q: `saint etienne de tinee ${word.slice(0, 5)}` });
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { insee: string }) => i.insee)).toContain(saint.insee);
     const byCode = await request(app).get('/api/v1/communes').query({ q: saint.codesPostaux[0] });
@@ -140,14 +173,27 @@ describe('the BAN street-address adapter (a local server stands in for the natio
         return;
       }
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({
-        type: 'FeatureCollection',
-        features: behaviour === 'empty' ? [] : [{
-          type: 'Feature',
-          geometry: { type: 'Point', coordinates: [5.0501, 43.4045] },
-          properties: { label: '12 Rue de la Paix 13500 Martigues', score: 0.93, type: 'housenumber', citycode: '13056', postcode: '13500' },
-        }],
-      }));
+      res.end(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features:
+            behaviour === 'empty'
+              ? []
+              : [
+                  {
+                    type: 'Feature',
+                    geometry: { type: 'Point', coordinates: [5.0501, 43.4045] },
+                    properties: {
+                      label: '12 Rue de la Paix 13500 Martigues',
+                      score: 0.93,
+                      type: 'housenumber',
+                      citycode: '13056',
+                      postcode: '13500',
+                    },
+                  },
+                ],
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -162,14 +208,25 @@ describe('the BAN street-address adapter (a local server stands in for the natio
   it('when the BAN answers, then the street address is placed where it says', async () => {
     behaviour = 'ok';
     const found = await ban().geocode('12 rue de la paix martigues');
-    expect(found).toMatchObject({ lat: 43.4045, lon: 5.0501, kind: 'address', source: 'ban', label: '12 Rue de la Paix 13500 Martigues' });
+    expect(found).toMatchObject({
+      lat: 43.4045,
+      lon: 5.0501,
+      kind: 'address',
+      source: 'ban',
+      label: '12 Rue de la Paix 13500 Martigues',
+    });
     expect(seen.at(-1)).toContain('/search/?q=12+rue+de+la+paix+martigues');
   });
 
   it('when the BAN never answers, then the request is abandoned at the timeout and the offline table answers', async () => {
     behaviour = 'silent';
     const logged: unknown[] = [];
-    const geocoder = createBanGeocoder({ baseUrl, timeoutMs: 300, fallback: createOfflineGeocoder({ db }), log: (_message, error) => logged.push(error) });
+    const geocoder = createBanGeocoder({
+      baseUrl,
+      timeoutMs: 300,
+      fallback: createOfflineGeocoder({ db }),
+      log: (_message, error) => logged.push(error),
+    });
     const found = await geocoder.geocode(fallbackCommune.nom);
     expect(found).toMatchObject({ insee: fallbackCommune.insee, source: 'offline' });
     expect(logged).toHaveLength(1);
@@ -185,7 +242,12 @@ describe('the BAN street-address adapter (a local server stands in for the natio
 
   it('when GEOCODER=ban, then the search page finds places around the street address the BAN gives', async () => {
     behaviour = 'ok';
-    const app = createApp({ config: testConfig({ GEOCODER: 'ban', BAN_API_URL: baseUrl }), db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+    const app = createApp({
+      config: testConfig({ GEOCODER: 'ban', BAN_API_URL: baseUrl }),
+      db,
+      clock: fixedClock('2026-12-01T10:00:00Z'),
+      log: () => {},
+    });
     const place = await makePlace(db, { at: { lat: 43.4045, lon: 5.0601 } });
     const res = await request(app).get('/').query({ ou: '12 rue de la paix martigues', radius_km: '5' });
     expect(res.status).toBe(200);
@@ -195,9 +257,15 @@ describe('the BAN street-address adapter (a local server stands in for the natio
 
   it('when GEOCODER=ban is configured, then the adapter is used; by default the offline table', async () => {
     behaviour = 'ok';
-    const configured = createGeocoder({ db, config: { GEOCODER: 'ban', BAN_API_URL: baseUrl, GEOCODER_TIMEOUT_MS: 500 } });
+    const configured = createGeocoder({
+      db,
+      config: { GEOCODER: 'ban', BAN_API_URL: baseUrl, GEOCODER_TIMEOUT_MS: 500 },
+    });
     expect((await configured.geocode('12 rue de la paix martigues'))?.source).toBe('ban');
-    const offline = createGeocoder({ db, config: { GEOCODER: 'offline', BAN_API_URL: baseUrl, GEOCODER_TIMEOUT_MS: 500 } });
+    const offline = createGeocoder({
+      db,
+      config: { GEOCODER: 'offline', BAN_API_URL: baseUrl, GEOCODER_TIMEOUT_MS: 500 },
+    });
     expect((await offline.geocode(fallbackCommune.nom))?.source).toBe('offline');
   });
 });

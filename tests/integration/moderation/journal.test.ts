@@ -17,14 +17,22 @@ describe('moderation journal', () => {
     const adminUser = await createUser(db, { role: 'admin' });
     const admin = await loginAs(app, adminUser);
     expect((await postForm(admin, `/moderation/demandes/${claim.id}`, { decision: 'accept' })).status).toBe(303);
-    expect((await postForm(admin, `/moderation/labels/${request.id}`, { decision: 'reject', reason: 'Pas de convention signée' })).status).toBe(303);
+    expect(
+      (
+        await postForm(admin, `/moderation/labels/${request.id}`, {
+          decision: 'reject',
+          reason: 'Pas de convention signée',
+        })
+      ).status,
+    ).toBe(303);
     const promoted = await createUser(db);
     expect((await postForm(admin, `/admin/utilisateurs/${promoted.id}/role`, { role: 'moderator' })).status).toBe(303);
 
     const journal = await admin.get('/moderation/journal');
     expect(journal.status).toBe(200);
     const text = journal.text.replace(/&#x3D;/g, '=');
-    for (const code of ['claim.approved', 'label_request.rejected', 'user.role', 'claim n°', 'label_request n°']) expect(text).not.toContain(code);
+    for (const code of ['claim.approved', 'label_request.rejected', 'user.role', 'claim n°', 'label_request n°'])
+      expect(text).not.toContain(code);
     expect(text).toContain('Gestion d’un lieu accordée');
     expect(text).toContain('Demande de label refusée');
     expect(text).toContain(`ajouter le label « ${label.name} »`);
@@ -32,7 +40,9 @@ describe('moderation journal', () => {
     expect(text).toContain('Rôle d’un compte changé');
     expect(text).toContain('Médiateur ou médiatrice → Modération');
     expect(text).toMatch(new RegExp(`<a href="/lieux/${place.id}-[^"]*">Médiathèque du Journal</a>`));
-    expect(text).toContain(`<a href="/admin/utilisateurs?q=${encodeURIComponent(mediator.email)}">${mediator.email}</a>`);
+    expect(text).toContain(
+      `<a href="/admin/utilisateurs?q=${encodeURIComponent(mediator.email)}">${mediator.email}</a>`,
+    );
     expect(text).toContain(`>${promoted.email}</a>`);
 
     // A moderator (no access to accounts) gets a mailto link instead.

@@ -24,7 +24,10 @@ describe('moderators hide and republish a place', () => {
     expect(missing.text).toContain('Indiquez le motif');
     expect((await db('places').where({ id: place.id }).first()).status).toBe('published');
 
-    const res = await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'hidden', reason: 'Fermé depuis juin' });
+    const res = await postForm(agent, `/moderation/lieux/${place.id}/statut`, {
+      status: 'hidden',
+      reason: 'Fermé depuis juin',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/mon-espace/lieux/${place.id}/historique?message=masque`);
     expect((await db('places').where({ id: place.id }).first()).status).toBe('hidden');
@@ -34,8 +37,13 @@ describe('moderators hide and republish a place', () => {
     expect((list.body.items ?? []).map((i: { id: number }) => i.id)).not.toContain(place.id);
     const revision = await db('place_revisions').where({ place_id: place.id, section: 'statut' }).first();
     expect(revision).toMatchObject({ user_id: moderator.id, author_role: 'moderator', kind: 'edit' });
-    expect(revision.changes).toEqual({ status: { old: 'published', new: 'hidden' }, motif: { old: null, new: 'Fermé depuis juin' } });
-    const audit = await db('audit_log').where({ subject_type: 'place', subject_id: String(place.id), action: 'place.hidden' }).first();
+    expect(revision.changes).toEqual({
+      status: { old: 'published', new: 'hidden' },
+      motif: { old: null, new: 'Fermé depuis juin' },
+    });
+    const audit = await db('audit_log')
+      .where({ subject_type: 'place', subject_id: String(place.id), action: 'place.hidden' })
+      .first();
     expect(audit).toMatchObject({ actor_id: moderator.id, reason: 'Fermé depuis juin' });
     const journal = await agent.get('/moderation/journal');
     expect(journal.text).toContain('Lieu masqué');
@@ -50,22 +58,38 @@ describe('moderators hide and republish a place', () => {
     expect(overview.text).not.toContain('voir la page publique');
 
     // Twice is a conflict, not a second revision.
-    expect((await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'hidden', reason: 'encore' })).status).toBe(409);
+    expect(
+      (await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'hidden', reason: 'encore' })).status,
+    ).toBe(409);
 
-    expect((await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'published', reason: 'Rouvert' })).status).toBe(303);
+    expect(
+      (await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'published', reason: 'Rouvert' }))
+        .status,
+    ).toBe(303);
     expect((await db('places').where({ id: place.id }).first()).status).toBe('published');
     expect((await request(app).get(`/api/v1/places/${place.id}`)).status).toBe(200);
-    expect(await db('audit_log').where({ subject_type: 'place', subject_id: String(place.id), action: 'place.published' }).first()).toBeTruthy();
+    expect(
+      await db('audit_log')
+        .where({ subject_type: 'place', subject_id: String(place.id), action: 'place.published' })
+        .first(),
+    ).toBeTruthy();
   });
 
   it('when a visitor reports that a place no longer exists, then the queue offers to hide it, which also settles the report', async () => {
     const place = await makePlace(db);
-    const [report] = await db('place_reports').insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé, rideau baissé' }).returning(['id', 'version']);
+    const [report] = await db('place_reports')
+      .insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé, rideau baissé' })
+      .returning(['id', 'version']);
     const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
     const queue = await agent.get('/moderation');
     expect(queue.text).toContain(`action="/moderation/lieux/${place.id}/statut"`);
     expect(queue.text).toContain(`id="reason-statut-${report.id}"`);
-    const res = await postForm(agent, `/moderation/lieux/${place.id}/statut`, { status: 'hidden', reason: 'Confirmé par la mairie', signalement: report.id, version: report.version });
+    const res = await postForm(agent, `/moderation/lieux/${place.id}/statut`, {
+      status: 'hidden',
+      reason: 'Confirmé par la mairie',
+      signalement: report.id,
+      version: report.version,
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/moderation?message=masque');
     expect((await db('places').where({ id: place.id }).first()).status).toBe('hidden');

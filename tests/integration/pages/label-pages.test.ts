@@ -11,7 +11,9 @@ describe('the label pages', () => {
 
   beforeAll(async () => {
     label = await makeLabel(db, { name: `Label ${uniqueWord()}`, kind: 'programme_national' });
-    await db('labels').where({ slug: label.slug }).update({ issuer: 'L’État', history: 'Créé en 2020.', description: 'Un label pour essayer.' });
+    await db('labels')
+      .where({ slug: label.slug })
+      .update({ issuer: 'L’État', history: 'Créé en 2020.', description: 'Un label pour essayer.' });
     for (let i = 0; i < 2; i++) names.push((await makePlace(db, { at: randomSpot(), labels: [label.slug] })).nom);
   });
 
@@ -19,7 +21,9 @@ describe('the label pages', () => {
     const res = await request(app).get('/labels');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<h2 id="groupe-programme_national">Programme national</h2>');
-    expect(res.text).toMatch(new RegExp(`<a href="/labels/${label.slug}">${label.name}</a> <span class="count">— 2 lieux</span>`));
+    expect(res.text).toMatch(
+      new RegExp(`<a href="/labels/${label.slug}">${label.name}</a> <span class="count">— 2 lieux</span>`),
+    );
   });
 
   it('when a visitor opens a label, then what it is, who awards it, its history and its places are there', async () => {
@@ -37,7 +41,10 @@ describe('the label pages', () => {
     for (let i = 0; i < 53; i++) await makePlace(db, { at: randomSpot(), labels: [big.slug] });
     const first = await request(app).get(`/labels/${big.slug}`);
     expect(first.text.match(/class="place-card"/g)).toHaveLength(50);
-    const next = /<a href="([^"]+)" rel="next">/.exec(first.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const next = /<a href="([^"]+)" rel="next">/
+      .exec(first.text)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     const second = await request(app).get(next);
     expect(second.text.match(/class="place-card"/g)).toHaveLength(3);
     expect((await request(app).get(`/labels/${big.slug}?page=abc`)).status).toBe(400);

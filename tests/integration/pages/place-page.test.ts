@@ -37,7 +37,11 @@ describe('the place page', () => {
       dateMaj: '2025-06-01',
       labels: [label.slug],
     });
-    path = `/lieux/${place.id}-${place.nom.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-')}`;
+    path = `/lieux/${place.id}-${place.nom
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^a-z0-9]+/g, '-')}`;
   });
 
   it('when a visitor opens a place, then everything needed to go there is on the page', async () => {
@@ -51,7 +55,9 @@ describe('the place page', () => {
     expect(res.text).toContain('href="mailto:epn@example.org"');
     expect(res.text).toContain('Prendre rendez-vous en ligne');
     expect(res.text).toContain('Ouvert · ferme à 12:00');
-    expect(res.text).toMatch(/<tr class="today">\s*<th scope="row">Mardi 01\/12 <strong>\(aujourd’hui\)<\/strong><\/th>\s*<td>09:00 – 12:00, 14:00 – 17:00<\/td>/);
+    expect(res.text).toMatch(
+      /<tr class="today">\s*<th scope="row">Mardi 01\/12 <strong>\(aujourd’hui\)<\/strong><\/th>\s*<td>09:00 – 12:00, 14:00 – 17:00<\/td>/,
+    );
     expect(res.text).toMatch(/Samedi 05\/12<\/th>\s*<td class="closed">Fermé<\/td>/);
     expect(res.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a>`);
     expect(res.text).toContain('Mis à jour le 1 juin 2025');
@@ -84,13 +90,22 @@ describe('the place page', () => {
   it('when a visitor reports an error, then it is stored for moderation and the listing does not change', async () => {
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, path);
-    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form')
-      .send({ _csrf: csrf, category: 'horaires', message: 'Fermé le mercredi depuis septembre.', email: 'visiteur@example.org' });
+    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form').send({
+      _csrf: csrf,
+      category: 'horaires',
+      message: 'Fermé le mercredi depuis septembre.',
+      email: 'visiteur@example.org',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`${path}?signalement=merci#signaler`);
     const reports = await listReports(db, { placeId: place.id });
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({ category: 'horaires', message: 'Fermé le mercredi depuis septembre.', email: 'visiteur@example.org', status: 'new' });
+    expect(reports[0]).toMatchObject({
+      category: 'horaires',
+      message: 'Fermé le mercredi depuis septembre.',
+      email: 'visiteur@example.org',
+      status: 'new',
+    });
     const after = await agent.get(res.headers.location);
     expect(after.text).toContain('Merci ! Votre signalement a bien été envoyé.');
     expect(after.text).toContain('09:00 – 12:00, 14:00 – 17:00');
@@ -99,7 +114,10 @@ describe('the place page', () => {
   it('when the report is incomplete, then the form comes back with messages next to the fields (400)', async () => {
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, path);
-    const res = await agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, message: 'ok', email: 'pas-un-email' });
+    const res = await agent
+      .post(`/lieux/${place.id}/signalement`)
+      .type('form')
+      .send({ _csrf: csrf, message: 'ok', email: 'pas-un-email' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="signalement-category-erreur"');
     expect(res.text).toContain('Choisissez ce qui ne va pas.');
@@ -121,19 +139,33 @@ describe('the place page', () => {
 
   it('when the team updated the place, then "Mis à jour le … par …" shows once, with no second date', async () => {
     const edited = await makePlace(db, { dateMaj: '2025-06-01' });
-    await db('place_revisions').insert({ place_id: edited.id, version: 2, author_role: 'mediator', kind: 'edit', created_at: new Date('2026-11-20T10:00:00Z') });
+    await db('place_revisions').insert({
+      place_id: edited.id,
+      version: 2,
+      author_role: 'mediator',
+      kind: 'edit',
+      created_at: new Date('2026-11-20T10:00:00Z'),
+    });
     const res = await request(app).get(`/lieux/${edited.id}`).redirects(1);
     expect(res.text).toContain('par l’équipe du lieu');
     expect(res.text.match(/Mis à jour le/g)).toHaveLength(1);
   });
 
   it('when the position is only the commune centre, then the page says so and offers no route to that point', async () => {
-    const rough = await makePlace(db, { at: randomSpot(), adresse: '5 rue du Moulin', codePostal: '13500', commune: 'Martigues', locationPrecision: 'commune' });
+    const rough = await makePlace(db, {
+      at: randomSpot(),
+      adresse: '5 rue du Moulin',
+      codePostal: '13500',
+      commune: 'Martigues',
+      locationPrecision: 'commune',
+    });
     const res = await request(app).get(`/lieux/${rough.id}`).redirects(1);
     expect(res.text).toContain('Position approximative : centre de la commune');
     expect(res.text).not.toContain('openstreetmap.org/directions');
     expect(res.text).not.toContain('href="geo:');
-    expect(res.text.replace(/&#x3D;/g, '=')).toContain(`href="https://www.openstreetmap.org/search?query=${encodeURIComponent('5 rue du Moulin, 13500 Martigues')}"`);
+    expect(res.text.replace(/&#x3D;/g, '=')).toContain(
+      `href="https://www.openstreetmap.org/search?query=${encodeURIComponent('5 rue du Moulin, 13500 Martigues')}"`,
+    );
     const data = JSON.parse(/<script type="application\/json" id="map-data">([^<]*)<\/script>/.exec(res.text)![1]);
     expect(data.markers[0].approximate).toBe(true);
     // An exact place keeps its route.
@@ -143,7 +175,10 @@ describe('the place page', () => {
   it('when a report targets a place that does not exist, then 404', async () => {
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, path);
-    const res = await agent.post('/lieux/999999999/signalement').type('form').send({ _csrf: csrf, category: 'autre', message: 'Bonjour bonjour' });
+    const res = await agent
+      .post('/lieux/999999999/signalement')
+      .type('form')
+      .send({ _csrf: csrf, category: 'autre', message: 'Bonjour bonjour' });
     expect(res.status).toBe(404);
   });
 });
@@ -158,7 +193,13 @@ describe('place page pieces', () => {
     const saturday = new Date('2026-12-05T10:00:00Z');
     const week = weekTable('Mo-Fr 09:00-17:00', saturday)!;
     expect(week.map((d) => `${d.name} ${d.date}`)).toEqual([
-      'Samedi 05/12', 'Dimanche 06/12', 'Lundi 07/12', 'Mardi 08/12', 'Mercredi 09/12', 'Jeudi 10/12', 'Vendredi 11/12',
+      'Samedi 05/12',
+      'Dimanche 06/12',
+      'Lundi 07/12',
+      'Mardi 08/12',
+      'Mercredi 09/12',
+      'Jeudi 10/12',
+      'Vendredi 11/12',
     ]);
     expect(week.map((d) => d.today)).toEqual([true, false, false, false, false, false, false]);
     expect(week[2]).toMatchObject({ hours: '09:00 – 17:00', closed: false });
@@ -175,8 +216,21 @@ describe('place page pieces', () => {
 
   it('when the place was verified recently, then no freshness warning', () => {
     const now = new Date('2026-12-01T10:00:00Z');
-    const base = { latitude: null, longitude: null, complementAdresse: null, courriels: [], siteWeb: [], itinerance: [], autresFormationsLabels: [] };
-    const view = placeView({ ...base, id: 1, nom: 'X', dateMaj: '2020-01-01', verifiedAt: new Date('2026-06-01T00:00:00Z') } as never, [], { open: null, nextChange: null }, now);
+    const base = {
+      latitude: null,
+      longitude: null,
+      complementAdresse: null,
+      courriels: [],
+      siteWeb: [],
+      itinerance: [],
+      autresFormationsLabels: [],
+    };
+    const view = placeView(
+      { ...base, id: 1, nom: 'X', dateMaj: '2020-01-01', verifiedAt: new Date('2026-06-01T00:00:00Z') } as never,
+      [],
+      { open: null, nextChange: null },
+      now,
+    );
     expect(view.stale).toBe(false);
     expect(view.geoLink).toBeNull();
   });
@@ -189,7 +243,11 @@ describe('reports are rate limited per IP', () => {
     const place = await makePlace(db);
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, placePath(place));
-    const send = () => agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, category: 'autre', message: 'Un message de test.' });
+    const send = () =>
+      agent
+        .post(`/lieux/${place.id}/signalement`)
+        .type('form')
+        .send({ _csrf: csrf, category: 'autre', message: 'Un message de test.' });
     expect((await send()).status).toBe(303);
     expect((await send()).status).toBe(303);
     const third = await send();

@@ -17,7 +17,10 @@ describe('reports are rate limited per e-mail address too', () => {
     const sendFrom = async (body: Record<string, string>) => {
       const agent = request.agent(app);
       const csrf = await csrfFrom(agent, placePath(place));
-      return agent.post(`/lieux/${place.id}/signalement`).type('form').send({ _csrf: csrf, category: 'autre', message: 'Un message de test.', ...body });
+      return agent
+        .post(`/lieux/${place.id}/signalement`)
+        .type('form')
+        .send({ _csrf: csrf, category: 'autre', message: 'Un message de test.', ...body });
     };
     for (let i = 0; i < REPORTS_PER_EMAIL; i++) {
       // Letter case does not make another address.

@@ -4,7 +4,8 @@ import { makeCommune, uniqueWord } from '../../support/communes.js';
 import { createTestContext } from '../../support/context.js';
 import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
-const cardNames = (html: string) => [...html.matchAll(/<h3 class="place-card-title"><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+const cardNames = (html: string) =>
+  [...html.matchAll(/<h3 class="place-card-title"><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
 
 describe('the search page (home), server-rendered', () => {
   // 2026-12-01T10:00Z is a Tuesday, 11:00 in Paris.
@@ -18,9 +19,16 @@ describe('the search page (home), server-rendered', () => {
     await makeCommune(db, { nom: communeName, codesPostaux: ['01999'], latitude: spot.lat, longitude: spot.lon });
     label = await makeLabel(db, { name: `Label ${uniqueWord()}` });
     const near = await makePlace(db, {
-      at: northOf(spot, 2.4), horaires: 'Mo-Fr 09:00-17:00', services: ['Aide aux démarches administratives'], labels: [label.slug],
+      at: northOf(spot, 2.4),
+      horaires: 'Mo-Fr 09:00-17:00',
+      services: ['Aide aux démarches administratives'],
+      labels: [label.slug],
     });
-    const middle = await makePlace(db, { at: eastOf(spot, 8), horaires: 'Sa 09:00-12:00', services: ['Loisirs et créations numériques'] });
+    const middle = await makePlace(db, {
+      at: eastOf(spot, 8),
+      horaires: 'Sa 09:00-12:00',
+      services: ['Loisirs et créations numériques'],
+    });
     const far = await makePlace(db, { at: northOf(spot, 20) });
     const outside = await makePlace(db, { at: northOf(spot, 60) });
     Object.assign(names, { near: near.nom, middle: middle.nom, far: far.nom, outside: outside.nom });
@@ -39,7 +47,9 @@ describe('the search page (home), server-rendered', () => {
   });
 
   it('when a visitor searches a commune, then places within 30 km come nearest first with their distance and open state', async () => {
-    const res = await request(app).get('/').query({ ou: communeName.toLowerCase().replace(/-/g, ' ') });
+    const res = await request(app)
+      .get('/')
+      .query({ ou: communeName.toLowerCase().replace(/-/g, ' ') });
     expect(res.status).toBe(200);
     expect(cardNames(res.text)).toEqual([names.near, names.middle, names.far]);
     expect(res.text).toContain(`3 lieux à moins de 30 km de ${communeName} (01999)`);
@@ -66,7 +76,9 @@ describe('the search page (home), server-rendered', () => {
   });
 
   it('when the visitor shares its position, then the places around it are listed', async () => {
-    const res = await request(app).get('/').query({ lat: String(spot.lat), lon: String(spot.lon), radius_km: '10' });
+    const res = await request(app)
+      .get('/')
+      .query({ lat: String(spot.lat), lon: String(spot.lon), radius_km: '10' });
     expect(cardNames(res.text)).toEqual([names.near, names.middle]);
     expect(res.text).toContain('de votre position');
   });
@@ -77,7 +89,10 @@ describe('the search page (home), server-rendered', () => {
     const labelled = await request(app).get('/').query({ ou: communeName, labels: label.slug });
     expect(cardNames(labelled.text)).toEqual([names.near]);
     expect(labelled.text).toMatch(new RegExp(`id="labels-${label.slug}"[^>]*checked`));
-    const clear = /<a class="clear-filters" href="([^"]+)"/.exec(labelled.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const clear = /<a class="clear-filters" href="([^"]+)"/
+      .exec(labelled.text)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     expect(cardNames((await request(app).get(clear)).text)).toEqual([names.near, names.middle, names.far]);
   });
 
@@ -92,7 +107,10 @@ describe('the search page (home), server-rendered', () => {
     expect(cardNames(sunday.text)).toEqual([]);
     expect(sunday.text).toMatch(new RegExp(`Aucun lieu ouvert à ce moment\\s+à moins de 30 km de ${communeName}`));
     expect(sunday.text).not.toContain('Aucun lieu ne correspond');
-    const all = /<a href="([^"]+)">Voir les lieux à toute heure<\/a>/.exec(sunday.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const all = /<a href="([^"]+)">Voir les lieux à toute heure<\/a>/
+      .exec(sunday.text)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     expect(all).not.toContain('jour=');
     expect(cardNames((await request(app).get(all)).text)).toEqual([names.near, names.middle, names.far]);
     // With places open, a heading without a count.
@@ -143,7 +161,10 @@ describe('the search page (home), server-rendered', () => {
     await makePlace(db, { at: northOf(lonely, 60) });
     const res = await request(app).get('/').query({ ou: name, radius_km: '10' });
     expect(res.text).toMatch(/Aucun lieu\s+à moins de 10 km/);
-    const wider = /<a href="([^"]+)">Chercher jusqu’à 100 km<\/a>/.exec(res.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const wider = /<a href="([^"]+)">Chercher jusqu’à 100 km<\/a>/
+      .exec(res.text)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     expect(cardNames((await request(app).get(wider)).text)).toHaveLength(1);
   });
 
@@ -189,7 +210,10 @@ describe('the search page (home), server-rendered', () => {
     const first = await request(app).get('/').query({ ou: crowdName });
     expect(cardNames(first.text)).toHaveLength(20);
     expect(first.text).toContain('23 lieux');
-    const next = /<a href="([^"]+)" rel="next">Lieux suivants<\/a>/.exec(first.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    const next = /<a href="([^"]+)" rel="next">Lieux suivants<\/a>/
+      .exec(first.text)![1]
+      .replace(/&amp;/g, '&')
+      .replace(/&#x3D;/g, '=');
     const second = await request(app).get(next);
     expect(second.status).toBe(200);
     expect(cardNames(second.text)).toHaveLength(3);
@@ -207,7 +231,9 @@ describe('the search page (home), server-rendered', () => {
 
   it('when a visitor searches a map area, then places inside it are listed nearest the centre first', async () => {
     const box = [spot.lon - 0.05, spot.lat - 0.05, spot.lon + 0.2, spot.lat + 0.05].join(',');
-    const res = await request(app).get('/').query({ bbox: box, lat: String(spot.lat), lon: String(spot.lon), carte: `12/${spot.lat}/${spot.lon}` });
+    const res = await request(app)
+      .get('/')
+      .query({ bbox: box, lat: String(spot.lat), lon: String(spot.lon), carte: `12/${spot.lat}/${spot.lon}` });
     expect(res.status).toBe(200);
     expect(cardNames(res.text)).toEqual([names.near, names.middle]);
     expect(res.text).toContain('cette zone de la carte');
@@ -215,7 +241,9 @@ describe('the search page (home), server-rendered', () => {
 
   it('when the map area is larger than any radius (all of a country), then every place inside it is listed', async () => {
     const box = [spot.lon - 6, spot.lat - 4, spot.lon + 6, spot.lat + 4].join(',');
-    const res = await request(app).get('/').query({ bbox: box, lat: String(spot.lat - 3.5), lon: String(spot.lon - 5.5) });
+    const res = await request(app)
+      .get('/')
+      .query({ bbox: box, lat: String(spot.lat - 3.5), lon: String(spot.lon - 5.5) });
     expect(res.status).toBe(200);
     expect(cardNames(res.text)).toEqual(expect.arrayContaining([names.near, names.middle, names.far, names.outside]));
   });

@@ -10,11 +10,15 @@ describe('static files travel compressed', () => {
   const original = readFileSync('public/build/search.js');
 
   it('when the browser accepts brotli, then the search script comes brotli-compressed and decodes to the file', async () => {
-    const res = await request(app).get('/static/build/search.js').set('Accept-Encoding', 'gzip, deflate, br').buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await request(app)
+      .get('/static/build/search.js')
+      .set('Accept-Encoding', 'gzip, deflate, br')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('br');
     expect(res.headers['content-type']).toContain('javascript');

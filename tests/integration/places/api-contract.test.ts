@@ -16,7 +16,11 @@ import { createFreshDatabase } from '../../support/fresh-database.js';
  */
 function strictly(schema: z.ZodType): z.ZodType {
   if (schema instanceof z.ZodObject) {
-    return z.strictObject(Object.fromEntries(Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, strictly(field)])));
+    return z.strictObject(
+      Object.fromEntries(
+        Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, strictly(field)]),
+      ),
+    );
   }
   if (schema instanceof z.ZodArray) return z.array(strictly(schema.element as z.ZodType));
   if (schema instanceof z.ZodNullable) return strictly(schema.unwrap() as z.ZodType).nullable();
@@ -35,7 +39,13 @@ function sampleOf(records: SeedRecord[]): SeedRecord[] {
   return records.filter((record, index) => {
     const seen = perSource.get(record.source) ?? 0;
     perSource.set(record.source, seen + 1);
-    return seen < 3 || index % 150 === 0 || record.labels !== undefined || record.latitude === undefined || record.latitude === null;
+    return (
+      seen < 3 ||
+      index % 150 === 0 ||
+      record.labels !== undefined ||
+      record.latitude === undefined ||
+      record.latitude === null
+    );
   });
 }
 
@@ -53,7 +63,12 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     const report = await importPlaces(fresh.db, sample, { today: '2026-12-01' });
     expect(report.rejected).toEqual([]);
     ids = (await fresh.db('places').select('id').orderBy('id')).map((row: { id: number }) => Number(row.id));
-    app = createApp({ config: testConfig({ DATABASE_URL: fresh.url }), db: fresh.db, clock: fixedClock('2026-12-01T10:00:00Z'), log: () => {} });
+    app = createApp({
+      config: testConfig({ DATABASE_URL: fresh.url }),
+      db: fresh.db,
+      clock: fixedClock('2026-12-01T10:00:00Z'),
+      log: () => {},
+    });
   });
   afterAll(async () => {
     await fresh?.drop();
@@ -84,7 +99,9 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await request(app).get('/api/v1/places').query({ limit: 100, ...(cursor ? { cursor } : {}) });
+      const res = await request(app)
+        .get('/api/v1/places')
+        .query({ limit: 100, ...(cursor ? { cursor } : {}) });
       expect(res.status).toBe(200);
       const parsed = page.safeParse(res.body);
       expect(parsed.success ? [] : z.prettifyError(parsed.error)).toEqual([]);

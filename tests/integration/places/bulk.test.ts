@@ -8,13 +8,37 @@ import { makeLabel, randomSpot } from '../../support/factories.js';
 function bulkRow(overrides: Partial<BulkPlaceRow> = {}): BulkPlaceRow {
   const spot = randomSpot();
   return {
-    source: 'bulk-test', sourceId: randomUUID(), pivot: '00000000000000', nom: 'Médiathèque du port',
-    commune: 'Brest', codePostal: '29200', codeInsee: '29019', adresse: '1 quai de la Douane', complementAdresse: null,
-    latitude: spot.lat, longitude: spot.lon, typologie: [], telephone: null, courriels: [], siteWeb: [],
-    horaires: 'Mo-Fr 09:00-12:00', presentationResume: null, presentationDetail: null, itinerance: [], structureParente: null,
-    dateMaj: '2026-01-15', services: ['Aide aux démarches administratives'], publicsSpecifiquementAdresses: [],
-    priseEnChargeSpecifique: [], fraisACharge: ['Gratuit'], autresFormationsLabels: [], modalitesAcces: [],
-    modalitesAccompagnement: [], ficheAccesLibre: null, priseRdv: null, importIssues: [],
+    source: 'bulk-test',
+    sourceId: randomUUID(),
+    pivot: '00000000000000',
+    nom: 'Médiathèque du port',
+    commune: 'Brest',
+    codePostal: '29200',
+    codeInsee: '29019',
+    adresse: '1 quai de la Douane',
+    complementAdresse: null,
+    latitude: spot.lat,
+    longitude: spot.lon,
+    typologie: [],
+    telephone: null,
+    courriels: [],
+    siteWeb: [],
+    horaires: 'Mo-Fr 09:00-12:00',
+    presentationResume: null,
+    presentationDetail: null,
+    itinerance: [],
+    structureParente: null,
+    dateMaj: '2026-01-15',
+    services: ['Aide aux démarches administratives'],
+    publicsSpecifiquementAdresses: [],
+    priseEnChargeSpecifique: [],
+    fraisACharge: ['Gratuit'],
+    autresFormationsLabels: [],
+    modalitesAcces: [],
+    modalitesAccompagnement: [],
+    ficheAccesLibre: null,
+    priseRdv: null,
+    importIssues: [],
     ...overrides,
   };
 }
@@ -28,7 +52,11 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
     const report = await bulkLoadPlaces(db, [row]);
     expect(report).toEqual({ read: 1, inserted: 1, alreadyPresent: 0, labelsLinked: 1 });
     const res = await request(app).get('/api/v1/places').query({ lat: row.latitude, lon: row.longitude, radius_km: 1 });
-    expect(res.body.items[0]).toMatchObject({ nom: 'Médiathèque du port', horaires: 'Mo-Fr 09:00-12:00', location_precision: 'exact' });
+    expect(res.body.items[0]).toMatchObject({
+      nom: 'Médiathèque du port',
+      horaires: 'Mo-Fr 09:00-12:00',
+      location_precision: 'exact',
+    });
     const stored = await db('places').where({ source: 'bulk-test', source_id: row.sourceId }).first();
     expect(stored.autres_formations_labels).toEqual(['Pix, "niveau 2"']);
     expect(await db('place_labels').where({ place_id: stored.id }).pluck('label_id')).toEqual([label.id]);
@@ -53,7 +81,9 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
 
   it('when one row breaks a constraint, then nothing of the load is kept', async () => {
     const good = bulkRow();
-    await expect(bulkLoadPlaces(db, [good, bulkRow({ codePostal: 'ABCDE' })])).rejects.toThrow(/places_code_postal_format/);
+    await expect(bulkLoadPlaces(db, [good, bulkRow({ codePostal: 'ABCDE' })])).rejects.toThrow(
+      /places_code_postal_format/,
+    );
     expect(await db('places').where({ source: 'bulk-test', source_id: good.sourceId }).first()).toBeUndefined();
   });
 

@@ -8,16 +8,50 @@ describe('GET /api/v1/places/:id', () => {
 
   it('when a place exists, then its whole record comes in the standard’s field names, with labels and its page', async () => {
     const place = await makePlace(db, {
-      at: randomSpot(), nom: 'Médiathèque Louis Aragon', telephone: '+33442000000', courriels: ['epn@example.fr'],
-      services: ['Aide aux démarches administratives'], horaires: 'Mo-Fr 09:00-12:00', labels: ['france-services', 'netpublic'],
+      at: randomSpot(),
+      nom: 'Médiathèque Louis Aragon',
+      telephone: '+33442000000',
+      courriels: ['epn@example.fr'],
+      services: ['Aide aux démarches administratives'],
+      horaires: 'Mo-Fr 09:00-12:00',
+      labels: ['france-services', 'netpublic'],
     });
     const res = await request(app).get(`/api/v1/places/${place.id}`);
     expect(res.status).toBe(200);
-    const standardFields = ['id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse', 'complement_adresse', 'latitude',
-      'longitude', 'typologie', 'telephone', 'courriels', 'site_web', 'horaires', 'presentation_resume', 'presentation_detail', 'source',
-      'itinerance', 'structure_parente', 'date_maj', 'services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique',
-      'frais_a_charge', 'dispositif_programmes_nationaux', 'formations_labels', 'autres_formations_labels', 'modalites_acces',
-      'modalites_accompagnement', 'fiche_acces_libre', 'prise_rdv'];
+    const standardFields = [
+      'id',
+      'pivot',
+      'nom',
+      'commune',
+      'code_postal',
+      'code_insee',
+      'adresse',
+      'complement_adresse',
+      'latitude',
+      'longitude',
+      'typologie',
+      'telephone',
+      'courriels',
+      'site_web',
+      'horaires',
+      'presentation_resume',
+      'presentation_detail',
+      'source',
+      'itinerance',
+      'structure_parente',
+      'date_maj',
+      'services',
+      'publics_specifiquement_adresses',
+      'prise_en_charge_specifique',
+      'frais_a_charge',
+      'dispositif_programmes_nationaux',
+      'formations_labels',
+      'autres_formations_labels',
+      'modalites_acces',
+      'modalites_accompagnement',
+      'fiche_acces_libre',
+      'prise_rdv',
+    ];
     expect(standardFields).toHaveLength(32);
     for (const field of standardFields) expect(res.body).toHaveProperty(field);
     expect(res.body).toMatchObject({
@@ -44,7 +78,10 @@ describe('labels API', () => {
     const bySlug = Object.fromEntries(res.body.items.map((l: { slug: string }) => [l.slug, l]));
     expect(bySlug.netpublic).toMatchObject({ name: 'NetPublic', kind: 'label_historique' });
     expect(bySlug['cyber-base']).toMatchObject({ name: 'Cyber-base', kind: 'label_historique' });
-    expect(bySlug['conseillers-numeriques']).toMatchObject({ kind: 'programme_national', standard_value: 'Conseillers numériques' });
+    expect(bySlug['conseillers-numeriques']).toMatchObject({
+      kind: 'programme_national',
+      standard_value: 'Conseillers numériques',
+    });
     expect(bySlug['etapes-numeriques-la-poste']).toMatchObject({ kind: 'formation_label' });
   });
 
@@ -71,10 +108,42 @@ describe('OpenAPI document and API page', () => {
     const res = await request(app).get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/places', '/places/{id}', '/labels', '/labels/{slug}', '/communes', '/articles', '/articles/{slug}']));
-    const params = Object.fromEntries(res.body.paths['/places'].get.parameters.map((p: { name: string }) => [p.name, p]));
-    expect(Object.keys(params)).toEqual(expect.arrayContaining(['lat', 'lon', 'radius_km', 'bbox', 'q', 'commune', 'code_postal', 'services',
-      'publics', 'prise_en_charge', 'frais', 'modalites_acces', 'modalites_accompagnement', 'labels', 'open_now', 'open_at', 'limit', 'cursor']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/places',
+        '/places/{id}',
+        '/labels',
+        '/labels/{slug}',
+        '/communes',
+        '/articles',
+        '/articles/{slug}',
+      ]),
+    );
+    const params = Object.fromEntries(
+      res.body.paths['/places'].get.parameters.map((p: { name: string }) => [p.name, p]),
+    );
+    expect(Object.keys(params)).toEqual(
+      expect.arrayContaining([
+        'lat',
+        'lon',
+        'radius_km',
+        'bbox',
+        'q',
+        'commune',
+        'code_postal',
+        'services',
+        'publics',
+        'prise_en_charge',
+        'frais',
+        'modalites_acces',
+        'modalites_accompagnement',
+        'labels',
+        'open_now',
+        'open_at',
+        'limit',
+        'cursor',
+      ]),
+    );
     expect(params.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
     expect(params.services.schema.items.enum).toContain('Aide aux démarches administratives');
     expect(res.body.paths['/places'].get.responses['400'].content['application/problem+json']).toBeDefined();

@@ -4,7 +4,8 @@ import { createTestContext } from '../../support/context.js';
 import { makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
 type Item = { id: number; nom: string; labels: string[] };
-const idsOf = (res: request.Response) => res.body.items.map((item: Item) => item.id).sort((a: number, b: number) => a - b);
+const idsOf = (res: request.Response) =>
+  res.body.items.map((item: Item) => item.id).sort((a: number, b: number) => a - b);
 const sorted = (...ids: number[]) => [...ids].sort((a, b) => a - b);
 
 describe('GET /api/v1/places filters', () => {
@@ -16,18 +17,29 @@ describe('GET /api/v1/places filters', () => {
     const near = (km: number) => northOf(here, km);
     const label = await makeLabel(db);
     const admin = await makePlace(db, {
-      at: near(0.1), services: ['Aide aux démarches administratives'], fraisACharge: ['Gratuit'],
-      publicsSpecifiquementAdresses: ['Seniors'], modalitesAccompagnement: ['Accompagnement individuel'],
-      modalitesAcces: ['Se présenter'], priseEnChargeSpecifique: ['Surdité'], labels: [label.slug],
+      at: near(0.1),
+      services: ['Aide aux démarches administratives'],
+      fraisACharge: ['Gratuit'],
+      publicsSpecifiquementAdresses: ['Seniors'],
+      modalitesAccompagnement: ['Accompagnement individuel'],
+      modalitesAcces: ['Se présenter'],
+      priseEnChargeSpecifique: ['Surdité'],
+      labels: [label.slug],
     });
     const jobs = await makePlace(db, {
-      at: near(0.2), services: ['Insertion professionnelle via le numérique'], fraisACharge: ['Payant'],
-      publicsSpecifiquementAdresses: ['Jeunes'], modalitesAccompagnement: ['Dans un atelier collectif'],
+      at: near(0.2),
+      services: ['Insertion professionnelle via le numérique'],
+      fraisACharge: ['Payant'],
+      publicsSpecifiquementAdresses: ['Jeunes'],
+      modalitesAccompagnement: ['Dans un atelier collectif'],
       modalitesAcces: ['Téléphoner'],
     });
     const both = await makePlace(db, {
-      at: near(0.3), services: ['Aide aux démarches administratives', 'Insertion professionnelle via le numérique'],
-      fraisACharge: ['Gratuit'], publicsSpecifiquementAdresses: ['Jeunes', 'Seniors'], labels: [label.slug],
+      at: near(0.3),
+      services: ['Aide aux démarches administratives', 'Insertion professionnelle via le numérique'],
+      fraisACharge: ['Gratuit'],
+      publicsSpecifiquementAdresses: ['Jeunes', 'Seniors'],
+      labels: [label.slug],
       modalitesAccompagnement: ['À distance'],
     });
     const none = await makePlace(db, { at: near(0.4) });
@@ -37,7 +49,9 @@ describe('GET /api/v1/places filters', () => {
 
   it('when filtering by one service, then only places offering it come back', async () => {
     const n = await neighbourhood();
-    const res = await request(app).get('/api/v1/places').query({ ...n.query, services: 'Aide aux démarches administratives' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...n.query, services: 'Aide aux démarches administratives' });
     expect(idsOf(res)).toEqual(sorted(n.admin.id, n.both.id));
   });
 
@@ -45,13 +59,17 @@ describe('GET /api/v1/places filters', () => {
     const n = await neighbourhood();
     const res = await request(app)
       .get('/api/v1/places')
-      .query(`lat=${n.here.lat}&lon=${n.here.lon}&radius_km=2&services=Aide aux démarches administratives&services=Insertion professionnelle via le numérique`);
+      .query(
+        `lat=${n.here.lat}&lon=${n.here.lon}&radius_km=2&services=Aide aux démarches administratives&services=Insertion professionnelle via le numérique`,
+      );
     expect(idsOf(res)).toEqual(sorted(n.admin.id, n.jobs.id, n.both.id));
   });
 
   it('when filters of different kinds are combined, then a place must match all of them (AND across)', async () => {
     const n = await neighbourhood();
-    const res = await request(app).get('/api/v1/places').query({ ...n.query, services: 'Insertion professionnelle via le numérique', frais: 'Gratuit' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...n.query, services: 'Insertion professionnelle via le numérique', frais: 'Gratuit' });
     expect(idsOf(res)).toEqual([n.both.id]);
   });
 
@@ -63,13 +81,17 @@ describe('GET /api/v1/places filters', () => {
     ['modalites_accompagnement', 'À distance,Accompagnement individuel', ['admin', 'both']],
   ] as const)('when filtering by %s=%s, then the matching places come back', async (param, value, expected) => {
     const n = await neighbourhood();
-    const res = await request(app).get('/api/v1/places').query({ ...n.query, [param]: value });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...n.query, [param]: value });
     expect(idsOf(res)).toEqual(sorted(...expected.map((key) => n[key].id)));
   });
 
   it('when filtering by label, then only places holding that verified label come back, with the label listed', async () => {
     const n = await neighbourhood();
-    const res = await request(app).get('/api/v1/places').query({ ...n.query, labels: n.label.slug });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...n.query, labels: n.label.slug });
     expect(idsOf(res)).toEqual(sorted(n.admin.id, n.both.id));
     expect(res.body.items.every((item: Item) => item.labels.includes(n.label.slug))).toBe(true);
   });
@@ -78,7 +100,12 @@ describe('GET /api/v1/places filters', () => {
     const here = randomSpot();
     const label = await makeLabel(db);
     const place = await makePlace(db, { at: here });
-    await db('place_labels').insert({ place_id: place.id, label_id: label.id, verification_status: 'pending', origin: 'mediator' });
+    await db('place_labels').insert({
+      place_id: place.id,
+      label_id: label.id,
+      verification_status: 'pending',
+      origin: 'mediator',
+    });
     const res = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, labels: label.slug });
     expect(res.body.items).toHaveLength(0);
     const all = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon });
@@ -101,7 +128,9 @@ describe('GET /api/v1/places filters', () => {
     await makePlace(db, { at: northOf(here, 1), codeInsee: null, codePostal: '20000' });
     const byInsee = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, commune: insee });
     expect(idsOf(byInsee)).toEqual([inCommune.id]);
-    const byPostcode = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, code_postal: '20167' });
+    const byPostcode = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: here.lat, lon: here.lon, code_postal: '20167' });
     expect(idsOf(byPostcode)).toEqual([inCommune.id]);
   });
 
@@ -109,7 +138,9 @@ describe('GET /api/v1/places filters', () => {
     it('when the words carry no accents, then accented names still match', async () => {
       const token = `Zéphyrine${Math.floor(Math.random() * 1e6)}`;
       const place = await makePlace(db, { nom: `Médiathèque ${token}`, commune: 'Saint-Étienne-de-Tinée' });
-      const res = await request(app).get('/api/v1/places').query({ q: `mediatheque ${token.replace('é', 'e').toLowerCase()}` });
+      const res = await request(app)
+        .get('/api/v1/places')
+        .query({ q: `mediatheque ${token.replace('é', 'e').toLowerCase()}` });
       expect(idsOf(res)).toContain(place.id);
     });
 
@@ -125,7 +156,9 @@ describe('GET /api/v1/places filters', () => {
       const here = randomSpot();
       const place = await makePlace(db, { at: here, commune: 'Saint-Étienne-de-Tinée' });
       await makePlace(db, { at: northOf(here, 1), commune: 'Nice' });
-      const res = await request(app).get('/api/v1/places').query({ q: 'saint etienne de tinee', lat: here.lat, lon: here.lon, radius_km: 5 });
+      const res = await request(app)
+        .get('/api/v1/places')
+        .query({ q: 'saint etienne de tinee', lat: here.lat, lon: here.lon, radius_km: 5 });
       expect(idsOf(res)).toEqual([place.id]);
     });
 

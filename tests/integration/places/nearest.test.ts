@@ -7,7 +7,9 @@ import { eastOf, makePlace, northOf, randomSpot } from '../../support/factories.
 function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }) {
   const r = 6371.0088;
   const rad = Math.PI / 180;
-  const s = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  const s =
+    Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+    Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
   return 2 * r * Math.asin(Math.sqrt(s));
 }
 

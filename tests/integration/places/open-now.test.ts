@@ -47,20 +47,26 @@ describe('open now and open at', () => {
 
   it('when the date is a public holiday, then a place written "PH off" is closed while one without it is open', async () => {
     const p = await places();
-    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-25T10:00' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-25T10:00' });
     expect(ids(res)).toEqual([p.holidaysToo.id]);
   });
 
   it('when open_at carries a time zone, then it is the same instant as Paris wall time', async () => {
     const p = await places();
-    const utc = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-05T09:30:00Z' });
+    const utc = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-05T09:30:00Z' });
     expect(ids(utc)).toEqual([p.saturday.id]);
   });
 
   it('when it is summer time, then Paris wall time still decides (UTC+2)', async () => {
     const p = await places();
     // 2026-07-07 is a Tuesday; 07:30 UTC is 09:30 in Paris.
-    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-07-07T07:30:00Z' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-07-07T07:30:00Z' });
     expect(ids(res)).toEqual([p.weekdays.id, p.holidaysToo.id]);
   });
 
@@ -69,11 +75,18 @@ describe('open now and open at', () => {
     const open = [];
     for (let i = 0; i < 30; i++) {
       const isOpen = i % 6 === 0;
-      const place = await makePlace(db, { at: eastOf(here, 0.5 + i * 0.3), horaires: isOpen ? 'Mo-Su 00:00-24:00' : 'Sa 09:00-10:00' });
+      const place = await makePlace(db, {
+        at: eastOf(here, 0.5 + i * 0.3),
+        horaires: isOpen ? 'Mo-Su 00:00-24:00' : 'Sa 09:00-10:00',
+      });
       if (isOpen) open.push(place.id);
     }
-    const first = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, open_now: 'true', limit: 3 });
-    const second = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon, open_now: 'true', limit: 3, cursor: first.body.next_cursor });
+    const first = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: here.lat, lon: here.lon, open_now: 'true', limit: 3 });
+    const second = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: here.lat, lon: here.lon, open_now: 'true', limit: 3, cursor: first.body.next_cursor });
     expect([...ids(first), ...ids(second)]).toEqual(open);
     expect(second.body.next_cursor).toBeNull();
   });

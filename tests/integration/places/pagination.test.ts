@@ -10,7 +10,9 @@ describe('GET /api/v1/places pagination', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 50; pages++) {
-      const res = await request(app).get('/api/v1/places').query({ ...query, ...(cursor ? { cursor } : {}) });
+      const res = await request(app)
+        .get('/api/v1/places')
+        .query({ ...query, ...(cursor ? { cursor } : {}) });
       expect(res.status).toBe(200);
       seen.push(...res.body.items.map((i: { id: number }) => i.id));
       cursor = res.body.next_cursor ?? undefined;

@@ -13,38 +13,64 @@ describe('the place-writing service: each call writes the row, its revision and 
 
   const stateOf = async (placeId: number) => ({
     row: await db('places').where({ id: placeId }).first('nom', 'status', 'version'),
-    revisions: await db('place_revisions').where({ place_id: placeId }).count<{ n: string }[]>('* as n').then(([r]) => Number(r.n)),
-    audits: await db('audit_log').where({ subject_type: 'place', subject_id: String(placeId) }).count<{ n: string }[]>('* as n').then(([r]) => Number(r.n)),
+    revisions: await db('place_revisions')
+      .where({ place_id: placeId })
+      .count<{ n: string }[]>('* as n')
+      .then(([r]) => Number(r.n)),
+    audits: await db('audit_log')
+      .where({ subject_type: 'place', subject_id: String(placeId) })
+      .count<{ n: string }[]>('* as n')
+      .then(([r]) => Number(r.n)),
   });
 
   it('when a save fails half-way (its revision is refused), then neither the row nor its revision nor the audit entry is written', async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     const before = await stateOf(place.id);
-    await expect(placeWrites.saveFields(place.id, 1, { nom: 'Nom qui ne doit pas rester' }, {
-      author: { userId: NOBODY, role: 'mediator' }, kind: 'edit', section: 'general',
-      audit: { actorId: moderator.id, action: 'place.edited', subjectType: 'place', subjectId: place.id },
-    })).rejects.toThrow();
+    await expect(
+      placeWrites.saveFields(
+        place.id,
+        1,
+        { nom: 'Nom qui ne doit pas rester' },
+        {
+          author: { userId: NOBODY, role: 'mediator' },
+          kind: 'edit',
+          section: 'general',
+          audit: { actorId: moderator.id, action: 'place.edited', subjectType: 'place', subjectId: place.id },
+        },
+      ),
+    ).rejects.toThrow();
     expect(await stateOf(place.id)).toEqual(before);
   });
 
   it('when the audit entry is refused after the row and its revision, then the place keeps its status and gets no revision', async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
-    await expect(placeWrites.setStatus(place.id, 'hidden', 'Fermé', {
-      author: { userId: moderator.id, role: 'moderator' },
-      audit: { actorId: NOBODY, action: 'place.hidden', subjectType: 'place', subjectId: place.id, reason: 'Fermé' },
-    })).rejects.toThrow();
-    expect(await stateOf(place.id)).toEqual({ row: { nom: place.nom, status: 'published', version: 1 }, revisions: 0, audits: 0 });
+    await expect(
+      placeWrites.setStatus(place.id, 'hidden', 'Fermé', {
+        author: { userId: moderator.id, role: 'moderator' },
+        audit: { actorId: NOBODY, action: 'place.hidden', subjectType: 'place', subjectId: place.id, reason: 'Fermé' },
+      }),
+    ).rejects.toThrow();
+    expect(await stateOf(place.id)).toEqual({
+      row: { nom: place.nom, status: 'published', version: 1 },
+      revisions: 0,
+      audits: 0,
+    });
   });
 
   it('when a caller writes in its own transaction and then fails, then the place change is undone with it', async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
-    await expect(db.transaction(async (trx) => {
-      await placeWrites.setStatus(place.id, 'hidden', 'Fermé', { author: { userId: moderator.id, role: 'moderator' }, trx });
-      throw new Error('the caller’s own write failed');
-    })).rejects.toThrow('the caller’s own write failed');
+    await expect(
+      db.transaction(async (trx) => {
+        await placeWrites.setStatus(place.id, 'hidden', 'Fermé', {
+          author: { userId: moderator.id, role: 'moderator' },
+          trx,
+        });
+        throw new Error('the caller’s own write failed');
+      }),
+    ).rejects.toThrow('the caller’s own write failed');
     expect((await stateOf(place.id)).row.status).toBe('published');
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
@@ -52,19 +78,42 @@ describe('the place-writing service: each call writes the row, its revision and 
   it('when a save succeeds, then the row, one revision with the old and new values, and the audit entry are all there', async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
-    const result = await placeWrites.saveFields(place.id, 1, { nom: 'Nouveau nom', telephone: null }, {
-      author: { userId: moderator.id, role: 'moderator' }, kind: 'edit', section: 'general',
-      audit: { actorId: moderator.id, action: 'place.edited', subjectType: 'place', subjectId: place.id },
-    });
+    const result = await placeWrites.saveFields(
+      place.id,
+      1,
+      { nom: 'Nouveau nom', telephone: null },
+      {
+        author: { userId: moderator.id, role: 'moderator' },
+        kind: 'edit',
+        section: 'general',
+        audit: { actorId: moderator.id, action: 'place.edited', subjectType: 'place', subjectId: place.id },
+      },
+    );
     expect(result).toEqual({ status: 'saved', version: 2, changed: ['nom'] });
-    expect(await stateOf(place.id)).toEqual({ row: { nom: 'Nouveau nom', status: 'published', version: 2 }, revisions: 1, audits: 1 });
+    expect(await stateOf(place.id)).toEqual({
+      row: { nom: 'Nouveau nom', status: 'published', version: 2 },
+      revisions: 1,
+      audits: 1,
+    });
     const revision = await db('place_revisions').where({ place_id: place.id }).first();
-    expect(revision).toMatchObject({ version: 2, kind: 'edit', section: 'general', changes: { nom: { old: place.nom, new: 'Nouveau nom' } } });
+    expect(revision).toMatchObject({
+      version: 2,
+      kind: 'edit',
+      section: 'general',
+      changes: { nom: { old: place.nom, new: 'Nouveau nom' } },
+    });
   });
 
   it('when a save comes with a stale version, then it is a conflict and nothing is written', async () => {
     const place = await makePlace(db);
-    expect(await placeWrites.saveFields(place.id, 7, { nom: 'Trop tard' }, { author: { userId: null, role: 'system' }, kind: 'edit' })).toEqual({ status: 'conflict' });
+    expect(
+      await placeWrites.saveFields(
+        place.id,
+        7,
+        { nom: 'Trop tard' },
+        { author: { userId: null, role: 'system' }, kind: 'edit' },
+      ),
+    ).toEqual({ status: 'conflict' });
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
 
@@ -73,7 +122,11 @@ describe('the place-writing service: each call writes the row, its revision and 
     const added = await makeLabel(db);
     const place = await makePlace(db, { labels: [kept.slug] });
     const moderator = await createUser(db, { role: 'moderator' });
-    const { before, after } = await placeWrites.changeLabels(place.id, { add: [added.id], remove: [kept.id], origin: 'moderator' }, { author: { userId: moderator.id, role: 'moderator' } });
+    const { before, after } = await placeWrites.changeLabels(
+      place.id,
+      { add: [added.id], remove: [kept.id], origin: 'moderator' },
+      { author: { userId: moderator.id, role: 'moderator' } },
+    );
     expect(before).toEqual([kept.slug]);
     expect(after).toEqual([added.slug]);
     expect((await db('place_labels').where({ place_id: place.id })).map((l) => Number(l.label_id))).toEqual([added.id]);
@@ -84,7 +137,13 @@ describe('the place-writing service: each call writes the row, its revision and 
   it('when a label change fails (an unknown label), then no link and no revision remain', async () => {
     const kept = await makeLabel(db);
     const place = await makePlace(db, { labels: [kept.slug] });
-    await expect(placeWrites.changeLabels(place.id, { add: [NOBODY], remove: [kept.id], origin: 'moderator' }, { author: { userId: null, role: 'system' } })).rejects.toThrow();
+    await expect(
+      placeWrites.changeLabels(
+        place.id,
+        { add: [NOBODY], remove: [kept.id], origin: 'moderator' },
+        { author: { userId: null, role: 'system' } },
+      ),
+    ).rejects.toThrow();
     expect((await db('place_labels').where({ place_id: place.id })).map((l) => Number(l.label_id))).toEqual([kept.id]);
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
@@ -92,10 +151,21 @@ describe('the place-writing service: each call writes the row, its revision and 
   it('when a place is created, then it comes with its create revision at version 1, in the same transaction', async () => {
     const mediator = await createUser(db);
     const placeId = await placeWrites.create(
-      { nom: 'Lieu créé', adresse: '2 rue Neuve', code_postal: '99999', commune: 'Nulle-Part', latitude: 10.5, longitude: 10.5 },
+      {
+        nom: 'Lieu créé',
+        adresse: '2 rue Neuve',
+        code_postal: '99999',
+        commune: 'Nulle-Part',
+        latitude: 10.5,
+        longitude: 10.5,
+      },
       { author: { userId: mediator.id, role: 'mediator' } },
     );
-    expect(await db('places').where({ id: placeId }).first('nom', 'source', 'version')).toEqual({ nom: 'Lieu créé', source: 'epn-finder', version: 1 });
+    expect(await db('places').where({ id: placeId }).first('nom', 'source', 'version')).toEqual({
+      nom: 'Lieu créé',
+      source: 'epn-finder',
+      version: 1,
+    });
     const revisions = await db('place_revisions').where({ place_id: placeId });
     expect(revisions).toHaveLength(1);
     expect(revisions[0]).toMatchObject({ version: 1, kind: 'create', user_id: mediator.id, author_role: 'mediator' });

@@ -15,7 +15,10 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
   /** Signs in through the real form, keeping the cookies by hand, as a browser would. */
   async function signIn(email: string) {
     const page = await request(app).get('/connexion');
-    const login = await request(app).post('/connexion').set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`).type('form')
+    const login = await request(app)
+      .post('/connexion')
+      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .type('form')
       .send({ _csrf: tokenOf(page), email, password: TEST_PASSWORD });
     expect(login.status).toBe(303);
     const session = { sid: cookieOf(login, 'epn.sid')!, nonce: cookieOf(login, 'epn.csrf')! };
@@ -23,11 +26,16 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     const form = await request(app).get('/mot-de-passe-oublie').set('Cookie', cookie);
     return { ...session, cookie, token: tokenOf(form) };
   }
-  const isSignedIn = async (cookie: string) => (await request(app).get('/mon-espace').set('Cookie', cookie).redirects(0)).status === 200;
+  const isSignedIn = async (cookie: string) =>
+    (await request(app).get('/mon-espace').set('Cookie', cookie).redirects(0)).status === 200;
 
   it('when a signed-in person posts with their own token, then it is accepted (log-out works)', async () => {
     const person = await signIn((await createUser(db)).email);
-    const res = await request(app).post('/deconnexion').set('Cookie', person.cookie).type('form').send({ _csrf: person.token });
+    const res = await request(app)
+      .post('/deconnexion')
+      .set('Cookie', person.cookie)
+      .type('form')
+      .send({ _csrf: person.token });
     expect(res.status).toBe(303);
     expect(await isSignedIn(person.cookie)).toBe(false);
   });
@@ -36,7 +44,11 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     const attacker = await signIn((await createUser(db)).email);
     const victim = await signIn((await createUser(db)).email);
     const tossed = `epn.sid=${victim.sid}; epn.csrf=${attacker.nonce}`;
-    const res = await request(app).post('/deconnexion').set('Cookie', tossed).type('form').send({ _csrf: attacker.token });
+    const res = await request(app)
+      .post('/deconnexion')
+      .set('Cookie', tossed)
+      .type('form')
+      .send({ _csrf: attacker.token });
     expect(res.status).toBe(403);
     expect(await isSignedIn(victim.cookie)).toBe(true);
   });
@@ -45,11 +57,18 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     const user = await createUser(db);
     const page = await request(app).get('/connexion');
     const anonymousToken = tokenOf(page);
-    const login = await request(app).post('/connexion').set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`).type('form')
+    const login = await request(app)
+      .post('/connexion')
+      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .type('form')
       .send({ _csrf: anonymousToken, email: user.email, password: TEST_PASSWORD });
     const sid = cookieOf(login, 'epn.sid');
     // Keep the old nonce too: only the session differs from when the token was made.
-    const res = await request(app).post('/deconnexion').set('Cookie', `epn.sid=${sid}; epn.csrf=${cookieOf(page, 'epn.csrf')}`).type('form').send({ _csrf: anonymousToken });
+    const res = await request(app)
+      .post('/deconnexion')
+      .set('Cookie', `epn.sid=${sid}; epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .type('form')
+      .send({ _csrf: anonymousToken });
     expect(res.status).toBe(403);
   });
 
@@ -69,7 +88,10 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
       ['the same host on another port', { Origin: 'http://epn.test:8080' }],
       ['an opaque Origin (null)', { Origin: 'null' }],
       ['no Origin and a Referer from another site', { Referer: 'https://pirate.example/formulaire.html' }],
-      ['an Origin from another site, even with a Referer of ours', { Origin: 'https://pirate.example', Referer: 'http://epn.test/connexion' }],
+      [
+        'an Origin from another site, even with a Referer of ours',
+        { Origin: 'https://pirate.example', Referer: 'http://epn.test/connexion' },
+      ],
     ])('when a form is posted with %s, then 403 in French and no session', async (_case, headers) => {
       const res = await loginPost(headers);
       expect(res.status).toBe(403);

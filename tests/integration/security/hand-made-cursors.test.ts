@@ -23,7 +23,9 @@ describe('hand-made pagination cursors', () => {
     ['a JSON array', near, [1, 2, 3]],
   ])('when the API gets a cursor with %s, then 400 problem+json naming cursor', async (_case, query, cursor) => {
     await makePlace(db, { at: spot });
-    const res = await request(app).get('/api/v1/places').query({ ...query, cursor: forge(cursor) });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...query, cursor: forge(cursor) });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('cursor');
@@ -32,13 +34,18 @@ describe('hand-made pagination cursors', () => {
   });
 
   it('when the API gets a cursor that is not base64 JSON, then 400 naming cursor', async () => {
-    const res = await request(app).get('/api/v1/places').query({ ...near, cursor: '%%%not-a-cursor' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ ...near, cursor: '%%%not-a-cursor' });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('cursor');
   });
 
   it('when the search page gets a hand-made page, then a 400 page that says so in French, not a 500', async () => {
-    const res = await request(app).get('/').query({ ...near, page: forge({ m: 'distance', k: 'abc', i: 1 }) }).set('Accept', 'text/html');
+    const res = await request(app)
+      .get('/')
+      .query({ ...near, page: forge({ m: 'distance', k: 'abc', i: 1 }) })
+      .set('Accept', 'text/html');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.text).toMatch(/Curseur invalide/);
@@ -47,7 +54,10 @@ describe('hand-made pagination cursors', () => {
 
   it('when a label page gets a hand-made page, then a 400 page, not a 500', async () => {
     const label = await makeLabel(db);
-    const res = await request(app).get(`/labels/${label.slug}`).query({ page: forge({ m: 'name', k: 'a\u0000', i: 1 }) }).set('Accept', 'text/html');
+    const res = await request(app)
+      .get(`/labels/${label.slug}`)
+      .query({ page: forge({ m: 'name', k: 'a\u0000', i: 1 }) })
+      .set('Accept', 'text/html');
     expect(res.status).toBe(400);
   });
 
@@ -57,7 +67,9 @@ describe('hand-made pagination cursors', () => {
     const query = { lat: String(spotForPages.lat), lon: String(spotForPages.lon), radius_km: '1', limit: '2' };
     const first = await request(app).get('/api/v1/places').query(query);
     expect(first.body.next_cursor).toEqual(expect.any(String));
-    const second = await request(app).get('/api/v1/places').query({ ...query, cursor: first.body.next_cursor });
+    const second = await request(app)
+      .get('/api/v1/places')
+      .query({ ...query, cursor: first.body.next_cursor });
     expect(second.status).toBe(200);
     expect(second.body.items).toHaveLength(1);
   });

@@ -12,7 +12,9 @@ describe('the memory of precompressed lookups stays bounded', () => {
   let server: Server;
   // fetch keeps connections alive: 5,000 requests take a few seconds, not half a minute.
   const get = async (path: string) => {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, { headers: { 'Accept-Encoding': 'br' } });
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, {
+      headers: { 'Accept-Encoding': 'br' },
+    });
     await res.arrayBuffer();
     return res.status;
   };
@@ -31,7 +33,9 @@ describe('the memory of precompressed lookups stays bounded', () => {
   it('when 5,000 made-up static paths are asked for, then none is remembered and all are 404', async () => {
     const statuses = new Set<number>();
     for (let batch = 0; batch < 100; batch++) {
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => get(`/static/build/made-up-${batch}-${i}.js`)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => get(`/static/build/made-up-${batch}-${i}.js`)),
+      );
       for (const status of answers) statuses.add(status);
     }
     expect([...statuses]).toEqual([404]);

@@ -21,7 +21,8 @@ describe('statement_timeout', () => {
 
 describe('seeding at start', () => {
   const embedded = (env: Record<string, string> = {}) => loadConfig(env);
-  const external = (env: Record<string, string> = {}) => loadConfig({ DATABASE_URL: 'postgres://u:p@db.example/epn', ...env });
+  const external = (env: Record<string, string> = {}) =>
+    loadConfig({ DATABASE_URL: 'postgres://u:p@db.example/epn', ...env });
 
   it('when the embedded database has never been seeded, then it is; once the demo places are in, later starts read no seed file', async () => {
     const fresh = await createFreshDatabase();

@@ -49,7 +49,15 @@ afterAll(async () => {
 function spawnServer(port: number, env: Record<string, string>): RunningServer {
   const { DATABASE_URL: _inheritedUrl, PORT: _inheritedPort, ...inherited } = process.env;
   const child = spawn(process.execPath, ['dist/server/main.js'], {
-    env: { ...inherited, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), SEED_ON_START: 'false', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...inherited,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SEED_ON_START: 'false',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   spawned.add(child);
@@ -61,7 +69,9 @@ function spawnServer(port: number, env: Record<string, string>): RunningServer {
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`pas de ${pattern} en ${timeoutMs} ms :\n${text}`)), timeoutMs);
@@ -115,7 +125,10 @@ describe('the compiled server on an external database (DATABASE_URL)', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
     // One JSON line per request, the same id as the header.
-    const line = server.output().split('\n').find((l) => l.includes('"path":"/healthz"'));
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"path":"/healthz"'));
     expect(JSON.parse(line!).reqId).toBe(res.headers.get('x-request-id'));
   }, 90_000);
 
@@ -164,7 +177,9 @@ describe('the compiled server on its embedded PostgreSQL', () => {
     // Watched from another connection: inside the locker's transaction pg_stat_activity is a frozen snapshot.
     const watcher = new pg.Client({ connectionString: embeddedUrl() });
     await watcher.connect();
-    await waitUntil(async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! > 0);
+    await waitUntil(
+      async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! > 0,
+    );
     await watcher.end();
     server.child.kill('SIGTERM');
     await server.waitFor(/SIGTERM reçu/);

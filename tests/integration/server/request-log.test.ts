@@ -11,7 +11,13 @@ describe('request logs', () => {
   const { db } = createTestContext();
   const appLogging = (config: Record<string, string> = {}) => {
     const capture = captureLogs();
-    const app = createApp({ config: testConfig(config), db, clock: fixedClock('2026-12-01T10:00:00Z'), mailer: createMemoryMailer(), logger: capture.logger });
+    const app = createApp({
+      config: testConfig(config),
+      db,
+      clock: fixedClock('2026-12-01T10:00:00Z'),
+      mailer: createMemoryMailer(),
+      logger: capture.logger,
+    });
     return { app, ...capture };
   };
 
@@ -28,8 +34,12 @@ describe('request logs', () => {
 
   it('when the caller sends a well-formed X-Request-Id, then that id is kept; a malformed one is replaced', async () => {
     const { app } = appLogging();
-    expect((await request(app).get('/healthz').set('X-Request-Id', 'proxy-42.abc')).headers['x-request-id']).toBe('proxy-42.abc');
-    expect((await request(app).get('/healthz').set('X-Request-Id', 'bad id\twith spaces')).headers['x-request-id']).not.toContain('bad');
+    expect((await request(app).get('/healthz').set('X-Request-Id', 'proxy-42.abc')).headers['x-request-id']).toBe(
+      'proxy-42.abc',
+    );
+    expect(
+      (await request(app).get('/healthz').set('X-Request-Id', 'bad id\twith spaces')).headers['x-request-id'],
+    ).not.toContain('bad');
   });
 
   it('when someone logs in, then no cookie, CSRF token, password or e-mail address reaches the log', async () => {
@@ -38,7 +48,10 @@ describe('request logs', () => {
     const agent = request.agent(app);
     const res = await postForm(agent, '/connexion', { email: user.email, password: user.password });
     expect(res.status).toBe(303);
-    const cookies = [res.headers['set-cookie']].flat().filter(Boolean).map((cookie) => String(cookie).split(';')[0].split('=')[1]);
+    const cookies = [res.headers['set-cookie']]
+      .flat()
+      .filter(Boolean)
+      .map((cookie) => String(cookie).split(';')[0].split('=')[1]);
     const written = text();
     expect(lines().some((line) => (line.req as { method?: string } | undefined)?.method === 'POST')).toBe(true);
     expect(written).not.toContain(user.email);
@@ -56,7 +69,9 @@ describe('request logs', () => {
     const res = await request(app).get('/api/v1/labels');
     await deadDb.destroy();
     expect(res.status).toBe(500);
-    const errors = lines().filter((line) => line.level === 50 && line.err && line.reqId === res.headers['x-request-id']);
+    const errors = lines().filter(
+      (line) => line.level === 50 && line.err && line.reqId === res.headers['x-request-id'],
+    );
     expect(errors.length).toBeGreaterThan(0);
   });
 });
@@ -65,8 +80,21 @@ describe('TRUST_PROXY', () => {
   const { db } = createTestContext();
   const productionApp = (trustProxy?: string) => {
     const capture = captureLogs();
-    const config = testConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}) });
-    return { app: createApp({ config, db, clock: fixedClock('2026-12-01T10:00:00Z'), mailer: createMemoryMailer(), logger: capture.logger }), ...capture };
+    const config = testConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'x'.repeat(40),
+      ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}),
+    });
+    return {
+      app: createApp({
+        config,
+        db,
+        clock: fixedClock('2026-12-01T10:00:00Z'),
+        mailer: createMemoryMailer(),
+        logger: capture.logger,
+      }),
+      ...capture,
+    };
   };
 
   it('when a proxy that TRUST_PROXY names forwards HTTPS, then log-in sets the secure session cookie', async () => {
@@ -75,7 +103,10 @@ describe('TRUST_PROXY', () => {
     // Secure cookies: a cookie jar would not send them back over the test's plain HTTP, so by hand.
     const page = await request(app).get('/connexion').set('X-Forwarded-Proto', 'https');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const cookies = [page.headers['set-cookie']].flat().filter(Boolean).map((cookie) => String(cookie).split(';')[0]);
+    const cookies = [page.headers['set-cookie']]
+      .flat()
+      .filter(Boolean)
+      .map((cookie) => String(cookie).split(';')[0]);
     const res = await request(app)
       .post('/connexion')
       .set('X-Forwarded-Proto', 'https')

@@ -38,7 +38,7 @@ export async function openBenchDatabase(
       databaseName: 'epn_bench',
     });
     url = embedded.connectionString;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const db = createDb(url);
   await migrateToLatest(db);

@@ -31,7 +31,7 @@ const currentCommunes = allCommunes.filter(
 
 // ---------- communes.json: current communes + postal codes + averaged La Poste coordinates ----------
 export function buildCommuneTable(laPostePath: string) {
-  const pointsByInsee = new Map<string, Array<[number, number]>>();
+  const pointsByInsee = new Map<string, [number, number][]>();
   for (const line of readFileSync(laPostePath, 'utf8').split(/\r?\n/).slice(1)) {
     const [insee, , , , , gps] = line.split(';');
     const [lat, lon] = (gps ?? '').split(',').map(Number);
@@ -39,7 +39,7 @@ export function buildCommuneTable(laPostePath: string) {
     pointsByInsee.set(insee, [...(pointsByInsee.get(insee) ?? []), [lat, lon]]);
   }
   const round5 = (value: number) => Math.round(value * 1e5) / 1e5;
-  const average = (points: Array<[number, number]>): [number, number] | undefined =>
+  const average = (points: [number, number][]): [number, number] | undefined =>
     points.length === 0
       ? undefined
       : [

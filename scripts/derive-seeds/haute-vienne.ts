@@ -17,7 +17,7 @@ const unique = (values: string[]) => [...new Set(values.filter(Boolean))];
 
 // `service` (local vocabulary) → v1 services; values with no clear v1 counterpart are left out
 // ("Autre accompagnement", "Compétences numérique avancées (développement, communication…)", "Dépannage, conseils").
-const SERVICES: Array<[RegExp, string[]]> = [
+const SERVICES: [RegExp, string[]][] = [
   [/^Accès à Internet/, ['Accès internet et matériel informatique']],
   [/^Accès à du matériel/, ['Accès internet et matériel informatique']],
   [/^Accès à une imprimante/, ['Accès internet et matériel informatique']],
@@ -34,7 +34,7 @@ const SERVICES: Array<[RegExp, string[]]> = [
 // `statut_org` → data·inclusion structure code (typologie); "CCAS / CIAS", "Opérateur de service public (CAF,
 // CARSAT, CPAM…)", "Organisme privé non associatif", "Autre collectivité territoriale" name no single code.
 const TYPOLOGIE: Record<string, string> = { Association: 'ASSO', Mairie: 'MUNI', 'Médiathèque/bibliothèque': 'BIB' };
-const PUBLICS: Array<[RegExp, string]> = [
+const PUBLICS: [RegExp, string][] = [
   [/jeunes|moins de 35 ans/i, 'Jeunes'],
   [/parents/i, 'Familles et/ou enfants'],
   [/senior/i, 'Seniors'],
@@ -114,7 +114,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       ),
       typologie: unique([
         ...all('statut_org').map((statut) => TYPOLOGIE[statut] ?? ''),
-        /Espace public numérique/.test(labels) ? 'EPN' : '',
+        labels.includes('Espace public numérique') ? 'EPN' : '',
       ]),
       services: unique(services),
       modalites_accompagnement: unique(accompagnement),
@@ -122,7 +122,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       publics_specifiquement_adresses: unique(
         all('public').flatMap((publicText) => PUBLICS.filter(([p]) => p.test(publicText)).map(([, v]) => v)),
       ),
-      dispositif_programmes_nationaux: /France Services/.test(labels) ? ['France Services'] : [],
+      dispositif_programmes_nationaux: labels.includes('France Services') ? ['France Services'] : [],
       presentation_detail: detail.join('\n'),
       labels: /cyberbase/i.test(labels) ? ['cyber-base'] : [],
     });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 export type RawRow = Record<string, unknown>;
-export type Place = Record<string, string | number | string[]>;
+export type Place = Partial<Record<string, string | number | string[]>>;
 /** Counters of one dataset's conversion, printed in the summary. */
 export interface ConversionStats {
   labels: Map<string, number>; // "raw value → field: value" → count

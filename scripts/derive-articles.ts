@@ -243,7 +243,7 @@ export function deriveArticles(source: string): Derived[] {
       `title: ${yamlString(meta.title)}`,
       `slug: ${slug}`,
       `order: ${order}`,
-      `teaser: ${teaser}`,
+      `teaser: ${String(teaser)}`,
       ...(meta.date ? [`date: ${meta.date}`] : []),
       `tags: ${yamlList(meta.tags)}`,
       `labels: ${yamlList(meta.labels)}`,
@@ -303,7 +303,7 @@ function main(argv: string[]): void {
     writeFileSync(join(outDir, d.fileName), d.content);
     const r = d.report;
     console.log(
-      `${r.order}\t${d.fileName}\tteaser=${r.teaser}` +
+      `${r.order}\t${d.fileName}\tteaser=${String(r.teaser)}` +
         (r.subheadings.length ? `\t## ${r.subheadings.join(' | ')}` : ''),
     );
   }

@@ -137,8 +137,10 @@ for (const dataset of PLACE_DATASETS) {
       bumpKey(report.duplicates.byRule, duplicate.rule);
       bumpKey(report.duplicates.byDataset, String(duplicate.kept.source_dataset));
       if (report.duplicates.examples.length < (process.env.DERIVE_VERBOSE ? Infinity : 8)) {
+        const { kept } = duplicate;
         report.duplicates.examples.push(
-          `${place.id} "${place.nom}" = ${duplicate.kept.source_dataset} ${duplicate.kept.id} "${duplicate.kept.nom}" (${duplicate.rule})`,
+          `${String(place.id)} "${String(place.nom)}" = ` +
+            `${String(kept.source_dataset)} ${String(kept.id)} "${String(kept.nom)}" (${duplicate.rule})`,
         );
       }
       for (const field of fillMissingFields(duplicate.kept, place)) bumpKey(mergedFields, field);
@@ -233,7 +235,7 @@ function tidy(place: Place, report: DatasetReport): void {
   if (typeof place.nom !== 'string' || !hasLetter(place.nom)) {
     const readable = readableName(place);
     report.tidy.readableNames.push(
-      `${place.id}: ${place.nom === undefined ? 'no name' : `"${place.nom}"`} → "${readable}"`,
+      `${String(place.id)}: ${place.nom === undefined ? 'no name' : `"${String(place.nom)}"`} → "${readable}"`,
     );
     place.nom = readable;
   } else if (isAllCaps(place.nom)) {
@@ -252,7 +254,8 @@ const communeByInsee = new Map(communes.rows.map((row) => [row.insee, row]));
 const reportOf = new Map(reports.map((report) => [report.name, report]));
 const labelCounts = new Map<string, number>();
 for (const place of places) {
-  const report = reportOf.get(String(place.source_dataset))!;
+  const report = reportOf.get(String(place.source_dataset));
+  if (!report) throw new Error(`no report for dataset ${String(place.source_dataset)}`);
   if (typeof place.latitude !== 'number' || typeof place.longitude !== 'number') {
     const byCode = typeof place.code_insee === 'string' ? communeByInsee.get(place.code_insee) : undefined;
     const lookedUp =
@@ -293,7 +296,9 @@ const datasetRows = PLACE_DATASETS.map(
 const total = (pick: (r: DatasetReport) => number) => reports.reduce((sum, r) => sum + pick(r), 0);
 const duplicatesRemoved = total((r) => [...r.duplicates.byRule.values()].reduce((a, b) => a + b, 0));
 const byRuleTotal = (rule: DuplicateRule) => total((r) => r.duplicates.byRule.get(rule) ?? 0);
-const hv = reports.find((r) => r.hauteVienne)!;
+const hv = reports.find((r) => r.hauteVienne);
+const hvReport = hv?.hauteVienne;
+if (!hv || !hvReport) throw new Error('the Haute-Vienne dataset was not read');
 const labelTotal = (key: string) => labelCounts.get(key) ?? 0;
 writeFileSync(
   join(seedsDir, 'SOURCES.md'),
@@ -329,9 +334,9 @@ both in \`hinaura-2022-v0\` and in \`data-inclusion-2022-v0\` with the same sour
 \`haute-vienne-acteurs-numerique\` is the map of the digital actors of Haute-Vienne (Limoges Métropole's SIG) as the
 national pipeline stored it: a local format with one row per service of a place. It is read last, with these rules
 (\`scripts/derive-seeds/haute-vienne.ts\`):
-- Rows without an address (${hv.hauteVienne!.withoutAddress} of ${hv.rows}: services given only with the commune, whose point is the
+- Rows without an address (${hvReport.withoutAddress} of ${hv.rows}: services given only with the commune, whose point is the
   commune's) are not places and are left out. The other rows are grouped by name + address (folded): one place per
-  group (${hv.hauteVienne!.places} places), \`id\` = the smallest \`objectid\` of the group, \`source\` = \`haute-vienne\`.
+  group (${hvReport.places} places), \`id\` = the smallest \`objectid\` of the group, \`source\` = \`haute-vienne\`.
 - \`nom_org\` → nom, \`adresse\` → adresse, \`commune\`, \`code_postal\` (5 digits), \`latitude\`/\`longitude\` (the
   source's point; the \`result_*\` columns of the pipeline's BAN geocoding are not used), \`tel_fixe\` (else
   \`tel_mobile\`) → telephone, \`mail\` → courriels, \`site\` → site_web (« https:// » added to a bare domain such as

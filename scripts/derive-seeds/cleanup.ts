@@ -255,7 +255,7 @@ export function cleanAddress(address: string, place: Place, communeKeys: Set<str
   for (let changed = true; changed;) {
     const before = result;
     const postal = TRAILING_POSTAL.exec(result);
-    const [, code, name, cedex] = postal ?? [];
+    const [, code, name, cedex]: (string | undefined)[] = postal ?? [];
     const commune = name?.trim();
     if (postal && (code === place.code_postal || (commune && communeMatches(commune)) || (!commune && cedex))) {
       result = result.slice(0, postal.index);
@@ -332,7 +332,9 @@ export function createDuplicateIndex() {
   const byName = new Map<string, Place[]>();
   const byNameAddress = new Map<string, Place>();
   const nameAddressKey = (place: Place) =>
-    `${foldText(String(place.nom ?? ''))}\u0000${addressKey(String(place.adresse ?? ''))}\u0000${place.code_postal ?? ''}`;
+    [foldText(String(place.nom ?? '')), addressKey(String(place.adresse ?? '')), String(place.code_postal ?? '')].join(
+      '\u0000',
+    );
 
   function add(place: Place): void {
     const id = String(place.id);
@@ -350,8 +352,8 @@ export function createDuplicateIndex() {
 
   function find(place: Place): { kept: Place; rule: DuplicateRule } | undefined {
     const id = String(place.id);
-    if (isDistinctiveId(id) && byIdSuffix.has(id))
-      return { kept: byIdSuffix.get(id)!, rule: 'same trailing source id' };
+    const sameId = isDistinctiveId(id) ? byIdSuffix.get(id) : undefined;
+    if (sameId) return { kept: sameId, rule: 'same trailing source id' };
     const name = foldText(String(place.nom ?? ''));
     const point = pointOf(place);
     if (name && point) {

@@ -106,7 +106,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       commune: str(first.commune),
       code_postal: str(first.code_postal),
       ...(hasPoint ? { latitude, longitude } : {}),
-      telephone: all('tel_fixe')[0] ?? all('tel_mobile')[0] ?? '',
+      telephone: all('tel_fixe').at(0) ?? all('tel_mobile').at(0) ?? '',
       courriels: unique(all('mail').flatMap((mail) => mail.split(/[\s,;/]+/))),
       // "www.savb.fr", "limoges.fr": a web address written without its scheme gets https://.
       site_web: all('site').map((site) =>

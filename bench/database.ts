@@ -83,7 +83,8 @@ export async function loadBenchPlaces(
   });
   const bulkMs = performance.now() - started;
   log(
-    `${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`,
+    `${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) ` +
+      `en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`,
   );
 
   started = performance.now();

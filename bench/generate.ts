@@ -254,7 +254,11 @@ export function* generatePlaces(options: GenerateOptions): Generator<BulkPlaceRo
       presentationDetail: null,
       itinerance: [],
       structureParente: null,
-      dateMaj: `2025-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+      dateMaj: [
+        '2025',
+        String(1 + Math.floor(random() * 12)).padStart(2, '0'),
+        String(1 + Math.floor(random() * 28)).padStart(2, '0'),
+      ].join('-'),
       services: template.services,
       publicsSpecifiquementAdresses: template.publics,
       priseEnChargeSpecifique: template.priseEnCharge,

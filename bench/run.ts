@@ -86,7 +86,8 @@ async function measure(
   await settle(server, readyPath);
   log(
     `  ${scenario.name}: ${outcome.requests_per_s} req/s, p50 ${outcome.p50_ms} ms, p99 ${outcome.p99_ms} ms` +
-      `${Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : ''}${outcome.errors ? `, ${outcome.errors} errors` : ''}` +
+      (Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : '') +
+      (outcome.errors ? `, ${outcome.errors} errors` : '') +
       (outcome.requests === 0 ? `, none finished within ${options.duration} s` : ''),
   );
   return outcome;

@@ -4,7 +4,10 @@
 import { communeKey } from './communes.js';
 import type { Place } from './places.js';
 
-/** Accents, case and punctuation folded: "Association Centre-Social MOSAÏQUE" = "association centre social mosaique". */
+/**
+ * Accents, case and punctuation folded:
+ * "Association Centre-Social MOSAÏQUE" = "association centre social mosaique".
+ */
 export const foldText = (value: string) =>
   value
     .normalize('NFD')
@@ -194,7 +197,10 @@ function titleWord(word: string, isFirst: boolean): string {
   return lower[0].toUpperCase() + lower.slice(1);
 }
 
-/** "COMMUNE DE MARTIGUES HOTEL DE VILLE" → "Commune de Martigues Hotel de Ville"; a name with a small letter is kept. */
+/**
+ * "COMMUNE DE MARTIGUES HOTEL DE VILLE" → "Commune de Martigues Hotel de Ville"; a name with a small letter
+ * is kept.
+ */
 export function titleCase(name: string): string {
   if (!isAllCaps(name)) return name;
   const parts = name.split(/([\p{L}\p{N}]+)/u);
@@ -255,7 +261,7 @@ export function cleanAddress(address: string, place: Place, communeKeys: Set<str
   for (let changed = true; changed;) {
     const before = result;
     const postal = TRAILING_POSTAL.exec(result);
-    const [, code, name, cedex]: (string | undefined)[] = postal ?? [];
+    const [, code, name, cedex] = (postal ?? []) as (string | undefined)[];
     const commune = name?.trim();
     if (postal && (code === place.code_postal || (commune && communeMatches(commune)) || (!commune && cedex))) {
       result = result.slice(0, postal.index);
@@ -326,7 +332,10 @@ export const addressKey = (address: string) =>
     .join(' ');
 const isDistinctiveId = (id: string) => id.length >= 12 && /\d/.test(id);
 
-/** Places of the datasets already read, searchable by trailing id, folded name, and folded name + address + postal code. */
+/**
+ * Places of the datasets already read, searchable by trailing id, folded name, and folded name + address +
+ * postal code.
+ */
 export function createDuplicateIndex() {
   const byIdSuffix = new Map<string, Place>();
   const byName = new Map<string, Place[]>();
@@ -376,7 +385,8 @@ const NEVER_MERGED = new Set(['id', 'source', 'source_dataset', 'location_precis
 /** Copies into the kept place the fields it lacks and the duplicate has; returns the names of the fields copied. */
 export function fillMissingFields(kept: Place, duplicate: Place): string[] {
   const copied: string[] = [];
-  const keptHasPoint = kept.latitude !== undefined || kept.longitude !== undefined; // the pair is taken whole or not at all
+  // The pair is taken whole or not at all.
+  const keptHasPoint = kept.latitude !== undefined || kept.longitude !== undefined;
   for (const [field, value] of Object.entries(duplicate)) {
     if (NEVER_MERGED.has(field) || kept[field] !== undefined) continue;
     if ((field === 'latitude' || field === 'longitude') && keptHasPoint) continue;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-// `commune`: the city of a municipal arrondissement; `chefLieu`: the current commune of a former (déléguée/associée) one.
+// `commune`: the city of a municipal arrondissement; `chefLieu`: the current commune of a former
+// (déléguée/associée) one.
 interface Commune {
   code: string;
   nom: string;
@@ -33,7 +34,7 @@ const currentCommunes = allCommunes.filter(
 export function buildCommuneTable(laPostePath: string) {
   const pointsByInsee = new Map<string, [number, number][]>();
   for (const line of readFileSync(laPostePath, 'utf8').split(/\r?\n/).slice(1)) {
-    const [insee, , , , , gps]: (string | undefined)[] = line.split(';');
+    const [insee, , , , , gps] = line.split(';') as (string | undefined)[];
     const [lat, lon] = (gps ?? '').split(',').map(Number);
     if (!insee || !Number.isFinite(lat) || !Number.isFinite(lon) || !gps) continue;
     pointsByInsee.set(insee, [...(pointsByInsee.get(insee) ?? []), [lat, lon]]);
@@ -189,7 +190,8 @@ export function createCommuneNames() {
     const city =
       commune.type === 'arrondissement-municipal' && commune.commune ? current.get(commune.commune) : undefined;
     const keys = new Set([communeKey(commune.nom), ...(city ? [communeKey(city.nom)] : [])]);
-    // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement") is the city.
+    // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement")
+    // is the city.
     const matches = (name: string) => {
       const key = communeKey(name);
       return keys.has(key) || (city !== undefined && key.startsWith(communeKey(city.nom)));

@@ -12,6 +12,7 @@ const fold = (value: string) =>
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 const str = (value: unknown) =>
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a raw cell: printed as the source has it
   value === null || value === undefined ? '' : String(value).replace(/\s+/g, ' ').replace(/\( /g, '(').trim();
 const unique = (values: string[]) => [...new Set(values.filter(Boolean))];
 

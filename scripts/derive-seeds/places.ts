@@ -80,6 +80,7 @@ const slug = (value: string) =>
 // ---------- small value helpers ----------
 export const text = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a raw JSON/CSV value, read as the source has it
   const trimmed = String(value).trim();
   return trimmed === '' ? undefined : trimmed;
 };

@@ -8,7 +8,7 @@ import type { Place } from './places.js';
  * Accents, case and punctuation folded:
  * "Association Centre-Social MOSAÏQUE" = "association centre social mosaique".
  */
-export const foldText = (value: string) =>
+const foldText = (value: string) =>
   value
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -21,7 +21,7 @@ export const foldText = (value: string) =>
 // ---------- names in capitals → French title case ----------
 // Kept in capitals: these acronyms, any word of at most 3 letters without a vowel (MJC, CC, RS), any word with a
 // digit (13E, LAB01) and Roman numerals (II, IV).
-export const ACRONYMS = new Set([
+const ACRONYMS = new Set([
   'EPN',
   'CCAS',
   'MJC',
@@ -217,7 +217,7 @@ export function titleCase(name: string): string {
 
 // ---------- names without a letter (a SIRET, "115") ----------
 /** "de Martigues", "d'Aix-en-Provence", "du Mans", "des Mureaux", "de la Ciotat". */
-export function ofCommune(commune: string): string {
+function ofCommune(commune: string): string {
   const article = /^(le|la|les)\s+(.*)$/i.exec(commune);
   if (article) {
     const rest = article[2];
@@ -286,7 +286,7 @@ export function labelsFromName(name: string): string[] {
 export type DuplicateRule = 'same trailing source id' | 'same name within 100 m' | 'same name, address and postal code';
 
 const EARTH_RADIUS_M = 6_371_000;
-export function distanceMetres(a: [number, number], b: [number, number]): number {
+function distanceMetres(a: [number, number], b: [number, number]): number {
   const rad = (deg: number) => (deg * Math.PI) / 180;
   const dLat = rad(b[0] - a[0]);
   const dLon = rad(b[1] - a[1]);
@@ -325,7 +325,7 @@ const STREET_WORDS: Record<string, string> = {
   mte: 'montee',
 };
 /** The address compared by the duplicate rule: folded, with street-type abbreviations read in full. */
-export const addressKey = (address: string) =>
+const addressKey = (address: string) =>
   foldText(address)
     .split(' ')
     .map((word) => STREET_WORDS[word] ?? word)

@@ -14,7 +14,7 @@ interface Commune {
   anciensCodes?: string[];
   codesPostaux?: string[];
 }
-export interface CommuneRow {
+interface CommuneRow {
   insee: string;
   nom: string;
   cp: string[];

@@ -41,7 +41,7 @@ const PUBLICS: [RegExp, string][] = [
   [/senior/i, 'Seniors'],
 ];
 
-export const HAUTE_VIENNE_SOURCE = 'haute-vienne';
+const HAUTE_VIENNE_SOURCE = 'haute-vienne';
 
 export interface HauteVienneReport {
   rows: number;

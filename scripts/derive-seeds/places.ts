@@ -78,7 +78,7 @@ const slug = (value: string) =>
     .replace(/^-|-$/g, '');
 
 // ---------- small value helpers ----------
-export const text = (value: unknown): string | undefined => {
+const text = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a raw JSON/CSV value, read as the source has it
   const trimmed = String(value).trim();
@@ -126,7 +126,7 @@ const postalCode = (raw: string) => (/^\d{1,5}$/.test(raw) ? raw.padStart(5, '0'
 const coordinate = (raw: unknown) => (text(raw) === undefined ? undefined : Number(String(raw).replace(',', '.')));
 
 // ---------- the converter ----------
-export const ENUM_FIELDS = [
+const ENUM_FIELDS = [
   'services',
   'publics_specifiquement_adresses',
   'prise_en_charge_specifique',

@@ -20,8 +20,8 @@ import { migrateToLatest } from '../server/db/migrate.js';
 import { createMemoryMailer } from '../server/mail/mailer.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)];
 
 async function main() {
   let directory: string | undefined;
@@ -65,7 +65,8 @@ async function main() {
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (token === undefined) throw new Error('no CSRF token in the /mot-de-passe-oublie page');
   const post = async (route: string, fields: Record<string, string>) => {
     const started = performance.now();
     const res = await fetch(`${base}${route}`, {
@@ -86,12 +87,12 @@ async function main() {
   };
   const password = { password: 'un-mot-de-passe-long', password_confirm: 'un-mot-de-passe-long' };
   for (let i = 0; i < RUNS; i += 1) {
-    results.reset!.known.push(await post('/mot-de-passe-oublie', { email: known }));
-    results.reset!.unknown.push(
+    results.reset.known.push(await post('/mot-de-passe-oublie', { email: known }));
+    results.reset.unknown.push(
       await post('/mot-de-passe-oublie', { email: `inconnue-${i}-${Date.now()}@exemple.test` }),
     );
-    results.signup!.known.push(await post('/inscription', { email: known, ...password }));
-    results.signup!.unknown.push(
+    results.signup.known.push(await post('/inscription', { email: known, ...password }));
+    results.signup.unknown.push(
       await post('/inscription', { email: `nouvelle-${i}-${Date.now()}@exemple.test`, ...password }),
     );
   }
@@ -121,7 +122,7 @@ async function main() {
   if (directory) await rm(directory, { recursive: true, force: true });
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

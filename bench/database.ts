@@ -38,7 +38,7 @@ export async function openBenchDatabase(
       databaseName: 'epn_bench',
     });
     url = embedded.connectionString;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const db = createDb(url);
   await migrateToLatest(db);
@@ -83,7 +83,8 @@ export async function loadBenchPlaces(
   });
   const bulkMs = performance.now() - started;
   log(
-    `${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`,
+    `${load.inserted} lieux synthétiques ajoutés (${load.alreadyPresent} déjà là, ${load.labelsLinked} labels) ` +
+      `en ${Math.round(bulkMs)} ms (COPY ${Math.round(copyMs)} ms).`,
   );
 
   started = performance.now();

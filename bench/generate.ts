@@ -107,11 +107,13 @@ function loadTemplates(): Template[] {
     slug: string;
     standard_value: string | null;
   }[];
-  const slugByStandardValue = new Map(labels.filter((l) => l.standard_value).map((l) => [l.standard_value!, l.slug]));
+  const slugByStandardValue = new Map(
+    labels.flatMap((l) => (l.standard_value ? [[l.standard_value, l.slug] as const] : [])),
+  );
   const knownSlugs = new Set(labels.map((l) => l.slug));
   const validHours = new Map<string, boolean>();
   const among = (allowed: readonly string[], value: unknown) =>
-    Array.isArray(value) ? value.filter((v) => allowed.includes(v)) : [];
+    Array.isArray(value) ? value.filter((v: unknown): v is string => typeof v === 'string' && allowed.includes(v)) : [];
   return places.map((place) => {
     let horaires = typeof place.horaires === 'string' ? place.horaires : null;
     if (horaires !== null) {
@@ -252,7 +254,11 @@ export function* generatePlaces(options: GenerateOptions): Generator<BulkPlaceRo
       presentationDetail: null,
       itinerance: [],
       structureParente: null,
-      dateMaj: `2025-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+      dateMaj: [
+        '2025',
+        String(1 + Math.floor(random() * 12)).padStart(2, '0'),
+        String(1 + Math.floor(random() * 28)).padStart(2, '0'),
+      ].join('-'),
       services: template.services,
       publicsSpecifiquementAdresses: template.publics,
       priseEnChargeSpecifique: template.priseEnCharge,

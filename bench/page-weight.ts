@@ -44,7 +44,8 @@ await mkdir('bench/results', { recursive: true });
 await writeFile('bench/results/page-weight.json', `${JSON.stringify(result, null, 2)}\n`);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} Ko`;
 console.log(
-  `Page de recherche : ${kb(search.total.gzip)} de JS + CSS gzip (budget ${kb(BUDGET_BYTES)}) — ${kb(search.total.brotli)} en brotli, ${kb(search.total.bytes)} non compressés.`,
+  `Page de recherche : ${kb(search.total.gzip)} de JS + CSS gzip (budget ${kb(BUDGET_BYTES)}) — ` +
+    `${kb(search.total.brotli)} en brotli, ${kb(search.total.bytes)} non compressés.`,
 );
 for (const f of search.files) console.log(`  ${f.url} : ${kb(f.gzip)} gzip (${kb(f.bytes)})`);
 console.log(`Page d’un lieu : ${kb(place.total.gzip)} gzip.`);

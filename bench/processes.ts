@@ -56,7 +56,8 @@ function processTree(root: number): number[] {
   const tree: number[] = [];
   const queue = [root];
   while (queue.length) {
-    const pid = queue.pop()!;
+    const pid = queue.pop();
+    if (pid === undefined) break;
     tree.push(pid);
     queue.push(...(children.get(pid) ?? []));
   }
@@ -99,21 +100,23 @@ export async function startServer(
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(url + readyPath, child, 120_000, () => output);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${command} answered but has no process id`);
   return {
     url,
-    pid: child.pid!,
-    rssMb: () => Math.round(Math.max(...processTree(child.pid!).map(rssKb)) / 1024),
+    pid,
+    rssMb: () => Math.round(Math.max(...processTree(pid).map(rssKb)) / 1024),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // Its own process group (detached): a wrapper such as npx and the server it starts stop together.
       const signalGroup = (signal: NodeJS.Signals) => {
         try {
-          process.kill(-child.pid!, signal);
+          process.kill(-pid, signal);
         } catch {
           // Already gone.
         }

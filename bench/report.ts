@@ -63,25 +63,31 @@ export function markdownReport(report: BenchReport): string {
     return parts.join(', ') || '—';
   };
   const lines = [
-    `# Benchmark at ${settings.places.toLocaleString('en')} synthetic places (${report.date.slice(0, 16).replace('T', ' ')} UTC)`,
+    `# Benchmark at ${settings.places.toLocaleString('en')} synthetic places ` +
+      `(${report.date.slice(0, 16).replace('T', ' ')} UTC)`,
     '',
-    `${load.places_total.toLocaleString('en')} places in the database (real seeds + synthetic, seed ${settings.seed}). ` +
-      `${settings.connections} connections, ${settings.warmup_s} s warm-up then ${settings.duration_s} s per scenario, ` +
-      `${report.machine.cpus} cores (${report.machine.model ?? '?'}), Node ${report.machine.node}, load generator on the same machine.`,
+    `${load.places_total.toLocaleString('en')} places in the database ` +
+      `(real seeds + synthetic, seed ${settings.seed}). ` +
+      `${settings.connections} connections, ` +
+      `${settings.warmup_s} s warm-up then ${settings.duration_s} s per scenario, ` +
+      `${report.machine.cpus} cores (${report.machine.model ?? '?'}), Node ${report.machine.node}, ` +
+      'load generator on the same machine.',
     `Application: \`${settings.server_command}\`, NODE_ENV=production.`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | non-2xx / errors | × minimal | × hello | RSS peak MB |',
     '|---|---:|---:|---:|---|---:|---:|---:|',
     ...report.results.map(
       (r) =>
-        `| ${r.name} | ${r.requests_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${statuses(r)} | ${r.ratio_to_minimal ?? '—'} | ${r.ratio_to_hello ?? '—'} | ${r.rss_peak_mb} |`,
+        `| ${r.name} | ${r.requests_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${statuses(r)} ` +
+        `| ${r.ratio_to_minimal ?? '—'} | ${r.ratio_to_hello ?? '—'} | ${r.rss_peak_mb} |`,
     ),
     '',
     `Application RSS: ${report.app_rss_at_rest_mb} MB at rest, ${report.app_rss_peak_mb} MB at most under load.`,
     '',
     `Bulk load of ${load.load.read.toLocaleString('en')} places: COPY into staging ${load.copy_ms} ms, ` +
       `INSERT … SELECT into places + place_labels ${load.insert_ms} ms ` +
-      `(${Math.round(load.load.read / ((load.copy_ms + load.insert_ms) / 1000))} places/s), ANALYZE ${load.analyze_ms} ms; ` +
+      `(${Math.round(load.load.read / ((load.copy_ms + load.insert_ms) / 1000))} places/s), ` +
+      `ANALYZE ${load.analyze_ms} ms; ` +
       `${load.load.labelsLinked.toLocaleString('en')} label links. Real seeds first: ${load.seed_ms} ms.`,
     '',
   ];

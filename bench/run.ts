@@ -86,8 +86,9 @@ async function measure(
   await settle(server, readyPath);
   log(
     `  ${scenario.name}: ${outcome.requests_per_s} req/s, p50 ${outcome.p50_ms} ms, p99 ${outcome.p99_ms} ms` +
-      `${Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : ''}${outcome.errors ? `, ${outcome.errors} errors` : ''}` +
-      `${outcome.requests === 0 ? `, none finished within ${options.duration} s` : ''}`,
+      (Object.keys(non2xx).length ? `, non-2xx ${JSON.stringify(non2xx)}` : '') +
+      (outcome.errors ? `, ${outcome.errors} errors` : '') +
+      (outcome.requests === 0 ? `, none finished within ${options.duration} s` : ''),
   );
   return outcome;
 }
@@ -101,7 +102,7 @@ async function samplePlaces(
   const random = seededRandom(seed);
   const ids = Array.from({ length: 2000 }, () => 1 + Math.floor(random() * max));
   const rows = await db('places').select('id', 'nom').whereIn('id', ids).where('status', 'published');
-  return rows.map((row: { id: number; nom: string }) => ({ id: Number(row.id), nom: row.nom }));
+  return rows.map((row: { id: unknown; nom: string }) => ({ id: Number(row.id), nom: row.nom }));
 }
 
 async function main() {
@@ -184,7 +185,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -46,9 +46,11 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
   const service = () => encodeURIComponent(SERVICES[Math.floor(random() * SERVICES.length)]);
   // Monday 7 to Friday 11 December 2026: ordinary weeks, no public holiday.
   const dayTime = () =>
-    `2026-12-${pad(7 + Math.floor(random() * 5))}T${pad(9 + Math.floor(random() * 8))}:${pad(Math.floor(random() * 60))}`;
+    `2026-12-${pad(7 + Math.floor(random() * 5))}` +
+    `T${pad(9 + Math.floor(random() * 8))}:${pad(Math.floor(random() * 60))}`;
   const nightTime = () =>
-    `2026-12-${pad(7 + Math.floor(random() * 7))}T${pad((21 + Math.floor(random() * 9)) % 24)}:${pad(Math.floor(random() * 60))}`;
+    `2026-12-${pad(7 + Math.floor(random() * 7))}` +
+    `T${pad((21 + Math.floor(random() * 9)) % 24)}:${pad(Math.floor(random() * 60))}`;
   // The biggest cities by name, as people type them (arrondissements folded into their city).
   const cities = [
     ...new Set(

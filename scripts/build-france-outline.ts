@@ -102,5 +102,6 @@ mkdirSync('public/geo', { recursive: true });
 const text = JSON.stringify(geojson);
 writeFileSync('public/geo/france.geojson', text);
 console.log(
-  `public/geo/france.geojson : ${geojson.features.map((f) => f.geometry.coordinates[0].length).join(' + ')} points, ${(text.length / 1024).toFixed(1)} Ko`,
+  `public/geo/france.geojson : ${geojson.features.map((f) => f.geometry.coordinates[0].length).join(' + ')} points, ` +
+    `${(text.length / 1024).toFixed(1)} Ko`,
 );

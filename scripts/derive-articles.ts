@@ -184,18 +184,18 @@ export function deriveArticles(source: string): Derived[] {
   const titleLineIdx = ARTICLES.map((a) => {
     const hits = lines.flatMap((l, i) => (l === a.title ? [i] : []));
     if (hits.length !== 1) throw new Error(`title ${JSON.stringify(a.title)} found ${hits.length} times as a line`);
-    return hits[0]!;
+    return hits[0];
   });
   titleLineIdx.forEach((idx, i) => {
-    if (i > 0 && idx <= titleLineIdx[i - 1]!) throw new Error(`title ${ARTICLES[i]!.title} out of order`);
+    if (i > 0 && idx <= titleLineIdx[i - 1]) throw new Error(`title ${ARTICLES[i].title} out of order`);
   });
   if (lines.slice(0, titleLineIdx[0]).some((l) => l.trim() !== '')) throw new Error('text before first title');
 
   return ARTICLES.map((meta, i) => {
     const order = i + 1;
     const slug = slugify(meta.title);
-    const start = titleLineIdx[i]! + 1;
-    const end = i + 1 < ARTICLES.length ? titleLineIdx[i + 1]! : lines.length;
+    const start = titleLineIdx[i] + 1;
+    const end = i + 1 < ARTICLES.length ? titleLineIdx[i + 1] : lines.length;
     // Paragraphs = non-blank lines (the source has one paragraph per line; NBSP-only lines are blank).
     let paras = lines.slice(start, end).filter((l) => l.replace(/[\s\u00a0]/g, '') !== '');
 
@@ -220,7 +220,7 @@ export function deriveArticles(source: string): Derived[] {
       }
       const glued = paras.findIndex((p) => p.startsWith(cap));
       if (glued !== 0) throw new Error(`caption ${JSON.stringify(cap)} not found in ${meta.title}`);
-      paras[0] = paras[0]!.slice(cap.length);
+      paras[0] = paras[0].slice(cap.length);
     }
     for (const cap of meta.captions) {
       if (paras.some((p) => p.includes(cap))) throw new Error(`caption ${JSON.stringify(cap)} still in ${meta.title}`);
@@ -243,7 +243,7 @@ export function deriveArticles(source: string): Derived[] {
       `title: ${yamlString(meta.title)}`,
       `slug: ${slug}`,
       `order: ${order}`,
-      `teaser: ${teaser}`,
+      `teaser: ${String(teaser)}`,
       ...(meta.date ? [`date: ${meta.date}`] : []),
       `tags: ${yamlList(meta.tags)}`,
       `labels: ${yamlList(meta.labels)}`,
@@ -303,7 +303,7 @@ function main(argv: string[]): void {
     writeFileSync(join(outDir, d.fileName), d.content);
     const r = d.report;
     console.log(
-      `${r.order}\t${d.fileName}\tteaser=${r.teaser}` +
+      `${r.order}\t${d.fileName}\tteaser=${String(r.teaser)}` +
         (r.subheadings.length ? `\t## ${r.subheadings.join(' | ')}` : ''),
     );
   }

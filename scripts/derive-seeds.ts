@@ -36,7 +36,8 @@ const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seedsDir = join(repoDir, 'seeds');
 
 // ---------- places ----------
-// In this order: a place found again in a later file is that file's duplicate (the earlier, producer's own, record wins).
+// In this order: a place found again in a later file is that file's duplicate (the earlier, producer's own,
+// record wins).
 const PLACE_DATASETS = [
   {
     name: 'paca-hub-du-sud-2023',
@@ -100,7 +101,8 @@ const duplicates = createDuplicateIndex();
 const mergedFields = new Map<string, number>(); // field → places that took it from a duplicate
 const places: Place[] = [];
 const reports: DatasetReport[] = [];
-const datasetOfKey = new Map<string, string>(); // "source\0id" → dataset that holds it (the DB key is (source, source_id))
+// "source\0id" → dataset that holds it (the DB key is (source, source_id))
+const datasetOfKey = new Map<string, string>();
 for (const dataset of PLACE_DATASETS) {
   let rows = JSON.parse(readFileSync(join(sharedDir, dataset.file), 'utf8')) as RawRow[];
   const report: DatasetReport = {
@@ -137,8 +139,10 @@ for (const dataset of PLACE_DATASETS) {
       bumpKey(report.duplicates.byRule, duplicate.rule);
       bumpKey(report.duplicates.byDataset, String(duplicate.kept.source_dataset));
       if (report.duplicates.examples.length < (process.env.DERIVE_VERBOSE ? Infinity : 8)) {
+        const { kept } = duplicate;
         report.duplicates.examples.push(
-          `${place.id} "${place.nom}" = ${duplicate.kept.source_dataset} ${duplicate.kept.id} "${duplicate.kept.nom}" (${duplicate.rule})`,
+          `${String(place.id)} "${String(place.nom)}" = ` +
+            `${String(kept.source_dataset)} ${String(kept.id)} "${String(kept.nom)}" (${duplicate.rule})`,
         );
       }
       for (const field of fillMissingFields(duplicate.kept, place)) bumpKey(mergedFields, field);
@@ -155,7 +159,8 @@ for (const dataset of PLACE_DATASETS) {
   if (ignoredKeys.size) console.warn(`warning: ${dataset.name} has unhandled columns: ${[...ignoredKeys].join(', ')}`);
   for (const [other, count] of report.renamed.acrossFiles) {
     console.warn(
-      `warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: the same place republished, skipped`,
+      `warning: ${count} (source, id) pairs of ${dataset.name} already exist in ${other}: ` +
+        'the same place republished, skipped',
     );
   }
   reports.push(report);
@@ -207,7 +212,8 @@ function tidy(place: Place, report: DatasetReport): void {
   if (typeof place.commune === 'string') {
     // "ROMANS-SUR-ISERE BP 240", "GUERET 23000", "RENNES CS 46706": what follows the commune's name is not compared.
     const bare = place.commune.replace(/\s+(?:(?:BP|CS)\s*\d[\d\s]*|\d{5})$/i, '');
-    // A commune field that is only a postal code ("06370") or an arrondissement ("7e Arrondissement") names nothing else.
+    // A commune field that is only a postal code ("06370") or an arrondissement ("7e Arrondissement") names
+    // nothing else.
     const noName = !hasLetter(place.commune) || /^\d+(?:e|er|ème)\s+arrondissement$/i.test(place.commune);
     if (official && (official.matches(place.commune) || official.matches(bare) || noName)) {
       if (place.commune !== official.name) {
@@ -233,7 +239,7 @@ function tidy(place: Place, report: DatasetReport): void {
   if (typeof place.nom !== 'string' || !hasLetter(place.nom)) {
     const readable = readableName(place);
     report.tidy.readableNames.push(
-      `${place.id}: ${place.nom === undefined ? 'no name' : `"${place.nom}"`} → "${readable}"`,
+      `${String(place.id)}: ${place.nom === undefined ? 'no name' : `"${String(place.nom)}"`} → "${readable}"`,
     );
     place.nom = readable;
   } else if (isAllCaps(place.nom)) {
@@ -252,7 +258,8 @@ const communeByInsee = new Map(communes.rows.map((row) => [row.insee, row]));
 const reportOf = new Map(reports.map((report) => [report.name, report]));
 const labelCounts = new Map<string, number>();
 for (const place of places) {
-  const report = reportOf.get(String(place.source_dataset))!;
+  const report = reportOf.get(String(place.source_dataset));
+  if (!report) throw new Error(`no report for dataset ${String(place.source_dataset)}`);
   if (typeof place.latitude !== 'number' || typeof place.longitude !== 'number') {
     const byCode = typeof place.code_insee === 'string' ? communeByInsee.get(place.code_insee) : undefined;
     const lookedUp =
@@ -288,12 +295,15 @@ writeFileSync(communesPath, jsonLines(communes.rows));
 const derivedOn = new Date().toISOString().slice(0, 10);
 const datasetRows = PLACE_DATASETS.map(
   (d, i) =>
-    `| ${d.name} | ${reports[i].rows} | ${reports[i].places} | github.com/anct-cartographie-nationale/${d.repo}, \`${d.path}\`, ${d.commit} | ${d.licence} |`,
+    `| ${d.name} | ${reports[i].rows} | ${reports[i].places} ` +
+    `| github.com/anct-cartographie-nationale/${d.repo}, \`${d.path}\`, ${d.commit} | ${d.licence} |`,
 ).join('\n');
 const total = (pick: (r: DatasetReport) => number) => reports.reduce((sum, r) => sum + pick(r), 0);
 const duplicatesRemoved = total((r) => [...r.duplicates.byRule.values()].reduce((a, b) => a + b, 0));
 const byRuleTotal = (rule: DuplicateRule) => total((r) => r.duplicates.byRule.get(rule) ?? 0);
-const hv = reports.find((r) => r.hauteVienne)!;
+const hv = reports.find((r) => r.hauteVienne);
+const hvReport = hv?.hauteVienne;
+if (!hv || !hvReport) throw new Error('the Haute-Vienne dataset was not read');
 const labelTotal = (key: string) => labelCounts.get(key) ?? 0;
 writeFileSync(
   join(seedsDir, 'SOURCES.md'),
@@ -317,7 +327,8 @@ v1.0.2 (La MedNum, schema.data.gouv.fr, licence etalab-2.0), plus \`source_datas
 ${datasetRows}
 
 Two keys beyond the standard (read by the seed loader): \`labels\`, label slugs of \`data/labels.json\` the standard has
-no field for (\`cyber-base\`, \`netpublic\`), and \`location_precision: "commune"\` when the coordinates are the centre of
+no field for (\`cyber-base\`, \`netpublic\`), and \`location_precision: "commune"\` when the coordinates are the \
+centre of
 the commune because the source gave none (absent: the source's own coordinates, "exact").
 
 \`data-inclusion-2022-v0\` is the data·inclusion extract (v0.1 model, \`;\` separated lists) that the national pipeline
@@ -329,9 +340,10 @@ both in \`hinaura-2022-v0\` and in \`data-inclusion-2022-v0\` with the same sour
 \`haute-vienne-acteurs-numerique\` is the map of the digital actors of Haute-Vienne (Limoges Métropole's SIG) as the
 national pipeline stored it: a local format with one row per service of a place. It is read last, with these rules
 (\`scripts/derive-seeds/haute-vienne.ts\`):
-- Rows without an address (${hv.hauteVienne!.withoutAddress} of ${hv.rows}: services given only with the commune, whose point is the
+- Rows without an address (${hvReport.withoutAddress} of ${hv.rows}: services given only with the commune, whose \
+point is the
   commune's) are not places and are left out. The other rows are grouped by name + address (folded): one place per
-  group (${hv.hauteVienne!.places} places), \`id\` = the smallest \`objectid\` of the group, \`source\` = \`haute-vienne\`.
+  group (${hvReport.places} places), \`id\` = the smallest \`objectid\` of the group, \`source\` = \`haute-vienne\`.
 - \`nom_org\` → nom, \`adresse\` → adresse, \`commune\`, \`code_postal\` (5 digits), \`latitude\`/\`longitude\` (the
   source's point; the \`result_*\` columns of the pipeline's BAN geocoding are not used), \`tel_fixe\` (else
   \`tel_mobile\`) → telephone, \`mail\` → courriels, \`site\` → site_web (« https:// » added to a bare domain such as
@@ -343,15 +355,18 @@ national pipeline stored it: a local format with one row per service of a place.
   « France Services » → \`dispositif_programmes_nationaux: ["France Services"]\`; « Qualification Cheque numérique »
   (the Pass numérique, no v1 value) and « Autre » are dropped.
 - \`service\` → services: Accès à Internet / à du matériel / à une imprimante-scanner / Autre matériel → Accès internet
-  et matériel informatique; Découverte de l'ordinateur-tablette-smartphone, d'internet et de la messagerie, des logiciels
+  et matériel informatique; Découverte de l'ordinateur-tablette-smartphone, d'internet et de la messagerie, des \
+logiciels
   bureautiques → Maîtrise des outils numériques du quotidien; Aide aux démarches administratives dématérialisées → Aide
   aux démarches administratives; Aide à la recherche d'emploi → Insertion professionnelle via le numérique; Initiation à
   la culture numérique (protection des données, fake news) → Compréhension du monde numérique + Utilisation sécurisée du
   numérique; Pratiques d'activités numériques récréatives → Loisirs et créations numériques; Don, prêt matériel →
   Acquisition de matériel informatique à prix solidaire. « Autre accompagnement », « Dépannage, conseils » and
   « Compétences numériques avancées » have no clear v1 counterpart and are not mapped.
-- \`assistance\` « Oui » or \`format\` « Assistance ponctuelle » → Accompagnement individuel; \`format\` « Organisation de
-  parcours de formation courte » → Dans un atelier collectif; \`assistance\` « Non » on an access service → En autonomie;
+- \`assistance\` « Oui » or \`format\` « Assistance ponctuelle » → Accompagnement individuel; \`format\` « \
+Organisation de
+  parcours de formation courte » → Dans un atelier collectif; \`assistance\` « Non » on an access service → En \
+autonomie;
   \`condition\` « Accès libre » → modalites_acces Se présenter; \`public\` mentioning jeunes / moins de 35 ans → Jeunes,
   parents → Familles et/ou enfants, senior → Seniors.
 - The free-text hours, conditions, audiences and comments are not in the standard's formats (\`horaires\` is OSM
@@ -371,7 +386,8 @@ Conversion rules:
   condition, Payant and Adhésion → Payant; « Accepte le Pass numérique » has no v1 value and is dropped);
   \`publics_accueillis\` → \`publics_specifiquement_adresses\` (Familles et/ou enfants, Jeunes, Seniors, Femmes) and
   \`prise_en_charge_specifique\` (Surdité, Handicaps mentaux/psychiques → Handicaps mentaux, Illettrisme, Public langues
-  étrangères → Langues étrangères (anglais) + (autres), Déficience visuelle); « Adultes » has no v1 value and is dropped;
+  étrangères → Langues étrangères (anglais) + (autres), Déficience visuelle); « Adultes » has no v1 value and is \
+dropped;
   v0.1 \`courriel\` → \`courriels\`.
 - \`labels_nationaux\` → \`dispositif_programmes_nationaux\` when the label is unambiguously a v1 programme, compared
   without case, accents or separators (so \`AIDANTS_CONNECT\` = Aidants Connect): CNFS and conseiller-numerique →
@@ -404,8 +420,10 @@ Clean-up rules (\`scripts/derive-seeds/cleanup.ts\`), applied to every dataset a
   arrondissement (« MARSEILLE 6E ARRONDISSEMENT », « Marseille 10ème arrondissement » → Marseille; the code_insee keeps
   the arrondissement); a trailing « BP n », « CS n » or postal code in the commune field (« GUERET 23000 ») is not
   compared and goes with the rest; a commune field that is only a postal code (« 06370 ») or an arrondissement
-  (« 7e Arrondissement ») also gets the official name. A commune field that names something else (a locality, a former commune) is kept, in title
-  case if it was in capitals. (${total((r) => r.tidy.communeOfficial)} communes given their official name, ${total((r) => r.tidy.communeTitle)} title-cased.)
+  (« 7e Arrondissement ») also gets the official name. A commune field that names something else (a locality, a \
+former commune) is kept, in title
+  case if it was in capitals. (${total((r) => r.tidy.communeOfficial)} communes given their official name, \
+${total((r) => r.tidy.communeTitle)} title-cased.)
 - Addresses: line breaks become « , » and repeated spaces one space; then, at the end of the address only and as long
   as something is found: « <postal code> [<commune>] [CEDEX [n]] » when the postal code is the place's or the commune is
   the place's (or the postal code is followed by CEDEX), a lone « CEDEX [n] », and a postal box « BP n » / « CS n »
@@ -422,11 +440,13 @@ Clean-up rules (\`scripts/derive-seeds/cleanup.ts\`), applied to every dataset a
   Martigues Hotel de Ville »; names with a small letter are left alone. (${total((r) => r.tidy.nameTitle)} names.)
 - A name with no letter at all (a SIRET « 265 901 785 00 », « 115 ») or no name is replaced by « France Services de
   <commune> » when the place has the France Services programme, else « Lieu de médiation numérique de <commune> »
-  (with d', du, des, de la as French requires). The original value is not kept. (${total((r) => r.tidy.readableNames.length)} names:
+  (with d', du, des, de la as French requires). The original value is not kept. \
+(${total((r) => r.tidy.readableNames.length)} names:
   ${reports.flatMap((r) => r.tidy.readableNames).join('; ')}.)
 - Labels read from the name (any dataset): a name containing « Cyber-base », « Cyberbase » or « cyber base » →
   \`labels\` cyber-base; « NetPublic » or « Net Public » → netpublic. (${labelTotal('cyber-base (name)')} cyber-base and
-  ${labelTotal('netpublic (name)')} netpublic from names; with Haute-Vienne's label, ${labelTotal('cyber-base (total)')} places carry cyber-base
+  ${labelTotal('netpublic (name)')} netpublic from names; with Haute-Vienne's label, \
+${labelTotal('cyber-base (total)')} places carry cyber-base
   and ${labelTotal('netpublic (total)')} netpublic.)
 
 Duplicates across datasets: a record of a later dataset is removed when it is the same place as a record kept from an
@@ -437,7 +457,8 @@ names are equal once accents, case and punctuation are folded and both have the 
 apart; or (3) the folded names, the folded addresses (street-type abbreviations read in full: AV = avenue, BD =
 boulevard, PL = place, R = rue, CHE = chemin, RTE = route…) and the postal codes are equal. Nothing is merged, except
 that a field the kept record lacks and the removed one has (hours, telephone, e-mail, website, services, programmes,
-coordinates…) is copied into the kept record. (${duplicatesRemoved} records removed: ${byRuleTotal('same trailing source id')} by id, ${byRuleTotal('same name within 100 m')} by name within
+coordinates…) is copied into the kept record. (${duplicatesRemoved} records removed: \
+${byRuleTotal('same trailing source id')} by id, ${byRuleTotal('same name within 100 m')} by name within
 100 m, ${byRuleTotal('same name, address and postal code')} by name + address + postal code; fields copied: ${
     [...mergedFields]
       .sort((a, b) => b[1] - a[1])
@@ -446,8 +467,10 @@ coordinates…) is copied into the kept record. (${duplicatesRemoved} records re
   }.)
 
 Coordinates: a place without coordinates whose commune is known (its code_insee, or the lookup by postal code + name
-above) gets the centre of the commune from \`data/communes.json\` (the arrondissement's in Paris, Lyon and Marseille) and
-\`location_precision: "commune"\`. (${total((r) => r.location.communeCentre)} places; still without coordinates: ${total((r) => r.location.stillWithout)}.)
+above) gets the centre of the commune from \`data/communes.json\` (the arrondissement's in Paris, Lyon and Marseille) \
+and
+\`location_precision: "commune"\`. (${total((r) => r.location.communeCentre)} places; still without coordinates: \
+${total((r) => r.location.stillWithout)}.)
 
 ## \`data/communes.json\` (${communes.rows.length} communes)
 
@@ -473,24 +496,30 @@ const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]
 console.log(`places.json: ${places.length} places, ${size(placesPath)}`);
 for (const r of reports) {
   const filled = [...r.insee.filled.values()].reduce((a, b) => a + b, 0);
+  const renamed = r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0);
   console.log(
-    `  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${r.renamed.withinFile + [...r.renamed.acrossFiles.values()].reduce((a, b) => a + b, 0)} ids suffixed or skipped`,
+    `  ${r.name}: ${r.rows} rows, ${r.withoutCoordinates} without coordinates, ${renamed} ids suffixed or skipped`,
   );
+  const filledByRule = [...r.insee.filled].map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none';
   console.log(
-    `    code_insee: ${r.insee.kept} from the source, ${filled} filled (${[...r.insee.filled].map(([rule, n]) => `${n} ${rule}`).join(', ') || 'none'}), ${r.insee.missing} still missing`,
+    `    code_insee: ${r.insee.kept} from the source, ${filled} filled (${filledByRule}), ` +
+      `${r.insee.missing} still missing`,
   );
   sorted(r.stats.labels).forEach(([mapping, count]) => console.log(`    label ${count}\t${mapping}`));
   sorted(r.stats.unmapped).forEach(([value, count]) => console.log(`    unmapped ${count}\t${value}`));
   if (r.hauteVienne) {
     console.log(
-      `    haute-vienne: ${r.hauteVienne.rows} service rows, ${r.hauteVienne.withoutAddress} without an address left out, ${r.hauteVienne.places} places`,
+      `    haute-vienne: ${r.hauteVienne.rows} service rows, ` +
+        `${r.hauteVienne.withoutAddress} without an address left out, ${r.hauteVienne.places} places`,
     );
     sorted(r.hauteVienne.unmappedServices).forEach(([value, count]) =>
       console.log(`    unmapped service ${count}\t${value}`),
     );
   }
   console.log(
-    `    kept ${r.places} places; tidy: ${r.tidy.communeOfficial} communes given their official name, ${r.tidy.communeTitle} communes title-cased, ${r.tidy.nameTitle} names title-cased, ${r.tidy.addressCleaned} addresses trimmed`,
+    `    kept ${r.places} places; tidy: ${r.tidy.communeOfficial} communes given their official name, ` +
+      `${r.tidy.communeTitle} communes title-cased, ${r.tidy.nameTitle} names title-cased, ` +
+      `${r.tidy.addressCleaned} addresses trimmed`,
   );
   r.tidy.readableNames.forEach((line) => console.log(`    name without a letter: ${line}`));
   const dupTotal = [...r.duplicates.byRule.values()].reduce((a, b) => a + b, 0);
@@ -507,7 +536,8 @@ for (const r of reports) {
   );
   r.duplicates.examples.forEach((line) => console.log(`      e.g. ${line}`));
   console.log(
-    `    coordinates: ${r.withoutCoordinates} kept places without, ${r.location.communeCentre} given the commune centre, ${r.location.stillWithout} still without`,
+    `    coordinates: ${r.withoutCoordinates} kept places without, ` +
+      `${r.location.communeCentre} given the commune centre, ${r.location.stillWithout} still without`,
   );
 }
 console.log(
@@ -525,7 +555,8 @@ console.log(
   }`,
 );
 console.log(
-  `communes.json: ${communes.rows.length} communes, ${size(communesPath)} (${communes.fromOldCodes} located through their anciensCodes)`,
+  `communes.json: ${communes.rows.length} communes, ${size(communesPath)} ` +
+    `(${communes.fromOldCodes} located through their anciensCodes)`,
 );
 console.log(
   `  ${communes.without.length} current communes without coordinates: ${communes.without

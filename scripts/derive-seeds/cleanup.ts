@@ -4,8 +4,11 @@
 import { communeKey } from './communes.js';
 import type { Place } from './places.js';
 
-/** Accents, case and punctuation folded: "Association Centre-Social MOSAÏQUE" = "association centre social mosaique". */
-export const foldText = (value: string) =>
+/**
+ * Accents, case and punctuation folded:
+ * "Association Centre-Social MOSAÏQUE" = "association centre social mosaique".
+ */
+const foldText = (value: string) =>
   value
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -18,7 +21,7 @@ export const foldText = (value: string) =>
 // ---------- names in capitals → French title case ----------
 // Kept in capitals: these acronyms, any word of at most 3 letters without a vowel (MJC, CC, RS), any word with a
 // digit (13E, LAB01) and Roman numerals (II, IV).
-export const ACRONYMS = new Set([
+const ACRONYMS = new Set([
   'EPN',
   'CCAS',
   'MJC',
@@ -194,7 +197,10 @@ function titleWord(word: string, isFirst: boolean): string {
   return lower[0].toUpperCase() + lower.slice(1);
 }
 
-/** "COMMUNE DE MARTIGUES HOTEL DE VILLE" → "Commune de Martigues Hotel de Ville"; a name with a small letter is kept. */
+/**
+ * "COMMUNE DE MARTIGUES HOTEL DE VILLE" → "Commune de Martigues Hotel de Ville"; a name with a small letter
+ * is kept.
+ */
 export function titleCase(name: string): string {
   if (!isAllCaps(name)) return name;
   const parts = name.split(/([\p{L}\p{N}]+)/u);
@@ -211,7 +217,7 @@ export function titleCase(name: string): string {
 
 // ---------- names without a letter (a SIRET, "115") ----------
 /** "de Martigues", "d'Aix-en-Provence", "du Mans", "des Mureaux", "de la Ciotat". */
-export function ofCommune(commune: string): string {
+function ofCommune(commune: string): string {
   const article = /^(le|la|les)\s+(.*)$/i.exec(commune);
   if (article) {
     const rest = article[2];
@@ -255,7 +261,7 @@ export function cleanAddress(address: string, place: Place, communeKeys: Set<str
   for (let changed = true; changed;) {
     const before = result;
     const postal = TRAILING_POSTAL.exec(result);
-    const [, code, name, cedex] = postal ?? [];
+    const [, code, name, cedex] = (postal ?? []) as (string | undefined)[];
     const commune = name?.trim();
     if (postal && (code === place.code_postal || (commune && communeMatches(commune)) || (!commune && cedex))) {
       result = result.slice(0, postal.index);
@@ -280,7 +286,7 @@ export function labelsFromName(name: string): string[] {
 export type DuplicateRule = 'same trailing source id' | 'same name within 100 m' | 'same name, address and postal code';
 
 const EARTH_RADIUS_M = 6_371_000;
-export function distanceMetres(a: [number, number], b: [number, number]): number {
+function distanceMetres(a: [number, number], b: [number, number]): number {
   const rad = (deg: number) => (deg * Math.PI) / 180;
   const dLat = rad(b[0] - a[0]);
   const dLon = rad(b[1] - a[1]);
@@ -319,20 +325,25 @@ const STREET_WORDS: Record<string, string> = {
   mte: 'montee',
 };
 /** The address compared by the duplicate rule: folded, with street-type abbreviations read in full. */
-export const addressKey = (address: string) =>
+const addressKey = (address: string) =>
   foldText(address)
     .split(' ')
     .map((word) => STREET_WORDS[word] ?? word)
     .join(' ');
 const isDistinctiveId = (id: string) => id.length >= 12 && /\d/.test(id);
 
-/** Places of the datasets already read, searchable by trailing id, folded name, and folded name + address + postal code. */
+/**
+ * Places of the datasets already read, searchable by trailing id, folded name, and folded name + address +
+ * postal code.
+ */
 export function createDuplicateIndex() {
   const byIdSuffix = new Map<string, Place>();
   const byName = new Map<string, Place[]>();
   const byNameAddress = new Map<string, Place>();
   const nameAddressKey = (place: Place) =>
-    `${foldText(String(place.nom ?? ''))}\u0000${addressKey(String(place.adresse ?? ''))}\u0000${place.code_postal ?? ''}`;
+    [foldText(String(place.nom ?? '')), addressKey(String(place.adresse ?? '')), String(place.code_postal ?? '')].join(
+      '\u0000',
+    );
 
   function add(place: Place): void {
     const id = String(place.id);
@@ -350,8 +361,8 @@ export function createDuplicateIndex() {
 
   function find(place: Place): { kept: Place; rule: DuplicateRule } | undefined {
     const id = String(place.id);
-    if (isDistinctiveId(id) && byIdSuffix.has(id))
-      return { kept: byIdSuffix.get(id)!, rule: 'same trailing source id' };
+    const sameId = isDistinctiveId(id) ? byIdSuffix.get(id) : undefined;
+    if (sameId) return { kept: sameId, rule: 'same trailing source id' };
     const name = foldText(String(place.nom ?? ''));
     const point = pointOf(place);
     if (name && point) {
@@ -374,7 +385,8 @@ const NEVER_MERGED = new Set(['id', 'source', 'source_dataset', 'location_precis
 /** Copies into the kept place the fields it lacks and the duplicate has; returns the names of the fields copied. */
 export function fillMissingFields(kept: Place, duplicate: Place): string[] {
   const copied: string[] = [];
-  const keptHasPoint = kept.latitude !== undefined || kept.longitude !== undefined; // the pair is taken whole or not at all
+  // The pair is taken whole or not at all.
+  const keptHasPoint = kept.latitude !== undefined || kept.longitude !== undefined;
   for (const [field, value] of Object.entries(duplicate)) {
     if (NEVER_MERGED.has(field) || kept[field] !== undefined) continue;
     if ((field === 'latitude' || field === 'longitude') && keptHasPoint) continue;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-// `commune`: the city of a municipal arrondissement; `chefLieu`: the current commune of a former (déléguée/associée) one.
+// `commune`: the city of a municipal arrondissement; `chefLieu`: the current commune of a former
+// (déléguée/associée) one.
 interface Commune {
   code: string;
   nom: string;
@@ -13,7 +14,7 @@ interface Commune {
   anciensCodes?: string[];
   codesPostaux?: string[];
 }
-export interface CommuneRow {
+interface CommuneRow {
   insee: string;
   nom: string;
   cp: string[];
@@ -21,25 +22,25 @@ export interface CommuneRow {
   lon: number;
 }
 
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const decoupageDir = dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json'));
-export const decoupageVersion = readJson<{ version: string }>(join(decoupageDir, 'package.json')).version;
-const allCommunes = readJson<Commune[]>(join(decoupageDir, 'data/communes.json'));
+export const decoupageVersion = (readJson(join(decoupageDir, 'package.json')) as { version: string }).version;
+const allCommunes = readJson(join(decoupageDir, 'data/communes.json')) as Commune[];
 const currentCommunes = allCommunes.filter(
   (commune) => commune.type === 'commune-actuelle' || commune.type === 'arrondissement-municipal',
 );
 
 // ---------- communes.json: current communes + postal codes + averaged La Poste coordinates ----------
 export function buildCommuneTable(laPostePath: string) {
-  const pointsByInsee = new Map<string, Array<[number, number]>>();
+  const pointsByInsee = new Map<string, [number, number][]>();
   for (const line of readFileSync(laPostePath, 'utf8').split(/\r?\n/).slice(1)) {
-    const [insee, , , , , gps] = line.split(';');
+    const [insee, , , , , gps] = line.split(';') as (string | undefined)[];
     const [lat, lon] = (gps ?? '').split(',').map(Number);
     if (!insee || !Number.isFinite(lat) || !Number.isFinite(lon) || !gps) continue;
     pointsByInsee.set(insee, [...(pointsByInsee.get(insee) ?? []), [lat, lon]]);
   }
   const round5 = (value: number) => Math.round(value * 1e5) / 1e5;
-  const average = (points: Array<[number, number]>): [number, number] | undefined =>
+  const average = (points: [number, number][]): [number, number] | undefined =>
     points.length === 0
       ? undefined
       : [
@@ -61,9 +62,10 @@ export function buildCommuneTable(laPostePath: string) {
   for (const parent of currentCommunes.filter((commune) => !coordinatesByInsee.has(commune.code))) {
     const arrondissementPoints = currentCommunes
       .filter((commune) => commune.commune === parent.code)
-      .flatMap((arrondissement) =>
-        coordinatesByInsee.has(arrondissement.code) ? [coordinatesByInsee.get(arrondissement.code)!] : [],
-      );
+      .flatMap((arrondissement) => {
+        const point = coordinatesByInsee.get(arrondissement.code);
+        return point ? [point] : [];
+      });
     const point = average(arrondissementPoints);
     if (point) coordinatesByInsee.set(parent.code, point);
   }
@@ -105,6 +107,11 @@ export type InseeRule =
 
 export function createInseeLookup() {
   const names = new Map<string, Set<string>>(); // current insee → name keys (its own, its former communes', its city's)
+  const namesOf = (code: string) => {
+    const keys = names.get(code);
+    if (!keys) throw new Error(`no names for commune ${code}`);
+    return keys;
+  };
   const addName = (code: string, name: string) => names.set(code, (names.get(code) ?? new Set()).add(communeKey(name)));
   const byPostalCode = new Map<string, string[]>();
   const byDepartment = new Map<string, Set<string>>();
@@ -145,7 +152,7 @@ export function createInseeLookup() {
   // Communes of the postal code's department with that name; "LYON CEDEX 03" matches Lyon and its
   // nine arrondissements, and the city itself is the answer.
   const namedInDepartment = (postalCode: string, key: string) => {
-    const matches = [...(byDepartment.get(departmentOf(postalCode)) ?? [])].filter((code) => names.get(code)!.has(key));
+    const matches = [...(byDepartment.get(departmentOf(postalCode)) ?? [])].filter((code) => namesOf(code).has(key));
     return matches.filter((code) => !matches.includes(parentOf.get(code) ?? ''));
   };
 
@@ -153,7 +160,7 @@ export function createInseeLookup() {
     const key = communeKey(communeName);
     const candidates = byPostalCode.get(postalCode);
     if (candidates) {
-      const named = candidates.filter((code) => names.get(code)!.has(key));
+      const named = candidates.filter((code) => namesOf(code).has(key));
       if (named.length === 1) return { code: named[0], rule: 'postal code + name' };
       // A locality of the only commune ("MONTFAVET", 84140 → Avignon) is accepted; the name of another
       // commune of the department ("Grasse" with Nice's 06100) means the two fields contradict each other.
@@ -183,7 +190,8 @@ export function createCommuneNames() {
     const city =
       commune.type === 'arrondissement-municipal' && commune.commune ? current.get(commune.commune) : undefined;
     const keys = new Set([communeKey(commune.nom), ...(city ? [communeKey(city.nom)] : [])]);
-    // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement") is the city.
+    // In an arrondissement, any spelling that starts with the city's name ("Marseille 10ème arrondissement")
+    // is the city.
     const matches = (name: string) => {
       const key = communeKey(name);
       return keys.has(key) || (city !== undefined && key.startsWith(communeKey(city.nom)));

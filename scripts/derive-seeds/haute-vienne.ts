@@ -12,12 +12,13 @@ const fold = (value: string) =>
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 const str = (value: unknown) =>
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a raw cell: printed as the source has it
   value === null || value === undefined ? '' : String(value).replace(/\s+/g, ' ').replace(/\( /g, '(').trim();
 const unique = (values: string[]) => [...new Set(values.filter(Boolean))];
 
 // `service` (local vocabulary) → v1 services; values with no clear v1 counterpart are left out
 // ("Autre accompagnement", "Compétences numérique avancées (développement, communication…)", "Dépannage, conseils").
-const SERVICES: Array<[RegExp, string[]]> = [
+const SERVICES: [RegExp, string[]][] = [
   [/^Accès à Internet/, ['Accès internet et matériel informatique']],
   [/^Accès à du matériel/, ['Accès internet et matériel informatique']],
   [/^Accès à une imprimante/, ['Accès internet et matériel informatique']],
@@ -34,13 +35,13 @@ const SERVICES: Array<[RegExp, string[]]> = [
 // `statut_org` → data·inclusion structure code (typologie); "CCAS / CIAS", "Opérateur de service public (CAF,
 // CARSAT, CPAM…)", "Organisme privé non associatif", "Autre collectivité territoriale" name no single code.
 const TYPOLOGIE: Record<string, string> = { Association: 'ASSO', Mairie: 'MUNI', 'Médiathèque/bibliothèque': 'BIB' };
-const PUBLICS: Array<[RegExp, string]> = [
+const PUBLICS: [RegExp, string][] = [
   [/jeunes|moins de 35 ans/i, 'Jeunes'],
   [/parents/i, 'Familles et/ou enfants'],
   [/senior/i, 'Seniors'],
 ];
 
-export const HAUTE_VIENNE_SOURCE = 'haute-vienne';
+const HAUTE_VIENNE_SOURCE = 'haute-vienne';
 
 export interface HauteVienneReport {
   rows: number;
@@ -106,7 +107,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       commune: str(first.commune),
       code_postal: str(first.code_postal),
       ...(hasPoint ? { latitude, longitude } : {}),
-      telephone: all('tel_fixe')[0] ?? all('tel_mobile')[0] ?? '',
+      telephone: all('tel_fixe').at(0) ?? all('tel_mobile').at(0) ?? '',
       courriels: unique(all('mail').flatMap((mail) => mail.split(/[\s,;/]+/))),
       // "www.savb.fr", "limoges.fr": a web address written without its scheme gets https://.
       site_web: all('site').map((site) =>
@@ -114,7 +115,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       ),
       typologie: unique([
         ...all('statut_org').map((statut) => TYPOLOGIE[statut] ?? ''),
-        /Espace public numérique/.test(labels) ? 'EPN' : '',
+        labels.includes('Espace public numérique') ? 'EPN' : '',
       ]),
       services: unique(services),
       modalites_accompagnement: unique(accompagnement),
@@ -122,7 +123,7 @@ export function hauteVienneToV1Rows(rows: RawRow[]): { rows: RawRow[]; report: H
       publics_specifiquement_adresses: unique(
         all('public').flatMap((publicText) => PUBLICS.filter(([p]) => p.test(publicText)).map(([, v]) => v)),
       ),
-      dispositif_programmes_nationaux: /France Services/.test(labels) ? ['France Services'] : [],
+      dispositif_programmes_nationaux: labels.includes('France Services') ? ['France Services'] : [],
       presentation_detail: detail.join('\n'),
       labels: /cyberbase/i.test(labels) ? ['cyber-base'] : [],
     });

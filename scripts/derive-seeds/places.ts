@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 export type RawRow = Record<string, unknown>;
-export type Place = Record<string, string | number | string[]>;
+export type Place = Partial<Record<string, string | number | string[]>>;
 /** Counters of one dataset's conversion, printed in the summary. */
 export interface ConversionStats {
   labels: Map<string, number>; // "raw value → field: value" → count
@@ -42,13 +42,13 @@ const CONDITIONS_ACCES_V0: Record<string, string> = {
   Payant: 'Payant',
   Adhésion: 'Payant',
 };
-const PUBLICS_V0: Record<string, string> = {
+const PUBLICS_V0: Partial<Record<string, string>> = {
   'Familles/enfants': 'Familles et/ou enfants',
   'Jeunes (16-26 ans)': 'Jeunes',
   'Seniors (+ 65 ans)': 'Seniors',
   'Uniquement femmes': 'Femmes',
 };
-const PRISE_EN_CHARGE_V0: Record<string, string[]> = {
+const PRISE_EN_CHARGE_V0: Partial<Record<string, string[]>> = {
   Surdité: ['Surdité'],
   'Handicaps mentaux': ['Handicaps mentaux'],
   'Handicaps psychiques': ['Handicaps mentaux'],
@@ -78,8 +78,9 @@ const slug = (value: string) =>
     .replace(/^-|-$/g, '');
 
 // ---------- small value helpers ----------
-export const text = (value: unknown): string | undefined => {
+const text = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a raw JSON/CSV value, read as the source has it
   const trimmed = String(value).trim();
   return trimmed === '' ? undefined : trimmed;
 };
@@ -125,7 +126,7 @@ const postalCode = (raw: string) => (/^\d{1,5}$/.test(raw) ? raw.padStart(5, '0'
 const coordinate = (raw: unknown) => (text(raw) === undefined ? undefined : Number(String(raw).replace(',', '.')));
 
 // ---------- the converter ----------
-export const ENUM_FIELDS = [
+const ENUM_FIELDS = [
   'services',
   'publics_specifiquement_adresses',
   'prise_en_charge_specifique',
@@ -169,11 +170,12 @@ export function createConverter(schemaPath: string) {
 
   function toV1(row: RawRow, stats: ConversionStats): Place {
     // Keeps values already in the v1 enum, translates v0.1 values, reports the rest.
-    const toEnum = (field: string, values: string[], table: Record<string, string | string[]>): string[] => {
+    const toEnum = (field: string, values: string[], table: Partial<Record<string, string | string[]>>): string[] => {
       const result: string[] = [];
       for (const value of values) {
+        const mapped = table[label(value)];
         if (enums[field].has(value)) result.push(value);
-        else if (table[label(value)] !== undefined) result.push(...[table[label(value)]].flat());
+        else if (mapped !== undefined) result.push(...[mapped].flat());
         else bump(stats.unmapped, `${field}: ${value}`);
       }
       return unique(result);
@@ -217,11 +219,12 @@ export function createConverter(schemaPath: string) {
     ];
     const targets = { publics_specifiquement_adresses: [] as string[], prise_en_charge_specifique: [] as string[] };
     for (const value of publics) {
+      const publicV0 = PUBLICS_V0[label(value)];
+      const priseEnChargeV0 = PRISE_EN_CHARGE_V0[label(value)];
       if (enums.publics_specifiquement_adresses.has(value)) targets.publics_specifiquement_adresses.push(value);
       else if (enums.prise_en_charge_specifique.has(value)) targets.prise_en_charge_specifique.push(value);
-      else if (PUBLICS_V0[label(value)]) targets.publics_specifiquement_adresses.push(PUBLICS_V0[label(value)]);
-      else if (PRISE_EN_CHARGE_V0[label(value)])
-        targets.prise_en_charge_specifique.push(...PRISE_EN_CHARGE_V0[label(value)]);
+      else if (publicV0) targets.publics_specifiquement_adresses.push(publicV0);
+      else if (priseEnChargeV0) targets.prise_en_charge_specifique.push(...priseEnChargeV0);
       else bump(stats.unmapped, `publics_accueillis: ${value}`);
     }
     place.publics_specifiquement_adresses = unique(targets.publics_specifiquement_adresses);
@@ -248,8 +251,10 @@ export function createConverter(schemaPath: string) {
     place.formations_labels = unique(formations);
     place.autres_formations_labels = unique(autres);
 
-    for (const [key, value] of Object.entries(place)) if (Array.isArray(value) && value.length === 0) delete place[key];
-    return place;
+    // Empty lists are left out of the record.
+    return Object.fromEntries(
+      Object.entries(place).filter(([, value]) => !(Array.isArray(value) && value.length === 0)),
+    );
   }
 
   return { fields, enums, handledKeys, toV1 };

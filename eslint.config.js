@@ -60,8 +60,13 @@ export default defineConfig(
   },
   {
     // Config files in plain JavaScript are outside tsconfig: lint them without type information.
-    files: ['**/*.js', '**/*.cjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // Node scripts in plain JavaScript (the server build, CI's test summary) use Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     // CommonJS config files (dependency-cruiser's): require() is their module system.

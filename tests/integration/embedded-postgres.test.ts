@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../server/db/embedded.js';
 
 describe('the embedded PostgreSQL', () => {
-  it('when a previous run left its server running on the folder, then a new start reuses it instead of failing', async () => {
+  it('when a previous run left its server running on the folder, then a new start reuses it, no error', async () => {
     const directory = await mkdtemp(path.join(os.tmpdir(), 'epn-embedded-'));
     await chmod(directory, 0o755);
     const port = 56000 + Math.floor(Math.random() * 2000);

@@ -49,7 +49,7 @@ describe('importing places of the standard', () => {
     expect(res.body.items[0].location_precision).toBe('commune');
   });
 
-  it('when someone later moves the place, then the position becomes exact; when coordinates go, the flag goes', async () => {
+  it('when the place is later moved, then the position becomes exact; when coordinates go, the flag goes', async () => {
     const spot = randomSpot();
     const record = { ...base(), latitude: spot.lat, longitude: spot.lon, location_precision: 'commune' };
     await importPlaces(db, [record], { today: '2026-11-28' });

@@ -5,16 +5,19 @@ import { createFreshDatabase } from '../support/fresh-database.js';
 
 describe('seeds', () => {
   let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  /** Drops the fresh database once it exists (nothing to drop if its creation failed). */
+  let dropFresh = (): Promise<void> => Promise.resolve();
   let firstReport: ImportReport;
   const logs: string[] = [];
 
   beforeAll(async () => {
     fresh = await createFreshDatabase();
+    dropFresh = () => fresh.drop();
     const result = await runSeeds(fresh.db, { log: (m) => logs.push(m), today: '2026-11-28' });
     firstReport = result.places as ImportReport;
   }, 180_000);
   afterAll(async () => {
-    await fresh?.drop();
+    await dropFresh();
   });
 
   it('when seeded, then thousands of real places from PACA, Hinaura and data·inclusion are loaded', async () => {
@@ -34,7 +37,7 @@ describe('seeds', () => {
     });
   });
 
-  it('when places lack coordinates or carry invalid values, then the seed reports them and keeps the rest', async () => {
+  it('when places lack coordinates or carry invalid values, then the seed reports them, keeps the rest', async () => {
     expect(firstReport.withoutCoordinates.length).toBeGreaterThan(0);
     const noCoordinates = await fresh.db('places').whereNull('latitude').count('* as n');
     expect(Number(noCoordinates[0].n)).toBe(firstReport.withoutCoordinates.length);
@@ -50,7 +53,10 @@ describe('seeds', () => {
     expect(logs.join('\n')).toMatch(/sans coordonnées/);
   });
 
-  it('when the labels are seeded, then NetPublic, Cyber-base and every dispositif and formation label of the standard exist', async () => {
+  const whenLabelsSeeded =
+    'when the labels are seeded, then NetPublic, ' +
+    'Cyber-base and every dispositif and formation label of the standard exist';
+  it(whenLabelsSeeded, async () => {
     const slugs = (await fresh.db('labels').select('slug')).map((row) => row.slug);
     expect(slugs).toEqual(
       expect.arrayContaining([

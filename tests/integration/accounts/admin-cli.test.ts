@@ -14,7 +14,8 @@ describe('npm run admin:create -- email', () => {
 
   async function adminCreate(email: string, env: Record<string, string> = {}) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'epn-cli-'));
-    const { PUBLIC_BASE_URL: _ignored, ...inherited } = process.env;
+    const inherited = { ...process.env };
+    delete inherited.PUBLIC_BASE_URL;
     const result = await run('node_modules/.bin/tsx', ['server/accounts/admin-cli.ts', email], {
       env: {
         ...inherited,
@@ -30,7 +31,7 @@ describe('npm run admin:create -- email', () => {
     return { ...result, outbox };
   }
 
-  it('when the address is new, then an admin account is created and a link to choose the password is sent', async () => {
+  it('when the address is new, then an admin account is created and a set-password link is e-mailed', async () => {
     const email = `premiere-admin-${Date.now()}@exemple.test`;
     const { stdout, outbox } = await adminCreate(email);
     expect(stdout).toContain('Compte d’administration créé');
@@ -47,16 +48,23 @@ describe('npm run admin:create -- email', () => {
     expect((await db('users').where({ id: existing.id }).first()).role).toBe('admin');
   }, 60_000);
 
-  it('when PUBLIC_BASE_URL is given, as for the server, then the e-mailed link uses it; without it, the command warns that the link is local', async () => {
-    const online = await adminCreate(`admin-en-ligne-${Date.now()}@exemple.test`, {
-      PUBLIC_BASE_URL: 'https://epn.exemple.org',
-    });
-    expect(online.stdout).toContain('https://epn.exemple.org/mot-de-passe/nouveau?jeton=');
-    expect(online.stdout).not.toContain('localhost');
-    const local = await adminCreate(`admin-local-${Date.now()}@exemple.test`);
-    expect(local.stdout).toContain('http://localhost:3000/mot-de-passe/nouveau?jeton=');
-    expect(local.stdout).toContain('Attention : le lien pointe vers http://localhost:3000');
-  }, 60_000);
+  const whenPUBLICBASEURLGiven =
+    'when PUBLIC_BASE_URL is given, as for the server, ' +
+    'then the e-mailed link uses it; without it, the command warns that the link is local';
+  it(
+    whenPUBLICBASEURLGiven,
+    async () => {
+      const online = await adminCreate(`admin-en-ligne-${Date.now()}@exemple.test`, {
+        PUBLIC_BASE_URL: 'https://epn.exemple.org',
+      });
+      expect(online.stdout).toContain('https://epn.exemple.org/mot-de-passe/nouveau?jeton=');
+      expect(online.stdout).not.toContain('localhost');
+      const local = await adminCreate(`admin-local-${Date.now()}@exemple.test`);
+      expect(local.stdout).toContain('http://localhost:3000/mot-de-passe/nouveau?jeton=');
+      expect(local.stdout).toContain('Attention : le lien pointe vers http://localhost:3000');
+    },
+    60_000,
+  );
 
   it('when the address is missing or wrong, then it says how to use it', async () => {
     await expect(

@@ -13,7 +13,10 @@ const sidOf = (cookies: string[] | string | undefined) =>
 describe('accounts: sign-up, verification, log-in, log-out', () => {
   const { app, db, mailer, settled } = createTestContext();
 
-  it('when someone signs up, then a verification link is e-mailed; the person who opens it chooses the password, is signed in, and the link works once', async () => {
+  const whenSomeoneSignsUp =
+    'when someone signs up, then a verification link is e-mailed; ' +
+    'the person who opens it chooses the password, is signed in, and the link works once';
+  it(whenSomeoneSignsUp, async () => {
     const agent = anonymousAgent(app);
     const email = `nouvelle-${Date.now()}@exemple.test`;
     const res = await postForm(agent, '/inscription', {
@@ -66,7 +69,7 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     expect(res.text).not.toContain('court');
   });
 
-  it('when an address already has an account, then the page says the same and the owner is told by e-mail', async () => {
+  it('when an address already has an account, then the page says the same and the owner is e-mailed', async () => {
     const user = await createUser(db);
     const res = await postForm(anonymousAgent(app), '/inscription', {
       email: user.email,
@@ -109,7 +112,7 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     expect(unknown.text).toContain('Adresse e-mail ou mot de passe incorrect.');
   });
 
-  it('when logging in, then the session id changes (no fixation) and the cookie is HttpOnly, SameSite=Lax', async () => {
+  it('when logging in, then the session id changes (no fixation); the cookie is HttpOnly, SameSite=Lax', async () => {
     const user = await createUser(db);
     const agent = await loginAs(app, user);
     const first = await agent.get('/mon-espace');
@@ -127,7 +130,9 @@ describe('accounts: sign-up, verification, log-in, log-out', () => {
     expect(raw).toMatch(/HttpOnly/i);
     expect(raw).toMatch(/SameSite=Lax/i);
     // The old session id no longer signs anyone in.
-    const stale = await request(app).get('/mon-espace').set('Cookie', `epn.sid=${before}`);
+    const stale = await request(app)
+      .get('/mon-espace')
+      .set('Cookie', `epn.sid=${before ?? ''}`);
     expect(stale.status).toBe(302);
   });
 

@@ -7,7 +7,7 @@ import { createUser, loginAs } from '../../support/session.js';
 describe('private pages are never cached (shared EPN computers)', () => {
   const { app, db } = createTestContext();
 
-  it('when someone is signed in, then every page they get says Cache-Control: no-store, public ones included', async () => {
+  it('when someone is signed in, then every page, public ones included, says Cache-Control: no-store', async () => {
     const place = await makePlace(db);
     const admin = await loginAs(app, await createUser(db, { role: 'admin' }));
     for (const path of [

@@ -48,7 +48,7 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
     return {
       status: res.status,
       page: res.text
-        .split(fields.email!)
+        .split(fields.email)
         .join('<adresse>')
         .replace(/name="_csrf" value="[^"]*"/g, ''),
       sentBefore,
@@ -57,7 +57,10 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
     };
   }
 
-  it('when a reset is asked for a known and an unknown address, then both answer the same before any e-mail, and only the known one gets it afterwards', async () => {
+  const whenResetAskedKnownUnknown =
+    'when a reset is asked for a known and an unknown address, ' +
+    'then both answer the same before any e-mail, and only the known one gets it afterwards';
+  it(whenResetAskedKnownUnknown, async () => {
     const user = await createUser(db);
     const known = await answerOf('/mot-de-passe-oublie', { email: user.email });
     const unknown = await answerOf('/mot-de-passe-oublie', { email: `inconnue-${randomUUID()}@exemple.test` });
@@ -68,7 +71,10 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
     expect([known.sentAfter, unknown.sentAfter]).toEqual([1, 0]);
   });
 
-  it('when someone signs up with a new and with a taken address, then both answer the same before any hashing or e-mail', async () => {
+  const whenSomeoneSignsUpNew =
+    'when someone signs up with a new and with a taken address, ' +
+    'then both answer the same before any hashing or e-mail';
+  it(whenSomeoneSignsUpNew, async () => {
     const user = await createUser(db);
     const fields = { password: TEST_PASSWORD, password_confirm: TEST_PASSWORD };
     const fresh = await answerOf('/inscription', { email: `nouvelle-${randomUUID()}@exemple.test`, ...fields });
@@ -81,7 +87,9 @@ describe('sign-up, reset and sign-in links answer before the work that differs (
     expect([fresh.sentAfter, taken.sentAfter]).toEqual([1, 1]);
   });
 
-  it('when a sign-in link is asked for a known and an unknown address, then both answer the same before any e-mail', async () => {
+  const whenSignLinkAskedKnown =
+    'when a sign-in link is asked for a known and an unknown address, then both answer the same before any e-mail';
+  it(whenSignLinkAskedKnown, async () => {
     const user = await createUser(db);
     const known = await answerOf('/connexion/lien', { email: user.email });
     const unknown = await answerOf('/connexion/lien', { email: `inconnue-${randomUUID()}@exemple.test` });

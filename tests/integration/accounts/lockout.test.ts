@@ -20,7 +20,10 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
   const newVisitor = (): Agent => request.agent(app).set('X-Forwarded-For', `203.0.113.${(lastIp += 1)}`);
   const visitorAt = (ip: string): Agent => request.agent(app).set('X-Forwarded-For', ip);
 
-  it('when ten addresses each send a wrong password for one account, then its owner still signs in from another address', async () => {
+  const whenTenAddressesEachSend =
+    'when ten addresses each send a wrong password for one account, ' +
+    'then its owner still signs in from another address';
+  it(whenTenAddressesEachSend, async () => {
     const owner = await createUser(db);
     for (let i = 0; i < 10; i += 1) {
       expect(
@@ -35,7 +38,10 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
     expect(res.headers.location).toBe('/mon-espace');
   });
 
-  it('when one address keeps guessing one account, then that pair is stopped (429), but neither the owner elsewhere nor the address for another account', async () => {
+  const whenOneAddressKeepsGuessing =
+    'when one address keeps guessing one account, then that pair is stopped (429), ' +
+    'but neither the owner elsewhere nor the address for another account';
+  it(whenOneAddressKeepsGuessing, async () => {
     const target = await createUser(db);
     const other = await createUser(db);
     const guesser = '198.51.100.30';
@@ -120,7 +126,9 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
     expect(late.status).toBe(400);
   });
 
-  it('when an address without an account asks for a sign-in link, then the answer is the same and nothing is sent', async () => {
+  const whenAddressWithoutAccountAsks =
+    'when an address without an account asks for a sign-in link, then the answer is the same and nothing is sent';
+  it(whenAddressWithoutAccountAsks, async () => {
     const before = mailer.messages.length;
     const res = await postForm(newVisitor(), '/connexion/lien', { email: `personne-${Date.now()}@exemple.test` });
     await settled();
@@ -129,7 +137,10 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
     expect(mailer.messages.length).toBe(before);
   });
 
-  it('when a flood of sign-in link requests targets one address, then the answer stays the same and the latest link received works', async () => {
+  const whenFloodSignLinkRequests =
+    'when a flood of sign-in link requests targets one address, ' +
+    'then the answer stays the same and the latest link received works';
+  it(whenFloodSignLinkRequests, async () => {
     const owner = await createUser(db);
     const answers = [];
     for (let i = 0; i < 5; i += 1)

@@ -6,7 +6,10 @@ import { loadConfig } from '../../../server/config.js';
 import { createMailer } from '../../../server/mail/mailer.js';
 
 describe('e-mail without SMTP: the outbox', () => {
-  it('when no SMTP_URL is set, then the message is an .eml file in DATA_DIR/outbox and its link is logged outside production', async () => {
+  const whenNoSmtpUrlSet =
+    'when no SMTP_URL is set, ' +
+    'then the message is an .eml file in DATA_DIR/outbox and its link is logged outside production';
+  it(whenNoSmtpUrlSet, async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'epn-outbox-'));
     const logs: string[] = [];
     const mailer = createMailer(loadConfig({ NODE_ENV: 'development', DATA_DIR: dir }), (m) => logs.push(m));

@@ -17,7 +17,7 @@ describe('confirming an address never hands the account to whoever created it (i
     const page = await owner.get(pathOf(link));
     expect(page.status).toBe(200);
     if (page.text.includes('name="jeton"')) {
-      const done = await postForm(owner, pathOf(link).split('?')[0]!, {
+      const done = await postForm(owner, pathOf(link).split('?')[0], {
         jeton: tokenOf(link),
         password: OWNER_PASSWORD,
         password_confirm: OWNER_PASSWORD,
@@ -27,7 +27,10 @@ describe('confirming an address never hands the account to whoever created it (i
     return owner;
   }
 
-  it('when someone signs up with a place’s address and stays signed in, then the owner’s confirmation ends their session and they cannot take the place', async () => {
+  const whenSomeoneSignsUpPlace =
+    'when someone signs up with a place’s address and stays signed in, ' +
+    'then the owner’s confirmation ends their session and they cannot take the place';
+  it(whenSomeoneSignsUpPlace, async () => {
     const email = `accueil-${Date.now()}@mediatheque-essai.fr`;
     const place = await makePlace(db, { courriels: [email] });
     const intruder = anonymousAgent(app);
@@ -70,7 +73,10 @@ describe('confirming an address never hands the account to whoever created it (i
     expect((await db('users').where({ id: user.id }).first()).email_verified_at).not.toBeNull();
   });
 
-  it('when the confirmation link is opened, then nothing is used up until the form is sent (mail scanners follow links)', async () => {
+  const whenConfirmationLinkOpened =
+    'when the confirmation link is opened, ' +
+    'then nothing is used up until the form is sent (mail scanners follow links)';
+  it(whenConfirmationLinkOpened, async () => {
     const email = `scanner-${Date.now()}@exemple.test`;
     await postForm(anonymousAgent(app), '/inscription', {
       email,
@@ -89,7 +95,10 @@ describe('confirming an address never hands the account to whoever created it (i
     expect((await request(app).get(pathOf(link))).status).toBe(400);
   });
 
-  it('when an address that never confirmed signs up again, then a new confirmation link is sent (its owner can take it over)', async () => {
+  const whenAddressNeverConfirmedSigns =
+    'when an address that never confirmed signs up again, ' +
+    'then a new confirmation link is sent (its owner can take it over)';
+  it(whenAddressNeverConfirmedSigns, async () => {
     const user = await createUser(db, { verified: false });
     await postForm(anonymousAgent(app), '/inscription', {
       email: user.email,

@@ -10,7 +10,7 @@ describe('password reset by e-mailed one-time link', () => {
   const clock = fixedClock('2026-12-01T10:00:00Z');
   const { app, db, mailer, settled } = createTestContext({ clock });
 
-  it('when the link is used, then the password changes, other sessions end, and the link cannot be reused', async () => {
+  it('when the link is used, then the password changes, other sessions end and the link cannot be reused', async () => {
     const user = await createUser(db);
     const elsewhere = await loginAs(app, user);
     const res = await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email });
@@ -89,7 +89,10 @@ describe('abuse limits (low limits, this file only)', () => {
     config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
-  it('when one account gets too many failed log-ins from one connection, then that connection gets 429 with a French message, even for the right password', async () => {
+  const whenAccountGetsTooMany =
+    'when one account gets too many failed log-ins from one connection, ' +
+    'then that connection gets 429 with a French message, even for the right password';
+  it(whenAccountGetsTooMany, async () => {
     const user = await createUser(db);
     for (let i = 0; i < 3; i += 1) {
       expect(
@@ -116,7 +119,10 @@ describe('abuse limits count each action on its own (low limits)', () => {
     config: { RATE_LIMIT_AUTH_PER_IP: '4', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
-  it('when people sign in successfully many times from one EPN (one IP), then they are never blocked: only failures count', async () => {
+  const whenPeopleSignSuccessfullyMany =
+    'when people sign in successfully many times from one EPN (one IP), ' +
+    'then they are never blocked: only failures count';
+  it(whenPeopleSignSuccessfullyMany, async () => {
     const user = await createUser(db);
     for (let i = 0; i < 8; i += 1) {
       expect(
@@ -125,7 +131,10 @@ describe('abuse limits count each action on its own (low limits)', () => {
     }
   });
 
-  it('when someone fails to log in to an account many times, then its owner can still ask for a reset and receives the link', async () => {
+  const whenSomeoneFailsLogAccount =
+    'when someone fails to log in to an account many times, ' +
+    'then its owner can still ask for a reset and receives the link';
+  it(whenSomeoneFailsLogAccount, async () => {
     const victim = await createUser(db);
     for (let i = 0; i < 4; i += 1)
       await postForm(anonymousAgent(app), '/connexion', { email: victim.email, password: 'mauvais-mot-de-passe' });
@@ -144,13 +153,16 @@ describe('reset requests for one address beyond its limit', () => {
     config: { RATE_LIMIT_AUTH_PER_IP: '10', RATE_LIMIT_AUTH_PER_ACCOUNT: '3' },
   });
 
-  it('when an address gets more reset requests than its limit, then the answer is the same (no 429) and no more e-mail is sent', async () => {
+  const whenAddressGetsMoreReset =
+    'when an address gets more reset requests than its limit, ' +
+    'then the answer is the same (no 429) and no more e-mail is sent';
+  it(whenAddressGetsMoreReset, async () => {
     const user = await createUser(db);
     const answers = [];
     for (let i = 0; i < 5; i += 1)
       answers.push(await postForm(anonymousAgent(app), '/mot-de-passe-oublie', { email: user.email }));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(answers[4]!.text).toContain('Vérifiez votre boîte e-mail');
+    expect(answers[4].text).toContain('Vérifiez votre boîte e-mail');
     await settled();
     expect(mailer.messages.filter((m) => m.to === user.email)).toHaveLength(3);
     // The latest link received still works: nobody can keep the owner from resetting.
@@ -199,7 +211,9 @@ describe('sessions expire', () => {
   const clock = fixedClock('2026-12-01T10:00:00Z');
   const { app, db } = createTestContext({ clock, config: { SESSION_ABSOLUTE_HOURS: '8' } });
 
-  it('when a session is older than SESSION_ABSOLUTE_HOURS, then it no longer signs anyone in, however active it was', async () => {
+  const whenSessionOlderThanSESSION =
+    'when a session is older than SESSION_ABSOLUTE_HOURS, then it no longer signs anyone in, however active it was';
+  it(whenSessionOlderThanSESSION, async () => {
     const agent = await loginAs(app, await createUser(db));
     clock.set('2026-12-01T17:00:00Z');
     expect((await agent.get('/mon-espace')).status).toBe(200);
@@ -215,10 +229,10 @@ describe('cookies in production', () => {
     const user = await createUser(db);
     const agent = anonymousAgent(app);
     const page = await agent.get('/connexion').set('X-Forwarded-Proto', 'https');
-    expect(String(page.headers['set-cookie'])).toMatch(/epn\.csrf=[^;]+;.*Secure/i);
+    expect([page.headers['set-cookie']].flat().join(',')).toMatch(/epn\.csrf=[^;]+;.*Secure/i);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     // The test agent talks plain HTTP, so it would not send Secure cookies back: send it by hand.
-    const csrfCookie = /epn\.csrf=[^;]+/.exec(String(page.headers['set-cookie']))![0];
+    const csrfCookie = /epn\.csrf=[^;]+/.exec([page.headers['set-cookie']].flat().join(','))![0];
     const res = await request(app)
       .post('/connexion')
       .set('X-Forwarded-Proto', 'https')

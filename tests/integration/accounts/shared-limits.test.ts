@@ -32,14 +32,14 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
   const [first, second] = databases.map((db) =>
     createApp({ config, db, clock, mailer: createMemoryMailer(), log: () => {}, rateLimitScope: scope }),
   );
-  const db = databases[0]!;
+  const db = databases[0];
   afterAll(async () => {
     for (const each of databases) await each.destroy();
   });
 
   it('when failed log-ins from one IP are spread over two instances, then the limit counts them together', async () => {
     const user = await createUser(db);
-    for (const app of [first!, second!, first!, second!]) {
+    for (const app of [first, second, first, second]) {
       expect(
         (
           await postForm(request.agent(app), '/connexion', {
@@ -50,26 +50,29 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
       ).toBe(401);
     }
     expect(
-      (await postForm(request.agent(first!), '/connexion', { email: user.email, password: 'mauvais' })).status,
+      (await postForm(request.agent(first), '/connexion', { email: user.email, password: 'mauvais' })).status,
     ).toBe(429);
     expect(
-      (await postForm(request.agent(second!), '/connexion', { email: user.email, password: 'mauvais' })).status,
+      (await postForm(request.agent(second), '/connexion', { email: user.email, password: 'mauvais' })).status,
     ).toBe(429);
   });
 
   it('when sign-ups from one IP are spread over two instances, then the fifth is refused', async () => {
     const statuses = [];
-    for (const app of [first!, second!, first!, second!, first!]) {
+    for (const app of [first, second, first, second, first]) {
       statuses.push((await postForm(request.agent(app), '/inscription', { email: 'pas-une-adresse' })).status);
     }
     expect(statuses).toEqual([400, 400, 400, 400, 429]);
   });
 
-  it('when reports with one e-mail address are spread over two instances, then the per-address limit counts them together', async () => {
+  const whenReportsEMailAddress =
+    'when reports with one e-mail address are spread over two instances, ' +
+    'then the per-address limit counts them together';
+  it(whenReportsEMailAddress, async () => {
     const place = await makePlace(db);
     const email = `visiteur-${randomUUID()}@exemple.fr`;
     const report = async (app: typeof first) => {
-      const agent = request.agent(app!);
+      const agent = request.agent(app);
       const csrf = await csrfFrom(agent, placePath(place));
       return agent
         .post(`/lieux/${place.id}/signalement`)
@@ -84,12 +87,12 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
   it('when the window has passed, then counting starts again and ended windows are purged', async () => {
     clock.set('2026-12-01T10:00:00Z');
     for (let i = 0; i < 5; i += 1)
-      await postForm(request.agent(first!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' });
-    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
+      await postForm(request.agent(first), '/mot-de-passe-oublie', { email: 'pas-une-adresse' });
+    expect((await postForm(request.agent(second), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
       429,
     );
     clock.set('2026-12-01T10:16:00Z');
-    expect((await postForm(request.agent(second!), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
+    expect((await postForm(request.agent(second), '/mot-de-passe-oublie', { email: 'pas-une-adresse' })).status).toBe(
       400,
     );
     const purged = await purgeEndedWindows(db, scope, clock.now());
@@ -102,7 +105,7 @@ describe('abuse limits count across app instances (counters in PostgreSQL)', () 
 
   it('when counters are stored, then no e-mail address or IP appears in the table', async () => {
     const email = `trace-${randomUUID()}@exemple.test`;
-    await postForm(request.agent(first!), '/connexion', { email, password: 'mauvais' });
+    await postForm(request.agent(first), '/connexion', { email, password: 'mauvais' });
     const keys = await db('rate_limit_counters').where({ scope }).pluck('key');
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {

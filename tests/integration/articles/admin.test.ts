@@ -19,7 +19,7 @@ describe('writing articles (administrators)', () => {
       }
     });
 
-    it('when an anonymous visitor posts an article (with a valid CSRF token), then 401 and nothing is written', async () => {
+    it('when an anonymous visitor posts an article (with a valid CSRF token), then 401, nothing written', async () => {
       const slug = uniqueSlug();
       const res = await postForm(anonymousAgent(app), '/admin/articles', { title: 'Intrus', slug, action: 'save' });
       expect(res.status).toBe(401);
@@ -76,7 +76,9 @@ describe('writing articles (administrators)', () => {
     expect(await db('articles').where({ slug }).first()).toBeUndefined();
   });
 
-  it('when an administrator saves a draft, then the public cannot see it; once published, it appears with its links', async () => {
+  const whenAdministratorSavesDraft =
+    'when an administrator saves a draft, then the public cannot see it; once published, it appears with its links';
+  it(whenAdministratorSavesDraft, async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const label = await makeLabel(db);
     const place = await makePlace(db, { at: randomSpot() });
@@ -142,7 +144,9 @@ describe('writing articles (administrators)', () => {
     expect(old.headers.location).toBe(`/articles/${newSlug}`);
   });
 
-  it('when the form is invalid, then it comes back with French messages naming the fields and the typed values', async () => {
+  const whenFormInvalid =
+    'when the form is invalid, then it comes back with French messages naming the fields and the typed values';
+  it(whenFormInvalid, async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const taken = await makeArticle(db);
     const res = await postForm(agent, '/admin/articles', {
@@ -160,7 +164,7 @@ describe('writing articles (administrators)', () => {
     expect(duplicate.text).toContain('déjà prise par un autre article');
   });
 
-  it('when two administrators save the same version, then the second gets a conflict instead of overwriting', async () => {
+  it('when two administrators save the same version, then the second gets a conflict, not an overwrite', async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const article = await makeArticle(db);
     const fields = {
@@ -177,7 +181,10 @@ describe('writing articles (administrators)', () => {
     expect((await db('articles').where({ id: article.id }).first()).title).toBe('Première');
   });
 
-  it('when an edit is posted without its version, then 400 with a French message beside the field, and nothing is overwritten', async () => {
+  const whenEditPostedWithoutVersion =
+    'when an edit is posted without its version, ' +
+    'then 400 with a French message beside the field, and nothing is overwritten';
+  it(whenEditPostedWithoutVersion, async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const article = await makeArticle(db);
     const fields = {
@@ -207,7 +214,7 @@ describe('writing articles (administrators)', () => {
     expect(row.version).toBe(article.version);
   });
 
-  it('when a version, a place id or an article id is beyond PostgreSQL’s integer, then 400 or 404, never a server error', async () => {
+  it('when a version, place id or article id exceeds PostgreSQL’s integer, then 400 or 404, never a 500', async () => {
     const agent = await loginAs(app, await createUser(db, { role: 'admin' }));
     const article = await makeArticle(db);
     const fields = { title: 'Trop grand', slug: article.slug, body_markdown: 'x', status: 'published', action: 'save' };

@@ -42,7 +42,7 @@ describe('the articles API and slug redirects', () => {
     expect(missing.headers['content-type']).toContain('application/problem+json');
   });
 
-  it('when a slug changes, then the old one answers 301 (page and API), twice over, keeping the query string', async () => {
+  it('when a slug changes, then the old one answers 301 (page and API), twice over, keeping the query', async () => {
     const first = uniqueSlug('un');
     const article = await makeArticle(db, { slug: first });
     const second = uniqueSlug('deux');

@@ -33,7 +33,10 @@ describe('links between articles and the directory, both ways', () => {
     ]);
   });
 
-  it('when an article is about a label some places hold, then its page says how many, hidden places and pending links left out', async () => {
+  const whenArticleAboutLabelSome =
+    'when an article is about a label some places hold, ' +
+    'then its page says how many, hidden places and pending links left out';
+  it(whenArticleAboutLabelSome, async () => {
     const label = await makeLabel(db);
     await makePlace(db, { at: randomSpot(), labels: [label.slug] });
     await makePlace(db, { at: randomSpot(), labels: [label.slug], status: 'hidden' });
@@ -53,7 +56,7 @@ describe('links between articles and the directory, both ways', () => {
     );
   });
 
-  it('when a label page is opened, then it lists the published articles linked to the label, not the drafts', async () => {
+  it('when a label page is opened, then it lists the published articles about the label, not the drafts', async () => {
     const label = await makeLabel(db);
     const published = await makeArticle(db, { labels: [label.slug] });
     const draft = await makeArticle(db, { labels: [label.slug], status: 'draft' });
@@ -98,9 +101,13 @@ describe('links between articles and the directory, both ways', () => {
     };
   };
 
-  it('when a place page is opened, then articles about its services are listed too, after those about the place and its labels, three at most', async () => {
+  const whenPlacePageOpened =
+    'when a place page is opened, then articles about its services are listed too, ' +
+    'after those about the place and its labels, three at most';
+  it(whenPlacePageOpened, async () => {
     const label = await makeLabel(db);
-    // Two services no other test pairs on a place: the articles sharing both come first among those "about its services".
+    // Two services no other test pairs on a place: the articles sharing both come first
+    // among those "about its services".
     const services = [
       'Loisirs et créations numériques',
       'Acquisition de matériel informatique à prix solidaire',
@@ -153,7 +160,7 @@ describe('links between articles and the directory, both ways', () => {
     ]);
   });
 
-  it('when a place’s label is pending, expired or rejected, then the label’s articles are not listed for it', async () => {
+  it('when a place’s label is pending, expired or rejected, then the label’s articles are not listed', async () => {
     const label = await makeLabel(db);
     const place = await makePlace(db, { at: randomSpot() });
     const article = await makeArticle(db, { labels: [label.slug] });

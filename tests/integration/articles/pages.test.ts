@@ -11,7 +11,7 @@ const titlesOf = (html: string) =>
 describe('the blog pages', () => {
   const { app, db, config } = createTestContext();
 
-  it('when a tag has more articles than a page holds, then /articles/tag/:tag pages through them, newest first', async () => {
+  it('when a tag has more articles than a page, then /articles/tag/:tag pages through them, newest first', async () => {
     const tag = uniqueWord();
     const made = [];
     for (let i = 0; i < 12; i += 1) made.push(await makeArticle(db, { title: `Article ${tag} ${i}`, tags: [tag] }));
@@ -47,7 +47,9 @@ describe('the blog pages', () => {
     expect(list.text).toContain('la suite de ce texte n’est pas encore disponible');
   });
 
-  it('when an article page is opened, then it has a meta description, OpenGraph tags and an absolute canonical URL', async () => {
+  const whenArticlePageOpened =
+    'when an article page is opened, then it has a meta description, OpenGraph tags and an absolute canonical URL';
+  it(whenArticlePageOpened, async () => {
     const slug = uniqueSlug();
     await makeArticle(db, {
       slug,
@@ -69,7 +71,9 @@ describe('the blog pages', () => {
   });
 
   describe('"Lieux près de chez vous qui proposent ce service"', () => {
-    it('when the visitor gives a position, then the nearest places offering the service come first, others left out', async () => {
+    const whenVisitorGivesPosition =
+      'when the visitor gives a position, then the nearest places offering the service come first, others left out';
+    it(whenVisitorGivesPosition, async () => {
       const home = randomSpot();
       const near = await makePlace(db, {
         at: northOf(home, 2),

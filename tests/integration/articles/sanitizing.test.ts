@@ -83,7 +83,7 @@ describe('sanitising what administrators write', () => {
     expect(activeHtml(html)).toEqual([]);
   });
 
-  it('when the whole corpus is published in one article, then its page carries no active HTML in the article body', async () => {
+  it('when the whole corpus is published as one article, then its body carries no active HTML', async () => {
     const slug = uniqueSlug('xss');
     await makeArticle(db, { slug, body_markdown: XSS_CORPUS.join('\n\n') });
     const res = await request(app).get(`/articles/${slug}`);
@@ -109,20 +109,29 @@ describe('sanitising what administrators write', () => {
     expect(html).toContain('<a href="mailto:a@b.fr">mail</a>');
   });
 
-  it('when a label is named in the text, then its first mention links to the label page, but never inside a link, code or heading', () => {
+  const whenLabelNamedText =
+    'when a label is named in the text, ' +
+    'then its first mention links to the label page, but never inside a link, code or heading';
+  it(whenLabelNamedText, () => {
     const labels = [
       { slug: 'cyber-base', name: 'Cyber-base' },
       { slug: 'netpublic', name: 'NetPublic' },
     ];
     const html = renderArticleHtml(
-      '## NetPublic en titre\n\n[NetPublic déjà lié](https://netpublic.example) et `NetPublic` en code.\n\nLes cyberbases et le label NetPublic. Encore NetPublic.\n\n<a href="https://x.example">Cyber-base brut</a>',
+      [
+        '## NetPublic en titre',
+        '[NetPublic déjà lié](https://netpublic.example) et `NetPublic` en code.',
+        'Les cyberbases et le label NetPublic. Encore NetPublic.',
+        '<a href="https://x.example">Cyber-base brut</a>',
+      ].join('\n\n'),
       labels,
     );
     expect(html).toContain('<h2>NetPublic en titre</h2>');
     expect(html).toContain('<a href="https://netpublic.example">NetPublic déjà lié</a>');
     expect(html).toContain('<code>NetPublic</code>');
     expect(html).toContain(
-      'Les <a href="/labels/cyber-base">cyberbases</a> et le label <a href="/labels/netpublic">NetPublic</a>. Encore NetPublic.',
+      'Les <a href="/labels/cyber-base">cyberbases</a> ' +
+        'et le label <a href="/labels/netpublic">NetPublic</a>. Encore NetPublic.',
     );
     expect(html).toContain('<a href="https://x.example">Cyber-base brut</a>');
     expect(html.match(/<a /g)).toHaveLength(4);

@@ -10,7 +10,7 @@ const articleTitles = (html: string) =>
 describe('one search across articles and places (/recherche)', () => {
   const { app, db } = createTestContext();
 
-  it('when the query has no accents, then articles written with accents are found, and the other way round', async () => {
+  it('when the query has no accents, then articles written with accents are found, and vice versa', async () => {
     const word = uniqueWord();
     const accented = await makeArticle(db, {
       title: `Éducation numérique ${word}`,
@@ -29,7 +29,7 @@ describe('one search across articles and places (/recherche)', () => {
     expect(articleTitles(res.text)).toEqual([plain.title]);
   });
 
-  it('when the query matches a French inflection, then the stem finds it (bibliothécaire → bibliothécaires)', async () => {
+  it('when the query is a French inflection, then the stem finds it (bibliothécaire → bibliothécaires)', async () => {
     const word = uniqueWord();
     const a = await makeArticle(db, { title: `Coopération ${word}`, body_markdown: 'Avec les bibliothécaires.' });
     const res = await request(app).get(`/recherche?q=${encodeURIComponent(`bibliothecaire ${word}`)}`);

@@ -52,7 +52,10 @@ describe('claiming a place: shared domains and earlier decisions', () => {
       method: string | null;
     };
 
-  it('when someone at france-services.gouv.fr claims a place listing another address of that domain, then the claim waits for a moderator', async () => {
+  const whenSomeoneAtFranceServices =
+    'when someone at france-services.gouv.fr claims a place listing another address of that domain, ' +
+    'then the claim waits for a moderator';
+  it(whenSomeoneAtFranceServices, async () => {
     const place = await makePlace(db, { courriels: [`martigues-${unique()}@france-services.gouv.fr`] });
     const agent = await createUser(db, { email: `agent-${unique()}@france-services.gouv.fr` });
     const res = await postForm(await loginAs(app, agent), `/mon-espace/lieux/${place.id}/demande`, {});
@@ -60,21 +63,24 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     expect(await claimStatus(place.id, agent.id)).toMatchObject({ status: 'pending', method: null });
   });
 
-  it('when a domain is listed by more than three published places, then a colleague’s claim waits; with three, it is approved at once', async () => {
+  const whenDomainListedMoreThan =
+    'when a domain is listed by more than three published places, ' +
+    'then a colleague’s claim waits; with three, it is approved at once';
+  it(whenDomainListedMoreThan, async () => {
     const big = `reseau-${unique()}.fr`;
     const places = [];
     for (let i = 0; i < 4; i++) places.push(await makePlace(db, { courriels: [`lieu${i}@${big}`] }));
     const colleague = await createUser(db, { email: `jeanne@${big}` });
-    await postForm(await loginAs(app, colleague), `/mon-espace/lieux/${places[0]!.id}/demande`, {});
-    expect((await claimStatus(places[0]!.id, colleague.id)).status).toBe('pending');
+    await postForm(await loginAs(app, colleague), `/mon-espace/lieux/${places[0].id}/demande`, {});
+    expect((await claimStatus(places[0].id, colleague.id)).status).toBe('pending');
 
     const small = `asso-${unique()}.fr`;
     const few = [];
     for (let i = 0; i < 3; i++) few.push(await makePlace(db, { courriels: [`lieu${i}@${small}`] }));
     await makePlace(db, { courriels: [`masque@${small}`], status: 'hidden' }); // hidden places do not count
     const member = await createUser(db, { email: `paul@${small}` });
-    await postForm(await loginAs(app, member), `/mon-espace/lieux/${few[1]!.id}/demande`, {});
-    expect(await claimStatus(few[1]!.id, member.id)).toMatchObject({ status: 'approved', method: 'domain' });
+    await postForm(await loginAs(app, member), `/mon-espace/lieux/${few[1].id}/demande`, {});
+    expect(await claimStatus(few[1].id, member.id)).toMatchObject({ status: 'approved', method: 'domain' });
   });
 
   it('when the exact listed address claims, then it is approved at once even at a shared domain', async () => {
@@ -85,7 +91,10 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     expect(await claimStatus(place.id, user.id)).toMatchObject({ status: 'approved', method: 'email' });
   });
 
-  it('when a moderator has revoked a mediator, then claiming again waits for a moderator instead of being approved at once', async () => {
+  const whenModeratorHasRevokedMediator =
+    'when a moderator has revoked a mediator, ' +
+    'then claiming again waits for a moderator instead of being approved at once';
+  it(whenModeratorHasRevokedMediator, async () => {
     const email = `accueil-${unique()}@mediatheque-essai.fr`;
     const place = await makePlace(db, { courriels: [email] });
     const mediator = await createUser(db, { email });
@@ -112,7 +121,9 @@ describe('claiming a place: shared domains and earlier decisions', () => {
     );
   });
 
-  it('when a moderator has rejected a claim, then a new claim from a matching domain waits for a moderator', async () => {
+  const whenModeratorHasRejectedClaim =
+    'when a moderator has rejected a claim, then a new claim from a matching domain waits for a moderator';
+  it(whenModeratorHasRejectedClaim, async () => {
     const domain = `asso-${unique()}.fr`;
     const place = await makePlace(db, { courriels: [`accueil@${domain}`] });
     const user = await createUser(db, { email: `paul@${domain}` });

@@ -47,7 +47,10 @@ describe('no lost update: 20 sessions save the same place at once', () => {
     expect(await db('place_revisions').where({ place_id: placeId })).toHaveLength(1);
   });
 
-  it('when each session retries after its 409 with the version it is shown, then every change lands once, in one unbroken chain', async () => {
+  const whenEachSessionRetriesAfter =
+    'when each session retries after its 409 with the version it is shown, ' +
+    'then every change lands once, in one unbroken chain';
+  it(whenEachSessionRetriesAfter, async () => {
     const start = (await db('places').where({ id: placeId }).first()).version as number;
     const attempts: number[] = [];
     await Promise.all(

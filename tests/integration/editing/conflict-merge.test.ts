@@ -49,7 +49,10 @@ describe('a stale save of "Informations générales": three-way conflict page', 
     return { place, agent };
   }
 
-  it('when tab 1 renamed the place and tab 2 changed only the commune, then the 409 form holds tab 1’s name and tab 2’s commune, and saving it keeps both', async () => {
+  const whenTab1RenamedPlace =
+    'when tab 1 renamed the place and tab 2 changed only the commune, ' +
+    'then the 409 form holds tab 1’s name and tab 2’s commune, and saving it keeps both';
+  it(whenTab1RenamedPlace, async () => {
     const { place, agent } = await twoTabs();
     const tab1 = await postForm(agent, `/mon-espace/lieux/${place.id}/general`, {
       version: 1,
@@ -73,7 +76,10 @@ describe('a stale save of "Informations générales": three-way conflict page', 
     expect(row).toMatchObject({ nom: 'Médiathèque Louis-Aragon', commune: 'Port-de-Bouc', version: 3 });
   });
 
-  it('when both tabs changed the same field differently, then mine is kept in the form and the field is flagged for a choice, with the other value shown', async () => {
+  const whenBothTabsChangedSame =
+    'when both tabs changed the same field differently, ' +
+    'then mine is kept in the form and the field is flagged for a choice, with the other value shown';
+  it(whenBothTabsChangedSame, async () => {
     const { place, agent } = await twoTabs();
     await postForm(agent, `/mon-espace/lieux/${place.id}/general`, {
       version: 1,
@@ -123,7 +129,10 @@ describe('a stale save of "Informations générales": three-way conflict page', 
     });
   });
 
-  it('when my stale hours form left the hours as they were, then the 409 grid shows the hours online now; when I changed them too, mine are kept and flagged', async () => {
+  const whenMyStaleHoursForm =
+    'when my stale hours form left the hours as they were, ' +
+    'then the 409 grid shows the hours online now; when I changed them too, mine are kept and flagged';
+  it(whenMyStaleHoursForm, async () => {
     const { place, agent } = await twoTabs();
     await postForm(agent, `/mon-espace/lieux/${place.id}/horaires`, {
       version: 1,

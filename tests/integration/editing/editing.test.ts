@@ -75,7 +75,10 @@ async function managedPlace(db: Parameters<typeof makePlace>[0], app: Parameters
 describe('editing a place in sections', () => {
   const { app, db } = createTestContext();
 
-  it('when the owner saves a section, then it is live at once, the version moves and a revision records old and new values', async () => {
+  const whenOwnerSavesSection =
+    'when the owner saves a section, ' +
+    'then it is live at once, the version moves and a revision records old and new values';
+  it(whenOwnerSavesSection, async () => {
     const { place, user, agent } = await managedPlace(db, app);
     const form = await agent.get(`/mon-espace/lieux/${place.id}/contacts`);
     expect(form.status).toBe(200);
@@ -100,7 +103,9 @@ describe('editing a place in sections', () => {
     expect(api.body.telephone).toBe('+33442000000');
   });
 
-  it('when a field is wrong, then a French message sits next to it, everything typed is kept and nothing changes', async () => {
+  const whenFieldWrong =
+    'when a field is wrong, then a French message sits next to it, everything typed is kept and nothing changes';
+  it(whenFieldWrong, async () => {
     const { place, agent } = await managedPlace(db, app);
     const res = await postForm(agent, `/mon-espace/lieux/${place.id}/general`, {
       version: 1,
@@ -124,7 +129,7 @@ describe('editing a place in sections', () => {
     expect(res.text).toContain('Le résumé fait au plus 280 caractères.');
   });
 
-  it('when hours are entered on the grid, then a valid OSM string is saved; a wrong raw string is refused', async () => {
+  it('when hours are entered on the grid, then a valid OSM string is saved; a wrong raw one is refused', async () => {
     const { place, agent } = await managedPlace(db, app);
     const res = await postForm(agent, `/mon-espace/lieux/${place.id}/horaires`, {
       version: 1,
@@ -168,7 +173,10 @@ describe('editing a place in sections', () => {
     expect(complex.text).toContain('que la grille ne sait pas afficher');
   });
 
-  it('when a closure date on the grid does not exist, then 400 with a French message next to the date field, not the library’s message under the raw field', async () => {
+  const whenClosureDateGridDoes =
+    'when a closure date on the grid does not exist, ' +
+    'then 400 with a French message next to the date field, not the library’s message under the raw field';
+  it(whenClosureDateGridDoes, async () => {
     const { place, agent } = await managedPlace(db, app);
     const res = await postForm(agent, `/mon-espace/lieux/${place.id}/horaires`, {
       version: 1,
@@ -186,7 +194,9 @@ describe('editing a place in sections', () => {
     expect((await db('places').where({ id: place.id }).first()).version).toBe(1);
   });
 
-  it('when a save is stale, then 409 shows the other person’s change next to mine, and nothing of mine is lost', async () => {
+  const whenSaveStale =
+    'when a save is stale, then 409 shows the other person’s change next to mine, and nothing of mine is lost';
+  it(whenSaveStale, async () => {
     const { place, agent } = await managedPlace(db, app);
     const colleague = await createUser(db);
     await db('place_managers').insert({
@@ -279,7 +289,7 @@ describe('editing a place in sections', () => {
     expect((await db('places').where({ id: place.id }).first()).version).toBe(1);
   });
 
-  it('when the team or the moderation edits, then the public page says who, and offers "Gérer ce lieu" to others', async () => {
+  it('when the team or the moderation edits, then the page says who and offers "Gérer ce lieu" to others', async () => {
     const { place, agent } = await managedPlace(db, app);
     const anonymous = await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1);
     expect(anonymous.status).toBe(200);
@@ -301,7 +311,10 @@ describe('editing a place in sections', () => {
     expect((await anonymousAgent(app).get(`/lieux/${place.id}`).redirects(1)).text).toContain('par la modération');
   });
 
-  it('when an import changed the place last, then the page does not credit the moderation; a confirmation says who confirmed', async () => {
+  const whenImportChangedPlaceLast =
+    'when an import changed the place last, ' +
+    'then the page does not credit the moderation; a confirmation says who confirmed';
+  it(whenImportChangedPlaceLast, async () => {
     const { place, agent } = await managedPlace(db, app);
     await db('place_revisions').insert({
       place_id: place.id,

@@ -9,7 +9,10 @@ const TOO_BIG = '2147483648';
 describe('ids and versions beyond PostgreSQL integers', () => {
   const { app, db } = createTestContext();
 
-  it('when a mediator posts a version, a revision or a label id of 2147483648, then 400 (never 500) and nothing changes', async () => {
+  const whenMediatorPostsVersionRevision =
+    'when a mediator posts a version, a revision or a label id of 2147483648, ' +
+    'then 400 (never 500) and nothing changes';
+  it(whenMediatorPostsVersionRevision, async () => {
     const place = await makePlace(db);
     const user = await createUser(db);
     await db('place_managers').insert({

@@ -22,7 +22,10 @@ describe('offline geocoding from the communes table', () => {
     saint = await makeCommune(db, { nom: saintName, latitude: 44.25, longitude: 6.92 });
   });
 
-  it('when a visitor types the name without accents or hyphens (and "sainte" for "saint"), then the commune is found', async () => {
+  const whenVisitorTypesNameWithout =
+    'when a visitor types the name without accents or hyphens (and "sainte" for "saint"), ' +
+    'then the commune is found';
+  it(whenVisitorTypesNameWithout, async () => {
     const found = await geocoder.geocode(`sainte etienne de tinee ${word}`);
     expect(found?.insee).toBe(saint.insee);
     expect(found).toMatchObject({ lat: 44.25, lon: 6.92, kind: 'commune', source: 'offline' });
@@ -77,7 +80,7 @@ describe('offline geocoding from the communes table', () => {
     expect((await geocoder.suggest(`ste colombe ${w.slice(0, 4)}`)).map((s) => s.insee)).toContain(c.insee);
   });
 
-  it('when a visitor types the start of a name, then larger communes come first among those starting with it', async () => {
+  it('when a visitor types the start of a name, then larger communes come first among those matching', async () => {
     const w = uniqueWord().toLowerCase();
     const small = await makeCommune(db, { nom: `${w}al`, population: 120 });
     const large = await makeCommune(db, { nom: `${w}igues`, population: 48_000 });
@@ -86,12 +89,13 @@ describe('offline geocoding from the communes table', () => {
     expect(insees.indexOf(large.insee)).toBeLessThan(insees.indexOf(small.insee));
   });
 
-  it('when a commune has several postal codes, then the typed one, else the one most of its places use, else none', async () => {
+  it('when a commune has several postal codes, then the typed one, else its places’ usual one, else none', async () => {
     const w = uniqueWord();
     const [main, other] = [randomPostalCode(), randomPostalCode()];
     // Listed first: the code of a small hamlet (Martigues: 13117 for Lavéra, 13500 for the town).
     const commune = await makeCommune(db, { nom: `Martigues${w}`, codesPostaux: [other, main] });
-    expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w}`); // no place yet: no code rather than a wrong one
+    // No place yet: no code rather than a wrong one.
+    expect((await geocoder.geocode(`Martigues${w}`))?.label).toBe(`Martigues${w}`);
     for (let i = 0; i < 3; i++)
       await makePlace(db, { codeInsee: commune.insee, codePostal: main, commune: `Martigues${w}` });
     await makePlace(db, { codeInsee: commune.insee, codePostal: other, commune: `Martigues${w}` });
@@ -100,7 +104,10 @@ describe('offline geocoding from the communes table', () => {
     expect((await geocoder.suggest(`Martigues${w}`))[0].label).toBe(`Martigues${w} (${main})`);
   });
 
-  it('when a visitor types "Paris 15" or a Paris postal code, then the arrondissement is found, not the centre of Paris', async () => {
+  const whenVisitorTypesParis15 =
+    'when a visitor types "Paris 15" or a Paris postal code, ' +
+    'then the arrondissement is found, not the centre of Paris';
+  it(whenVisitorTypesParis15, async () => {
     // The real rows (seeds/data/communes.json): Paris holds every Paris postal code.
     const real = JSON.parse(readFileSync('seeds/data/communes.json', 'utf8')) as {
       insee: string;
@@ -136,7 +143,7 @@ describe('offline geocoding from the communes table', () => {
     expect(await geocoder.geocode('xqzwv kkkkjjj')).toBeNull();
   });
 
-  it('when a visitor starts typing, then suggestions come from /api/v1/communes (accent-insensitive, prefix)', async () => {
+  it('when a visitor types, then suggestions come from /api/v1/communes (accent-insensitive, prefix)', async () => {
     const res = await request(app)
       .get('/api/v1/communes')
       .query({ q: `saint etienne de tinee ${word.slice(0, 5)}` });
@@ -218,7 +225,9 @@ describe('the BAN street-address adapter (a local server stands in for the natio
     expect(seen.at(-1)).toContain('/search/?q=12+rue+de+la+paix+martigues');
   });
 
-  it('when the BAN never answers, then the request is abandoned at the timeout and the offline table answers', async () => {
+  const whenBANNeverAnswers =
+    'when the BAN never answers, then the request is abandoned at the timeout and the offline table answers';
+  it(whenBANNeverAnswers, async () => {
     behaviour = 'silent';
     const logged: unknown[] = [];
     const geocoder = createBanGeocoder({

@@ -6,7 +6,7 @@ import { createUser, loginAs, postForm } from '../../support/session.js';
 describe('moderation journal', () => {
   const { app, db } = createTestContext();
 
-  it('when decisions were taken, then the journal names them in French, with the place and the person, linked', async () => {
+  it('when decisions were taken, then the journal names them in French, with the place and person linked', async () => {
     const place = await makePlace(db, { nom: 'Médiathèque du Journal' });
     const mediator = await createUser(db, { email: `journal-${Date.now()}@exemple.test` });
     await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/demande`, {});

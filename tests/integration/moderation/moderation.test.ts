@@ -8,7 +8,10 @@ import request from 'supertest';
 describe('moderation queue', () => {
   const { app, db, mailer } = createTestContext();
 
-  it('when a claim waits, then the moderator sees it with its diff, accepts it, and the mediator is told; it is audited', async () => {
+  const whenClaimWaits =
+    'when a claim waits, then the moderator sees it with its diff, accepts it, and the mediator is told; ' +
+    'it is audited';
+  it(whenClaimWaits, async () => {
     const place = await makePlace(db, { courriels: ['accueil@mairie-essai.fr'] });
     const mediator = await createUser(db, { email: `animateur-${Date.now()}@gmail.com` });
     await postForm(await loginAs(app, mediator), `/mon-espace/lieux/${place.id}/demande`, {
@@ -67,7 +70,10 @@ describe('moderation queue', () => {
     expect(mailer.lastTo(mediator.email)!.text).toContain('Inconnu de la structure');
   });
 
-  it('when a moderator rejects a label request or a proposal with a reason too long, then the queue comes back with the message and the typed text', async () => {
+  const whenRejectionReasonTooLong =
+    'when a moderator rejects a label request or a proposal with a reason too long, ' +
+    'then the queue comes back with the message and the typed text';
+  it(whenRejectionReasonTooLong, async () => {
     const place = await makePlace(db);
     const mediator = await createUser(db);
     const [label] = await db('labels').select('id').limit(1);
@@ -84,7 +90,10 @@ describe('moderation queue', () => {
     expect(none.text).toContain(`id="reason-labels-${request.id}-error">Indiquez le motif du refus`);
   });
 
-  it('when a moderator revokes without a reason, then the place page comes back with the message next to that manager’s "Motif" field', async () => {
+  const whenModeratorRevokesWithoutReason =
+    'when a moderator revokes without a reason, ' +
+    'then the place page comes back with the message next to that manager’s "Motif" field';
+  it(whenModeratorRevokesWithoutReason, async () => {
     const place = await makePlace(db);
     const mediator = await createUser(db);
     const [link] = await db('place_managers')
@@ -159,7 +168,10 @@ describe('moderation queue', () => {
     expect((await agent.get(`/api/v1/places/${place.id}`)).status).toBe(200);
   });
 
-  it("when a proposal without coordinates is accepted, then it sits at its commune's centre (approximate) and is found by distance and by commune", async () => {
+  const whenProposalWithoutCoordinatesAccepted =
+    'when a proposal without coordinates is accepted, ' +
+    "then it sits at its commune's centre (approximate) and is found by distance and by commune";
+  it(whenProposalWithoutCoordinatesAccepted, async () => {
     const lat = 44 + Math.random() / 2;
     const lon = 2 + Math.random() / 2;
     const commune = await makeCommune(db, { latitude: lat, longitude: lon });
@@ -191,7 +203,10 @@ describe('moderation queue', () => {
     expect(byCommune.body.items.map((item: { id: number }) => item.id)).toContain(place.id);
   });
 
-  it('when the general section moves a place to another commune without coordinates, then its INSEE code and approximate position follow', async () => {
+  const whenGeneralSectionMovesPlace =
+    'when the general section moves a place to another commune without coordinates, ' +
+    'then its INSEE code and approximate position follow';
+  it(whenGeneralSectionMovesPlace, async () => {
     const first = await makeCommune(db, { latitude: 46.1, longitude: 1.1 });
     const second = await makeCommune(db, { latitude: 47.2, longitude: 2.2 });
     const place = await makePlace(db, { commune: first.nom, codePostal: first.codesPostaux[0] });

@@ -8,7 +8,11 @@ import { createUser, loginAs, postForm } from '../../support/session.js';
 describe('moderators hide and republish a place', () => {
   const { app, db } = createTestContext();
 
-  it('when a moderator hides a place with a reason, then it vanishes from the API, search and its page; it is in the history and the journal; republishing brings it back', async () => {
+  const whenModeratorHidesPlaceReason =
+    'when a moderator hides a place with a reason, ' +
+    'then it vanishes from the API, search and its page; ' +
+    'it is in the history and the journal; republishing brings it back';
+  it(whenModeratorHidesPlaceReason, async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     const agent = await loginAs(app, moderator);
@@ -75,7 +79,7 @@ describe('moderators hide and republish a place', () => {
     ).toBeTruthy();
   });
 
-  it('when a visitor reports that a place no longer exists, then the queue offers to hide it, which also settles the report', async () => {
+  it('when a place is reported as gone, then the queue offers to hide it, which also settles the report', async () => {
     const place = await makePlace(db);
     const [report] = await db('place_reports')
       .insert({ place_id: place.id, category: 'n-existe-plus', message: 'Fermé, rideau baissé' })

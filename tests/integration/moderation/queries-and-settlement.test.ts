@@ -55,7 +55,10 @@ describe('the moderation queue and the dashboard are built with a constant numbe
     }
   }
 
-  it('when the moderation queue holds 50 claims, 50 label requests and 50 reports, then it is built with as many queries as with 1 of each', async () => {
+  const whenModerationQueueHolds50 =
+    'when the moderation queue holds 50 claims, 50 label requests and 50 reports, ' +
+    'then it is built with as many queries as with 1 of each';
+  it(whenModerationQueueHolds50, async () => {
     const label = await makeLabel(db);
     await addPendingItems(1, label);
     const few = await countQueries(db, () => moderation.queue());
@@ -111,7 +114,10 @@ describe("hiding a place from a visitor's report settles the report in the same 
     return { place, report: { id: Number(report.id), version: Number(report.version) } };
   }
 
-  it('when a moderator hides a place from a report, then the place is hidden, the report settled and both decisions journaled together', async () => {
+  const whenModeratorHidesPlaceFrom =
+    'when a moderator hides a place from a report, ' +
+    'then the place is hidden, the report settled and both decisions journaled together';
+  it(whenModeratorHidesPlaceFrom, async () => {
     const { place, report } = await reportedPlace();
     const moderator = await createUser(db, { role: 'moderator' });
     const agent = await loginAs(app, moderator);
@@ -131,7 +137,10 @@ describe("hiding a place from a visitor's report settles the report in the same 
     expect(actions).toEqual(['place.hidden', 'report.accepted']);
   });
 
-  it('when the report was settled by someone else meanwhile, then the place stays online, with no revision and no journal entry', async () => {
+  const whenReportWasSettledSomeone =
+    'when the report was settled by someone else meanwhile, ' +
+    'then the place stays online, with no revision and no journal entry';
+  it(whenReportWasSettledSomeone, async () => {
     const { place, report } = await reportedPlace();
     const first = await createUser(db, { role: 'moderator' });
     const second = await createUser(db, { role: 'moderator' });
@@ -153,7 +162,10 @@ describe("hiding a place from a visitor's report settles the report in the same 
     expect(await db('audit_log').where({ actor_id: second.id })).toHaveLength(0);
   });
 
-  it('when a moderator decides a report, then it is found by its id whatever the number of new reports, and a second decision is a conflict', async () => {
+  const whenModeratorDecidesReport =
+    'when a moderator decides a report, ' +
+    'then it is found by its id whatever the number of new reports, and a second decision is a conflict';
+  it(whenModeratorDecidesReport, async () => {
     const { report } = await reportedPlace();
     const agent = await loginAs(app, await createUser(db, { role: 'moderator' }));
     expect(

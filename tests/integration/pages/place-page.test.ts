@@ -127,7 +127,9 @@ describe('the place page', () => {
     expect(await listReports(db, { placeId: place.id, status: 'new' })).toHaveLength(1);
   });
 
-  it('when the report is sent with errors, then the page comes back at the form (#signaler) with its error summary', async () => {
+  const whenReportSentErrors =
+    'when the report is sent with errors, then the page comes back at the form (#signaler) with its error summary';
+  it(whenReportSentErrors, async () => {
     const page = await request(app).get(path);
     expect(page.text).toContain(`action="/lieux/${place.id}/signalement#signaler"`);
     const agent = request.agent(app);
@@ -151,7 +153,7 @@ describe('the place page', () => {
     expect(res.text.match(/Mis à jour le/g)).toHaveLength(1);
   });
 
-  it('when the position is only the commune centre, then the page says so and offers no route to that point', async () => {
+  it('when the position is only the commune centre, then the page says so and offers no route to it', async () => {
     const rough = await makePlace(db, {
       at: randomSpot(),
       adresse: '5 rue du Moulin',
@@ -239,7 +241,7 @@ describe('place page pieces', () => {
 describe('reports are rate limited per IP', () => {
   const { db, app } = createTestContext({ config: { RATE_LIMIT_REPORTS_PER_IP: '2' } });
 
-  it('when one connection sends too many reports, then it is told to wait (429) and nothing more is stored', async () => {
+  it('when one connection sends too many reports, then it is told to wait (429), nothing more stored', async () => {
     const place = await makePlace(db);
     const agent = request.agent(app);
     const csrf = await csrfFrom(agent, placePath(place));

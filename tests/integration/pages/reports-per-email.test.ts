@@ -11,7 +11,10 @@ describe('reports are rate limited per e-mail address too', () => {
   // The per-IP limit is out of the way (100000): only the address counts here.
   const { db, app } = createTestContext();
 
-  it('when one address sends too many reports, even from several connections, then it is told to wait (429); other reports still go through', async () => {
+  const whenAddressSendsTooMany =
+    'when one address sends too many reports, even from several connections, ' +
+    'then it is told to wait (429); other reports still go through';
+  it(whenAddressSendsTooMany, async () => {
     const place = await makePlace(db);
     const email = `Visiteur-${Date.now()}@Exemple.fr`;
     const sendFrom = async (body: Record<string, string>) => {

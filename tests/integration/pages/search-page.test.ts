@@ -34,7 +34,9 @@ describe('the search page (home), server-rendered', () => {
     Object.assign(names, { near: near.nom, middle: middle.nom, far: far.nom, outside: outside.nom });
   });
 
-  it('when a visitor opens the home page, then one search box, the "Autour de moi" button and the filters are there', async () => {
+  const whenVisitorOpensHomePage =
+    'when a visitor opens the home page, then one search box, the "Autour de moi" button and the filters are there';
+  it(whenVisitorOpensHomePage, async () => {
     const res = await request(app).get('/');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<label for="ou">Commune, code postal ou adresse</label>');
@@ -46,7 +48,10 @@ describe('the search page (home), server-rendered', () => {
     expect(res.text).not.toMatch(/<script(?![^>]*(src=|type="application\/json"))/); // no inline script
   });
 
-  it('when a visitor searches a commune, then places within 30 km come nearest first with their distance and open state', async () => {
+  const whenVisitorSearchesCommune =
+    'when a visitor searches a commune, ' +
+    'then places within 30 km come nearest first with their distance and open state';
+  it(whenVisitorSearchesCommune, async () => {
     const res = await request(app)
       .get('/')
       .query({ ou: communeName.toLowerCase().replace(/-/g, ' ') });
@@ -102,7 +107,10 @@ describe('the search page (home), server-rendered', () => {
     expect(saturday.text).toContain('value="2026-12-05"');
   });
 
-  it('when an open-at search finds nothing, then the heading says no place is open then, with a way to drop the filter', async () => {
+  const whenOpenAtSearchFinds =
+    'when an open-at search finds nothing, ' +
+    'then the heading says no place is open then, with a way to drop the filter';
+  it(whenOpenAtSearchFinds, async () => {
     const sunday = await request(app).get('/').query({ ou: communeName, jour: '2026-12-06', heure: '10:00' });
     expect(cardNames(sunday.text)).toEqual([]);
     expect(sunday.text).toMatch(new RegExp(`Aucun lieu ouvert à ce moment\\s+à moins de 30 km de ${communeName}`));
@@ -125,7 +133,9 @@ describe('the search page (home), server-rendered', () => {
     expect(res.text).toContain('à moins de 7 km');
   });
 
-  it('when labels are offered as filters, then only labels with places show, with their count, plus any chosen one', async () => {
+  const whenLabelsOfferedAsFilters =
+    'when labels are offered as filters, then only labels with places show, with their count, plus any chosen one';
+  it(whenLabelsOfferedAsFilters, async () => {
     const empty = await makeLabel(db, { name: `Vide ${uniqueWord()}` });
     const home = await request(app).get('/');
     expect(home.text).toContain(`>${label.name} (1)</label>`);
@@ -185,7 +195,7 @@ describe('the search page (home), server-rendered', () => {
     expect(res.text).toContain('Nous n’avons pas trouvé la commune ou le code postal « Qxzyvwpt »');
   });
 
-  it('when a value is wrong, then the form comes back with a French message next to the field and status 400', async () => {
+  it('when a value is wrong, then the form comes back with a French message by the field and status 400', async () => {
     const res = await request(app).get('/').query({ ou: communeName, radius_km: 'loin' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('<html lang="fr">');
@@ -221,7 +231,10 @@ describe('the search page (home), server-rendered', () => {
     expect(second.text).toContain('Première page');
   });
 
-  it('when the script asks for the results only, then the fragment has the list and the map data, without the layout', async () => {
+  const whenScriptAsksResultsOnly =
+    'when the script asks for the results only, ' +
+    'then the fragment has the list and the map data, without the layout';
+  it(whenScriptAsksResultsOnly, async () => {
     const res = await request(app).get('/').query({ ou: communeName }).set('X-Fragment', 'results');
     expect(res.status).toBe(200);
     expect(res.text).not.toContain('<html');
@@ -239,7 +252,7 @@ describe('the search page (home), server-rendered', () => {
     expect(res.text).toContain('cette zone de la carte');
   });
 
-  it('when the map area is larger than any radius (all of a country), then every place inside it is listed', async () => {
+  it('when the map area exceeds any radius (a whole country), then every place inside it is listed', async () => {
     const box = [spot.lon - 6, spot.lat - 4, spot.lon + 6, spot.lat + 4].join(',');
     const res = await request(app)
       .get('/')

@@ -9,7 +9,7 @@ describe('static files travel compressed', () => {
   const { app } = createTestContext();
   const original = readFileSync('public/build/search.js');
 
-  it('when the browser accepts brotli, then the search script comes brotli-compressed and decodes to the file', async () => {
+  it('when the browser accepts brotli, then the search script comes compressed and decodes to the file', async () => {
     const res = await request(app)
       .get('/static/build/search.js')
       .set('Accept-Encoding', 'gzip, deflate, br')

@@ -52,17 +52,20 @@ function sampleOf(records: SeedRecord[]): SeedRecord[] {
 describe('the place detail the API returns parses with the schema the OpenAPI document is generated from', () => {
   // A database of its own: real places at real coordinates must not appear in other files' searches.
   let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  /** Drops the fresh database once it exists (nothing to drop if its creation failed). */
+  let dropFresh = (): Promise<void> => Promise.resolve();
   let app: Express;
   let sample: SeedRecord[] = [];
   let ids: number[] = [];
 
   beforeAll(async () => {
     fresh = await createFreshDatabase();
+    dropFresh = () => fresh.drop();
     await seedLabels(fresh.db);
     sample = sampleOf(JSON.parse(await readFile(seedFile('places.json'), 'utf8')) as SeedRecord[]);
     const report = await importPlaces(fresh.db, sample, { today: '2026-12-01' });
     expect(report.rejected).toEqual([]);
-    ids = (await fresh.db('places').select('id').orderBy('id')).map((row: { id: number }) => Number(row.id));
+    ids = (await fresh.db('places').select('id').orderBy('id')).map((row: { id: number | string }) => Number(row.id));
     app = createApp({
       config: testConfig({ DATABASE_URL: fresh.url }),
       db: fresh.db,
@@ -71,7 +74,7 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     });
   });
   afterAll(async () => {
-    await fresh?.drop();
+    await dropFresh();
   });
 
   it('when the sample is drawn, then it spans every source, places with labels and a place without coordinates', () => {
@@ -82,7 +85,7 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     expect(ids).toHaveLength(sample.length);
   });
 
-  it('when each sampled place is read from /api/v1/places/:id, then it parses strictly with placeDetailSchema', async () => {
+  it('when each sampled place is read from /api/v1/places/:id, then placeDetailSchema parses it strictly', async () => {
     const detail = strictly(placeDetailSchema);
     const mismatches: string[] = [];
     for (const id of ids) {
@@ -94,7 +97,10 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     expect(mismatches).toEqual([]);
   });
 
-  it('when the sampled places are listed through /api/v1/places page by page, then every page parses strictly with placesPageSchema', async () => {
+  const whenSampledPlacesListedThrough =
+    'when the sampled places are listed through /api/v1/places page by page, ' +
+    'then every page parses strictly with placesPageSchema';
+  it(whenSampledPlacesListedThrough, async () => {
     const page = strictly(placesPageSchema);
     const seen: number[] = [];
     let cursor: string | null = null;

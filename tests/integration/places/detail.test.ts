@@ -6,7 +6,7 @@ import { makePlace, randomSpot } from '../../support/factories.js';
 describe('GET /api/v1/places/:id', () => {
   const { app, db } = createTestContext();
 
-  it('when a place exists, then its whole record comes in the standard’s field names, with labels and its page', async () => {
+  it('when a place exists, then its record comes in the standard’s field names, with labels and its page', async () => {
     const place = await makePlace(db, {
       at: randomSpot(),
       nom: 'Médiathèque Louis Aragon',
@@ -72,7 +72,9 @@ describe('GET /api/v1/places/:id', () => {
 describe('labels API', () => {
   const { app, db } = createTestContext();
 
-  it('when listing labels, then NetPublic, Cyber-base and the standard’s dispositifs are there with their kind', async () => {
+  const whenListingLabels =
+    'when listing labels, then NetPublic, Cyber-base and the standard’s dispositifs are there with their kind';
+  it(whenListingLabels, async () => {
     const res = await request(app).get('/api/v1/labels');
     expect(res.status).toBe(200);
     const bySlug = Object.fromEntries(res.body.items.map((l: { slug: string }) => [l.slug, l]));
@@ -104,7 +106,9 @@ describe('labels API', () => {
 describe('OpenAPI document and API page', () => {
   const { app } = createTestContext();
 
-  it('when fetching openapi.json, then it is OpenAPI 3.1 with every route and its parameters from the zod schemas', async () => {
+  const whenFetchingOpenapiJson =
+    'when fetching openapi.json, then it is OpenAPI 3.1 with every route and its parameters from the zod schemas';
+  it(whenFetchingOpenapiJson, async () => {
     const res = await request(app).get('/api/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');

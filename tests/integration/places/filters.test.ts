@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../support/context.js';
 import { makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
-type Item = { id: number; nom: string; labels: string[] };
+interface Item {
+  id: number;
+  nom: string;
+  labels: string[];
+}
 const idsOf = (res: request.Response) =>
   res.body.items.map((item: Item) => item.id).sort((a: number, b: number) => a - b);
 const sorted = (...ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -60,7 +64,9 @@ describe('GET /api/v1/places filters', () => {
     const res = await request(app)
       .get('/api/v1/places')
       .query(
-        `lat=${n.here.lat}&lon=${n.here.lon}&radius_km=2&services=Aide aux démarches administratives&services=Insertion professionnelle via le numérique`,
+        `lat=${n.here.lat}&lon=${n.here.lon}&radius_km=2` +
+          '&services=Aide aux démarches administratives' +
+          '&services=Insertion professionnelle via le numérique',
       );
     expect(idsOf(res)).toEqual(sorted(n.admin.id, n.jobs.id, n.both.id));
   });
@@ -87,7 +93,7 @@ describe('GET /api/v1/places filters', () => {
     expect(idsOf(res)).toEqual(sorted(...expected.map((key) => n[key].id)));
   });
 
-  it('when filtering by label, then only places holding that verified label come back, with the label listed', async () => {
+  it('when filtering by label, then only places holding that verified label come back, with it listed', async () => {
     const n = await neighbourhood();
     const res = await request(app)
       .get('/api/v1/places')

@@ -42,7 +42,7 @@ describe('GET /api/v1/places near a point', () => {
     expect(res.body.items.map((i: { distance_km: number }) => Math.round(i.distance_km))).toEqual([30]);
   });
 
-  it('when a radius is given, then places beyond it are left out, and the radius matches the distance shown', async () => {
+  it('when a radius is given, then places beyond it are left out; the radius matches the distance shown', async () => {
     const here = randomSpot();
     const mine: number[] = [];
     for (const km of [1, 4.9, 5.1, 80]) mine.push((await makePlace(db, { at: eastOf(here, km) })).id);

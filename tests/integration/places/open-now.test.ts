@@ -45,7 +45,7 @@ describe('open now and open at', () => {
     expect(ids(res)).toEqual(expected ? [p[expected as 'saturday'].id] : []);
   });
 
-  it('when the date is a public holiday, then a place written "PH off" is closed while one without it is open', async () => {
+  it('when the date is a public holiday, then a place with "PH off" is closed, one without it open', async () => {
     const p = await places();
     const res = await request(app)
       .get('/api/v1/places')

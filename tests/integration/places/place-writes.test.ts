@@ -23,7 +23,10 @@ describe('the place-writing service: each call writes the row, its revision and 
       .then(([r]) => Number(r.n)),
   });
 
-  it('when a save fails half-way (its revision is refused), then neither the row nor its revision nor the audit entry is written', async () => {
+  const whenSaveFailsHalfWay =
+    'when a save fails half-way (its revision is refused), ' +
+    'then neither the row nor its revision nor the audit entry is written';
+  it(whenSaveFailsHalfWay, async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     const before = await stateOf(place.id);
@@ -43,7 +46,10 @@ describe('the place-writing service: each call writes the row, its revision and 
     expect(await stateOf(place.id)).toEqual(before);
   });
 
-  it('when the audit entry is refused after the row and its revision, then the place keeps its status and gets no revision', async () => {
+  const whenAuditEntryRefusedAfter =
+    'when the audit entry is refused after the row and its revision, ' +
+    'then the place keeps its status and gets no revision';
+  it(whenAuditEntryRefusedAfter, async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     await expect(
@@ -59,7 +65,7 @@ describe('the place-writing service: each call writes the row, its revision and 
     });
   });
 
-  it('when a caller writes in its own transaction and then fails, then the place change is undone with it', async () => {
+  it('when a caller writes in its own transaction then fails, then the place change is undone with it', async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     await expect(
@@ -75,7 +81,10 @@ describe('the place-writing service: each call writes the row, its revision and 
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
 
-  it('when a save succeeds, then the row, one revision with the old and new values, and the audit entry are all there', async () => {
+  const whenSaveSucceeds =
+    'when a save succeeds, then the row, ' +
+    'one revision with the old and new values, and the audit entry are all there';
+  it(whenSaveSucceeds, async () => {
     const place = await makePlace(db);
     const moderator = await createUser(db, { role: 'moderator' });
     const result = await placeWrites.saveFields(
@@ -117,7 +126,10 @@ describe('the place-writing service: each call writes the row, its revision and 
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
 
-  it('when labels change, then the links and one labels revision (verified slugs before and after) are written together', async () => {
+  const whenLabelsChange =
+    'when labels change, then the links and one labels revision ' +
+    '(verified slugs before and after) are written together';
+  it(whenLabelsChange, async () => {
     const kept = await makeLabel(db);
     const added = await makeLabel(db);
     const place = await makePlace(db, { labels: [kept.slug] });
@@ -148,7 +160,7 @@ describe('the place-writing service: each call writes the row, its revision and 
     expect((await stateOf(place.id)).revisions).toBe(0);
   });
 
-  it('when a place is created, then it comes with its create revision at version 1, in the same transaction', async () => {
+  it('when a place is created, then its create revision at version 1 comes in the same transaction', async () => {
     const mediator = await createUser(db);
     const placeId = await placeWrites.create(
       {
@@ -171,7 +183,9 @@ describe('the place-writing service: each call writes the row, its revision and 
     expect(revisions[0]).toMatchObject({ version: 1, kind: 'create', user_id: mediator.id, author_role: 'mediator' });
   });
 
-  it('when a place is marked verified, then verified_at and a verify revision are written, the version unchanged', async () => {
+  const whenPlaceMarkedVerified =
+    'when a place is marked verified, then verified_at and a verify revision are written, the version unchanged';
+  it(whenPlaceMarkedVerified, async () => {
     const place = await makePlace(db);
     await placeWrites.markVerified(place.id, { author: { userId: null, role: 'system' } });
     const row = await db('places').where({ id: place.id }).first('verified_at', 'version');

@@ -17,7 +17,7 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     const page = await request(app).get('/connexion');
     const login = await request(app)
       .post('/connexion')
-      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf') ?? ''}`)
       .type('form')
       .send({ _csrf: tokenOf(page), email, password: TEST_PASSWORD });
     expect(login.status).toBe(303);
@@ -40,7 +40,10 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     expect(await isSignedIn(person.cookie)).toBe(false);
   });
 
-  it('when an attacker plants their own CSRF cookie and token on a signed-in person (cookie tossing), then 403 and nothing happens', async () => {
+  const whenAttackerPlantsTheirOwn =
+    'when an attacker plants their own CSRF cookie and token on a signed-in person (cookie tossing), ' +
+    'then 403 and nothing happens';
+  it(whenAttackerPlantsTheirOwn, async () => {
     const attacker = await signIn((await createUser(db)).email);
     const victim = await signIn((await createUser(db)).email);
     const tossed = `epn.sid=${victim.sid}; epn.csrf=${attacker.nonce}`;
@@ -59,14 +62,14 @@ describe('CSRF tokens belong to one session, and other sites cannot post', () =>
     const anonymousToken = tokenOf(page);
     const login = await request(app)
       .post('/connexion')
-      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .set('Cookie', `epn.csrf=${cookieOf(page, 'epn.csrf') ?? ''}`)
       .type('form')
       .send({ _csrf: anonymousToken, email: user.email, password: TEST_PASSWORD });
     const sid = cookieOf(login, 'epn.sid');
     // Keep the old nonce too: only the session differs from when the token was made.
     const res = await request(app)
       .post('/deconnexion')
-      .set('Cookie', `epn.sid=${sid}; epn.csrf=${cookieOf(page, 'epn.csrf')}`)
+      .set('Cookie', `epn.sid=${sid ?? ''}; epn.csrf=${cookieOf(page, 'epn.csrf') ?? ''}`)
       .type('form')
       .send({ _csrf: anonymousToken });
     expect(res.status).toBe(403);

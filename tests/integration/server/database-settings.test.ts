@@ -6,7 +6,10 @@ import { decideSeeding } from '../../../server/db/seed-on-start.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
 
 describe('statement_timeout', () => {
-  it('when a query runs longer than the pool’s statement timeout, then PostgreSQL cancels it (57014) instead of letting it hold its connection', async () => {
+  const whenQueryRunsLongerThan =
+    'when a query runs longer than the pool’s statement timeout, ' +
+    'then PostgreSQL cancels it (57014) instead of letting it hold its connection';
+  it(whenQueryRunsLongerThan, async () => {
     const db = createDb(inject('databaseUrl'), { min: 0, max: 1 }, { statementTimeoutMs: 200 });
     try {
       expect((await db.raw('SHOW statement_timeout')).rows[0].statement_timeout).toBe('200ms');
@@ -24,7 +27,10 @@ describe('seeding at start', () => {
   const external = (env: Record<string, string> = {}) =>
     loadConfig({ DATABASE_URL: 'postgres://u:p@db.example/epn', ...env });
 
-  it('when the embedded database has never been seeded, then it is; once the demo places are in, later starts read no seed file', async () => {
+  const whenEmbeddedDatabaseHasNever =
+    'when the embedded database has never been seeded, ' +
+    'then it is; once the demo places are in, later starts read no seed file';
+  it(whenEmbeddedDatabaseHasNever, async () => {
     const fresh = await createFreshDatabase();
     try {
       expect(await decideSeeding(embedded(), fresh.db)).toBe('seed');
@@ -36,7 +42,10 @@ describe('seeding at start', () => {
     }
   });
 
-  it('when DATABASE_URL is set, then nothing is seeded unless SEED_ON_START=true; SEED_ON_START=false seeds nothing anywhere', async () => {
+  const whenDatabaseUrlSet =
+    'when DATABASE_URL is set, then nothing is seeded unless SEED_ON_START=true; ' +
+    'SEED_ON_START=false seeds nothing anywhere';
+  it(whenDatabaseUrlSet, async () => {
     const fresh = await createFreshDatabase();
     try {
       expect(await decideSeeding(external(), fresh.db)).toBe('skip-external');

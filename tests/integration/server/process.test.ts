@@ -47,7 +47,9 @@ afterAll(async () => {
 
 /** `node dist/server/main.js` on `port`, its output collected (JSON log lines). */
 function spawnServer(port: number, env: Record<string, string>): RunningServer {
-  const { DATABASE_URL: _inheritedUrl, PORT: _inheritedPort, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited.DATABASE_URL;
+  delete inherited.PORT;
   const child = spawn(process.execPath, ['dist/server/main.js'], {
     env: {
       ...inherited,
@@ -67,14 +69,17 @@ function spawnServer(port: number, env: Record<string, string>): RunningServer {
     text += chunk.toString('utf8');
     for (const check of waiters) check();
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`pas de ${pattern} en ${timeoutMs} ms :\n${text}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`pas de ${String(pattern)} en ${timeoutMs} ms :\n${text}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (!pattern.test(text)) return;
         clearTimeout(timer);
@@ -86,7 +91,7 @@ function spawnServer(port: number, env: Record<string, string>): RunningServer {
         setTimeout(() => {
           if (!waiters.has(check)) return;
           clearTimeout(timer);
-          reject(new Error(`sorti avant ${pattern} :\n${text}`));
+          reject(new Error(`sorti avant ${String(pattern)} :\n${text}`));
         }, 50),
       );
       check();
@@ -132,7 +137,7 @@ describe('the compiled server on an external database (DATABASE_URL)', () => {
     expect(JSON.parse(line!).reqId).toBe(res.headers.get('x-request-id'));
   }, 90_000);
 
-  it('when the port is already taken, then the server exits non-zero with a French message naming the port', async () => {
+  it('when the port is already taken, then the server exits non-zero with a French message naming it', async () => {
     const blocker = net.createServer();
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
@@ -165,49 +170,64 @@ describe('the compiled server on its embedded PostgreSQL', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('when SIGTERM arrives while a slow request is in flight, then that request completes 200, the process exits 0 and the embedded PostgreSQL is stopped', async () => {
-    const server = await startServer(env());
-    await server.waitFor(READY, 120_000);
-    // A request held by a lock: it is in flight, waiting on the database, when the signal comes.
-    const locker = new pg.Client({ connectionString: embeddedUrl() });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE labels IN ACCESS EXCLUSIVE MODE');
-    const slow = fetch(`http://127.0.0.1:${server.port}/api/v1/labels`);
-    // Watched from another connection: inside the locker's transaction pg_stat_activity is a frozen snapshot.
-    const watcher = new pg.Client({ connectionString: embeddedUrl() });
-    await watcher.connect();
-    await waitUntil(
-      async () => (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! > 0,
-    );
-    await watcher.end();
-    server.child.kill('SIGTERM');
-    await server.waitFor(/SIGTERM reçu/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await locker.query('COMMIT');
-    await locker.end();
-    const res = await slow;
-    expect(res.status).toBe(200);
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    expect(existsSync(postmasterPid())).toBe(false);
-    expect(await answers(embeddedUrl())).toBe(false);
-  }, 150_000);
+  const whenSIGTERMArrivesWhileSlow =
+    'when SIGTERM arrives while a slow request is in flight, ' +
+    'then that request completes 200, the process exits 0 and the embedded PostgreSQL is stopped';
+  it(
+    whenSIGTERMArrivesWhileSlow,
+    async () => {
+      const server = await startServer(env());
+      await server.waitFor(READY, 120_000);
+      // A request held by a lock: it is in flight, waiting on the database, when the signal comes.
+      const locker = new pg.Client({ connectionString: embeddedUrl() });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE labels IN ACCESS EXCLUSIVE MODE');
+      const slow = fetch(`http://127.0.0.1:${server.port}/api/v1/labels`);
+      // Watched from another connection: inside the locker's transaction pg_stat_activity is a frozen snapshot.
+      const watcher = new pg.Client({ connectionString: embeddedUrl() });
+      await watcher.connect();
+      await waitUntil(
+        async () =>
+          (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! > 0,
+      );
+      await watcher.end();
+      server.child.kill('SIGTERM');
+      await server.waitFor(/SIGTERM reçu/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await locker.query('COMMIT');
+      await locker.end();
+      const res = await slow;
+      expect(res.status).toBe(200);
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(postmasterPid())).toBe(false);
+      expect(await answers(embeddedUrl())).toBe(false);
+    },
+    150_000,
+  );
 
-  it('when the previous server was killed with kill -9, then the next start adopts the orphaned PostgreSQL, says so, and stops it at shutdown', async () => {
-    const first = await startServer(env());
-    await first.waitFor(READY, 120_000);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    expect(await answers(embeddedUrl())).toBe(true); // the orphan
+  const whenPreviousServerWasKilled =
+    'when the previous server was killed with kill -9, ' +
+    'then the next start adopts the orphaned PostgreSQL, says so, and stops it at shutdown';
+  it(
+    whenPreviousServerWasKilled,
+    async () => {
+      const first = await startServer(env());
+      await first.waitFor(READY, 120_000);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(await answers(embeddedUrl())).toBe(true); // the orphan
 
-    const second = await startServer(env());
-    await second.waitFor(READY, 120_000);
-    expect(second.output()).toMatch(/orphelin/);
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toEqual({ code: 0, signal: null });
-    expect(existsSync(postmasterPid())).toBe(false);
-    expect(await answers(embeddedUrl())).toBe(false);
-  }, 150_000);
+      const second = await startServer(env());
+      await second.waitFor(READY, 120_000);
+      expect(second.output()).toMatch(/orphelin/);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+      expect(existsSync(postmasterPid())).toBe(false);
+      expect(await answers(embeddedUrl())).toBe(false);
+    },
+    150_000,
+  );
 });
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAudit } from '../audit/audit.js';
 import type { Clock } from '../shared/clock.js';
 import {
   consumeToken,

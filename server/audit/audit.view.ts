@@ -62,7 +62,7 @@ export async function auditEntriesView(
   const { placePath } = options;
   const { viewerIsAdmin } = options;
   const roleName = (role: unknown) =>
-    typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—');
+    typeof role === 'string' && role in options.roleNames ? options.roleNames[role] : String(role ?? '—');
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();

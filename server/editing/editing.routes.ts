@@ -81,7 +81,7 @@ export function editingRoutes(deps: {
 }) {
   const { editing, clock } = deps;
   const router = Router();
-  const user = (res: Response) => res.locals.currentUser as CurrentUser;
+  const user = (res: Response) => res.locals.currentUser!;
 
   // The public place page (server/places/places.pages.ts) shows who last updated it and a
   // "Gérer ce lieu" link through the place-stewardship partial, fed here.

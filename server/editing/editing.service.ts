@@ -3,10 +3,17 @@ import type { Db } from '../db/knex.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../audit/audit.repository.js';
-import { latestChange, listRevisions, type AuthorRole, type Revision } from '../places/place-history.repository.js';
+import { recordAudit } from '../audit/audit.js';
+import {
+  findPlaceById,
+  findPlacesByIds,
+  labelLinksOfPlaces,
+  latestChange,
+  listRevisions,
+  type AuthorRole,
+  type Revision,
+} from '../places/places.read.js';
 import type { Author, FieldsSaveResult, PlaceWrites } from '../places/place-writes.service.js';
-import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.repository.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';

@@ -3,9 +3,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import type { Clock } from '../shared/clock.js';
 import { reportsPerEmail } from '../reports/reports.limits.js';
-import { createLimiterFactory } from './rate-limit.js';
+import { createLimiterFactory, type Clock } from './rate-limit.js';
 
 /**
  * Security headers on every response. The Content-Security-Policy allows scripts only from this

@@ -52,7 +52,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   const { moderation } = deps;
   const router = Router();
   const guard = requireRole('moderator', 'admin');
-  const me = (res: Response) => res.locals.currentUser as CurrentUser;
+  const me = (res: Response) => res.locals.currentUser!;
   const back = (res: Response, message = 'fait') => res.redirect(303, `/moderation?message=${message}`);
 
   async function renderQueue(res: Response, status: number, view: { notice?: string; problem?: FormProblem } = {}) {
@@ -98,7 +98,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
     if (!reasonCheck.success) {
       await renderQueue(res, 400, {
-        problem: { kind, id, message: reasonCheck.error.issues[0]!.message, reason: typedReason(req.body) },
+        problem: { kind, id, message: reasonCheck.error.issues[0].message, reason: typedReason(req.body) },
       });
       return undefined;
     }
@@ -196,7 +196,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     if (!reasonCheck.success || !reasonCheck.data) {
       const message = reasonCheck.success
         ? 'Indiquez le motif : il reste dans l’historique du lieu et le journal.'
-        : reasonCheck.error.issues[0]!.message;
+        : reasonCheck.error.issues[0].message;
       return renderPlaceStatus(res, 400, id, {
         reportId: report?.id,
         reportVersion: report?.version,

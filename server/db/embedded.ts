@@ -19,7 +19,7 @@ async function loadEmbeddedPostgres() {
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener))
-        process.removeListener(event as NodeJS.Signals, listener as (...args: unknown[]) => void);
+        process.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;

@@ -17,7 +17,7 @@ import {
 import type { AfterResponse } from './after-response.js';
 import type { AccountsService } from './accounts.service.js';
 import { ROLE_NAMES, ROLES } from './accounts.types.js';
-import { requireRole, requireUser } from './auth.middleware.js';
+import { requireRole, requireUser, signedInUser } from './auth.middleware.js';
 import { errorSummary, parseForm } from '../shared/forms.js';
 import { signInLinkRoutes } from './sign-in-link.routes.js';
 import { destroySession, startSignedInSession } from './session.js';
@@ -150,7 +150,7 @@ export function accountsRoutes(deps: {
   });
 
   router.post('/compte/renvoyer-verification', requireUser, limits.resendVerificationPerIp, async (_req, res) => {
-    await accounts.resendVerification(res.locals.currentUser!.id);
+    await accounts.resendVerification(signedInUser(res).id);
     res.redirect(303, '/mon-espace?message=verification-envoyee');
   });
 
@@ -233,7 +233,7 @@ export function accountsRoutes(deps: {
   router.post('/admin/utilisateurs/:id/role', requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(idParamSchema, req.params);
     const { role } = parseOrThrow(roleChangeSchema, req.body);
-    await accounts.changeRole(res.locals.currentUser!, id, role);
+    await accounts.changeRole(signedInUser(res), id, role);
     res.redirect(303, '/admin/utilisateurs?message=role');
   });
 

@@ -34,7 +34,8 @@ export const configSchema = z.object({
     .string()
     .regex(
       /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
-      'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules (ex. loopback, 10.0.0.0/8).',
+      'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules ' +
+        '(ex. loopback, 10.0.0.0/8).',
     )
     .default('loopback')
     .transform(parseTrustProxy),

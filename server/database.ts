@@ -36,7 +36,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     });
     connectionString = embedded.connectionString;
     origin = embedded.origin;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const url = connectionString;
   const openMaintenance = () =>

@@ -107,7 +107,9 @@ export function accountsRoutes(deps: {
     res.status(200).render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
-      text: `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé avec un lien pour confirmer votre compte et choisir votre mot de passe.`,
+      text:
+        `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé ` +
+        'avec un lien pour confirmer votre compte et choisir votre mot de passe.',
     });
   });
 
@@ -120,7 +122,9 @@ export function accountsRoutes(deps: {
     res.status(400).render('pages/accounts/message', {
       pageTitle: 'Lien invalide',
       title: 'Ce lien ne fonctionne plus',
-      text: 'Le lien a déjà servi, a expiré ou est incomplet. Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
+      text:
+        'Le lien a déjà servi, a expiré ou est incomplet. ' +
+        'Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
       link: res.locals.currentUser
         ? { href: '/mon-espace', label: 'Aller à mon espace' }
         : { href: '/connexion', label: 'Se connecter' },
@@ -173,7 +177,9 @@ export function accountsRoutes(deps: {
     res.render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
-      text: `Si un compte existe pour ${parsed.data.email}, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Il est valable une heure.`,
+      text:
+        `Si un compte existe pour ${parsed.data.email}, un lien pour choisir un nouveau mot de passe ` +
+        'vient d’y être envoyé. Il est valable une heure.',
     });
   });
 

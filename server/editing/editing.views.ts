@@ -272,7 +272,9 @@ export function conflictView(merges: FieldMerge[]) {
       notes[m.field] = {
         clash: true,
         theirs: displayValue(m.theirs),
-        text: 'Modifié aussi par l’autre personne. Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :',
+        text:
+          'Modifié aussi par l’autre personne. ' +
+          'Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :',
       };
     } else if (m.state === 'theirs') {
       notes[m.field] = {

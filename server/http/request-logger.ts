@@ -32,7 +32,7 @@ export function requestLogger(logger: Logger) {
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method ?? ''} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method ?? ''} ${res.statusCode}`,
   });
 }

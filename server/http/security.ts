@@ -113,13 +113,18 @@ export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; s
       message: tooManyFromIp,
       onlyFailures: true,
     }),
-    /** Failed log-ins for one address from one IP: guessing one account from one place stops there, its owner elsewhere is not stopped. */
+    /**
+     * Failed log-ins for one address from one IP: guessing one account from one place stops there,
+     * its owner elsewhere is not stopped.
+     */
     loginPerAccountAndIp: limiter({
       name: 'login:account-ip',
       windowMs,
       limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
       key: (req) => (normalisedEmail(req) ? `${normalisedEmail(req)}\u0000${ipOf(req)}` : undefined),
-      message: `Trop de tentatives pour ce compte depuis votre connexion. Réessayez dans ${wait}, ou recevez un lien de connexion par e-mail.`,
+      message:
+        `Trop de tentatives pour ce compte depuis votre connexion. Réessayez dans ${wait}, ` +
+        'ou recevez un lien de connexion par e-mail.',
       onlyFailures: true,
     }),
     signupPerIp: perIp('signup'),

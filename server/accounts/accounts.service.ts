@@ -53,8 +53,9 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     const passwordHash = await hashPassword(input.password);
     const user = await insertUser(db, { email: input.email, passwordHash, role: 'mediator' });
     const existing = user ? undefined : await findUserByEmail(db, input.email);
-    if (user || (existing && !existing.verified)) {
-      await sendVerification((user ?? existing)!);
+    const unverified = user ?? (existing && !existing.verified ? existing : undefined);
+    if (unverified) {
+      await sendVerification(unverified);
       return;
     }
     await mailer.send(
@@ -182,7 +183,9 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     let created = false;
     let user = await findUserByEmail(db, email);
     if (!user) {
-      user = (await insertUser(db, { email, passwordHash: null, role: 'admin', verifiedAt: now }))!;
+      user = await insertUser(db, { email, passwordHash: null, role: 'admin', verifiedAt: now });
+      // Only a concurrent sign-up with the same address between the two queries can get here.
+      if (!user) throw new Error(`createAdmin: ${email} was created by someone else meanwhile; run it again`);
       created = true;
     } else {
       await setRole(db, user.id, 'admin', now);

@@ -73,8 +73,10 @@ export async function auditEntriesView(
     if (placeId) placeIds.add(placeId);
     const userId = num(d.userId) ?? (row.subjectType === 'user' ? num(row.subjectId) : undefined);
     if (userId) userIds.add(userId);
-    for (const id of [...((d.add as unknown[]) ?? []), ...((d.remove as unknown[]) ?? [])])
-      if (num(id)) labelIds.add(num(id)!);
+    for (const id of [...((d.add as unknown[] | undefined) ?? []), ...((d.remove as unknown[] | undefined) ?? [])]) {
+      const labelId = num(id);
+      if (labelId) labelIds.add(labelId);
+    }
     if (typeof d.label === 'string') labelSlugs.add(d.label);
   }
   const { places, users, labels } = await journalSubjects(db, {
@@ -137,7 +139,7 @@ export async function auditEntriesView(
       // A hidden place has no public page: its history, where it can be republished, instead.
       place: placeId
         ? hiddenIds.has(placeId)
-          ? { nom: `${nom} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
+          ? { nom: `${nom ?? ''} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
           : { nom: nom ?? `lieu n° ${placeId} (supprimé)`, url: nom ? placePath({ id: placeId, nom }) : null }
         : undefined,
       person: email

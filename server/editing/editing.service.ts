@@ -288,7 +288,8 @@ export function createEditingService(deps: {
 
   async function withConflictDetails(placeId: number, version: number, result: FieldsSaveResult): Promise<SaveResult> {
     if (result.status !== 'conflict') return result;
-    const current = (await findPlaceById(db, placeId))!;
+    const current = await findPlaceById(db, placeId);
+    if (!current) throw new Error(`Place ${placeId} vanished while its edit was in conflict`);
     return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
   }
 

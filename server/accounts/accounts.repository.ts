@@ -35,7 +35,7 @@ export async function insertUser(
      ON CONFLICT ((lower(email))) DO NOTHING RETURNING *`,
     [user.email.trim(), user.passwordHash, user.role, user.verifiedAt ?? null],
   );
-  const [row] = rows.rows;
+  const row = rows.rows[0] as Row | undefined; // none when the address is taken (DO NOTHING)
   return row ? toUser(row) : undefined;
 }
 
@@ -95,7 +95,7 @@ export async function consumeToken(
     .whereNull('used_at')
     .where('expires_at', '>', now)
     .update({ used_at: now })
-    .returning<{ user_id: number }[]>('user_id');
+    .returning<{ user_id: number | string }[]>('user_id');
   return rows[0] ? Number(rows[0].user_id) : undefined;
 }
 
@@ -109,7 +109,7 @@ export async function findUsableToken(
     .where({ purpose, token_hash: hashToken(token) })
     .whereNull('used_at')
     .where('expires_at', '>', now)
-    .first<{ user_id: number } | undefined>('user_id');
+    .first<{ user_id: number | string } | undefined>('user_id');
   return row ? Number(row.user_id) : undefined;
 }
 

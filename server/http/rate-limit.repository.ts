@@ -30,7 +30,7 @@ export async function uncountHit(db: Db, key: string, windowStart: Date): Promis
 export async function hitsOf(db: Db, key: string, windowStart: Date): Promise<number> {
   const row = await db('rate_limit_counters')
     .where({ key, window_start: windowStart })
-    .first<{ count: number } | undefined>('count');
+    .first<{ count: number | string } | undefined>('count');
   return row ? Number(row.count) : 0;
 }
 

@@ -23,8 +23,8 @@ import { ROLE_NAMES, type CurrentUser, type Role, type User } from './accounts.t
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const VERIFY_TTL_MS = 48 * 3_600_000;
-export const RESET_TTL_MS = 60 * 60_000;
-export const SIGN_IN_TTL_MS = 15 * 60_000;
+const RESET_TTL_MS = 60 * 60_000;
+const SIGN_IN_TTL_MS = 15 * 60_000;
 
 const newToken = () => randomBytes(32).toString('base64url');
 

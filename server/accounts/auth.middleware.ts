@@ -13,7 +13,7 @@ import { MESSAGES } from '../shared/messages.js';
 const isPageRead = (req: Request) =>
   (req.method === 'GET' || req.method === 'HEAD') && !req.originalUrl.startsWith('/api');
 
-export const loginPath = (returnTo?: string) =>
+const loginPath = (returnTo?: string) =>
   returnTo && returnTo !== '/' ? `/connexion?retour=${encodeURIComponent(returnTo)}` : '/connexion';
 
 export const requireUser: RequestHandler = (req, res, next) => {

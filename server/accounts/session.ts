@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock.js';
 import { NO_STORE } from '../http/security.js';
 import { findUserById } from './accounts.repository.js';
 
-export const SESSION_COOKIE = 'epn.sid';
+const SESSION_COOKIE = 'epn.sid';
 
 /**
  * Sessions live in PostgreSQL (connect-pg-simple, table `sessions` made by a migration). The store
@@ -95,13 +95,13 @@ export async function startSignedInSession(req: Request, userId: number, now: Da
   await saveSession(req);
 }
 
-export function regenerateSession(req: Request): Promise<void> {
+function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) =>
     req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
   );
 }
 
-export function saveSession(req: Request): Promise<void> {
+function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error?: Error) => (error ? reject(error) : resolve())));
 }
 

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import { journalSubjects, type AuditRow } from './audit.repository.js';
 
 /** What each audited decision is called in the journal. */
-export const AUDIT_ACTION_NAMES: Record<string, string> = {
+const AUDIT_ACTION_NAMES: Record<string, string> = {
   'claim.approved': 'Gestion d’un lieu accordée',
   'claim.rejected': 'Demande de gestion refusée',
   'claim.revoked': 'Gestion d’un lieu retirée',

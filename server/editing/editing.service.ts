@@ -36,7 +36,7 @@ import {
 export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
 
 /** Webmail domains: sharing one proves nothing about belonging to a place. */
-export const PUBLIC_WEBMAIL = new Set([
+const PUBLIC_WEBMAIL = new Set([
   'gmail.com',
   'googlemail.com',
   'yahoo.fr',
@@ -80,7 +80,7 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLo
  * National networks and organisations whose one domain is used by many places all over France:
  * an address there says who employs someone, not which place they run.
  */
-export const SHARED_DOMAINS = new Set([
+const SHARED_DOMAINS = new Set([
   'france-services.gouv.fr',
   'conseiller-numerique.fr',
   'conseiller-numerique.gouv.fr',
@@ -122,7 +122,7 @@ export const SHARED_DOMAINS = new Set([
 ]);
 
 /** Above this many published places sharing a domain, the domain proves nothing by itself. */
-export const MAX_PLACES_PER_CLAIM_DOMAIN = 3;
+const MAX_PLACES_PER_CLAIM_DOMAIN = 3;
 
 /** A shared national / organisation domain (or one of its sub-domains), or any State domain (*.gouv.fr). */
 export function isSharedDomain(domain: string): boolean {
@@ -161,7 +161,7 @@ const authorOf = (user: CurrentUser): Author => ({ userId: user.id, role: user.r
 
 /** Who looks after a place's listing, as the public page says it. */
 export type Steward = 'team' | 'moderation' | 'import';
-export const stewardOf = (role: AuthorRole): Steward =>
+const stewardOf = (role: AuthorRole): Steward =>
   role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation';
 
 /** What a revert may put back: the fields of the editing forms (not the status nor the labels). */

@@ -21,17 +21,17 @@ import { AppError } from './errors.js';
  * - `rotateCsrf(res)` gives a fresh nonce at log-in and log-out (forms opened before are refused).
  * GET, HEAD and OPTIONS are never checked, so the read-only API keeps working without cookies.
  */
-export const CSRF_COOKIE = 'epn.csrf';
+const CSRF_COOKIE = 'epn.csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
 
-export class CsrfError extends AppError {
+class CsrfError extends AppError {
   constructor() {
     super(403, 'csrf', 'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez.');
   }
 }
 
-export class ForeignOriginError extends AppError {
+class ForeignOriginError extends AppError {
   constructor() {
     super(
       403,

@@ -59,8 +59,6 @@ export const PRIVATE_PATHS = [
   '/admin',
 ];
 
-export { TooManyRequestsError } from './rate-limit.js';
-
 const minutes = (n: number) => `${n} minute${n > 1 ? 's' : ''}`;
 
 const normalisedEmail = (req: Request) => {

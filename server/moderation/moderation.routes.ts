@@ -23,7 +23,7 @@ const reportDecisionBody = decisionBody.extend({
 });
 const revokeBody = z.object({ reason, retour: z.string().optional() });
 
-export const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
+const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
 
 const DONE: Record<string, string> = {
   fait: 'Décision enregistrée ; la personne concernée a été prévenue par e-mail.',

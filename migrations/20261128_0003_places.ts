@@ -84,7 +84,8 @@ export async function up(knex: Knex): Promise<void> {
     ADD CONSTRAINT places_pivot_format CHECK (pivot ~ '^[a-zA-Z0-9]{9,14}$'),
     ADD CONSTRAINT places_code_postal_format CHECK (code_postal ~ '^\\d{5}$'),
     ADD CONSTRAINT places_code_insee_format CHECK (code_insee IS NULL OR code_insee ~ '^([013-9]\\d|2[AB1-9])\\d{3}$'),
-    ADD CONSTRAINT places_telephone_format CHECK (telephone IS NULL OR telephone ~ '^(\\+33|\\+590|\\+594|\\+262|\\+596|\\+269|\\+687|\\+689|\\+508|\\+681)\\d{6,9}$'),
+    ADD CONSTRAINT places_telephone_format CHECK (telephone IS NULL OR telephone ~
+      '^(\\+33|\\+590|\\+594|\\+262|\\+596|\\+269|\\+687|\\+689|\\+508|\\+681)\\d{6,9}$'),
     ADD CONSTRAINT places_latitude_range CHECK (latitude IS NULL OR latitude BETWEEN -90 AND 90),
     ADD CONSTRAINT places_longitude_range CHECK (longitude IS NULL OR longitude BETWEEN -180 AND 180),
     ADD CONSTRAINT places_coordinates_paired CHECK ((latitude IS NULL) = (longitude IS NULL)),

@@ -20,7 +20,8 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`ALTER TABLE place_managers
     ADD CONSTRAINT place_managers_status_known CHECK (status IN ('pending', 'approved', 'rejected', 'revoked')),
-    ADD CONSTRAINT place_managers_method_known CHECK (method IS NULL OR method IN ('email', 'domain', 'moderator', 'proposal'))`);
+    ADD CONSTRAINT place_managers_method_known
+      CHECK (method IS NULL OR method IN ('email', 'domain', 'moderator', 'proposal'))`);
 
   await knex.schema.createTable('place_proposals', (table) => {
     table.bigIncrements('id').primary();
@@ -71,7 +72,8 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw(`ALTER TABLE place_revisions
     ADD CONSTRAINT place_revisions_kind_known CHECK (kind IN ('edit', 'revert', 'verify', 'labels', 'create')),
-    ADD CONSTRAINT place_revisions_author_role_known CHECK (author_role IN ('mediator', 'moderator', 'admin', 'system'))`);
+    ADD CONSTRAINT place_revisions_author_role_known
+      CHECK (author_role IN ('mediator', 'moderator', 'admin', 'system'))`);
 
   await knex.schema.createTable('audit_log', (table) => {
     table.bigIncrements('id').primary();

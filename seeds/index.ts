@@ -59,7 +59,8 @@ export async function runSeeds(db: Db, options: SeedOptions): Promise<{ places: 
 
 export function describeReport(file: string, report: ImportReport): string {
   const lines = [
-    `Lieux (${file}) : ${report.read} lus, ${report.inserted} ajoutés, ${report.alreadyPresent} déjà présents, ${report.rejected.length} rejetés.`,
+    `Lieux (${file}) : ${report.read} lus, ${report.inserted} ajoutés, ` +
+      `${report.alreadyPresent} déjà présents, ${report.rejected.length} rejetés.`,
     `  ${report.withoutCoordinates.length} sans coordonnées (chargés, absents des recherches par distance).`,
     `  ${report.fieldIssues.length} avec des valeurs invalides mises de côté (gardées dans import_issues) :`,
   ];

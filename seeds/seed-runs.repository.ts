@@ -1,7 +1,7 @@
 import type { Db } from '../server/db/knex.js';
 
 export async function findSeedRun(db: Db, name: string): Promise<{ checksum: string } | undefined> {
-  return db('seed_runs').select('checksum').where({ name }).first();
+  return db<{ name: string; checksum: string }>('seed_runs').select('checksum').where({ name }).first();
 }
 
 export async function recordSeedRun(db: Db, name: string, checksum: string, report: unknown): Promise<void> {

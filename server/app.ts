@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogger(logger));
   if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- express-handlebars answers through the callback
   app.engine('.hbs', views.engine);
   app.set('view engine', '.hbs');
   app.set('views', VIEWS_DIR);

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 const booleanFromEnv = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-export const configSchema = z.object({
+const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -34,7 +34,8 @@ export const configSchema = z.object({
     .string()
     .regex(
       /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
-      'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules (ex. loopback, 10.0.0.0/8).',
+      'true, false, un nombre de proxys, ou des adresses/sous-réseaux séparés par des virgules ' +
+        '(ex. loopback, 10.0.0.0/8).',
     )
     .default('loopback')
     .transform(parseTrustProxy),

@@ -6,7 +6,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Logger } from './logging/logger.js';
 
 /** Migrations and seeds rewrite whole tables: they get far more than a request's statement_timeout. */
-export const MAINTENANCE_STATEMENT_TIMEOUT_MS = 15 * 60_000;
+const MAINTENANCE_STATEMENT_TIMEOUT_MS = 15 * 60_000;
 
 export interface Database {
   /** The application's pool: every connection runs under STATEMENT_TIMEOUT_MS. */
@@ -36,7 +36,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     });
     connectionString = embedded.connectionString;
     origin = embedded.origin;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = () => embedded.stop();
   }
   const url = connectionString;
   const openMaintenance = () =>

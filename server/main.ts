@@ -38,6 +38,8 @@ async function main() {
   // Before anything starts: a signal that came without a handler would kill the process at once,
   // leaving the embedded database running (seen when SIGTERM arrived right after "prêt").
   let server: http.Server | undefined;
+  // Declared here, assigned once below: shutdown() may run (on a signal) before it is created.
+  // eslint-disable-next-line prefer-const -- a const there would put shutdown() in its temporal dead zone
   let afterResponse: AfterResponse | undefined;
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -93,14 +95,20 @@ function listen(app: http.RequestListener, port: number, host: string): Promise<
 function describeTrustProxy(config: Config): string {
   const trusted = `Proxys de confiance (TRUST_PROXY) : ${String(config.TRUST_PROXY)}.`;
   if (config.NODE_ENV !== 'production') return trusted;
-  return `${trusted} Le cookie de session est « Secure » : si HTTPS s’arrête sur un proxy d’une autre machine, déclarez-le dans TRUST_PROXY, sinon la connexion ne pose aucun cookie.`;
+  return (
+    `${trusted} Le cookie de session est « Secure » : si HTTPS s’arrête sur un proxy d’une autre machine, ` +
+    'déclarez-le dans TRUST_PROXY, sinon la connexion ne pose aucun cookie.'
+  );
 }
 
 function describeListenError(error: unknown, config: Config): string {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${config.HOST}:${config.PORT}`;
   if (code === 'EADDRINUSE') {
-    return `Le port ${config.PORT} est déjà utilisé (${where}) : un autre programme, ou un EPN Finder précédent pas encore arrêté, l’occupe. Arrêtez-le ou choisissez un autre PORT.`;
+    return (
+      `Le port ${config.PORT} est déjà utilisé (${where}) : un autre programme, ou un EPN Finder précédent ` +
+      'pas encore arrêté, l’occupe. Arrêtez-le ou choisissez un autre PORT.'
+    );
   }
   if (code === 'EACCES')
     return `Pas le droit d’ouvrir le port ${config.PORT} (${where}) : choisissez un PORT au-dessus de 1024.`;

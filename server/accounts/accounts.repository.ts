@@ -4,8 +4,9 @@ import type { Db } from '../db/knex.js';
 import type { Role, User } from './accounts.types.js';
 
 type Conn = Db | Knex.Transaction;
+type Row = Record<string, unknown>;
 
-const toUser = (row: Record<string, unknown>): User => ({
+const toUser = (row: Row): User => ({
   id: Number(row.id),
   email: row.email as string,
   role: row.role as Role,
@@ -16,12 +17,12 @@ const toUser = (row: Record<string, unknown>): User => ({
 });
 
 export async function findUserByEmail(db: Conn, email: string): Promise<User | undefined> {
-  const row = await db('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first();
+  const row = await db<Row>('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first();
   return row ? toUser(row) : undefined;
 }
 
 export async function findUserById(db: Conn, id: number): Promise<User | undefined> {
-  const row = await db('users').where({ id }).first();
+  const row = await db<Row>('users').where({ id }).first();
   return row ? toUser(row) : undefined;
 }
 
@@ -29,12 +30,13 @@ export async function insertUser(
   db: Conn,
   user: { email: string; passwordHash: string | null; role: Role; verifiedAt?: Date | null },
 ): Promise<User | undefined> {
-  const rows = await db.raw(
+  const rows = await db.raw<{ rows: Row[] }>(
     `INSERT INTO users (email, password_hash, role, email_verified_at) VALUES (?, ?, ?, ?)
      ON CONFLICT ((lower(email))) DO NOTHING RETURNING *`,
     [user.email.trim(), user.passwordHash, user.role, user.verifiedAt ?? null],
   );
-  return rows.rows[0] ? toUser(rows.rows[0]) : undefined;
+  const row = rows.rows[0] as Row | undefined; // none when the address is taken (DO NOTHING)
+  return row ? toUser(row) : undefined;
 }
 
 export async function setPassword(db: Conn, userId: number, passwordHash: string, now: Date): Promise<void> {
@@ -93,7 +95,7 @@ export async function consumeToken(
     .whereNull('used_at')
     .where('expires_at', '>', now)
     .update({ used_at: now })
-    .returning('user_id');
+    .returning<{ user_id: number | string }[]>('user_id');
   return rows[0] ? Number(rows[0].user_id) : undefined;
 }
 
@@ -107,7 +109,7 @@ export async function findUsableToken(
     .where({ purpose, token_hash: hashToken(token) })
     .whereNull('used_at')
     .where('expires_at', '>', now)
-    .first('user_id');
+    .first<{ user_id: number | string } | undefined>('user_id');
   return row ? Number(row.user_id) : undefined;
 }
 

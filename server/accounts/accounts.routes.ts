@@ -17,7 +17,7 @@ import {
 import type { AfterResponse } from './after-response.js';
 import type { AccountsService } from './accounts.service.js';
 import { ROLE_NAMES, ROLES } from './accounts.types.js';
-import { requireRole, requireUser } from './auth.middleware.js';
+import { requireRole, requireUser, signedInUser } from './auth.middleware.js';
 import { errorSummary, parseForm } from '../shared/forms.js';
 import { signInLinkRoutes } from './sign-in-link.routes.js';
 import { destroySession, startSignedInSession } from './session.js';
@@ -107,7 +107,9 @@ export function accountsRoutes(deps: {
     res.status(200).render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
-      text: `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé avec un lien pour confirmer votre compte et choisir votre mot de passe.`,
+      text:
+        `Si l’adresse ${parsed.data.email} peut être utilisée, un message vient d’y être envoyé ` +
+        'avec un lien pour confirmer votre compte et choisir votre mot de passe.',
     });
   });
 
@@ -120,7 +122,9 @@ export function accountsRoutes(deps: {
     res.status(400).render('pages/accounts/message', {
       pageTitle: 'Lien invalide',
       title: 'Ce lien ne fonctionne plus',
-      text: 'Le lien a déjà servi, a expiré ou est incomplet. Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
+      text:
+        'Le lien a déjà servi, a expiré ou est incomplet. ' +
+        'Connectez-vous pour en recevoir un nouveau, ou demandez un lien de connexion.',
       link: res.locals.currentUser
         ? { href: '/mon-espace', label: 'Aller à mon espace' }
         : { href: '/connexion', label: 'Se connecter' },
@@ -150,7 +154,7 @@ export function accountsRoutes(deps: {
   });
 
   router.post('/compte/renvoyer-verification', requireUser, limits.resendVerificationPerIp, async (_req, res) => {
-    await accounts.resendVerification(res.locals.currentUser!.id);
+    await accounts.resendVerification(signedInUser(res).id);
     res.redirect(303, '/mon-espace?message=verification-envoyee');
   });
 
@@ -173,7 +177,9 @@ export function accountsRoutes(deps: {
     res.render('pages/accounts/message', {
       pageTitle: 'Vérifiez votre boîte e-mail',
       title: 'Vérifiez votre boîte e-mail',
-      text: `Si un compte existe pour ${parsed.data.email}, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Il est valable une heure.`,
+      text:
+        `Si un compte existe pour ${parsed.data.email}, un lien pour choisir un nouveau mot de passe ` +
+        'vient d’y être envoyé. Il est valable une heure.',
     });
   });
 
@@ -233,7 +239,7 @@ export function accountsRoutes(deps: {
   router.post('/admin/utilisateurs/:id/role', requireRole('admin'), async (req, res) => {
     const { id } = parseOrThrow(idParamSchema, req.params);
     const { role } = parseOrThrow(roleChangeSchema, req.body);
-    await accounts.changeRole(res.locals.currentUser!, id, role);
+    await accounts.changeRole(signedInUser(res), id, role);
     res.redirect(303, '/admin/utilisateurs?message=role');
   });
 

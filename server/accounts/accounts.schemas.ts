@@ -31,7 +31,7 @@ export const signupSchema = z
   .object({ email, password: newPassword, password_confirm: z.string().optional() })
   .refine((value) => value.password === value.password_confirm, {
     path: ['password_confirm'],
-    message: 'Les deux mots de passe ne sont pas identiques.',
+    error: 'Les deux mots de passe ne sont pas identiques.',
   });
 
 export const forgotSchema = z.object({ email });
@@ -46,7 +46,7 @@ export const resetSchema = z
   .object({ jeton: token, password: newPassword, password_confirm: z.string().optional() })
   .refine((value) => value.password === value.password_confirm, {
     path: ['password_confirm'],
-    message: 'Les deux mots de passe ne sont pas identiques.',
+    error: 'Les deux mots de passe ne sont pas identiques.',
   });
 
 export const roleChangeSchema = z.object({ role: z.enum(ROLES, 'Rôle inconnu.') });

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAudit } from '../audit/audit.js';
 import type { Clock } from '../shared/clock.js';
 import {
   consumeToken,
@@ -23,8 +23,8 @@ import { ROLE_NAMES, type CurrentUser, type Role, type User } from './accounts.t
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const VERIFY_TTL_MS = 48 * 3_600_000;
-export const RESET_TTL_MS = 60 * 60_000;
-export const SIGN_IN_TTL_MS = 15 * 60_000;
+const RESET_TTL_MS = 60 * 60_000;
+const SIGN_IN_TTL_MS = 15 * 60_000;
 
 const newToken = () => randomBytes(32).toString('base64url');
 
@@ -53,8 +53,9 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     const passwordHash = await hashPassword(input.password);
     const user = await insertUser(db, { email: input.email, passwordHash, role: 'mediator' });
     const existing = user ? undefined : await findUserByEmail(db, input.email);
-    if (user || (existing && !existing.verified)) {
-      await sendVerification((user ?? existing)!);
+    const unverified = user ?? (existing && !existing.verified ? existing : undefined);
+    if (unverified) {
+      await sendVerification(unverified);
       return;
     }
     await mailer.send(
@@ -182,7 +183,9 @@ export function createAccountsService(deps: { db: Db; clock: Clock; mailer: Mail
     let created = false;
     let user = await findUserByEmail(db, email);
     if (!user) {
-      user = (await insertUser(db, { email, passwordHash: null, role: 'admin', verifiedAt: now }))!;
+      user = await insertUser(db, { email, passwordHash: null, role: 'admin', verifiedAt: now });
+      // Only a concurrent sign-up with the same address between the two queries can get here.
+      if (!user) throw new Error(`createAdmin: ${email} was created by someone else meanwhile; run it again`);
       created = true;
     } else {
       await setRole(db, user.id, 'admin', now);

@@ -52,7 +52,8 @@ async function main() {
     say(`Un lien pour choisir le mot de passe a été envoyé (valable une heure), vers ${config.PUBLIC_BASE_URL}.`);
     if (isLocal(config.PUBLIC_BASE_URL)) {
       say(
-        `Attention : le lien pointe vers ${config.PUBLIC_BASE_URL} (PUBLIC_BASE_URL). Si le site est en ligne, relancez avec ` +
+        `Attention : le lien pointe vers ${config.PUBLIC_BASE_URL} (PUBLIC_BASE_URL). ` +
+          'Si le site est en ligne, relancez avec ' +
           'la même PUBLIC_BASE_URL que le serveur, par exemple : PUBLIC_BASE_URL=https://epn-finder.fr npm run admin:create -- adresse@exemple.fr',
       );
     }
@@ -61,7 +62,7 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   complain(error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error));
   process.exit(1);
 });

@@ -23,7 +23,7 @@ export function createAfterResponse(log: (message: string, error?: unknown) => v
           if (started) return;
           started = true;
           task()
-            .catch((error) => log('Tâche après la réponse : échec', error))
+            .catch((error: unknown) => log('Tâche après la réponse : échec', error))
             .finally(resolve);
         };
         if (res.writableFinished || res.destroyed) return start();

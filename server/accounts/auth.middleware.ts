@@ -1,6 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
-import type { Role } from './accounts.types.js';
+import type { CurrentUser, Role } from './accounts.types.js';
 import { MESSAGES } from '../shared/messages.js';
 
 /**
@@ -13,7 +13,7 @@ import { MESSAGES } from '../shared/messages.js';
 const isPageRead = (req: Request) =>
   (req.method === 'GET' || req.method === 'HEAD') && !req.originalUrl.startsWith('/api');
 
-export const loginPath = (returnTo?: string) =>
+const loginPath = (returnTo?: string) =>
   returnTo && returnTo !== '/' ? `/connexion?retour=${encodeURIComponent(returnTo)}` : '/connexion';
 
 export const requireUser: RequestHandler = (req, res, next) => {
@@ -21,6 +21,13 @@ export const requireUser: RequestHandler = (req, res, next) => {
   if (isPageRead(req)) return res.redirect(302, loginPath(req.originalUrl));
   next(new UnauthorizedError());
 };
+
+/** The signed-in user, in a handler behind requireUser / requireRole (a routing mistake otherwise). */
+export function signedInUser(res: Response): CurrentUser {
+  const user = res.locals.currentUser;
+  if (!user) throw new Error('signedInUser: no signed-in user (the route lacks requireUser or requireRole)');
+  return user;
+}
 
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, res, next) => {

@@ -2,12 +2,13 @@ import connectPgSimple from 'connect-pg-simple';
 import type { RequestHandler, Request } from 'express';
 import session from 'express-session';
 import type { Config } from '../config.js';
+import type { PoolClient } from 'pg';
 import type { Db } from '../db/knex.js';
 import type { Clock } from '../shared/clock.js';
 import { NO_STORE } from '../http/security.js';
 import { findUserById } from './accounts.repository.js';
 
-export const SESSION_COOKIE = 'epn.sid';
+const SESSION_COOKIE = 'epn.sid';
 
 /**
  * Sessions live in PostgreSQL (connect-pg-simple, table `sessions` made by a migration). The store
@@ -30,12 +31,17 @@ export function sessionMiddleware(deps: {
     errorLog: (...args: unknown[]) => deps.log('Sessions : erreur du stockage', args[0]),
     pgPromise: {
       async any(sql: string, params: unknown[]) {
-        const connection = await db.client.acquireConnection();
+        // Knex types its client loosely; with the pg driver a connection is a pg PoolClient.
+        const client = db.client as {
+          acquireConnection(): Promise<PoolClient>;
+          releaseConnection(connection: PoolClient): Promise<void>;
+        };
+        const connection = await client.acquireConnection();
         try {
-          const result = await connection.query(sql, params);
+          const result = await connection.query<Record<string, unknown>>(sql, params);
           return result.rows;
         } finally {
-          await db.client.releaseConnection(connection);
+          await client.releaseConnection(connection);
         }
       },
     },
@@ -89,17 +95,19 @@ export async function startSignedInSession(req: Request, userId: number, now: Da
   await saveSession(req);
 }
 
-export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((error?: Error) => (error ? reject(error) : resolve())),
+  );
 }
 
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error?: Error) => (error ? reject(error) : resolve())));
 }
 
 export function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!req.session) return resolve();
-    req.session.destroy((error) => (error ? reject(error) : resolve()));
+    req.session.destroy((error?: Error) => (error ? reject(error) : resolve()));
   });
 }

@@ -45,7 +45,8 @@ export function signInLinkRoutes(deps: {
   router.post('/connexion/lien', limits.signInLinkRequestPerIp, limits.signInLinkMailsPerAddress, async (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
     if (!parsed.ok) {
-      const email = typeof req.body?.email === 'string' ? req.body.email : '';
+      const typed = (req.body as Record<string, unknown> | undefined)?.email;
+      const email = typeof typed === 'string' ? typed : '';
       return renderRequest(res, 400, { errors: parsed.errors, errorList: errorSummary(parsed.errors), email });
     }
     const email = parsed.data.email;

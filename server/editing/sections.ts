@@ -132,7 +132,7 @@ const general = z
   })
   .refine((v) => (v.latitude === null) === (v.longitude === null), {
     path: ['longitude'],
-    message: 'Indiquez la latitude et la longitude, ou aucune des deux.',
+    error: 'Indiquez la latitude et la longitude, ou aucune des deux.',
   });
 
 export const SECTIONS: Section[] = [

@@ -3,6 +3,7 @@ import type { Db } from '../db/knex.js';
 import { camelize } from '../db/rows.js';
 
 type Conn = Db | Knex.Transaction;
+type Row = Record<string, unknown>;
 
 // ---------- Who manages which place ----------
 
@@ -24,16 +25,18 @@ export interface Claim {
 }
 
 // Ids are numbers already: bigint columns are parsed as numbers (server/db/knex.ts).
-const toClaim = (row: Record<string, unknown>) => camelize(row) as unknown as Claim;
+const toClaim = (row: Row) => camelize(row) as unknown as Claim;
 
 const claims = (db: Conn) =>
-  db('place_managers as m')
+  db<Row>('place_managers as m')
     .join('places as p', 'p.id', 'm.place_id')
     .join('users as u', 'u.id', 'm.user_id')
     .select('m.*', 'p.nom as place_nom', 'u.email as user_email');
 
 export async function isManager(db: Conn, placeId: number, userId: number): Promise<boolean> {
-  const row = await db('place_managers').where({ place_id: placeId, user_id: userId, status: 'approved' }).first('id');
+  const row = await db<Row>('place_managers')
+    .where({ place_id: placeId, user_id: userId, status: 'approved' })
+    .first('id');
   return Boolean(row);
 }
 
@@ -72,7 +75,7 @@ export async function upsertClaim(
   },
   now: Date,
 ): Promise<number> {
-  const [row] = await db('place_managers')
+  const [row] = await db<Row>('place_managers')
     .insert({
       place_id: claim.placeId,
       user_id: claim.userId,
@@ -138,14 +141,14 @@ export interface Proposal {
 const toProposal = (row: Record<string, unknown>) => camelize(row) as unknown as Proposal;
 
 const proposals = (db: Conn) =>
-  db('place_proposals as pp').join('users as u', 'u.id', 'pp.user_id').select('pp.*', 'u.email as user_email');
+  db<Row>('place_proposals as pp').join('users as u', 'u.id', 'pp.user_id').select('pp.*', 'u.email as user_email');
 
 export async function insertProposal(
   db: Conn,
   proposal: { userId: number; record: Record<string, unknown> },
   now: Date,
 ): Promise<number> {
-  const [row] = await db('place_proposals')
+  const [row] = await db<Row>('place_proposals')
     .insert({ user_id: proposal.userId, record: JSON.stringify(proposal.record), created_at: now })
     .returning('id');
   return Number(row.id);

@@ -21,17 +21,17 @@ import { AppError } from './errors.js';
  * - `rotateCsrf(res)` gives a fresh nonce at log-in and log-out (forms opened before are refused).
  * GET, HEAD and OPTIONS are never checked, so the read-only API keeps working without cookies.
  */
-export const CSRF_COOKIE = 'epn.csrf';
+const CSRF_COOKIE = 'epn.csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
 
-export class CsrfError extends AppError {
+class CsrfError extends AppError {
   constructor() {
     super(403, 'csrf', 'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez.');
   }
 }
 
-export class ForeignOriginError extends AppError {
+class ForeignOriginError extends AppError {
   constructor() {
     super(
       403,
@@ -54,7 +54,8 @@ interface CsrfOptions {
 }
 
 /** The session a token is made for: a signed-in person's session id; '' for visitors, who have none. */
-const sessionOf = (req: Request) => (req.session?.userId ? req.sessionID : '');
+// Routes mounted before the session middleware (the API) have no req.session, whatever its type says.
+const sessionOf = (req: Request) => ((req.session as Request['session'] | undefined)?.userId ? req.sessionID : '');
 
 const sign = (secret: string, session: string, nonce: string) =>
   createHmac('sha256', secret).update(`csrf:${session.length}:${session}:${nonce}`).digest('base64url');
@@ -98,7 +99,7 @@ function fromAnotherSite(req: Request, options: CsrfOptions): boolean {
   return !(
     options.acceptRequestHost &&
     claimed !== null &&
-    claimed === originOf(`${req.protocol}://${req.get('host')}`)
+    claimed === originOf(`${req.protocol}://${req.get('host') ?? ''}`)
   );
 }
 
@@ -120,7 +121,7 @@ export function csrfProtection(options: CsrfOptions): RequestHandler {
       enumerable: true,
       configurable: true,
       get() {
-        if (!state.nonce) state.nonce = randomBytes(32).toString('base64url');
+        state.nonce ??= randomBytes(32).toString('base64url');
         if (!state.issued && !res.headersSent) issue();
         return sign(options.secret, sessionOf(req), state.nonce);
       },

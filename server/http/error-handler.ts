@@ -18,10 +18,15 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new No
  * Body-parser errors (malformed JSON, too large) are client errors, never a 500.
  */
 export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHandler {
+  // Express recognises an error handler by its four parameters, so `_next` stays though unused.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the arity is what makes it an error handler
   return (rawError, req, res, _next) => {
     const error = normalise(rawError);
     if (error.status >= 500) {
-      (req.log ?? options.logger).error({ err: rawError }, `${req.method} ${redactUrl(req.originalUrl)}`);
+      ((req as { log?: typeof req.log }).log ?? options.logger).error(
+        { err: rawError },
+        `${req.method} ${redactUrl(req.originalUrl)}`,
+      );
     }
     const problem = {
       type: `https://epn-finder.fr/problemes/${error.code}`,
@@ -43,8 +48,8 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHa
 
 function normalise(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const status =
-    (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+  const withStatus = error as { status?: number; statusCode?: number } | null | undefined;
+  const status = withStatus?.status ?? withStatus?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed') {

@@ -13,8 +13,11 @@ export function warnOnInsecureRequests(logger: Logger): RequestHandler {
     if (!warned && !req.secure) {
       warned = true;
       const forwarded = req.get('x-forwarded-proto');
+      const ignored = forwarded
+        ? ` (X-Forwarded-Proto : ${forwarded}, ignoré : ce proxy n’est pas dans TRUST_PROXY)`
+        : '';
       logger.warn(
-        `Requête reçue en HTTP simple${forwarded ? ` (X-Forwarded-Proto : ${forwarded}, ignoré : ce proxy n’est pas dans TRUST_PROXY)` : ''} : ` +
+        `Requête reçue en HTTP simple${ignored} : ` +
           'en production le cookie de session est « Secure » et ne sera pas posé, la connexion échouera. ' +
           'Servez le site en HTTPS et déclarez le proxy qui termine HTTPS dans TRUST_PROXY.',
       );

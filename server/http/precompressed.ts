@@ -47,7 +47,8 @@ export function precompressedStatic(root: string, options: { maxAge: number }): 
     if (known) return known;
     const found = { br: existsSync(`${file}.br`), gz: existsSync(`${file}.gz`) };
     if (options.maxAge > 0 && existsSync(file)) {
-      if (cache.size >= MAX_REMEMBERED_LOOKUPS) cache.delete(cache.keys().next().value!);
+      const oldest = cache.size >= MAX_REMEMBERED_LOOKUPS ? cache.keys().next().value : undefined;
+      if (oldest !== undefined) cache.delete(oldest);
       cache.set(file, found);
     }
     return found;
@@ -58,7 +59,7 @@ export function precompressedStatic(root: string, options: { maxAge: number }): 
     if (!type) return next();
     const file = fileFor(root, req.path);
     if (!file) return next();
-    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const accepted = req.headers['accept-encoding'] ?? '';
     const { br, gz } = variants(file);
     const encoding = br && /\bbr\b/.test(accepted) ? 'br' : gz && /\bgzip\b/.test(accepted) ? 'gzip' : null;
     res.vary('Accept-Encoding');

@@ -10,7 +10,7 @@ export async function countHit(
   key: string,
   window: { start: Date; end: Date },
 ): Promise<number> {
-  const result = await db.raw(
+  const result = await db.raw<{ rows: { count: number | string }[] }>(
     `INSERT INTO rate_limit_counters (scope, key, window_start, expires_at, count) VALUES (?, ?, ?, ?, 1)
      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
      RETURNING count`,
@@ -28,7 +28,9 @@ export async function uncountHit(db: Db, key: string, windowStart: Date): Promis
 }
 
 export async function hitsOf(db: Db, key: string, windowStart: Date): Promise<number> {
-  const row = await db('rate_limit_counters').where({ key, window_start: windowStart }).first('count');
+  const row = await db('rate_limit_counters')
+    .where({ key, window_start: windowStart })
+    .first<{ count: number | string } | undefined>('count');
   return row ? Number(row.count) : 0;
 }
 

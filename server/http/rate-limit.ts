@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
 import type { Db } from '../db/knex.js';
-import type { Clock } from '../shared/clock.js';
 import { AppError } from './errors.js';
 import { countHit, forgetKey, hitsOf, purgeEndedWindows, uncountHit } from './rate-limit.repository.js';
+
+/** What time it is (server/shared/clock.ts's Clock, restated so http depends on no feature folder). */
+export interface Clock {
+  now(): Date;
+}
 
 export class TooManyRequestsError extends AppError {
   constructor(message: string) {

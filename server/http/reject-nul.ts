@@ -10,14 +10,14 @@ const MESSAGE = 'Ce champ contient un caractère invisible interdit (octet nul).
  */
 function findNul(root: unknown): string | null {
   const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
-  while (pending.length > 0) {
-    const { value, path } = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
     if (typeof value === 'string') {
       if (value.includes('\u0000')) return path;
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], path });
     } else if (value && typeof value === 'object') {
-      const entries = Object.entries(value);
+      const entries = Object.entries(value as Record<string, unknown>);
       for (const [key] of entries) if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, item] = entries[i];

@@ -4,7 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logging/logger.js';
 import { redactUrl } from './redact.js';
 
-export const REQUEST_ID_HEADER = 'X-Request-Id';
+const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /** A proxy's id is kept (one id across the proxy's and our logs) when it looks like an id. */
 const ACCEPTABLE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -32,7 +32,7 @@ export function requestLogger(logger: Logger) {
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method ?? ''} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method ?? ''} ${res.statusCode}`,
   });
 }

@@ -3,9 +3,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import type { Clock } from '../shared/clock.js';
 import { reportsPerEmail } from '../reports/reports.limits.js';
-import { createLimiterFactory } from './rate-limit.js';
+import { createLimiterFactory, type Clock } from './rate-limit.js';
 
 /**
  * Security headers on every response. The Content-Security-Policy allows scripts only from this
@@ -60,8 +59,6 @@ export const PRIVATE_PATHS = [
   '/admin',
 ];
 
-export { TooManyRequestsError } from './rate-limit.js';
-
 const minutes = (n: number) => `${n} minute${n > 1 ? 's' : ''}`;
 
 const normalisedEmail = (req: Request) => {
@@ -114,13 +111,18 @@ export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; s
       message: tooManyFromIp,
       onlyFailures: true,
     }),
-    /** Failed log-ins for one address from one IP: guessing one account from one place stops there, its owner elsewhere is not stopped. */
+    /**
+     * Failed log-ins for one address from one IP: guessing one account from one place stops there,
+     * its owner elsewhere is not stopped.
+     */
     loginPerAccountAndIp: limiter({
       name: 'login:account-ip',
       windowMs,
       limit: config.RATE_LIMIT_AUTH_PER_ACCOUNT,
       key: (req) => (normalisedEmail(req) ? `${normalisedEmail(req)}\u0000${ipOf(req)}` : undefined),
-      message: `Trop de tentatives pour ce compte depuis votre connexion. Réessayez dans ${wait}, ou recevez un lien de connexion par e-mail.`,
+      message:
+        `Trop de tentatives pour ce compte depuis votre connexion. Réessayez dans ${wait}, ` +
+        'ou recevez un lien de connexion par e-mail.',
       onlyFailures: true,
     }),
     signupPerIp: perIp('signup'),

@@ -46,7 +46,10 @@ const partials = Object.fromEntries(
   ]),
 );
 
-type Compiled = { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate };
+interface Compiled {
+  subject: Handlebars.TemplateDelegate;
+  text: Handlebars.TemplateDelegate;
+}
 const compiled = new Map<EmailName, Compiled>();
 
 function templateOf(name: EmailName): Compiled {

@@ -70,8 +70,9 @@ export function createMemoryMailer(): Mailer & {
   const messages: MailMessage[] = [];
   return {
     messages,
-    async send(message) {
+    send(message) {
       messages.push(message);
+      return Promise.resolve();
     },
     lastTo(email) {
       return [...messages].reverse().find((m) => m.to.toLowerCase() === email.toLowerCase());

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../accounts/auth.middleware.js';
-import type { CurrentUser } from '../accounts/accounts.types.js';
+import { requireRole, signedInUser } from '../accounts/auth.middleware.js';
 import { parseOrThrow } from '../http/validation.js';
 import { NotFoundError } from '../http/errors.js';
 import { positiveInt } from '../accounts/accounts.schemas.js';
@@ -14,7 +13,7 @@ const reason = z
   .trim()
   .max(REASON_MAX, `Motif trop long (${REASON_MAX} caractères au plus).`)
   .optional()
-  .transform((v) => v || null);
+  .transform((v) => (v === undefined || v === '' ? null : v));
 const decisionBody = z.object({
   decision: z.enum(['accept', 'reject'], 'Choisissez « accepter » ou « refuser ».'),
   reason,
@@ -24,7 +23,7 @@ const reportDecisionBody = decisionBody.extend({
 });
 const revokeBody = z.object({ reason, retour: z.string().optional() });
 
-export const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
+const REASON_REQUIRED = 'Indiquez le motif du refus : il est envoyé à la personne concernée.';
 
 const DONE: Record<string, string> = {
   fait: 'Décision enregistrée ; la personne concernée a été prévenue par e-mail.',
@@ -52,7 +51,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
   const { moderation } = deps;
   const router = Router();
   const guard = requireRole('moderator', 'admin');
-  const me = (res: Response) => res.locals.currentUser as CurrentUser;
+  const me = (res: Response) => signedInUser(res);
   const back = (res: Response, message = 'fait') => res.redirect(303, `/moderation?message=${message}`);
 
   async function renderQueue(res: Response, status: number, view: { notice?: string; problem?: FormProblem } = {}) {
@@ -95,10 +94,11 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     schema: S,
     reasonRequired: boolean,
   ): Promise<z.output<S> | undefined> {
-    const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
+    const rawReason = (req.body as Record<string, unknown> | undefined)?.reason;
+    const reasonCheck = reason.safeParse(typeof rawReason === 'string' ? rawReason : undefined);
     if (!reasonCheck.success) {
       await renderQueue(res, 400, {
-        problem: { kind, id, message: reasonCheck.error.issues[0]!.message, reason: typedReason(req.body) },
+        problem: { kind, id, message: reasonCheck.error.issues[0].message, reason: typedReason(req.body) },
       });
       return undefined;
     }
@@ -192,11 +192,12 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     const { id } = parseOrThrow(idParams, req.params);
     const body = parseOrThrow(statusBody, req.body);
     const report = body.signalement && body.version ? { id: body.signalement, version: body.version } : undefined;
-    const reasonCheck = reason.safeParse(typeof req.body?.reason === 'string' ? req.body.reason : undefined);
+    const rawReason = (req.body as Record<string, unknown> | undefined)?.reason;
+    const reasonCheck = reason.safeParse(typeof rawReason === 'string' ? rawReason : undefined);
     if (!reasonCheck.success || !reasonCheck.data) {
       const message = reasonCheck.success
         ? 'Indiquez le motif : il reste dans l’historique du lieu et le journal.'
-        : reasonCheck.error.issues[0]!.message;
+        : reasonCheck.error.issues[0].message;
       return renderPlaceStatus(res, 400, id, {
         reportId: report?.id,
         reportVersion: report?.version,

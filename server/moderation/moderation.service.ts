@@ -5,13 +5,13 @@ import { composeEmail } from '../mail/emails.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Knex } from 'knex';
 import { ROLE_NAMES } from '../accounts/accounts.types.js';
-import { listAudit, recordAudit } from '../audit/audit.repository.js';
+import { listAudit, recordAudit } from '../audit/audit.js';
 import { auditEntriesView } from '../audit/audit.view.js';
 import type { PlaceWrites } from '../places/place-writes.service.js';
-import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.repository.js';
+import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.read.js';
 import { placePath } from '../places/places.mapping.js';
 import type { Clock } from '../shared/clock.js';
-import { findReport, listReports, setReportStatus, type PlaceReport } from '../reports/reports.repository.js';
+import { findReport, listReports, setReportStatus, type PlaceReport } from '../reports/reports.moderation.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
 import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
 import {
@@ -24,7 +24,7 @@ import {
   labelRequestsFor,
   proposalsByStatus,
   upsertClaim,
-} from '../editing/stewardship.repository.js';
+} from '../editing/stewardship.js';
 
 export type Decision = 'accept' | 'reject';
 

@@ -25,6 +25,8 @@ export function reportsPerEmail(
     windowMs: windowMinutes * 60_000,
     limit: options.limit ?? REPORTS_PER_EMAIL,
     key: (req) => normalisedEmail(req) || undefined,
-    message: `Vous avez envoyé beaucoup de signalements avec cette adresse. Merci ! Réessayez dans ${windowMinutes} minute${windowMinutes > 1 ? 's' : ''}.`,
+    message:
+      'Vous avez envoyé beaucoup de signalements avec cette adresse. Merci ! ' +
+      `Réessayez dans ${windowMinutes} minute${windowMinutes > 1 ? 's' : ''}.`,
   });
 }

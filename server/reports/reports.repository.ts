@@ -15,7 +15,9 @@ export interface PlaceReport {
   updatedAt: Date;
 }
 
-const toReport = (row: Record<string, unknown>): PlaceReport => ({
+type Row = Record<string, unknown>;
+
+const toReport = (row: Row): PlaceReport => ({
   id: Number(row.id),
   placeId: Number(row.place_id),
   category: row.category as ReportCategory,
@@ -32,7 +34,7 @@ export async function insertReport(
   db: Db,
   report: { placeId: number; category: ReportCategory; message: string; email?: string },
 ): Promise<PlaceReport> {
-  const [row] = await db('place_reports')
+  const [row] = await db<Row>('place_reports')
     .insert({
       place_id: report.placeId,
       category: report.category,
@@ -49,7 +51,7 @@ export async function listReports(
   filter: { placeId?: number; status?: PlaceReport['status'] } = {},
   limit = 100,
 ): Promise<PlaceReport[]> {
-  const query = db('place_reports')
+  const query = db<Row>('place_reports')
     .select('*')
     .orderBy([
       { column: 'created_at', order: 'desc' },
@@ -63,7 +65,7 @@ export async function listReports(
 
 /** One report, whatever its status. */
 export async function findReport(db: Db | Knex.Transaction, id: number): Promise<PlaceReport | undefined> {
-  const row = await db('place_reports').where({ id }).first();
+  const row = await db<Row>('place_reports').where({ id }).first();
   return row ? toReport(row) : undefined;
 }
 

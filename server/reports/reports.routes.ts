@@ -29,7 +29,7 @@ export function reportsRoutes(
       const errorList = toFieldErrors(parsed.error);
       const errors = Object.fromEntries(errorList.map((e) => [e.field, e.message]));
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+      const text = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined);
       return renderPlacePage(
         deps,
         res,

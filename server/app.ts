@@ -30,6 +30,8 @@ import { openApiCors } from './http/cors.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
+import { exportRoutes } from './opendata/export.routes.js';
+import { createExportService } from './opendata/export.service.js';
 import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
@@ -132,6 +134,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
+  app.use(exportRoutes({ exports: createExportService({ db, clock }), publicBaseUrl, log }));
   app.use(accountsRoutes({ accounts, limits, clock, afterResponse }));
   // Claims are public writes too: counted per IP and per account before the editing routes see them.
   app.post('/mon-espace/lieux/:id/demande', limits.claimsPerIp, limits.claimsPerAccount);

@@ -6,6 +6,7 @@ import {
   articlesPageJsonSchema,
 } from '../articles/articles.schemas.js';
 import { communeSuggestionsJsonSchema, communesQuerySchema } from '../geocoding/geocoding.api.js';
+import { exportQueryShape } from '../opendata/export.routes.js';
 import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
@@ -74,6 +75,52 @@ const problem = (description: string) => ({
   content: { 'application/problem+json': { schema: jsonSchema(problemSchema) } },
 });
 
+/** The open-data downloads: every filter of /places, no pages, the whole file streamed. */
+function exportPaths() {
+  const parameters = queryParameters(exportQueryShape as unknown as Record<string, z.ZodType>);
+  const download = (summary: string, mediaType: string, description: string) => ({
+    get: {
+      summary,
+      description: `${description} Mêmes filtres que /places, sans pagination. Licence Ouverte 2.0 (en-tête Link rel="license").`,
+      parameters,
+      responses: {
+        '200': {
+          description: 'Le fichier, transmis au fil de l’eau',
+          content: { [mediaType]: { schema: { type: 'string' } } },
+        },
+        '400': problem('Paramètre invalide'),
+      },
+    },
+  });
+  return {
+    '/export.csv': download(
+      'Export CSV au standard v1.0.2',
+      'text/csv',
+      'Les colonnes du standard dans son ordre, listes séparées par |, dates AAAA-MM-JJ.',
+    ),
+    '/export.json': download(
+      'Export JSON au standard v1.0.2',
+      'application/json',
+      'Les fiches du standard dans `lieux`, avec `licence` et `date_generation`.',
+    ),
+    '/export.geojson': download(
+      'Export GeoJSON',
+      'application/geo+json',
+      'FeatureCollection ; `licence` et `date_generation` en membres étrangers.',
+    ),
+    '/export/data-inclusion/structures.json': download(
+      'Structures au format data·inclusion v1',
+      'application/json',
+      'Un tableau de structures.',
+    ),
+    '/export/data-inclusion/services.json': download(
+      'Services au format data·inclusion v1',
+      'application/json',
+      'Un tableau de services (un par lieu).',
+    ),
+  };
+}
+
 /** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12), generated from the routes' zod schemas. */
 export function buildOpenApiDocument(baseUrl: string) {
   return {
@@ -130,6 +177,7 @@ export function buildOpenApiDocument(baseUrl: string) {
           },
         },
       },
+      ...exportPaths(),
       '/communes': {
         get: {
           summary: 'Suggestions de communes (géocodage hors ligne)',

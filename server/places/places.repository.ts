@@ -104,7 +104,7 @@ const ARRAY_FILTERS: [keyof SearchCriteria, string][] = [
 
 const VISIBLE_LINK = `pl.verification_status = 'verified' AND (pl.until IS NULL OR pl.until >= current_date)`;
 
-function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex.QueryBuilder {
+export function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex.QueryBuilder {
   query.where('p.status', 'published');
   if (criteria.point || criteria.bbox) query.whereNotNull('p.latitude');
   if (criteria.point && criteria.radiusKm !== undefined) {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { toFieldErrors } from '../http/validation.js';
-import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.repository.js';
+import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.read.js';
 import { labelSlugSchema } from '../labels/labels.schemas.js';
-import type { NewPlaceRow } from '../places/place-writes.repository.js';
-import { createPlaceWrites } from '../places/place-writes.service.js';
+import { createPlaceWrites, type NewPlaceRow } from '../places/place-writes.service.js';
 import { placeFieldSchemas, REQUIRED_PLACE_FIELDS, type PlaceFieldName } from '../places/places.schemas.js';
 import type { ImportIssue } from '../places/places.types.js';
 

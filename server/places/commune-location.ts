@@ -6,7 +6,7 @@ import {
   isArrondissement,
   searchCommunesByName,
   type Commune,
-} from '../geocoding/communes.repository.js';
+} from '../geocoding/communes.read.js';
 
 /**
  * The commune a place's postal code and commune name designate, from the communes table:

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { labelIdsBySlug } from '../labels/labels.repository.js';
+import { labelIdsBySlug } from '../labels/labels.read.js';
 import type { Clock } from '../shared/clock.js';
 import { isoMinute, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';

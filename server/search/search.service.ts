@@ -1,6 +1,6 @@
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
-import type { Label } from '../labels/labels.repository.js';
+import type { Label } from '../labels/labels.read.js';
 import type { LabelsService } from '../labels/labels.service.js';
 import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PUBLIC_DIR } from '../public-dir.js';
+import { PUBLIC_DIR } from './public-dir.js';
 
 const versions = new Map<string, string>();
 

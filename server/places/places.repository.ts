@@ -161,11 +161,11 @@ export async function searchPlaces(db: Db, criteria: SearchCriteria, page: Searc
   const [keySql, keyBindings] = sortExpression(page.mode, criteria);
   const query = db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
-    .select(db.raw(`${keySql} AS sort_key`, keyBindings));
+    .select<Record<string, unknown>[]>(db.raw(`${keySql} AS sort_key`, keyBindings));
   applyCriteria(query, criteria);
   if (page.after) query.whereRaw(`(${keySql}, p.id) > (?, ?)`, [...keyBindings, page.after.key, page.after.id]);
   query.orderByRaw(`${keySql}, p.id`, keyBindings).limit(page.limit);
-  const rows: Record<string, unknown>[] = await query;
+  const rows = await query;
   return rows.map((row) => ({ ...toPlace(row), sortKey: row.sort_key as number | string }));
 }
 
@@ -173,14 +173,14 @@ export async function countPlaces(db: Db, criteria: SearchCriteria): Promise<num
   const query = db('places as p').count<{ count: number }[]>('* as count');
   applyCriteria(query, criteria);
   const [row] = await query;
-  return Number(row.count);
+  return row.count;
 }
 
 export async function findPlaceById(db: Db | Knex.Transaction, id: number): Promise<Place | undefined> {
   const row = await db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
     .where('p.id', id)
-    .first();
+    .first<Record<string, unknown> | undefined>();
   return row ? toPlace(row) : undefined;
 }
 
@@ -188,18 +188,27 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
   if (placeIds.length === 0) return [];
   const rows = await db('place_labels as pl')
     .join('labels as l', 'l.id', 'pl.label_id')
-    .select('pl.place_id', 'l.slug', 'l.name', 'l.kind', 'l.standard_field', 'l.standard_value', 'pl.since', 'pl.until')
+    .select<({ place_id: number } & Record<string, unknown>)[]>(
+      'pl.place_id',
+      'l.slug',
+      'l.name',
+      'l.kind',
+      'l.standard_field',
+      'l.standard_value',
+      'pl.since',
+      'pl.until',
+    )
     .whereIn('pl.place_id', placeIds)
     .whereRaw(VISIBLE_LINK)
     .orderBy(['l.name']);
-  return rows.map((row) => ({ ...camelize(row), placeId: Number(row.place_id) }) as PlaceLabelLink);
+  return rows.map((row) => ({ ...camelize(row), placeId: row.place_id }) as PlaceLabelLink);
 }
 
 /** Several places at once (the moderation queue, "Mon espace"): one query, keyed by id. */
 export async function findPlacesByIds(db: Db | Knex.Transaction, ids: number[]): Promise<Map<number, Place>> {
   if (ids.length === 0) return new Map();
-  const rows: Record<string, unknown>[] = await db('places as p')
-    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+  const rows = await db('places as p')
+    .select<Record<string, unknown>[]>(PLACE_COLUMNS.map((c) => `p.${c}`))
     .whereIn('p.id', [...new Set(ids)]);
   return new Map(rows.map((row) => [Number(row.id), toPlace(row)]));
 }

@@ -111,7 +111,8 @@ export async function searchCommunesByName(db: Db, text: string, limit = 10): Pr
     .orderByRaw(
       `(search_name = ?) DESC, (search_name LIKE ?) DESC,
        CASE WHEN search_name LIKE ? THEN coalesce(population, 0) ELSE 0 END DESC,
-       greatest(similarity(search_name, ?), word_similarity(?, search_name) * 0.95, word_similarity(?, search_former) * 0.7) DESC,
+       greatest(similarity(search_name, ?), word_similarity(?, search_name) * 0.95,
+                word_similarity(?, search_former) * 0.7) DESC,
        population DESC NULLS LAST, nom`,
       [key, prefix, prefix, key, key, key],
     )

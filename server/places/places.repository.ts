@@ -87,9 +87,14 @@ export function sortModeFor(criteria: SearchCriteria): SortMode {
 /** The ordering expression of each mode; `distance` is exactly the GiST index expression. */
 function sortExpression(mode: SortMode, criteria: SearchCriteria): [string, (string | number)[]] {
   if (mode === 'distance') {
-    return ['ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?)', [criteria.point!.lat, criteria.point!.lon]];
+    const point = criteria.point;
+    if (!point) throw new Error('Tri par distance sans point de référence');
+    return ['ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?)', [point.lat, point.lon]];
   }
-  if (mode === 'relevance') return ['(1 - word_similarity(search_normalize(?), p.search_text))', [criteria.q!]];
+  if (mode === 'relevance') {
+    if (criteria.q === undefined) throw new Error('Tri par pertinence sans texte recherché');
+    return ['(1 - word_similarity(search_normalize(?), p.search_text))', [criteria.q]];
+  }
   return ['lower(p.nom)', []];
 }
 
@@ -140,7 +145,8 @@ function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex
     const values = criteria[key] as string[] | undefined;
     if (values?.length) query.whereRaw(`p.${column} && ?::text[]`, [values]);
   }
-  if (criteria.labels?.length) {
+  const labels = criteria.labels;
+  if (labels?.length) {
     query.whereExists((sub) => {
       sub
         .select(sub.client.raw('1'))
@@ -148,7 +154,7 @@ function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria): Knex
         .join('labels as l', 'l.id', 'pl.label_id')
         .whereRaw('pl.place_id = p.id')
         .whereRaw(VISIBLE_LINK)
-        .whereIn('l.slug', criteria.labels!);
+        .whereIn('l.slug', labels);
     });
   }
   return query;

@@ -245,7 +245,7 @@ export async function allLabelNames(db: Conn): Promise<{ slug: string; name: str
   return db('labels').select('slug', 'name').orderBy('name');
 }
 
-export type PlaceRelation = 'place' | 'label' | 'service';
+type PlaceRelation = 'place' | 'label' | 'service';
 
 export interface RelatedArticleRow {
   slug: string;

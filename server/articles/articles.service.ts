@@ -35,8 +35,8 @@ import {
 import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
 
-export const articlePath = (slug: string) => `/articles/${slug}`;
-export const PAGE_SIZE = 10;
+const articlePath = (slug: string) => `/articles/${slug}`;
+const PAGE_SIZE = 10;
 
 export interface ArticleLink {
   title: string;
@@ -46,7 +46,7 @@ export interface ArticleLink {
 }
 
 /** How many articles a place page lists, the most relevant first. */
-export const PLACE_ARTICLES_LIMIT = 3;
+const PLACE_ARTICLES_LIMIT = 3;
 /** How long the services' weights (how rare each service is among places) are kept before being counted again. */
 const SERVICE_WEIGHTS_TTL_MS = 10 * 60 * 1000;
 

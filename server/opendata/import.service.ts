@@ -53,7 +53,7 @@ function splitMultiValued(value: unknown): unknown {
  * Validates a record field by field: a wrong optional field is set aside (kept in import_issues,
  * so nothing is lost) and the place is still loaded; a wrong required field rejects the row.
  */
-export function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: string }) {
+function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: string }) {
   const issues: ImportIssue[] = [];
   const accepted: Partial<Record<PlaceFieldName, unknown>> = {};
   for (const [field, schema] of Object.entries(placeFieldSchemas) as [PlaceFieldName, z.ZodType][]) {

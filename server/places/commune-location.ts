@@ -14,7 +14,7 @@ import {
  * arrondissement of that postal code; the only commune of that postal code; else the commune of
  * exactly that name. Undefined when nothing matches.
  */
-export async function communeOfPlace(
+async function communeOfPlace(
   db: Db | Knex.Transaction,
   codePostal: unknown,
   commune: unknown,

@@ -20,13 +20,13 @@ import type { Clock } from '../shared/clock.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 import { MESSAGES } from '../shared/messages.js';
 
-export interface ArticleLink {
+interface ArticleLink {
   title: string;
   url: string;
 }
 
 /** Optional: the blog's links to articles that mention a place or a label (wired in app.ts). */
-export interface RelatedArticlesSource {
+interface RelatedArticlesSource {
   articlesForPlace(id: number): Promise<ArticleLink[]>;
   articlesForLabel(slug: string): Promise<ArticleLink[]>;
 }

@@ -21,7 +21,7 @@ import { MESSAGES } from '../shared/messages.js';
 const text = (max = 2000) => z.string().trim().min(1, 'Ce champ ne peut pas être vide.').max(max);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(50);
 
-export const openingHoursSchema = z
+const openingHoursSchema = z
   .string()
   .trim()
   .min(1)
@@ -73,7 +73,7 @@ export const placeFieldSchemas = {
 
 export const REQUIRED_PLACE_FIELDS = ['nom', 'commune', 'code_postal', 'adresse'] as const;
 
-export const placeRecordSchema = z.object({
+const placeRecordSchema = z.object({
   ...Object.fromEntries(
     Object.entries(placeFieldSchemas).map(([key, schema]) => [
       key,
@@ -86,5 +86,5 @@ export const placeRecordSchema = z.object({
     : z.ZodOptional<(typeof placeFieldSchemas)[K]>;
 }>;
 
-export type PlaceRecord = z.infer<typeof placeRecordSchema>;
+type PlaceRecord = z.infer<typeof placeRecordSchema>;
 export type PlaceFieldName = keyof typeof placeFieldSchemas;

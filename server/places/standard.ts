@@ -4,7 +4,7 @@
  * The first migration copies these lists into CHECK constraints on purpose: a migration
  * must keep meaning what it meant the day it landed.
  */
-export const STANDARD_VERSION = '1.0.2';
+const STANDARD_VERSION = '1.0.2';
 
 export const SERVICES = [
   'Aide aux démarches administratives',
@@ -34,7 +34,7 @@ export const FRAIS = ['Gratuit', 'Gratuit sous condition', 'Payant'] as const;
 
 export const ITINERANCE = ['Itinérant', 'Fixe'] as const;
 
-export const DISPOSITIFS = [
+const DISPOSITIFS = [
   'Aidants Connect',
   'Bibliothèques numérique de référence',
   'Certification PIX',
@@ -52,7 +52,7 @@ export const DISPOSITIFS = [
  * The schema's pattern writes "Étapes numériques(La Poste)" without a space (a known defect of
  * v1.0.2); real data writes it with the space, which is what we store and export.
  */
-export const FORMATIONS_LABELS = [
+const FORMATIONS_LABELS = [
   'Formé à « Mon Espace Santé »',
   'Formé à « DUPLEX » (illettrisme)',
   'Arnia/MedNum BFC (Bourgogne-Franche-Comté)',

@@ -10,7 +10,7 @@ const versions = new Map<string, string>();
  * browsers keeping static files for days (production) fetch a new build at once. Read once per
  * file and process; a file that is not built yet keeps its plain URL.
  */
-export function assetUrl(url: string): string {
+function assetUrl(url: string): string {
   let version = versions.get(url);
   if (version === undefined) {
     try {

@@ -73,18 +73,4 @@ export const placeFieldSchemas = {
 
 export const REQUIRED_PLACE_FIELDS = ['nom', 'commune', 'code_postal', 'adresse'] as const;
 
-const placeRecordSchema = z.object({
-  ...Object.fromEntries(
-    Object.entries(placeFieldSchemas).map(([key, schema]) => [
-      key,
-      (REQUIRED_PLACE_FIELDS as readonly string[]).includes(key) ? schema : schema.optional(),
-    ]),
-  ),
-}) as unknown as z.ZodObject<{
-  [K in keyof typeof placeFieldSchemas]: K extends (typeof REQUIRED_PLACE_FIELDS)[number]
-    ? (typeof placeFieldSchemas)[K]
-    : z.ZodOptional<(typeof placeFieldSchemas)[K]>;
-}>;
-
-type PlaceRecord = z.infer<typeof placeRecordSchema>;
 export type PlaceFieldName = keyof typeof placeFieldSchemas;

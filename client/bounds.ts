@@ -1,7 +1,7 @@
 import type { Bounds } from './url-state.js';
 
 /** Metropolitan France and Corsica. */
-export const METROPOLE: Bounds = { west: -5.5, south: 41.2, east: 9.8, north: 51.2 };
+const METROPOLE: Bounds = { west: -5.5, south: 41.2, east: 9.8, north: 51.2 };
 
 const inside = (b: Bounds, p: { lat: number; lon: number }) =>
   p.lon >= b.west && p.lon <= b.east && p.lat >= b.south && p.lat <= b.north;

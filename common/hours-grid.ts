@@ -166,8 +166,8 @@ function daySelector(days: Day[]): string {
           ? `${DAYS[start]},${DAYS[previous]}`
           : `${DAYS[start]}-${DAYS[previous]}`,
     );
-    start = index as number;
-    previous = index as number;
+    start = index;
+    previous = index;
   }
   return parts.join(',');
 }
@@ -222,7 +222,7 @@ const isoFrom = (year: string, month: string, day: string) => {
 /** Reads a string back into the grid when it only uses what the grid can show; null otherwise. */
 export function openingHoursToGrid(value: string | null | undefined): HoursGrid | null {
   const grid = emptyGrid();
-  if (!value || !value.trim()) return grid;
+  if (!value?.trim()) return grid;
   for (const raw of value.split(';')) {
     const rule = raw.trim().replace(/\s+/g, ' ');
     if (!rule) continue;

@@ -139,7 +139,7 @@ export function buildOpenApiDocument(baseUrl: string) {
           summary: 'Chercher des lieux',
           description:
             'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
-          parameters: queryParameters(placesQueryShape as unknown as Record<string, z.ZodType>),
+          parameters: queryParameters(placesQueryShape),
           responses: {
             '200': json(placesPageSchema, 'Une page de lieux'),
             '400': problem('Paramètre invalide (le champ est nommé)'),
@@ -166,10 +166,7 @@ export function buildOpenApiDocument(baseUrl: string) {
       '/labels/{slug}': {
         get: {
           summary: 'Un label et ses lieux',
-          parameters: [
-            ...pathParameters(labelParamsSchema),
-            ...queryParameters(labelPlacesQuerySchema.shape as unknown as Record<string, z.ZodType>),
-          ],
+          parameters: [...pathParameters(labelParamsSchema), ...queryParameters(labelPlacesQuerySchema.shape)],
           responses: {
             '200': json(labelJsonSchema.extend({ places: placesPageSchema }), 'Le label et une page de ses lieux'),
             '400': problem('Paramètre invalide'),
@@ -183,7 +180,7 @@ export function buildOpenApiDocument(baseUrl: string) {
           summary: 'Suggestions de communes (géocodage hors ligne)',
           description:
             'Nom, code postal ou début de nom, sans se soucier des accents : « sainte etienne de tinee », « 13500 ».',
-          parameters: queryParameters(communesQuerySchema.shape as unknown as Record<string, z.ZodType>),
+          parameters: queryParameters(communesQuerySchema.shape),
           responses: {
             '200': json(communeSuggestionsJsonSchema, 'Les communes trouvées'),
             '400': problem('Paramètre invalide'),
@@ -193,7 +190,7 @@ export function buildOpenApiDocument(baseUrl: string) {
       '/articles': {
         get: {
           summary: 'Les articles publiés du blog, du plus récent au plus ancien',
-          parameters: queryParameters(articlesApiQuerySchema.shape as unknown as Record<string, z.ZodType>),
+          parameters: queryParameters(articlesApiQuerySchema.shape),
           responses: {
             '200': json(articlesPageJsonSchema, 'Une page d’articles'),
             '400': problem('Paramètre invalide'),

@@ -29,7 +29,7 @@ const asList = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : value === undefined || value === '' ? [] : [String(value)];
 
 function valuesFromBody(body: Record<string, unknown>): FormValues {
-  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : '');
+  const text = (key: string) => (typeof body[key] === 'string' ? body[key] : '');
   return {
     title: text('title'),
     slug: text('slug'),

@@ -5,7 +5,7 @@ import { queryString } from './articles.routes.js';
 import { articleSlugParamsSchema, articlesApiQuerySchema } from './articles.schemas.js';
 import type { ArticlesService, ArticleView } from './articles.service.js';
 
-export function toArticleSummaryJson(article: ArticleView, baseUrl: string) {
+function toArticleSummaryJson(article: ArticleView, baseUrl: string) {
   return {
     slug: article.slug,
     title: article.title,

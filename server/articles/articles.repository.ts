@@ -56,7 +56,13 @@ const COLUMNS = [
   'updated_at',
 ].map((c) => `a.${c}`);
 
-const toArticle = (row: Record<string, unknown>) => camelize(row) as unknown as Article;
+type Row = Record<string, unknown>;
+/** count(*) is a bigint; server/db/knex.ts has pg hand bigints over as numbers. */
+interface CountRow {
+  count: number;
+}
+
+const toArticle = (row: Row) => camelize(row) as unknown as Article;
 
 export interface ListCriteria {
   status?: ArticleStatus;
@@ -72,7 +78,7 @@ function applyList(query: Knex.QueryBuilder, criteria: Omit<ListCriteria, 'limit
 }
 
 export async function listArticles(db: Conn, criteria: ListCriteria): Promise<Article[]> {
-  const query = db('articles as a').select(COLUMNS);
+  const query = db('articles as a').select<Row[]>(COLUMNS);
   applyList(query, criteria);
   const rows = await query
     .orderBy([{ column: 'a.position' }, { column: 'a.id', order: 'desc' }])
@@ -82,31 +88,34 @@ export async function listArticles(db: Conn, criteria: ListCriteria): Promise<Ar
 }
 
 export async function countArticles(db: Conn, criteria: Omit<ListCriteria, 'limit' | 'offset'>): Promise<number> {
-  const query = db('articles as a').count<{ count: number }[]>('* as count');
+  const query = db('articles as a').count<CountRow[]>('* as count');
   applyList(query, criteria);
   const [row] = await query;
-  return Number(row.count);
+  return row.count;
 }
 
 export async function findArticleBySlug(db: Conn, slug: string): Promise<Article | undefined> {
-  const row = await db('articles as a').select(COLUMNS).where('a.slug', slug).first();
+  const row = await db('articles as a').select(COLUMNS).where('a.slug', slug).first<Row | undefined>();
   return row ? toArticle(row) : undefined;
 }
 
 export async function findArticleById(db: Conn, id: number): Promise<Article | undefined> {
-  const row = await db('articles as a').select(COLUMNS).where('a.id', id).first();
+  const row = await db('articles as a').select(COLUMNS).where('a.id', id).first<Row | undefined>();
   return row ? toArticle(row) : undefined;
 }
 
 export async function findArticleBySeedKey(db: Conn, seedKey: string): Promise<Article | undefined> {
-  const row = await db('articles as a').select(COLUMNS).where('a.seed_key', seedKey).first();
+  const row = await db('articles as a').select(COLUMNS).where('a.seed_key', seedKey).first<Row | undefined>();
   return row ? toArticle(row) : undefined;
 }
 
 /** The article an old slug now points to. */
 export async function findRedirect(db: Conn, oldSlug: string): Promise<{ articleId: number } | undefined> {
-  const row = await db('article_slug_redirects').select('article_id').where('old_slug', oldSlug).first();
-  return row ? { articleId: Number(row.article_id) } : undefined;
+  const row = await db('article_slug_redirects')
+    .select('article_id')
+    .where('old_slug', oldSlug)
+    .first<{ article_id: number } | undefined>();
+  return row ? { articleId: row.article_id } : undefined;
 }
 
 export async function addRedirect(db: Conn, oldSlug: string, articleId: number): Promise<void> {
@@ -151,8 +160,8 @@ const toColumns = (row: Partial<ArticleRow>) =>
   );
 
 export async function insertArticle(db: Conn, row: ArticleRow): Promise<number> {
-  const [inserted] = await db('articles').insert(toColumns(row)).returning('id');
-  return Number(inserted.id);
+  const [inserted] = await db('articles').insert(toColumns(row)).returning<{ id: number }[]>('id');
+  return inserted.id;
 }
 
 /** Optimistic locking: updates only when the row still has `expectedVersion`; returns whether it did. */
@@ -170,14 +179,14 @@ export async function updateArticle(
 
 export async function labelIdsBySlug(db: Conn, slugs: string[]): Promise<Map<string, number>> {
   if (!slugs.length) return new Map();
-  const rows = await db('labels').select('id', 'slug').whereIn('slug', slugs);
-  return new Map(rows.map((row) => [row.slug as string, Number(row.id)]));
+  const rows = await db('labels').select<{ id: number; slug: string }[]>('id', 'slug').whereIn('slug', slugs);
+  return new Map(rows.map((row) => [row.slug, row.id]));
 }
 
 export async function existingPlaceIds(db: Conn, ids: number[]): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const rows = await db('places').select('id').whereIn('id', ids);
-  return new Set(rows.map((row) => Number(row.id)));
+  const rows = await db('places').select<{ id: number }[]>('id').whereIn('id', ids);
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function replaceLinks(db: Conn, articleId: number, labelIds: number[], placeIds: number[]): Promise<void> {
@@ -194,7 +203,7 @@ export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<
   const rows = await db('article_labels as al')
     .join('labels as l', 'l.id', 'al.label_id')
     .select('al.article_id', 'l.id', 'l.slug', 'l.name')
-    .select(
+    .select<{ article_id: number; id: number; slug: string; name: string; place_count: number }[]>(
       db.raw(`(SELECT count(*)::int FROM place_labels pl JOIN places p ON p.id = pl.place_id
       WHERE pl.label_id = l.id AND p.status = 'published' AND pl.verification_status = 'verified'
         AND (pl.until IS NULL OR pl.until >= current_date)) AS place_count`),
@@ -202,11 +211,11 @@ export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<
     .whereIn('al.article_id', articleIds)
     .orderBy('l.name');
   return rows.map((row) => ({
-    articleId: Number(row.article_id),
-    id: Number(row.id),
+    articleId: row.article_id,
+    id: row.id,
     slug: row.slug,
     name: row.name,
-    placeCount: Number(row.place_count),
+    placeCount: row.place_count,
   }));
 }
 
@@ -214,12 +223,18 @@ export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<
   if (!articleIds.length) return [];
   const rows = await db('article_places as ap')
     .join('places as p', 'p.id', 'ap.place_id')
-    .select('ap.article_id', 'p.id', 'p.nom', 'p.commune', 'p.status')
+    .select<{ article_id: number; id: number; nom: string; commune: string; status: string }[]>(
+      'ap.article_id',
+      'p.id',
+      'p.nom',
+      'p.commune',
+      'p.status',
+    )
     .whereIn('ap.article_id', articleIds)
     .orderBy('p.nom');
   return rows.map((row) => ({
-    articleId: Number(row.article_id),
-    id: Number(row.id),
+    articleId: row.article_id,
+    id: row.id,
     nom: row.nom,
     commune: row.commune,
     status: row.status,
@@ -230,7 +245,7 @@ export async function allLabelNames(db: Conn): Promise<{ slug: string; name: str
   return db('labels').select('slug', 'name').orderBy('name');
 }
 
-export type PlaceRelation = 'place' | 'label' | 'service';
+type PlaceRelation = 'place' | 'label' | 'service';
 
 export interface RelatedArticleRow {
   slug: string;
@@ -243,15 +258,17 @@ export interface RelatedArticleRow {
 
 /** How many published places offer each service, and how many published places there are. */
 export async function serviceFrequencies(db: Conn): Promise<{ total: number; byService: Map<string, number> }> {
-  const [{ rows }, [{ count }]] = await Promise.all([
-    db.raw(
-      `SELECT s AS service, count(*)::int AS count FROM places, unnest(services) AS s WHERE status = 'published' GROUP BY s`,
+  const [{ rows }, [total]] = await Promise.all([
+    db.raw<{ rows: { service: string; count: number }[] }>(
+      `SELECT s AS service, count(*)::int AS count
+         FROM places, unnest(services) AS s
+        WHERE status = 'published' GROUP BY s`,
     ),
-    db('places').where('status', 'published').count<{ count: number }[]>('* as count'),
+    db('places').where('status', 'published').count<CountRow[]>('* as count'),
   ]);
   return {
-    total: Number(count),
-    byService: new Map(rows.map((row: { service: string; count: number }) => [row.service, row.count])),
+    total: total.count,
+    byService: new Map(rows.map((row) => [row.service, row.count])),
   };
 }
 
@@ -268,7 +285,7 @@ export async function publishedArticlesRelatedToPlace(
   placeId: number,
   options: { limit: number; serviceWeights: Record<string, number> },
 ): Promise<RelatedArticleRow[]> {
-  const { rows } = await db.raw(
+  const { rows } = await db.raw<{ rows: { slug: string; title: string; rank: 1 | 2 | 3; shared: string[] }[] }>(
     `WITH place AS (SELECT id, services FROM places WHERE id = :placeId),
     candidates AS (
       SELECT ap.article_id, 1 AS rank, 0::float8 AS score, ARRAY[]::text[] AS shared
@@ -284,8 +301,10 @@ export async function publishedArticlesRelatedToPlace(
       SELECT a.id, 3, shared.score, shared.services
         FROM articles a CROSS JOIN place
         CROSS JOIN LATERAL (
-          SELECT ARRAY(SELECT s FROM unnest(a.services) WITH ORDINALITY AS t(s, n) WHERE s = ANY(place.services) ORDER BY n) AS services,
-            (SELECT coalesce(sum(coalesce((:weights::jsonb ->> s)::float8, 1)), 0) FROM unnest(a.services) AS s WHERE s = ANY(place.services)) AS score
+          SELECT ARRAY(SELECT s FROM unnest(a.services) WITH ORDINALITY AS t(s, n)
+                        WHERE s = ANY(place.services) ORDER BY n) AS services,
+            (SELECT coalesce(sum(coalesce((:weights::jsonb ->> s)::float8, 1)), 0)
+               FROM unnest(a.services) AS s WHERE s = ANY(place.services)) AS score
         ) shared
         WHERE a.services && place.services
     ),
@@ -300,8 +319,8 @@ export async function publishedArticlesRelatedToPlace(
       LIMIT :limit`,
     { placeId, limit: options.limit, weights: JSON.stringify(options.serviceWeights) },
   );
-  const relations: Record<number, PlaceRelation> = { 1: 'place', 2: 'label', 3: 'service' };
-  return rows.map((row: { slug: string; title: string; rank: number; shared: string[] }) => ({
+  const relations: Record<1 | 2 | 3, PlaceRelation> = { 1: 'place', 2: 'label', 3: 'service' };
+  return rows.map((row) => ({
     slug: row.slug,
     title: row.title,
     relation: relations[row.rank],
@@ -325,20 +344,25 @@ export async function publishedArticlesForLabel(
 export async function searchPublishedArticles(db: Conn, q: string, limit: number): Promise<Article[]> {
   const rows = await db('articles as a')
     .select(COLUMNS)
-    .select(db.raw(`ts_rank(a.search_vector, websearch_to_tsquery('french', immutable_unaccent(?))) AS rank`, [q]))
+    .select<Row[]>(
+      db.raw(`ts_rank(a.search_vector, websearch_to_tsquery('french', immutable_unaccent(?))) AS rank`, [q]),
+    )
     .where('a.status', 'published')
     .whereRaw(`a.search_vector @@ websearch_to_tsquery('french', immutable_unaccent(?))`, [q])
     .orderBy([{ column: 'rank', order: 'desc' }, { column: 'a.position' }])
     .limit(limit);
-  return rows.map((row: Record<string, unknown>) => {
-    const { rank: _rank, ...rest } = row;
+  return rows.map((row) => {
+    const rest = { ...row };
+    delete rest.rank;
     return toArticle(rest);
   });
 }
 
 export async function allTags(db: Conn): Promise<{ tag: string; count: number }[]> {
-  const rows = await db.raw(`SELECT tag, count(*)::int AS count FROM articles, unnest(tags) AS tag
-    WHERE status = 'published' GROUP BY tag ORDER BY count DESC, tag`);
+  const rows = await db.raw<{ rows: { tag: string; count: number }[] }>(
+    `SELECT tag, count(*)::int AS count FROM articles, unnest(tags) AS tag
+      WHERE status = 'published' GROUP BY tag ORDER BY count DESC, tag`,
+  );
   return rows.rows;
 }
 
@@ -349,20 +373,20 @@ export async function publishedPlacesForSitemap(
   chunk: { offset: number; limit: number },
 ): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
   const rows = await db('places')
-    .select('id', 'nom', 'updated_at')
+    .select<{ id: number; nom: string; updated_at: Date }[]>('id', 'nom', 'updated_at')
     .where('status', 'published')
     .orderBy('id')
     .offset(chunk.offset)
     .limit(chunk.limit);
-  return rows.map((row) => ({ id: Number(row.id), nom: row.nom, updatedAt: row.updated_at }));
+  return rows.map((row) => ({ id: row.id, nom: row.nom, updatedAt: row.updated_at }));
 }
 
 export async function countPublishedPlaces(db: Conn): Promise<number> {
-  const [row] = await db('places').where('status', 'published').count<{ count: number }[]>('* as count');
-  return Number(row.count);
+  const [row] = await db('places').where('status', 'published').count<CountRow[]>('* as count');
+  return row.count;
 }
 
 export async function labelsForSitemap(db: Conn): Promise<{ slug: string; updatedAt: Date }[]> {
-  const rows = await db('labels').select('slug', 'updated_at').orderBy('slug');
+  const rows = await db('labels').select<{ slug: string; updated_at: Date }[]>('slug', 'updated_at').orderBy('slug');
   return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at }));
 }

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { CODE_INSEE_PATTERN, CODE_POSTAL_PATTERN, SERVICES } from '../places/standard.js';
 import { MESSAGES } from '../shared/messages.js';
 
-export const ARTICLE_SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-export const ARTICLE_STATUSES = ['draft', 'published'] as const;
+const ARTICLE_SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const ARTICLE_STATUSES = ['draft', 'published'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
-export const articleSlugSchema = z
+const articleSlugSchema = z
   .string()
   .trim()
   .min(1, 'L’adresse (slug) est obligatoire.')
@@ -19,7 +19,7 @@ export const articleSlugSchema = z
 const tagSchema = z.string().trim().min(1).max(60);
 
 /** PostgreSQL's integer (int4) ceiling: ids and versions above it would fail in SQL (22003), not in validation. */
-export const PG_INT_MAX = 2_147_483_647;
+const PG_INT_MAX = 2_147_483_647;
 
 /** The front matter of a seed article (seeds/articles/NN-slug.md). */
 export const articleSeedSchema = z.object({
@@ -77,13 +77,13 @@ export const articleInputSchema = z.object({
 });
 export type ArticleInput = z.output<typeof articleInputSchema>;
 
-export const VERSION_MISSING_MESSAGE =
+const VERSION_MISSING_MESSAGE =
   'La version de l’article manque : rechargez la page de modification avant d’enregistrer (sans elle, une modification faite entre-temps serait écrasée).';
 const VERSION_INVALID_MESSAGE =
   'Version de l’article invalide : rechargez la page de modification avant d’enregistrer.';
 
 /** The version the editor read (optimistic locking): required on every edit, a positive int4. */
-export const articleVersionSchema = z.preprocess(
+const articleVersionSchema = z.preprocess(
   (v) =>
     v === undefined || v === null || (typeof v === 'string' && v.trim() === '')
       ? undefined
@@ -163,7 +163,7 @@ export const searchQuerySchema = z.object({
 const linkedLabel = z.object({ slug: z.string(), name: z.string(), url: z.string() });
 const linkedPlace = z.object({ id: z.number(), nom: z.string(), commune: z.string(), url: z.string() });
 
-export const articleSummaryJsonSchema = z.object({
+const articleSummaryJsonSchema = z.object({
   slug: z.string(),
   title: z.string(),
   excerpt: z.string(),

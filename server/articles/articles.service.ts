@@ -35,8 +35,8 @@ import {
 import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
 
-export const articlePath = (slug: string) => `/articles/${slug}`;
-export const PAGE_SIZE = 10;
+const articlePath = (slug: string) => `/articles/${slug}`;
+const PAGE_SIZE = 10;
 
 export interface ArticleLink {
   title: string;
@@ -46,7 +46,7 @@ export interface ArticleLink {
 }
 
 /** How many articles a place page lists, the most relevant first. */
-export const PLACE_ARTICLES_LIMIT = 3;
+const PLACE_ARTICLES_LIMIT = 3;
 /** How long the services' weights (how rare each service is among places) are kept before being counted again. */
 const SERVICE_WEIGHTS_TTL_MS = 10 * 60 * 1000;
 
@@ -275,7 +275,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
           publishedAt: input.status === 'published' ? clock.now() : null,
         });
         await replaceLinks(trx, id, links.labelIds, links.placeIds);
-        return (await findArticleById(trx, id))!;
+        return rereadArticle(trx, id);
       }),
     );
   }
@@ -283,7 +283,10 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
   async function update(id: number, input: ArticleUpdate): Promise<Article> {
     return slugRace(() =>
       db.transaction(async (trx) => {
-        const current = await trx('articles').where({ id }).forUpdate().first();
+        const current = await trx('articles')
+          .where({ id })
+          .forUpdate()
+          .first<(Pick<Article, 'slug' | 'status'> & { published_at: Date | null }) | undefined>();
         if (!current) throw new NotFoundError('Cet article n’existe pas.');
         await assertSlugFree(trx, input.slug, id);
         const links = await resolveLinks(trx, input);
@@ -309,7 +312,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
           await removeRedirect(trx, input.slug);
         }
         await replaceLinks(trx, id, links.labelIds, links.placeIds);
-        return (await findArticleById(trx, id))!;
+        return rereadArticle(trx, id);
       }),
     );
   }
@@ -333,3 +336,10 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
 }
 
 export type ArticlesService = ReturnType<typeof createArticlesService>;
+
+/** The article just written, read back in the same transaction (it exists: the transaction wrote it). */
+async function rereadArticle(db: Parameters<typeof findArticleById>[0], id: number): Promise<Article> {
+  const article = await findArticleById(db, id);
+  if (!article) throw new Error(`Article ${id} introuvable juste après son écriture`);
+  return article;
+}

@@ -27,7 +27,7 @@ const absoluteLinks = (html: string, baseUrl: string) =>
  * An entry's permanent id (RFC 4287 §4.2.6: an id never changes): a tag URI (RFC 4151) built from the
  * site's host name and the article's id, so renaming the slug (or moving the site's path) keeps it.
  */
-export const atomEntryId = (publicBaseUrl: string, articleId: number) =>
+const atomEntryId = (publicBaseUrl: string, articleId: number) =>
   `tag:${new URL(publicBaseUrl).hostname},2026:article:${articleId}`;
 
 /** The Atom feed of the blog (RFC 4287) and the sitemap of articles, labels and places. */

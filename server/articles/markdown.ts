@@ -61,7 +61,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   transformTags: { h1: 'h2' },
 };
 
-export function sanitizeArticleHtml(html: string): string {
+function sanitizeArticleHtml(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
@@ -171,7 +171,7 @@ export function renderArticleHtml(markdown: string, labels: LinkableLabel[] = []
 }
 
 /** The text without any markup (search snippets, excerpts, meta descriptions). */
-export function markdownToPlainText(markdown: string): string {
+function markdownToPlainText(markdown: string): string {
   const html = marked.parse(markdown) as string;
   const text = sanitizeHtml(html.replace(/<\/(p|h\d|li|blockquote)>/g, '</$1> '), {
     allowedTags: [],

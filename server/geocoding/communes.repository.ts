@@ -63,7 +63,7 @@ export async function upsertCommunes(trx: Knex.Transaction | Db, rows: CommuneRo
 
 export async function countCommunes(db: Db): Promise<number> {
   const [row] = await db('communes').count<{ count: number }[]>('* as count');
-  return Number(row.count);
+  return row.count;
 }
 
 export async function findCommuneByInsee(db: Db, insee: string): Promise<Commune | undefined> {
@@ -71,7 +71,7 @@ export async function findCommuneByInsee(db: Db, insee: string): Promise<Commune
     .select(COLUMNS)
     .where({ insee })
     .orWhereRaw('anciens_codes @> ARRAY[?]::text[]', [insee])
-    .first();
+    .first<Record<string, unknown> | undefined>();
   return row ? toCommune(row) : undefined;
 }
 
@@ -111,7 +111,8 @@ export async function searchCommunesByName(db: Db, text: string, limit = 10): Pr
     .orderByRaw(
       `(search_name = ?) DESC, (search_name LIKE ?) DESC,
        CASE WHEN search_name LIKE ? THEN coalesce(population, 0) ELSE 0 END DESC,
-       greatest(similarity(search_name, ?), word_similarity(?, search_name) * 0.95, word_similarity(?, search_former) * 0.7) DESC,
+       greatest(similarity(search_name, ?), word_similarity(?, search_name) * 0.95,
+                word_similarity(?, search_former) * 0.7) DESC,
        population DESC NULLS LAST, nom`,
       [key, prefix, prefix, key, key, key],
     )
@@ -150,8 +151,12 @@ export async function findCommunesByFormerName(db: Db, text: string, limit = 5):
 export async function departmentCentre(db: Db, code: string): Promise<{ lat: number; lon: number } | null> {
   const row = await db('communes')
     .whereRaw('insee LIKE ?', [`${code}%`])
-    .first(db.raw('avg(latitude)::float AS lat'), db.raw('avg(longitude)::float AS lon'), db.raw('count(*)::int AS n'));
-  return row && Number(row.n) > 0
+    .first<{ lat: number | null; lon: number | null; n: number } | undefined>(
+      db.raw('avg(latitude)::float AS lat'),
+      db.raw('avg(longitude)::float AS lon'),
+      db.raw('count(*)::int AS n'),
+    );
+  return row && row.n > 0
     ? { lat: Math.round(Number(row.lat) * 1e5) / 1e5, lon: Math.round(Number(row.lon) * 1e5) / 1e5 }
     : null;
 }

@@ -29,7 +29,7 @@ export interface GeocodeResult {
   source: 'offline' | 'ban';
 }
 
-export interface CommuneSuggestion {
+interface CommuneSuggestion {
   label: string;
   nom: string;
   insee: string;
@@ -49,7 +49,7 @@ const DEPARTMENT =
 
 let departmentNames: Map<string, string> | undefined;
 /** Department names from @etalab/decoupage-administratif (read once). */
-export function departmentName(code: string): string | undefined {
+function departmentName(code: string): string | undefined {
   if (!departmentNames) {
     const file = path.join(
       path.dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')),
@@ -66,7 +66,7 @@ export function departmentName(code: string): string | undefined {
  * A commune in words: "Martigues (13500)". The postal code is the one the visitor typed, else the
  * commune's only one, else its main one (`mainCodes`, see mainPostalCodes), else none: "Paris".
  */
-export function suggestionOf(
+function suggestionOf(
   commune: Commune,
   postalCode?: string,
   mainCodes?: Map<string, string | null>,

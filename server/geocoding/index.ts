@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { createBanGeocoder } from './ban.geocoder.js';
 import { createOfflineGeocoder, type Geocoder } from './geocoder.js';
 
-export type { Geocoder, GeocodeResult, CommuneSuggestion } from './geocoder.js';
+export type { Geocoder } from './geocoder.js';
 
 /** The offline table by default; the BAN adapter in front of it when GEOCODER=ban. */
 export function createGeocoder(deps: {

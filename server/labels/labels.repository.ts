@@ -25,13 +25,16 @@ const PLACE_COUNT = `(SELECT count(*) FROM place_labels pl JOIN places p ON p.id
 
 export async function listLabels(db: Db): Promise<Label[]> {
   const rows = await db('labels')
-    .select('labels.*', db.raw(PLACE_COUNT))
+    .select<Record<string, unknown>[]>('labels.*', db.raw(PLACE_COUNT))
     .orderBy([{ column: 'kind' }, { column: 'name' }]);
   return rows.map((row) => camelize(row) as unknown as Label);
 }
 
 export async function findLabelBySlug(db: Db, slug: string): Promise<Label | undefined> {
-  const row = await db('labels').select('labels.*', db.raw(PLACE_COUNT)).where({ slug }).first();
+  const row = await db('labels')
+    .select('labels.*', db.raw(PLACE_COUNT))
+    .where({ slug })
+    .first<Record<string, unknown> | undefined>();
   return row ? (camelize(row) as unknown as Label) : undefined;
 }
 
@@ -44,12 +47,14 @@ export async function upsertLabel(trx: Knex.Transaction | Db, label: LabelSeed):
 }
 
 export async function labelIdsBySlug(trx: Knex.Transaction | Db): Promise<Map<string, number>> {
-  const rows = await trx('labels').select('id', 'slug');
-  return new Map(rows.map((row) => [row.slug as string, Number(row.id)]));
+  const rows = await trx('labels').select<{ id: number; slug: string }[]>('id', 'slug');
+  return new Map(rows.map((row) => [row.slug, row.id]));
 }
 
 /** Label ids keyed by the exact value the national standard uses for them. */
 export async function labelIdsByStandardValue(trx: Knex.Transaction | Db): Promise<Map<string, number>> {
-  const rows = await trx('labels').select('id', 'standard_value').whereNotNull('standard_value');
-  return new Map(rows.map((row) => [row.standard_value as string, Number(row.id)]));
+  const rows = await trx('labels')
+    .select<{ id: number; standard_value: string }[]>('id', 'standard_value')
+    .whereNotNull('standard_value');
+  return new Map(rows.map((row) => [row.standard_value, row.id]));
 }

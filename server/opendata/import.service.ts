@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { toFieldErrors } from '../http/validation.js';
-import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.repository.js';
+import { labelIdsBySlug, labelIdsByStandardValue } from '../labels/labels.read.js';
 import { labelSlugSchema } from '../labels/labels.schemas.js';
-import type { NewPlaceRow } from '../places/place-writes.repository.js';
-import { createPlaceWrites } from '../places/place-writes.service.js';
+import { createPlaceWrites, type NewPlaceRow } from '../places/place-writes.service.js';
 import { placeFieldSchemas, REQUIRED_PLACE_FIELDS, type PlaceFieldName } from '../places/places.schemas.js';
 import type { ImportIssue } from '../places/places.types.js';
 
@@ -54,7 +53,7 @@ function splitMultiValued(value: unknown): unknown {
  * Validates a record field by field: a wrong optional field is set aside (kept in import_issues,
  * so nothing is lost) and the place is still loaded; a wrong required field rejects the row.
  */
-export function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: string }) {
+function validateRecord(record: RawPlaceRecord, defaults: { dateMaj: string }) {
   const issues: ImportIssue[] = [];
   const accepted: Partial<Record<PlaceFieldName, unknown>> = {};
   for (const [field, schema] of Object.entries(placeFieldSchemas) as [PlaceFieldName, z.ZodType][]) {

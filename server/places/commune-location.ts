@@ -6,7 +6,7 @@ import {
   isArrondissement,
   searchCommunesByName,
   type Commune,
-} from '../geocoding/communes.repository.js';
+} from '../geocoding/communes.read.js';
 
 /**
  * The commune a place's postal code and commune name designate, from the communes table:
@@ -14,7 +14,7 @@ import {
  * arrondissement of that postal code; the only commune of that postal code; else the commune of
  * exactly that name. Undefined when nothing matches.
  */
-export async function communeOfPlace(
+async function communeOfPlace(
   db: Db | Knex.Transaction,
   codePostal: unknown,
   commune: unknown,

@@ -1,5 +1,5 @@
 /** Mean Earth radius (IUGG), used for every distance shown to people. */
-export const EARTH_RADIUS_KM = 6371.0088;
+const EARTH_RADIUS_KM = 6371.0088;
 /** earthdistance's earth() radius, in metres: ll_to_earth() builds points on this sphere. */
 const EARTHDISTANCE_RADIUS_M = 6378168;
 

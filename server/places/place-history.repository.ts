@@ -48,7 +48,7 @@ export async function findRevision(db: Conn, placeId: number, revisionId: number
     .leftJoin('users as u', 'u.id', 'r.user_id')
     .select('r.*', 'u.email as user_email')
     .where({ 'r.place_id': placeId, 'r.id': revisionId })
-    .first();
+    .first<Record<string, unknown> | undefined>();
   return row ? toRevision(row) : undefined;
 }
 
@@ -68,6 +68,6 @@ export async function latestChange(
     .where('place_id', placeId)
     .whereIn('kind', kinds)
     .orderBy('id', 'desc')
-    .first();
+    .first<Record<string, unknown> | undefined>();
   return row ? toRevision(row) : undefined;
 }

@@ -19,8 +19,11 @@ export async function lockPlace(
   trx: Knex.Transaction,
   placeId: number,
 ): Promise<{ version: number; status: Place['status'] } | undefined> {
-  const row = await trx('places').where({ id: placeId }).forUpdate().first('version', 'status');
-  return row ? { version: row.version as number, status: row.status as Place['status'] } : undefined;
+  const row = await trx('places')
+    .where({ id: placeId })
+    .forUpdate()
+    .first<{ version: number; status: Place['status'] } | undefined>('version', 'status');
+  return row ? { version: row.version, status: row.status } : undefined;
 }
 
 /**
@@ -37,8 +40,8 @@ export async function updatePlaceFields(
   const rows = await trx('places')
     .where({ id: placeId, version: expectedVersion })
     .update({ ...values, version: trx.raw('version + 1'), updated_at: now, date_maj: isoDate(now) })
-    .returning('version');
-  return rows.length ? (rows[0].version as number) : null;
+    .returning<{ version: number }[]>('version');
+  return rows.length ? rows[0].version : null;
 }
 
 /** The trigger reads an unchanged precision next to moved coordinates as an exact position: cleared first. */
@@ -50,8 +53,8 @@ export async function setVerifiedAt(trx: Conn, placeId: number, now: Date): Prom
   const rows = await trx('places')
     .where({ id: placeId })
     .update({ verified_at: now, date_maj: isoDate(now) })
-    .returning('version');
-  return rows[0]?.version as number | undefined;
+    .returning<{ version: number }[]>('version');
+  return rows.length ? rows[0].version : undefined;
 }
 
 export async function insertRevision(
@@ -80,16 +83,16 @@ export async function insertRevision(
       reverts_revision_id: revision.revertsRevisionId ?? null,
       created_at: now,
     })
-    .returning('id');
-  return Number(row.id);
+    .returning<{ id: number }[]>('id');
+  return row.id;
 }
 
 /** A new place (accepted proposal): the standard's record, in `places` columns. */
 export async function insertPlace(trx: Conn, record: Record<string, unknown>, now: Date): Promise<number> {
   const [row] = await trx('places')
     .insert({ ...record, created_at: now, updated_at: now, verified_at: now, date_maj: isoDate(now) })
-    .returning('id');
-  return Number(row.id);
+    .returning<{ id: number }[]>('id');
+  return row.id;
 }
 
 export async function applyLabelChange(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { recordAudit, type AuditEntry } from '../audit/audit.repository.js';
+import { recordAudit, type AuditEntry } from '../audit/record-audit.js';
 import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
 import { communeFill } from './commune-location.js';
@@ -333,3 +333,6 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
 }
 
 export type PlaceWrites = ReturnType<typeof createPlaceWrites>;
+
+/** A place as the bulk writers (import, bulk load) hand it over. */
+export type { NewPlaceRow };

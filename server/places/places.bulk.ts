@@ -27,7 +27,11 @@ export interface BulkLoadReport {
   labelsLinked: number;
 }
 
-type Column = { name: string; type: string; value: (row: BulkPlaceRow) => unknown };
+interface Column {
+  name: string;
+  type: string;
+  value: (row: BulkPlaceRow) => unknown;
+}
 
 const scalar = (name: string, type: string, key: keyof BulkPlaceRow): Column => ({
   name,

@@ -20,13 +20,13 @@ import type { Clock } from '../shared/clock.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 import { MESSAGES } from '../shared/messages.js';
 
-export interface ArticleLink {
+interface ArticleLink {
   title: string;
   url: string;
 }
 
 /** Optional: the blog's links to articles that mention a place or a label (wired in app.ts). */
-export interface RelatedArticlesSource {
+interface RelatedArticlesSource {
   articlesForPlace(id: number): Promise<ArticleLink[]>;
   articlesForLabel(slug: string): Promise<ArticleLink[]>;
 }
@@ -114,7 +114,10 @@ export function placeView(
   const next = state.nextChange ? isoMinute(state.nextChange) : null;
   // A position that is only the commune's centre is no place to be guided to: the address search is.
   const approximate = place.locationPrecision === 'commune';
-  const hasPoint = place.latitude !== null && place.longitude !== null && !approximate;
+  const point =
+    place.latitude !== null && place.longitude !== null && !approximate
+      ? { lat: place.latitude, lon: place.longitude }
+      : null;
   const addressLine = [place.adresse, place.complementAdresse, `${place.codePostal} ${place.commune}`]
     .filter(Boolean)
     .join(', ');
@@ -131,11 +134,11 @@ export function placeView(
     lat: place.latitude,
     lon: place.longitude,
     approximate,
-    directions: hasPoint
-      ? `https://www.openstreetmap.org/directions?route=%3B${place.latitude}%2C${place.longitude}`
+    directions: point
+      ? `https://www.openstreetmap.org/directions?route=%3B${point.lat}%2C${point.lon}`
       : `https://www.openstreetmap.org/search?query=${encodeURIComponent(addressLine)}`,
-    geoLink: hasPoint
-      ? `geo:${place.latitude},${place.longitude}?q=${place.latitude},${place.longitude}(${encodeURIComponent(place.nom)})`
+    geoLink: point
+      ? `geo:${point.lat},${point.lon}?q=${point.lat},${point.lon}(${encodeURIComponent(place.nom)})`
       : null,
     telephone: place.telephone ? { href: `tel:${place.telephone}`, text: phoneDisplay(place.telephone) } : null,
     courriels: place.courriels,

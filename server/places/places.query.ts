@@ -81,8 +81,8 @@ const bboxParam = z.string().transform((value, ctx) => {
 
 export const DEFAULT_RADIUS_KM = 30;
 export const MAX_RADIUS_KM = 300;
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 100;
 
 export const placesQueryShape = {
   lat: single(

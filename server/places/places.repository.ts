@@ -4,7 +4,7 @@ import { camelize } from '../db/rows.js';
 import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 
-export const PLACE_COLUMNS = [
+const PLACE_COLUMNS = [
   'id',
   'source',
   'source_id',
@@ -87,9 +87,14 @@ export function sortModeFor(criteria: SearchCriteria): SortMode {
 /** The ordering expression of each mode; `distance` is exactly the GiST index expression. */
 function sortExpression(mode: SortMode, criteria: SearchCriteria): [string, (string | number)[]] {
   if (mode === 'distance') {
-    return ['ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?)', [criteria.point!.lat, criteria.point!.lon]];
+    const point = criteria.point;
+    if (!point) throw new Error('Tri par distance sans point de référence');
+    return ['ll_to_earth(p.latitude, p.longitude) <-> ll_to_earth(?, ?)', [point.lat, point.lon]];
   }
-  if (mode === 'relevance') return ['(1 - word_similarity(search_normalize(?), p.search_text))', [criteria.q!]];
+  if (mode === 'relevance') {
+    if (criteria.q === undefined) throw new Error('Tri par pertinence sans texte recherché');
+    return ['(1 - word_similarity(search_normalize(?), p.search_text))', [criteria.q]];
+  }
   return ['lower(p.nom)', []];
 }
 
@@ -140,7 +145,8 @@ export function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria
     const values = criteria[key] as string[] | undefined;
     if (values?.length) query.whereRaw(`p.${column} && ?::text[]`, [values]);
   }
-  if (criteria.labels?.length) {
+  const labels = criteria.labels;
+  if (labels?.length) {
     query.whereExists((sub) => {
       sub
         .select(sub.client.raw('1'))
@@ -148,7 +154,7 @@ export function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria
         .join('labels as l', 'l.id', 'pl.label_id')
         .whereRaw('pl.place_id = p.id')
         .whereRaw(VISIBLE_LINK)
-        .whereIn('l.slug', criteria.labels!);
+        .whereIn('l.slug', labels);
     });
   }
   return query;
@@ -161,11 +167,11 @@ export async function searchPlaces(db: Db, criteria: SearchCriteria, page: Searc
   const [keySql, keyBindings] = sortExpression(page.mode, criteria);
   const query = db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
-    .select(db.raw(`${keySql} AS sort_key`, keyBindings));
+    .select<Record<string, unknown>[]>(db.raw(`${keySql} AS sort_key`, keyBindings));
   applyCriteria(query, criteria);
   if (page.after) query.whereRaw(`(${keySql}, p.id) > (?, ?)`, [...keyBindings, page.after.key, page.after.id]);
   query.orderByRaw(`${keySql}, p.id`, keyBindings).limit(page.limit);
-  const rows: Record<string, unknown>[] = await query;
+  const rows = await query;
   return rows.map((row) => ({ ...toPlace(row), sortKey: row.sort_key as number | string }));
 }
 
@@ -173,14 +179,14 @@ export async function countPlaces(db: Db, criteria: SearchCriteria): Promise<num
   const query = db('places as p').count<{ count: number }[]>('* as count');
   applyCriteria(query, criteria);
   const [row] = await query;
-  return Number(row.count);
+  return row.count;
 }
 
 export async function findPlaceById(db: Db | Knex.Transaction, id: number): Promise<Place | undefined> {
   const row = await db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
     .where('p.id', id)
-    .first();
+    .first<Record<string, unknown> | undefined>();
   return row ? toPlace(row) : undefined;
 }
 
@@ -188,18 +194,27 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
   if (placeIds.length === 0) return [];
   const rows = await db('place_labels as pl')
     .join('labels as l', 'l.id', 'pl.label_id')
-    .select('pl.place_id', 'l.slug', 'l.name', 'l.kind', 'l.standard_field', 'l.standard_value', 'pl.since', 'pl.until')
+    .select<({ place_id: number } & Record<string, unknown>)[]>(
+      'pl.place_id',
+      'l.slug',
+      'l.name',
+      'l.kind',
+      'l.standard_field',
+      'l.standard_value',
+      'pl.since',
+      'pl.until',
+    )
     .whereIn('pl.place_id', placeIds)
     .whereRaw(VISIBLE_LINK)
     .orderBy(['l.name']);
-  return rows.map((row) => ({ ...camelize(row), placeId: Number(row.place_id) }) as PlaceLabelLink);
+  return rows.map((row) => ({ ...camelize(row), placeId: row.place_id }) as PlaceLabelLink);
 }
 
 /** Several places at once (the moderation queue, "Mon espace"): one query, keyed by id. */
 export async function findPlacesByIds(db: Db | Knex.Transaction, ids: number[]): Promise<Map<number, Place>> {
   if (ids.length === 0) return new Map();
-  const rows: Record<string, unknown>[] = await db('places as p')
-    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+  const rows = await db('places as p')
+    .select<Record<string, unknown>[]>(PLACE_COLUMNS.map((c) => `p.${c}`))
     .whereIn('p.id', [...new Set(ids)]);
   return new Map(rows.map((row) => [Number(row.id), toPlace(row)]));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The API's response shapes: the TypeScript types and the OpenAPI document both come from here. */
-export const placeSummarySchema = z.object({
+const placeSummarySchema = z.object({
   id: z.number().int(),
   nom: z.string(),
   adresse: z.string(),

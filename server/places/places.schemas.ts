@@ -21,7 +21,7 @@ import { MESSAGES } from '../shared/messages.js';
 const text = (max = 2000) => z.string().trim().min(1, 'Ce champ ne peut pas être vide.').max(max);
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(50);
 
-export const openingHoursSchema = z
+const openingHoursSchema = z
   .string()
   .trim()
   .min(1)
@@ -73,18 +73,4 @@ export const placeFieldSchemas = {
 
 export const REQUIRED_PLACE_FIELDS = ['nom', 'commune', 'code_postal', 'adresse'] as const;
 
-export const placeRecordSchema = z.object({
-  ...Object.fromEntries(
-    Object.entries(placeFieldSchemas).map(([key, schema]) => [
-      key,
-      (REQUIRED_PLACE_FIELDS as readonly string[]).includes(key) ? schema : schema.optional(),
-    ]),
-  ),
-}) as unknown as z.ZodObject<{
-  [K in keyof typeof placeFieldSchemas]: K extends (typeof REQUIRED_PLACE_FIELDS)[number]
-    ? (typeof placeFieldSchemas)[K]
-    : z.ZodOptional<(typeof placeFieldSchemas)[K]>;
-}>;
-
-export type PlaceRecord = z.infer<typeof placeRecordSchema>;
 export type PlaceFieldName = keyof typeof placeFieldSchemas;

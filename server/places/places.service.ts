@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { labelIdsBySlug } from '../labels/labels.repository.js';
+import { labelIdsBySlug } from '../labels/labels.read.js';
 import type { Clock } from '../shared/clock.js';
 import { isoMinute, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -25,7 +25,7 @@ const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 
-export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
+function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   return {
     point: query.lat !== undefined && query.lon !== undefined ? { lat: query.lat, lon: query.lon } : undefined,
     radiusKm: query.lat !== undefined ? (query.radius_km ?? DEFAULT_RADIUS_KM) : undefined,

@@ -4,8 +4,6 @@
  * The first migration copies these lists into CHECK constraints on purpose: a migration
  * must keep meaning what it meant the day it landed.
  */
-export const STANDARD_VERSION = '1.0.2';
-
 export const SERVICES = [
   'Aide aux démarches administratives',
   'Maîtrise des outils numériques du quotidien',
@@ -33,37 +31,6 @@ export const PRISES_EN_CHARGE = [
 export const FRAIS = ['Gratuit', 'Gratuit sous condition', 'Payant'] as const;
 
 export const ITINERANCE = ['Itinérant', 'Fixe'] as const;
-
-export const DISPOSITIFS = [
-  'Aidants Connect',
-  'Bibliothèques numérique de référence',
-  'Certification PIX',
-  'Conseillers numériques',
-  'Emmaüs Connect',
-  'France Services',
-  'Grande école du numérique',
-  'La Croix Rouge',
-  "Point d'accès numérique CAF",
-  'Promeneurs du net',
-  'Relais numérique (Emmaüs Connect)',
-] as const;
-
-/**
- * The schema's pattern writes "Étapes numériques(La Poste)" without a space (a known defect of
- * v1.0.2); real data writes it with the space, which is what we store and export.
- */
-export const FORMATIONS_LABELS = [
-  'Formé à « Mon Espace Santé »',
-  'Formé à « DUPLEX » (illettrisme)',
-  'Arnia/MedNum BFC (Bourgogne-Franche-Comté)',
-  'Collectif ressources et acteurs réemploi (Normandie)',
-  'Étapes numériques (La Poste)',
-  'Fabriques de Territoire',
-  'Les Éclaireurs du numérique (Drôme)',
-  'Mes Papiers (Métropole de Lyon)',
-  'ORDI 3.0',
-  'SUD LABS (PACA)',
-] as const;
 
 export const MODALITES_ACCES = [
   'Se présenter',

@@ -6,7 +6,7 @@ const single = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (valu
 export const RADIUS_CHOICES = [5, 10, 20, 30, 50, 100] as const;
 
 /** The map's view in the URL, like OpenStreetMap's: "zoom/lat/lon" (e.g. "12/43.40450/5.05010"). */
-export const mapViewParam = z.string().transform((value, ctx) => {
+const mapViewParam = z.string().transform((value, ctx) => {
   const match = /^(\d{1,2})\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(value.trim());
   const [zoom, lat, lon] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [NaN, NaN, NaN];
   if (!match || zoom > 19 || Math.abs(lat) > 90 || Math.abs(lon) > 180) {

@@ -1,6 +1,6 @@
 import type { Geocoder } from '../geocoding/geocoder.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
-import type { Label } from '../labels/labels.repository.js';
+import type { Label } from '../labels/labels.read.js';
 import type { LabelsService } from '../labels/labels.service.js';
 import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
@@ -11,8 +11,8 @@ import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.quer
 import { cardOf, formView, markerOf, type FormState } from './search.view.js';
 import { MESSAGES } from '../shared/messages.js';
 
-export const RESULTS_PER_PAGE = 20;
-export const DEPARTMENT_RADIUS_KM = 100;
+const RESULTS_PER_PAGE = 20;
+const DEPARTMENT_RADIUS_KM = 100;
 
 /**
  * The query string as the visitor sent it (`req.query`'s plain data): links to the same search keep
@@ -72,7 +72,7 @@ function typedFormState(typed: TypedParams): FormState {
 }
 
 /** The same search, as a link: every parameter kept except the ones replaced. */
-export function linkWith(typed: TypedParams, changes: Record<string, string | undefined>): string {
+function linkWith(typed: TypedParams, changes: Record<string, string | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(typed)) {
     if (key in changes) continue;

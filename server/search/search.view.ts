@@ -1,7 +1,7 @@
 import type { PlaceSummary } from '../places/places.responses.js';
 import { FRAIS, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../places/standard.js';
 import { LABEL_KIND_NAMES } from '../labels/labels.schemas.js';
-import type { Label } from '../labels/labels.repository.js';
+import type { Label } from '../labels/labels.read.js';
 import { openStateText } from '../shared/open-state.js';
 
 /** The standard's nine services, grouped in plain words as the national map groups needs. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PUBLIC_DIR } from '../public-dir.js';
+import { PUBLIC_DIR } from './public-dir.js';
 
 const versions = new Map<string, string>();
 
@@ -10,7 +10,7 @@ const versions = new Map<string, string>();
  * browsers keeping static files for days (production) fetch a new build at once. Read once per
  * file and process; a file that is not built yet keeps its plain URL.
  */
-export function assetUrl(url: string): string {
+function assetUrl(url: string): string {
   let version = versions.get(url);
   if (version === undefined) {
     try {

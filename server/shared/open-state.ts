@@ -3,7 +3,7 @@
  * wording of a place's opening state, from the service's `open_now` and `next_change`
  * (Paris wall time "YYYY-MM-DDTHH:MM"). Pure: no clock, no time zone — `today` is Paris's date.
  */
-export const DAY_NAMES = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'] as const;
+const DAY_NAMES = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'] as const;
 
 export interface OpenStateText {
   /** 'open' | 'closed' | 'unknown', for a CSS class and an icon. */

@@ -3,7 +3,7 @@
  * fields, so we hand it a Date whose local fields are the Paris wall time, whatever the server's
  * time zone, and read its answers back the same way.
  */
-export const PARIS_TIME_ZONE = 'Europe/Paris';
+const PARIS_TIME_ZONE = 'Europe/Paris';
 
 const partsFormatter = new Intl.DateTimeFormat('en-GB', {
   timeZone: PARIS_TIME_ZONE,

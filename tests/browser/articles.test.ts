@@ -138,7 +138,7 @@ describe('a reader follows the links between the blog and the directory (Chromiu
     });
   });
 
-  it('when the reader shares their position on an article, then the nearest places offering its service are listed', async () => {
+  it('when an article’s reader shares their position, then it lists the nearest places with its service', async () => {
     const home = randomSpot();
     const word = uniqueWord();
     const near = await makePlace(db, {
@@ -164,15 +164,16 @@ describe('a reader follows the links between the blog and the directory (Chromiu
 });
 
 describe('the same walks on the real seeded data: the ten articles and the open-data places (Chromium)', () => {
-  let fresh: Awaited<ReturnType<typeof createFreshDatabase>>;
+  let fresh: Awaited<ReturnType<typeof createFreshDatabase>> | undefined; // unset if beforeAll fails
   let app: Express;
   // Runs before useBrowser's hook (hooks run in the order they are declared), which asks for the app.
   beforeAll(async () => {
-    fresh = await createFreshDatabase();
-    await runSeeds(fresh.db, { log: () => {}, today: '2026-12-01' });
+    const database = await createFreshDatabase();
+    fresh = database;
+    await runSeeds(database.db, { log: () => {}, today: '2026-12-01' });
     app = createApp({
-      config: testConfig({ DATABASE_URL: fresh.url }),
-      db: fresh.db,
+      config: testConfig({ DATABASE_URL: database.url }),
+      db: database.db,
       clock: fixedClock('2026-12-01T10:00:00Z'),
       log: () => {},
     });
@@ -182,7 +183,10 @@ describe('the same walks on the real seeded data: the ten articles and the open-
     await fresh?.drop();
   });
 
-  it('when a reader goes from « Soyez motivés… » to the Cyber-base label, to one of its places, then that place leads back to the article', async () => {
+  const labelWalk =
+    'when a reader goes from « Soyez motivés… » to the Cyber-base label, to one of its places, ' +
+    'then that place leads back to the article';
+  it(labelWalk, async () => {
     const title = 'Soyez motivés qu’ils disaient…!';
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -207,7 +211,10 @@ describe('the same walks on the real seeded data: the ten articles and the open-
     await context.close();
   });
 
-  it('when a reader goes from an article to a place near them offering its service, then that place leads back to the article', async () => {
+  const nearbyWalk =
+    'when a reader goes from an article to a place near them offering its service, ' +
+    'then that place leads back to the article';
+  it(nearbyWalk, async () => {
     const title = 'Pôle Emploi et l’accompagnement aux usages numériques';
     // axe (below) is injected as an inline script: only this context lets it past the Content-Security-Policy.
     const context = await browser.newContext({ bypassCSP: true });

@@ -37,8 +37,8 @@ async function checkPage(page: Page, path: string): Promise<string[]> {
   return axeViolations(page);
 }
 
-describe('axe on the accounts, editing and moderation pages, signed in as a moderator who runs a place: no WCAG 2.1 AA violation', () => {
-  let tab: { context: BrowserContext; page: Page };
+describe('axe on accounts, editing and moderation pages, as a moderator with a place: no WCAG 2.1 AA violation', () => {
+  let tab: { context: BrowserContext; page: Page } | undefined; // unset if beforeAll fails
   let placeId = 0;
   let placeName = '';
   let otherPlaceId = 0;
@@ -79,11 +79,11 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
     '/api',
   ])('when axe checks %s, then no violation', async (template) => {
     const path = template.replace(':place', String(placeId)).replace(':other', String(otherPlaceId));
-    expect(await checkPage(tab.page, path)).toEqual([]);
+    expect(await checkPage(tab!.page, path)).toEqual([]);
   });
 
   it('when axe checks the three-way conflict page (a field changed on both sides), then no violation', async () => {
-    const { page } = tab;
+    const { page } = tab!;
     await page.goto(`${browser.baseUrl}/mon-espace/lieux/${placeId}/general`);
     const version = (await db('places').where({ id: placeId }).first()).version as number;
     await db('places')
@@ -104,7 +104,7 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
   });
 
   it('when axe checks the queue sent back with a missing reason next to its field, then no violation', async () => {
-    const { page } = tab;
+    const { page } = tab!;
     const claimant = await createUser(db);
     await db('place_managers').insert({ place_id: placeId, user_id: claimant.id, status: 'pending' });
     await page.goto(`${browser.baseUrl}/moderation`);
@@ -118,7 +118,7 @@ describe('axe on the accounts, editing and moderation pages, signed in as a mode
 });
 
 describe('axe on the administration pages, signed in as an admin: no WCAG 2.1 AA violation', () => {
-  let tab: { context: BrowserContext; page: Page };
+  let tab: { context: BrowserContext; page: Page } | undefined; // unset if beforeAll fails
   let articleId = 0;
 
   beforeAll(async () => {
@@ -137,16 +137,16 @@ describe('axe on the administration pages, signed in as an admin: no WCAG 2.1 AA
   afterAll(() => tab?.context.close());
 
   it('when axe checks the accounts list, then no violation', async () => {
-    expect(await checkPage(tab.page, '/admin/utilisateurs')).toEqual([]);
+    expect(await checkPage(tab!.page, '/admin/utilisateurs')).toEqual([]);
   });
 
   it('when axe checks an article’s form, then no violation', async () => {
-    expect(await checkPage(tab.page, `/admin/articles/${articleId}/modifier`)).toEqual([]);
+    expect(await checkPage(tab!.page, `/admin/articles/${articleId}/modifier`)).toEqual([]);
   });
 });
 
 describe('axe on the pages of someone not signed in: no WCAG 2.1 AA violation', () => {
-  let context: BrowserContext;
+  let context: BrowserContext | undefined; // unset if beforeAll fails
   let page: Page;
 
   beforeAll(async () => {

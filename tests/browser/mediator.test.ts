@@ -28,7 +28,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
   const { app, db } = createTestContext({ mailer: createOutboxMailer(outbox, 'EPN Finder <test@epn.test>') });
   const browser = useBrowser(() => app);
 
-  it('sign up → verify from the outbox → claim by e-mail match → hours on the grid → public page; stale edit → conflict; revert', async () => {
+  it('sign up → verify (outbox) → e-mail claim → grid hours → public page; stale edit → conflict; revert', async () => {
     const email = `animation-${Date.now()}@mediatheque-navigateur.fr`;
     const place = await makePlace(db, { at: randomSpot(), nom: `Médiathèque ${Date.now()}`, courriels: [email] });
     const context = await browser.newContext();
@@ -129,7 +129,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     return { user, place, context, page };
   }
 
-  it('when the mediator clicks on the map of the general section, then the pin moves and the coordinates follow', async () => {
+  it('when the mediator clicks the general section’s map, then the pin moves and the coordinates follow', async () => {
     const { place, context, page } = await signedIn();
     const errors = watchErrors(page);
     await page.goto(`${browser.baseUrl}/mon-espace/lieux/${place.id}/general`);
@@ -147,7 +147,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
     await context.close();
   });
 
-  it('when the screen is 360 px wide, then the wide tables scroll inside their own region and no page scrolls sideways', async () => {
+  it('when the screen is 360 px wide, then wide tables scroll within a region; no page scrolls sideways', async () => {
     const { place, user, context, page } = await signedIn('admin', { width: 360, height: 740 });
     await db('places').where({ id: place.id }).update({ horaires: 'Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00' });
     // Enough rows for the wide columns: decisions in the journal, an article in the blog's list.
@@ -196,8 +196,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
             .filter((table) => {
               const region = table.closest('.table-scroll');
               return (
-                !region ||
-                region.getAttribute('role') !== 'region' ||
+                region?.getAttribute('role') !== 'region' ||
                 !region.getAttribute('aria-label') ||
                 region.getAttribute('tabindex') !== '0'
               );

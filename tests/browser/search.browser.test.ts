@@ -109,7 +109,7 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
-  it('when a "#" link is followed or a radius the list lacks is in the URL, then the form keeps the search', async () => {
+  it('when a "#" link is followed or the URL has a radius the list lacks, then the form keeps the search', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/?ou=${encodeURIComponent(commune)}`);
@@ -147,7 +147,8 @@ describe('searching in a real browser (Chromium)', () => {
     await expect.poll(() => page.url()).not.toContain('open_now');
     await expect.poll(() => page.isChecked('#open_now')).toBe(false);
     expect(await page.inputValue('#radius_km')).toBe('30');
-    // Back to a department searched without radius: the 100 km the server used, not this page's 30 (2A: no other test's department).
+    // Back to a department searched without radius: the 100 km the server used, not this page's 30
+    // (2A: no other test's department).
     await makeCommune(db, { insee: '2A950', latitude: spot.lat, longitude: spot.lon });
     await page.evaluate(() => {
       history.pushState(null, '', '/?ou=2A');
@@ -194,7 +195,7 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
-  it('when a visitor uses only the keyboard, then search, filter, open a place and send a report all work', async () => {
+  it('when a visitor uses only the keyboard, then search, filter, opening a place and reporting all work', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}/`);
@@ -334,7 +335,7 @@ describe('searching in a real browser (Chromium)', () => {
     await context.close();
   });
 
-  it('when a place page is printed, then it is a one-page "fiche d’orientation" without the site’s chrome', async () => {
+  it('when a place page is printed, then it is a one-page "fiche d’orientation" without the site chrome', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${browser.baseUrl}${nearPath.replace(/-$/, '')}`);

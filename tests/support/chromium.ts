@@ -19,7 +19,7 @@ async function isExecutable(file: string): Promise<boolean> {
 }
 
 /** The system's Chromium: a Debian-style path first, then `chromium` or `chromium-browser` on PATH. */
-export async function findSystemChromium(
+async function findSystemChromium(
   searchPath: string | undefined,
   candidates = SYSTEM_CANDIDATES,
 ): Promise<string | undefined> {
@@ -40,7 +40,7 @@ export async function findSystemChromium(
  * half-written binary: each caller unpacks into its own staging folder, then renames it into place
  * (atomic; the loser of a race drops its copy).
  */
-export async function unpackBundledChromium(): Promise<string> {
+async function unpackBundledChromium(): Promise<string> {
   const require = createRequire(import.meta.url);
   const packageRoot = path.resolve(path.dirname(require.resolve('@sparticuz/chromium')), '..', '..');
   const { version } = JSON.parse(await readFile(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
@@ -76,7 +76,7 @@ export async function unpackBundledChromium(): Promise<string> {
 }
 
 /** CHROMIUM_PATH's value that asks for the bundled Chromium even when the system has one. */
-export const BUNDLED = '@sparticuz/chromium';
+const BUNDLED = '@sparticuz/chromium';
 
 /**
  * Which Chromium the browser tests drive, so that `npm install` is all `npm test` needs:
@@ -94,7 +94,8 @@ export async function resolveChromium(
   if (env.CHROMIUM_PATH) {
     if (!(await isExecutable(env.CHROMIUM_PATH))) {
       throw new Error(
-        `CHROMIUM_PATH=${env.CHROMIUM_PATH} : aucun exécutable à cet endroit (retirez la variable pour utiliser le Chromium du système ou celui de @sparticuz/chromium).`,
+        `CHROMIUM_PATH=${env.CHROMIUM_PATH} : aucun exécutable à cet endroit ` +
+          '(retirez la variable pour utiliser le Chromium du système ou celui de @sparticuz/chromium).',
       );
     }
     return { executablePath: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' };

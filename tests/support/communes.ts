@@ -9,7 +9,7 @@ export const uniqueWord = () =>
     .slice(0, 8)}`;
 
 /** An unused-looking INSEE code and postal code (tests run on their own rows, never the seeds). */
-export const randomInsee = () => `9${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+const randomInsee = () => `9${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
 export const randomPostalCode = () => `0${String(randomInt(0, 10000)).padStart(4, '0')}`;
 
 export async function makeCommune(db: Db, overrides: Partial<CommuneRow> = {}): Promise<CommuneRow> {

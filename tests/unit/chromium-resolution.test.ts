@@ -8,7 +8,7 @@ describe('which Chromium the browser tests drive', () => {
   let dir = '';
   let onPath = '';
   let explicit = '';
-  const bundled = async () => '/cache/epn-finder-chromium/143/chromium';
+  const bundled = () => Promise.resolve('/cache/epn-finder-chromium/143/chromium');
   const noSystem = { systemCandidates: [], unpackBundled: bundled };
 
   beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('which Chromium the browser tests drive', () => {
     expect(found).toEqual({ executablePath: explicit, source: 'CHROMIUM_PATH' });
   });
 
-  it('when CHROMIUM_PATH names nothing runnable, then the run stops with a message naming it (no silent fallback)', async () => {
+  it('when CHROMIUM_PATH names nothing runnable, then the run stops, naming it (no silent fallback)', async () => {
     await expect(resolveChromium({ CHROMIUM_PATH: path.join(dir, 'absent') }, noSystem)).rejects.toThrow(
       /CHROMIUM_PATH=.*absent/,
     );

@@ -46,7 +46,7 @@ describe('e-mail templates (server/views/emails)', () => {
     },
   );
 
-  it('when values carry "&", "<" or apostrophes, then the plain text keeps them as they are (nothing HTML-escaped)', () => {
+  it('when values carry "&", "<" or apostrophes, then the plain text keeps them as is (nothing HTML-escaped)', () => {
     expect(renderEmail('verify-email', { link }).text).toContain(`\n\n${link}\n\n`);
     expect(renderEmail('claim-received', { nom }).subject).toBe(`Demande reçue pour « ${nom} » — EPN Finder`);
   });
@@ -69,7 +69,7 @@ describe('e-mail templates (server/views/emails)', () => {
     );
   });
 
-  it('when a label request is decided, then the request is told in words (add or remove, which label, which place)', () => {
+  it('when a label request is decided, then the e-mail says it in words (add or remove, the label, the place)', () => {
     const text = renderEmail('label-request-rejected', {
       adding: false,
       labelName: 'NetPublic',
@@ -77,7 +77,9 @@ describe('e-mail templates (server/views/emails)', () => {
       reason,
     }).text;
     expect(text).toBe(
-      'Bonjour,\n\nVotre demande (retirer le label « NetPublic » pour « EPN du Port ») n’est pas acceptée.\nMotif : Horaires corrigés\n',
+      'Bonjour,\n\n' +
+        'Votre demande (retirer le label « NetPublic » pour « EPN du Port ») n’est pas acceptée.\n' +
+        'Motif : Horaires corrigés\n',
     );
   });
 

@@ -9,7 +9,7 @@ describe('distances', () => {
     expect(haversineKm({ lat: 48.8566, lon: 2.3522 }, { lat: 43.2965, lon: 5.3698 })).toBeCloseTo(660.5, 0);
   });
 
-  it('when converting a radius to a chord, then short chords are almost the arc (scaled to earthdistance’s sphere)', () => {
+  it('when a radius is converted to a chord, then short chords are almost the arc (on earthdistance’s sphere)', () => {
     expect(chordMetresForKm(30) / 30_000).toBeCloseTo(6378168 / 6371008.8, 4);
   });
 });

@@ -76,7 +76,10 @@ describe('weekly opening-hours grid', () => {
     expect(openingHoursToGrid('24/7')).toBeNull();
   });
 
-  it('when a closure date does not exist (30 February, 31 April, 29 February of a common year), then a French message names it and no string is built', () => {
+  const impossibleDate =
+    'when a closure date does not exist (30 February, 31 April, 29 February of a common year), ' +
+    'then a French message names it and no string is built';
+  it(impossibleDate, () => {
     for (const [date, shown] of [
       ['2026-02-30', '30/02/2026'],
       ['2026-04-31', '31/04/2026'],

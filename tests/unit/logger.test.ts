@@ -3,7 +3,7 @@ import { maskEmailAddresses } from '../../server/logging/logger.js';
 import { captureLogs } from '../support/log-capture.js';
 
 describe('the logger', () => {
-  it('when an object with cookies, CSRF tokens, passwords, reset tokens and e-mails is logged, then none of their values is written', () => {
+  it('when cookies, CSRF and reset tokens, passwords and e-mails are logged, then their values are not written', () => {
     const { logger, text, lines } = captureLogs();
     logger.info(
       {

@@ -11,7 +11,7 @@ describe('opening hours (OSM opening_hours, evaluated in Paris)', () => {
   it('when the string is free text, then it is refused with a French explanation', () => {
     const result = checkOpeningHours('du lundi au vendredi 9h-12h');
     expect(result.valid).toBe(false);
-    expect(result.valid === false && result.message).toMatch(/^Horaires au format OpenStreetMap invalides/);
+    expect(!result.valid && result.message).toMatch(/^Horaires au format OpenStreetMap invalides/);
   });
 
   it('when a place is open, then the state says so and gives the closing time', () => {

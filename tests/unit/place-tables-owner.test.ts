@@ -22,7 +22,7 @@ function sourcesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return sourcesUnder(full);
-    return /\.ts$/.test(name) ? [full] : [];
+    return name.endsWith('.ts') ? [full] : [];
   });
 }
 
@@ -33,16 +33,16 @@ export function placeTableWrites(source: string): string[] {
   for (const match of source.matchAll(TABLE_CALL)) {
     const end = source.indexOf(';', match.index);
     const statement = source.slice(match.index, end === -1 ? undefined : end);
-    if (WRITE_CALL.test(statement)) found.push(`${lineOf(match.index!)}: ${match[0]}`);
+    if (WRITE_CALL.test(statement)) found.push(`${lineOf(match.index)}: ${match[0]}`);
   }
-  for (const match of source.matchAll(new RegExp(RAW_WRITE, 'gi'))) found.push(`${lineOf(match.index!)}: ${match[0]}`);
+  for (const match of source.matchAll(new RegExp(RAW_WRITE, 'gi'))) found.push(`${lineOf(match.index)}: ${match[0]}`);
   return found;
 }
 
 describe('who writes the place record', () => {
   const files = [...sourcesUnder(path.join(ROOT, 'server')), ...sourcesUnder(path.join(ROOT, 'seeds'))];
 
-  it('when a file outside server/places/ writes places, place_revisions or place_labels, then this test names it', () => {
+  it('when a file outside server/places/ writes places, place_revisions or place_labels, then it is named', () => {
     const offenders = files
       .filter((file) => !path.relative(ROOT, file).startsWith(OWNER))
       .flatMap((file) =>
@@ -51,7 +51,7 @@ describe('who writes the place record', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('when the place-writing repository writes the three tables, then the guard sees those writes (it can fail)', () => {
+  it('when the place-writing repository writes the three tables, then the guard sees them (it can fail)', () => {
     const writes = placeTableWrites(readFileSync(path.join(ROOT, 'server/places/place-writes.repository.ts'), 'utf8'));
     for (const table of ['places', 'place_revisions', 'place_labels'])
       expect(writes.some((w) => w.includes(`'${table}'`))).toBe(true);

@@ -71,24 +71,24 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
   const counted: PlacesSearch[] = [];
   const geocoded: string[] = [];
   const geocoder: Geocoder = {
-    geocode: async (text) => {
+    geocode: (text) => {
       geocoded.push(text);
-      return options.found === undefined ? martigues : options.found;
+      return Promise.resolve(options.found === undefined ? martigues : options.found);
     },
   } as Geocoder;
   const deps: SearchServiceDeps = {
     places: {
-      search: async (query) => {
+      search: (query) => {
         searches.push(query);
-        if (options.searchError) throw options.searchError;
-        return options.page ?? { items: [summary], next_cursor: null };
+        if (options.searchError) return Promise.reject(options.searchError);
+        return Promise.resolve(options.page ?? { items: [summary], next_cursor: null });
       },
-      count: async (query) => {
+      count: (query) => {
         counted.push(query);
-        return options.total ?? 1;
+        return Promise.resolve(options.total ?? 1);
       },
     },
-    labels: { list: async () => [label] },
+    labels: { list: () => Promise.resolve([label]) },
     geocoder,
     clock: { now: () => new Date('2026-12-01T10:00:00Z') }, // Tuesday, 11:00 in Paris
   };
@@ -105,7 +105,7 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
 }
 
 // The view is template data: read it as such.
-type Results = {
+interface Results {
   cards: { nom: string; open: { text: string } }[];
   total: number | null;
   where?: string;
@@ -120,7 +120,7 @@ type Results = {
   withoutOpenUrl: string;
   openFilter: string | null;
   mapData: { center: unknown; radiusKm: number | null; bbox: unknown; markers: unknown[] };
-};
+}
 const resultsOf = (view: Record<string, unknown>) => view.results as Results;
 const formOf = (view: Record<string, unknown>) =>
   view.form as {
@@ -131,7 +131,7 @@ const formOf = (view: Record<string, unknown>) =>
   };
 
 describe('the search service (the search page’s data from a parsed query)', () => {
-  it('when nothing is asked, then it is the home page: the form with the default radius, and no search is run', async () => {
+  it('when nothing is asked, then it is the home page: the form with the default radius; no search runs', async () => {
     const { searchPage, searches, geocoded } = setUp();
     const result = await searchPage({});
     expect(result.kind).toBe('home');
@@ -141,7 +141,10 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(geocoded).toEqual([]);
   });
 
-  it('when a commune is typed, then it is geocoded and its places are searched around it, nearest first, with the open state in words', async () => {
+  const communeSearch =
+    'when a commune is typed, then it is geocoded and its places are searched around it, nearest first, ' +
+    'with the open state in words';
+  it(communeSearch, async () => {
     const { searchPage, searches } = setUp();
     const result = await searchPage({ ou: 'martigues', services: 'Aide aux démarches administratives' });
     expect(result.kind).toBe('results');
@@ -167,7 +170,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(results.mapData.markers).toHaveLength(1);
   });
 
-  it('when the commune has namesakes, then each is offered as the same search elsewhere, back on the first page', async () => {
+  it('when the commune has namesakes, then each is offered as the same search elsewhere, back on page 1', async () => {
     const { searchPage } = setUp();
     const result = await searchPage({ ou: 'martigues', frais: 'Gratuit', page: 'abc' });
     expect(resultsOf(result.view).alternatives).toEqual([
@@ -175,7 +178,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     ]);
   });
 
-  it('when a whole department is found, then it is searched 100 km wide unless the visitor chose a radius', async () => {
+  it('when a whole department is found, then it is searched 100 km wide unless a radius was chosen', async () => {
     const department: GeocodeResult = {
       label: 'Bouches-du-Rhône (13)',
       lat: 43.5,
@@ -200,7 +203,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(resultsOf(result.view)).toMatchObject({ notFound: true, byDistance: false, radius: null });
   });
 
-  it('when an area of the map is searched, then the circle holds the whole box, the box filters, and no radius is announced', async () => {
+  it('when a map area is searched, then the circle covers the box, the box filters, no radius is shown', async () => {
     const { searchPage, searches, geocoded } = setUp();
     const result = await searchPage({ lat: '43.4', lon: '5.0', bbox: '4.9,43.3,5.1,43.5' });
     expect(geocoded).toEqual([]);
@@ -218,7 +221,10 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(resultsOf(result.view)).toMatchObject({ radius: null, widerRadius: null });
   });
 
-  it('when the query cannot be read, then the form comes back as typed with a message for each wrong field, and nothing is searched', async () => {
+  const unreadableQuery =
+    'when the query cannot be read, then the form comes back as typed with a message for each wrong field, ' +
+    'and nothing is searched';
+  it(unreadableQuery, async () => {
     const { searchPage, searches } = setUp();
     const result = await searchPage({ ou: 'Martigues', lat: '43.4', services: 'Aide aux démarches administratives' });
     expect(result.kind).toBe('invalid');
@@ -229,7 +235,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(searches).toEqual([]);
   });
 
-  it('when the places service refuses the page cursor, then the message is shown on the form, on the "page" field', async () => {
+  it('when the places service refuses the page cursor, then its message is on the form’s "page" field', async () => {
     const { searchPage } = setUp({
       searchError: new ValidationError([{ field: 'cursor', message: 'Curseur invalide.' }]),
     });
@@ -239,7 +245,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(formOf(result.view).ou).toBe('martigues');
   });
 
-  it('when only places open at a given time are asked, then nothing is counted and an empty list offers the way out', async () => {
+  it('when only places open at a time are asked, then none are counted; an empty list offers a way out', async () => {
     const { searchPage, counted, searches } = setUp({ page: { items: [], next_cursor: null } });
     const result = await searchPage({ ou: 'martigues', jour: '2026-12-25', heure: '10:00' });
     expect(searches[0].open_at).toEqual(new Date('2026-12-25T09:00:00Z'));
@@ -254,7 +260,7 @@ describe('the search service (the search page’s data from a parsed query)', ()
     expect(results.widerRadius).toBe('/?ou=martigues&jour=2026-12-25&heure=10%3A00&radius_km=100');
   });
 
-  it('when there is a next page, then its link keeps the whole search; from a later page, a link leads back to the first', async () => {
+  it('when there is a next page, then its link keeps the whole search; later pages link back to page 1', async () => {
     const { searchPage } = setUp({ page: { items: [summary], next_cursor: 'c2' } });
     const result = await searchPage({ ou: 'martigues', open_now: 'true', page: 'c1' });
     const results = resultsOf(result.view);

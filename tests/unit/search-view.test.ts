@@ -77,7 +77,10 @@ describe('search view models (pure)', () => {
     expect(view.activeFilters).toBe(3);
   });
 
-  it('when the URL has a radius the list lacks, then it is added as the chosen option; labels without places are left out unless chosen', () => {
+  const unlistedRadius =
+    'when the URL has a radius the list lacks, then it is added as the chosen option; ' +
+    'labels without places are left out unless chosen';
+  it(unlistedRadius, () => {
     const label = (slug: string, placeCount: number) =>
       ({ slug, name: slug.toUpperCase(), kind: 'local', placeCount }) as unknown as Parameters<
         typeof formView

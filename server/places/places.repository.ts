@@ -4,7 +4,7 @@ import { camelize } from '../db/rows.js';
 import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 
-const PLACE_COLUMNS = [
+export const PLACE_COLUMNS = [
   'id',
   'source',
   'source_id',

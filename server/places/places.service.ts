@@ -25,7 +25,7 @@ const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 
-function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
+export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   return {
     point: query.lat !== undefined && query.lon !== undefined ? { lat: query.lat, lon: query.lon } : undefined,
     radiusKm: query.lat !== undefined ? (query.radius_km ?? DEFAULT_RADIUS_KM) : undefined,

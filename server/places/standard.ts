@@ -4,6 +4,8 @@
  * The first migration copies these lists into CHECK constraints on purpose: a migration
  * must keep meaning what it meant the day it landed.
  */
+export const STANDARD_VERSION = '1.0.2';
+
 export const SERVICES = [
   'Aide aux démarches administratives',
   'Maîtrise des outils numériques du quotidien',

@@ -20,7 +20,12 @@ export function csvStream(batches: AsyncIterable<PlaceBatch>, toRecord: ToRecord
       for await (const record of records(batches, toRecord)) yield csvRow(record);
     })(),
   );
-  const csv = stringify({ header: true, columns: [...STANDARD_COLUMNS], record_delimiter: 'windows', quoted_string: true });
+  const csv = stringify({
+    header: true,
+    columns: [...STANDARD_COLUMNS],
+    record_delimiter: 'windows',
+    quoted_string: true,
+  });
   // .pipe() does not pass errors on: a query failing mid-export must end the response, not leave it open.
   rows.once('error', (error) => csv.destroy(error));
   return rows.pipe(csv);

@@ -105,7 +105,7 @@ describe('a mediator keeps their listing true (Chromium)', () => {
 
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000); // a whole story (sign-up with its argon2 hashes, claim, hours, conflict, revert): ~20 s quiet
 
   async function signedIn(
     role: 'mediator' | 'moderator' | 'admin' = 'mediator',

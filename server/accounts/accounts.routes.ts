@@ -134,7 +134,9 @@ export function accountsRoutes(deps: {
   router.get('/compte/verifier', async (req, res) => {
     const { jeton } = parseOrThrow(tokenQuerySchema, req.query);
     if (!jeton || !(await accounts.isVerifyTokenUsable(jeton))) return deadConfirmationLink(res);
-    res.set('Referrer-Policy', 'no-referrer');
+    // The token never leaves the site in a Referer, and the form still posts with our Origin
+    // ('no-referrer' would make it `null`, which the CSRF check refuses as another site).
+    res.set('Referrer-Policy', 'same-origin');
     renderConfirm(res, 200, { jeton });
   });
 
@@ -200,7 +202,7 @@ export function accountsRoutes(deps: {
     const { jeton } = parseOrThrow(tokenQuerySchema, req.query);
     if (!jeton || !(await accounts.isResetTokenUsable(jeton))) return invalidLink(res);
     // The token stays out of Referer headers sent to other sites.
-    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Referrer-Policy', 'same-origin');
     renderReset(res, 200, { jeton });
   });
 

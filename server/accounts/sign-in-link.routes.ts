@@ -62,7 +62,7 @@ export function signInLinkRoutes(deps: {
   router.get('/connexion/lien/ouvrir', async (req, res) => {
     const { jeton } = parseOrThrow(tokenQuerySchema, req.query);
     if (!jeton || !(await accounts.isSignInTokenUsable(jeton))) return deadLink(res);
-    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Referrer-Policy', 'same-origin');
     res.render('pages/accounts/sign-in-link-open', { pageTitle: 'Se connecter', jeton });
   });
 

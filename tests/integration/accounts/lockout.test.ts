@@ -102,7 +102,7 @@ describe('a flood of wrong passwords never locks the owner out (issue 11, defect
     // Opening the link (as a mail scanner would) uses nothing: a button does.
     const opened = await browser.get(pathOf(link));
     expect(opened.status).toBe(200);
-    expect(opened.headers['referrer-policy']).toBe('no-referrer');
+    expect(opened.headers['referrer-policy']).toBe('same-origin');
     expect((await browser.get(pathOf(link))).status).toBe(200);
     const signedIn = await postForm(browser, '/connexion/lien/ouvrir', { jeton: tokenOf(link) });
     expect(signedIn.status).toBe(303);

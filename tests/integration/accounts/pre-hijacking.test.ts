@@ -87,7 +87,7 @@ describe('confirming an address never hands the account to whoever created it (i
     const link = mailer.lastTo(email)!.link!;
     const first = await request(app).get(pathOf(link));
     expect(first.status).toBe(200);
-    expect(first.headers['referrer-policy']).toBe('no-referrer');
+    expect(first.headers['referrer-policy']).toBe('same-origin');
     expect((await request(app).get(pathOf(link))).status).toBe(200);
     expect((await db('users').where({ email }).first()).email_verified_at).toBeNull();
     await ownerConfirms(link);

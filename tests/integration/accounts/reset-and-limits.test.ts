@@ -20,7 +20,7 @@ describe('password reset by e-mailed one-time link', () => {
     const agent = anonymousAgent(app);
     const form = await agent.get(pathOf(link));
     expect(form.status).toBe(200);
-    expect(form.headers['referrer-policy']).toBe('no-referrer');
+    expect(form.headers['referrer-policy']).toBe('same-origin');
     const done = await postForm(agent, '/mot-de-passe/nouveau', {
       jeton: tokenOf(link),
       password: 'tout-nouveau-secret',

@@ -59,9 +59,12 @@ describe('GET /api/v1/places near a point', () => {
   it('when a place has no coordinates, then it never appears in a search by distance', async () => {
     const here = randomSpot();
     const located = await makePlace(db, { at: northOf(here, 1), nom: 'Avec coordonnées' });
-    await makePlace(db, { at: null, nom: 'Sans coordonnées' });
+    const unlocated = await makePlace(db, { at: null, nom: 'Sans coordonnées' });
     const res = await request(app).get('/api/v1/places').query({ lat: here.lat, lon: here.lon });
-    expect(res.body.items.map((i: { id: number }) => i.id)).toEqual([located.id]);
+    // Other files' places may lie within 30 km of this random spot: only this test's two are checked.
+    const ids = res.body.items.map((i: { id: number }) => i.id);
+    expect(ids).toContain(located.id);
+    expect(ids).not.toContain(unlocated.id);
   });
 
   it('when a place is hidden, then it is not listed and its record answers 404', async () => {

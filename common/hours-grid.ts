@@ -41,7 +41,7 @@ export const emptyGrid = (): HoursGrid => ({
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 const normaliseTime = (value: string) => {
-  const match = /^(\d{1,2})[:hH](\d{2})?$/.exec(value.trim());
+  const match = /^(\d{1,2})[:hH](\d{2})?$/.exec(value.trim()) as [string, string, string | undefined] | null;
   if (!match) return value.trim();
   return `${match[1].padStart(2, '0')}:${match[2] ?? '00'}`;
 };
@@ -194,16 +194,16 @@ export function gridToOpeningHours(grid: HoursGrid): string | null {
 }
 
 const DAY_RE = '(?:Mo|Tu|We|Th|Fr|Sa|Su)';
-const RULE = new RegExp(
-  `^(${DAY_RE}(?:-${DAY_RE})?(?:,${DAY_RE}(?:-${DAY_RE})?)*) ((?:\\d\\d:\\d\\d-\\d\\d:\\d\\d)(?:,\\d\\d:\\d\\d-\\d\\d:\\d\\d)*)$`,
-);
+const DAYS_RE = `${DAY_RE}(?:-${DAY_RE})?(?:,${DAY_RE}(?:-${DAY_RE})?)*`;
+const SPAN_RE = '\\d\\d:\\d\\d-\\d\\d:\\d\\d';
+const RULE = new RegExp(`^(${DAYS_RE}) ((?:${SPAN_RE})(?:,${SPAN_RE})*)$`);
 const DATE_RE = '(\\d{4}) ([A-Z][a-z]{2}) (\\d{1,2})';
 const CLOSURE = new RegExp(`^${DATE_RE}(?:-${DATE_RE})? (?:off|closed)$`);
 
 function expandDays(selector: string): Day[] {
   const days: Day[] = [];
   for (const part of selector.split(',')) {
-    const [a, b] = part.split('-') as Day[];
+    const [a, b] = part.split('-') as [Day, Day | undefined];
     const from = DAYS.indexOf(a);
     const to = b ? DAYS.indexOf(b) : from;
     for (let i = from; ; i = (i + 1) % 7) {

@@ -94,7 +94,7 @@ export function accountsRoutes(deps: {
 
   router.get('/inscription', (_req, res) => renderSignup(res, 200, {}));
 
-  router.post('/inscription', limits.signupPerIp, limits.signupMailsPerAddress, async (req, res) => {
+  router.post('/inscription', limits.signupPerIp, limits.signupMailsPerAddress, (req, res) => {
     const parsed = parseForm(signupSchema, req.body);
     if (!parsed.ok)
       return renderSignup(res, 400, {
@@ -165,7 +165,7 @@ export function accountsRoutes(deps: {
 
   router.get('/mot-de-passe-oublie', (_req, res) => renderForgot(res, 200, {}));
 
-  router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetMailsPerAddress, async (req, res) => {
+  router.post('/mot-de-passe-oublie', limits.resetRequestPerIp, limits.resetMailsPerAddress, (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
     if (!parsed.ok)
       return renderForgot(res, 400, {

@@ -69,9 +69,11 @@ export function loadCurrentUser(deps: { db: Db; clock: Clock; config: Config }):
   const absoluteMs = deps.config.SESSION_ABSOLUTE_HOURS * 3_600_000;
   return async (req, res, next) => {
     res.locals.currentUser = undefined;
-    const userId = req.session?.userId;
-    if (!userId) return next();
-    const expired = !req.session.startedAt || deps.clock.now().getTime() - req.session.startedAt > absoluteMs;
+    // express-session leaves req.session unset when its store is unavailable.
+    const current = req.session as Request['session'] | undefined;
+    const userId = current?.userId;
+    if (!current || !userId) return next();
+    const expired = !current.startedAt || deps.clock.now().getTime() - current.startedAt > absoluteMs;
     const user = expired ? undefined : await findUserById(deps.db, userId);
     if (!user) {
       await destroySession(req);
@@ -107,7 +109,8 @@ function saveSession(req: Request): Promise<void> {
 
 export function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (!req.session) return resolve();
-    req.session.destroy((error?: Error) => (error ? reject(error) : resolve()));
+    const current = req.session as Request['session'] | undefined;
+    if (!current) return resolve();
+    current.destroy((error?: Error) => (error ? reject(error) : resolve()));
   });
 }

@@ -42,7 +42,7 @@ export function signInLinkRoutes(deps: {
     renderRequest(res, 200, {});
   });
 
-  router.post('/connexion/lien', limits.signInLinkRequestPerIp, limits.signInLinkMailsPerAddress, async (req, res) => {
+  router.post('/connexion/lien', limits.signInLinkRequestPerIp, limits.signInLinkMailsPerAddress, (req, res) => {
     const parsed = parseForm(forgotSchema, req.body);
     if (!parsed.ok) {
       const typed = (req.body as Record<string, unknown> | undefined)?.email;

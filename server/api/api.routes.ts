@@ -3,7 +3,12 @@ import { buildOpenApiDocument } from './openapi.js';
 
 type Doc = ReturnType<typeof buildOpenApiDocument>;
 
-const TYPE_NAMES: Record<string, string> = { number: 'nombre', integer: 'entier', string: 'texte', boolean: 'booléen' };
+const TYPE_NAMES: Partial<Record<string, string>> = {
+  number: 'nombre',
+  integer: 'entier',
+  string: 'texte',
+  boolean: 'booléen',
+};
 const typeName = (type: string | undefined) => TYPE_NAMES[type ?? 'string'] ?? type ?? 'texte';
 
 /** The readable API page is rendered from the same generated OpenAPI document. */

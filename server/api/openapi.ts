@@ -30,7 +30,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
 };
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+  const { $schema: _schemaUri, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
     target: 'draft-2020-12',
@@ -77,11 +77,13 @@ const problem = (description: string) => ({
 
 /** The open-data downloads: every filter of /places, no pages, the whole file streamed. */
 function exportPaths() {
-  const parameters = queryParameters(exportQueryShape as unknown as Record<string, z.ZodType>);
+  const parameters = queryParameters(exportQueryShape);
   const download = (summary: string, mediaType: string, description: string) => ({
     get: {
       summary,
-      description: `${description} Mêmes filtres que /places, sans pagination. Licence Ouverte 2.0 (en-tête Link rel="license").`,
+      description:
+        `${description} Mêmes filtres que /places, sans pagination. ` +
+        'Licence Ouverte 2.0 (en-tête Link rel="license").',
       parameters,
       responses: {
         '200': {
@@ -129,7 +131,8 @@ export function buildOpenApiDocument(baseUrl: string) {
       title: 'EPN Finder — API des lieux de médiation numérique',
       version: '1.0.0',
       description:
-        'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. Les erreurs suivent la RFC 9457 (application/problem+json).',
+        'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. ' +
+        'Les erreurs suivent la RFC 9457 (application/problem+json).',
       license: { name: 'Licence Ouverte 2.0 (données)', identifier: 'etalab-2.0' },
     },
     servers: [{ url: new URL('/api/v1', baseUrl).toString() }],
@@ -138,7 +141,8 @@ export function buildOpenApiDocument(baseUrl: string) {
         get: {
           summary: 'Chercher des lieux',
           description:
-            'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
+            'Les filtres se combinent (ET entre filtres, OU dans une liste). ' +
+            'Pagination par curseur, stable quand des lieux sont ajoutés.',
           parameters: queryParameters(placesQueryShape),
           responses: {
             '200': json(placesPageSchema, 'Une page de lieux'),

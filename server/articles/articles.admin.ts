@@ -25,8 +25,16 @@ interface FormValues {
   version?: number | string;
 }
 
+// Checkboxes post nothing, one string, or several; anything else (a hand-made nested body) counts as none.
 const asList = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : value === undefined || value === '' ? [] : [String(value)];
+  Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : typeof value === 'string' && value !== ''
+      ? [value]
+      : [];
+
+const formBody = (body: unknown): Record<string, unknown> =>
+  typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 
 function valuesFromBody(body: Record<string, unknown>): FormValues {
   const text = (key: string) => (typeof body[key] === 'string' ? body[key] : '');
@@ -40,7 +48,8 @@ function valuesFromBody(body: Record<string, unknown>): FormValues {
     services: asList(body.services),
     labels: asList(body.labels),
     places: text('places'),
-    // Shown back as posted (a missing or mangled version is not replaced by the current one: that would skip the conflict check).
+    // Shown back as posted (a missing or mangled version is not replaced by the current one:
+    // that would skip the conflict check).
     version: typeof body.version === 'string' ? body.version.trim() : undefined,
   };
 }
@@ -179,13 +188,13 @@ export function articlesAdminRoutes(deps: { articles: ArticlesService; guard: Re
   }
 
   router.post('/admin/articles', async (req, res) => {
-    await handleSubmit(res, req.body ?? {});
+    await handleSubmit(res, formBody(req.body));
   });
 
   router.post('/admin/articles/:id', async (req, res) => {
     const { id } = parseOrThrow(articleIdParamsSchema, req.params);
     const article = await deps.articles.getForEdit(id);
-    await handleSubmit(res, req.body ?? {}, article);
+    await handleSubmit(res, formBody(req.body), article);
   });
 
   return router;

@@ -38,7 +38,8 @@ export function articlesPagesRoutes(deps: {
     res.render('pages/articles/index', {
       pageTitle: options.tag ? `Articles : ${options.tag}` : 'Articles du blog',
       metaDescription:
-        'Les articles du blog « Médiateur Numérique » : le métier de médiateur, les lieux et les labels de la médiation numérique.',
+        'Les articles du blog « Médiateur Numérique » : le métier de médiateur, ' +
+        'les lieux et les labels de la médiation numérique.',
       canonicalUrl: absolute(options.page > 1 ? `${basePath}?page=${options.page}` : basePath),
       nav: 'articles',
       tag: options.tag,

@@ -47,8 +47,8 @@ function listInput<T extends z.ZodType>(item: T, max: number) {
   return z.preprocess(
     (value) => {
       if (value === undefined || value === null || value === '') return [];
-      const values = Array.isArray(value) ? value : [value];
-      const flat = values.flatMap((v) => (typeof v === 'string' ? v.split(/[,\n]/) : [v]));
+      const values: unknown[] = Array.isArray(value) ? value : [value];
+      const flat = values.flatMap((v): unknown[] => (typeof v === 'string' ? v.split(/[,\n]/) : [v]));
       const trimmed = flat.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
       return [...new Set(trimmed)];
     },
@@ -78,7 +78,8 @@ export const articleInputSchema = z.object({
 export type ArticleInput = z.output<typeof articleInputSchema>;
 
 const VERSION_MISSING_MESSAGE =
-  'La version de l’article manque : rechargez la page de modification avant d’enregistrer (sans elle, une modification faite entre-temps serait écrasée).';
+  'La version de l’article manque : rechargez la page de modification avant d’enregistrer ' +
+  '(sans elle, une modification faite entre-temps serait écrasée).';
 const VERSION_INVALID_MESSAGE =
   'Version de l’article invalide : rechargez la page de modification avant d’enregistrer.';
 
@@ -119,7 +120,10 @@ export const articlesApiQuerySchema = articlesListQuerySchema.extend({
   limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(20)),
 });
 
-/** "Lieux près de chez vous": a point, a commune or postal code typed (ou), an INSEE code or a postal code, all optional. */
+/**
+ * "Lieux près de chez vous": a point, a commune or postal code typed (ou), an INSEE code or a postal code,
+ * all optional.
+ */
 export const nearbyQuerySchema = z
   .object({
     ou: z.preprocess(

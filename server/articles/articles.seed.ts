@@ -26,10 +26,10 @@ export async function readSeedArticles(directory: string): Promise<SeedArticle[]
   for (const file of files) {
     const parsed = matter(await readFile(path.join(directory, file), 'utf8'));
     const result = articleSeedSchema.safeParse(parsed.data);
-    if (!result.success)
-      throw new Error(
-        `${file} : en-tête invalide : ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(' ; ')}`,
-      );
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(' ; ');
+      throw new Error(`${file} : en-tête invalide : ${problems}`);
+    }
     articles.push({ ...result.data, file, body: parsed.content.trim() });
   }
   return articles;
@@ -114,7 +114,8 @@ export async function seedArticles(
   });
   await options.recordSeedRun('articles', checksum, report);
   options.log(
-    `Articles : ${report.inserted} ajoutés, ${report.updated} mis à jour, ${report.kept} gardés (modifiés par un administrateur).`,
+    `Articles : ${report.inserted} ajoutés, ${report.updated} mis à jour, ` +
+      `${report.kept} gardés (modifiés par un administrateur).`,
   );
   return report;
 }

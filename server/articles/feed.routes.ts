@@ -11,10 +11,12 @@ const xmlEscape = (text: string) =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
-    // Characters XML 1.0 forbids.
+    // Characters XML 1.0 forbids (control characters are exactly what this pattern is for).
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 
 const FEED_SIZE = 50;
+const TEASER_NOTE = '<p><em>La suite de ce texte n’est pas encore disponible.</em></p>';
 
 /** Feed readers show entries out of the site: every link in the content is made absolute. */
 const absoluteLinks = (html: string, baseUrl: string) =>
@@ -52,6 +54,7 @@ export function feedRoutes(deps: {
       items.map(async (article) => {
         const html = absoluteLinks(await deps.articles.renderBody(article, labels), deps.publicBaseUrl);
         const url = absolute(article.url);
+        const content = html + (article.teaser ? TEASER_NOTE : '');
         // Relative links in the content (label pages) are resolved against xml:base.
         return [
           '  <entry>',
@@ -62,7 +65,7 @@ export function feedRoutes(deps: {
           ...(article.publishedAt ? [`    <published>${article.publishedAt.toISOString()}</published>`] : []),
           ...article.tags.map((tag) => `    <category term="${xmlEscape(tag)}"/>`),
           `    <summary type="text">${xmlEscape(article.excerpt)}</summary>`,
-          `    <content type="html" xml:base="${xmlEscape(url)}">${xmlEscape(html)}${article.teaser ? xmlEscape('<p><em>La suite de ce texte n’est pas encore disponible.</em></p>') : ''}</content>`,
+          `    <content type="html" xml:base="${xmlEscape(url)}">${xmlEscape(content)}</content>`,
           '  </entry>',
         ].join('\n');
       }),
@@ -87,8 +90,10 @@ export function feedRoutes(deps: {
 
   // Sitemaps hold at most 50,000 URLs: a large directory gets a sitemap index of place chunks.
   const chunkSize = deps.sitemapChunkSize ?? 45_000;
-  const url = (loc: string, lastmod?: Date) =>
-    `  <url><loc>${xmlEscape(absolute(loc))}</loc>${lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : ''}</url>`;
+  const url = (loc: string, lastmod?: Date) => {
+    const modified = lastmod ? `<lastmod>${lastmod.toISOString()}</lastmod>` : '';
+    return `  <url><loc>${xmlEscape(absolute(loc))}</loc>${modified}</url>`;
+  };
   const urlset = (urls: string[]) =>
     [
       '<?xml version="1.0" encoding="utf-8"?>',

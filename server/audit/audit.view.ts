@@ -45,7 +45,7 @@ export interface AuditEntryView {
  * journal imports none of them.
  */
 export interface JournalVocabulary {
-  roleNames: Record<string, string>;
+  roleNames: Partial<Record<string, string>>;
   reportCategoryNames: Record<string, string>;
   placePath: (place: { id: number; nom: string }) => string;
 }
@@ -62,13 +62,13 @@ export async function auditEntriesView(
   const { placePath } = options;
   const { viewerIsAdmin } = options;
   const roleName = (role: unknown) =>
-    typeof role === 'string' && role in options.roleNames ? options.roleNames[role] : String(role ?? '—');
+    typeof role === 'string' ? (options.roleNames[role] ?? role) : '—';
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();
   const labelSlugs = new Set<string>();
   for (const row of rows) {
-    const d = row.details ?? {};
+    const d = row.details;
     const placeId = num(d.placeId) ?? (row.subjectType === 'place' ? num(row.subjectId) : undefined);
     if (placeId) placeIds.add(placeId);
     const userId = num(d.userId) ?? (row.subjectType === 'user' ? num(row.subjectId) : undefined);
@@ -93,10 +93,10 @@ export async function auditEntriesView(
   const labelById = new Map(labels.map((l: { id: number | string; name: string }) => [Number(l.id), l.name]));
   const labelBySlug = new Map(labels.map((l: { slug: string; name: string }) => [l.slug, l.name]));
   const labelNames = (ids: unknown) =>
-    Array.isArray(ids) ? ids.map((id) => labelById.get(Number(id)) ?? `label n° ${id}`) : [];
+    Array.isArray(ids) ? ids.map((id: unknown) => labelById.get(Number(id)) ?? `label n° ${Number(id)}`) : [];
 
   return rows.map((row) => {
-    const d = row.details ?? {};
+    const d = row.details;
     const placeId = num(d.placeId) ?? (row.subjectType === 'place' ? num(row.subjectId) : undefined);
     const userId = num(d.userId) ?? (row.subjectType === 'user' ? num(row.subjectId) : undefined);
     const nom = placeId ? placeById.get(placeId) : undefined;

@@ -36,7 +36,8 @@ const STALE_DAYS = 180;
 export function freshness(place: Place, now: Date) {
   const last = [place.verifiedAt, place.updatedAt]
     .filter((d): d is Date => d instanceof Date)
-    .sort((a, b) => b.getTime() - a.getTime())[0];
+    .sort((a, b) => b.getTime() - a.getTime())
+    .at(0);
   const days = last ? Math.floor((now.getTime() - last.getTime()) / 86_400_000) : null;
   return { lastCheckedAt: last ?? null, days, stale: days === null || days > STALE_DAYS };
 }

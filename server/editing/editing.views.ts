@@ -17,6 +17,7 @@ import {
   CHOICES,
   FIELD_LABELS,
   displayValue,
+  fieldLabel,
   formValueOf,
   sameValue,
   valueOf,
@@ -126,7 +127,7 @@ const KIND_WORDS = {
   create: 'Création',
 } as const;
 
-const STATUS_FIELDS: Record<string, string> = { status: 'Statut', motif: 'Motif' };
+const STATUS_FIELDS: Partial<Record<string, string>> = { status: 'Statut', motif: 'Motif' };
 const STATUS_WORDS: Record<string, string> = { published: 'En ligne', hidden: 'Masqué' };
 
 export function revisionView(revision: Revision, options: { canRevert?: boolean } = {}) {
@@ -138,7 +139,7 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
     by: ROLE_WORDS[revision.authorRole],
     kind:
       revision.section === 'statut'
-        ? revision.changes.status?.new === 'hidden'
+        ? 'status' in revision.changes && revision.changes.status.new === 'hidden'
           ? 'Lieu masqué'
           : 'Lieu republié'
         : KIND_WORDS[revision.kind],
@@ -149,7 +150,7 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
       revision.section !== 'statut' &&
       (revision.kind === 'edit' || revision.kind === 'revert' || revision.kind === 'create'),
     changes: Object.entries(revision.changes).map(([field, change]) => ({
-      field: STATUS_FIELDS[field] ?? FIELD_LABELS[field as EditableField] ?? field,
+      field: STATUS_FIELDS[field] ?? fieldLabel(field),
       old:
         field === 'status'
           ? (STATUS_WORDS[String(change.old)] ?? '—')
@@ -197,7 +198,8 @@ export interface FieldNote {
 
 /** Lists are compared as sets (checkbox order is the form's, not the stored one). */
 const sameForMerge = (a: unknown, b: unknown) => {
-  const norm = (v: unknown) => (Array.isArray(v) ? [...v].map(String).sort() : v === '' || v === undefined ? null : v);
+  const norm = (v: unknown) =>
+    Array.isArray(v) ? (v as unknown[]).map(String).sort() : v === '' || v === undefined ? null : v;
   return sameValue(norm(a), norm(b));
 };
 

@@ -69,6 +69,9 @@ export const FIELD_LABELS: Record<EditableField | 'labels' | 'verified_at', stri
   verified_at: 'Informations confirmées',
 };
 
+/** The French name of a stored field, or the field itself for one this form does not know. */
+export const fieldLabel = (field: string): string => (FIELD_LABELS as Partial<Record<string, string>>)[field] ?? field;
+
 const blankToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
@@ -80,7 +83,8 @@ const optional = <T extends z.ZodType>(schema: T) =>
   );
 const checkboxes = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
-    (value) => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]),
+    (value): unknown[] =>
+      value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value],
     schema,
   );
 /** One value a line (or separated by commas / semicolons): e-mails, web sites. */
@@ -219,7 +223,9 @@ export { sameValue };
 export function displayValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
-  return String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** Values as the form fields hold them (text areas hold lists one a line). */

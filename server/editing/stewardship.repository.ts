@@ -54,12 +54,12 @@ export async function publishedPlacesWithDomain(db: Conn, domain: string): Promi
 }
 
 export async function findClaim(db: Conn, placeId: number, userId: number): Promise<Claim | undefined> {
-  const row = await claims(db).where({ 'm.place_id': placeId, 'm.user_id': userId }).first();
+  const row = (await claims(db).where({ 'm.place_id': placeId, 'm.user_id': userId }).first()) as Row | undefined;
   return row ? toClaim(row) : undefined;
 }
 
 export async function findClaimById(db: Conn, id: number): Promise<Claim | undefined> {
-  const row = await claims(db).where('m.id', id).first();
+  const row = (await claims(db).where('m.id', id).first()) as Row | undefined;
   return row ? toClaim(row) : undefined;
 }
 
@@ -155,7 +155,7 @@ export async function insertProposal(
 }
 
 export async function findProposal(db: Conn, id: number): Promise<Proposal | undefined> {
-  const row = await proposals(db).where('pp.id', id).first();
+  const row = (await proposals(db).where('pp.id', id).first()) as Row | undefined;
   return row ? toProposal(row) : undefined;
 }
 

@@ -184,7 +184,8 @@ export async function mainPostalCodes(db: Db, communes: Commune[]): Promise<Map<
     const total = mine.reduce((sum, r) => sum + Number(r.count), 0);
     const top = mine
       .filter((r) => commune.codesPostaux.includes(r.code_postal))
-      .sort((a, b) => Number(b.count) - Number(a.count))[0];
+      .sort((a, b) => Number(b.count) - Number(a.count))
+      .at(0);
     if (top && Number(top.count) * 2 > total) main.set(commune.insee, top.code_postal);
   }
   return main;

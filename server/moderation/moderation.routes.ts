@@ -59,7 +59,7 @@ export function moderationRoutes(deps: { moderation: ModerationService }) {
     const { problem } = view;
     const withForm = <T extends { id: number }>(kind: Kind, items: T[]) =>
       items.map((item) =>
-        problem && problem.kind === kind && problem.id === item.id
+        problem?.kind === kind && problem.id === item.id
           ? { ...item, reasonError: problem.message, reasonValue: problem.reason }
           : item,
       );

@@ -13,7 +13,7 @@ import { placePath } from '../places/places.mapping.js';
 import type { Clock } from '../shared/clock.js';
 import { findReport, listReports, setReportStatus, type PlaceReport } from '../reports/reports.moderation.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import { FIELD_LABELS, displayValue, valueOf, type EditableField } from '../editing/sections.js';
+import { FIELD_LABELS, displayValue, fieldLabel, valueOf, type EditableField } from '../editing/sections.js';
 import {
   claimsByStatus,
   decideClaim,
@@ -89,7 +89,7 @@ export function createModerationService(deps: {
       const fields = REPORT_FIELDS[report.category] ?? [];
       return {
         ...report,
-        categoryName: REPORT_CATEGORY_NAMES[report.category] ?? report.category,
+        categoryName: REPORT_CATEGORY_NAMES[report.category],
         placeNom: place?.nom ?? '—',
         // "Le lieu n'existe plus": the moderator can take it off the site from here.
         canHide: report.category === 'n-existe-plus' && place?.status === 'published',
@@ -108,7 +108,7 @@ export function createModerationService(deps: {
         diff: Object.entries(p.record)
           .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
           .map(([field, value]) => ({
-            field: FIELD_LABELS[field as EditableField] ?? field,
+            field: fieldLabel(field),
             old: '—',
             new: displayValue(value),
           })),
@@ -226,21 +226,22 @@ export function createModerationService(deps: {
       return newPlaceId;
     });
     const nom = String(proposal.record.nom);
+    // Only an accepted proposal has a place.
     await mailer.send(
-      decision === 'accept'
-        ? composeEmail(proposal.userEmail, 'proposal-published', {
+      placeId === undefined
+        ? composeEmail(proposal.userEmail, 'proposal-rejected', { nom, reason })
+        : composeEmail(proposal.userEmail, 'proposal-published', {
             nom,
-            placeUrl: url(placePath({ id: placeId!, nom })),
+            placeUrl: url(placePath({ id: placeId, nom })),
             spaceUrl: url('/mon-espace'),
-          })
-        : composeEmail(proposal.userEmail, 'proposal-rejected', { nom, reason }),
+          }),
     );
     return placeId;
   }
 
   async function decideOnLabelRequest(moderator: CurrentUser, id: number, decision: Decision, reason: string | null) {
     requireReason(decision, reason);
-    const [request] = await labelRequestsFor(db, { id });
+    const request = (await labelRequestsFor(db, { id })).at(0);
     if (!request) throw new NotFoundError('Cette demande n’existe pas.');
     const now = clock.now();
     await db.transaction(async (trx) => {
@@ -300,8 +301,7 @@ export function createModerationService(deps: {
     now: Date,
   ) {
     const report = await findReport(trx, id);
-    if (!report || report.status !== 'new')
-      throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
+    if (report?.status !== 'new') throw new ConflictError('Ce signalement n’existe pas ou a déjà été traité.');
     const ok = await setReportStatus(
       trx,
       id,

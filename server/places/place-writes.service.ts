@@ -263,7 +263,9 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
       if (locked.status === status)
         throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
-      const newVersion = (await updatePlaceFields(trx, placeId, locked.version, { status }, now))!;
+      // The row is locked at this version, so the update cannot miss it.
+      const newVersion = await updatePlaceFields(trx, placeId, locked.version, { status }, now);
+      if (newVersion === null) throw new ConflictError('Ce lieu vient d’être modifié.');
       await insertRevision(
         trx,
         {
@@ -287,7 +289,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     await inTransaction(options.trx, async (trx) => {
       const locked = await lockPlace(trx, placeId);
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      const previous = (await findPlaceById(trx, placeId))!.verifiedAt;
+      const previous = (await findPlaceById(trx, placeId))?.verifiedAt ?? null;
       const version = await setVerifiedAt(trx, placeId, now);
       await insertRevision(
         trx,

@@ -7,9 +7,7 @@ import type { PlacesService } from './places.service.js';
 
 export const placeIdParamsSchema = z.object({
   id: z.coerce
-    .number({
-      error: (issue) => (issue.code === 'invalid_type' ? 'Identifiant de lieu attendu (nombre entier).' : undefined),
-    })
+    .number({ error: 'Identifiant de lieu attendu (nombre entier).' })
     .int('Identifiant de lieu attendu (nombre entier).')
     .positive()
     .max(Number.MAX_SAFE_INTEGER),

@@ -12,7 +12,8 @@ export function withAbsoluteUrls<T extends { items: { url: string }[] }>(page: T
 }
 
 export function toStandardRecord(place: Place, labels: PlaceLabelLink[]) {
-  const valuesOf = (field: string) => labels.filter((l) => l.standardField === field).map((l) => l.standardValue!);
+  const valuesOf = (field: string) =>
+    labels.flatMap((l) => (l.standardField === field && l.standardValue !== null ? [l.standardValue] : []));
   return {
     id: String(place.id),
     pivot: place.pivot,

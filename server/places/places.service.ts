@@ -115,7 +115,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       db,
       page.map((p) => p.id),
     );
-    const last = page[page.length - 1];
+    const last = page.at(-1);
     return {
       items: page.map((place) => summarize(place, labels, criteria, now)),
       next_cursor: hasMore && last ? encodeCursor(mode, { key: last.sortKey, id: last.id }) : null,
@@ -128,7 +128,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
 
   async function getPublished(id: number) {
     const place = await findPlaceById(db, id);
-    if (!place || place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
+    if (place?.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
     const labels = await visibleLabelsForPlaces(db, [place.id]);
     const state = openingStateAt(place.horaires, clock.now());
     return { place, labels, state };

@@ -151,7 +151,7 @@ export function formView(state: FormState, labels: Label[], radiusChoices: reado
     ),
     labelGroups: [...kinds.entries()]
       .map(([kind, list]) => ({
-        legend: LABEL_KIND_NAMES[kind as keyof typeof LABEL_KIND_NAMES] ?? kind,
+        legend: (LABEL_KIND_NAMES as Partial<Record<string, string>>)[kind] ?? kind,
         options: list.map((l) =>
           option('labels', l.slug, state.labels, `${l.name} (${l.placeCount.toLocaleString('fr-FR')})`),
         ),

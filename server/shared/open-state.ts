@@ -18,8 +18,8 @@ const dayNumber = (isoDate: string) => {
 
 /** "à 17:00", "demain à 09:00", "lundi à 09:00", "le 12/01 à 09:00" (more than a week away). */
 export function whenText(nextChange: string, today: string): string {
-  const [date, time] = nextChange.split('T');
-  const hhmm = (time ?? '').slice(0, 5);
+  const [date, time = ''] = nextChange.split('T');
+  const hhmm = time.slice(0, 5);
   const days = dayNumber(date) - dayNumber(today);
   if (days <= 0) return `à ${hhmm}`;
   if (days === 1) return `demain à ${hhmm}`;

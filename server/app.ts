@@ -45,7 +45,7 @@ import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
 import { requestLogger } from './http/request-logger.js';
 import { warnOnInsecureRequests } from './http/insecure-request-warning.js';
 import { createSilentLogger, type Logger } from './logging/logger.js';
-import { PUBLIC_DIR } from './public-dir.js';
+import { PUBLIC_DIR } from './shared/public-dir.js';
 
 export { PUBLIC_DIR };
 

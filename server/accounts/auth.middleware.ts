@@ -1,7 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js';
 import type { CurrentUser, Role } from './accounts.types.js';
-import { MESSAGES } from '../shared/messages.js';
 
 /**
  * The one rule for people who are not allowed in:
@@ -37,11 +36,3 @@ export function requireRole(...roles: Role[]): RequestHandler {
     next();
   };
 }
-
-/** For writes that need a confirmed address (claims, edits). */
-export const requireVerifiedEmail: RequestHandler = (req, res, next) => {
-  const user = res.locals.currentUser;
-  if (!user) return requireUser(req, res, next);
-  if (!user.verified) return next(new ForbiddenError(MESSAGES.emailNotVerified));
-  next();
-};

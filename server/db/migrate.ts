@@ -34,7 +34,3 @@ const migrationSource: Knex.MigrationSource<string> = {
 export async function migrateToLatest(db: Db): Promise<void> {
   await db.migrate.latest({ migrationSource });
 }
-
-export async function rollbackAll(db: Db): Promise<void> {
-  await db.migrate.rollback({ migrationSource }, true);
-}

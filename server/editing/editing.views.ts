@@ -179,7 +179,7 @@ export function revisionView(revision: Revision, options: { canRevert?: boolean 
  * - same: we both made the same change;
  * - clash: we both changed it differently → the form keeps mine and the field asks for a choice.
  */
-export type MergeState = 'unchanged' | 'theirs' | 'mine' | 'same' | 'clash';
+type MergeState = 'unchanged' | 'theirs' | 'mine' | 'same' | 'clash';
 
 export interface FieldMerge {
   field: EditableField;

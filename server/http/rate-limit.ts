@@ -10,7 +10,7 @@ export interface Clock {
   now(): Date;
 }
 
-export class TooManyRequestsError extends AppError {
+class TooManyRequestsError extends AppError {
   constructor(message: string) {
     super(429, 'too_many_requests', message);
   }

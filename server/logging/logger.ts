@@ -8,7 +8,7 @@ export type { Logger };
  * included: `{ body: { password } }`). Request lines carry only method, path, status and duration,
  * so headers and bodies are not logged in the first place; this is the second belt.
  */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'cookie',
   'cookies',
   'set-cookie',
@@ -30,7 +30,7 @@ const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [`["${key}"]`, `*["${key}"]`
 
 /** An e-mail address, also percent-encoded (`%40`) as it appears in logged URLs. */
 const EMAIL_ADDRESS = /[\w.+-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+/gi;
-export const MASKED = '[masqué]';
+const MASKED = '[masqué]';
 
 /** E-mail addresses also hide in messages and errors (a unique-key violation names the value). */
 export function maskEmailAddresses(line: string): string {

@@ -3,7 +3,7 @@ import type { Limiter } from '../http/rate-limit.js';
 
 /** Reports sent with one e-mail address per window, whatever the IP (the per-IP limit is `limits.reportsPerIp`). */
 export const REPORTS_PER_EMAIL = 10;
-export const REPORTS_WINDOW_MINUTES = 15;
+const REPORTS_WINDOW_MINUTES = 15;
 
 const normalisedEmail = (req: Request) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 
-export const REPORT_CATEGORIES = [
-  'horaires',
-  'services',
-  'adresse',
-  'contacts',
-  'labels',
-  'n-existe-plus',
-  'autre',
-] as const;
+const REPORT_CATEGORIES = ['horaires', 'services', 'adresse', 'contacts', 'labels', 'n-existe-plus', 'autre'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 export const REPORT_CATEGORY_NAMES: Record<ReportCategory, string> = {
@@ -42,4 +34,3 @@ export const reportFormSchema = z.object({
     z.email('Adresse e-mail invalide (exemple : prenom.nom@exemple.fr).').max(254).optional(),
   ),
 });
-export type ReportForm = z.output<typeof reportFormSchema>;

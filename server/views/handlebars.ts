@@ -8,7 +8,7 @@ export const VIEWS_DIR = path.dirname(fileURLToPath(import.meta.url));
 const frenchNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 
 /** Every Handlebars helper of the site, registered in this one place. */
-export const helpers = {
+const helpers = {
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),

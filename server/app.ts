@@ -30,11 +30,13 @@ import { openApiCors } from './http/cors.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
 import { createLabelsService } from './labels/labels.service.js';
+import { labelIdsBySlug } from './labels/labels.read.js';
 import { exportRoutes } from './opendata/export.routes.js';
 import { createExportService } from './opendata/export.service.js';
 import { placesApiRoutes } from './places/places.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
+import { reportsPerEmail } from './reports/reports.limits.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { REPORT_FORM_CATEGORIES } from './reports/reports.schemas.js';
 import { searchPageRoutes } from './search/search.routes.js';
@@ -84,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
   const editing = createEditingService({ db, clock, mailer, publicBaseUrl, placeWrites });
   const moderation = createModerationService({ db, clock, mailer, publicBaseUrl, placeWrites });
 
-  const places = createPlacesService({ db, clock });
+  const places = createPlacesService({ db, clock, knownLabels: () => labelIdsBySlug(db) });
   const labels = createLabelsService({ db, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
   const articles = createArticlesService({ db, clock, places, locate: (text) => geocoder.geocode(text) });
@@ -163,7 +165,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));
   app.use(labelPagesRoutes({ ...pageDeps, labels }));
-  app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp, limitPerEmail: limits.reportsPerEmail }));
+  app.use(
+    reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp, limitPerEmail: reportsPerEmail(limits.limiter) }),
+  );
 
   app.use(notFoundHandler);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', logger }));

@@ -3,7 +3,7 @@ import { createAfterResponse, type AfterResponse } from './accounts/after-respon
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './database.js';
-import { seedOnStart } from './db/seed-on-start.js';
+import { seedOnStart } from '../seeds/on-start.js';
 import { createLogger, type Logger } from './logging/logger.js';
 
 let logger: Logger = createLogger('info');

@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
-import { seedDatabase } from './db/seed-on-start.js';
+import { seedDatabase } from '../seeds/on-start.js';
 import { createLogger } from './logging/logger.js';
 
 async function main() {

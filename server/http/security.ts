@@ -3,7 +3,6 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
-import { reportsPerEmail } from '../reports/reports.limits.js';
 import { createLimiterFactory, type Clock } from './rate-limit.js';
 
 /**
@@ -154,7 +153,8 @@ export function createRateLimits(config: Config, deps: { db: Db; clock: Clock; s
       config.RATE_LIMIT_REPORTS_PER_IP,
       `Vous avez envoyé beaucoup de signalements. Merci ! Réessayez dans ${wait}.`,
     ),
-    reportsPerEmail: reportsPerEmail(limiter),
+    /** For a feature's own limits (the reports count per e-mail address: server/reports/reports.limits.ts). */
+    limiter,
   };
 }
 

@@ -5,7 +5,7 @@ import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { PLACE_PAGE_ASSETS, type PlacePageDeps } from '../places/places.pages.js';
 import { placesQueryShape } from '../places/places.query.js';
-import { cardOf, markerOf } from '../search/search.view.js';
+import { cardOf, markerOf } from '../places/place-cards.js';
 import { parisToday } from '../shared/paris-time.js';
 import { labelParamsSchema, LABEL_KINDS, LABEL_KIND_NAMES } from './labels.schemas.js';
 import type { LabelsService } from './labels.service.js';

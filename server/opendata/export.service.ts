@@ -1,11 +1,11 @@
 import type { Db } from '../db/knex.js';
 import { ValidationError } from '../http/errors.js';
-import { labelIdsBySlug } from '../labels/labels.repository.js';
+import { labelIdsBySlug } from '../labels/labels.read.js';
 import { isOpenAt } from '../shared/opening-hours.js';
 import type { PlacesQuery } from '../places/places.query.js';
 import { criteriaFromQuery } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
-import { publishedPlaceBatches, type PlaceBatch } from './export.repository.js';
+import { publishedPlaceBatches, type PlaceBatch } from '../places/places.read.js';
 
 export type ExportQuery = Omit<PlacesQuery, 'limit' | 'cursor'>;
 

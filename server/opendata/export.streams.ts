@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
-import type { PlaceBatch } from './export.repository.js';
+import type { PlaceBatch } from '../places/places.read.js';
 import { csvRow, STANDARD_COLUMNS } from './export.records.js';
 import type { StandardRecord } from './export.records.js';
 import type { Place, PlaceLabelLink } from '../places/places.types.js';

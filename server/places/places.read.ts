@@ -1,6 +1,8 @@
 /**
- * Read model of the places for the features that show or check a place (editing, moderation): lookups by
- * id, label links and revision history. Writes go through place-writes.service.ts.
+ * Read model of the places for the features that show or check a place (editing, moderation, open data):
+ * lookups by id, label links, revision history and the export's batches. Writes go through place-writes.service.ts.
  */
 export { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from './places.repository.js';
+// The open-data export reads every published place in batches (server/opendata/).
+export { publishedPlaceBatches, type PlaceBatch } from './place-batches.repository.js';
 export { latestChange, listRevisions, type AuthorRole, type Revision } from './place-history.repository.js';

@@ -1,6 +1,5 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { labelIdsBySlug } from '../labels/labels.read.js';
 import type { Clock } from '../shared/clock.js';
 import { isoMinute, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -43,8 +42,8 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   };
 }
 
-async function assertLabelsExist(db: Db, slugs: string[]) {
-  const known = await labelIdsBySlug(db);
+async function assertLabelsExist(knownLabels: KnownLabels, slugs: string[]) {
+  const known = await knownLabels();
   const unknown = slugs.filter((slug) => !known.has(slug));
   if (unknown.length) {
     throw new ValidationError([
@@ -53,8 +52,11 @@ async function assertLabelsExist(db: Db, slugs: string[]) {
   }
 }
 
-export function createPlacesService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+/** The label slugs that exist (the labels feature owns them; app.ts hands its lookup in). */
+type KnownLabels = () => Promise<ReadonlyMap<string, number>>;
+
+export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: KnownLabels }) {
+  const { db, clock, knownLabels } = deps;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     const state = openingStateAt(place.horaires, now);
@@ -94,7 +96,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     const openAt = query.open_at ?? (query.open_now ? now : undefined);
     const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
     const mode = sortModeFor(criteria);
-    if (query.labels?.length) await assertLabelsExist(db, query.labels);
+    if (query.labels?.length) await assertLabelsExist(knownLabels, query.labels);
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];

@@ -8,7 +8,8 @@ import type { PlacesSearch, PlacesService } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
 import { parisToday } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.query.js';
-import { cardOf, formView, markerOf, type FormState } from './search.view.js';
+import { cardOf, markerOf } from '../places/place-cards.js';
+import { formView, type FormState } from './search.view.js';
 import { MESSAGES } from '../shared/messages.js';
 
 const RESULTS_PER_PAGE = 20;

@@ -1,8 +1,6 @@
-import type { PlaceSummary } from '../places/places.responses.js';
 import { FRAIS, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../places/standard.js';
 import { LABEL_KIND_NAMES } from '../labels/labels.schemas.js';
 import type { Label } from '../labels/labels.read.js';
-import { openStateText } from '../shared/open-state.js';
 
 /** The standard's nine services, grouped in plain words as the national map groups needs. */
 export const SERVICE_GROUPS: { legend: string; services: (typeof SERVICES)[number][] }[] = [
@@ -25,54 +23,6 @@ export const SERVICE_GROUPS: { legend: string; services: (typeof SERVICES)[numbe
     services: ['Accès internet et matériel informatique', 'Acquisition de matériel informatique à prix solidaire'],
   },
 ];
-
-export interface CardView {
-  id: number;
-  nom: string;
-  url: string;
-  address: string;
-  distance: number | null;
-  open: { state: string; text: string };
-  services: string[];
-  moreServices: number;
-  labels: string[];
-  lat: number | null;
-  lon: number | null;
-  /** The position is the commune's centre, not the place's (the source gave no position). */
-  approximate: boolean;
-}
-
-export function cardOf(item: PlaceSummary, labelNames: Map<string, string>, today: string): CardView {
-  const MAIN = 3;
-  return {
-    id: item.id,
-    nom: item.nom,
-    url: item.url,
-    address: [item.adresse, item.complement_adresse, `${item.code_postal} ${item.commune}`].filter(Boolean).join(', '),
-    distance: item.distance_km ?? null,
-    open: openStateText(item.open_now, item.next_change, today),
-    services: item.services.slice(0, MAIN),
-    moreServices: Math.max(0, item.services.length - MAIN),
-    labels: item.labels.map((slug) => labelNames.get(slug) ?? slug),
-    lat: item.latitude,
-    lon: item.longitude,
-    approximate: item.location_precision === 'commune',
-  };
-}
-
-/** The map's markers: only what a popup needs, handed over in a JSON block. */
-export const markerOf = (card: CardView) =>
-  card.lat === null || card.lon === null
-    ? null
-    : {
-        id: card.id,
-        nom: card.nom,
-        url: card.url,
-        lat: card.lat,
-        lon: card.lon,
-        open: card.open.text,
-        ...(card.approximate ? { approximate: true } : {}),
-      };
 
 const option = (name: string, value: string, selected: readonly string[] | undefined, label: string = value) => ({
   name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../../server/places/standard.js';
-import { cardOf, formView, markerOf, SERVICE_GROUPS } from '../../server/search/search.view.js';
+import { cardOf, markerOf } from '../../server/places/place-cards.js';
+import { formView, SERVICE_GROUPS } from '../../server/search/search.view.js';
 import type { PlaceSummary } from '../../server/places/places.responses.js';
 
 const summary: PlaceSummary = {

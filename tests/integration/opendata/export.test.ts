@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { publishedPlaceBatches } from '../../../server/opendata/export.repository.js';
+import { publishedPlaceBatches } from '../../../server/places/places.read.js';
 import { createTestContext } from '../../support/context.js';
 import { makePlace, northOf, randomSpot } from '../../support/factories.js';
 import { boxAround, seedExportablePlaces } from './seeded-places.js';

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { recordSeedRun } from '../../../seeds/seed-runs.repository.js';
 import { loadConfig } from '../../../server/config.js';
 import { createDb } from '../../../server/db/knex.js';
-import { decideSeeding } from '../../../server/db/seed-on-start.js';
+import { decideSeeding } from '../../../seeds/on-start.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
 
 describe('statement_timeout', () => {

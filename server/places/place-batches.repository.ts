@@ -1,12 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { camelize } from '../db/rows.js';
-import {
-  applyCriteria,
-  PLACE_COLUMNS,
-  visibleLabelsForPlaces,
-  type SearchCriteria,
-} from '../places/places.repository.js';
-import type { Place, PlaceLabelLink } from '../places/places.types.js';
+import { applyCriteria, PLACE_COLUMNS, visibleLabelsForPlaces, type SearchCriteria } from './places.repository.js';
+import type { Place, PlaceLabelLink } from './places.types.js';
 
 export interface PlaceBatch {
   places: Place[];

@@ -1,9 +1,9 @@
-import type { Config } from '../config.js';
-import type { Database } from '../database.js';
-import type { Logger } from '../logging/logger.js';
-import { runSeeds } from '../../seeds/index.js';
-import { findSeedRun } from '../../seeds/seed-runs.repository.js';
-import type { Db } from './knex.js';
+import type { Config } from '../server/config.js';
+import type { Database } from '../server/database.js';
+import type { Db } from '../server/db/knex.js';
+import type { Logger } from '../server/logging/logger.js';
+import { runSeeds } from './index.js';
+import { findSeedRun } from './seed-runs.repository.js';
 
 /** The seed run that runSeeds records once the demo places are in (named after seeds/data/places.json). */
 const DEMO_PLACES_RUN = 'places:places.json';

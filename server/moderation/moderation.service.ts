@@ -8,32 +8,23 @@ import { ROLE_NAMES } from '../accounts/accounts.types.js';
 import { listAudit, recordAudit } from '../audit/audit.js';
 import { auditEntriesView } from '../audit/audit.view.js';
 import type { PlaceWrites } from '../places/place-writes.service.js';
-import { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from '../places/places.read.js';
+import { findPlaceById } from '../places/places.read.js';
 import { placePath } from '../places/places.mapping.js';
 import type { Clock } from '../shared/clock.js';
-import { findReport, listReports, setReportStatus, type PlaceReport } from '../reports/reports.moderation.js';
+import { findReport, setReportStatus, type PlaceReport } from '../reports/reports.moderation.js';
 import { REPORT_CATEGORY_NAMES } from '../reports/reports.schemas.js';
-import { FIELD_LABELS, displayValue, fieldLabel, valueOf, type EditableField } from '../editing/sections.js';
 import {
-  claimsByStatus,
   decideClaim,
   decideLabelRequest,
   decideProposal,
   findClaimById,
   findProposal,
   labelRequestsFor,
-  proposalsByStatus,
   upsertClaim,
 } from '../editing/stewardship.js';
+import { moderationQueue } from './moderation.queue.js';
 
 export type Decision = 'accept' | 'reject';
-
-const REPORT_FIELDS: Record<string, EditableField[]> = {
-  horaires: ['horaires'],
-  services: ['services', 'publics_specifiquement_adresses'],
-  adresse: ['adresse', 'complement_adresse', 'code_postal', 'commune'],
-  contacts: ['telephone', 'courriels', 'site_web'],
-};
 
 /**
  * The moderators' queue and decisions; every decision is audited and the person concerned e-mailed.
@@ -55,68 +46,6 @@ export function createModerationService(deps: {
       ]);
   };
   const alreadyDecided = () => new ConflictError('Cette demande a déjà été traitée par quelqu’un d’autre.');
-
-  async function queue() {
-    const [claims, proposals, labelRequests, reports] = await Promise.all([
-      claimsByStatus(db, 'pending'),
-      proposalsByStatus(db, 'pending'),
-      labelRequestsFor(db, { status: 'pending' }),
-      listReports(db, { status: 'new' }),
-    ]);
-    // A constant number of queries whatever the queue's length: the places and label links of
-    // every item are read at once (they were read one item at a time).
-    const [places, links] = await Promise.all([
-      findPlacesByIds(db, [...claims.map((c) => c.placeId), ...reports.map((r) => r.placeId)]),
-      labelLinksOfPlaces(
-        db,
-        labelRequests.map((r) => r.placeId),
-      ),
-    ]);
-    const claimItems = claims.map((claim) => {
-      const place = places.get(claim.placeId);
-      return { ...claim, placeUrl: place ? placePath(place) : null, placeEmails: place?.courriels ?? [] };
-    });
-    const labelItems = labelRequests.map((request) => {
-      const current = links.filter((l) => l.placeId === request.placeId && l.status === 'verified').map((l) => l.name);
-      const after =
-        request.action === 'add'
-          ? [...current, request.labelName].sort()
-          : current.filter((n) => n !== request.labelName);
-      return { ...request, before: displayValue(current), after: displayValue(after) };
-    });
-    const reportItems = reports.map((report) => {
-      const place = places.get(report.placeId);
-      const fields = REPORT_FIELDS[report.category] ?? [];
-      return {
-        ...report,
-        categoryName: REPORT_CATEGORY_NAMES[report.category],
-        placeNom: place?.nom ?? '—',
-        // "Le lieu n'existe plus": the moderator can take it off the site from here.
-        canHide: report.category === 'n-existe-plus' && place?.status === 'published',
-        statusFieldId: `reason-statut-${report.id}`,
-        placeUrl: place ? placePath(place) : null,
-        // What the visitor questions, as it is online now (the moderator edits the place to change it).
-        current: place
-          ? fields.map((field) => ({ field: FIELD_LABELS[field], value: displayValue(valueOf(place, field)) }))
-          : [],
-      };
-    });
-    return {
-      claims: claimItems,
-      proposals: proposals.map((p) => ({
-        ...p,
-        diff: Object.entries(p.record)
-          .filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length))
-          .map(([field, value]) => ({
-            field: fieldLabel(field),
-            old: '—',
-            new: displayValue(value),
-          })),
-      })),
-      labelRequests: labelItems,
-      reports: reportItems,
-    };
-  }
 
   async function decideOnClaim(moderator: CurrentUser, id: number, decision: Decision, reason: string | null) {
     requireReason(decision, reason);
@@ -394,7 +323,7 @@ export function createModerationService(deps: {
   }
 
   return {
-    queue,
+    queue: () => moderationQueue(db),
     claimById,
     setPlaceStatus,
     placeById: (id: number) => findPlaceById(db, id),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { automaticClaimMethod, isSharedDomain } from '../../../server/editing/editing.service.js';
+import { automaticClaimMethod, isSharedDomain } from '../../../server/editing/claim-policy.js';
 import { createTestContext } from '../../support/context.js';
 import { makePlace } from '../../support/factories.js';
 import { createUser, loginAs, postForm } from '../../support/session.js';

@@ -177,18 +177,6 @@ export async function updateArticle(
   return count === 1;
 }
 
-export async function labelIdsBySlug(db: Conn, slugs: string[]): Promise<Map<string, number>> {
-  if (!slugs.length) return new Map();
-  const rows = await db('labels').select<{ id: number; slug: string }[]>('id', 'slug').whereIn('slug', slugs);
-  return new Map(rows.map((row) => [row.slug, row.id]));
-}
-
-export async function existingPlaceIds(db: Conn, ids: number[]): Promise<Set<number>> {
-  if (!ids.length) return new Set();
-  const rows = await db('places').select<{ id: number }[]>('id').whereIn('id', ids);
-  return new Set(rows.map((row) => row.id));
-}
-
 export async function replaceLinks(db: Conn, articleId: number, labelIds: number[], placeIds: number[]): Promise<void> {
   await db('article_labels').where('article_id', articleId).delete();
   await db('article_places').where('article_id', articleId).delete();
@@ -239,10 +227,6 @@ export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<
     commune: row.commune,
     status: row.status,
   }));
-}
-
-export async function allLabelNames(db: Conn): Promise<{ slug: string; name: string }[]> {
-  return db('labels').select('slug', 'name').orderBy('name');
 }
 
 type PlaceRelation = 'place' | 'label' | 'service';
@@ -364,29 +348,4 @@ export async function allTags(db: Conn): Promise<{ tag: string; count: number }[
       WHERE status = 'published' GROUP BY tag ORDER BY count DESC, tag`,
   );
   return rows.rows;
-}
-
-/** For the sitemap: every published place, id and name (to build its path) and last change. */
-/** For the sitemap: published places in id order, one chunk at a time (`offset`, `limit`). */
-export async function publishedPlacesForSitemap(
-  db: Conn,
-  chunk: { offset: number; limit: number },
-): Promise<{ id: number; nom: string; updatedAt: Date }[]> {
-  const rows = await db('places')
-    .select<{ id: number; nom: string; updated_at: Date }[]>('id', 'nom', 'updated_at')
-    .where('status', 'published')
-    .orderBy('id')
-    .offset(chunk.offset)
-    .limit(chunk.limit);
-  return rows.map((row) => ({ id: row.id, nom: row.nom, updatedAt: row.updated_at }));
-}
-
-export async function countPublishedPlaces(db: Conn): Promise<number> {
-  const [row] = await db('places').where('status', 'published').count<CountRow[]>('* as count');
-  return row.count;
-}
-
-export async function labelsForSitemap(db: Conn): Promise<{ slug: string; updatedAt: Date }[]> {
-  const rows = await db('labels').select<{ slug: string; updated_at: Date }[]>('slug', 'updated_at').orderBy('slug');
-  return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at }));
 }

@@ -3,15 +3,10 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../db/knex.js';
+import { labelIdsForSlugs } from '../labels/labels.read.js';
+import { existingPlaceIds } from '../places/places.read.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
-import {
-  findArticleBySeedKey,
-  findArticleBySlug,
-  insertArticle,
-  labelIdsBySlug,
-  existingPlaceIds,
-  replaceLinks,
-} from './articles.repository.js';
+import { findArticleBySeedKey, findArticleBySlug, insertArticle, replaceLinks } from './articles.repository.js';
 import { articleSeedSchema, type ArticleSeed } from './articles.schemas.js';
 
 export interface SeedArticle extends ArticleSeed {
@@ -72,7 +67,7 @@ export async function seedArticles(
   const report: ArticlesSeedReport = { inserted: 0, updated: 0, kept: 0, skipped: [] };
   await db.transaction(async (trx) => {
     for (const seed of articles) {
-      const labelIds = await labelIdsBySlug(trx, seed.labels);
+      const labelIds = await labelIdsForSlugs(trx, seed.labels);
       const missing = seed.labels.filter((slug) => !labelIds.has(slug));
       if (missing.length) throw new Error(`${seed.file} : labels inconnus ${missing.join(', ')}`);
       const places = [...(await existingPlaceIds(trx, seed.places))];

@@ -5,17 +5,16 @@ import type { Clock } from '../shared/clock.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import { SERVICES } from '../places/standard.js';
+import { allLabelNames, labelIdsForSlugs } from '../labels/labels.read.js';
+import { existingPlaceIds } from '../places/places.read.js';
 import {
   addRedirect,
-  allLabelNames,
   allTags,
   countArticles,
-  existingPlaceIds,
   findArticleById,
   findArticleBySlug,
   findRedirect,
   insertArticle,
-  labelIdsBySlug,
   labelsOfArticles,
   listArticles,
   placesOfArticles,
@@ -216,7 +215,7 @@ export function createArticlesService(deps: { db: Db; clock: Clock; places?: Pla
   }
 
   async function resolveLinks(trx: Db, input: ArticleInput) {
-    const labelIds = await labelIdsBySlug(trx, input.labels);
+    const labelIds = await labelIdsForSlugs(trx, input.labels);
     const unknownLabels = input.labels.filter((slug) => !labelIds.has(slug));
     const places = await existingPlaceIds(trx, input.places);
     const unknownPlaces = input.places.filter((id) => !places.has(id));

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { placePath } from '../places/places.mapping.js';
-import { countPublishedPlaces, labelsForSitemap, publishedPlacesForSitemap } from './articles.repository.js';
+import { labelsForSitemap } from '../labels/labels.read.js';
+import { countPublishedPlaces, publishedPlacesForSitemap } from '../places/places.read.js';
 import type { ArticlesService } from './articles.service.js';
 
 const xmlEscape = (text: string) =>

@@ -1,3 +1,10 @@
 // What other features read about labels: the Label shape and the slug/standard-value → id maps.
 // They import this module, never labels.repository.ts (a feature reads another's tables through it).
-export { labelIdsBySlug, labelIdsByStandardValue, type Label } from './labels.repository.js';
+export {
+  allLabelNames,
+  labelIdsBySlug,
+  labelIdsByStandardValue,
+  labelIdsForSlugs,
+  labelsForSitemap,
+  type Label,
+} from './labels.repository.js';

@@ -58,3 +58,21 @@ export async function labelIdsByStandardValue(trx: Knex.Transaction | Db): Promi
     .whereNotNull('standard_value');
   return new Map(rows.map((row) => [row.standard_value, row.id]));
 }
+
+/** The ids of these label slugs (unknown slugs are absent from the map). */
+export async function labelIdsForSlugs(db: Knex.Transaction | Db, slugs: string[]): Promise<Map<string, number>> {
+  if (!slugs.length) return new Map();
+  const rows = await db('labels').select<{ id: number; slug: string }[]>('id', 'slug').whereIn('slug', slugs);
+  return new Map(rows.map((row) => [row.slug, row.id]));
+}
+
+/** Every label's slug and name, by name (article Markdown links to labels by slug). */
+export async function allLabelNames(db: Knex.Transaction | Db): Promise<{ slug: string; name: string }[]> {
+  return db('labels').select('slug', 'name').orderBy('name');
+}
+
+/** For the sitemap: every label page and its last change. */
+export async function labelsForSitemap(db: Knex.Transaction | Db): Promise<{ slug: string; updatedAt: Date }[]> {
+  const rows = await db('labels').select<{ slug: string; updated_at: Date }[]>('slug', 'updated_at').orderBy('slug');
+  return rows.map((row) => ({ slug: row.slug, updatedAt: row.updated_at }));
+}

@@ -5,4 +5,6 @@
 export { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from './places.repository.js';
 // The open-data export reads every published place in batches (server/opendata/).
 export { publishedPlaceBatches, type PlaceBatch } from './place-batches.repository.js';
+// Articles link to places; the sitemap lists them.
+export { countPublishedPlaces, existingPlaceIds, publishedPlacesForSitemap } from './place-listings.repository.js';
 export { latestChange, listRevisions, type AuthorRole, type Revision } from './place-history.repository.js';

@@ -29,6 +29,8 @@ interface SearchData {
   markers: MarkerData[];
 }
 
+// The caller names the element type it expects from the page's markup (a typed cast, as querySelector<T> does).
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 
 function readData(root: ParentNode): SearchData | null {
@@ -108,7 +110,7 @@ function start() {
     map.onUserMove(() => {
       if (!map) return;
       current = withMapView(current, map.view());
-      if (mapElement) mapElement.dataset.view = current.get('carte') ?? '';
+      mapElement.dataset.view = current.get('carte') ?? '';
       history.replaceState(null, '', searchUrl(current));
       shownSearch = window.location.search;
       setHidden('carte', current.get('carte'));
@@ -124,7 +126,8 @@ function start() {
 
   // ----- list ↔ map -----
   const cardId = (target: EventTarget | null) => {
-    const card = (target as HTMLElement | null)?.closest?.('[data-place-id]') as HTMLElement | null;
+    // A click can land on a text node, which has no closest().
+    const card = target instanceof Element ? target.closest<HTMLElement>('[data-place-id]') : null;
     return card ? Number(card.dataset.placeId) : null;
   };
   // A marker opened on the map: its card is marked in the list too.
@@ -173,7 +176,8 @@ function start() {
       if (options.push) history.pushState(null, '', searchUrl(params));
       shownSearch = window.location.search;
       const data = readData(results);
-      // A URL without radius (back to an older search): show the radius the server used (30 km, or 100 for a department).
+      // A URL without radius (back to an older search): show the radius the server used
+      // (30 km, or 100 for a department).
       const radiusSelect = byId<HTMLSelectElement>('radius_km');
       if (
         radiusSelect &&
@@ -188,7 +192,7 @@ function start() {
       revealMapLink();
       if (areaButton) areaButton.hidden = true;
       const heading = results.querySelector<HTMLElement>('#resultats-titre');
-      announce(heading?.textContent?.replace(/\s+/g, ' ').trim() ?? 'Résultats mis à jour.');
+      announce(heading?.textContent.replace(/\s+/g, ' ').trim() ?? 'Résultats mis à jour.');
       if (options.focus) heading?.focus();
     } catch (error) {
       if ((error as Error).name === 'AbortError') return;
@@ -223,7 +227,6 @@ function start() {
 
   if (areaButton && map) {
     areaButton.addEventListener('click', () => {
-      if (!map) return;
       void load(areaParams(formParams(), map.bounds(), map.view()), { push: true, keepView: true, focus: true });
     });
   }
@@ -253,7 +256,8 @@ function start() {
         (error) => {
           geoStatus.textContent =
             error.code === error.PERMISSION_DENIED
-              ? 'Vous n’avez pas autorisé la localisation. Tapez plutôt votre commune ou votre code postal, puis « Rechercher ».'
+              ? 'Vous n’avez pas autorisé la localisation. ' +
+                'Tapez plutôt votre commune ou votre code postal, puis « Rechercher ».'
               : 'Votre position n’a pas pu être trouvée. Tapez plutôt votre commune ou votre code postal.';
           where.focus();
         },
@@ -307,7 +311,7 @@ function start() {
       if (element.type === 'checkbox' || element.type === 'radio') element.checked = chosen.includes(element.value);
       else if (element.tagName === 'SELECT') {
         const select = element as unknown as HTMLSelectElement;
-        const value = chosen[0];
+        const value = chosen.at(0);
         if (value !== undefined && !Array.from(select.options).some((o) => o.value === value)) {
           // A value the API accepts but the list does not offer (radius_km=7): offer it.
           select.add(new Option(select.id === 'radius_km' ? `${value} km` : value, value));

@@ -26,6 +26,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { precompressedStatic } from './http/precompressed.js';
 import { rejectNulBytes } from './http/reject-nul.js';
+import { bodyParsers } from './http/body-parsers.js';
 import { openApiCors } from './http/cors.js';
 import { labelsApiRoutes } from './labels/labels.api.js';
 import { labelPagesRoutes } from './labels/labels.pages.js';
@@ -114,9 +115,7 @@ export function createApp(deps: AppDeps): Express {
     precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
-  app.use(express.json({ limit: '100kb' }));
-  // Forms: an article's Markdown (up to 60,000 characters, accents percent-encoded) must fit.
-  app.use(express.urlencoded({ extended: false, limit: '512kb' }));
+  app.use(bodyParsers());
   app.use(rejectNulBytes);
   app.use('/api/v1', openApiCors);
 

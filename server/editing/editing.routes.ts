@@ -141,7 +141,8 @@ export function editingRoutes(deps: {
   router.get('/mon-espace/nouveau-lieu', requireUser, (_req, res) => renderProposal(res, 200, {}));
 
   router.post('/mon-espace/nouveau-lieu', requireUser, async (req, res) => {
-    const body = req.body as Record<string, unknown>;
+    // No body at all (or one of a type no parser reads) leaves req.body undefined: an empty form.
+    const body = (req.body ?? {}) as Record<string, unknown>;
     let errors: FormErrors = {};
     const record: Record<string, unknown> = {};
     for (const section of PROPOSAL_SECTIONS) {

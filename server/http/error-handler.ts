@@ -56,6 +56,10 @@ function normalise(error: unknown): AppError {
       return new ValidationError([{ field: '(corps)', message: 'Le corps de la requête n’est pas un JSON valide.' }]);
     }
     if (type === 'entity.too.large') return new AppError(413, 'too_large', 'La requête est trop volumineuse.');
+    if (status === 415) {
+      // A charset or Content-Encoding the parsers do not read (e.g. JSON in UTF-16).
+      return new AppError(415, 'unsupported_media_type', 'Ce codage du contenu n’est pas accepté.');
+    }
     return new AppError(status, 'bad_request', 'La requête n’est pas valide.');
   }
   return new AppError(500, 'internal_error', 'Une erreur inattendue est survenue. Réessayez dans un instant.');

@@ -6,8 +6,11 @@ import type { Db } from '../db/knex.js';
 import { createLimiterFactory, type Clock } from './rate-limit.js';
 
 /**
- * Security headers on every response. The Content-Security-Policy allows scripts only from this
- * origin: no inline script, no inline event handler (data goes through data-* attributes).
+ * Security headers on every response. The Content-Security-Policy allows scripts and stylesheets
+ * only from this origin: no inline script, no inline event handler (data goes through data-*
+ * attributes), no <style> block and no style="" attribute, so that injected markup can neither run
+ * nor restyle the page (a fake form drawn over the real one). Leaflet places its tiles and markers by
+ * setting element.style from script (the CSSOM), which style-src does not govern.
  * Map tiles may come from any https host (MAP_TILES_URL is configurable).
  */
 export function securityHeaders(config: Config): RequestHandler {
@@ -19,7 +22,8 @@ export function securityHeaders(config: Config): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'"],
+        styleSrcAttr: ["'none'"],
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../support/context.js';
-import { csrfToken, anonymousAgent } from '../../support/session.js';
+import { anonymousAgent, createUser, csrfToken, loginAs } from '../../support/session.js';
 
 describe('malformed cookies, static paths and bodies', () => {
-  const { app } = createTestContext();
+  const { app, db } = createTestContext();
 
   it.each(['/', '/connexion', '/api/v1/places', '/labels'])(
     'when the CSRF cookie is badly percent-encoded, then %s still answers',
@@ -53,5 +53,12 @@ describe('malformed cookies, static paths and bodies', () => {
     const res = await request(app).post('/api/v1/places').type('json').send(body);
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('a');
+  });
+
+  it('when a new place is proposed with no body at all, then the form is shown again (400), not 500', async () => {
+    const agent = await loginAs(app, await createUser(db));
+    const res = await agent.post('/mon-espace/nouveau-lieu').set('X-CSRF-Token', await csrfToken(agent));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Proposer un nouveau lieu');
   });
 });

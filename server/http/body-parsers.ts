@@ -1,0 +1,41 @@
+import express, { type Request, type RequestHandler } from 'express';
+import { AppError } from './errors.js';
+
+/** JSON bodies (the API's clients, scripts): nothing legitimate comes near it. */
+const JSON_BODY_LIMIT = '100kb';
+/** Forms: an article's Markdown (up to 60,000 characters, accents percent-encoded) must fit. */
+const FORM_BODY_LIMIT = '512kb';
+
+const ACCEPTED_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+class UnsupportedMediaTypeError extends AppError {
+  constructor() {
+    super(415, 'unsupported_media_type', 'Ce type de contenu n’est pas accepté : envoyez un formulaire ou du JSON.');
+  }
+}
+
+const hasBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined ||
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/**
+ * A write whose body is neither a form nor JSON (text, XML, multipart…) is refused with 415 here,
+ * rather than reaching the routes as an empty body and being judged there on what is missing.
+ */
+const refuseOtherBodies: RequestHandler = (req, _res, next) => {
+  if (SAFE_METHODS.has(req.method) || !hasBody(req) || req.is(ACCEPTED_TYPES)) return next();
+  next(new UnsupportedMediaTypeError());
+};
+
+/**
+ * The only body parsers, with their limits set here (a larger body: 413), then the 415 for the
+ * other types. Both answers go through the one error handler: problem+json under /api, a page elsewhere.
+ */
+export function bodyParsers(): RequestHandler[] {
+  return [
+    express.json({ limit: JSON_BODY_LIMIT }),
+    express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }),
+    refuseOtherBodies,
+  ];
+}

@@ -53,7 +53,11 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     await stopEmbedded?.();
     throw error;
   }
-  const db = createDb(url, { min: 0, max: 10 }, { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS });
+  const db = createDb(
+    url,
+    { min: 0, max: config.DB_POOL_MAX },
+    { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS },
+  );
   return {
     db,
     connectionString: url,

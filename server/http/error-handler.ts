@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.js';
-import { AppError, NotFoundError, ValidationError } from './errors.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors.js';
 import { redactUrl } from './redact.js';
 
 interface ErrorHandlerOptions {
@@ -22,11 +23,14 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHa
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the arity is what makes it an error handler
   return (rawError, req, res, _next) => {
     const error = normalise(rawError);
-    if (error.status >= 500) {
-      ((req as { log?: typeof req.log }).log ?? options.logger).error(
-        { err: rawError },
-        `${req.method} ${redactUrl(req.originalUrl)}`,
-      );
+    const log = (req as { log?: typeof req.log }).log ?? options.logger;
+    if (error instanceof ServiceUnavailableError) {
+      // Expected during an outage, one line per request: the cause without a stack trace.
+      const cause = rawError instanceof Error ? rawError.message : String(rawError);
+      log.warn({ cause }, `${req.method} ${redactUrl(req.originalUrl)} : ${error.message}`);
+      res.set('Retry-After', String(error.retryAfterSeconds));
+    } else if (error.status >= 500) {
+      log.error({ err: rawError }, `${req.method} ${redactUrl(req.originalUrl)}`);
     }
     const problem = {
       type: `https://epn-finder.fr/problemes/${error.code}`,
@@ -48,6 +52,7 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHa
 
 function normalise(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError();
   const withStatus = error as { status?: number; statusCode?: number } | null | undefined;
   const status = withStatus?.status ?? withStatus?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -50,8 +50,12 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** Temporary: the handler adds Retry-After so that clients and load balancers come back later. */
 export class ServiceUnavailableError extends AppError {
-  constructor(message = 'Le service est momentanément indisponible.') {
+  constructor(
+    message = 'Le service est momentanément indisponible. Réessayez dans quelques secondes.',
+    readonly retryAfterSeconds = 5,
+  ) {
     super(503, 'unavailable', message);
   }
 }

@@ -11,7 +11,13 @@ import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
 import { placesQueryShape } from '../places/places.query.js';
-import { labelJsonSchema, placeDetailSchema, placesPageSchema, problemSchema } from '../places/places.responses.js';
+import {
+  labelJsonSchema,
+  placeDetailSchema,
+  placesListSchema,
+  placesPageSchema,
+  problemSchema,
+} from '../places/places.responses.js';
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   lat: 'Latitude du point de recherche (avec lon) : résultats du plus proche au plus loin.',
@@ -30,12 +36,14 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
 };
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+  const document = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
     target: 'draft-2020-12',
   }) as Record<string, unknown>;
-  return rest;
+  // The document is embedded in OpenAPI, which has its own dialect declaration.
+  delete document.$schema;
+  return document;
 };
 
 function queryParameters(shape: Record<string, z.ZodType>) {
@@ -77,11 +85,13 @@ const problem = (description: string) => ({
 
 /** The open-data downloads: every filter of /places, no pages, the whole file streamed. */
 function exportPaths() {
-  const parameters = queryParameters(exportQueryShape as unknown as Record<string, z.ZodType>);
+  const parameters = queryParameters(exportQueryShape);
   const download = (summary: string, mediaType: string, description: string) => ({
     get: {
       summary,
-      description: `${description} Mêmes filtres que /places, sans pagination. Licence Ouverte 2.0 (en-tête Link rel="license").`,
+      description:
+        `${description} Mêmes filtres que /places, sans pagination. ` +
+        'Licence Ouverte 2.0 (en-tête Link rel="license").',
       parameters,
       responses: {
         '200': {
@@ -129,7 +139,8 @@ export function buildOpenApiDocument(baseUrl: string) {
       title: 'EPN Finder — API des lieux de médiation numérique',
       version: '1.0.0',
       description:
-        'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. Les erreurs suivent la RFC 9457 (application/problem+json).',
+        'Lieux au format du standard national « Lieux de médiation numérique » v1.0.2. ' +
+        'Les erreurs suivent la RFC 9457 (application/problem+json).',
       license: { name: 'Licence Ouverte 2.0 (données)', identifier: 'etalab-2.0' },
     },
     servers: [{ url: new URL('/api/v1', baseUrl).toString() }],
@@ -138,10 +149,11 @@ export function buildOpenApiDocument(baseUrl: string) {
         get: {
           summary: 'Chercher des lieux',
           description:
-            'Les filtres se combinent (ET entre filtres, OU dans une liste). Pagination par curseur, stable quand des lieux sont ajoutés.',
+            'Les filtres se combinent (ET entre filtres, OU dans une liste). ' +
+            'Pagination par curseur, stable quand des lieux sont ajoutés.',
           parameters: queryParameters(placesQueryShape),
           responses: {
-            '200': json(placesPageSchema, 'Une page de lieux'),
+            '200': json(placesListSchema, 'Une page de lieux, et leur nombre (borné)'),
             '400': problem('Paramètre invalide (le champ est nommé)'),
           },
         },

@@ -174,10 +174,14 @@ export async function searchPlaces(db: Db, criteria: SearchCriteria, page: Searc
   return rows.map((row) => ({ ...toPlace(row), sortKey: row.sort_key as number | string }));
 }
 
-export async function countPlaces(db: Db, criteria: SearchCriteria): Promise<number> {
-  const query = db('places as p').count<{ count: number }[]>('* as count');
-  applyCriteria(query, criteria);
-  const [row] = await query;
+/**
+ * How many places match, counting no further than `upTo`: an unbounded count(*) read every place
+ * in the area on each search (Paris 30 km at 1M places: 114,000 rows, 2.7 s); past `upTo`
+ * nobody reads the exact figure anyway.
+ */
+export async function countPlacesUpTo(db: Db, criteria: SearchCriteria, upTo: number): Promise<number> {
+  const matches = applyCriteria(db('places as p').select(db.raw('1')), criteria).limit(upTo);
+  const [row] = await db.from(matches.as('m')).count<{ count: number }[]>('* as count');
   return row.count;
 }
 

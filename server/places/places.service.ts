@@ -9,7 +9,7 @@ import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
-  countPlaces,
+  countPlacesUpTo,
   findPlaceById,
   searchPlaces,
   sortModeFor,
@@ -22,6 +22,15 @@ import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
+
+/** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
+export const COUNT_CAP = 1000;
+
+/** A count of matching places; past COUNT_CAP, `total` is COUNT_CAP and `isLowerBound` is true. */
+export interface PlaceCount {
+  total: number;
+  isLowerBound: boolean;
+}
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 
@@ -115,20 +124,21 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       db,
       page.map((p) => p.id),
     );
-    const last = page[page.length - 1];
+    const last = page.at(-1);
     return {
       items: page.map((place) => summarize(place, labels, criteria, now)),
       next_cursor: hasMore && last ? encodeCursor(mode, { key: last.sortKey, id: last.id }) : null,
     };
   }
 
-  async function count(query: PlacesSearch): Promise<number> {
-    return countPlaces(db, criteriaFromQuery(query));
+  async function count(query: PlacesSearch): Promise<PlaceCount> {
+    const found = await countPlacesUpTo(db, criteriaFromQuery(query), COUNT_CAP + 1);
+    return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
   }
 
   async function getPublished(id: number) {
     const place = await findPlaceById(db, id);
-    if (!place || place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
+    if (place?.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
     const labels = await visibleLabelsForPlaces(db, [place.id]);
     const state = openingStateAt(place.horaires, clock.now());
     return { place, labels, state };

@@ -10,6 +10,7 @@ import { geocodingApiRoutes } from './geocoding/geocoding.api.js';
 import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import { cancelQueriesOnDisconnect } from './db/cancel-on-disconnect.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { requireRole } from './accounts/auth.middleware.js';
@@ -95,6 +96,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   // First, so that every request, even a static file or a refused one, leaves its one line.
   app.use(requestLogger(logger));
+  // A visitor who gives up frees their pool connections at once: their queries are cancelled.
+  const disconnects = cancelQueriesOnDisconnect(db, log);
+  app.use(disconnects.middleware);
   if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- express-handlebars answers through the callback
@@ -166,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(reportsRoutes({ ...pageDeps, db, limit: limits.reportsPerIp, limitPerEmail: limits.reportsPerEmail }));
 
   app.use(notFoundHandler);
+  app.use(disconnects.dropAnswersToGoneClients);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', logger }));
   return app;
 }

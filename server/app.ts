@@ -21,6 +21,7 @@ import { createModerationService } from './moderation/moderation.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
+import { cachePolicy } from './http/cache-policy.js';
 import { csrfProtection } from './http/csrf.js';
 import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -99,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   // A visitor who gives up frees their pool connections at once: their queries are cancelled.
   const disconnects = cancelQueriesOnDisconnect(db, log);
   app.use(disconnects.middleware);
+  // Anonymous reads may be kept by a CDN for a minute; anything personal stays private.
+  app.use(cachePolicy);
   if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- express-handlebars answers through the callback

@@ -10,6 +10,7 @@ import { geocodingApiRoutes } from './geocoding/geocoding.api.js';
 import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
+import { cancelQueriesOnDisconnect } from './db/cancel-on-disconnect.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { requireRole } from './accounts/auth.middleware.js';
@@ -20,6 +21,7 @@ import { createModerationService } from './moderation/moderation.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
+import { cachePolicy } from './http/cache-policy.js';
 import { csrfProtection } from './http/csrf.js';
 import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -98,6 +100,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.TRUST_PROXY);
   // First, so that every request, even a static file or a refused one, leaves its one line.
   app.use(requestLogger(logger));
+  // A visitor who gives up frees their pool connections at once: their queries are cancelled.
+  const disconnects = cancelQueriesOnDisconnect(db, log);
+  app.use(disconnects.middleware);
+  // Anonymous reads may be kept by a CDN for a minute; anything personal stays private.
+  app.use(cachePolicy);
   if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
   const views = createViewEngine();
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- express-handlebars answers through the callback
@@ -169,6 +176,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(notFoundHandler);
+  app.use(disconnects.dropAnswersToGoneClients);
   app.use(createErrorHandler({ exposeStack: config.NODE_ENV !== 'production', logger }));
   return app;
 }

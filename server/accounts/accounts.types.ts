@@ -34,7 +34,8 @@ declare global {
   namespace Express {
     interface Locals {
       currentUser?: CurrentUser;
-      csrfToken?: string;
+      /** Printed by templates (`{{@root.csrfToken}}`); made only then. */
+      csrfToken?: { toString(): string };
     }
   }
 }

@@ -11,7 +11,13 @@ import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
 import { placesQueryShape } from '../places/places.query.js';
-import { labelJsonSchema, placeDetailSchema, placesPageSchema, problemSchema } from '../places/places.responses.js';
+import {
+  labelJsonSchema,
+  placeDetailSchema,
+  placesListSchema,
+  placesPageSchema,
+  problemSchema,
+} from '../places/places.responses.js';
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   lat: 'Latitude du point de recherche (avec lon) : résultats du plus proche au plus loin.',
@@ -30,12 +36,14 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
 };
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _schemaUri, ...rest } = z.toJSONSchema(schema, {
+  const document = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
     target: 'draft-2020-12',
   }) as Record<string, unknown>;
-  return rest;
+  // The document is embedded in OpenAPI, which has its own dialect declaration.
+  delete document.$schema;
+  return document;
 };
 
 function queryParameters(shape: Record<string, z.ZodType>) {
@@ -145,7 +153,7 @@ export function buildOpenApiDocument(baseUrl: string) {
             'Pagination par curseur, stable quand des lieux sont ajoutés.',
           parameters: queryParameters(placesQueryShape),
           responses: {
-            '200': json(placesPageSchema, 'Une page de lieux'),
+            '200': json(placesListSchema, 'Une page de lieux, et leur nombre (borné)'),
             '400': problem('Paramètre invalide (le champ est nommé)'),
           },
         },

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { markPersonal } from './cache-policy.js';
 import { AppError } from './errors.js';
 
 /**
@@ -115,17 +116,18 @@ export function csrfProtection(options: CsrfOptions): RequestHandler {
       state.nonce = randomBytes(32).toString('base64url');
       issue();
     };
-    // The token is created (and its cookie set) only when a page actually uses it, for the session
-    // as it is then (after a log-in, the new one).
-    Object.defineProperty(res.locals, 'csrfToken', {
-      enumerable: true,
-      configurable: true,
-      get() {
+    // The token is created (and its cookie set) only when a template prints it, for the session as
+    // it is then (after a log-in, the new one). An object printed through toString(), not a getter:
+    // res.render copies res.locals, which would read a getter on every page, and a page without a
+    // form would then carry a cookie and be personal, out of reach of a shared cache.
+    res.locals.csrfToken = {
+      toString() {
         state.nonce ??= randomBytes(32).toString('base64url');
         if (!state.issued && !res.headersSent) issue();
+        markPersonal(res);
         return sign(options.secret, sessionOf(req), state.nonce);
       },
-    });
+    };
     if (SAFE_METHODS.has(req.method)) return next();
     if (fromAnotherSite(req, options)) return next(new ForeignOriginError());
     const body = req.body as Record<string, unknown> | undefined;

@@ -1,7 +1,14 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError } from '../http/errors.js';
 import type { PlacesService } from '../places/places.service.js';
-import { findLabelBySlug, listLabels, type Label } from './labels.repository.js';
+import { refreshingValue } from '../shared/refreshing-value.js';
+import { findLabelBySlug, listLabels, placeCountsByLabel, type Label, type LabelRow } from './labels.repository.js';
+
+/**
+ * Label counts are shown on every search page (the filters) and label page; counting them per
+ * request read most of place_labels each time. A minute late is fine for "France Services (2 731)".
+ */
+const PLACE_COUNTS_MAX_AGE_MS = 60_000;
 
 export function toLabelJson(label: Label, baseUrl: string) {
   return {
@@ -21,12 +28,20 @@ export function toLabelJson(label: Label, baseUrl: string) {
 }
 
 export function createLabelsService(deps: { db: Db; places: PlacesService }) {
+  const placeCounts = refreshingValue(() => placeCountsByLabel(deps.db), PLACE_COUNTS_MAX_AGE_MS);
+  const withCount = (label: LabelRow, counts: Map<number, number>): Label => ({
+    ...label,
+    placeCount: counts.get(label.id) ?? 0,
+  });
   return {
-    list: () => listLabels(deps.db),
+    async list(): Promise<Label[]> {
+      const [labels, counts] = await Promise.all([listLabels(deps.db), placeCounts()]);
+      return labels.map((label) => withCount(label, counts));
+    },
     async get(slug: string): Promise<Label> {
-      const label = await findLabelBySlug(deps.db, slug);
+      const [label, counts] = await Promise.all([findLabelBySlug(deps.db, slug), placeCounts()]);
       if (!label) throw new NotFoundError('Ce label n’existe pas.');
-      return label;
+      return withCount(label, counts);
     },
   };
 }

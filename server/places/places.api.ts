@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.js';
 import { withAbsoluteUrls } from './places.mapping.js';
 import { placesQuerySchema } from './places.query.js';
+import type { PlacesList } from './places.responses.js';
 import type { PlacesService } from './places.service.js';
 
 export const placeIdParamsSchema = z.object({
@@ -18,7 +19,15 @@ export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: st
 
   router.get('/places', async (req, res) => {
     const query = parseOrThrow(placesQuerySchema, req.query);
-    res.json(withAbsoluteUrls(await deps.places.search(query), deps.publicBaseUrl));
+    // Open at a moment is decided by the hours, not in SQL: such searches are not counted.
+    const counted = query.open_now === true || query.open_at !== undefined;
+    const [page, count] = await Promise.all([deps.places.search(query), counted ? null : deps.places.count(query)]);
+    const list: PlacesList = {
+      ...page,
+      total: count?.total ?? null,
+      total_is_lower_bound: count?.isLowerBound ?? false,
+    };
+    res.json(withAbsoluteUrls(list, deps.publicBaseUrl));
   });
 
   router.get('/places/:id', async (req, res) => {

@@ -45,6 +45,23 @@ export const placesPageSchema = z.object({
 });
 export type PlacesPage = z.infer<typeof placesPageSchema>;
 
+/** GET /places: a page and how many places match in all, counted up to a cap. */
+export const placesListSchema = placesPageSchema.extend({
+  total: z
+    .number()
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'Nombre de lieux correspondant à la recherche, compté jusqu’à 1 000 au plus ; null pour open_now et open_at ' +
+        '(non comptés).',
+    }),
+  total_is_lower_bound: z.boolean().meta({
+    description: 'true quand il y a plus de lieux que `total` (« plus de 1 000 lieux »).',
+  }),
+});
+export type PlacesList = z.infer<typeof placesListSchema>;
+
 const list = z.array(z.string());
 export const placeDetailSchema = z.object({
   id: z.number().int(),

@@ -8,7 +8,7 @@ import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
-  countPlaces,
+  countPlacesUpTo,
   findPlaceById,
   searchPlaces,
   sortModeFor,
@@ -21,6 +21,15 @@ import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
+
+/** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
+export const COUNT_CAP = 1000;
+
+/** A count of matching places; past COUNT_CAP, `total` is COUNT_CAP and `isLowerBound` is true. */
+export interface PlaceCount {
+  total: number;
+  isLowerBound: boolean;
+}
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
 
@@ -124,8 +133,9 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
     };
   }
 
-  async function count(query: PlacesSearch): Promise<number> {
-    return countPlaces(db, criteriaFromQuery(query));
+  async function count(query: PlacesSearch): Promise<PlaceCount> {
+    const found = await countPlacesUpTo(db, criteriaFromQuery(query), COUNT_CAP + 1);
+    return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
   }
 
   async function getPublished(id: number) {

@@ -53,6 +53,8 @@ const asList = (value: unknown): string[] | undefined =>
     ? undefined
     : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
 const asString = (value: unknown) => (typeof value === 'string' ? value : undefined);
+/** What was typed in a text field, or undefined when it was left blank. */
+const typedText = (text: string | undefined) => (text === '' ? undefined : text);
 
 /** The query as typed, to show the form again when something in it is wrong. */
 function typedFormState(typed: TypedParams): FormState {
@@ -126,7 +128,7 @@ export function createSearchService(deps: SearchServiceDeps) {
   /** Where to search: a point (geolocation, "search this area"), else what was typed, geocoded. */
   async function locate(query: SearchPageQuery, typed: TypedParams): Promise<Where> {
     if (query.lat !== undefined && query.lon !== undefined) {
-      const label = query.ou || (query.bbox ? 'cette zone de la carte' : 'votre position');
+      const label = typedText(query.ou) ?? (query.bbox ? 'cette zone de la carte' : 'votre position');
       return {
         point: { lat: query.lat, lon: query.lon },
         label,
@@ -177,8 +179,9 @@ export function createSearchService(deps: SearchServiceDeps) {
       ),
     });
     const hasFilters =
-      FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now || openAt !== undefined;
-    const searching = Boolean(query.ou || query.lat !== undefined || query.bbox || hasFilters);
+      FILTER_KEYS.some((key) => (query[key]?.length ?? 0) > 0) || query.open_now === true || openAt !== undefined;
+    const searching =
+      typedText(query.ou) !== undefined || query.lat !== undefined || query.bbox !== undefined || hasFilters;
     if (!searching) return { kind: 'home', view: { form: makeForm(DEFAULT_RADIUS_KM), home: true } };
 
     const where = await locate(query, typed);
@@ -228,7 +231,8 @@ export function createSearchService(deps: SearchServiceDeps) {
       throw error;
     }
     // Open-at searches are not counted: an empty list says so in words, with a way out.
-    const total = openAt || query.open_now ? null : await deps.places.count(search);
+    const count = openAt || query.open_now ? null : await deps.places.count(search);
+    const total = count?.total ?? null;
     const labelNames = new Map(labels.map((l) => [l.slug, l.name]));
     const today = parisToday(deps.clock.now());
     const cards = page.items.map((item) => cardOf(item, labelNames, today));
@@ -241,13 +245,14 @@ export function createSearchService(deps: SearchServiceDeps) {
         results: {
           cards,
           total,
+          totalIsLowerBound: count?.isLowerBound ?? false,
           where: where.label,
           notFound: where.notFound,
           typed: query.ou,
           alternatives: where.alternatives,
           radius: circle,
           byDistance: Boolean(point),
-          openFilter: openAt ? `${query.jour} à ${query.heure}` : null,
+          openFilter: openAt ? `${query.jour ?? ''} à ${query.heure ?? ''}` : null,
           nextUrl: page.next_cursor ? linkWith(typed, { page: page.next_cursor }) : null,
           firstUrl: query.page ? linkWith(typed, { page: undefined }) : null,
           widerRadius:

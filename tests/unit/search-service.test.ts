@@ -85,7 +85,7 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
       },
       count: (query) => {
         counted.push(query);
-        return Promise.resolve(options.total ?? 1);
+        return Promise.resolve({ total: options.total ?? 1, isLowerBound: false });
       },
     },
     labels: { list: () => Promise.resolve([label]) },

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { seedFile, seedLabels } from '../../../seeds/index.js';
 import { createApp } from '../../../server/app.js';
 import { importPlaces } from '../../../server/opendata/import.service.js';
-import { placeDetailSchema, placesPageSchema } from '../../../server/places/places.responses.js';
+import { placeDetailSchema, placesListSchema } from '../../../server/places/places.responses.js';
 import { fixedClock, testConfig } from '../../support/context.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
 
@@ -99,9 +99,9 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
 
   const whenSampledPlacesListedThrough =
     'when the sampled places are listed through /api/v1/places page by page, ' +
-    'then every page parses strictly with placesPageSchema';
+    'then every page parses strictly with placesListSchema';
   it(whenSampledPlacesListedThrough, async () => {
-    const page = strictly(placesPageSchema);
+    const page = strictly(placesListSchema);
     const seen: number[] = [];
     let cursor: string | null = null;
     do {

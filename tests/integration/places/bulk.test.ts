@@ -1,47 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { bulkLoadPlaces, copyLine, type BulkPlaceRow } from '../../../server/places/places.bulk.js';
+import { bulkLoadPlaces, copyLine } from '../../../server/places/places.bulk.js';
+import { bulkRow } from '../../support/bulk-rows.js';
 import { createTestContext } from '../../support/context.js';
-import { makeLabel, randomSpot } from '../../support/factories.js';
-
-function bulkRow(overrides: Partial<BulkPlaceRow> = {}): BulkPlaceRow {
-  const spot = randomSpot();
-  return {
-    source: 'bulk-test',
-    sourceId: randomUUID(),
-    pivot: '00000000000000',
-    nom: 'Médiathèque du port',
-    commune: 'Brest',
-    codePostal: '29200',
-    codeInsee: '29019',
-    adresse: '1 quai de la Douane',
-    complementAdresse: null,
-    latitude: spot.lat,
-    longitude: spot.lon,
-    typologie: [],
-    telephone: null,
-    courriels: [],
-    siteWeb: [],
-    horaires: 'Mo-Fr 09:00-12:00',
-    presentationResume: null,
-    presentationDetail: null,
-    itinerance: [],
-    structureParente: null,
-    dateMaj: '2026-01-15',
-    services: ['Aide aux démarches administratives'],
-    publicsSpecifiquementAdresses: [],
-    priseEnChargeSpecifique: [],
-    fraisACharge: ['Gratuit'],
-    autresFormationsLabels: [],
-    modalitesAcces: [],
-    modalitesAccompagnement: [],
-    ficheAccesLibre: null,
-    priseRdv: null,
-    importIssues: [],
-    ...overrides,
-  };
-}
+import { makeLabel } from '../../support/factories.js';
 
 describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)', () => {
   const { app, db } = createTestContext();

@@ -150,6 +150,21 @@ describe('GET /api/v1/places filters', () => {
       expect(idsOf(res)).toContain(place.id);
     });
 
+    it('when the same words come with or without accents or capitals, then the same place comes first', async () => {
+      const token = `Héloïse${Math.floor(Math.random() * 1e6)}`;
+      const place = await makePlace(db, { nom: `Médiathèque ${token}`, commune: 'Saint-Étienne-de-Tinée' });
+      const plain = token.replace('é', 'e').replace('ï', 'i');
+      for (const q of [
+        `Médiathèque ${token}`,
+        `mediatheque ${plain.toLowerCase()}`,
+        `MEDIATHEQUE ${plain.toUpperCase()}`,
+      ]) {
+        const res = await request(app).get('/api/v1/places').query({ q });
+        expect(res.status).toBe(200);
+        expect((res.body.items as Item[])[0]?.id).toBe(place.id);
+      }
+    });
+
     it('when the words carry a typo, then the place is still found', async () => {
       const token = `Brocéliande${Math.floor(Math.random() * 1e6)}`;
       const place = await makePlace(db, { nom: `Espace numérique ${token}` });

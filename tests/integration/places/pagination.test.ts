@@ -53,6 +53,14 @@ describe('GET /api/v1/places pagination', () => {
     expect(ids).toEqual(made.map((p) => p.id).sort((a, b) => a - b));
   });
 
+  it('when reading a text search page after page, then every match comes once, ties in id order', async () => {
+    const token = `Quillebeuf${Math.floor(Math.random() * 1e6)}`;
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push(await makePlace(db, { nom: `Médiathèque ${token}` }));
+    const ids = await readAll({ q: `mediatheque ${token.toLowerCase()}`, limit: 2 });
+    expect(ids).toEqual(made.map((p) => p.id).sort((a, b) => a - b));
+  });
+
   it('when paginating by name without a point, then pages follow alphabetical order', async () => {
     const here = randomSpot();
     const bbox = [here.lon - 0.01, here.lat - 0.01, here.lon + 0.01, here.lat + 0.01].join(',');

@@ -19,7 +19,7 @@ export const FORMAT_LABELS: Record<FileFormat, string> = {
 };
 
 /** Adapter from a row of the file to a row in the standard's names; `notes` are what it had to leave aside. */
-export type RowAdapter = (row: Record<string, unknown>) => {
+type RowAdapter = (row: Record<string, unknown>) => {
   row: Record<string, unknown>;
   notes: { field: string; value: unknown; rule: string }[];
 };

@@ -34,7 +34,7 @@ export type FileMapping = z.infer<typeof fileMappingSchema>;
 type ColumnSpec = z.infer<typeof columnSpec>;
 
 /** "12 rue de la Paix - 87000 Limoges" (or with a comma) → its three parts. */
-export function splitAddress(cell: string): { adresse?: string; code_postal?: string; commune?: string } {
+function splitAddress(cell: string): { adresse?: string; code_postal?: string; commune?: string } {
   const match = /^(.*?)[\s,–-]+(\d{5})\s+(.+)$/.exec(cell.trim());
   if (!match) return { adresse: cell.trim() };
   return { adresse: match[1].trim(), code_postal: match[2], commune: match[3].trim() };

@@ -22,7 +22,7 @@ const pad = (value: string | undefined) => (value ?? '00').padStart(2, '0');
  * The time ranges of one cell: [] when closed or empty, undefined when the cell says something
  * else ("sur rendez-vous"): the caller reports it rather than guessing.
  */
-export function timeRangesOfCell(cell: unknown): string[] | undefined {
+function timeRangesOfCell(cell: unknown): string[] | undefined {
   const text = typeof cell === 'string' ? cell.trim() : typeof cell === 'number' ? String(cell) : '';
   if (text === '' || CLOSED.test(text)) return [];
   const ranges: string[] = [];
@@ -35,7 +35,7 @@ export function timeRangesOfCell(cell: unknown): string[] | undefined {
 }
 
 /** Days in order with their ranges → "Mo-We 09:00-12:00; Fr 14:00-17:00" (consecutive equal days grouped). */
-export function openingHoursOfDays(rangesByDay: (string[] | undefined)[]): string | undefined {
+function openingHoursOfDays(rangesByDay: (string[] | undefined)[]): string | undefined {
   const parts: string[] = [];
   let start = 0;
   while (start < DAYS.length) {

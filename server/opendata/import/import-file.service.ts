@@ -9,29 +9,16 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex.js';
 import { labelIdsBySlug, labelIdsByStandardValue } from '../../labels/labels.read.js';
 import { communeFill } from '../../places/commune-location.js';
-import { findPlaceColumnsByIds, findPlacesBySourceKeys, findSamePlaces } from '../../places/place-import.repository.js';
+import { findPlaceColumnsByIds, findPlacesBySourceKeys, findSamePlaces } from '../../places/place-import.read.js';
 import { createPlaceWrites, type ImportedMerge, type ImportedUpdate } from '../../places/place-writes.service.js';
 import type { Clock } from '../../shared/clock.js';
-import { detectFormat, FORMAT_LABELS, guessColumns, type FileFormat } from './file-formats.js';
+import { detectFormat, guessColumns, type FileFormat } from './file-formats.js';
 import { missingColumns, type FileMapping } from './file-mapping.js';
-import { planBatch, type PendingRow } from './import-plan.js';
+import { planBatch, type PendingRow, type RowOutcome } from './import-plan.js';
 import { toStandardRecord } from './standard-record.js';
 import { readTable } from './table-reading.js';
 import { decodeText, type Encoding } from './text-decoding.js';
 import { validateRecord, type RowIssue } from './row-validation.js';
-
-export type RowOutcomeKind = 'created' | 'updated' | 'unchanged' | 'merged' | 'rejected';
-
-export interface RowOutcome {
-  /** 1-based position of the record in the file (for a CSV, the line is row + 1). */
-  row: number;
-  source: string | null;
-  sourceId: string | null;
-  outcome: RowOutcomeKind;
-  placeId: number | null;
-  /** merged: why ('pivot', 'nom-proche', 'même-fichier'); updated: the fields changed. */
-  detail: string;
-}
 
 export interface ImportFileReport {
   file: string;
@@ -279,5 +266,3 @@ export function createFileImporter(deps: { db: Db; clock: Clock }) {
 }
 
 class DryRunDone extends Error {}
-
-export const formatLabel = (format: FileFormat) => FORMAT_LABELS[format];

@@ -4,8 +4,20 @@
  * Pure: the pipeline reads the database before, and writes the plan after.
  */
 import type { ImportedMerge, ImportedUpdate, NewPlaceRow } from '../../places/place-writes.service.js';
-import type { StoredPlaceColumns } from '../../places/place-import.repository.js';
-import type { RowOutcome } from './import-file.service.js';
+import type { StoredPlaceColumns } from '../../places/place-import.read.js';
+
+type RowOutcomeKind = 'created' | 'updated' | 'unchanged' | 'merged' | 'rejected';
+
+export interface RowOutcome {
+  /** 1-based position of the record in the file (for a CSV, the line is row + 1). */
+  row: number;
+  source: string | null;
+  sourceId: string | null;
+  outcome: RowOutcomeKind;
+  placeId: number | null;
+  /** merged: why ('pivot', 'nom-proche', 'même-lot'); updated: the fields changed. */
+  detail: string;
+}
 
 export interface PendingRow {
   rowNumber: number;
@@ -55,7 +67,7 @@ const same = (a: unknown, b: unknown) =>
   JSON.stringify(isEmpty(a) ? null : a) === JSON.stringify(isEmpty(b) ? null : b);
 
 /** Haversine distance in metres (the batch's own rows are compared in memory). */
-export function metresBetween(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
+function metresBetween(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) {
   const rad = Math.PI / 180;
   const dLat = (b.latitude - a.latitude) * rad;
   const dLon = (b.longitude - a.longitude) * rad;

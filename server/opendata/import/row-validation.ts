@@ -40,7 +40,7 @@ const extensionsSchema = z.object({
 });
 
 /** A file without ids still needs a stable key for idempotence: its name, address and postal code. */
-export const derivedId = (record: StandardRecord) =>
+const derivedId = (record: StandardRecord) =>
   createHash('sha256')
     .update([record.nom, record.adresse, record.code_postal, record.commune].map((v) => JSON.stringify(v)).join('|'))
     .digest('hex')

@@ -59,7 +59,7 @@ export const STANDARD_FIELDS = [
   'prise_rdv',
 ] as const;
 
-export const MULTI_VALUED_FIELDS = new Set<string>([
+const MULTI_VALUED_FIELDS = new Set<string>([
   'typologie',
   'courriels',
   'site_web',
@@ -75,14 +75,6 @@ export const MULTI_VALUED_FIELDS = new Set<string>([
   'modalites_accompagnement',
 ]);
 const URL_FIELDS = new Set(['site_web', 'fiche_acces_libre', 'prise_rdv']);
-/** Keys of the older standard (v0.1) and its known variants, read by the conversion below. */
-export const V0_FIELDS = [
-  'courriel',
-  'conditions_acces',
-  'conditions_access',
-  'publics_accueillis',
-  'labels_nationaux',
-];
 
 const ENTITIES: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ' };
 /** "&amp;amp;" (escaped twice), "&#39;", "&eacute;"-free entities → the character. */
@@ -123,7 +115,7 @@ const OVERSEAS_PREFIXES: Record<string, string> = {
   '0639': '+262',
 };
 /** "04 79 88 59 36", "04.79.88.59.36", "+33 (0)4…" → "+33479885936"; anything unsure is left for validation. */
-export function normalisePhone(raw: string): string {
+function normalisePhone(raw: string): string {
   const digits = raw
     .replace(/[\s.\-/()]/g, '')
     .replace(/^\+33\(?0\)?/, '+33')

@@ -4,8 +4,7 @@
  * UTF-8; otherwise it is Windows-1252 (a superset of Latin-1 for the printable characters), so
  * "Ã©"-style mojibake never reaches the database.
  */
-export const ENCODINGS = ['utf-8', 'windows-1252'] as const;
-export type Encoding = (typeof ENCODINGS)[number];
+export type Encoding = 'utf-8' | 'windows-1252';
 
 /** The names users type for these encodings (`--encoding latin1`, `cp1252`, `UTF8`…). */
 export function encodingFromName(name: string): Encoding | undefined {

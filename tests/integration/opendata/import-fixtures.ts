@@ -4,7 +4,7 @@ import type { Db } from '../../../server/db/knex.js';
 import { createFileImporter, type ImportFileOptions } from '../../../server/opendata/import/import-file.service.js';
 import type { Clock } from '../../../server/shared/clock.js';
 
-export const FIXTURES_DIR = path.resolve(import.meta.dirname, '../../fixtures/import');
+const FIXTURES_DIR = path.resolve(import.meta.dirname, '../../fixtures/import');
 export const fixturePath = (name: string) => path.join(FIXTURES_DIR, name);
 export const fixtureBytes = (name: string) => readFileSync(fixturePath(name));
 

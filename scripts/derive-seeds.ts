@@ -1,8 +1,9 @@
-// Derives seeds/data/places.json, seeds/data/communes.json and seeds/SOURCES.md from the shared folder.
+// Derives seeds/data/places.json, seeds/data/places/ (raw copies), seeds/data/communes.json and seeds/SOURCES.md
+// from the shared folder.
 // One-off and re-runnable: `npx tsx scripts/derive-seeds.ts /path/to/shared`.
 // The app never reads the shared folder at run time; it reads only what this script writes.
 // Value mapping: scripts/derive-seeds/places.ts; commune table and code_insee lookup: scripts/derive-seeds/communes.ts.
-import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConverter, newStats, type ConversionStats, type Place, type RawRow } from './derive-seeds/places.js';
@@ -292,6 +293,28 @@ const placesPath = join(seedsDir, 'data/places.json');
 const communesPath = join(seedsDir, 'data/communes.json');
 writeFileSync(placesPath, jsonLines(places));
 writeFileSync(communesPath, jsonLines(communes.rows));
+// Three more datasets are copied as they are: the seeding reads them through the import pipeline.
+const RAW_PLACE_FILES = [
+  'conseillers-numeriques-permanences-v0.json',
+  'france-services-2022-12-01.csv',
+  'hub-antilles.json',
+];
+const RAW_PLACE_ROWS = [
+  '| conseillers-numeriques-permanences-v0.json | 4930 | standard v0.1 (variant `conditions_access`) ' +
+    '| conseiller-numerique | github.com/anct-cartographie-nationale/mednum-cli, ' +
+    '`assets/input/cnfs.json`, 8098cc4a ' +
+    '| open data republished by the national pipeline (no separate licence file) |',
+  '| france-services-2022-12-01.csv | 2683 | one hours column per weekday (France Services list) | france-services ' +
+    '| github.com/anct-cartographie-nationale/mednum-cli, ' +
+    '`assets/input/france-services/liste-fs-20221201.csv`, abcdd2a7 (data.gouv.fr) | idem |',
+  '| hub-antilles.json | 165 | standard v0.1 (with BAN geocoding columns, not used) | hub-antilles ' +
+    '| github.com/anct-cartographie-nationale/mednum-cli, ' +
+    '`assets/input/mednum-hub-antilles/…json`, a9b0b349 | idem |',
+];
+const rawRows = RAW_PLACE_ROWS.join('\n');
+mkdirSync(join(seedsDir, 'data/places'), { recursive: true });
+for (const file of RAW_PLACE_FILES)
+  copyFileSync(join(sharedDir, 'data/places', file), join(seedsDir, 'data/places', file));
 const derivedOn = new Date().toISOString().slice(0, 10);
 const datasetRows = PLACE_DATASETS.map(
   (d, i) =>
@@ -471,6 +494,25 @@ above) gets the centre of the commune from \`data/communes.json\` (the arrondiss
 and
 \`location_precision: "commune"\`. (${total((r) => r.location.communeCentre)} places; still without coordinates: \
 ${total((r) => r.location.stillWithout)}.)
+
+## \`data/places/\` (raw copies, read by the import pipeline)
+
+Three shared datasets are copied as they are and read at seeding by the same pipeline as \`npm run import\`
+(server/opendata/import/, see docs/opendata.md), after \`data/places.json\`. The pipeline recognises each file's
+format from its columns, repairs what is clear (phone numbers, hours written « 9h30 », HTML entities, v0.1 values →
+v1), places rows without coordinates at their commune's centre, and merges a row that is a place already loaded
+(same SIRET within 200 m, or a name at least 0.5 alike by pg_trgm within 200 m, or the same name within 200 m in one
+batch): the place loaded first is kept, the row's (source, id) is kept as its alias. The seeding log gives, per
+file: read, created, merged, updated, unchanged, rejected (with reasons).
+
+| file | rows | format read as | \`source\` where the file gives none | upstream (repository, path, commit) | licence |
+|---|---|---|---|---|---|
+${rawRows}
+
+Seeded on an empty database (2026-12-02): places.json 4577 read, 4382 created, 195 merged; the permanences 4930
+read, 2147 created, 390 merged, 2393 already there (the same source and id in places.json); France Services 2683
+read, 2306 created, 351 merged, 26 rejected (no address, postal code nor commune); Hub Antilles 165 read, 115
+created, 49 merged, 1 rejected. 8950 distinct places.
 
 ## \`data/communes.json\` (${communes.rows.length} communes)
 

@@ -2,11 +2,8 @@ import type { Config } from '../server/config.js';
 import type { Database } from '../server/database.js';
 import type { Db } from '../server/db/knex.js';
 import type { Logger } from '../server/logging/logger.js';
-import { runSeeds } from './index.js';
+import { PLACES_SEEDED_RUN, runSeeds } from './index.js';
 import { findSeedRun } from './seed-runs.repository.js';
-
-/** The seed run that runSeeds records once the demo places are in (named after seeds/data/places.json). */
-const DEMO_PLACES_RUN = 'places:places.json';
 
 export type SeedDecision = 'seed' | 'skip-loaded' | 'skip-external' | 'skip-disabled';
 
@@ -20,7 +17,7 @@ export async function decideSeeding(config: Config, db: Db): Promise<SeedDecisio
   if (config.SEED_ON_START === true) return 'seed';
   if (config.SEED_ON_START === false) return 'skip-disabled';
   if (config.DATABASE_URL) return 'skip-external';
-  return (await findSeedRun(db, DEMO_PLACES_RUN)) ? 'skip-loaded' : 'seed';
+  return (await findSeedRun(db, PLACES_SEEDED_RUN)) ? 'skip-loaded' : 'seed';
 }
 
 export async function seedDatabase(database: Database, logger: Logger): Promise<void> {

@@ -161,3 +161,39 @@ export async function linkPlacesToLabels(
     .onConflict(['place_id', 'label_id'])
     .ignore();
 }
+
+/**
+ * An imported record's newer values (or, for a merge, the fields the place lacked): written with
+ * the source's `date_maj` when given, the version bumped so that an open edit form sees the change.
+ */
+export async function updateImportedPlace(
+  trx: Conn,
+  placeId: number,
+  values: Record<string, unknown>,
+  now: Date,
+): Promise<number> {
+  const [row] = await trx('places')
+    .where({ id: placeId })
+    .update({ ...values, version: trx.raw('version + 1'), updated_at: now })
+    .returning<{ version: number }[]>('version');
+  return row.version;
+}
+
+/** (source, source_id) keys of rows merged into an existing place: a re-import finds the same place. */
+export async function insertSourceAliases(
+  trx: Conn,
+  aliases: { source: string; sourceId: string; placeId: number; reason: string }[],
+): Promise<void> {
+  if (aliases.length === 0) return;
+  await trx('place_source_aliases')
+    .insert(
+      aliases.map((alias) => ({
+        source: alias.source,
+        source_id: alias.sourceId,
+        place_id: alias.placeId,
+        reason: alias.reason,
+      })),
+    )
+    .onConflict(['source', 'source_id'])
+    .ignore();
+}

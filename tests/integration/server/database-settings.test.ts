@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { recordSeedRun } from '../../../seeds/seed-runs.repository.js';
+import { PLACES_SEEDED_RUN } from '../../../seeds/index.js';
 import { loadConfig } from '../../../server/config.js';
 import { createDb } from '../../../server/db/knex.js';
 import { decideSeeding } from '../../../seeds/on-start.js';
@@ -34,7 +35,7 @@ describe('seeding at start', () => {
     const fresh = await createFreshDatabase();
     try {
       expect(await decideSeeding(embedded(), fresh.db)).toBe('seed');
-      await recordSeedRun(fresh.db, 'places:places.json', 'checksum', {});
+      await recordSeedRun(fresh.db, PLACES_SEEDED_RUN, 'checksum', {});
       expect(await decideSeeding(embedded(), fresh.db)).toBe('skip-loaded');
       expect(await decideSeeding(embedded({ SEED_ON_START: 'true' }), fresh.db)).toBe('seed');
     } finally {

@@ -17,6 +17,8 @@ import { editingRoutes } from './editing/editing.routes.js';
 import { createEditingService } from './editing/editing.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
+import { qualityRoutes } from './moderation/quality.routes.js';
+import { createQualityDashboard } from './places/place-quality.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
@@ -146,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(moderationRoutes({ moderation }));
+  app.use(qualityRoutes({ quality: createQualityDashboard({ db, clock }) }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));

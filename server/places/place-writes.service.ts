@@ -13,11 +13,13 @@ import {
   insertRevision,
   linkPlacesToLabels,
   lockPlace,
+  setQuality,
   setVerifiedAt,
   updatePlaceFields,
   type NewPlaceRow,
 } from './place-writes.repository.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
+import { placeQuality } from './place-quality.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
 
@@ -64,6 +66,12 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     work: (trx: Knex.Transaction) => Promise<T>,
   ): Promise<T> => (outer ?? db).transaction(work);
 
+  /** Every write that changes what the score reads ends here, in its transaction. */
+  const rescore = async (trx: Knex.Transaction, placeId: number, now: Date) => {
+    const place = await findPlaceById(trx, placeId);
+    if (place) await setQuality(trx, placeId, placeQuality(place, now).score);
+  };
+
   const audit = async (trx: Knex.Transaction, entry: AuditEntry | undefined, now: Date) => {
     if (entry) await recordAudit(trx, entry, now);
   };
@@ -99,6 +107,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
       return placeId;
     });
@@ -147,6 +156,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
       return { status: 'saved', version: newVersion, changed: Object.keys(changes) };
     });
@@ -301,6 +311,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
     });
   }
@@ -319,6 +330,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       const inserted = await insertPlacesIfAbsent(
         trx,
         items.map((item) => item.row),
+        clock.now(),
       );
       const links = items.flatMap((item) => {
         const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);

@@ -40,6 +40,7 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
     modalitesAcces: query.modalites_acces,
     modalitesAccompagnement: query.modalites_accompagnement,
     labels: query.labels,
+    minQuality: query.min_quality,
   };
 }
 

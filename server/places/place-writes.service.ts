@@ -20,6 +20,7 @@ import {
 } from './place-writes.repository.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
 import { placeQuality } from './place-quality.js';
+import { createMergeWrites } from './place-merge-writes.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
 
@@ -341,7 +342,10 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  return { create, saveFields, revert, changeLabels, setStatus, markVerified, importBatch };
+  // Duplicates: merge two places into one, and undo it (./place-merge-writes.ts).
+  const { merge, undoMerge } = createMergeWrites({ clock, inTransaction, saveFields, rescore });
+
+  return { create, saveFields, revert, changeLabels, setStatus, markVerified, importBatch, merge, undoMerge };
 }
 
 export type PlaceWrites = ReturnType<typeof createPlaceWrites>;

@@ -18,6 +18,11 @@ import { editingRoutes } from './editing/editing.routes.js';
 import { createEditingService } from './editing/editing.service.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
+import { qualityRoutes } from './moderation/quality.routes.js';
+import { duplicatesRoutes } from './moderation/duplicates.routes.js';
+import { createDuplicatesService } from './places/duplicates.service.js';
+import { movePlaceLinks, movePlaceLinksBack } from './articles/articles.repository.js';
+import { createQualityDashboard } from './places/place-quality.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
 import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
@@ -154,6 +159,10 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(moderationRoutes({ moderation }));
+  app.use(qualityRoutes({ quality: createQualityDashboard({ db, clock }) }));
+  // Merging duplicates moves the blog's links to the kept place, in the merge's transaction.
+  const articleLinks = { move: movePlaceLinks, moveBack: movePlaceLinksBack };
+  app.use(duplicatesRoutes({ duplicates: createDuplicatesService({ db, clock, placeWrites, articleLinks }) }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));

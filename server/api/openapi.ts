@@ -28,6 +28,9 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   commune: 'Code INSEE de la commune.',
   code_postal: 'Code postal.',
   labels: 'Identifiants de labels (ex. netpublic, cyber-base, france-services).',
+  min_quality:
+    'Seulement les lieux dont le score de qualité (0 à 100 : complétude, horaires lisibles, description, ' +
+    'contacts, fraîcheur) atteint cette valeur.',
   open_now: 'Seulement les lieux ouverts maintenant (heure de Paris).',
   open_at:
     'Seulement les lieux ouverts à cette date et heure (AAAA-MM-JJTHH:MM heure de Paris, ou ISO 8601 avec fuseau).',

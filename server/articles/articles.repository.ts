@@ -177,6 +177,32 @@ export async function updateArticle(
   return count === 1;
 }
 
+/**
+ * Two places merged into one (server/places/duplicates.service.ts): the articles that named the
+ * merged-away place now name the kept one. Returns the articles whose link moved (for an undo).
+ */
+export async function movePlaceLinks(trx: Conn, fromId: number, toId: number): Promise<number[]> {
+  const rows = await trx('article_places').where('place_id', fromId).select<{ article_id: number }[]>('article_id');
+  const articleIds = rows.map((row) => Number(row.article_id));
+  if (!articleIds.length) return [];
+  await trx('article_places').where('place_id', fromId).delete();
+  await trx('article_places')
+    .insert(articleIds.map((articleId) => ({ article_id: articleId, place_id: toId })))
+    .onConflict(['article_id', 'place_id'])
+    .ignore();
+  return articleIds;
+}
+
+/** Undoing a merge: those articles name the restored place again instead of the kept one. */
+export async function movePlaceLinksBack(trx: Conn, articleIds: number[], fromId: number, toId: number): Promise<void> {
+  if (!articleIds.length) return;
+  await trx('article_places').where('place_id', fromId).whereIn('article_id', articleIds).delete();
+  await trx('article_places')
+    .insert(articleIds.map((articleId) => ({ article_id: articleId, place_id: toId })))
+    .onConflict(['article_id', 'place_id'])
+    .ignore();
+}
+
 export async function replaceLinks(db: Conn, articleId: number, labelIds: number[], placeIds: number[]): Promise<void> {
   await db('article_labels').where('article_id', articleId).delete();
   await db('article_places').where('article_id', articleId).delete();

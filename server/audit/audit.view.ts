@@ -16,6 +16,8 @@ const AUDIT_ACTION_NAMES: Record<string, string> = {
   'user.role': 'Rôle d’un compte changé',
   'place.hidden': 'Lieu masqué',
   'place.published': 'Lieu republié',
+  'place.merged': 'Doublons fusionnés',
+  'place.unmerged': 'Fusion annulée',
 };
 
 const CLAIM_METHODS: Record<string, string> = {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { snakeKeys } from '../db/rows.js';
 import type { AuthorRole, FieldChanges, RevisionKind } from './place-history.repository.js';
+import { placeQuality } from './place-quality.js';
 import type { ImportIssue, Place } from './places.types.js';
 
 type Conn = Db | Knex.Transaction;
@@ -47,6 +48,11 @@ export async function updatePlaceFields(
 /** The trigger reads an unchanged precision next to moved coordinates as an exact position: cleared first. */
 export async function clearLocationPrecision(trx: Conn, placeId: number, version: number): Promise<void> {
   await trx('places').where({ id: placeId, version }).update({ location_precision: null });
+}
+
+/** The stored quality score; not a change of the record: neither its version nor its dates move. */
+export async function setQuality(trx: Conn, placeId: number, quality: number): Promise<void> {
+  await trx('places').where({ id: placeId }).update({ quality });
 }
 
 export async function setVerifiedAt(trx: Conn, placeId: number, now: Date): Promise<number | undefined> {
@@ -126,10 +132,19 @@ export type NewPlaceRow = Omit<
   status?: Place['status'];
 };
 
-/** Inserts places unless (source, source_id) is already there; returns the new ids keyed by "source\u0000source_id". */
-export async function insertPlacesIfAbsent(trx: Conn, rows: NewPlaceRow[]): Promise<Map<string, number>> {
+/**
+ * Inserts places unless (source, source_id) is already there; returns the new ids keyed by
+ * "source\u0000source_id". Each row comes with its quality score (as of `now`).
+ */
+export async function insertPlacesIfAbsent(
+  trx: Conn,
+  rows: NewPlaceRow[],
+  now = new Date(),
+): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
-  const values = rows.map((row) => snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues) }));
+  const values = rows.map((row) =>
+    snakeKeys({ ...row, importIssues: JSON.stringify(row.importIssues), quality: placeQuality(row, now).score }),
+  );
   const inserted = await trx('places')
     .insert(values)
     .onConflict(['source', 'source_id'])

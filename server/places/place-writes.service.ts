@@ -14,12 +14,15 @@ import {
   insertSourceAliases,
   linkPlacesToLabels,
   lockPlace,
+  setQuality,
   setVerifiedAt,
   updateImportedPlace,
   updatePlaceFields,
   type NewPlaceRow,
 } from './place-writes.repository.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
+import { placeQuality } from './place-quality.js';
+import { createMergeWrites } from './place-merge-writes.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
 
@@ -66,6 +69,12 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     work: (trx: Knex.Transaction) => Promise<T>,
   ): Promise<T> => (outer ?? db).transaction(work);
 
+  /** Every write that changes what the score reads ends here, in its transaction. */
+  const rescore = async (trx: Knex.Transaction, placeId: number, now: Date) => {
+    const place = await findPlaceById(trx, placeId);
+    if (place) await setQuality(trx, placeId, placeQuality(place, now).score);
+  };
+
   const audit = async (trx: Knex.Transaction, entry: AuditEntry | undefined, now: Date) => {
     if (entry) await recordAudit(trx, entry, now);
   };
@@ -101,6 +110,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
       return placeId;
     });
@@ -149,6 +159,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
       return { status: 'saved', version: newVersion, changed: Object.keys(changes) };
     });
@@ -305,6 +316,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
         },
         now,
       );
+      await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
     });
   }
@@ -331,6 +343,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       const inserted = await insertPlacesIfAbsent(
         trx,
         items.map((item) => item.row),
+        clock.now(),
       );
       const links = items.flatMap((item) => {
         const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
@@ -365,7 +378,10 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  return { create, saveFields, revert, changeLabels, setStatus, markVerified, importBatch };
+  // Duplicates: merge two places into one, and undo it (./place-merge-writes.ts).
+  const { merge, undoMerge } = createMergeWrites({ clock, inTransaction, saveFields, rescore });
+
+  return { create, saveFields, revert, changeLabels, setStatus, markVerified, importBatch, merge, undoMerge };
 }
 
 export type PlaceWrites = ReturnType<typeof createPlaceWrites>;

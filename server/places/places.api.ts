@@ -32,6 +32,9 @@ export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: st
 
   router.get('/places/:id', async (req, res) => {
     const { id } = parseOrThrow(placeIdParamsSchema, req.params);
+    // A merged-away duplicate: 301 to the kept place, so that clients can update the id they stored.
+    const kept = await deps.places.mergedInto(id);
+    if (kept) return res.redirect(301, `/api/v1/places/${kept.id}`);
     res.json(await deps.places.getDetail(id, deps.publicBaseUrl));
   });
 

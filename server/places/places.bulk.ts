@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../db/knex.js';
 import type { NewPlaceRow } from './place-writes.repository.js';
+import { placeQuality } from './place-quality.js';
 
 /**
  * The bulk path for places: rows streamed with COPY into a staging table, then one INSERT … SELECT
@@ -74,6 +75,7 @@ const COLUMNS: Column[] = [
   scalar('fiche_acces_libre', 'text', 'ficheAccesLibre'),
   scalar('prise_rdv', 'text', 'priseRdv'),
   { name: 'import_issues', type: 'jsonb', value: (row) => JSON.stringify(row.importIssues ?? []) },
+  { name: 'quality', type: 'smallint', value: (row) => placeQuality(row, new Date()).score },
   { name: 'label_slugs', type: 'text[]', value: (row) => row.labelSlugs ?? [] },
 ];
 

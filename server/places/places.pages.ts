@@ -239,12 +239,13 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     if (!parsed.success) throw new NotFoundError(MESSAGES.placeNotPublished);
     const id = Number(parsed.data.ref.split('-')[0]);
     if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(MESSAGES.placeNotPublished);
+    const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    // A duplicate merged into another place: its old address (id or slug) leads to the kept one, for good.
+    const kept = await deps.places.mergedInto(id);
+    if (kept) return res.redirect(301, `${placePath(kept)}${search}`);
     const { place } = await deps.places.getPublished(id);
     const canonical = placePath(place);
-    if (req.path !== canonical) {
-      const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-      return res.redirect(301, `${canonical}${search}`);
-    }
+    if (req.path !== canonical) return res.redirect(301, `${canonical}${search}`);
     await renderPlacePage(deps, res, id, { sent: req.query.signalement === 'merci' });
   });
 

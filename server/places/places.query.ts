@@ -119,6 +119,14 @@ export const placesQueryShape = {
   modalites_acces: listParam(z.enum(MODALITES_ACCES)),
   modalites_accompagnement: listParam(z.enum(MODALITES_ACCOMPAGNEMENT)),
   labels: listParam(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, MESSAGES.labelSlugExpected)),
+  min_quality: single(
+    z.coerce
+      .number(typeError('Score de qualité attendu (nombre entier de 0 à 100).'))
+      .int('Score de qualité attendu (nombre entier de 0 à 100).')
+      .min(0, 'Le score de qualité va de 0 à 100.')
+      .max(100, 'Le score de qualité va de 0 à 100.')
+      .optional(),
+  ),
   open_now: single(booleanParam.optional()),
   open_at: single(localOrZonedDateTime.optional()),
   limit: single(

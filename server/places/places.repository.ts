@@ -61,6 +61,8 @@ export interface SearchCriteria {
   modalitesAcces?: string[];
   modalitesAccompagnement?: string[];
   labels?: string[];
+  /** Only places whose stored quality score (server/places/place-quality.ts) is at least this. */
+  minQuality?: number;
   /** Only places whose opening hours are written (an "open at" search can skip the others). */
   withHours?: boolean;
 }
@@ -135,6 +137,7 @@ export function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria
   // or a missing word is forgiven. An index condition of the GiST index, which prunes on it.
   if (criteria.q) query.whereRaw('p.search_text %> search_normalize(?)', [criteria.q]);
   if (criteria.withHours) query.whereNotNull('p.horaires');
+  if (criteria.minQuality !== undefined) query.where('p.quality', '>=', criteria.minQuality);
   if (criteria.codeInsee) query.where('p.code_insee', criteria.codeInsee);
   if (criteria.codePostal) query.where('p.code_postal', criteria.codePostal);
   for (const [key, column] of ARRAY_FILTERS) {

@@ -17,6 +17,7 @@ import {
   type SearchCriteria,
 } from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
+import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
 
@@ -48,6 +49,7 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
     modalitesAcces: query.modalites_acces,
     modalitesAccompagnement: query.modalites_accompagnement,
     labels: query.labels,
+    minQuality: query.min_quality,
   };
 }
 
@@ -146,6 +148,14 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
     return { place, labels, state };
   }
 
+  /** The published place a merged-away place now lives in (its old addresses answer 301), if any. */
+  async function mergedInto(id: number): Promise<Place | undefined> {
+    const targetId = await mergeTarget(db, id);
+    if (targetId === undefined) return undefined;
+    const target = await findPlaceById(db, targetId);
+    return target?.status === 'published' ? target : undefined;
+  }
+
   async function getDetail(id: number, baseUrl: string) {
     const { place, labels, state } = await getPublished(id);
     return {
@@ -164,7 +174,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
     };
   }
 
-  return { search, count, getPublished, getDetail, summarize };
+  return { search, count, getPublished, getDetail, summarize, mergedInto };
 }
 
 export type PlacesService = ReturnType<typeof createPlacesService>;

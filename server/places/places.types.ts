@@ -33,7 +33,7 @@ export interface Place {
   modalitesAccompagnement: string[];
   ficheAccesLibre: string | null;
   priseRdv: string | null;
-  status: 'published' | 'hidden';
+  status: 'published' | 'hidden' | 'merged';
   importIssues: ImportIssue[];
   version: number;
   createdAt: Date;

@@ -20,6 +20,8 @@ import {
 import type { Place, PlaceLabelLink } from './places.types.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
+import type { PlaceIndex } from './index/place-index.js';
+import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
@@ -43,7 +45,8 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   };
 }
 
-async function assertLabelsExist(db: Db, slugs: string[]) {
+/** The ids of these label slugs; an unknown slug is the visitor's error. */
+async function labelIdsOf(db: Db, slugs: string[]): Promise<number[]> {
   const known = await labelIdsBySlug(db);
   const unknown = slugs.filter((slug) => !known.has(slug));
   if (unknown.length) {
@@ -51,12 +54,31 @@ async function assertLabelsExist(db: Db, slugs: string[]) {
       { field: 'labels', message: `Label inconnu : ${unknown.join(', ')}. La liste est sur /api/v1/labels.` },
     ]);
   }
+  return slugs.flatMap((slug) => known.get(slug) ?? []);
 }
 
-export function createPlacesService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+export interface PlacesServiceDeps {
+  db: Db;
+  clock: Clock;
+  /** The in-memory index of the read path; without it (some tests), every search goes to SQL. */
+  index?: PlaceIndex;
+}
+
+export function createPlacesService(deps: PlacesServiceDeps) {
+  const { db, clock, index } = deps;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
+    return summaryOf(
+      place,
+      labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      criteria.point && place.latitude !== null && place.longitude !== null
+        ? haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude })
+        : undefined,
+      now,
+    );
+  }
+
+  function summaryOf(place: Place, labelSlugs: string[], distanceKm: number | undefined, now: Date): PlaceSummary {
     const state = openingStateAt(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
@@ -69,7 +91,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       latitude: place.latitude,
       longitude: place.longitude,
       location_precision: place.locationPrecision,
-      labels: labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      labels: labelSlugs,
       services: place.services,
       frais_a_charge: place.fraisACharge,
       modalites_accompagnement: place.modalitesAccompagnement,
@@ -78,10 +100,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       next_change: wallTimeIso(state.nextChange),
       url: placePath(place),
     };
-    if (criteria.point && place.latitude !== null && place.longitude !== null) {
-      summary.distance_km =
-        Math.round(haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude }) * 1000) / 1000;
-    }
+    if (distanceKm !== undefined) summary.distance_km = Math.round(distanceKm * 1000) / 1000;
     return summary;
   }
 
@@ -94,7 +113,19 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
     const openAt = query.open_at ?? (query.open_now ? now : undefined);
     const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
     const mode = sortModeFor(criteria);
-    if (query.labels?.length) await assertLabelsExist(db, query.labels);
+    const labelIds = query.labels?.length ? await labelIdsOf(db, query.labels) : undefined;
+    if (index && indexAnswers(criteria)) {
+      return searchWithIndex(
+        { db, index },
+        {
+          criteria,
+          filter: indexFilterOf(criteria, { labelIds, openAt, now }),
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+        (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
+      );
+    }
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
@@ -115,20 +146,26 @@ export function createPlacesService(deps: { db: Db; clock: Clock }) {
       db,
       page.map((p) => p.id),
     );
-    const last = page[page.length - 1];
+    const last = page.at(-1);
     return {
       items: page.map((place) => summarize(place, labels, criteria, now)),
       next_cursor: hasMore && last ? encodeCursor(mode, { key: last.sortKey, id: last.id }) : null,
     };
   }
 
+  /** How many places a search finds (the search page's total): from memory when the index answers it. */
   async function count(query: PlacesSearch): Promise<number> {
-    return countPlaces(db, criteriaFromQuery(query));
+    const criteria = criteriaFromQuery(query);
+    if (index && indexAnswers(criteria)) {
+      const labelIds = query.labels?.length ? await labelIdsOf(db, query.labels) : undefined;
+      return countWithIndex(index, criteria, indexFilterOf(criteria, { labelIds, now: clock.now() }));
+    }
+    return countPlaces(db, criteria);
   }
 
   async function getPublished(id: number) {
     const place = await findPlaceById(db, id);
-    if (!place || place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
+    if (place?.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
     const labels = await visibleLabelsForPlaces(db, [place.id]);
     const state = openingStateAt(place.horaires, clock.now());
     return { place, labels, state };

@@ -50,6 +50,7 @@ import { REPORT_FORM_CATEGORIES } from './reports/reports.schemas.js';
 import { searchPageRoutes } from './search/search.routes.js';
 import { createSearchService } from './search/search.service.js';
 import { createPlacesService } from './places/places.service.js';
+import type { PlaceIndex } from './places/index/place-index.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createViewEngine, VIEWS_DIR } from './views/handlebars.js';
 import { requestLogger } from './http/request-logger.js';
@@ -71,6 +72,8 @@ export interface AppDeps {
   log?: (message: string, error?: unknown) => void;
   /** Work run once a response is sent (e-mails of sign-up, reset…); tests await its `settled()`. */
   afterResponse?: AfterResponse;
+  /** The read path's in-memory place index (main.ts loads it before listening); without it, SQL. */
+  placeIndex?: PlaceIndex;
   /** Apps with the same scope share abuse-limit counters (all instances in production: ''); tests isolate files. */
   rateLimitScope?: string;
 }
@@ -94,7 +97,12 @@ export function createApp(deps: AppDeps): Express {
   const editing = createEditingService({ db, clock, mailer, publicBaseUrl, placeWrites });
   const moderation = createModerationService({ db, clock, mailer, publicBaseUrl, placeWrites });
 
-  const places = createPlacesService({ db, clock, knownLabels: () => labelIdsBySlug(db) });
+  const places = createPlacesService({
+    db,
+    clock,
+    index: deps.placeIndex,
+    knownLabels: () => labelIdsBySlug(db),
+  });
   const labels = createLabelsService({ db, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
   const articles = createArticlesService({ db, clock, places, locate: (text) => geocoder.geocode(text) });

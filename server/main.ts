@@ -4,10 +4,12 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './database.js';
 import { seedOnStart } from '../seeds/on-start.js';
+import { createPlaceIndex, type PlaceIndex } from './places/index/place-index.js';
 import { createLogger, type Logger } from './logging/logger.js';
 
 let logger: Logger = createLogger('info');
 let database: Database | undefined;
+let placeIndex: PlaceIndex | undefined;
 
 /** Logs why, stops the embedded database this process owns (never an orphan left behind), exits 1. */
 async function fail(message: string, error?: unknown): Promise<never> {
@@ -52,6 +54,7 @@ async function main() {
       await withTimeout(afterResponse?.settled(), config.SHUTDOWN_TIMEOUT_MS).catch((error: unknown) =>
         logger.warn({ err: error }, 'E-mails en attente non envoyés avant l’arrêt.'),
       );
+      await placeIndex?.stop();
       // A signal while the database is still opening exits without it: the next start adopts what is left.
       await database?.close();
     } catch (error) {
@@ -69,7 +72,13 @@ async function main() {
   afterResponse = createAfterResponse((message, error) =>
     logger.error(error === undefined ? {} : { err: error }, message),
   );
-  const app = createApp({ config, db: database.db, logger, afterResponse });
+  // The read path serves searches from memory: every place is loaded before the server says "prêt".
+  const log = (message: string, error?: unknown) => logger.error(error === undefined ? {} : { err: error }, message);
+  const indexStart = Date.now();
+  placeIndex = createPlaceIndex({ db: database.db, connectionString: database.connectionString, log });
+  await placeIndex.start();
+  logger.info(`Index des lieux chargé : ${placeIndex.size} lieux en ${Date.now() - indexStart} ms.`);
+  const app = createApp({ config, db: database.db, logger, afterResponse, placeIndex });
 
   try {
     server = await listen(app, config.PORT, config.HOST);

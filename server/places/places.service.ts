@@ -20,6 +20,8 @@ import type { Place, PlaceLabelLink } from './places.types.js';
 import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
+import type { PlaceIndex } from './index/place-index.js';
+import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
@@ -53,7 +55,8 @@ export function criteriaFromQuery(query: PlacesSearch): SearchCriteria {
   };
 }
 
-async function assertLabelsExist(knownLabels: KnownLabels, slugs: string[]) {
+/** The ids of these label slugs; an unknown slug is the visitor's error. */
+async function labelIdsOf(knownLabels: KnownLabels, slugs: string[]): Promise<number[]> {
   const known = await knownLabels();
   const unknown = slugs.filter((slug) => !known.has(slug));
   if (unknown.length) {
@@ -61,15 +64,35 @@ async function assertLabelsExist(knownLabels: KnownLabels, slugs: string[]) {
       { field: 'labels', message: `Label inconnu : ${unknown.join(', ')}. La liste est sur /api/v1/labels.` },
     ]);
   }
+  return slugs.flatMap((slug) => known.get(slug) ?? []);
 }
 
 /** The label slugs that exist (the labels feature owns them; app.ts hands its lookup in). */
 type KnownLabels = () => Promise<ReadonlyMap<string, number>>;
 
-export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: KnownLabels }) {
-  const { db, clock, knownLabels } = deps;
+export interface PlacesServiceDeps {
+  db: Db;
+  clock: Clock;
+  knownLabels: KnownLabels;
+  /** The in-memory index of the read path; without it (some tests), every search goes to SQL. */
+  index?: PlaceIndex;
+}
+
+export function createPlacesService(deps: PlacesServiceDeps) {
+  const { db, clock, index, knownLabels } = deps;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
+    return summaryOf(
+      place,
+      labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      criteria.point && place.latitude !== null && place.longitude !== null
+        ? haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude })
+        : undefined,
+      now,
+    );
+  }
+
+  function summaryOf(place: Place, labelSlugs: string[], distanceKm: number | undefined, now: Date): PlaceSummary {
     const state = openingStateAt(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
@@ -82,7 +105,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
       latitude: place.latitude,
       longitude: place.longitude,
       location_precision: place.locationPrecision,
-      labels: labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      labels: labelSlugs,
       services: place.services,
       frais_a_charge: place.fraisACharge,
       modalites_accompagnement: place.modalitesAccompagnement,
@@ -91,10 +114,7 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
       next_change: wallTimeIso(state.nextChange),
       url: placePath(place),
     };
-    if (criteria.point && place.latitude !== null && place.longitude !== null) {
-      summary.distance_km =
-        Math.round(haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude }) * 1000) / 1000;
-    }
+    if (distanceKm !== undefined) summary.distance_km = Math.round(distanceKm * 1000) / 1000;
     return summary;
   }
 
@@ -107,7 +127,19 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
     const openAt = query.open_at ?? (query.open_now ? now : undefined);
     const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
     const mode = sortModeFor(criteria);
-    if (query.labels?.length) await assertLabelsExist(knownLabels, query.labels);
+    const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
+    if (index && indexAnswers(criteria)) {
+      return searchWithIndex(
+        { db, index },
+        {
+          criteria,
+          filter: indexFilterOf(criteria, { labelIds, openAt, now }),
+          limit: query.limit,
+          cursor: query.cursor,
+        },
+        (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
+      );
+    }
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
@@ -135,8 +167,15 @@ export function createPlacesService(deps: { db: Db; clock: Clock; knownLabels: K
     };
   }
 
+  /** How many places a search finds (the search page's total): exact from memory, else counted up to a cap. */
   async function count(query: PlacesSearch): Promise<PlaceCount> {
-    const found = await countPlacesUpTo(db, criteriaFromQuery(query), COUNT_CAP + 1);
+    const criteria = criteriaFromQuery(query);
+    if (index && indexAnswers(criteria)) {
+      const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
+      const total = await countWithIndex(index, criteria, indexFilterOf(criteria, { labelIds, now: clock.now() }));
+      return { total, isLowerBound: false };
+    }
+    const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);
     return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
   }
 

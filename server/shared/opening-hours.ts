@@ -83,6 +83,12 @@ export function isOpenAt(horaires: string | null | undefined, instant: Date): bo
   return hours.getState(local) && !hours.getUnknown(local);
 }
 
+/** The same hours every week (no months, weeks, holidays…)? null when unreadable. */
+export function isWeekStable(horaires: string): boolean | null {
+  const hours = parse(horaires);
+  return hours ? hours.isWeekStable() : null;
+}
+
 export interface OpenInterval {
   from: WallTime;
   to: WallTime;

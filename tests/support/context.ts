@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config.js';
 import { createDb } from '../../server/db/knex.js';
 import type { Clock } from '../../server/shared/clock.js';
 import { createMemoryMailer, type Mailer } from '../../server/mail/mailer.js';
+import { createPlaceIndex } from '../../server/places/index/place-index.js';
 
 /** A settable clock: tests choose "now" without mocking modules. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void } {
@@ -40,6 +41,8 @@ export function createTestContext(options: { clock?: Clock; config?: Record<stri
   const mailer = createMemoryMailer();
   // E-mails of sign-up and reset go after the response: `await settled()` before reading them.
   const afterResponse = createAfterResponse(() => {});
+  // The read path's index, as main.ts builds it; it loads at the first search of the file.
+  const placeIndex = createPlaceIndex({ db, connectionString: config.DATABASE_URL! });
   // Abuse-limit counters are in the shared database: each context counts on its own.
   const app = createApp({
     config,
@@ -49,10 +52,12 @@ export function createTestContext(options: { clock?: Clock; config?: Record<stri
     log: () => {},
     afterResponse,
     rateLimitScope: randomUUID(),
+    placeIndex,
   });
   afterAll(async () => {
     await afterResponse.settled();
+    await placeIndex.stop();
     await db.destroy();
   });
-  return { config, db, clock, app, mailer, settled: () => afterResponse.settled() };
+  return { config, db, clock, app, mailer, placeIndex, settled: () => afterResponse.settled() };
 }

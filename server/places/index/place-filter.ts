@@ -1,0 +1,95 @@
+import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../standard.js';
+import type { PlaceStore } from './place-store.js';
+import { openAtChecker } from './weekly-hours.js';
+
+/** The standard's lists, in the order of their bits (the repository builds the same bits in SQL). */
+export const BIT_FIELDS = {
+  services: SERVICES,
+  publics: PUBLICS,
+  priseEnCharge: PRISES_EN_CHARGE,
+  frais: FRAIS,
+  modalitesAcces: MODALITES_ACCES,
+  modalitesAccompagnement: MODALITES_ACCOMPAGNEMENT,
+} as const;
+
+export type BitField = keyof typeof BIT_FIELDS;
+
+/** The filters of a search, as the index answers them ("any of" within a field, "all" between fields). */
+export interface IndexFilter {
+  services?: readonly string[];
+  publics?: readonly string[];
+  priseEnCharge?: readonly string[];
+  frais?: readonly string[];
+  modalitesAcces?: readonly string[];
+  modalitesAccompagnement?: readonly string[];
+  codeInsee?: string;
+  codePostal?: string;
+  /** Label ids (the caller turns slugs into ids); a link counts until its `until` day. */
+  labelIds?: readonly number[];
+  /** Open at that instant, from the precomputed weeks. */
+  openAt?: Date;
+  bbox?: { minLon: number; minLat: number; maxLon: number; maxLat: number };
+  /** Today in Paris, as days since 1970-01-01: label links that ended before are not shown. */
+  today: number;
+}
+
+export function maskOf(field: BitField, values: readonly string[] | undefined): number {
+  if (!values?.length) return 0;
+  const list: readonly string[] = BIT_FIELDS[field];
+  let mask = 0;
+  for (const value of values) {
+    const bit = list.indexOf(value);
+    if (bit >= 0) mask |= 1 << bit;
+  }
+  // A value outside the list matches nothing: a mask no place has.
+  return mask === 0 ? -1 : mask;
+}
+
+const ALWAYS = () => true;
+
+/** Compiles the filters once per request into a test on a slot; the cheap tests run first. */
+export function compileFilter(store: PlaceStore, filter: IndexFilter): (slot: number) => boolean {
+  const tests: ((slot: number) => boolean)[] = [];
+  const bitTest = (field: BitField, array: Uint8Array | Uint16Array) => {
+    const mask = maskOf(field, filter[field]);
+    if (mask === -1) tests.push(() => false);
+    else if (mask !== 0) tests.push((slot) => (array[slot] & mask) !== 0);
+  };
+  bitTest('services', store.services);
+  bitTest('publics', store.publics);
+  bitTest('priseEnCharge', store.priseEnCharge);
+  bitTest('frais', store.frais);
+  bitTest('modalitesAcces', store.modalitesAcces);
+  bitTest('modalitesAccompagnement', store.modalitesAccompagnement);
+  if (filter.codePostal !== undefined) {
+    const code = Number(filter.codePostal);
+    tests.push((slot) => store.codesPostaux[slot] === code);
+  }
+  if (filter.codeInsee !== undefined) {
+    const code = store.inseeCodeIndex(filter.codeInsee);
+    tests.push((slot) => code >= 0 && store.codesInsee[slot] === code);
+  }
+  if (filter.bbox) {
+    const { minLon, minLat, maxLon, maxLat } = filter.bbox;
+    tests.push((slot) => {
+      const lat = store.latitudes[slot];
+      const lon = store.longitudes[slot];
+      return lat >= minLat && lat <= maxLat && lon >= minLon && lon <= maxLon;
+    });
+  }
+  if (filter.labelIds) {
+    const maps = filter.labelIds.flatMap((id) => store.labelSlots.get(id) ?? []);
+    const { today } = filter;
+    tests.push((slot) => maps.some((slots) => (slots.get(slot) ?? -1) >= today));
+  }
+  if (filter.openAt) {
+    const isOpen = openAtChecker(filter.openAt);
+    tests.push((slot) => {
+      const week = store.hours[slot];
+      return week >= 0 && isOpen(store.weeks[week]);
+    });
+  }
+  if (tests.length === 0) return ALWAYS;
+  if (tests.length === 1) return tests[0];
+  return (slot) => tests.every((test) => test(slot));
+}

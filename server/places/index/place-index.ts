@@ -1,0 +1,202 @@
+import type { Db } from '../../db/knex.js';
+import { createPlaceChangeListener } from './place-change-listener.js';
+import { compileFilter, type IndexFilter } from './place-filter.js';
+import {
+  changesBetween,
+  indexedPlacesAfter,
+  indexedPlacesByIds,
+  labelLinksBetween,
+  labelLinksOf,
+  latestChange,
+  pruneChanges,
+} from './place-index.repository.js';
+import { countWithin, nearest, type NearestHit } from './place-queries.js';
+import { PlaceStore } from './place-store.js';
+
+const LOAD_BATCH = 20_000;
+const RELOAD_BATCH = 5_000;
+/** Past this many changed places at once (a bulk import), reading everything again is quicker. */
+const FULL_RELOAD_ABOVE = 50_000;
+/** The tree is rebuilt this long after the last change, or at once past REBUILD_ABOVE changes. */
+const REBUILD_DELAY_MS = 1000;
+const REBUILD_ABOVE = 2000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const KEEP_CHANGES_MINUTES = 60;
+
+export interface PlaceIndexDeps {
+  db: Db;
+  /** For the dedicated LISTEN connection. */
+  connectionString: string;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface IndexSearch {
+  lat: number;
+  lon: number;
+  radiusKm: number;
+  filter: IndexFilter;
+}
+
+/**
+ * Every published, located place in memory, for the read path: PostgreSQL stays the source of
+ * truth; the index loads from it at start and follows its change log (trigger → NOTIFY).
+ */
+export function createPlaceIndex(deps: PlaceIndexDeps) {
+  const { db } = deps;
+  const log = deps.log ?? (() => {});
+  let store = new PlaceStore();
+  /** Every change of the log up to this one is in memory (later ones may be too). */
+  let appliedChange = 0;
+  /** Bumped on every change applied: the clusters know when to rebuild. */
+  let version = 0;
+  let started: Promise<void> | undefined;
+  let stopped = false;
+  let rebuildTimer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  // Reloads run one at a time, in order: a late answer never overwrites a newer one.
+  let queue: Promise<unknown> = Promise.resolve();
+  function serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = queue.then(work, work);
+    queue = next.catch((error: unknown) => log('Mise à jour de l’index des lieux impossible.', error));
+    return next;
+  }
+
+  const listener = createPlaceChangeListener({
+    connectionString: deps.connectionString,
+    log,
+    onChange: ({ first, last }) => void serial(() => applyChanges(first, last)).catch(() => {}),
+    onReconnect: () => void serial(loadAll).catch(() => {}),
+  });
+
+  async function loadAll() {
+    const fresh = new PlaceStore();
+    // Read before the rows: a change logged meanwhile is applied again after, never missed.
+    const from = await latestChange(db);
+    let afterId = 0;
+    for (;;) {
+      const rows = await indexedPlacesAfter(db, afterId, LOAD_BATCH);
+      if (rows.length === 0) break;
+      fresh.reserve(rows.length);
+      for (const row of rows) fresh.upsert(row);
+      const lastId = rows[rows.length - 1].id;
+      attachLabels(fresh, await labelLinksBetween(db, rows[0].id, lastId));
+      afterId = lastId;
+      if (rows.length < LOAD_BATCH) break;
+    }
+    fresh.rebuildTree();
+    store = fresh;
+    appliedChange = Math.max(appliedChange, from);
+    version++;
+  }
+
+  function attachLabels(target: PlaceStore, links: { placeId: number; labelId: number; untilDay: number | null }[]) {
+    const bySlot = new Map<number, { labelId: number; untilDay: number | null }[]>();
+    for (const link of links) {
+      const slot = target.slotById.get(link.placeId);
+      if (slot === undefined) continue;
+      let list = bySlot.get(slot);
+      if (!list) bySlot.set(slot, (list = []));
+      list.push(link);
+    }
+    for (const [slot, list] of bySlot) target.setLabels(slot, list);
+  }
+
+  async function reload(ids: number[]) {
+    for (let i = 0; i < ids.length; i += RELOAD_BATCH) {
+      const batch = ids.slice(i, i + RELOAD_BATCH);
+      const [rows, links] = await Promise.all([indexedPlacesByIds(db, batch), labelLinksOf(db, batch)]);
+      const present = new Set<number>();
+      for (const row of rows) {
+        store.setLabels(store.upsert(row), []);
+        present.add(row.id);
+      }
+      for (const id of batch) if (!present.has(id)) store.remove(id);
+      attachLabels(store, links);
+    }
+    version++;
+    scheduleRebuild();
+  }
+
+  /** Applies the logged changes in [first, last] (last undefined: up to the newest). */
+  async function applyChanges(first: number, last?: number) {
+    const changes = await changesBetween(db, first, last);
+    const ids = [...new Set(changes.map((c) => c.placeId))];
+    if (ids.length > FULL_RELOAD_ABOVE) await loadAll();
+    else if (ids.length) await reload(ids);
+    const newest = changes.length ? changes[changes.length - 1].seq : 0;
+    appliedChange = Math.max(appliedChange, last ?? newest, newest);
+  }
+
+  function scheduleRebuild() {
+    if (stopped) return;
+    if (store.changedSinceBuild.size > REBUILD_ABOVE) {
+      clearTimeout(rebuildTimer);
+      rebuildTimer = undefined;
+      store.rebuildTree();
+      return;
+    }
+    clearTimeout(rebuildTimer);
+    rebuildTimer = setTimeout(() => store.rebuildTree(), REBUILD_DELAY_MS);
+    rebuildTimer.unref();
+  }
+
+  function start(): Promise<void> {
+    started ??= (async () => {
+      // Listen first: a change committed during the load is notified, then applied after it.
+      await listener.start();
+      await serial(loadAll);
+      pruneTimer = setInterval(() => {
+        pruneChanges(db, KEEP_CHANGES_MINUTES).catch((error: unknown) =>
+          log('Purge du journal des changements impossible.', error),
+        );
+      }, PRUNE_EVERY_MS);
+      pruneTimer.unref();
+    })();
+    return started;
+  }
+
+  return {
+    /** Loads every place and starts listening; the first call does it, the others wait for it. */
+    start,
+    get ready(): boolean {
+      return store.tree !== null;
+    },
+    get store(): PlaceStore {
+      return store;
+    },
+    get version(): number {
+      return version;
+    },
+    get size(): number {
+      return store.size;
+    },
+    /**
+     * A request saw `latest` in the change log: when this instance has not applied it yet (a write
+     * through another instance, a notification still on its way), apply it now. True if it was behind.
+     */
+    async catchUp(latest: number): Promise<boolean> {
+      if (latest <= appliedChange) return false;
+      await serial(async () => {
+        if (latest > appliedChange) await applyChanges(appliedChange + 1);
+      });
+      return true;
+    },
+    /** The `limit` nearest matching places after `after`, nearest first (ties by id). */
+    nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {
+      return nearest(store, { ...search, ...page, matches: compileFilter(store, search.filter) });
+    },
+    count(search: IndexSearch): number {
+      return countWithin(store, { ...search, matches: compileFilter(store, search.filter) });
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(rebuildTimer);
+      clearInterval(pruneTimer);
+      await listener.stop();
+      await queue;
+    },
+  };
+}
+
+export type PlaceIndex = ReturnType<typeof createPlaceIndex>;

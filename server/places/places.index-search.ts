@@ -1,0 +1,109 @@
+import type { Db } from '../db/knex.js';
+import { parisToday } from '../shared/paris-time.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { PlaceIndex } from './index/place-index.js';
+import type { IndexFilter } from './index/place-filter.js';
+import { placesForDisplay, type DisplayedPlace } from './index/place-index.repository.js';
+import type { LatLon } from './geo.js';
+import { DEFAULT_RADIUS_KM } from './places.query.js';
+import type { SearchCriteria } from './places.repository.js';
+import type { PlacesPage, PlaceSummary } from './places.responses.js';
+
+const daysSinceEpoch = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000;
+
+/** Whether the index answers this search: around a point, without text (text search stays in SQL). */
+export function indexAnswers(criteria: SearchCriteria): criteria is SearchCriteria & { point: LatLon } {
+  return criteria.point !== undefined && !criteria.q;
+}
+
+export function indexFilterOf(
+  criteria: SearchCriteria,
+  extra: { labelIds?: number[]; openAt?: Date; now: Date },
+): IndexFilter {
+  return {
+    services: criteria.services,
+    publics: criteria.publics,
+    priseEnCharge: criteria.priseEnCharge,
+    frais: criteria.frais,
+    modalitesAcces: criteria.modalitesAcces,
+    modalitesAccompagnement: criteria.modalitesAccompagnement,
+    codeInsee: criteria.codeInsee,
+    codePostal: criteria.codePostal,
+    bbox: criteria.bbox,
+    labelIds: extra.labelIds,
+    openAt: extra.openAt,
+    today: daysSinceEpoch(parisToday(extra.now)),
+  };
+}
+
+export interface IndexSearchRequest {
+  criteria: SearchCriteria & { point: LatLon };
+  filter: IndexFilter;
+  limit: number;
+  cursor?: string;
+}
+
+type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
+
+/**
+ * One page nearest first: the index picks the ids (selection, order, filters, "open at"), then one
+ * query reads those rows for display and the newest change in the log. If this instance was behind
+ * (a write elsewhere not applied yet), it catches up and picks again: a search sees every write
+ * committed before it, whichever instance made it.
+ */
+export async function searchWithIndex(
+  deps: { db: Db; index: PlaceIndex },
+  request: IndexSearchRequest,
+  summarize: Summarize,
+): Promise<PlacesPage> {
+  const { db, index } = deps;
+  await index.start();
+  const { criteria, filter, limit } = request;
+  // A distance cursor's key is a number (cursor.ts checks it per mode).
+  const position = request.cursor ? decodeCursor(request.cursor, 'distance') : undefined;
+  const after = position ? { key: Number(position.key), id: position.id } : undefined;
+  const search = {
+    lat: criteria.point.lat,
+    lon: criteria.point.lon,
+    radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
+    filter,
+  };
+  const pick = () => index.nearest(search, { limit: limit + 1, after });
+  let hits = pick();
+  let shown = await placesForDisplay(
+    db,
+    hits.slice(0, limit).map((h) => h.id),
+  );
+  if (await index.catchUp(shown.latestChange)) {
+    hits = pick();
+    shown = await placesForDisplay(
+      db,
+      hits.slice(0, limit).map((h) => h.id),
+    );
+  }
+  // A place deleted between the pick and the read is left out.
+  const page = hits.slice(0, limit).flatMap((hit) => {
+    const place = shown.places.get(hit.id);
+    return place ? [{ hit, place }] : [];
+  });
+  const last = page.at(-1)?.hit;
+  return {
+    items: page.map(({ hit, place }) => summarize(place, hit.distanceKm)),
+    next_cursor: hits.length > limit && last ? encodeCursor('distance', { key: last.key, id: last.id }) : null,
+  };
+}
+
+/** How many places the search finds, from memory. */
+export async function countWithIndex(
+  index: PlaceIndex,
+  criteria: SearchCriteria & { point: LatLon },
+  filter: IndexFilter,
+) {
+  await index.start();
+  return index.count({
+    lat: criteria.point.lat,
+    lon: criteria.point.lon,
+    radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
+    filter,
+  });
+}

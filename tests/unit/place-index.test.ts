@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { compileFilter, maskOf, type IndexFilter } from '../../server/places/index/place-filter.js';
+import { countWithin, nearest } from '../../server/places/index/place-queries.js';
+import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { compileWeeklyHours, minuteOfWeek, openAtChecker } from '../../server/places/index/weekly-hours.js';
+
+const row = (id: number, lat: number, lon: number, extra: Partial<IndexedPlaceRow> = {}): IndexedPlaceRow => ({
+  id,
+  latitude: lat,
+  longitude: lon,
+  codePostal: '13500',
+  codeInsee: null,
+  horaires: null,
+  services: 0,
+  publics: 0,
+  priseEnCharge: 0,
+  frais: 0,
+  modalitesAcces: 0,
+  modalitesAccompagnement: 0,
+  ...extra,
+});
+
+const today = 20_000;
+const everything: IndexFilter = { today };
+
+function storeOf(rows: IndexedPlaceRow[]) {
+  const store = new PlaceStore();
+  for (const r of rows) store.upsert(r);
+  store.rebuildTree();
+  return store;
+}
+
+const near = (store: PlaceStore, limit: number, filter = everything, after?: { key: number; id: number }) =>
+  nearest(store, { lat: 43.4, lon: 5.05, radiusKm: 30, limit, after, matches: compileFilter(store, filter) });
+
+describe('weekly opening hours', () => {
+  it('when hours are the same every week, then the week is kept as minutes from Monday 00:00', () => {
+    const week = compileWeeklyHours('Sa 09:00-12:00');
+    expect(week?.kind).toBe('weekly');
+    expect([...(week?.intervals ?? [])]).toEqual([5 * 1440 + 540, 5 * 1440 + 720]);
+  });
+
+  it('when hours close on public holidays, then the week holds on every other day', () => {
+    const week = compileWeeklyHours('Mo-Fr 09:00-12:00; PH off')!;
+    expect(week.kind).toBe('weekly-except-holidays');
+    expect(openAtChecker(new Date('2026-12-24T09:30:00Z'))(week)).toBe(true);
+    expect(openAtChecker(new Date('2026-12-25T09:30:00Z'))(week)).toBe(false);
+  });
+
+  it('when hours depend on the month, then the library decides at request time', () => {
+    const week = compileWeeklyHours('Jan-Jun Mo 10:00-12:00')!;
+    expect(week.kind).toBe('calendar');
+    expect(openAtChecker(new Date('2026-12-07T09:30:00Z'))(week)).toBe(false);
+  });
+
+  it('when an instant is given, then its minute of the week is Paris wall time', () => {
+    expect(minuteOfWeek(new Date('2026-12-01T09:30:00Z'))).toBe(1440 + 10 * 60 + 30);
+  });
+
+  it('when hours are unreadable, then there is no week', () => {
+    expect(compileWeeklyHours('pas des horaires')).toBeNull();
+  });
+});
+
+describe('the in-memory place index', () => {
+  it('when asking for the nearest places, then they come nearest first, within the radius', () => {
+    const store = storeOf([row(1, 43.42, 5.05), row(2, 43.401, 5.05), row(3, 43.41, 5.05), row(4, 44.5, 5.05)]);
+    expect(near(store, 10).map((h) => h.id)).toEqual([2, 3, 1]);
+  });
+
+  it('when many places share one spot, then pages cut the tie by id and none is lost or repeated', () => {
+    const store = storeOf(Array.from({ length: 30 }, (_, i) => row(100 - i, 43.41, 5.05)));
+    const seen: number[] = [];
+    let after: { key: number; id: number } | undefined;
+    for (let page = 0; page < 4; page++) {
+      const hits = near(store, 8, everything, after);
+      seen.push(...hits.map((h) => h.id));
+      const last = hits.at(-1);
+      if (!last) break;
+      after = { key: last.key, id: last.id };
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => 71 + i));
+  });
+
+  it('when filtering by service and by open hours, then only places matching both come back', () => {
+    const services = maskOf('services', ['Aide aux démarches administratives']);
+    const store = storeOf([
+      row(1, 43.41, 5.05, { services, horaires: 'Mo-Fr 09:00-12:00' }),
+      row(2, 43.42, 5.05, { services, horaires: 'Sa 09:00-12:00' }),
+      row(3, 43.43, 5.05, { horaires: 'Mo-Fr 09:00-12:00' }),
+    ]);
+    const filter = {
+      today,
+      services: ['Aide aux démarches administratives'],
+      openAt: new Date('2026-12-01T09:30:00Z'),
+    };
+    expect(near(store, 10, filter).map((h) => h.id)).toEqual([1]);
+  });
+
+  it('when a place changes after the tree was built, then searches see it before the next rebuild', () => {
+    const store = storeOf([row(1, 43.42, 5.05), row(2, 43.43, 5.05)]);
+    store.upsert(row(2, 43.4001, 5.05));
+    store.upsert(row(3, 43.41, 5.05));
+    store.remove(1);
+    expect(near(store, 10).map((h) => h.id)).toEqual([2, 3]);
+  });
+
+  it('when counting, then every matching place within the radius is counted, not only a page', () => {
+    const store = storeOf([
+      ...Array.from({ length: 50 }, (_, i) => row(i + 1, 43.4 + i * 0.001, 5.05)),
+      row(99, 45, 5.05),
+    ]);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, matches: () => true })).toBe(50);
+  });
+
+  it('when a label link has ended, then the label filter no longer finds the place', () => {
+    const store = storeOf([row(1, 43.41, 5.05), row(2, 43.42, 5.05)]);
+    store.setLabels(store.slotById.get(1)!, [{ labelId: 7, untilDay: null }]);
+    store.setLabels(store.slotById.get(2)!, [{ labelId: 7, untilDay: today - 1 }]);
+    expect(near(store, 10, { today, labelIds: [7] }).map((h) => h.id)).toEqual([1]);
+  });
+});

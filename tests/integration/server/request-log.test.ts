@@ -64,7 +64,7 @@ describe('request logs', () => {
     expect(written.toLowerCase()).not.toContain('cookie');
   });
 
-  it('when a page fails with a 500, then the error is logged with the request id', async () => {
+  it('when the database cannot be reached, then 503 and its cause is logged with the request id', async () => {
     // A route that reads the database, on an app whose pool cannot connect: the one error handler logs it.
     const deadDb = createDb('postgres://nobody:nothing@127.0.0.1:1/none');
     const capture = captureLogs();
@@ -73,9 +73,9 @@ describe('request logs', () => {
     const app = createApp({ config: testConfig(), db: deadDb, mailer: createMemoryMailer(), logger });
     const res = await request(app).get('/api/v1/labels');
     await deadDb.destroy();
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     const errors = lines().filter(
-      (line) => line.level === 50 && line.err && line.reqId === res.headers['x-request-id'],
+      (line) => line.level === 40 && line.cause && line.reqId === res.headers['x-request-id'],
     );
     expect(errors.length).toBeGreaterThan(0);
   });

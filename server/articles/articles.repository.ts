@@ -182,7 +182,9 @@ export async function updateArticle(
  * merged-away place now name the kept one. Returns the articles whose link moved (for an undo).
  */
 export async function movePlaceLinks(trx: Conn, fromId: number, toId: number): Promise<number[]> {
-  const rows = await trx('article_places').where('place_id', fromId).select<{ article_id: number }[]>('article_id');
+  const rows = await trx('article_places')
+    .where('place_id', fromId)
+    .select<{ article_id: string | number }[]>('article_id');
   const articleIds = rows.map((row) => Number(row.article_id));
   if (!articleIds.length) return [];
   await trx('article_places').where('place_id', fromId).delete();

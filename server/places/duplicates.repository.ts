@@ -15,8 +15,8 @@ export interface CandidateHit {
   distanceM: number | null;
 }
 
-export const NAME_SIMILARITY_MIN = 0.4;
-export const NEARBY_METRES = 200;
+const NAME_SIMILARITY_MIN = 0.4;
+const NEARBY_METRES = 200;
 
 const PUBLISHED_PAIR = `a.status = 'published' AND b.status = 'published'
   AND NOT EXISTS (SELECT 1 FROM place_duplicate_dismissals d WHERE d.place_a_id = a.id AND d.place_b_id = b.id)`;

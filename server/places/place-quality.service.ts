@@ -4,10 +4,10 @@ import { placePath } from './places.mapping.js';
 import { QUALITY_BANDS, placeQuality } from './place-quality.js';
 import { qualityByDepartement, worstPlaces, type QualityPosition } from './place-quality.repository.js';
 
-export const QUALITY_PAGE_SIZE = 50;
+const QUALITY_PAGE_SIZE = 50;
 
 /** "12.345" ↔ { quality: 12, id: 345 }: where the next page of the dashboard starts. */
-export const encodeQualityPosition = (p: QualityPosition) => `${p.quality}.${p.id}`;
+const encodeQualityPosition = (p: QualityPosition) => `${p.quality}.${p.id}`;
 export function decodeQualityPosition(text: string | undefined): QualityPosition | undefined {
   const match = text ? /^(\d{1,3})\.(\d{1,15})$/.exec(text) : null;
   return match ? { quality: Number(match[1]), id: Number(match[2]) } : undefined;

@@ -39,7 +39,7 @@ export interface QualityGap {
  * Ten things a visitor needs, in the spirit of the national map's former score; also the mediators'
  * completeness (server/editing/completeness.ts shows these to the person who runs the place).
  */
-export const COMPLETENESS_CRITERIA: { label: string; section: string; ok: (p: QualityInput) => boolean }[] = [
+const COMPLETENESS_CRITERIA: { label: string; section: string; ok: (p: QualityInput) => boolean }[] = [
   { label: 'Position sur la carte', section: 'general', ok: (p) => p.latitude !== null },
   { label: 'Horaires', section: 'horaires', ok: (p) => Boolean(p.horaires) },
   { label: 'Téléphone ou e-mail', section: 'contacts', ok: (p) => Boolean(p.telephone) || p.courriels.length > 0 },
@@ -68,7 +68,7 @@ export function completeness(place: QualityInput) {
 }
 
 // The weights add up to 100. Completeness weighs half; the rest rewards what makes a visit succeed.
-export const QUALITY_WEIGHTS = {
+const QUALITY_WEIGHTS = {
   perCriterion: 5,
   readableHours: 15,
   description: 10,
@@ -92,7 +92,7 @@ function readableHours(horaires: string): boolean {
 }
 
 /** The latest of the source's update date and a mediator's confirmation, in whole days before `now`. */
-export function daysSinceConfirmed(place: Pick<QualityInput, 'dateMaj' | 'verifiedAt'>, now: Date): number {
+function daysSinceConfirmed(place: Pick<QualityInput, 'dateMaj' | 'verifiedAt'>, now: Date): number {
   const updated = new Date(`${place.dateMaj}T12:00:00Z`).getTime();
   const latest = Math.max(Number.isNaN(updated) ? 0 : updated, place.verifiedAt?.getTime() ?? 0);
   return Math.max(0, Math.floor((now.getTime() - latest) / DAY_MS));

@@ -274,6 +274,8 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     await inTransaction(options.trx, async (trx) => {
       const locked = await lockPlace(trx, placeId);
       if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
+      if (locked.status === 'merged')
+        throw new ConflictError('Ce lieu a été fusionné avec un autre : annulez la fusion pour le faire revenir.');
       if (locked.status === status)
         throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
       // The row is locked at this version, so the update cannot miss it.

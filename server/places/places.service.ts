@@ -24,7 +24,7 @@ import { MESSAGES } from '../shared/messages.js';
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 /** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
-export const COUNT_CAP = 1000;
+const COUNT_CAP = 1000;
 
 /** A count of matching places; past COUNT_CAP, `total` is COUNT_CAP and `isLowerBound` is true. */
 export interface PlaceCount {

@@ -30,7 +30,7 @@ const holders = new WeakMap<PgConnection, RequestQueries>();
 const tracked = new WeakSet<object>();
 
 /** Its client went away before the answer: nobody reads the response (499, as nginx calls it). */
-export class ClientGoneError extends Error {
+class ClientGoneError extends Error {
   readonly status = 499;
   constructor() {
     super('Le client est parti avant la réponse ; sa requête a été annulée.');

@@ -17,7 +17,7 @@ import type { RequestHandler, Response } from 'express';
  */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
 export const PERSONAL_CACHE_CONTROL = 'private, no-cache';
-export const SIGNED_IN_CACHE_CONTROL = 'private, no-store';
+const SIGNED_IN_CACHE_CONTROL = 'private, no-store';
 
 const SESSION_COOKIE = /(?:^|;\s*)epn\.sid=/;
 /** Probes must see the live state, never a copy. */

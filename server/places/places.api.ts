@@ -19,9 +19,7 @@ export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: st
 
   router.get('/places', async (req, res) => {
     const query = parseOrThrow(placesQuerySchema, req.query);
-    // Open at a moment is decided by the hours, not in SQL: such searches are not counted.
-    const counted = query.open_now === true || query.open_at !== undefined;
-    const [page, count] = await Promise.all([deps.places.search(query), counted ? null : deps.places.count(query)]);
+    const [page, count] = await Promise.all([deps.places.search(query), deps.places.count(query)]);
     const list: PlacesList = {
       ...page,
       total: count?.total ?? null,

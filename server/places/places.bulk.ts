@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../db/knex.js';
@@ -74,7 +75,7 @@ const COLUMNS: Column[] = [
   scalar('modalites_accompagnement', 'text[]', 'modalitesAccompagnement'),
   scalar('fiche_acces_libre', 'text', 'ficheAccesLibre'),
   scalar('prise_rdv', 'text', 'priseRdv'),
-  { name: 'import_issues', type: 'jsonb', value: (row) => JSON.stringify(row.importIssues ?? []) },
+  { name: 'import_issues', type: 'jsonb', value: (row) => JSON.stringify(row.importIssues) },
   { name: 'quality', type: 'smallint', value: (row) => placeQuality(row, new Date()).score },
   { name: 'label_slugs', type: 'text[]', value: (row) => row.labelSlugs ?? [] },
 ];
@@ -93,7 +94,8 @@ const arrayLiteral = (values: string[]) =>
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (Array.isArray(value)) return copyEscape(arrayLiteral(value.map(String)));
-  return copyEscape(String(value));
+  // Rows hold strings, numbers and arrays (above); JSON columns come already stringified.
+  return copyEscape(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 /** One row as a line of COPY text; exported for its unit test. */
@@ -118,17 +120,64 @@ async function* copyChunks(rows: Iterable<BulkPlaceRow> | AsyncIterable<BulkPlac
 }
 
 /**
+ * Below this many rows, or when the load is smaller than the table, the indexes are kept and
+ * maintained row by row; above, they are dropped and built again after the insert.
+ */
+const REBUILD_FROM_ROWS = 10_000;
+
+export interface BulkLoadOptions {
+  /** Told when COPY is done, to time the two halves apart. */
+  onStaged?: (read: number) => void;
+  /**
+   * 'auto': rebuild the secondary indexes of `places` when the load is large and at least as big as
+   * the table already there (a first load). A million row-by-row inserts into growing GIN and GiST
+   * indexes cost far more than building them once, sorted or buffered, at the end; but the rebuild
+   * holds an exclusive lock on `places` until the commit: searches wait. 'never' for a live import.
+   */
+  rebuildIndexes?: 'auto' | 'always' | 'never';
+}
+
+/** The secondary indexes of `places` (all but the primary key and the (source, source_id) key). */
+async function secondaryIndexes(trx: Knex.Transaction): Promise<{ name: string; definition: string }[]> {
+  const result = await trx.raw<{ rows: { name: string; definition: string }[] }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = 'places'::regclass AND NOT i.indisprimary AND NOT i.indisunique`,
+  );
+  return result.rows;
+}
+
+async function shouldRebuild(trx: Knex.Transaction, staged: number, choice: BulkLoadOptions['rebuildIndexes']) {
+  if (choice === 'always') return true;
+  if (choice === 'never' || staged < REBUILD_FROM_ROWS) return false;
+  const result = await trx.raw<{ rows: { present: number }[] }>(
+    `SELECT count(*)::int AS present FROM (SELECT 1 FROM places LIMIT ?) AS p`,
+    [staged + 1],
+  );
+  return result.rows[0].present <= staged;
+}
+
+/**
  * Loads places in one transaction. `rows` is consumed as a stream (a generator of a million rows
- * never sits in memory). `onStaged` is told when COPY is done, to time the two halves apart.
+ * never sits in memory).
  */
 export async function bulkLoadPlaces(
   db: Db,
   rows: Iterable<BulkPlaceRow> | AsyncIterable<BulkPlaceRow>,
-  options: { onStaged?: (read: number) => void } = {},
+  options: BulkLoadOptions = {},
 ): Promise<BulkLoadReport> {
   return db.transaction(async (trx) => {
     // Inside a transaction Knex hands out the transaction's own connection: COPY runs in it.
-    const connection = (await trx.client.acquireConnection()) as pg.Client;
+    const client = trx.client as { acquireConnection(): Promise<pg.Client> };
+    const connection = await client.acquireConnection();
+    // Room for the index builds and the insert's sorts; no wait for the WAL flush at each step.
+    await trx.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
+    await trx.raw(`SET LOCAL work_mem = '64MB'`);
+    await trx.raw('SET LOCAL synchronous_commit = off');
+    // Triggers on places that tell listeners about each row (the in-memory index's NOTIFY) read this
+    // and stay quiet: one notification per row of a million-row load would flood them. Listeners
+    // reload after a bulk load.
+    await trx.raw(`SELECT set_config('epn.bulk', 'on', true)`);
     await trx.raw(
       `CREATE TEMPORARY TABLE places_staging (${COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')}) ON COMMIT DROP`,
     );
@@ -138,8 +187,10 @@ export async function bulkLoadPlaces(
     );
     await pipeline(Readable.from(copyChunks(rows, counter)), copy);
     options.onStaged?.(counter.read);
+    const rebuilt = (await shouldRebuild(trx, counter.read, options.rebuildIndexes)) ? await secondaryIndexes(trx) : [];
+    for (const index of rebuilt) await trx.raw('DROP INDEX ??', [index.name]);
     // Only the newly inserted places get their labels (RETURNING), as the import does.
-    const result = await trx.raw(
+    const result = await trx.raw<{ rows: { inserted: number; linked: number }[] }>(
       `WITH inserted AS (
          INSERT INTO places (${PLACE_COLUMNS.join(', ')})
          SELECT ${PLACE_COLUMNS.join(', ')} FROM places_staging
@@ -157,12 +208,9 @@ export async function bulkLoadPlaces(
        )
        SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM linked) AS linked`,
     );
-    const { inserted, linked } = result.rows[0] as { inserted: number; linked: number };
-    return {
-      read: counter.read,
-      inserted: Number(inserted),
-      alreadyPresent: counter.read - Number(inserted),
-      labelsLinked: Number(linked),
-    };
+    // count() is a bigint, handed over as a number (server/db/knex.ts).
+    const { inserted, linked } = result.rows[0];
+    for (const index of rebuilt) await trx.raw(index.definition);
+    return { read: counter.read, inserted, alreadyPresent: counter.read - inserted, labelsLinked: linked };
   });
 }

@@ -53,8 +53,8 @@ export const placesListSchema = placesPageSchema.extend({
     .nullable()
     .meta({
       description:
-        'Nombre de lieux correspondant à la recherche, compté jusqu’à 1 000 au plus ; null pour open_now et open_at ' +
-        '(non comptés).',
+        'Nombre de lieux correspondant à la recherche, compté jusqu’à 1 000 au plus ; null quand la recherche ' +
+        'n’est pas comptée (q, open_now, open_at).',
     }),
   total_is_lower_bound: z.boolean().meta({
     description: 'true quand il y a plus de lieux que `total` (« plus de 1 000 lieux »).',

@@ -230,7 +230,8 @@ export function createSearchService(deps: SearchServiceDeps) {
       }
       throw error;
     }
-    // Open-at searches are not counted: an empty list says so in words, with a way out.
+    // Open-at searches are not counted, nor text searches (count is then null): an empty list says so
+    // in words, with a way out.
     const count = openAt || query.open_now ? null : await deps.places.count(search);
     const total = count?.total ?? null;
     const labelNames = new Map(labels.map((l) => [l.slug, l.name]));
@@ -259,7 +260,7 @@ export function createSearchService(deps: SearchServiceDeps) {
             circle !== null && cards.length === 0 && radius < 100
               ? linkWith(typed, { radius_km: '100', page: undefined })
               : null,
-          openEmpty: total === null && cards.length === 0 && !query.page,
+          openEmpty: (openAt !== undefined || query.open_now === true) && cards.length === 0 && !query.page,
           withoutOpenUrl: linkWith(typed, { open_now: undefined, jour: undefined, heure: undefined, page: undefined }),
           mapData: {
             center: point ?? null,

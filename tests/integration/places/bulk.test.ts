@@ -64,6 +64,27 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
     expect(Number((await db('places').whereIn('source_id', ids).count('* as n'))[0].n)).toBe(3000);
   });
 
+  it('when a load rebuilds the indexes, then every index comes back and the rows are found through them', async () => {
+    const indexes = async () =>
+      (
+        await db.raw<{ rows: { definition: string }[] }>(
+          `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'places'::regclass`,
+        )
+      ).rows
+        .map((row) => row.definition)
+        .sort();
+    const before = await indexes();
+    const token = `Vauquelin${Math.floor(Math.random() * 1e6)}`;
+    const row = bulkRow({ nom: `Médiathèque ${token}` });
+    const report = await bulkLoadPlaces(db, [row], { rebuildIndexes: 'always' });
+    expect(report.inserted).toBe(1);
+    expect(await indexes()).toEqual(before);
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ q: `mediatheque ${token.toLowerCase()}` });
+    expect(res.body.items.map((item: { nom: string }) => item.nom)).toEqual([row.nom]);
+  });
+
   it('when a value is missing, then its COPY field is \\N (NULL), not an empty string', () => {
     const line = copyLine(bulkRow({ telephone: null }));
     expect(line.endsWith('\n')).toBe(true);

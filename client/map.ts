@@ -59,7 +59,7 @@ interface MapApiFeature {
 }
 
 /** The viewport as the API's bbox (west,south,east,north), clamped to the world. */
-export function apiBbox(b: Bounds): string {
+function apiBbox(b: Bounds): string {
   const clamp = (v: number, max: number) => Math.max(-max, Math.min(max, v));
   return [clamp(b.west, 180), clamp(b.south, 90), clamp(b.east, 180), clamp(b.north, 90)]
     .map((v) => v.toFixed(5))

@@ -1,7 +1,7 @@
 import Supercluster, { type ClusterProperties, type PointFeature } from 'supercluster';
 import type { PlaceIndex } from './place-index.js';
 
-export const MAX_MAP_FEATURES = 500;
+const MAX_MAP_FEATURES = 500;
 const CLUSTER_RADIUS_PX = 60;
 const CLUSTER_MAX_ZOOM = 16;
 /** Up to this many places the clusters are rebuilt during the request that finds them stale. */
@@ -103,5 +103,3 @@ export function createPlaceClusters(index: PlaceIndex) {
     stop: () => clearTimeout(timer),
   };
 }
-
-export type PlaceClusters = ReturnType<typeof createPlaceClusters>;

@@ -39,6 +39,31 @@ export interface MapHandle {
   /** Called with the place's id when the visitor opens a marker. */
   onMarkerOpen(callback: (id: number) => void): void;
   invalidateSize(): void;
+  /**
+   * Every place, not only the list's page: at each move the viewport's clusters and single places
+   * come from `/api/v1/map` (at most 500); a click on a cluster zooms in where it splits.
+   */
+  showAllPlaces(apiUrl: string): void;
+}
+
+interface MapApiFeature {
+  geometry: { coordinates: [number, number] };
+  properties: {
+    cluster: boolean;
+    point_count?: number;
+    expansion_zoom?: number;
+    id?: number;
+    nom?: string;
+    url?: string;
+  };
+}
+
+/** The viewport as the API's bbox (west,south,east,north), clamped to the world. */
+function apiBbox(b: Bounds): string {
+  const clamp = (v: number, max: number) => Math.max(-max, Math.min(max, v));
+  return [clamp(b.west, 180), clamp(b.south, 90), clamp(b.east, 180), clamp(b.north, 90)]
+    .map((v) => v.toFixed(5))
+    .join(',');
 }
 
 const FRANCE: MapView = { zoom: 5, lat: 46.6, lon: 2.45 };
@@ -240,6 +265,51 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     },
     invalidateSize() {
       map.invalidateSize();
+    },
+    showAllPlaces(apiUrl) {
+      const layer = L.layerGroup().addTo(map);
+      let request = 0;
+      const draw = (features: MapApiFeature[]) => {
+        layer.clearLayers();
+        for (const feature of features) {
+          const [lon, lat] = feature.geometry.coordinates;
+          const { properties } = feature;
+          if (properties.cluster) {
+            const html = document.createElement('span');
+            html.textContent = String(properties.point_count ?? '');
+            const words = document.createElement('span');
+            words.className = 'visually-hidden';
+            words.textContent = ' lieux : zoomer';
+            html.appendChild(words);
+            const marker = L.marker([lat, lon], {
+              icon: L.divIcon({ html, className: 'map-cluster map-cluster-all', iconSize: [38, 38] }),
+              keyboard: true,
+            });
+            marker.on('click', () => map.setView([lat, lon], properties.expansion_zoom ?? map.getZoom() + 2));
+            layer.addLayer(marker);
+          } else if (properties.id !== undefined && !markers.has(properties.id)) {
+            const data = { id: properties.id, nom: properties.nom ?? '', url: properties.url ?? '#', lat, lon };
+            const marker = L.marker([lat, lon], { icon: markerIcon(data.nom), title: data.nom, keyboard: true });
+            marker.bindPopup(() => popupContent(data));
+            layer.addLayer(marker);
+          }
+        }
+      };
+      const load = () => {
+        const mine = ++request;
+        const params = new URLSearchParams({ bbox: apiBbox(handle.bounds()), zoom: String(map.getZoom()) });
+        fetch(`${apiUrl}?${params.toString()}`, { headers: { Accept: 'application/json' } })
+          .then((res) => (res.ok ? (res.json() as Promise<{ features: MapApiFeature[] }>) : null))
+          .then((body) => {
+            // Only the answer to the latest move is drawn (an older one may arrive last).
+            if (body && mine === request) draw(body.features);
+          })
+          .catch(() => {
+            // Without the API the list and its page of markers remain.
+          });
+      };
+      map.on('moveend', load);
+      load();
     },
   };
   return handle;

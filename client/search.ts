@@ -107,6 +107,8 @@ function start() {
       if (box) map.fitBounds(box);
     }
     mapElement.dataset.view = formatMapView(map.view());
+    // Every place of the viewport as clusters, the list staying nearest-first and paginated.
+    map.showAllPlaces('/api/v1/map');
     map.onUserMove(() => {
       if (!map) return;
       current = withMapView(current, map.view());

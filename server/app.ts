@@ -42,6 +42,7 @@ import { labelIdsBySlug } from './labels/labels.read.js';
 import { exportRoutes } from './opendata/export.routes.js';
 import { createExportService } from './opendata/export.service.js';
 import { placesApiRoutes } from './places/places.api.js';
+import { createMapService, mapApiRoutes } from './places/map.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
 import { reportsPerEmail } from './reports/reports.limits.js';
@@ -151,6 +152,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
+  if (deps.placeIndex) {
+    app.use('/api/v1', mapApiRoutes({ map: createMapService({ db, index: deps.placeIndex, publicBaseUrl }) }));
+  }
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));

@@ -11,6 +11,7 @@ import { labelParamsSchema } from '../labels/labels.schemas.js';
 import { labelPlacesQuerySchema } from '../labels/labels.api.js';
 import { placeIdParamsSchema } from '../places/places.api.js';
 import { placesQueryShape } from '../places/places.query.js';
+import { mapQuerySchema, mapResponseSchema } from '../places/map.api.js';
 import {
   labelJsonSchema,
   placeDetailSchema,
@@ -158,6 +159,26 @@ export function buildOpenApiDocument(baseUrl: string) {
           responses: {
             '200': json(placesListSchema, 'Une page de lieux, et leur nombre (borné)'),
             '400': problem('Paramètre invalide (le champ est nommé)'),
+          },
+        },
+      },
+      '/map': {
+        get: {
+          summary: 'La carte de tous les lieux : groupes et lieux seuls dans un cadre',
+          description:
+            'GeoJSON : des groupes (cluster, point_count, expansion_zoom) et des lieux seuls (id, nom, url), ' +
+            '500 au plus à tout zoom ; les effectifs des groupes font le total des lieux du cadre.',
+          parameters: queryParameters(mapQuerySchema.shape).map((p) => ({
+            ...p,
+            required: true,
+            description:
+              p.name === 'zoom'
+                ? 'Niveau de zoom de la carte (0 à 22).'
+                : 'Cadre ouest,sud,est,nord (longitudes, latitudes).',
+          })),
+          responses: {
+            '200': json(mapResponseSchema, 'Groupes et lieux du cadre (GeoJSON FeatureCollection)'),
+            '400': problem('Cadre ou zoom invalide'),
           },
         },
       },

@@ -69,12 +69,15 @@ export async function searchWithIndex(
     filter,
   };
   const pick = () => index.nearest(search, { limit: limit + 1, after });
+  const seen = index.version;
   let hits = pick();
   let shown = await placesForDisplay(
     db,
     hits.slice(0, limit).map((h) => h.id),
   );
-  if (await index.catchUp(shown.latestChange)) {
+  // Behind the log, or changed since the pick (a notification meanwhile): pick again.
+  await index.catchUp(shown.latestChange);
+  if (index.version !== seen) {
     hits = pick();
     shown = await placesForDisplay(
       db,

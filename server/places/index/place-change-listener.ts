@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-export const PLACES_CHANGED_CHANNEL = 'places_changed';
+const PLACES_CHANGED_CHANNEL = 'places_changed';
 const RECONNECT_DELAY_MS = 1000;
 
 export interface PlaceChangeListenerDeps {

@@ -123,3 +123,19 @@ export async function placesForDisplay(
   }
   return { places, latestChange: Number(result.rows[0]?.latest_change ?? 0) };
 }
+
+/** The names of the single places shown on the map, and the newest change in the log: one round trip. */
+export async function placeNamesForMap(
+  db: Db,
+  ids: number[],
+): Promise<{ names: Map<number, string>; latestChange: number }> {
+  const result = await db.raw<{ rows: { latest_change: number; id: string | null; nom: string | null }[] }>(
+    `SELECT s.latest_change, p.id, p.nom
+     FROM (SELECT coalesce(max(seq), 0)::float8 AS latest_change FROM place_changes) s
+     LEFT JOIN places p ON p.id = ANY(?::bigint[])`,
+    [ids],
+  );
+  const names = new Map<number, string>();
+  for (const row of result.rows) if (row.id !== null && row.nom !== null) names.set(Number(row.id), row.nom);
+  return { names, latestChange: result.rows[0]?.latest_change ?? 0 };
+}

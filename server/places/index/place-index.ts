@@ -173,14 +173,14 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     },
     /**
      * A request saw `latest` in the change log: when this instance has not applied it yet (a write
-     * through another instance, a notification still on its way), apply it now. True if it was behind.
+     * through another instance, a notification still on its way), apply it now; `version` tells
+     * the caller whether anything changed since it last looked.
      */
-    async catchUp(latest: number): Promise<boolean> {
-      if (latest <= appliedChange) return false;
+    async catchUp(latest: number): Promise<void> {
+      if (latest <= appliedChange) return;
       await serial(async () => {
         if (latest > appliedChange) await applyChanges(appliedChange + 1);
       });
-      return true;
     },
     /** The `limit` nearest matching places after `after`, nearest first (ties by id). */
     nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {

@@ -73,7 +73,7 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   return hits.sort(byKeyThenId).slice(0, limit);
 }
 
-export interface Box {
+interface Box {
   minLon: number;
   minLat: number;
   maxLon: number;
@@ -81,7 +81,7 @@ export interface Box {
 }
 
 /** Every live place in a lon/lat box (tree and changed ones), each slot visited once. */
-export function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => void) {
+function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => void) {
   for (const slot of store.changedSinceBuild) {
     const lat = store.latitudes[slot];
     const lon = store.longitudes[slot];
@@ -96,7 +96,7 @@ export function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) 
 }
 
 /** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */
-export function boxesAround(lat: number, lon: number, radiusKm: number): Box[] {
+function boxesAround(lat: number, lon: number, radiusKm: number): Box[] {
   const dLat = (radiusKm / 111.195) * RADIUS_SLACK;
   const minLat = Math.max(-90, lat - dLat);
   const maxLat = Math.min(90, lat + dLat);

@@ -1,7 +1,7 @@
 import { isOpenAt, isWeekStable, openIntervals } from '../../shared/opening-hours.js';
 import { fromParisWallTime, parisWallTime, type WallTime } from '../../shared/paris-time.js';
 
-export const MINUTES_PER_WEEK = 7 * 24 * 60;
+const MINUTES_PER_WEEK = 7 * 24 * 60;
 
 /**
  * A place's opening hours as one week of Paris wall-time intervals, in minutes from Monday 00:00:
@@ -66,7 +66,7 @@ export function compileWeeklyHours(horaires: string): WeeklyHours | null {
 }
 
 /** Open at this minute of the week? For the days the week holds (see `kind`). */
-export function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
+function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
   const { intervals } = hours;
   for (let i = 0; i < intervals.length; i += 2) {
     if (minute < intervals[i]) return false;

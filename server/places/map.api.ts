@@ -1,0 +1,106 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { parseOrThrow } from '../http/validation.js';
+import { createPlaceClusters, type Bbox, type MapFeature } from './index/place-clusters.js';
+import type { PlaceIndex } from './index/place-index.js';
+import { placeNamesForMap } from './index/place-index.repository.js';
+import { placePath } from './places.mapping.js';
+import { placesQueryShape } from './places.query.js';
+
+export const mapQuerySchema = z.strictObject({
+  // The places search's bbox parser, required here.
+  bbox: placesQueryShape.bbox.pipe(
+    z.object(
+      { minLon: z.number(), minLat: z.number(), maxLon: z.number(), maxLat: z.number() },
+      { error: 'Cadre attendu : ouest,sud,est,nord.' },
+    ),
+  ),
+  zoom: z.coerce
+    .number({ error: 'Niveau de zoom attendu (0 à 22).' })
+    .int('Niveau de zoom entier attendu (0 à 22).')
+    .min(0, 'Le zoom va de 0 à 22.')
+    .max(22, 'Le zoom va de 0 à 22.'),
+});
+
+const point = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) });
+
+/** The response, for the OpenAPI document: clusters and single places, GeoJSON. */
+export const mapResponseSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z
+    .array(
+      z.union([
+        z.object({
+          type: z.literal('Feature'),
+          geometry: point,
+          properties: z.object({
+            cluster: z.literal(true),
+            point_count: z.number().int().positive(),
+            /** The zoom at which this cluster splits: where a click on it should go. */
+            expansion_zoom: z.number().int(),
+          }),
+        }),
+        z.object({
+          type: z.literal('Feature'),
+          geometry: point,
+          properties: z.object({ cluster: z.literal(false), id: z.number().int(), nom: z.string(), url: z.string() }),
+        }),
+      ]),
+    )
+    .max(500),
+});
+
+type MapResponse = z.infer<typeof mapResponseSchema>;
+
+/**
+ * The map of every place: clusters in memory (supercluster over the place index), then one query
+ * for the names of the single places and the newest change (an instance behind catches up first).
+ */
+export function createMapService(deps: { db: Db; index: PlaceIndex; publicBaseUrl: string }) {
+  const { db, index } = deps;
+  const clusters = createPlaceClusters(index);
+
+  const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
+
+  async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
+    await index.start();
+    const seen = index.version;
+    let features = clusters.inBox(bbox, zoom);
+    let shown = await placeNamesForMap(db, singles(features));
+    // Behind the log, or changed since the features were picked (a notification meanwhile): again.
+    await index.catchUp(shown.latestChange);
+    if (index.version !== seen) {
+      features = clusters.inBox(bbox, zoom);
+      shown = await placeNamesForMap(db, singles(features));
+    }
+    const { names } = shown;
+    return {
+      type: 'FeatureCollection',
+      features: features.flatMap((f): MapResponse['features'] => {
+        const geometry = { type: 'Point' as const, coordinates: [f.lon, f.lat] as [number, number] };
+        if (f.kind === 'cluster') {
+          const properties = { cluster: true as const, point_count: f.count, expansion_zoom: f.expansionZoom };
+          return [{ type: 'Feature', geometry, properties }];
+        }
+        const nom = names.get(f.id);
+        if (nom === undefined) return [];
+        const url = new URL(placePath({ id: f.id, nom }), deps.publicBaseUrl).toString();
+        return [{ type: 'Feature', geometry, properties: { cluster: false as const, id: f.id, nom, url } }];
+      }),
+    };
+  }
+
+  return { viewport, stop: clusters.stop };
+}
+
+export type MapService = ReturnType<typeof createMapService>;
+
+export function mapApiRoutes(deps: { map: MapService }): Router {
+  const router = Router();
+  router.get('/map', async (req, res) => {
+    const { bbox, zoom } = parseOrThrow(mapQuerySchema, req.query);
+    res.json(await deps.map.viewport(bbox, zoom));
+  });
+  return router;
+}

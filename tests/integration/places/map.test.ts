@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Db } from '../../../server/db/knex.js';
+import { insertPlacesIfAbsent } from '../../../server/places/place-writes.repository.js';
+import { describe, expect, it } from 'vitest';
+import { createTestContext } from '../../support/context.js';
+import { eastOf, makePlace, northOf, randomSpot } from '../../support/factories.js';
+
+interface Feature {
+  type: 'Feature';
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { cluster: boolean; point_count?: number; id?: number; nom?: string; url?: string };
+}
+
+const placesIn = (features: Feature[]) =>
+  features.reduce((sum, f) => sum + (f.properties.cluster ? (f.properties.point_count ?? 0) : 1), 0);
+
+/** A box of `km` kilometres on each side of a spot, as "W,S,E,N". */
+const boxAround = (at: { lat: number; lon: number }, km: number) =>
+  [eastOf(at, -km).lon, northOf(at, -km).lat, eastOf(at, km).lon, northOf(at, km).lat].join(',');
+
+/** `count` places on a grid of about `km` kilometres around a spot, inserted in one statement. */
+async function gridAround(db: Db, at: { lat: number; lon: number }, count: number, km: number) {
+  const side = Math.ceil(Math.sqrt(count));
+  const { id: firstId, ...model } = await makePlace(db, { at });
+  const rows = Array.from({ length: count - 1 }, (_, k) => {
+    const i = k + 1;
+    const spot = eastOf(northOf(at, ((i % side) / side - 0.5) * km), (Math.floor(i / side) / side - 0.5) * km);
+    return { ...model, sourceId: randomUUID(), nom: `Lieu de la grille ${i}`, latitude: spot.lat, longitude: spot.lon };
+  });
+  const ids = [firstId, ...(await insertPlacesIfAbsent(db, rows)).values()];
+  return db('places').whereIn('id', ids).select<{ id: number; nom: string }[]>('id', 'nom');
+}
+
+describe('GET /api/v1/map: every place of a box, as clusters and single places', () => {
+  const { app, db } = createTestContext();
+
+  it('when a box holds a few places, then clusters and singles add up to them, singles with id and nom', async () => {
+    const here = randomSpot();
+    const made = await gridAround(db, here, 12, 2);
+    const res = await request(app)
+      .get('/api/v1/map')
+      .query({ bbox: boxAround(here, 3), zoom: 16 });
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('FeatureCollection');
+    expect(placesIn(res.body.features)).toBe(12);
+    const singles = (res.body.features as Feature[]).filter((f) => !f.properties.cluster);
+    expect(singles.length).toBeGreaterThan(0);
+    for (const single of singles) {
+      const place = made.find((p) => p.id === single.properties.id);
+      expect(single.properties.nom).toBe(place?.nom);
+    }
+  });
+
+  it('when the map is zoomed out over the same places, then they come as clusters with their counts', async () => {
+    const here = randomSpot();
+    await gridAround(db, here, 12, 2);
+    const res = await request(app)
+      .get('/api/v1/map')
+      .query({ bbox: boxAround(here, 20), zoom: 8 });
+    const clusters = (res.body.features as Feature[]).filter((f) => f.properties.cluster);
+    expect(clusters.length).toBeGreaterThan(0);
+    expect(placesIn(res.body.features)).toBe(12);
+  });
+
+  it('when a box holds over 500 places, then at any zoom 500 features at most add up to all', async () => {
+    const here = randomSpot();
+    await gridAround(db, here, 620, 3);
+    for (const zoom of [3, 8, 12, 15, 17, 20, 22]) {
+      const res = await request(app)
+        .get('/api/v1/map')
+        .query({ bbox: boxAround(here, 2.5), zoom });
+      expect(res.status).toBe(200);
+      expect(res.body.features.length).toBeLessThanOrEqual(500);
+      expect(placesIn(res.body.features)).toBe(620);
+    }
+  });
+
+  it('when the whole world is asked at a high zoom, then it still answers with 500 features at most', async () => {
+    const res = await request(app).get('/api/v1/map').query({ bbox: '-180,-90,180,90', zoom: 22 });
+    expect(res.status).toBe(200);
+    expect(res.body.features.length).toBeLessThanOrEqual(500);
+  });
+
+  it('when a place is added, then the next map of its box shows it', async () => {
+    const here = randomSpot();
+    await request(app)
+      .get('/api/v1/map')
+      .query({ bbox: boxAround(here, 5), zoom: 14 });
+    const place = await makePlace(db, { at: here });
+    const res = await request(app)
+      .get('/api/v1/map')
+      .query({ bbox: boxAround(here, 5), zoom: 14 });
+    expect(res.body.features.map((f: Feature) => f.properties.id)).toContain(place.id);
+  });
+
+  it.each([
+    ['bbox', { zoom: '5' }],
+    ['bbox', { bbox: '1,2,3', zoom: '5' }],
+    ['bbox', { bbox: '5,44,4,45', zoom: '5' }],
+    ['bbox', { bbox: 'a,b,c,d', zoom: '5' }],
+    ['bbox', { bbox: '-200,0,0,10', zoom: '5' }],
+    ['zoom', { bbox: '-5,41,10,51' }],
+    ['zoom', { bbox: '-5,41,10,51', zoom: 'far' }],
+    ['zoom', { bbox: '-5,41,10,51', zoom: '23' }],
+    ['zoom', { bbox: '-5,41,10,51', zoom: '2.5' }],
+    ['foo', { bbox: '-5,41,10,51', zoom: '5', foo: 'bar' }],
+  ])('when %s is wrong (%j), then 400 problem+json names it', async (field, query) => {
+    const res = await request(app).get('/api/v1/map').query(query);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+});

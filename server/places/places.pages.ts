@@ -46,6 +46,13 @@ export interface PlacePageDeps {
   reportCategories: readonly { value: string; label: string }[];
 }
 
+/**
+ * Only http(s) addresses become links: imported data may hold anything, and a `javascript:` URL in
+ * site_web, prise_rdv or fiche_acces_libre would run on click (issue 11, stored XSS).
+ */
+const isWebAddress = (url: string | null | undefined): url is string =>
+  typeof url === 'string' && /^https?:\/\//i.test(url.trim());
+
 export const PLACE_PAGE_ASSETS = { scripts: ['/static/build/place.js'], stylesheets: ['/static/build/place.css'] };
 
 const placeRefSchema = z.object({
@@ -142,9 +149,11 @@ export function placeView(
       : null,
     telephone: place.telephone ? { href: `tel:${place.telephone}`, text: phoneDisplay(place.telephone) } : null,
     courriels: place.courriels,
-    sites: place.siteWeb.map((url) => ({ url, text: url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, '') })),
-    priseRdv: place.priseRdv,
-    ficheAccesLibre: place.ficheAccesLibre,
+    sites: place.siteWeb
+      .filter(isWebAddress)
+      .map((url) => ({ url, text: url.replace(/^https?:\/\/(www\.)?/, '').replace(/\/$/, '') })),
+    priseRdv: isWebAddress(place.priseRdv) ? place.priseRdv : null,
+    ficheAccesLibre: isWebAddress(place.ficheAccesLibre) ? place.ficheAccesLibre : null,
     open: openStateText(state.open, next, today),
     week: weekTable(place.horaires, now),
     horaires: place.horaires,

@@ -52,26 +52,31 @@ describe('moderators’ data-quality and duplicates pages in Chromium', () => {
   const mergeAndUndo =
     'when a moderator merges a pair keeping the other’s hours, then the old page leads to the kept one; ' +
     'undo separates them';
-  it(mergeAndUndo, async () => {
-    const page = tab!.page;
-    await page.goto(`${browser.baseUrl}/moderation/doublons?departement=2A`);
-    await page.getByRole('link', { name: new RegExp(`${a.nom}.*${b.nom}`) }).click();
-    await page.getByRole('heading', { name: 'Ces deux lieux sont-ils le même ?' }).waitFor();
-    await page.locator('#champ-horaires-b').check();
-    await page.getByRole('button', { name: 'Fusionner' }).click();
-    await page.getByText('Lieux fusionnés').waitFor();
+  it(
+    mergeAndUndo,
+    async () => {
+      const page = tab!.page;
+      await page.goto(`${browser.baseUrl}/moderation/doublons?departement=2A`);
+      await page.getByRole('link', { name: new RegExp(`${a.nom}.*${b.nom}`) }).click();
+      await page.getByRole('heading', { name: 'Ces deux lieux sont-ils le même ?' }).waitFor();
+      await page.locator('#champ-horaires-b').check();
+      await page.getByRole('button', { name: 'Fusionner' }).click();
+      await page.getByText('Lieux fusionnés').waitFor();
 
-    const old = await page.goto(`${browser.baseUrl}/lieux/${b.id}`);
-    expect(old?.status()).toBe(200);
-    expect(page.url()).toMatch(new RegExp(`/lieux/${a.id}-`));
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(a.nom);
-    expect((await db('places').where({ id: a.id }).first()).horaires).toBe('Tu 14:00-18:00');
+      const old = await page.goto(`${browser.baseUrl}/lieux/${b.id}`);
+      expect(old?.status()).toBe(200);
+      expect(page.url()).toMatch(new RegExp(`/lieux/${a.id}-`));
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(a.nom);
+      expect((await db('places').where({ id: a.id }).first()).horaires).toBe('Tu 14:00-18:00');
 
-    await page.goto(`${browser.baseUrl}/moderation/doublons`);
-    await page.getByRole('button', { name: new RegExp(`Annuler la fusion de « ${b.nom} »`) }).click();
-    await page.getByText('Fusion annulée').waitFor();
-    const back = await page.goto(`${browser.baseUrl}/lieux/${b.id}`);
-    expect(back?.status()).toBe(200);
-    expect(page.url()).toMatch(new RegExp(`/lieux/${b.id}-`));
-  });
+      await page.goto(`${browser.baseUrl}/moderation/doublons`);
+      await page.getByRole('button', { name: new RegExp(`Annuler la fusion de « ${b.nom} »`) }).click();
+      await page.getByText('Fusion annulée').waitFor();
+      const back = await page.goto(`${browser.baseUrl}/lieux/${b.id}`);
+      expect(back?.status()).toBe(200);
+      expect(page.url()).toMatch(new RegExp(`/lieux/${b.id}-`));
+      // Seven page loads: under the whole suite's load on two cores, over the default 30 s (as mediator.test.ts).
+    },
+    90_000,
+  );
 });

@@ -49,7 +49,12 @@ describe('import: the command', () => {
   it('when --json is given, then stdout is one JSON object with the counts and the rejections', async () => {
     const source = `cli-${randomUUID().slice(0, 8)}`;
     const report = path.join(tmp, 'rapport.csv');
-    const result = await runCli([fixturePath('rejets.csv'), '--json', '--source', source, '--report', report]);
+    // The fixture with its own source and 100 km south: import-rows.test.ts imports it too, and the same
+    // place from another source nearby would be merged into that one.
+    const file = path.join(tmp, 'rejets.csv');
+    const content = readFileSync(fixturePath('rejets.csv'), 'utf8');
+    writeFileSync(file, content.replaceAll('fixture-rej', source).replaceAll(',47.4', ',46.5'));
+    const result = await runCli([file, '--json', '--report', report]);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(Object.keys(summary)).toEqual([

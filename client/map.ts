@@ -119,7 +119,7 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
   if (outlinePane) outlinePane.style.zIndex = '150';
   if (options.outlineUrl) {
     fetch(options.outlineUrl)
-      .then((response) => (response.ok ? response.json() : null))
+      .then((response) => (response.ok ? (response.json() as Promise<GeoJSON.GeoJsonObject>) : null))
       .then((geojson) => {
         if (geojson)
           L.geoJSON(geojson, {

@@ -63,8 +63,7 @@ export async function auditEntriesView(
 ): Promise<AuditEntryView[]> {
   const { placePath } = options;
   const { viewerIsAdmin } = options;
-  const roleName = (role: unknown) =>
-    typeof role === 'string' ? (options.roleNames[role] ?? role) : '—';
+  const roleName = (role: unknown) => (typeof role === 'string' ? (options.roleNames[role] ?? role) : '—');
   const placeIds = new Set<number>();
   const userIds = new Set<number>();
   const labelIds = new Set<number>();

@@ -157,7 +157,7 @@ export async function importPlaces(
       const identity = identitySchema.safeParse(record);
       if (!identity.success) {
         report.rejected.push({
-          sourceId: String(record.id ?? '?'),
+          sourceId: typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : '?',
           issues: toFieldErrors(identity.error).map((e) => ({ ...e, value: null })),
         });
         continue;
@@ -168,8 +168,8 @@ export async function importPlaces(
         continue;
       }
       const labelValues = [
-        ...((accepted.dispositif_programmes_nationaux as string[]) ?? []),
-        ...((accepted.formations_labels as string[]) ?? []),
+        ...((accepted.dispositif_programmes_nationaux as string[] | undefined) ?? []),
+        ...((accepted.formations_labels as string[] | undefined) ?? []),
       ];
       for (const value of labelValues.filter((v) => !labelIds.has(v))) {
         issues.push({

@@ -17,9 +17,9 @@ function listParam<T extends z.ZodType>(item: T, max = 20) {
   return z.preprocess(
     (value) => {
       if (value === undefined || value === '') return undefined;
-      const values = Array.isArray(value) ? value : [value];
+      const values: unknown[] = Array.isArray(value) ? value : [value];
       return values
-        .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+        .flatMap((v): unknown[] => (typeof v === 'string' ? v.split(',') : [v]))
         .map((v) => (typeof v === 'string' ? v.trim() : v))
         .filter((v) => v !== '');
     },

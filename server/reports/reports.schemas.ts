@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const REPORT_CATEGORIES = ['horaires', 'services', 'adresse', 'contacts', 'labels', 'n-existe-plus', 'autre'] as const;
+export const REPORT_CATEGORIES = [
+  'horaires',
+  'services',
+  'adresse',
+  'contacts',
+  'labels',
+  'n-existe-plus',
+  'autre',
+] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 export const REPORT_CATEGORY_NAMES: Record<ReportCategory, string> = {

@@ -73,17 +73,7 @@ const HOSTILE_STRINGS = [
 ];
 
 /** Percent-encoding that does not decode: a lone `%`, bytes that are not UTF-8, overlong forms. */
-const MALFORMED_ENCODINGS = [
-  '%',
-  '%E0',
-  '%zz',
-  '%ED%A0%80',
-  '%C0%AE%C0%AE',
-  '%FF%FE',
-  '%%',
-  '%u0041',
-  '%E0%A4%A',
-];
+const MALFORMED_ENCODINGS = ['%', '%E0', '%zz', '%ED%A0%80', '%C0%AE%C0%AE', '%FF%FE', '%%', '%u0041', '%E0%A4%A'];
 
 /** Percent-encodes as UTF-8 without throwing on lone surrogates (they become U+FFFD, as a browser sends). */
 function encode(text: string): string {

@@ -11,7 +11,7 @@ export async function up(knex: Knex): Promise<void> {
 
   // The candidate queries' indexes: same SIRET, same phone or e-mail in a commune, a similar name
   // nearby (the GiST index on ll_to_earth already bounds "within 200 m"; the name is compared then).
-  await knex.raw(`CREATE INDEX places_pivot ON places (pivot) WHERE pivot <> '00000000000000'`);
+  // Same SIRET uses places_pivot, made by the import's migration (20261202_0900).
   await knex.raw('CREATE INDEX places_telephone_insee ON places (telephone, code_insee) WHERE telephone IS NOT NULL');
   await knex.raw('CREATE INDEX places_courriels_gin ON places USING gin (courriels)');
 
@@ -49,7 +49,6 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('place_duplicate_dismissals');
   await knex.raw('DROP INDEX places_courriels_gin');
   await knex.raw('DROP INDEX places_telephone_insee');
-  await knex.raw('DROP INDEX places_pivot');
   await knex.raw(`UPDATE places SET status = 'hidden' WHERE status = 'merged'`);
   await knex.raw(`ALTER TABLE places DROP CONSTRAINT places_merged_has_target, DROP COLUMN merged_into_id,
     DROP CONSTRAINT places_status_known,

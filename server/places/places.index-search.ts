@@ -13,7 +13,8 @@ const daysSinceEpoch = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) /
 
 /** Whether the index answers this search: around a point, without text (text search stays in SQL). */
 export function indexAnswers(criteria: SearchCriteria): criteria is SearchCriteria & { point: LatLon } {
-  return criteria.point !== undefined && !criteria.q;
+  // The index holds no quality score yet: a min_quality search is answered by SQL.
+  return criteria.point !== undefined && !criteria.q && criteria.minQuality === undefined;
 }
 
 export function indexFilterOf(

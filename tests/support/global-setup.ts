@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -31,6 +32,9 @@ let directory: string | undefined;
 
 /** One real PostgreSQL for the run: DATABASE_URL when set, else an embedded one in a temp folder. */
 export async function setup(project: TestProject) {
+  // The compiled server (dist/), built once before any test file: the tests that start it or its
+  // programs run in parallel, and a build in one of them would delete dist/ under another's server.
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'ignore' });
   let url = process.env.DATABASE_URL;
   if (!url) {
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-test-pg-'));

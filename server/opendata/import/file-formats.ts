@@ -131,6 +131,8 @@ export function detectFormat(
     };
   }
   const asIs: RowAdapter = (row) => ({ row: { ...row, source: textOf(row.source) ?? options.source }, notes: [] });
+  // Not a single row nor column (an empty JSON list): an empty file of the standard, with nothing to write.
+  if (columnList.length === 0) return { format: 'standard-v1', adapt: asIs };
   const placeColumns = has(columns, 'nom') && has(columns, 'adresse', 'code_postal', 'commune');
   if (
     placeColumns &&

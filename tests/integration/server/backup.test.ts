@@ -130,7 +130,6 @@ describe('backup and restore', () => {
     whenTargetNotEmpty,
     async () => {
       await backupDatabase(source.url, path.join(folder, 'for-refusal'));
-      await run('npm', ['run', 'build', '--silent']);
       const before = await fingerprint(source.url);
       const env = { ...process.env, DATABASE_URL: source.url, LOG_LEVEL: 'info' };
       const failure = await run('node', ['dist/server/restore-cli.js', path.join(folder, 'for-refusal')], {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../server/db/embedded.js';
 import { runningPostmasterPid } from '../../../server/db/postmaster.js';
@@ -20,7 +18,6 @@ import {
  * just silence, as a frozen host) and kills (SIGQUIT: `pg_ctl stop -m immediate`), then brings back.
  * The server must answer 503 quickly all along, and serve again by itself once the database is back.
  */
-const run = promisify(execFile);
 const ACQUIRE_TIMEOUT_MS = 2000;
 const STATEMENT_TIMEOUT_MS = 2000;
 
@@ -115,7 +112,6 @@ describe('the compiled server when its database stops answering', () => {
     });
 
   beforeAll(async () => {
-    await run('npm', ['run', 'build', '--silent']);
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-outage-'));
     await chmod(directory, 0o755);
     port = 57000 + Math.floor(Math.random() * 2000);
@@ -190,7 +186,6 @@ describe('the compiled server on its embedded PostgreSQL, when that PostgreSQL d
   let directory: string;
 
   beforeAll(async () => {
-    await run('npm', ['run', 'build', '--silent']);
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-outage-embedded-'));
     await chmod(directory, 0o755);
   }, 180_000);

@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -12,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
  * The real server as production runs it: `npm run build`, then `node dist/server/main.js` in a
  * child process, stopped with real signals. Seeding stays off to keep these fast.
  */
-const run = promisify(execFile);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -115,10 +113,10 @@ async function answers(connectionString: string): Promise<boolean> {
   }
 }
 
-beforeAll(async () => {
-  const { stdout } = await run('npm', ['run', 'build', '--silent']);
-  expect(stdout).toContain('dist/');
-}, 120_000);
+beforeAll(() => {
+  // npm run build ran once in tests/support/global-setup.ts, before every test file.
+  expect(existsSync('dist/server/main.js')).toBe(true);
+});
 
 describe('the compiled server on an external database (DATABASE_URL)', () => {
   it('when built with npm run build, then node dist/server/main.js serves /healthz, and SIGTERM exits 0', async () => {

@@ -3,7 +3,7 @@ import { parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { IndexFilter } from './index/place-filter.js';
-import { placesForDisplay, type DisplayedPlace } from './index/place-index.repository.js';
+import { latestChange, placesForDisplay, type DisplayedPlace } from './index/place-index.repository.js';
 import type { LatLon } from './geo.js';
 import { DEFAULT_RADIUS_KM } from './places.query.js';
 import type { SearchCriteria } from './places.repository.js';
@@ -97,13 +97,18 @@ export async function searchWithIndex(
   };
 }
 
-/** How many places the search finds, from memory. */
+/**
+ * How many places the search finds, from memory, once this instance has caught up with the change log
+ * (one small query): the count agrees with the page searched beside it.
+ */
 export async function countWithIndex(
-  index: PlaceIndex,
+  deps: { db: Db; index: PlaceIndex },
   criteria: SearchCriteria & { point: LatLon },
   filter: IndexFilter,
 ) {
+  const { db, index } = deps;
   await index.start();
+  await index.catchUp(await latestChange(db));
   return index.count({
     lat: criteria.point.lat,
     lon: criteria.point.lon,

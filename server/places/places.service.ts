@@ -177,7 +177,9 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     const criteria = criteriaFromQuery(query);
     if (index && indexAnswers(criteria)) {
       const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
-      const total = await countWithIndex(index, criteria, indexFilterOf(criteria, { labelIds, now: clock.now() }));
+      const now = clock.now();
+      const openAt = query.open_at ?? (query.open_now ? now : undefined);
+      const total = await countWithIndex({ db, index }, criteria, indexFilterOf(criteria, { labelIds, openAt, now }));
       return { total, isLowerBound: false };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;

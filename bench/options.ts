@@ -14,8 +14,11 @@ const optionsSchema = z.object({
   connections: z.coerce.number().int().min(1).default(50),
   /** Only the scenarios whose name contains this text (the two reference servers always run). */
   only: z.string().optional(),
-  /** How to start the application server; DATABASE_URL, PORT and NODE_ENV are set by the run. */
-  serverCommand: z.string().default('node --import tsx server/main.ts'),
+  /**
+   * How to start the application server; DATABASE_URL, PORT and NODE_ENV are set by the run. By
+   * default the compiled build, as in production (`npm run bench` builds it first).
+   */
+  serverCommand: z.string().default('node dist/server/main.js'),
   databaseUrl: z.url().optional(),
 });
 

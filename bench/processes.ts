@@ -10,6 +10,8 @@ import net from 'node:net';
 export interface RunningServer {
   url: string;
   pid: number;
+  /** Milliseconds from the spawn to the first answer of `readyPath` (for the application: the index load included). */
+  startupMs: number;
   /** Resident memory in MB of the largest process of the tree (the server, not a wrapper such as npx). */
   rssMb(): number;
   stop(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startServer(
   readyPath = '/',
 ): Promise<RunningServer> {
   const port = await freePort();
+  const spawnedAt = performance.now();
   const [program, ...args] = command.split(/\s+/).filter(Boolean);
   const child = spawn(program, args, {
     env: { ...process.env, ...env, PORT: String(port) },
@@ -104,11 +107,13 @@ export async function startServer(
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(url + readyPath, child, 120_000, () => output);
+  const startupMs = Math.round(performance.now() - spawnedAt);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${command} answered but has no process id`);
   return {
     url,
     pid,
+    startupMs,
     rssMb: () => Math.round(Math.max(...processTree(pid).map(rssKb)) / 1024),
     stop: async () => {
       if (child.exitCode !== null) return;

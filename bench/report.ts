@@ -31,6 +31,8 @@ export interface BenchReport {
     server_command: string;
   };
   load: LoadTimings;
+  /** From the spawn of the application to its first answer: database pool, index load, listen. */
+  app_startup_ms: number;
   app_rss_at_rest_mb: number;
   app_rss_peak_mb: number;
   results: ScenarioResult[];
@@ -82,7 +84,8 @@ export function markdownReport(report: BenchReport): string {
         `| ${r.ratio_to_minimal ?? '—'} | ${r.ratio_to_hello ?? '—'} | ${r.rss_peak_mb} |`,
     ),
     '',
-    `Application RSS: ${report.app_rss_at_rest_mb} MB at rest, ${report.app_rss_peak_mb} MB at most under load.`,
+    `Application RSS: ${report.app_rss_at_rest_mb} MB at rest, ${report.app_rss_peak_mb} MB at most under load. ` +
+      `Start-up to the first answer (in-memory index load included): ${report.app_startup_ms} ms.`,
     '',
     `Bulk load of ${load.load.read.toLocaleString('en')} places: COPY into staging ${load.copy_ms} ms, ` +
       `INSERT … SELECT into places + place_labels ${load.insert_ms} ms ` +

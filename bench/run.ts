@@ -5,7 +5,8 @@
  * generated places through the bulk path; then, in one run and against the same rows: Express hello
  * (the framework's ceiling), the minimal Express + pg nearest-20 endpoint, and every request of the
  * issue's table against the application in production mode (a child process; BENCH_SERVER_COMMAND or
- * --server-command, default `node --import tsx server/main.ts`). autocannon, warm-up then measure.
+ * --server-command, default the compiled build `node dist/server/main.js`, which `npm run bench`
+ * builds first). autocannon, warm-up then measure.
  * Results: bench/results/<N>.json and <N>.md. Nothing is asserted here: it measures.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -138,13 +139,18 @@ async function main() {
 
     const results: ScenarioResult[] = [];
     let appRssAtRest = 0;
+    let appStartupMs = 0;
     let appRssPeak = 0;
     for (const target of ['hello', 'minimal', 'app'] as Target[]) {
       const { command, env, ready } = commands[target];
       log(`${target} : ${command}`);
       const server = await startServer(command, env, ready);
       servers.push(server);
-      if (target === 'app') appRssAtRest = server.rssMb();
+      if (target === 'app') {
+        appRssAtRest = server.rssMb();
+        appStartupMs = server.startupMs;
+        log(`  started in ${appStartupMs} ms (index load included), RSS ${appRssAtRest} MB`);
+      }
       for (const scenario of scenarios.filter((s) => s.target === target))
         results.push(await measure(server, scenario, options, ready));
       if (target === 'app')
@@ -170,6 +176,7 @@ async function main() {
         server_command: options.serverCommand,
       },
       load,
+      app_startup_ms: appStartupMs,
       app_rss_at_rest_mb: appRssAtRest,
       app_rss_peak_mb: appRssPeak,
       results: withRatios(results),

@@ -19,6 +19,8 @@ export interface Scenario {
 const PATHS_PER_SCENARIO = 2000;
 // Metropolitan France and Corsica: the map's "search this area" at its widest.
 const FRANCE_BBOX = '-5.2,41.3,9.6,51.1';
+// The clustered map (`/api/v1/map`) over metropolitan France, as the search page opens it.
+const MAP_FRANCE_BBOX = '-5.5,41.2,9.8,51.2';
 const WORDS = [
   'mediatheque',
   'france services',
@@ -42,6 +44,14 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
   const point = () => {
     const c = drawCommune();
     return `lat=${(c.lat + (random() - 0.5) * 0.05).toFixed(5)}&lon=${(c.lon + (random() - 0.5) * 0.05).toFixed(5)}`;
+  };
+  // A city viewport at zoom 12 (about 1,280 × 800 pixels: 0.44° of longitude, 0.24° of latitude)
+  // around a point drawn like the others.
+  const cityViewport = () => {
+    const c = drawCommune();
+    const lon = c.lon + (random() - 0.5) * 0.05;
+    const lat = c.lat + (random() - 0.5) * 0.05;
+    return [lon - 0.22, lat - 0.12, lon + 0.22, lat + 0.12].map((v) => v.toFixed(5)).join(',');
   };
   const service = () => encodeURIComponent(SERVICES[Math.floor(random() * SERVICES.length)]);
   // Monday 7 to Friday 11 December 2026: ordinary weeks, no public holiday.
@@ -97,6 +107,13 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       target: 'app',
       paths: [`/?bbox=${FRANCE_BBOX}`],
       headers: { 'x-fragment': 'results' },
+    },
+    { name: 'map clusters France-wide, zoom 5', target: 'app', paths: [`/api/v1/map?bbox=${MAP_FRANCE_BBOX}&zoom=5`] },
+    { name: 'map clusters France-wide, zoom 6', target: 'app', paths: [`/api/v1/map?bbox=${MAP_FRANCE_BBOX}&zoom=6`] },
+    {
+      name: 'map clusters city viewport, zoom 12',
+      target: 'app',
+      paths: many(() => `/api/v1/map?bbox=${cityViewport()}&zoom=12`),
     },
     { name: 'place page', target: 'app', paths: places.length ? places.map((p) => placePath(p)) : ['/lieux/1'] },
     {

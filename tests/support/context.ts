@@ -35,7 +35,13 @@ export const testConfig = (overrides: Record<string, string> = {}) =>
 /** The real app on the real test database; closed after the file's tests. */
 export function createTestContext(options: { clock?: Clock; config?: Record<string, string>; mailer?: Mailer } = {}) {
   const config = testConfig(options.config);
-  const db = createDb(config.DATABASE_URL!, { min: 0, max: 4 });
+  const db = createDb(
+    config.DATABASE_URL!,
+    { min: 0, max: 4 },
+    // Test files share one database on two busy cores: a slow moment is not an outage here (the outage
+    // and pool-saturation tests set their own short waits).
+    { acquireTimeoutMs: 30_000 },
+  );
   const clock = options.clock ?? fixedClock('2026-12-01T10:00:00Z');
   // E-mails stay in memory: `mailer.lastTo(email)` reads the link a person would receive.
   const mailer = createMemoryMailer();

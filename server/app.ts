@@ -21,7 +21,7 @@ import { createModerationService } from './moderation/moderation.service.js';
 import { qualityRoutes } from './moderation/quality.routes.js';
 import { duplicatesRoutes } from './moderation/duplicates.routes.js';
 import { createDuplicatesService } from './places/duplicates.service.js';
-import { movePlaceLinks, movePlaceLinksBack } from './articles/articles.repository.js';
+import { movePlaceLinks, movePlaceLinksBack } from './articles/article-links.repository.js';
 import { createQualityDashboard } from './places/place-quality.service.js';
 import { createAccountsService } from './accounts/accounts.service.js';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
@@ -106,7 +106,13 @@ export function createApp(deps: AppDeps): Express {
   });
   const labels = createLabelsService({ db, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
-  const articles = createArticlesService({ db, clock, places, locate: (text) => geocoder.geocode(text) });
+  const articles = createArticlesService({
+    db,
+    clock,
+    places,
+    locate: (text) => geocoder.geocode(text),
+    labelPlaceCounts: () => labels.placeCounts(),
+  });
   const geocoder = createGeocoder({ db, config, log });
 
   const app = express();

@@ -22,23 +22,6 @@ export interface Article {
   updatedAt: Date;
 }
 
-export interface ArticleLabel {
-  articleId: number;
-  id: number;
-  slug: string;
-  name: string;
-  /** Published places holding the label (verified, current): the article reaches them through the label's page. */
-  placeCount: number;
-}
-
-export interface ArticlePlace {
-  articleId: number;
-  id: number;
-  nom: string;
-  commune: string;
-  status: string;
-}
-
 const COLUMNS = [
   'id',
   'slug',
@@ -175,86 +158,6 @@ export async function updateArticle(
     .where({ id, version: expectedVersion })
     .update({ ...toColumns(row), version: db.raw('version + 1'), updated_at: db.fn.now() });
   return count === 1;
-}
-
-/**
- * Two places merged into one (server/places/duplicates.service.ts): the articles that named the
- * merged-away place now name the kept one. Returns the articles whose link moved (for an undo).
- */
-export async function movePlaceLinks(trx: Conn, fromId: number, toId: number): Promise<number[]> {
-  const rows = await trx('article_places')
-    .where('place_id', fromId)
-    .select<{ article_id: string | number }[]>('article_id');
-  const articleIds = rows.map((row) => Number(row.article_id));
-  if (!articleIds.length) return [];
-  await trx('article_places').where('place_id', fromId).delete();
-  await trx('article_places')
-    .insert(articleIds.map((articleId) => ({ article_id: articleId, place_id: toId })))
-    .onConflict(['article_id', 'place_id'])
-    .ignore();
-  return articleIds;
-}
-
-/** Undoing a merge: those articles name the restored place again instead of the kept one. */
-export async function movePlaceLinksBack(trx: Conn, articleIds: number[], fromId: number, toId: number): Promise<void> {
-  if (!articleIds.length) return;
-  await trx('article_places').where('place_id', fromId).whereIn('article_id', articleIds).delete();
-  await trx('article_places')
-    .insert(articleIds.map((articleId) => ({ article_id: articleId, place_id: toId })))
-    .onConflict(['article_id', 'place_id'])
-    .ignore();
-}
-
-export async function replaceLinks(db: Conn, articleId: number, labelIds: number[], placeIds: number[]): Promise<void> {
-  await db('article_labels').where('article_id', articleId).delete();
-  await db('article_places').where('article_id', articleId).delete();
-  if (labelIds.length)
-    await db('article_labels').insert(labelIds.map((labelId) => ({ article_id: articleId, label_id: labelId })));
-  if (placeIds.length)
-    await db('article_places').insert(placeIds.map((placeId) => ({ article_id: articleId, place_id: placeId })));
-}
-
-export async function labelsOfArticles(db: Conn, articleIds: number[]): Promise<ArticleLabel[]> {
-  if (!articleIds.length) return [];
-  const rows = await db('article_labels as al')
-    .join('labels as l', 'l.id', 'al.label_id')
-    .select('al.article_id', 'l.id', 'l.slug', 'l.name')
-    .select<{ article_id: number; id: number; slug: string; name: string; place_count: number }[]>(
-      db.raw(`(SELECT count(*)::int FROM place_labels pl JOIN places p ON p.id = pl.place_id
-      WHERE pl.label_id = l.id AND p.status = 'published' AND pl.verification_status = 'verified'
-        AND (pl.until IS NULL OR pl.until >= current_date)) AS place_count`),
-    )
-    .whereIn('al.article_id', articleIds)
-    .orderBy('l.name');
-  return rows.map((row) => ({
-    articleId: row.article_id,
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    placeCount: row.place_count,
-  }));
-}
-
-export async function placesOfArticles(db: Conn, articleIds: number[]): Promise<ArticlePlace[]> {
-  if (!articleIds.length) return [];
-  const rows = await db('article_places as ap')
-    .join('places as p', 'p.id', 'ap.place_id')
-    .select<{ article_id: number; id: number; nom: string; commune: string; status: string }[]>(
-      'ap.article_id',
-      'p.id',
-      'p.nom',
-      'p.commune',
-      'p.status',
-    )
-    .whereIn('ap.article_id', articleIds)
-    .orderBy('p.nom');
-  return rows.map((row) => ({
-    articleId: row.article_id,
-    id: row.id,
-    nom: row.nom,
-    commune: row.commune,
-    status: row.status,
-  }));
 }
 
 type PlaceRelation = 'place' | 'label' | 'service';

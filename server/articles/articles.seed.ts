@@ -6,7 +6,8 @@ import type { Db } from '../db/knex.js';
 import { labelIdsForSlugs } from '../labels/labels.read.js';
 import { existingPlaceIds } from '../places/places.read.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
-import { findArticleBySeedKey, findArticleBySlug, insertArticle, replaceLinks } from './articles.repository.js';
+import { findArticleBySeedKey, findArticleBySlug, insertArticle } from './articles.repository.js';
+import { replaceLinks } from './article-links.repository.js';
 import { articleSeedSchema, type ArticleSeed } from './articles.schemas.js';
 
 export interface SeedArticle extends ArticleSeed {

@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import { SERVICES } from '../places/standard.js';
-import { allLabelNames, labelIdsForSlugs } from '../labels/labels.read.js';
+import { allLabelNames, labelIdsForSlugs, placeCountsByLabel } from '../labels/labels.read.js';
 import { existingPlaceIds } from '../places/places.read.js';
 import {
   addRedirect,
@@ -15,22 +15,24 @@ import {
   findArticleBySlug,
   findRedirect,
   insertArticle,
-  labelsOfArticles,
   listArticles,
-  placesOfArticles,
   publishedArticlesForLabel,
   publishedArticlesRelatedToPlace,
   removeRedirect,
   serviceFrequencies,
-  replaceLinks,
   searchPublishedArticles,
   smallestPosition,
   updateArticle,
   type Article,
-  type ArticleLabel,
-  type ArticlePlace,
   type RelatedArticleRow,
 } from './articles.repository.js';
+import {
+  labelsOfArticles,
+  placesOfArticles,
+  replaceLinks,
+  type ArticleLabel,
+  type ArticlePlace,
+} from './article-links.repository.js';
 import type { ArticleInput, ArticleUpdate, NearbyQuery } from './articles.schemas.js';
 import { excerptOf, renderArticleHtml, type LinkableLabel } from './markdown.js';
 
@@ -70,7 +72,8 @@ const relationNote = (row: RelatedArticleRow): string => {
 export interface ArticleView extends Article {
   url: string;
   excerpt: string;
-  labels: ArticleLabel[];
+  /** With the published places holding the label (verified, current): the article reaches them through its page. */
+  labels: (ArticleLabel & { placeCount: number })[];
   places: ArticlePlace[];
 }
 
@@ -87,17 +90,31 @@ export interface NearbyResult {
   notFound: boolean;
 }
 
-export function createArticlesService(deps: { db: Db; clock: Clock; places?: PlacesService; locate?: Locator }) {
+export function createArticlesService(deps: {
+  db: Db;
+  clock: Clock;
+  places?: PlacesService;
+  locate?: Locator;
+  /**
+   * Places per label, from the labels service's cache (app.ts): counting them per article page would
+   * be a count over every labelled place on each request. Read directly when not given (tests, seeds).
+   */
+  labelPlaceCounts?: () => Promise<Map<number, number>>;
+}) {
   const { db, clock } = deps;
+  const labelPlaceCounts = deps.labelPlaceCounts ?? (() => placeCountsByLabel(db));
 
   async function decorate(articles: Article[]): Promise<ArticleView[]> {
     const ids = articles.map((a) => a.id);
     const [labels, places] = await Promise.all([labelsOfArticles(db, ids), placesOfArticles(db, ids)]);
+    const counts = labels.length ? await labelPlaceCounts() : new Map<number, number>();
     return articles.map((article) => ({
       ...article,
       url: articlePath(article.slug),
       excerpt: excerptOf(article.bodyMarkdown),
-      labels: labels.filter((l) => l.articleId === article.id),
+      labels: labels
+        .filter((l) => l.articleId === article.id)
+        .map((l) => ({ ...l, placeCount: counts.get(l.id) ?? 0 })),
       places: places.filter((p) => p.articleId === article.id),
     }));
   }

@@ -6,5 +6,6 @@ export {
   labelIdsByStandardValue,
   labelIdsForSlugs,
   labelsForSitemap,
+  placeCountsByLabel,
   type Label,
 } from './labels.repository.js';

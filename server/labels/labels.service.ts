@@ -34,6 +34,8 @@ export function createLabelsService(deps: { db: Db; places: PlacesService }) {
     placeCount: counts.get(label.id) ?? 0,
   });
   return {
+    /** Published places per label id, counted at most once a minute. */
+    placeCounts: () => placeCounts(),
     async list(): Promise<Label[]> {
       const [labels, counts] = await Promise.all([listLabels(deps.db), placeCounts()]);
       return labels.map((label) => withCount(label, counts));

@@ -33,6 +33,9 @@ describe('links between articles and the directory, both ways', () => {
     ]);
   });
 
+  // The counts come from the labels service's cache (refreshed at most once a minute, never counted
+  // per page view): an app that has not counted yet sees these places.
+  const countingApp = createTestContext().app;
   const whenArticleAboutLabelSome =
     'when an article is about a label some places hold, ' +
     'then its page says how many, hidden places and pending links left out';
@@ -48,12 +51,8 @@ describe('links between articles and the directory, both ways', () => {
       verification_status: 'pending',
     });
     const article = await makeArticle(db, { labels: [label.slug] });
-    const page = await request(app).get(`/articles/${article.slug}`);
+    const page = await request(countingApp).get(`/articles/${article.slug}`);
     expect(page.text).toContain(`<a href="/labels/${label.slug}">${label.name}</a> <span class="hint">(1 lieu)</span>`);
-    await makePlace(db, { at: randomSpot(), labels: [label.slug] });
-    expect((await request(app).get(`/articles/${article.slug}`)).text).toContain(
-      `${label.name}</a> <span class="hint">(2 lieux)</span>`,
-    );
   });
 
   it('when a label page is opened, then it lists the published articles about the label, not the drafts', async () => {

@@ -1,5 +1,6 @@
 /**
- * Every Leaflet call of the site lives here (uMap's rule). The map enhances the server-rendered
+ * Every Leaflet call of the site lives in client/map*.ts (uMap's rule): this file, the markers
+ * (map-markers.ts) and the edit form's pin (map-pin-picker.ts). The map enhances the server-rendered
  * list: it is never the only way to reach a place. When tiles cannot load (offline, blocked), the
  * markers stay visible over a light outline of France shipped with the app.
  */
@@ -7,17 +8,9 @@ import L from './leaflet-global.js';
 import 'leaflet.markercluster';
 import { boundsToFit } from './bounds.js';
 import type { Bounds, MapView } from './url-state.js';
+import { FRANCE, markerIcon, popupContent, type MarkerData } from './map-markers.js';
 
-export interface MarkerData {
-  id: number;
-  nom: string;
-  url: string;
-  lat: number;
-  lon: number;
-  open?: string;
-  /** Only the commune's centre is known (the popup says so). */
-  approximate?: boolean;
-}
+export type { MarkerData } from './map-markers.js';
 
 export interface MapOptions {
   tilesUrl: string;
@@ -64,43 +57,6 @@ function apiBbox(b: Bounds): string {
   return [clamp(b.west, 180), clamp(b.south, 90), clamp(b.east, 180), clamp(b.north, 90)]
     .map((v) => v.toFixed(5))
     .join(',');
-}
-
-const FRANCE: MapView = { zoom: 5, lat: 46.6, lon: 2.45 };
-
-function markerIcon(name: string, highlighted = false) {
-  const html = document.createElement('span');
-  html.className = 'map-pin-dot';
-  const label = document.createElement('span');
-  label.className = 'visually-hidden';
-  label.textContent = name;
-  html.appendChild(label);
-  return L.divIcon({
-    className: `map-pin${highlighted ? ' is-highlighted' : ''}`,
-    html,
-    iconSize: [26, 26],
-    iconAnchor: [13, 13],
-    popupAnchor: [0, -12],
-  });
-}
-
-function popupContent(marker: MarkerData): HTMLElement {
-  const box = document.createElement('div');
-  const link = document.createElement('a');
-  link.href = marker.url;
-  link.textContent = marker.nom;
-  box.appendChild(link);
-  if (marker.open) {
-    const state = document.createElement('p');
-    state.textContent = marker.open;
-    box.appendChild(state);
-  }
-  if (marker.approximate) {
-    const note = document.createElement('p');
-    note.textContent = 'Position approximative : centre de la commune';
-    box.appendChild(note);
-  }
-  return box;
 }
 
 export function createMap(element: HTMLElement, options: MapOptions): MapHandle {
@@ -313,43 +269,4 @@ export function createMap(element: HTMLElement, options: MapOptions): MapHandle 
     },
   };
   return handle;
-}
-
-export interface PinPickerOptions {
-  tilesUrl: string;
-  attribution: string;
-  at: { lat: number; lon: number } | null;
-  onChange(at: { lat: number; lon: number }): void;
-}
-
-/**
- * The edit form's map (issue 5): one draggable pin for the place's position; a click on the map
- * moves it too. The latitude / longitude fields stay the source of truth (and work without JS).
- */
-export function createPinPicker(element: HTMLElement, options: PinPickerOptions) {
-  const start: [number, number] = options.at ? [options.at.lat, options.at.lon] : [FRANCE.lat, FRANCE.lon];
-  const map = L.map(element, { center: start, zoom: options.at ? 17 : FRANCE.zoom });
-  L.tileLayer(options.tilesUrl, { attribution: options.attribution, maxZoom: 19, crossOrigin: false }).addTo(map);
-  const pin = L.marker(start, {
-    draggable: true,
-    keyboard: true,
-    title: 'Position du lieu',
-    icon: markerIcon('Position du lieu', true),
-  }).addTo(map);
-  const round = (value: number) => Math.round(value * 1e6) / 1e6;
-  const emit = () => {
-    const { lat, lng } = pin.getLatLng();
-    options.onChange({ lat: round(lat), lon: round(lng) });
-  };
-  pin.on('dragend', emit);
-  map.on('click', (event: L.LeafletMouseEvent) => {
-    pin.setLatLng(event.latlng);
-    emit();
-  });
-  return {
-    moveTo(at: { lat: number; lon: number }) {
-      pin.setLatLng([at.lat, at.lon]);
-      map.setView([at.lat, at.lon], Math.max(map.getZoom(), 15), { animate: false });
-    },
-  };
 }

@@ -2,7 +2,7 @@
 import 'leaflet/dist/leaflet.css';
 import './styles/map.css';
 import './styles/pin-map.css';
-import { createPinPicker } from './map.js';
+import { createPinPicker } from './map-pin-picker.js';
 
 function start() {
   const form = document.querySelector<HTMLFormElement>('form[data-map-pin]');

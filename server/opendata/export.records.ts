@@ -1,5 +1,5 @@
 import { placePath, toStandardRecord } from '../places/places.mapping.js';
-import { STANDARD_VERSION } from '../places/standard.js';
+import { STANDARD_COLUMNS, STANDARD_VERSION } from '../places/standard.js';
 import type { Place, PlaceLabelLink } from '../places/places.types.js';
 
 /** The open licence of every export; the `Link: rel="license"` header and the JSON envelopes name it. */
@@ -13,42 +13,6 @@ export const STANDARD = {
   version: STANDARD_VERSION,
   url: 'https://schema.data.gouv.fr/LaMednum/standard-mediation-num/',
 } as const;
-
-/** The standard's columns, in its order (the schema test checks them against schema.json). */
-export const STANDARD_COLUMNS = [
-  'id',
-  'pivot',
-  'nom',
-  'commune',
-  'code_postal',
-  'code_insee',
-  'adresse',
-  'complement_adresse',
-  'latitude',
-  'longitude',
-  'typologie',
-  'telephone',
-  'courriels',
-  'site_web',
-  'horaires',
-  'presentation_resume',
-  'presentation_detail',
-  'source',
-  'itinerance',
-  'structure_parente',
-  'date_maj',
-  'services',
-  'publics_specifiquement_adresses',
-  'prise_en_charge_specifique',
-  'frais_a_charge',
-  'dispositif_programmes_nationaux',
-  'formations_labels',
-  'autres_formations_labels',
-  'modalites_acces',
-  'modalites_accompagnement',
-  'fiche_acces_libre',
-  'prise_rdv',
-] as const;
 
 type StandardColumn = (typeof STANDARD_COLUMNS)[number];
 /** One record of the standard: lists `|`-joined, dates YYYY-MM-DD, coordinates as numbers, absent fields left out. */

@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
 import type { PlaceBatch } from '../places/places.read.js';
-import { csvRow, STANDARD_COLUMNS } from './export.records.js';
+import { STANDARD_COLUMNS } from '../places/standard.js';
+import { csvRow } from './export.records.js';
 import type { StandardRecord } from './export.records.js';
 import type { Place, PlaceLabelLink } from '../places/places.types.js';
 

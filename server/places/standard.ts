@@ -6,6 +6,45 @@
  */
 export const STANDARD_VERSION = '1.0.2';
 
+/**
+ * The standard's columns, in its order (the schema test checks them against schema.json): the
+ * export's columns and the import's fields.
+ */
+export const STANDARD_COLUMNS = [
+  'id',
+  'pivot',
+  'nom',
+  'commune',
+  'code_postal',
+  'code_insee',
+  'adresse',
+  'complement_adresse',
+  'latitude',
+  'longitude',
+  'typologie',
+  'telephone',
+  'courriels',
+  'site_web',
+  'horaires',
+  'presentation_resume',
+  'presentation_detail',
+  'source',
+  'itinerance',
+  'structure_parente',
+  'date_maj',
+  'services',
+  'publics_specifiquement_adresses',
+  'prise_en_charge_specifique',
+  'frais_a_charge',
+  'dispositif_programmes_nationaux',
+  'formations_labels',
+  'autres_formations_labels',
+  'modalites_acces',
+  'modalites_accompagnement',
+  'fiche_acces_libre',
+  'prise_rdv',
+] as const;
+
 export const SERVICES = [
   'Aide aux démarches administratives',
   'Maîtrise des outils numériques du quotidien',

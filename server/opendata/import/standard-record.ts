@@ -3,7 +3,7 @@
  * repairs applied where the intent is clear, each one reported. Validation is the next step
  * (row-validation.ts): nothing here rejects a row.
  */
-import { RESUME_MAX_LENGTH } from '../../places/standard.js';
+import { RESUME_MAX_LENGTH, STANDARD_COLUMNS } from '../../places/standard.js';
 import { checkOpeningHours, normaliseOpeningHours } from '../../shared/opening-hours.js';
 import {
   ACCOMPAGNEMENT_V0,
@@ -24,40 +24,7 @@ export interface Repair {
   rule: string;
 }
 
-export const STANDARD_FIELDS = [
-  'id',
-  'pivot',
-  'nom',
-  'commune',
-  'code_postal',
-  'code_insee',
-  'adresse',
-  'complement_adresse',
-  'latitude',
-  'longitude',
-  'typologie',
-  'telephone',
-  'courriels',
-  'site_web',
-  'horaires',
-  'presentation_resume',
-  'presentation_detail',
-  'source',
-  'itinerance',
-  'structure_parente',
-  'date_maj',
-  'services',
-  'publics_specifiquement_adresses',
-  'prise_en_charge_specifique',
-  'frais_a_charge',
-  'dispositif_programmes_nationaux',
-  'formations_labels',
-  'autres_formations_labels',
-  'modalites_acces',
-  'modalites_accompagnement',
-  'fiche_acces_libre',
-  'prise_rdv',
-] as const;
+export const STANDARD_FIELDS = STANDARD_COLUMNS;
 
 const MULTI_VALUED_FIELDS = new Set<string>([
   'typologie',

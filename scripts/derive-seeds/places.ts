@@ -1,6 +1,14 @@
 // v0.1 / v1 record → v1 place, following shared/README.md ("Value mapping v0.1 → v1").
 // Used by scripts/derive-seeds.ts; the v1 enums are read from the standard's own schema.json.
 import { readFileSync } from 'node:fs';
+import {
+  ACCOMPAGNEMENT_V0,
+  FRAIS_V0,
+  PRISE_EN_CHARGE_V0,
+  PUBLICS_V0,
+  SERVICES_V0,
+  slug,
+} from '../../server/opendata/import/standard-values.js';
 
 export type RawRow = Record<string, unknown>;
 export type Place = Partial<Record<string, string | number | string[]>>;
@@ -12,50 +20,8 @@ export interface ConversionStats {
 export const newStats = (): ConversionStats => ({ labels: new Map(), unmapped: new Map() });
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
-// ---------- v0.1 → v1 value tables; v0.1 values are "Label : explanation", keyed on the label ----------
-const SERVICES_V0: Record<string, string> = {
-  'Devenir autonome dans les démarches administratives': 'Aide aux démarches administratives',
-  'Réaliser des démarches administratives avec un accompagnement': 'Aide aux démarches administratives',
-  'Accompagner les démarches de santé': 'Aide aux démarches administratives',
-  'Prendre en main un smartphone ou une tablette': 'Maîtrise des outils numériques du quotidien',
-  'Prendre en main un ordinateur': 'Maîtrise des outils numériques du quotidien',
-  'Utiliser le numérique au quotidien': 'Maîtrise des outils numériques du quotidien',
-  'Approfondir ma culture numérique': 'Compréhension du monde numérique',
-  'Promouvoir la citoyenneté numérique': 'Compréhension du monde numérique',
-  'Favoriser mon insertion professionnelle': 'Insertion professionnelle via le numérique',
-  'Créer et développer mon entreprise': 'Insertion professionnelle via le numérique',
-  'Accéder à une connexion internet': 'Accès internet et matériel informatique',
-  'Accéder à du matériel': 'Accès internet et matériel informatique',
-  "S'équiper en matériel informatique": 'Acquisition de matériel informatique à prix solidaire',
-  'Créer avec le numérique': 'Loisirs et créations numériques',
-  "Soutenir la parentalité et l'éducation avec le numérique": 'Parentalité et éducation avec le numérique',
-};
-const ACCOMPAGNEMENT_V0: Record<string, string> = {
-  'Dans un atelier': 'Dans un atelier collectif',
-  "Avec de l'aide": 'Accompagnement individuel',
-  'A ma place': 'Accompagnement individuel',
-  Seul: 'En autonomie',
-};
-const CONDITIONS_ACCES_V0: Record<string, string> = {
-  Gratuit: 'Gratuit',
-  'Gratuit sous condition': 'Gratuit sous condition',
-  Payant: 'Payant',
-  Adhésion: 'Payant',
-};
-const PUBLICS_V0: Partial<Record<string, string>> = {
-  'Familles/enfants': 'Familles et/ou enfants',
-  'Jeunes (16-26 ans)': 'Jeunes',
-  'Seniors (+ 65 ans)': 'Seniors',
-  'Uniquement femmes': 'Femmes',
-};
-const PRISE_EN_CHARGE_V0: Partial<Record<string, string[]>> = {
-  Surdité: ['Surdité'],
-  'Handicaps mentaux': ['Handicaps mentaux'],
-  'Handicaps psychiques': ['Handicaps mentaux'],
-  "Personnes en situation d'illettrisme": ['Illettrisme'],
-  'Déficience visuelle': ['Déficience visuelle'],
-  'Public langues étrangères': ['Langues étrangères (anglais)', 'Langues étrangères (autres)'],
-};
+// ---------- v0.1 → v1 value tables: the importer's (server/opendata/import/standard-values.ts) ----------
+const CONDITIONS_ACCES_V0 = FRAIS_V0;
 // Old national labels → v1 dispositif, keyed on slug() so "AIDANTS_CONNECT", "aidants-connect" and
 // "Aidants Connect" are one key. Only programmes that are unambiguously the same; every v1 value also
 // matches its own slug. Broader labels (data·inclusion "caf", "emmaus") are not mapped and stay free text.
@@ -69,14 +35,6 @@ const LABELS_V0: Record<string, string> = {
   'grandes-ecoles-du-numerique': 'Grande école du numérique',
   'croix-rouge': 'La Croix Rouge',
 };
-const slug = (value: string) =>
-  value
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-
 // ---------- small value helpers ----------
 const text = (value: unknown): string | undefined => {
   if (value === null || value === undefined) return undefined;

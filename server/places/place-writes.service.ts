@@ -9,20 +9,17 @@ import {
   applyLabelChange,
   clearLocationPrecision,
   insertPlace,
-  insertPlacesIfAbsent,
   insertRevision,
-  insertSourceAliases,
-  linkPlacesToLabels,
   lockPlace,
   setQuality,
   setVerifiedAt,
-  updateImportedPlace,
   updatePlaceFields,
   type NewPlaceRow,
 } from './place-writes.repository.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
 import { placeQuality } from './place-quality.js';
 import { createMergeWrites } from './place-merge-writes.js';
+import { createImportWrites } from './place-import-writes.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
 
@@ -323,62 +320,8 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  /**
-   * One batch of an open-data file, in one transaction: new places with their label links (a
-   * (source, source_id) already present is left untouched); newer records of places already here
-   * (`updates`: one 'edit' revision each, section 'import', by the system); and rows found to be a
-   * place already here (`merges`: their key kept as an alias of that place, their labels added, the
-   * fields the place lacked filled in). A new place has no revision: an imported record's history
-   * is its source's (`source`, `date_maj`); a place's revisions start with the first change here.
-   * Returns the new ids keyed by "source\u0000source_id".
-   */
-  async function importBatch(
-    items: { row: NewPlaceRow; labelIds: number[] }[],
-    options: {
-      trx?: Knex.Transaction;
-      updates?: ImportedUpdate[];
-      merges?: ImportedMerge[];
-    } = {},
-  ): Promise<Map<string, number>> {
-    return inTransaction(options.trx, async (trx) => {
-      const now = clock.now();
-      const inserted = await insertPlacesIfAbsent(
-        trx,
-        items.map((item) => item.row),
-        clock.now(),
-      );
-      const links = items.flatMap((item) => {
-        const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
-        return placeId === undefined ? [] : item.labelIds.map((labelId) => ({ placeId, labelId }));
-      });
-      const aliases: { source: string; sourceId: string; placeId: number; reason: string }[] = [];
-      for (const merge of options.merges ?? []) {
-        const placeId = 'placeId' in merge.target ? merge.target.placeId : inserted.get(merge.target.key);
-        if (placeId === undefined) continue;
-        aliases.push({ source: merge.source, sourceId: merge.sourceId, placeId, reason: merge.reason });
-        links.push(...merge.labelIds.map((labelId) => ({ placeId, labelId })));
-      }
-      await insertSourceAliases(trx, aliases);
-      await linkPlacesToLabels(trx, links, 'import');
-      for (const update of options.updates ?? []) {
-        const version = await updateImportedPlace(trx, update.placeId, update.values, now);
-        await insertRevision(
-          trx,
-          {
-            placeId: update.placeId,
-            version,
-            userId: null,
-            authorRole: 'system',
-            kind: 'edit',
-            section: 'import',
-            changes: update.changes,
-          },
-          now,
-        );
-      }
-      return inserted;
-    });
-  }
+  // Imported rows: new places, merges into places already here, newer records (./place-import-writes.ts).
+  const { importBatch } = createImportWrites({ clock, inTransaction });
 
   // Duplicates: merge two places into one, and undo it (./place-merge-writes.ts).
   const { merge, undoMerge } = createMergeWrites({ clock, inTransaction, saveFields, rescore });
@@ -388,21 +331,7 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
 
 export type PlaceWrites = ReturnType<typeof createPlaceWrites>;
 
-/** A newer record of a place already here, in `places` columns, with the old and new values. */
-export interface ImportedUpdate {
-  placeId: number;
-  values: Record<string, unknown>;
-  changes: FieldChanges;
-}
-
-/** A row found to be a place already here (`placeId`), or a new place of the same batch ("source\u0000source_id"). */
-export interface ImportedMerge {
-  source: string;
-  sourceId: string;
-  reason: string;
-  target: { placeId: number } | { key: string };
-  labelIds: number[];
-}
+export type { ImportedMerge, ImportedUpdate } from './place-import-writes.js';
 
 /** A place as the bulk writers (import, bulk load) hand it over. */
 export type { NewPlaceRow };

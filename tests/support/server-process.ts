@@ -18,7 +18,7 @@ export interface ServerProcess {
 
 export const READY = /EPN Finder est prêt/;
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

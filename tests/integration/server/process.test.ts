@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -6,100 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, READY, spawnServer, stopAll } from '../../support/server-process.js';
 
 /**
  * The real server as production runs it: `npm run build`, then `node dist/server/main.js` in a
  * child process, stopped with real signals. Seeding stays off to keep these fast.
  */
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface RunningServer {
-  child: ChildProcess;
-  port: number;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const spawned = new Set<ChildProcess>();
-
 // A failed test must not leave a server (and its PostgreSQL) behind: SIGTERM stops both.
-afterAll(async () => {
-  for (const child of spawned) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-  }
-}, 60_000);
-
-/** `node dist/server/main.js` on `port`, its output collected (JSON log lines). */
-function spawnServer(port: number, env: Record<string, string>): RunningServer {
-  const inherited = { ...process.env };
-  delete inherited.DATABASE_URL;
-  delete inherited.PORT;
-  const child = spawn(process.execPath, ['dist/server/main.js'], {
-    env: {
-      ...inherited,
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SEED_ON_START: 'false',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  spawned.add(child);
-  let text = '';
-  const waiters = new Set<() => void>();
-  const collect = (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const check of waiters) check();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`pas de ${String(pattern)} en ${timeoutMs} ms :\n${text}`)),
-        timeoutMs,
-      );
-      const check = () => {
-        if (!pattern.test(text)) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-      void exited.then(() =>
-        setTimeout(() => {
-          if (!waiters.has(check)) return;
-          clearTimeout(timer);
-          reject(new Error(`sorti avant ${String(pattern)} :\n${text}`));
-        }, 50),
-      );
-      check();
-    });
-  return { child, port, output: () => text, waitFor, exited };
-}
-
-const startServer = async (env: Record<string, string>) => spawnServer(await freePort(), env);
-
-const READY = /EPN Finder est prêt/;
+afterAll(stopAll, 60_000);
 
 async function answers(connectionString: string): Promise<boolean> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
@@ -120,7 +34,7 @@ beforeAll(() => {
 
 describe('the compiled server on an external database (DATABASE_URL)', () => {
   it('when built with npm run build, then node dist/server/main.js serves /healthz, and SIGTERM exits 0', async () => {
-    const server = await startServer({ DATABASE_URL: inject('databaseUrl') });
+    const server = await spawnServer({ DATABASE_URL: inject('databaseUrl') });
     await server.waitFor(READY);
     const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
     expect(res.status).toBe(200);
@@ -140,7 +54,7 @@ describe('the compiled server on an external database (DATABASE_URL)', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const busy = spawnServer(port, { DATABASE_URL: inject('databaseUrl') });
+      const busy = await spawnServer({ DATABASE_URL: inject('databaseUrl') }, port);
       const { code } = await busy.exited;
       expect(code).toBe(1);
       expect(busy.output()).toContain(`Le port ${port} est déjà utilisé`);
@@ -174,7 +88,7 @@ describe('the compiled server on its embedded PostgreSQL', () => {
   it(
     whenSIGTERMArrivesWhileSlow,
     async () => {
-      const server = await startServer(env());
+      const server = await spawnServer(env());
       await server.waitFor(READY, 120_000);
       // A request held by a lock: it is in flight, waiting on the database, when the signal comes.
       const locker = new pg.Client({ connectionString: embeddedUrl() });
@@ -210,13 +124,13 @@ describe('the compiled server on its embedded PostgreSQL', () => {
   it(
     whenPreviousServerWasKilled,
     async () => {
-      const first = await startServer(env());
+      const first = await spawnServer(env());
       await first.waitFor(READY, 120_000);
       first.child.kill('SIGKILL');
       await first.exited;
       expect(await answers(embeddedUrl())).toBe(true); // the orphan
 
-      const second = await startServer(env());
+      const second = await spawnServer(env());
       await second.waitFor(READY, 120_000);
       expect(second.output()).toMatch(/orphelin/);
       second.child.kill('SIGTERM');

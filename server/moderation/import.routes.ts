@@ -185,13 +185,15 @@ export function importRoutes(deps: { uploads: ImportUploads }) {
   router.post(`${IMPORT_UPLOAD_PATH}/:id/apercu`, guard, async (req, res) => {
     const { id } = parseOrThrow(uploadId, req.params);
     const body = parseOrThrow(stepBody, req.body);
-    const formValues = formValuesOfBody(body);
+    // A file in a known format is previewed as it is; the mapping form only travels with the others.
+    if (!body.avec_correspondance)
+      return renderFilePage(res, 200, id, { encoding: body.encodage, source: body.source });
     const typed = await typedMapping(id, body, body.encodage);
     await renderFilePage(res, typed.ok ? 200 : 400, id, {
       encoding: body.encodage,
       source: body.source,
       mapping: typed.ok ? typed.data : undefined,
-      formValues,
+      formValues: formValuesOfBody(body),
       errors: typed.ok ? {} : typed.errors,
     });
   });

@@ -14,7 +14,7 @@ type ColumnSpec = Exclude<FileMapping['fields'][StandardField], string | undefin
 /** The fields a row cannot be imported without: the form says so before any preview. */
 const REQUIRED_FIELDS: StandardField[] = ['nom', 'adresse', 'code_postal', 'commune'];
 
-export const TRANSFORMS = [
+const TRANSFORMS = [
   { value: '', label: 'Valeur telle quelle' },
   { value: 'liste', label: 'Liste (cellule découpée au séparateur)' },
   { value: 'horaires', label: 'Horaires par jour ou demi-journée (colonnes « lundi matin »…)' },

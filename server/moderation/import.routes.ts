@@ -243,7 +243,7 @@ export function importRoutes(deps: { uploads: ImportUploads }) {
       return renderFilePage(res, 400, id, {
         encoding: body.encodage,
         source: body.source,
-        errors: { fichier: 'Fichier : format inconnu, indiquez la colonne de chaque champ avant d’importer.' },
+        errors: { colonne_nom: 'Format inconnu : indiquez la colonne de chaque champ avant d’importer.' },
       });
     await uploads.importUpload(me(res), id, { encoding: body.encodage, mapping, source: body.source });
     res.redirect(303, `${IMPORT_UPLOAD_PATH}/${id}/rapport`);

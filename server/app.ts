@@ -20,6 +20,8 @@ import { moderationRoutes } from './moderation/moderation.routes.js';
 import { createModerationService } from './moderation/moderation.service.js';
 import { qualityRoutes } from './moderation/quality.routes.js';
 import { duplicatesRoutes } from './moderation/duplicates.routes.js';
+import { IMPORT_UPLOAD_PATH, importRoutes, importUploadBody } from './moderation/import.routes.js';
+import { createImportUploads } from './opendata/upload/import-uploads.service.js';
 import { createDuplicatesService } from './places/duplicates.service.js';
 import { movePlaceLinks, movePlaceLinksBack } from './articles/article-links.repository.js';
 import { createQualityDashboard } from './places/place-quality.service.js';
@@ -142,13 +144,15 @@ export function createApp(deps: AppDeps): Express {
     precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
-  app.use(bodyParsers());
+  app.use(bodyParsers({ multipartPaths: [IMPORT_UPLOAD_PATH] }));
   app.use(rejectNulBytes);
   app.use('/api/v1', openApiCors);
 
   app.use(healthRoutes({ db }));
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).
   app.use(sessionMiddleware({ config, db, log }), loadCurrentUser({ db, clock, config }));
+  // The upload form's file (multipart) is read here, after the role check, so that CSRF finds its _csrf.
+  app.post(IMPORT_UPLOAD_PATH, importUploadBody);
   app.use(
     csrfProtection({
       secret: config.SESSION_SECRET,
@@ -181,6 +185,7 @@ export function createApp(deps: AppDeps): Express {
   // Merging duplicates moves the blog's links to the kept place, in the merge's transaction.
   const articleLinks = { move: movePlaceLinks, moveBack: movePlaceLinksBack };
   app.use(duplicatesRoutes({ duplicates: createDuplicatesService({ db, clock, placeWrites, articleLinks }) }));
+  app.use(importRoutes({ uploads: createImportUploads({ db, clock }) }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
   app.use(feedRoutes({ db, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));

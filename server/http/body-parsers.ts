@@ -23,19 +23,24 @@ const hasBody = (req: Request) =>
  * A write whose body is neither a form nor JSON (text, XML, multipart…) is refused with 415 here,
  * rather than reaching the routes as an empty body and being judged there on what is missing.
  */
-const refuseOtherBodies: RequestHandler = (req, _res, next) => {
-  if (SAFE_METHODS.has(req.method) || !hasBody(req) || req.is(ACCEPTED_TYPES)) return next();
-  next(new UnsupportedMediaTypeError());
-};
+const refuseOtherBodies =
+  (multipartPaths: string[]): RequestHandler =>
+  (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method) || !hasBody(req) || req.is(ACCEPTED_TYPES)) return next();
+    // A form with a file, on a route that reads it itself (multipartBody, with its own limit).
+    if (req.method === 'POST' && multipartPaths.includes(req.path) && req.is('multipart/form-data')) return next();
+    next(new UnsupportedMediaTypeError());
+  };
 
 /**
  * The only body parsers, with their limits set here (a larger body: 413), then the 415 for the
- * other types. Both answers go through the one error handler: problem+json under /api, a page elsewhere.
+ * other types (multipart only on `multipartPaths`, whose routes read it). Both answers go through
+ * the one error handler: problem+json under /api, a page elsewhere.
  */
-export function bodyParsers(): RequestHandler[] {
+export function bodyParsers(options: { multipartPaths?: string[] } = {}): RequestHandler[] {
   return [
     express.json({ limit: JSON_BODY_LIMIT }),
     express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT }),
-    refuseOtherBodies,
+    refuseOtherBodies(options.multipartPaths ?? []),
   ];
 }

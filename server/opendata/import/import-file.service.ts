@@ -15,7 +15,7 @@ import type { Clock } from '../../shared/clock.js';
 import { detectFormat, guessColumns, type FileFormat } from './file-formats.js';
 import { missingColumns, type FileMapping } from './file-mapping.js';
 import { planBatch, type PendingRow, type RowOutcome } from './import-plan.js';
-import { toStandardRecord } from './standard-record.js';
+import { toStandardRecord, type StandardRecord } from './standard-record.js';
 import { readTable } from './table-reading.js';
 import { decodeText, type Encoding } from './text-decoding.js';
 import { validateRecord, type RowIssue } from './row-validation.js';
@@ -37,6 +37,8 @@ export interface ImportFileReport {
   placedAtCommune: number;
   outcomes: RowOutcome[];
   dryRun: boolean;
+  /** With `firstRows` (the upload page's preview): each row read, in the standard's names, repaired. */
+  records: { row: number; record: StandardRecord }[];
 }
 
 export interface ImportFileOptions {
@@ -47,6 +49,8 @@ export interface ImportFileOptions {
   encoding?: Encoding;
   dryRun?: boolean;
   batchSize?: number;
+  /** Only the first rows of the file (a preview: use with dryRun); their records are kept in the report. */
+  firstRows?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -104,11 +108,12 @@ export function createFileImporter(deps: { db: Db; clock: Clock }) {
   async function importFile(bytes: Uint8Array, options: ImportFileOptions): Promise<ImportFileReport> {
     const today = clock.now().toISOString().slice(0, 10);
     const { encoding, table, detected, source } = inspectFile(bytes, options);
+    const rows = options.firstRows === undefined ? table.rows : table.rows.slice(0, options.firstRows);
     const report: ImportFileReport = {
       file: options.fileName,
       format: detected.format,
       encoding,
-      read: table.rows.length,
+      read: rows.length,
       created: 0,
       updated: 0,
       unchanged: 0,
@@ -120,6 +125,7 @@ export function createFileImporter(deps: { db: Db; clock: Clock }) {
       placedAtCommune: 0,
       outcomes: [],
       dryRun: options.dryRun ?? false,
+      records: [],
     };
     const reject = (row: number, issues: RowIssue[], key?: { source: string; sourceId: string }) => {
       report.rejected += 1;
@@ -144,10 +150,11 @@ export function createFileImporter(deps: { db: Db; clock: Clock }) {
       };
       const pending: PendingRow[] = [];
       const seenKeys = new Set<string>();
-      for (const [index, raw] of table.rows.entries()) {
+      for (const [index, raw] of rows.entries()) {
         const rowNumber = index + 1;
         const adapted = detected.adapt(raw);
         const { record, repairs } = toStandardRecord(adapted.row);
+        if (options.firstRows !== undefined) report.records.push({ row: rowNumber, record });
         const validated = validateRecord(record, raw, context);
         if (!validated.ok) {
           reject(rowNumber, validated.rejections);

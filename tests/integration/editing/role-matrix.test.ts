@@ -20,6 +20,8 @@ interface Fixture {
   /** Rows outside the place that the call could touch. */
   proposalId?: number;
   userId?: number;
+  /** The upload page's rows: an uploaded file (its report appears once imported). */
+  uploadId?: string;
 }
 
 interface RouteCase {
@@ -32,12 +34,25 @@ interface RouteCase {
 
 const OWNER_OR_MODERATION = { anonymous: 401, otherMediator: 403, owner: 303, moderator: 303, admin: 303 };
 const MODERATION_ONLY = { anonymous: 401, otherMediator: 403, owner: 403, moderator: 303, admin: 303 };
+/** Moderation routes that render a page (a preview) rather than redirect. */
+const MODERATION_PAGE = { anonymous: 401, otherMediator: 403, owner: 403, moderator: 200, admin: 200 };
 const ANY_SIGNED_IN = { anonymous: 401, otherMediator: 303, owner: 303, moderator: 303, admin: 303 };
 
 async function ownedPlace(db: Db, owner: TestUser) {
   const place = await makePlace(db, { courriels: [] });
   await db('place_managers').insert({ place_id: place.id, user_id: owner.id, status: 'approved', method: 'moderator' });
   return place;
+}
+
+/** A one-row standard file, as the upload page stores it (the upload itself: tests/integration/moderation). */
+async function uploadedFile(db: Db, placeId: number) {
+  const csv =
+    'id,nom,commune,code_postal,adresse,latitude,longitude,source\n' +
+    `matrice-${placeId},Matrice ${placeId},Bourges,18000,1 rue Matrice,47.05,2.35,matrice-${placeId}\n`;
+  const [row] = await db('import_uploads')
+    .insert({ file_name: 'matrice.csv', bytes: Buffer.from(csv), size_bytes: csv.length, uploaded_at: new Date() })
+    .returning('id');
+  return String(row.id);
 }
 
 async function pendingClaim(db: Db, placeId: number) {
@@ -261,6 +276,40 @@ const CASES: RouteCase[] = [
     },
   },
   {
+    name: 'preview an uploaded file',
+    expected: MODERATION_PAGE,
+    noChangeFor: ['moderator', 'admin'],
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      const uploadId = await uploadedFile(db, place.id);
+      return { placeId: place.id, path: `/moderation/import/${uploadId}/apercu`, fields: {}, uploadId };
+    },
+  },
+  {
+    name: 'save an import mapping',
+    expected: MODERATION_ONLY,
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      const uploadId = await uploadedFile(db, place.id);
+      const columns = { colonne_nom: 'nom', colonne_adresse: 'adresse', colonne_code_postal: 'code_postal' };
+      return {
+        placeId: place.id,
+        path: `/moderation/import/${uploadId}/correspondance`,
+        fields: { ...columns, colonne_commune: 'commune', nom_correspondance: `Matrice ${place.id}` },
+        uploadId,
+      };
+    },
+  },
+  {
+    name: 'import an uploaded file',
+    expected: MODERATION_ONLY,
+    async setup(db, people) {
+      const place = await ownedPlace(db, people.owner);
+      const uploadId = await uploadedFile(db, place.id);
+      return { placeId: place.id, path: `/moderation/import/${uploadId}/importer`, fields: {}, uploadId };
+    },
+  },
+  {
     name: 'change a user’s role',
     expected: { anonymous: 401, otherMediator: 403, owner: 403, moderator: 403, admin: 303 },
     async setup(db, people) {
@@ -279,22 +328,37 @@ const CASES: RouteCase[] = [
 /** Everything a refused call could have touched (only this test's rows: other files run in parallel). */
 async function stateOf(db: Db, fixture: Fixture, actorIds: number[]) {
   const { placeId } = fixture;
-  const [place, managers, labels, requests, revisions, reports, proposals, roles, audit] = await Promise.all([
-    db('places').where({ id: placeId }).first(),
-    db('place_managers').where({ place_id: placeId }).orderBy('id'),
-    db('place_labels').where({ place_id: placeId }).orderBy('label_id'),
-    db('label_requests').where({ place_id: placeId }).orderBy('id'),
-    db('place_revisions').where({ place_id: placeId }).orderBy('id'),
-    db('place_reports').where({ place_id: placeId }).orderBy('id'),
-    fixture.proposalId && fixture.proposalId < 0
-      ? db('place_proposals').whereRaw(`record->>'nom' = ?`, [`Proposé ${placeId}`])
-      : db('place_proposals').where({ id: fixture.proposalId ?? 0 }),
-    db('users')
-      .where({ id: fixture.userId ?? 0 })
-      .select('id', 'role'),
-    db('audit_log').whereIn('actor_id', actorIds).count('* as n').first(),
-  ]);
-  return JSON.stringify({ place, managers, labels, requests, revisions, reports, proposals, roles, audit });
+  const noUpload = '00000000-0000-4000-8000-000000000000';
+  const [place, managers, labels, requests, revisions, reports, proposals, roles, audit, uploads, mappings, imported] =
+    await Promise.all([
+      db('places').where({ id: placeId }).first(),
+      db('place_managers').where({ place_id: placeId }).orderBy('id'),
+      db('place_labels').where({ place_id: placeId }).orderBy('label_id'),
+      db('label_requests').where({ place_id: placeId }).orderBy('id'),
+      db('place_revisions').where({ place_id: placeId }).orderBy('id'),
+      db('place_reports').where({ place_id: placeId }).orderBy('id'),
+      fixture.proposalId && fixture.proposalId < 0
+        ? db('place_proposals').whereRaw(`record->>'nom' = ?`, [`Proposé ${placeId}`])
+        : db('place_proposals').where({ id: fixture.proposalId ?? 0 }),
+      db('users')
+        .where({ id: fixture.userId ?? 0 })
+        .select('id', 'role'),
+      db('audit_log').whereIn('actor_id', actorIds).count('* as n').first(),
+      db('import_uploads')
+        .where({ id: fixture.uploadId ?? noUpload })
+        .select('report', 'imported_by'),
+      db('import_mappings')
+        .where({ name: `Matrice ${placeId}` })
+        .select('mapping'),
+      db('places')
+        .where({ source: `matrice-${placeId}` })
+        .count('* as n')
+        .first(),
+    ]);
+  return JSON.stringify({
+    ...{ place, managers, labels, requests, revisions, reports, proposals, roles, audit },
+    ...{ uploads, mappings, imported },
+  });
 }
 
 describe('role matrix: every mutating route × every kind of person', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { seedFile, seedLabels } from '../../../seeds/index.js';
 import { createApp } from '../../../server/app.js';
-import { importPlaces } from '../../../server/opendata/import.service.js';
+import { createFileImporter } from '../../../server/opendata/import/import-file.service.js';
 import { placeDetailSchema, placesListSchema } from '../../../server/places/places.responses.js';
 import { fixedClock, testConfig } from '../../support/context.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
@@ -63,13 +63,16 @@ describe('the place detail the API returns parses with the schema the OpenAPI do
     dropFresh = () => fresh.drop();
     await seedLabels(fresh.db);
     sample = sampleOf(JSON.parse(await readFile(seedFile('places.json'), 'utf8')) as SeedRecord[]);
-    const report = await importPlaces(fresh.db, sample, { today: '2026-12-01' });
-    expect(report.rejected).toEqual([]);
+    const clock = fixedClock('2026-12-01T10:00:00Z');
+    const report = await createFileImporter({ db: fresh.db, clock }).importFile(Buffer.from(JSON.stringify(sample)), {
+      fileName: 'places.json',
+    });
+    expect(report.rejections).toEqual([]);
     ids = (await fresh.db('places').select('id').orderBy('id')).map((row: { id: number | string }) => Number(row.id));
     app = createApp({
       config: testConfig({ DATABASE_URL: fresh.url }),
       db: fresh.db,
-      clock: fixedClock('2026-12-01T10:00:00Z'),
+      clock,
       log: () => {},
     });
   });

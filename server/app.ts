@@ -11,6 +11,7 @@ import { createGeocoder } from './geocoding/index.js';
 import type { Config } from './config.js';
 import type { Db } from './db/knex.js';
 import { cancelQueriesOnDisconnect } from './db/cancel-on-disconnect.js';
+import { createReadRouting } from './db/read-routing.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { requireRole } from './accounts/auth.middleware.js';
@@ -65,7 +66,10 @@ export { PUBLIC_DIR };
 
 export interface AppDeps {
   config: Config;
+  /** The primary: every write, and the reads that must see them (server/db/read-routing.ts). */
   db: Db;
+  /** A read replica (DATABASE_READ_URL) for the read-only features; the primary when absent. */
+  readDb?: Db;
   clock?: Clock;
   /** E-mail (SMTP or the outbox by default); tests pass createMemoryMailer(). */
   mailer?: Mailer;
@@ -94,6 +98,9 @@ export function createApp(deps: AppDeps): Express {
   /** Per-IP / per-account limits: `limits.reportsPerIp` guards visitors' error reports. */
   const limits = createRateLimits(config, { db, clock, scope: deps.rateLimitScope });
   const afterResponse = deps.afterResponse ?? createAfterResponse(log);
+  // Read-only features get `reads`: the replica, unless this request writes or must see its own writes.
+  const readRouting = createReadRouting({ db, readDb: deps.readDb, secureCookie: config.NODE_ENV === 'production' });
+  const reads = readRouting.reads;
   const accounts = createAccountsService({ db, clock, mailer, publicBaseUrl });
   // The one writer of the place record; editing and moderation decide whether, it decides how.
   const placeWrites = createPlaceWrites({ db, clock });
@@ -101,21 +108,21 @@ export function createApp(deps: AppDeps): Express {
   const moderation = createModerationService({ db, clock, mailer, publicBaseUrl, placeWrites });
 
   const places = createPlacesService({
-    db,
+    db: reads,
     clock,
     index: deps.placeIndex,
-    knownLabels: () => labelIdsBySlug(db),
+    knownLabels: () => labelIdsBySlug(reads),
   });
-  const labels = createLabelsService({ db, places });
+  const labels = createLabelsService({ db: reads, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
   const articles = createArticlesService({
-    db,
+    db: reads,
     clock,
     places,
     locate: (text) => geocoder.geocode(text),
     labelPlaceCounts: () => labels.placeCounts(),
   });
-  const geocoder = createGeocoder({ db, config, log });
+  const geocoder = createGeocoder({ db: reads, config, log });
 
   const app = express();
   app.disable('x-powered-by');
@@ -123,8 +130,9 @@ export function createApp(deps: AppDeps): Express {
   // First, so that every request, even a static file or a refused one, leaves its one line.
   app.use(requestLogger(logger));
   // A visitor who gives up frees their pool connections at once: their queries are cancelled.
-  const disconnects = cancelQueriesOnDisconnect(db, log);
+  const disconnects = cancelQueriesOnDisconnect([db, deps.readDb ?? db], log);
   app.use(disconnects.middleware);
+  app.use(readRouting.middleware);
   // Anonymous reads may be kept by a CDN for a minute; anything personal stays private.
   app.use(cachePolicy);
   if (config.NODE_ENV === 'production') app.use(warnOnInsecureRequests(logger));
@@ -163,13 +171,13 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   if (deps.placeIndex) {
-    app.use('/api/v1', mapApiRoutes({ map: createMapService({ db, index: deps.placeIndex, publicBaseUrl }) }));
+    app.use('/api/v1', mapApiRoutes({ map: createMapService({ db: reads, index: deps.placeIndex, publicBaseUrl }) }));
   }
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));
   app.use('/api/v1', articlesApiRoutes({ articles, publicBaseUrl }));
   app.use(apiDocsRoutes({ publicBaseUrl }));
-  app.use(exportRoutes({ exports: createExportService({ db, clock }), publicBaseUrl, log }));
+  app.use(exportRoutes({ exports: createExportService({ db: reads, clock }), publicBaseUrl, log }));
   app.use(accountsRoutes({ accounts, limits, clock, afterResponse }));
   // Claims are public writes too: counted per IP and per account before the editing routes see them.
   app.post('/mon-espace/lieux/:id/demande', limits.claimsPerIp, limits.claimsPerAccount);
@@ -187,7 +195,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(duplicatesRoutes({ duplicates: createDuplicatesService({ db, clock, placeWrites, articleLinks }) }));
   app.use(importRoutes({ uploads: createImportUploads({ db, clock }) }));
   app.use(articlesPagesRoutes({ articles, places, publicBaseUrl }));
-  app.use(feedRoutes({ db, articles, publicBaseUrl }));
+  app.use(feedRoutes({ db: reads, articles, publicBaseUrl }));
   app.use(articlesAdminRoutes({ articles, guard: requireRole('admin') }));
 
   // Search (home), place and label pages, visitors' error reports (issue 3).

@@ -13,6 +13,11 @@ const configSchema = z.object({
   /** Defaults to http://localhost:<PORT>. */
   PUBLIC_BASE_URL: z.url().optional(),
   DATABASE_URL: z.url().optional(),
+  /**
+   * A read replica of DATABASE_URL (streaming replication): searches, pages, API reads and the
+   * index load go there; writes and read-your-own-writes stay on DATABASE_URL (docs/deployment.md).
+   */
+  DATABASE_READ_URL: z.url().optional(),
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   /**
@@ -95,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!config.SESSION_SECRET && config.NODE_ENV === 'production') {
     throw new ConfigError(
       'Configuration invalide :\n  SESSION_SECRET: obligatoire en production (au moins 32 caractères aléatoires).',
+    );
+  }
+  // A replica of the embedded database cannot exist: it would be a second, unrelated database.
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL) {
+    throw new ConfigError(
+      'Configuration invalide :\n' +
+        '  DATABASE_READ_URL: suppose DATABASE_URL (la base principale dont elle est la réplique).',
     );
   }
   return Object.freeze({

@@ -11,6 +11,11 @@ const MAINTENANCE_STATEMENT_TIMEOUT_MS = 15 * 60_000;
 export interface Database {
   /** The application's pool: every connection runs under STATEMENT_TIMEOUT_MS. */
   db: Db;
+  /**
+   * The read replica's pool (DATABASE_READ_URL), same settings; `db` itself when there is none.
+   * Only read-only features use it (server/db/read-routing.ts).
+   */
+  readDb: Db;
   connectionString: string;
   /** 'external' for DATABASE_URL; otherwise how this process got its embedded server. */
   origin: EmbeddedOrigin | 'external';
@@ -67,12 +72,22 @@ export async function openDatabase(
     { min: 0, max: config.DB_POOL_MAX },
     { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS },
   );
+  const readDb = config.DATABASE_READ_URL
+    ? createDb(
+        config.DATABASE_READ_URL,
+        { min: 0, max: config.DB_POOL_MAX },
+        { statementTimeoutMs: config.STATEMENT_TIMEOUT_MS, acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS },
+      )
+    : db;
+  if (config.DATABASE_READ_URL) logger.info('Réplique en lecture (DATABASE_READ_URL) : recherches et pages y lisent.');
   return {
     db,
+    readDb,
     connectionString: url,
     origin,
     openMaintenance,
     async close() {
+      if (readDb !== db) await readDb.destroy();
       await db.destroy();
       await stopEmbedded?.();
     },

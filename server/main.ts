@@ -75,10 +75,15 @@ async function main() {
   // The read path serves searches from memory: every place is loaded before the server says "prêt".
   const log = (message: string, error?: unknown) => logger.error(error === undefined ? {} : { err: error }, message);
   const indexStart = Date.now();
-  placeIndex = createPlaceIndex({ db: database.db, connectionString: database.connectionString, log });
+  placeIndex = createPlaceIndex({
+    db: database.db,
+    loadDb: database.readDb,
+    connectionString: database.connectionString,
+    log,
+  });
   await placeIndex.start();
   logger.info(`Index des lieux chargé : ${placeIndex.size} lieux en ${Date.now() - indexStart} ms.`);
-  const app = createApp({ config, db: database.db, logger, afterResponse, placeIndex });
+  const app = createApp({ config, db: database.db, readDb: database.readDb, logger, afterResponse, placeIndex });
 
   try {
     server = await listen(app, config.PORT, config.HOST);

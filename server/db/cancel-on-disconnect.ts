@@ -27,6 +27,8 @@ interface KnexClient {
 
 const requests = new AsyncLocalStorage<RequestQueries>();
 const holders = new WeakMap<PgConnection, RequestQueries>();
+/** The pool a connection came from: its cancel request must go to that same server (primary or replica). */
+const clientsOf = new WeakMap<PgConnection, KnexClient>();
 const tracked = new WeakSet<object>();
 
 /** Its client went away before the answer: nobody reads the response (499, as nginx calls it). */
@@ -53,6 +55,7 @@ function trackConnections(client: KnexClient): void {
     }
     request.connections.add(connection);
     holders.set(connection, request);
+    clientsOf.set(connection, client);
     return connection;
   };
   client.releaseConnection = (connection) => {
@@ -66,9 +69,9 @@ function trackConnections(client: KnexClient): void {
  * Middleware and error handler to mount around the routes: the first as early as possible, the
  * second just before the one error handler (a request whose client is gone gets no answer).
  */
-export function cancelQueriesOnDisconnect(db: Db, log: (message: string, error?: unknown) => void) {
-  const client = db.client as KnexClient;
-  trackConnections(client);
+export function cancelQueriesOnDisconnect(dbs: Db | Db[], log: (message: string, error?: unknown) => void) {
+  // Every pool the request may use (the primary, and the read replica when there is one).
+  for (const db of new Set([dbs].flat())) trackConnections(db.client as KnexClient);
 
   const middleware: RequestHandler = (_req, res, next) => {
     const request: RequestQueries = { connections: new Set(), gone: false };
@@ -76,9 +79,12 @@ export function cancelQueriesOnDisconnect(db: Db, log: (message: string, error?:
       if (res.writableFinished) return;
       request.gone = true;
       for (const connection of request.connections) {
-        client.cancelQuery(connection).catch((error: unknown) => {
-          log('Annulation d’une requête SQL impossible', error);
-        });
+        clientsOf
+          .get(connection)
+          ?.cancelQuery(connection)
+          .catch((error: unknown) => {
+            log('Annulation d’une requête SQL impossible', error);
+          });
       }
     });
     requests.run(request, next);

@@ -171,9 +171,7 @@ export const SECTIONS: Section[] = [
       modalites_accompagnement: checkboxes(placeFieldSchemas.modalites_accompagnement),
       frais_a_charge: checkboxes(placeFieldSchemas.frais_a_charge),
       itinerance: checkboxes(placeFieldSchemas.itinerance),
-      prise_rdv: optional(
-        z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' }),
-      ),
+      prise_rdv: optional(placeFieldSchemas.prise_rdv),
     }),
   },
   {
@@ -184,9 +182,7 @@ export const SECTIONS: Section[] = [
       telephone: phone,
       courriels: lines(placeFieldSchemas.courriels),
       site_web: lines(placeFieldSchemas.site_web),
-      fiche_acces_libre: optional(
-        z.url({ protocol: /^https?$/, error: 'Adresse web invalide (elle doit commencer par http:// ou https://).' }),
-      ),
+      fiche_acces_libre: optional(placeFieldSchemas.fiche_acces_libre),
     }),
   },
   {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGES } from '../shared/messages.js';
+import { webAddress } from '../shared/web-address.js';
 
 export const LABEL_KINDS = ['label_historique', 'programme_national', 'formation_label', 'local'] as const;
 
@@ -20,7 +21,7 @@ export const labelSchema = z.object({
   issuer: z.string().nullable(),
   description: z.string().nullable(),
   history: z.string().nullable(),
-  website: z.url().nullable(),
+  website: webAddress('Site officiel').nullable(),
   active_from_year: z.number().int().min(1990).max(2100).nullable(),
   active_until_year: z.number().int().min(1990).max(2100).nullable(),
   standard_field: z.enum(['dispositif_programmes_nationaux', 'formations_labels']).nullable(),

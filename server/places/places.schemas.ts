@@ -14,7 +14,7 @@ import {
   TELEPHONE_PATTERN,
 } from './standard.js';
 import { checkOpeningHours } from '../shared/opening-hours.js';
-import { MESSAGES } from '../shared/messages.js';
+import { webAddress } from '../shared/web-address.js';
 
 // ---------- The place record, in the standard's field names (writes, imports, exports) ----------
 
@@ -47,7 +47,7 @@ export const placeFieldSchemas = {
     .string()
     .regex(TELEPHONE_PATTERN, 'Le téléphone doit commencer par l’indicatif (+33…) suivi de 6 à 9 chiffres.'),
   courriels: list(z.email('Adresse e-mail invalide.')),
-  site_web: list(z.url({ protocol: /^https?$/, error: MESSAGES.webAddressInvalid })),
+  site_web: list(webAddress('Site web')),
   horaires: openingHoursSchema,
   presentation_resume: z
     .string()
@@ -67,8 +67,8 @@ export const placeFieldSchemas = {
   autres_formations_labels: list(text(200)),
   modalites_acces: list(z.enum(MODALITES_ACCES)),
   modalites_accompagnement: list(z.enum(MODALITES_ACCOMPAGNEMENT)),
-  fiche_acces_libre: z.url(),
-  prise_rdv: z.url(),
+  fiche_acces_libre: webAddress('Fiche Acceslibre'),
+  prise_rdv: webAddress('Lien de prise de rendez-vous'),
 } as const;
 
 export const REQUIRED_PLACE_FIELDS = ['nom', 'commune', 'code_postal', 'adresse'] as const;

@@ -4,5 +4,4 @@ export const MESSAGES = {
   placeNotPublished: 'Ce lieu n’existe pas ou n’est plus publié.',
   dateDoesNotExist: 'Cette date n’existe pas.',
   labelSlugExpected: 'Identifiant de label attendu (ex. netpublic).',
-  webAddressInvalid: 'Adresse web invalide (elle doit commencer par http:// ou https://).',
 } as const;

@@ -30,6 +30,17 @@ describe('configuration', () => {
   });
 });
 
+describe('DATABASE_READ_URL', () => {
+  it('when set with DATABASE_URL, then the replica is kept; without DATABASE_URL, start-up stops naming it', () => {
+    const replica = 'postgres://lecture@replique:5432/epn';
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@primaire:5432/epn', DATABASE_READ_URL: replica })).toMatchObject({
+      DATABASE_READ_URL: replica,
+    });
+    expect(loadConfig({}).DATABASE_READ_URL).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_READ_URL: replica })).toThrow(/DATABASE_READ_URL: suppose DATABASE_URL/);
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it('when it is true, false, a number of hops or a list of addresses, then Express gets the matching setting', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);

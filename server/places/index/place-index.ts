@@ -25,7 +25,13 @@ const KEEP_CHANGES_MINUTES = 60;
 
 export interface PlaceIndexDeps {
   db: Db;
-  /** For the dedicated LISTEN connection. */
+  /**
+   * Where the first full load reads (a read replica, DATABASE_READ_URL); `db` when absent. The change
+   * log is then followed on the primary (`db`): NOTIFY is not replicated, and what the replica had not
+   * replayed yet when it was read is applied from the primary's log right after the load.
+   */
+  loadDb?: Db;
+  /** For the dedicated LISTEN connection (the primary's). */
   connectionString: string;
   log?: (message: string, error?: unknown) => void;
 }
@@ -66,21 +72,21 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     connectionString: deps.connectionString,
     log,
     onChange: ({ first, last }) => void serial(() => applyChanges(first, last)).catch(() => {}),
-    onReconnect: () => void serial(loadAll).catch(() => {}),
+    onReconnect: () => void serial(() => loadAll()).catch(() => {}),
   });
 
-  async function loadAll() {
+  async function loadAll(source: Db = db) {
     const fresh = new PlaceStore();
     // Read before the rows: a change logged meanwhile is applied again after, never missed.
-    const from = await latestChange(db);
+    const from = await latestChange(source);
     let afterId = 0;
     for (;;) {
-      const rows = await indexedPlacesAfter(db, afterId, LOAD_BATCH);
+      const rows = await indexedPlacesAfter(source, afterId, LOAD_BATCH);
       if (rows.length === 0) break;
       fresh.reserve(rows.length);
       for (const row of rows) fresh.upsert(row);
       const lastId = rows[rows.length - 1].id;
-      attachLabels(fresh, await labelLinksBetween(db, rows[0].id, lastId));
+      attachLabels(fresh, await labelLinksBetween(source, rows[0].id, lastId));
       afterId = lastId;
       if (rows.length < LOAD_BATCH) break;
     }
@@ -145,7 +151,10 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     started ??= (async () => {
       // Listen first: a change committed during the load is notified, then applied after it.
       await listener.start();
-      await serial(loadAll);
+      const loadDb = deps.loadDb ?? db;
+      await serial(() => loadAll(loadDb));
+      // The replica stood at some point of the log when it was read: the rest comes from the primary's.
+      if (loadDb !== db) await serial(() => applyChanges(appliedChange + 1));
       pruneTimer = setInterval(() => {
         pruneChanges(db, KEEP_CHANGES_MINUTES).catch((error: unknown) =>
           log('Purge du journal des changements impossible.', error),

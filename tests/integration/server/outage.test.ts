@@ -67,6 +67,13 @@ async function trafficDuring(server: ServerProcess, durationMs: number): Promise
   return results;
 }
 
+/** The figure the issue asks for: what /readyz answered during the outage, and its slowest answer. */
+function readinessDuring(results: Probe[]): string {
+  const readiness = results.filter((r) => r.path === '/readyz');
+  const statuses = [...new Set(readiness.map((r) => r.status))].join('/');
+  return `/readyz ${readiness.length}× ${statuses}, au plus ${Math.round(slowest(readiness))} ms`;
+}
+
 /** Time from now until the probe and an API read both answer 200 again. */
 async function secondsToRecover(server: ServerProcess): Promise<number> {
   const started = performance.now();
@@ -148,7 +155,7 @@ describe('the compiled server when its database stops answering', () => {
       const recovery = await secondsToRecover(server);
       console.log(
         `Base en pause 6 s : ${results.length} requêtes, la plus lente ${Math.round(slowest(results))} ms ; ` +
-          `service revenu ${recovery.toFixed(2)} s après la reprise.`,
+          `${readinessDuring(results)} ; service revenu ${recovery.toFixed(2)} s après la reprise.`,
       );
       // The slowest: a query already sent when the pause began waits for the client-side guard.
       expectFastUnavailable(results, STATEMENT_TIMEOUT_MS + 1000 + ACQUIRE_TIMEOUT_MS);
@@ -172,7 +179,8 @@ describe('the compiled server when its database stops answering', () => {
       const recovery = await secondsToRecover(server);
       console.log(
         `Base tuée puis relancée : ${results.length} requêtes pendant l’arrêt, la plus lente ` +
-          `${Math.round(slowest(results))} ms ; service revenu ${recovery.toFixed(2)} s après le redémarrage.`,
+          `${Math.round(slowest(results))} ms ; ${readinessDuring(results)} ; ` +
+          `service revenu ${recovery.toFixed(2)} s après le redémarrage.`,
       );
       expectFastUnavailable(results, 1000);
       expect(recovery).toBeLessThan(5);

@@ -58,6 +58,8 @@ export interface LoadTimings {
   copy_ms: number;
   insert_ms: number;
   analyze_ms: number;
+  /** Each step after the COPY (the insert, each index build), in ms. */
+  steps: Record<string, number>;
   load: BulkLoadReport;
   places_total: number;
 }
@@ -80,6 +82,7 @@ export async function loadBenchPlaces(
       copy_ms: 0,
       insert_ms: 0,
       analyze_ms: 0,
+      steps: {},
       load: { read: 0, inserted: 0, alreadyPresent: present, labelsLinked: 0 },
       places_total: placesTotal,
     };
@@ -91,9 +94,13 @@ export async function loadBenchPlaces(
 
   started = performance.now();
   let copyMs = 0;
+  const steps: Record<string, number> = {};
   const load = await bulkLoadPlaces(db, generatePlaces({ count, seed }), {
     onStaged: () => {
       copyMs = performance.now() - started;
+    },
+    onStep: (step, ms) => {
+      steps[step] = Math.round(ms);
     },
   });
   const bulkMs = performance.now() - started;
@@ -112,6 +119,7 @@ export async function loadBenchPlaces(
     copy_ms: Math.round(copyMs),
     insert_ms: Math.round(bulkMs - copyMs),
     analyze_ms: Math.round(analyzeMs),
+    steps,
     load,
     places_total: placesTotal,
   };

@@ -171,7 +171,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
   if (deps.placeIndex) {
-    app.use('/api/v1', mapApiRoutes({ map: createMapService({ db: reads, index: deps.placeIndex, publicBaseUrl }) }));
+    app.use(
+      '/api/v1',
+      mapApiRoutes({ map: createMapService({ db: reads, index: deps.placeIndex, publicBaseUrl, log }) }),
+    );
   }
   app.use('/api/v1', labelsApiRoutes({ labels, places, publicBaseUrl }));
   app.use('/api/v1', geocodingApiRoutes({ geocoder }));

@@ -54,24 +54,29 @@ export const mapResponseSchema = z.object({
 type MapResponse = z.infer<typeof mapResponseSchema>;
 
 /**
- * The map of every place: clusters in memory (supercluster over the place index), then one query
+ * The map of every place: clusters in a worker thread (supercluster over the place index), then one query
  * for the names of the single places and the newest change (an instance behind catches up first).
  */
-export function createMapService(deps: { db: Db; index: PlaceIndex; publicBaseUrl: string }) {
+export function createMapService(deps: {
+  db: Db;
+  index: PlaceIndex;
+  publicBaseUrl: string;
+  log?: (message: string, error?: unknown) => void;
+}) {
   const { db, index } = deps;
-  const clusters = createPlaceClusters(index);
+  const clusters = createPlaceClusters(index, deps.log);
 
   const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
 
   async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
     await index.start();
     const seen = index.version;
-    let features = clusters.inBox(bbox, zoom);
+    let features = await clusters.inBox(bbox, zoom);
     let shown = await placeNamesForMap(db, singles(features));
     // Behind the log, or changed since the features were picked (a notification meanwhile): again.
     await index.catchUp(shown.latestChange);
     if (index.version !== seen) {
-      features = clusters.inBox(bbox, zoom);
+      features = await clusters.inBox(bbox, zoom);
       shown = await placeNamesForMap(db, singles(features));
     }
     const { names } = shown;

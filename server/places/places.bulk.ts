@@ -135,6 +135,8 @@ export interface BulkLoadOptions {
    * holds an exclusive lock on `places` until the commit: searches wait. 'never' for a live import.
    */
   rebuildIndexes?: 'auto' | 'always' | 'never';
+  /** Told how long each step after the COPY took ('insert', 'index <name>'), to see where the time goes. */
+  onStep?: (step: string, ms: number) => void;
 }
 
 /** The secondary indexes of `places` (all but the primary key and the (source, source_id) key). */
@@ -190,8 +192,15 @@ export async function bulkLoadPlaces(
     const rebuilt = (await shouldRebuild(trx, counter.read, options.rebuildIndexes)) ? await secondaryIndexes(trx) : [];
     for (const index of rebuilt) await trx.raw('DROP INDEX ??', [index.name]);
     // Only the newly inserted places get their labels (RETURNING), as the import does.
-    const result = await trx.raw<{ rows: { inserted: number; linked: number }[] }>(
-      `WITH inserted AS (
+    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await work();
+      options.onStep?.(step, performance.now() - started);
+      return result;
+    };
+    const result = await timed('insert', () =>
+      trx.raw<{ rows: { inserted: number; linked: number }[] }>(
+        `WITH inserted AS (
          INSERT INTO places (${PLACE_COLUMNS.join(', ')})
          SELECT ${PLACE_COLUMNS.join(', ')} FROM places_staging
          ON CONFLICT (source, source_id) DO NOTHING
@@ -207,10 +216,11 @@ export async function bulkLoadPlaces(
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM linked) AS linked`,
+      ),
     );
     // count() is a bigint, handed over as a number (server/db/knex.ts).
     const { inserted, linked } = result.rows[0];
-    for (const index of rebuilt) await trx.raw(index.definition);
+    for (const index of rebuilt) await timed(`index ${index.name}`, () => trx.raw(index.definition));
     return { read: counter.read, inserted, alreadyPresent: counter.read - inserted, labelsLinked: linked };
   });
 }

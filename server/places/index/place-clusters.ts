@@ -1,105 +1,189 @@
-import Supercluster, { type ClusterProperties, type PointFeature } from 'supercluster';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import { decodeFeatures, type Bbox, type ClusterPoints, type MapFeature } from './cluster-tree.js';
 import type { PlaceIndex } from './place-index.js';
+import type { ClusterRequest, ClusterResponse } from './place-clusters.protocol.js';
+import type { PlaceStore } from './place-store.js';
 
-const MAX_MAP_FEATURES = 500;
-const CLUSTER_RADIUS_PX = 60;
-const CLUSTER_MAX_ZOOM = 16;
-/** Up to this many places the clusters are rebuilt during the request that finds them stale. */
+export type { Bbox, MapFeature } from './cluster-tree.js';
+
+/** Up to this many places a request that finds the clusters stale waits for the new ones. */
 const REBUILD_INLINE_UP_TO = 100_000;
-/** Larger sets rebuild in the background this long after the last change (a rebuild blocks ~1 s per million). */
+/** Larger sets keep serving the previous clusters and rebuild this long after the last change. */
 const REBUILD_DELAY_MS = 2000;
-/** A box at its zoom is never more than this many pixels on a side: a bigger one is read at a lower zoom. */
-const MAX_SIDE_PX = 4096;
 
-interface PointProperties {
-  id: number;
-}
+type Ask = ClusterRequest extends infer R ? (R extends ClusterRequest ? Omit<R, 'request'> : never) : never;
 
-export type MapFeature =
-  | { kind: 'cluster'; lon: number; lat: number; count: number; expansionZoom: number }
-  | { kind: 'place'; lon: number; lat: number; id: number };
-
-export interface Bbox {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
-
-const pixelsAcross = (degrees: number, zoom: number) => (degrees / 360) * 256 * 2 ** zoom;
+let bundledFromSources: string | undefined;
 
 /**
- * Server-side clusters of every place in the index (supercluster), rebuilt when the index has
- * changed: at once for a small set, in the background for a large one.
+ * The worker's file beside this module: compiled JavaScript in production (dist/). Under the tests
+ * and `npm run dev` this module is TypeScript and Node 20 runs no TypeScript in a worker (tsx's
+ * loader does not reach worker threads there): the worker is bundled once with esbuild instead.
  */
-export function createPlaceClusters(index: PlaceIndex) {
-  let clusters: Supercluster<PointProperties> | undefined;
-  let builtVersion = -1;
-  let timer: NodeJS.Timeout | undefined;
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./place-clusters.worker.js', import.meta.url));
+  bundledFromSources ??= buildSync({
+    entryPoints: [fileURLToPath(new URL('./place-clusters.worker.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+  }).outputFiles[0].text;
+  return new Worker(bundledFromSources, { eval: true });
+}
 
-  function build() {
+/** One worker thread holding one set of clusters; messages answered in the order sent. */
+class ClusterWorker {
+  private readonly worker = startWorker();
+  private nextRequest = 0;
+  private readonly pending = new Map<number, { resolve(r: ClusterResponse): void; reject(e: Error): void }>();
+  private retiring = false;
+  broken = false;
+
+  constructor() {
+    // An idle worker never keeps the process alive; one with questions pending does (see ask()).
+    this.worker.unref();
+    this.worker.on('message', (response: ClusterResponse) => {
+      const waiting = this.pending.get(response.request);
+      this.pending.delete(response.request);
+      if (this.pending.size === 0) this.worker.unref();
+      if (this.pending.size === 0 && this.retiring) this.terminate();
+      if (response.type === 'failed') waiting?.reject(new Error(response.message));
+      else waiting?.resolve(response);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`Fil des regroupements arrêté (code ${code}).`)));
+  }
+
+  private fail(error: Error) {
+    this.broken = true;
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+
+  private ask(message: Ask, transfer: ArrayBuffer[] = []): Promise<ClusterResponse> {
+    if (this.broken) return Promise.reject(new Error('Fil des regroupements arrêté.'));
+    const request = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(request, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...message, request }, transfer);
+    });
+  }
+
+  /** The points' arrays are handed over (transferred), not copied: the caller must not reuse them. */
+  async build(points: ClusterPoints): Promise<void> {
+    const buffers = [points.ids.buffer, points.longitudes.buffer, points.latitudes.buffer] as ArrayBuffer[];
+    await this.ask({ type: 'build', points }, buffers);
+  }
+
+  async query(bbox: Bbox, zoom: number): Promise<MapFeature[]> {
+    const response = await this.ask({ type: 'query', bbox, zoom });
+    return response.type === 'features' ? decodeFeatures(response.features) : [];
+  }
+
+  /** Ends the thread once the questions already asked are answered (its memory goes with it). */
+  retire(): void {
+    this.retiring = true;
+    if (this.pending.size === 0) this.terminate();
+  }
+
+  terminate(): void {
+    this.broken = true;
+    void this.worker.terminate();
+  }
+}
+
+/** Every live place of the store, as three compact arrays (~24 bytes a place). */
+function pointsOf(store: PlaceStore): ClusterPoints {
+  const ids = new Float64Array(store.size);
+  const longitudes = new Float64Array(store.size);
+  const latitudes = new Float64Array(store.size);
+  let n = 0;
+  for (let slot = 0; slot < store.slotCount; slot++) {
+    if (!store.alive[slot]) continue;
+    ids[n] = store.ids[slot];
+    longitudes[n] = store.longitudes[slot];
+    latitudes[n] = store.latitudes[slot];
+    n++;
+  }
+  return { ids, longitudes, latitudes };
+}
+
+/**
+ * Server-side clusters of every place in the index (supercluster), built and queried in a worker
+ * thread: a build (1–2 s per million places) never stalls the requests. A new worker builds the
+ * next clusters while the current one keeps answering, then takes over; the old one ends once its
+ * answers are sent, and its heap goes with it (a worker kept idle would hold its memory). When the
+ * index changes, a small set is rebuilt before the next answer; a large one keeps serving the
+ * previous clusters and is rebuilt in the background once the changes settle.
+ */
+export function createPlaceClusters(
+  index: Pick<PlaceIndex, 'store' | 'version' | 'size'>,
+  log: (message: string, error?: unknown) => void = () => {},
+  { rebuildInlineUpTo = REBUILD_INLINE_UP_TO, rebuildDelayMs = REBUILD_DELAY_MS } = {},
+) {
+  let serving: { worker: ClusterWorker; version: number } | undefined;
+  let building: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function rebuild() {
+    const version = index.version;
+    const points = pointsOf(index.store);
+    const worker = new ClusterWorker();
+    try {
+      await worker.build(points);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    if (stopped) return worker.terminate();
+    const previous = serving?.worker;
+    serving = { worker, version };
+    previous?.retire();
+  }
+
+  function startBuild(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    const store = index.store;
-    const version = index.version;
-    const points: PointFeature<PointProperties>[] = [];
-    for (let slot = 0; slot < store.slotCount; slot++) {
-      if (!store.alive[slot]) continue;
-      points.push({
-        type: 'Feature',
-        properties: { id: store.ids[slot] },
-        geometry: { type: 'Point', coordinates: [store.longitudes[slot], store.latitudes[slot]] },
-      });
-    }
-    const built = new Supercluster<PointProperties>({ radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM });
-    built.load(points);
-    clusters = built;
-    builtVersion = version;
-    return built;
+    building ??= rebuild().finally(() => {
+      building = undefined;
+    });
+    return building;
   }
 
-  function current(): Supercluster<PointProperties> {
-    const stale = builtVersion !== index.version;
-    if (clusters && stale && index.size > REBUILD_INLINE_UP_TO && !timer) {
-      timer = setTimeout(build, REBUILD_DELAY_MS);
-      timer.unref();
-    }
-    if (!clusters || (stale && index.size <= REBUILD_INLINE_UP_TO)) return build();
-    return clusters;
+  function scheduleBuild() {
+    if (timer || building || stopped) return;
+    timer = setTimeout(() => {
+      startBuild().catch((error: unknown) => log('Regroupements de la carte non reconstruits.', error));
+    }, rebuildDelayMs);
+    timer.unref();
   }
 
-  /**
-   * The clusters and single places in a box at a zoom, at most MAX_MAP_FEATURES: past that, the
-   * same box is read at a lower zoom (bigger clusters) until it fits.
-   */
-  function inBox(bbox: Bbox, zoom: number): MapFeature[] {
-    const tree = current();
-    let z = Math.max(0, Math.min(Math.floor(zoom), CLUSTER_MAX_ZOOM + 1));
-    while (
-      z > 0 &&
-      Math.max(pixelsAcross(bbox.maxLon - bbox.minLon, z), pixelsAcross((bbox.maxLat - bbox.minLat) * 1.5, z)) >
-        MAX_SIDE_PX
-    )
-      z--;
+  /** The clusters and single places in a box at a zoom, at most 500 (see cluster-tree.ts). */
+  async function inBox(bbox: Bbox, zoom: number): Promise<MapFeature[]> {
     for (;;) {
-      const found = tree.getClusters([bbox.minLon, bbox.minLat, bbox.maxLon, bbox.maxLat], z);
-      if (found.length <= MAX_MAP_FEATURES || z === 0) {
-        return found.slice(0, MAX_MAP_FEATURES).map((feature): MapFeature => {
-          const [lon, lat] = feature.geometry.coordinates;
-          const props = feature.properties as ClusterProperties | PointProperties;
-          if ('cluster' in props) {
-            const expansionZoom = tree.getClusterExpansionZoom(props.cluster_id);
-            return { kind: 'cluster', lon, lat, count: props.point_count, expansionZoom };
-          }
-          return { kind: 'place', lon, lat, id: props.id };
-        });
+      if (stopped) throw new Error('Regroupements de la carte arrêtés.');
+      const current = serving && !serving.worker.broken ? serving : undefined;
+      if (current?.version === index.version) return current.worker.query(bbox, zoom);
+      if (current && index.size > rebuildInlineUpTo) {
+        scheduleBuild();
+        return current.worker.query(bbox, zoom);
       }
-      z--;
+      // A build that started before the latest change is awaited, then the check runs again.
+      await startBuild();
     }
   }
 
   return {
     inBox,
-    stop: () => clearTimeout(timer),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      serving?.worker.terminate();
+    },
   };
 }

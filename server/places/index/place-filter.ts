@@ -3,7 +3,7 @@ import type { PlaceStore } from './place-store.js';
 import { openAtChecker } from './weekly-hours.js';
 
 /** The standard's lists, in the order of their bits (the repository builds the same bits in SQL). */
-export const BIT_FIELDS = {
+const BIT_FIELDS = {
   services: SERVICES,
   publics: PUBLICS,
   priseEnCharge: PRISES_EN_CHARGE,

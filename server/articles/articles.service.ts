@@ -2,6 +2,7 @@ import type { Db } from '../db/knex.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import type { PlacesService } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
+import { refreshingValue } from '../shared/refreshing-value.js';
 import type { PlaceSummary } from '../places/places.responses.js';
 import { MAX_RADIUS_KM, type PlacesQuery } from '../places/places.query.js';
 import { SERVICES } from '../places/standard.js';
@@ -184,25 +185,18 @@ export function createArticlesService(deps: {
     return { places: [], located: false, notFound: Boolean(typed) };
   }
 
+  // Counting services reads every published place (2.3 s at 1M places): past its age the old weights
+  // keep serving while one recount runs, so no page waits for it but the very first.
+  const currentServiceWeights = refreshingValue(
+    () => serviceFrequencies(db).then(serviceWeights),
+    SERVICE_WEIGHTS_TTL_MS,
+  );
+
   /**
    * The blog articles about a place, for its page: those linked to the place, then those about its
    * labels, then those about the services it offers (an article about "Insertion professionnelle via
    * le numérique" concerns every place offering it); a few only, each with why it is listed.
    */
-  let weights: { value: Promise<Record<string, number>>; at: number } | undefined;
-  function currentServiceWeights(): Promise<Record<string, number>> {
-    const now = Date.now();
-    if (!weights || now - weights.at > SERVICE_WEIGHTS_TTL_MS) {
-      const value = serviceFrequencies(db).then(serviceWeights);
-      // A failed count is not kept: the next page asks again.
-      value.catch(() => {
-        if (weights?.value === value) weights = undefined;
-      });
-      weights = { value, at: now };
-    }
-    return weights.value;
-  }
-
   async function articlesForPlace(placeId: number, limit = PLACE_ARTICLES_LIMIT): Promise<ArticleLink[]> {
     const rows = await publishedArticlesRelatedToPlace(db, placeId, {
       limit,

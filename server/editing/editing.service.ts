@@ -8,7 +8,7 @@ import {
   findPlaceById,
   findPlacesByIds,
   labelLinksOfPlaces,
-  latestChange,
+  latestChangeAndVerification,
   listRevisions,
   type AuthorRole,
   type Revision,
@@ -203,10 +203,7 @@ export function createEditingService(deps: {
    * imports, which are not the moderation) — and the latest confirmation ("toujours à jour") on its own.
    */
   async function lastUpdate(placeId: number) {
-    const [revision, verification] = await Promise.all([
-      latestChange(db, placeId),
-      latestChange(db, placeId, ['verify']),
-    ]);
+    const { change: revision, verification } = await latestChangeAndVerification(db, placeId);
     if (!revision) return null;
     return {
       at: revision.createdAt,

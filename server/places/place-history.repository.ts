@@ -71,3 +71,31 @@ export async function latestChange(
     .first<Record<string, unknown> | undefined>();
   return row ? toRevision(row) : undefined;
 }
+
+/**
+ * The latest change or confirmation, and the latest confirmation on its own, in one round trip (the
+ * public place page shows both on every view).
+ */
+export async function latestChangeAndVerification(
+  db: Conn,
+  placeId: number,
+): Promise<{ change: Revision | undefined; verification: Revision | undefined }> {
+  const latestOf = (which: string, kinds: RevisionKind[]) =>
+    db('place_revisions')
+      .select('*', db.raw('? AS which', [which]))
+      .where('place_id', placeId)
+      .whereIn('kind', kinds)
+      .orderBy('id', 'desc')
+      .limit(1);
+  const rows = (await db.unionAll(
+    [latestOf('change', ['edit', 'revert', 'labels', 'create', 'verify']), latestOf('verification', ['verify'])],
+    true,
+  )) as (Record<string, unknown> & { which: string })[];
+  const revisionOf = (which: string) => {
+    const found = rows.find((row) => row.which === which);
+    if (!found) return undefined;
+    const { which: _which, ...row } = found;
+    return toRevision(row);
+  };
+  return { change: revisionOf('change'), verification: revisionOf('verification') };
+}

@@ -182,15 +182,21 @@ export interface ReportFormView {
   sent?: boolean;
 }
 
-/** Renders a place page; the report routes call it again to show the form with its errors. */
+type PublishedPlace = Awaited<ReturnType<PlacesService['getPublished']>>;
+
+/**
+ * Renders a place page; the report routes call it again to show the form with its errors. `loaded`:
+ * the place as the route already read it (each query is a round trip the page would pay twice).
+ */
 export async function renderPlacePage(
   deps: PlacePageDeps,
   res: Response,
   id: number,
   report: ReportFormView = {},
   status = 200,
+  loaded?: PublishedPlace,
 ) {
-  const { place, labels, state } = await deps.places.getPublished(id);
+  const { place, labels, state } = loaded ?? (await deps.places.getPublished(id));
   const now = deps.clock.now();
   const view = placeView(place, labels, state, now);
   const relatedArticles = deps.articles ? await deps.articles.articlesForPlace(place.id) : [];
@@ -250,12 +256,11 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(MESSAGES.placeNotPublished);
     const search = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     // A duplicate merged into another place: its old address (id or slug) leads to the kept one, for good.
-    const kept = await deps.places.mergedInto(id);
-    if (kept) return res.redirect(301, `${placePath(kept)}${search}`);
-    const { place } = await deps.places.getPublished(id);
-    const canonical = placePath(place);
+    const found = await deps.places.forPage(id);
+    if (found.kind === 'merged') return res.redirect(301, `${placePath(found.kept)}${search}`);
+    const canonical = placePath(found.place);
     if (req.path !== canonical) return res.redirect(301, `${canonical}${search}`);
-    await renderPlacePage(deps, res, id, { sent: req.query.signalement === 'merci' });
+    await renderPlacePage(deps, res, id, { sent: req.query.signalement === 'merci' }, 200, found);
   });
 
   return router;

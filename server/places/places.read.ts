@@ -7,4 +7,10 @@ export { findPlaceById, findPlacesByIds, labelLinksOfPlaces } from './places.rep
 export { publishedPlaceBatches, type PlaceBatch } from './place-batches.repository.js';
 // Articles link to places; the sitemap lists them.
 export { countPublishedPlaces, existingPlaceIds, publishedPlacesForSitemap } from './place-listings.repository.js';
-export { latestChange, listRevisions, type AuthorRole, type Revision } from './place-history.repository.js';
+export {
+  latestChange,
+  latestChangeAndVerification,
+  listRevisions,
+  type AuthorRole,
+  type Revision,
+} from './place-history.repository.js';

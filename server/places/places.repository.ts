@@ -216,6 +216,33 @@ export async function visibleLabelsForPlaces(db: Db, placeIds: number[]): Promis
   return rows.map((row) => ({ ...camelize(row), placeId: row.place_id }) as PlaceLabelLink);
 }
 
+/**
+ * A place and its visible labels in one round trip (the place page and the detail API ask for both on
+ * every view; two queries cost twice the socket writes, which dominate a page at 1M places).
+ */
+export async function findPlaceWithVisibleLabels(
+  db: Db,
+  id: number,
+): Promise<{ place: Place; labels: PlaceLabelLink[] } | undefined> {
+  const row = await db('places as p')
+    .select(PLACE_COLUMNS.map((c) => `p.${c}`))
+    .select(
+      db.raw(
+        `coalesce((SELECT json_agg(json_build_object('slug', l.slug, 'name', l.name, 'kind', l.kind,
+            'standard_field', l.standard_field, 'standard_value', l.standard_value,
+            'since', pl.since, 'until', pl.until) ORDER BY l.name)
+          FROM place_labels pl JOIN labels l ON l.id = pl.label_id
+          WHERE pl.place_id = p.id AND ${VISIBLE_LINK}), '[]'::json) AS visible_labels`,
+      ),
+    )
+    .where('p.id', id)
+    .first<(Record<string, unknown> & { visible_labels: Record<string, unknown>[] }) | undefined>();
+  if (!row) return undefined;
+  const { visible_labels: links, ...placeRow } = row;
+  const place = toPlace(placeRow);
+  return { place, labels: links.map((link) => ({ ...camelize(link), placeId: place.id }) as PlaceLabelLink) };
+}
+
 /** Several places at once (the moderation queue, "Mon espace"): one query, keyed by id. */
 export async function findPlacesByIds(db: Db | Knex.Transaction, ids: number[]): Promise<Map<number, Place>> {
   if (ids.length === 0) return new Map();

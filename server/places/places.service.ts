@@ -10,6 +10,7 @@ import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
   countPlacesUpTo,
   findPlaceById,
+  findPlaceWithVisibleLabels,
   searchPlaces,
   sortModeFor,
   visibleLabelsForPlaces,
@@ -188,11 +189,23 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   }
 
   async function getPublished(id: number) {
-    const place = await findPlaceById(db, id);
-    if (place?.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
-    const labels = await visibleLabelsForPlaces(db, [place.id]);
-    const state = openingStateAt(place.horaires, clock.now());
-    return { place, labels, state };
+    const found = await findPlaceWithVisibleLabels(db, id);
+    if (found?.place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
+    return { ...found, state: openingStateAt(found.place.horaires, clock.now()) };
+  }
+
+  /**
+   * What the address of a place page leads to, in one query for a published place: the place, or the
+   * place a merged-away one now lives in (its old addresses answer 301). Else NotFoundError.
+   */
+  async function forPage(id: number) {
+    const found = await findPlaceWithVisibleLabels(db, id);
+    if (found?.place.status === 'published') {
+      return { kind: 'published' as const, ...found, state: openingStateAt(found.place.horaires, clock.now()) };
+    }
+    const kept = found?.place.status === 'merged' ? await mergedInto(id) : undefined;
+    if (!kept) throw new NotFoundError(MESSAGES.placeNotPublished);
+    return { kind: 'merged' as const, kept };
   }
 
   /** The published place a merged-away place now lives in (its old addresses answer 301), if any. */
@@ -221,7 +234,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     };
   }
 
-  return { search, count, getPublished, getDetail, summarize, mergedInto };
+  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto };
 }
 
 export type PlacesService = ReturnType<typeof createPlacesService>;

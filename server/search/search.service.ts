@@ -11,9 +11,16 @@ import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.quer
 import { cardOf, markerOf } from '../places/place-cards.js';
 import { formView, type FormState } from './search.view.js';
 import { MESSAGES } from '../shared/messages.js';
+import { boundedCache } from '../shared/bounded-cache.js';
 
 const RESULTS_PER_PAGE = 20;
 const DEPARTMENT_RADIUS_KM = 100;
+/**
+ * What a visitor types is geocoded once per this many distinct texts and this long: communes are
+ * reference data (seeded), and the search page asked the database 1–2 times per view for the same
+ * big cities' names.
+ */
+const GEOCODE_CACHE = { maxEntries: 2000, maxAgeMs: 60 * 60_000 };
 
 /**
  * The query string as the visitor sent it (`req.query`'s plain data): links to the same search keep
@@ -125,20 +132,28 @@ export interface SearchServiceDeps {
 }
 
 export function createSearchService(deps: SearchServiceDeps) {
-  /** Where to search: a point (geolocation, "search this area"), else what was typed, geocoded. */
+  const geocoded = boundedCache<Awaited<ReturnType<Geocoder['geocode']>>>(GEOCODE_CACHE);
+
+  /**
+   * Where to search: a point (geolocation, "search this area"), else the centre of a map area sent
+   * alone (so the in-memory index answers nearest the centre, as the map's own requests do, instead of
+   * SQL sorting every place of a country-wide box), else what was typed, geocoded.
+   */
   async function locate(query: SearchPageQuery, typed: TypedParams): Promise<Where> {
-    if (query.lat !== undefined && query.lon !== undefined) {
-      const label = typedText(query.ou) ?? (query.bbox ? 'cette zone de la carte' : 'votre position');
-      return {
-        point: { lat: query.lat, lon: query.lon },
-        label,
-        notFound: false,
-        alternatives: [],
-        defaultRadius: DEFAULT_RADIUS_KM,
-      };
+    const box = query.bbox;
+    const point =
+      query.lat !== undefined && query.lon !== undefined
+        ? { lat: query.lat, lon: query.lon }
+        : box && !query.ou
+          ? { lat: (box.minLat + box.maxLat) / 2, lon: (box.minLon + box.maxLon) / 2 }
+          : undefined;
+    if (point) {
+      const label = typedText(query.ou) ?? (box ? 'cette zone de la carte' : 'votre position');
+      return { point, label, notFound: false, alternatives: [], defaultRadius: DEFAULT_RADIUS_KM };
     }
     if (!query.ou) return { notFound: false, alternatives: [], defaultRadius: DEFAULT_RADIUS_KM };
-    const found = await deps.geocoder.geocode(query.ou);
+    const text = query.ou;
+    const found = await geocoded(text, () => deps.geocoder.geocode(text));
     if (!found) return { notFound: true, alternatives: [], defaultRadius: DEFAULT_RADIUS_KM };
     return {
       point: { lat: found.lat, lon: found.lon },

@@ -252,6 +252,17 @@ describe('the search page (home), server-rendered', () => {
     expect(res.text).toContain('cette zone de la carte');
   });
 
+  const whenOnlyAnArea =
+    'when only a map area is sent (no centre), then places inside it are listed nearest its centre first';
+  it(whenOnlyAnArea, async () => {
+    // Centred 2.8 km north of the spot: "near" is 0.4 km from there, "middle" 8.5 km; "far" is outside.
+    const box = [spot.lon - 0.2, spot.lat - 0.05, spot.lon + 0.2, spot.lat + 0.1].join(',');
+    const res = await request(app).get('/').query({ bbox: box }).set('X-Fragment', 'results');
+    expect(res.status).toBe(200);
+    expect(cardNames(res.text)).toEqual([names.near, names.middle]);
+    expect(res.text).toContain('cette zone de la carte');
+  });
+
   it('when the map area exceeds any radius (a whole country), then every place inside it is listed', async () => {
     const box = [spot.lon - 6, spot.lat - 4, spot.lon + 6, spot.lat + 4].join(',');
     const res = await request(app)

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { boundedCache } from '../../server/shared/bounded-cache.js';
+
+describe('a bounded in-process cache', () => {
+  function setup(maxEntries = 2, maxAgeMs = 1000) {
+    let time = 0;
+    const computed: string[] = [];
+    const get = boundedCache<string>({ maxEntries, maxAgeMs, now: () => time });
+    const ask = (key: string) =>
+      get(key, () => {
+        computed.push(key);
+        return Promise.resolve(`valeur ${key}`);
+      });
+    return { ask, computed, advance: (ms: number) => (time += ms) };
+  }
+
+  it('when the same key is asked twice within its age, then it is computed once', async () => {
+    const { ask, computed } = setup();
+    expect(await ask('Lyon')).toBe('valeur Lyon');
+    expect(await ask('Lyon')).toBe('valeur Lyon');
+    expect(computed).toEqual(['Lyon']);
+  });
+
+  it('when an entry is older than its age, then it is computed again', async () => {
+    const { ask, computed, advance } = setup();
+    await ask('Lyon');
+    advance(1001);
+    await ask('Lyon');
+    expect(computed).toEqual(['Lyon', 'Lyon']);
+  });
+
+  it('when full, then the least recently used entry goes first', async () => {
+    const { ask, computed } = setup(2);
+    await ask('Lyon');
+    await ask('Brest');
+    await ask('Lyon'); // Lyon is now the most recently used
+    await ask('Nice'); // Brest goes
+    await ask('Lyon');
+    await ask('Brest');
+    expect(computed).toEqual(['Lyon', 'Brest', 'Nice', 'Brest']);
+  });
+
+  it('when a computation fails, then it is not kept and the next ask computes again', async () => {
+    let calls = 0;
+    const get = boundedCache<string>({ maxEntries: 10, maxAgeMs: 1000 });
+    const failing = () =>
+      get('Lyon', () => (++calls === 1 ? Promise.reject(new Error('panne')) : Promise.resolve('ok')));
+    await expect(failing()).rejects.toThrow('panne');
+    expect(await failing()).toBe('ok');
+    expect(calls).toBe(2);
+  });
+});

@@ -14,8 +14,8 @@ import type { Db } from './knex.js';
  * resolves to one or the other per request (through AsyncLocalStorage, like the cancellation of
  * queries on disconnect), so no route or repository has to carry the choice along.
  */
-export const RECENT_WRITE_COOKIE = 'epn.primaire';
-export const STICKY_SECONDS = 5;
+const RECENT_WRITE_COOKIE = 'epn.primaire';
+const STICKY_SECONDS = 5;
 const PRIMARY_PATHS = /^\/(mon-espace|moderation|admin|compte)(\/|$)/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -58,20 +58,6 @@ export async function revisionsAfter(db: Conn, placeId: number, revisionId: numb
   return rows.map(toRevision);
 }
 
-/** The latest revision of these kinds (by default changes and confirmations), for "Mis à jour le … par …". */
-export async function latestChange(
-  db: Conn,
-  placeId: number,
-  kinds: RevisionKind[] = ['edit', 'revert', 'labels', 'create', 'verify'],
-): Promise<Revision | undefined> {
-  const row = await db('place_revisions')
-    .where('place_id', placeId)
-    .whereIn('kind', kinds)
-    .orderBy('id', 'desc')
-    .first<Record<string, unknown> | undefined>();
-  return row ? toRevision(row) : undefined;
-}
-
 /**
  * The latest change or confirmation, and the latest confirmation on its own, in one round trip (the
  * public place page shows both on every view).

@@ -8,7 +8,6 @@ export { publishedPlaceBatches, type PlaceBatch } from './place-batches.reposito
 // Articles link to places; the sitemap lists them.
 export { countPublishedPlaces, existingPlaceIds, publishedPlacesForSitemap } from './place-listings.repository.js';
 export {
-  latestChange,
   latestChangeAndVerification,
   listRevisions,
   type AuthorRole,

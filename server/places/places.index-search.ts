@@ -98,21 +98,25 @@ export async function searchWithIndex(
 }
 
 /**
- * How many places the search finds, from memory, once this instance has caught up with the change log
- * (one small query): the count agrees with the page searched beside it.
+ * How many places the search finds (no further than `upTo`), from memory, once this instance has
+ * caught up with the change log (one small query): the count agrees with the page searched beside it.
  */
 export async function countWithIndex(
   deps: { db: Db; index: PlaceIndex },
   criteria: SearchCriteria & { point: LatLon },
   filter: IndexFilter,
+  upTo: number,
 ) {
   const { db, index } = deps;
   await index.start();
   await index.catchUp(await latestChange(db));
-  return index.count({
-    lat: criteria.point.lat,
-    lon: criteria.point.lon,
-    radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
-    filter,
-  });
+  return index.count(
+    {
+      lat: criteria.point.lat,
+      lon: criteria.point.lon,
+      radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
+      filter,
+    },
+    upTo,
+  );
 }

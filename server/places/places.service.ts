@@ -168,7 +168,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   }
 
   /**
-   * The search page's total: exact from memory when the index answers the search. Otherwise null when not
+   * The search page's total, up to COUNT_CAP: from memory when the index answers the search (the walk
+   * stops at COUNT_CAP + 1, so Paris costs what a village does). Otherwise null when not
    * counted: open at a moment is decided by the hours, not in SQL; and counting text matches rechecks the
    * word similarity of each (1,001 matches: 0.2–0.5 s at 100k places), more than the search itself, which
    * stops at its page. Else counted up to a cap.
@@ -179,8 +180,9 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
       const now = clock.now();
       const openAt = query.open_at ?? (query.open_now ? now : undefined);
-      const total = await countWithIndex({ db, index }, criteria, indexFilterOf(criteria, { labelIds, openAt, now }));
-      return { total, isLowerBound: false };
+      const filter = indexFilterOf(criteria, { labelIds, openAt, now });
+      const found = await countWithIndex({ db, index }, criteria, filter, COUNT_CAP + 1);
+      return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;
     const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);

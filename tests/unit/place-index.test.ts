@@ -110,7 +110,17 @@ describe('the in-memory place index', () => {
       ...Array.from({ length: 50 }, (_, i) => row(i + 1, 43.4 + i * 0.001, 5.05)),
       row(99, 45, 5.05),
     ]);
-    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, matches: () => true })).toBe(50);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 1001, matches: () => true })).toBe(50);
+  });
+
+  it('when more places match than the count is asked for, then the walk stops there', () => {
+    const store = storeOf(Array.from({ length: 500 }, (_, i) => row(i + 1, 43.4 + (i % 25) * 0.001, 5.05 + i * 1e-4)));
+    store.upsert(row(9001, 43.41, 5.05));
+    let tested = 0;
+    const matches = () => (tested++, true);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 101, matches })).toBe(101);
+    expect(tested).toBe(101);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 1001, matches: () => true })).toBe(501);
   });
 
   it('when a label link has ended, then the label filter no longer finds the place', () => {

@@ -186,8 +186,9 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {
       return nearest(store, { ...search, ...page, matches: compileFilter(store, search.filter) });
     },
-    count(search: IndexSearch): number {
-      return countWithin(store, { ...search, matches: compileFilter(store, search.filter) });
+    /** How many places match, counting no further than `upTo`. */
+    count(search: IndexSearch, upTo: number): number {
+      return countWithin(store, { ...search, upTo, matches: compileFilter(store, search.filter) });
     },
     async stop() {
       stopped = true;

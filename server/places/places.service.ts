@@ -21,6 +21,7 @@ import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
+import type { DisplayedPlace } from './index/place-display.repository.js';
 import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
@@ -92,7 +93,12 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     );
   }
 
-  function summaryOf(place: Place, labelSlugs: string[], distanceKm: number | undefined, now: Date): PlaceSummary {
+  function summaryOf(
+    place: Omit<DisplayedPlace, 'labelSlugs'>,
+    labelSlugs: string[],
+    distanceKm: number | undefined,
+    now: Date,
+  ): PlaceSummary {
     const state = openingStateAt(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
@@ -130,7 +136,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
     if (index && indexAnswers(criteria)) {
       return searchWithIndex(
-        { db, index },
+        { index },
         {
           criteria,
           filter: indexFilterOf(criteria, { labelIds, openAt, now }),
@@ -181,7 +187,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const now = clock.now();
       const openAt = query.open_at ?? (query.open_now ? now : undefined);
       const filter = indexFilterOf(criteria, { labelIds, openAt, now });
-      const found = await countWithIndex({ db, index }, criteria, filter, COUNT_CAP + 1);
+      const found = await countWithIndex({ index }, criteria, filter, COUNT_CAP + 1);
       return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;

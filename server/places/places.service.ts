@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
+import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
   countPlacesUpTo,
@@ -81,6 +82,7 @@ export interface PlacesServiceDeps {
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
+  const openingStates = createOpeningStates();
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -99,7 +101,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     distanceKm: number | undefined,
     now: Date,
   ): PlaceSummary {
-    const state = openingStateAt(place.horaires, now);
+    const state = openingStates(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
       nom: place.nom,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DisplayCache } from '../../server/places/index/display-cache.js';
 import { sharedRead } from '../../server/places/index/shared-read.js';
+import { createOpeningStates } from '../../server/places/opening-states.js';
+import { openingStateAt } from '../../server/shared/opening-hours.js';
 
 const day = 20_000;
 
@@ -92,5 +94,24 @@ describe('a read shared by concurrent requests', () => {
     answer(1, 2);
     expect(await second).toBe(2);
     expect(reads()).toBe(2);
+  });
+});
+
+describe('opening states of a result list', () => {
+  const rules = ['Mo-Fr 09:00-12:00,14:00-17:30; PH off', 'Tu,Th 10:00-12:00', 'Sa 09:30-12:00', 'sunrise-sunset'];
+  const instants = ['2026-12-07T07:59:59Z', '2026-12-07T08:00:30Z', '2026-12-08T16:29:10Z', '2026-12-25T09:00:00Z'];
+
+  it('when a rule is asked once per minute, then each place gets what the library says at that instant', () => {
+    const openingStates = createOpeningStates();
+    for (const iso of instants) {
+      for (const rule of rules) {
+        const now = new Date(iso);
+        expect(openingStates(rule, now)).toEqual(openingStateAt(rule, now));
+        expect(openingStates(rule, new Date(now.getTime() + 20_000))).toEqual(
+          openingStateAt(rule, new Date(now.getTime() + 20_000)),
+        );
+      }
+    }
+    expect(openingStates(null, new Date())).toEqual({ open: null, nextChange: null });
   });
 });

@@ -130,3 +130,23 @@ describe('the in-memory place index', () => {
     expect(near(store, 10, { today, labelIds: [7] }).map((h) => h.id)).toEqual([1]);
   });
 });
+
+describe('the open-at filter of the index', () => {
+  it('when many places share a few rules, then each place is open exactly when its own rule says so', () => {
+    const rules = ['Mo-Fr 09:00-12:00', 'Sa 09:00-12:00; PH off', 'Jan-Jun Mo 10:00-12:00', 'Mo-Su 00:00-24:00'];
+    const store = storeOf(
+      Array.from({ length: 200 }, (_, i) =>
+        row(i + 1, 43.4 + i * 1e-4, 5.05, { horaires: i % 5 === 4 ? null : rules[i % 5] }),
+      ),
+    );
+    for (const iso of ['2026-12-07T09:30:00Z', '2026-12-12T09:30:00Z', '2026-12-13T23:30:00Z']) {
+      const openAt = new Date(iso);
+      const isOpen = openAtChecker(openAt);
+      const expected = Array.from({ length: 200 }, (_, i) => i + 1).filter((id) => {
+        const week = store.hours[store.slotById.get(id)!];
+        return week >= 0 && isOpen(store.weeks[week]);
+      });
+      expect(near(store, 500, { today, openAt }).map((h) => h.id)).toEqual(expected);
+    }
+  });
+});

@@ -84,9 +84,15 @@ export function compileFilter(store: PlaceStore, filter: IndexFilter): (slot: nu
   }
   if (filter.openAt) {
     const isOpen = openAtChecker(filter.openAt);
+    // A few thousand distinct rules for a million places: each is decided once per request, the
+    // first time a place with it is tested (-1: not yet), then read back for every other place.
+    const openByRule = new Int8Array(store.weeks.length).fill(-1);
     tests.push((slot) => {
       const week = store.hours[slot];
-      return week >= 0 && isOpen(store.weeks[week]);
+      if (week < 0) return false;
+      let open = openByRule[week];
+      if (open === -1) openByRule[week] = open = isOpen(store.weeks[week]) ? 1 : 0;
+      return open === 1;
     });
   }
   if (tests.length === 0) return ALWAYS;

@@ -27,9 +27,9 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_CHANGES_MINUTES = 60;
 /**
  * Display rows kept by id: the places people search around most, asked nothing of PostgreSQL.
- * About 1 kB each, so ~20 MB at most; a minute at most, like the public Cache-Control.
+ * Under 1 kB each, so under 50 MB; a minute at most, like the public Cache-Control.
  */
-const DISPLAY_CACHE_SIZE = 20_000;
+const DISPLAY_CACHE_SIZE = 50_000;
 const DISPLAY_MAX_AGE_MS = 60_000;
 
 export interface PlaceIndexDeps {

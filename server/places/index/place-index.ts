@@ -1,6 +1,7 @@
 import type { Db } from '../../db/knex.js';
 import { createPlaceChangeListener } from './place-change-listener.js';
-import { compileFilter, type IndexFilter } from './place-filter.js';
+import type { IndexFilter } from './place-filter.js';
+import { planSearch } from './query-plan.js';
 import {
   changesBetween,
   indexedPlacesAfter,
@@ -234,11 +235,11 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     },
     /** The `limit` nearest matching places after `after`, nearest first (ties by id). */
     nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {
-      return nearest(store, { ...search, ...page, matches: compileFilter(store, search.filter) });
+      return nearest(store, { ...search, ...page, ...planSearch(store, search.filter) });
     },
     /** How many places match, counting no further than `upTo`. */
     count(search: IndexSearch, upTo: number): number {
-      return countWithin(store, { ...search, upTo, matches: compileFilter(store, search.filter) });
+      return countWithin(store, { ...search, upTo, ...planSearch(store, search.filter) });
     },
     async stop() {
       stopped = true;

@@ -2,6 +2,7 @@ import { around } from 'geokdbush';
 import type KDBush from 'kdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
 import type { PlaceStore } from './place-store.js';
+import type { TreeCandidates } from './query-plan.js';
 
 export interface NearestHit {
   id: number;
@@ -18,11 +19,36 @@ export interface NearestQuery {
   limit: number;
   after?: { key: number; id: number };
   matches: (slot: number) => boolean;
+  /** When set, these tree items are tested one by one instead of walking the tree (query-plan.ts). */
+  candidates?: TreeCandidates;
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
 // geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
 const RADIUS_SLACK = 1.0001;
+
+/**
+ * Each candidate still in the tree whose latitude is within the radius, until `visit` says stop.
+ * The latitude check is a cheap first cut (a degree of latitude is 111 km everywhere).
+ */
+function forEachCandidate(
+  store: PlaceStore,
+  candidates: TreeCandidates,
+  near: { lat: number; radiusKm: number },
+  visit: (slot: number) => boolean,
+): boolean {
+  const { items, ranges } = candidates;
+  const { treeSlots, inTree, latitudes } = store;
+  const dLat = (near.radiusKm / 111.195) * RADIUS_SLACK;
+  for (let r = 0; r < ranges.length; r += 2) {
+    for (let i = ranges[r]; i < ranges[r + 1]; i++) {
+      const slot = treeSlots[items[i]];
+      if (slot < 0 || !inTree[slot] || Math.abs(latitudes[slot] - near.lat) > dLat) continue;
+      if (!visit(slot)) return false;
+    }
+  }
+  return true;
+}
 
 function hitMaker(store: PlaceStore, lat: number, lon: number) {
   const point = { lat, lon };
@@ -50,7 +76,15 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   }
 
   const tree = store.tree;
-  if (tree) {
+  if (query.candidates) {
+    // Every candidate is read: no tie can be cut, the sort below orders them all.
+    forEachCandidate(store, query.candidates, query, (slot) => {
+      if (!matches(slot)) return true;
+      const hit = hitOf(slot);
+      if (keep(hit)) hits.push(hit);
+      return true;
+    });
+  } else if (tree) {
     const predicate = (item: number) => {
       const slot = store.treeSlots[item];
       if (slot < 0 || !store.inTree[slot] || !matches(slot)) return false;
@@ -123,8 +157,8 @@ function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean): 
   return true;
 }
 
-/** Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit` says stop. */
-function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+/** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
+function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
   for (const slot of store.changedSinceBuild) {
     const lat = store.latitudes[slot];
     const lon = store.longitudes[slot];
@@ -132,6 +166,12 @@ function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => bool
       if (!visit(slot)) return false;
     }
   }
+  return true;
+}
+
+/** Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit` says stop. */
+function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+  if (!forEachChangedInBox(store, box, visit)) return false;
   if (!store.tree) return true;
   return walkTreeBox(store.tree, box, (item) => {
     const slot = store.treeSlots[item];
@@ -162,7 +202,7 @@ export function countWithin(
   store: PlaceStore,
   query: Omit<NearestQuery, 'limit' | 'after'> & { upTo: number },
 ): number {
-  const { lat, lon, radiusKm, matches, upTo } = query;
+  const { lat, lon, radiusKm, matches, upTo, candidates } = query;
   const point = { lat, lon };
   let count = 0;
   const visit = (slot: number) => {
@@ -170,6 +210,12 @@ export function countWithin(
       count++;
     return count < upTo;
   };
+  if (candidates) {
+    // The places changed since the build are not among the candidates: read them as in a walk.
+    for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachChangedInBox(store, box, visit)) return count;
+    forEachCandidate(store, candidates, query, visit);
+    return count;
+  }
   for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit)) break;
   return count;
 }

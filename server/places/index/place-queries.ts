@@ -60,7 +60,8 @@ function hitMaker(store: PlaceStore, lat: number, lon: number) {
 
 /**
  * The `limit` nearest matching places after `after`, nearest first, ties by id: the k-d tree walks
- * outwards and stops as soon as it has enough, whatever the number of places in the radius.
+ * outwards and stops as soon as it has enough, whatever the number of places in the radius; or,
+ * when the plan gives `candidates` (few places open at the instant), those are read one by one.
  */
 export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   const { lat, lon, radiusKm, limit, after, matches } = query;

@@ -1,9 +1,9 @@
-import type { Db } from '../db/knex.js';
 import { parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { PlaceIndex } from './index/place-index.js';
+import type { NearestHit } from './index/place-queries.js';
 import type { IndexFilter } from './index/place-filter.js';
-import { latestChange, placesForDisplay, type DisplayedPlace } from './index/place-index.repository.js';
+import type { DisplayedPlace } from './index/place-display.repository.js';
 import type { LatLon } from './geo.js';
 import { DEFAULT_RADIUS_KM } from './places.query.js';
 import type { SearchCriteria } from './places.repository.js';
@@ -47,17 +47,18 @@ export interface IndexSearchRequest {
 type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
 
 /**
- * One page nearest first: the index picks the ids (selection, order, filters, "open at"), then one
- * query reads those rows for display and the newest change in the log. If this instance was behind
- * (a write elsewhere not applied yet), it catches up and picks again: a search sees every write
- * committed before it, whichever instance made it.
+ * One page nearest first: this instance first applies every change committed before the request
+ * (one read of the change log, shared with concurrent requests), the index picks the ids
+ * (selection, order, filters, "open at"), then the rows to show come from the index's display
+ * cache or one query by id. If a change was applied meanwhile (a notification), it picks again.
  */
 export async function searchWithIndex(
-  deps: { db: Db; index: PlaceIndex },
+  deps: { index: PlaceIndex },
   request: IndexSearchRequest,
   summarize: Summarize,
 ): Promise<PlacesPage> {
-  const { db, index } = deps;
+  const { index } = deps;
+  const ticket = index.freshnessTicket();
   await index.start();
   const { criteria, filter, limit } = request;
   // A distance cursor's key is a number (cursor.ts checks it per mode).
@@ -70,24 +71,22 @@ export async function searchWithIndex(
     filter,
   };
   const pick = () => index.nearest(search, { limit: limit + 1, after });
+  const show = (picked: NearestHit[]) =>
+    index.displayed(
+      picked.slice(0, limit).map((h) => h.id),
+      filter.today,
+    );
+  await index.freshen(ticket);
   const seen = index.version;
   let hits = pick();
-  let shown = await placesForDisplay(
-    db,
-    hits.slice(0, limit).map((h) => h.id),
-  );
-  // Behind the log, or changed since the pick (a notification meanwhile): pick again.
-  await index.catchUp(shown.latestChange);
+  let shown = await show(hits);
   if (index.version !== seen) {
     hits = pick();
-    shown = await placesForDisplay(
-      db,
-      hits.slice(0, limit).map((h) => h.id),
-    );
+    shown = await show(hits);
   }
   // A place deleted between the pick and the read is left out.
   const page = hits.slice(0, limit).flatMap((hit) => {
-    const place = shown.places.get(hit.id);
+    const place = shown.get(hit.id);
     return place ? [{ hit, place }] : [];
   });
   const last = page.at(-1)?.hit;
@@ -98,21 +97,26 @@ export async function searchWithIndex(
 }
 
 /**
- * How many places the search finds, from memory, once this instance has caught up with the change log
- * (one small query): the count agrees with the page searched beside it.
+ * How many places the search finds (no further than `upTo`), from memory, once this instance has
+ * caught up with the change log (one small query): the count agrees with the page searched beside it.
  */
 export async function countWithIndex(
-  deps: { db: Db; index: PlaceIndex },
+  deps: { index: PlaceIndex },
   criteria: SearchCriteria & { point: LatLon },
   filter: IndexFilter,
+  upTo: number,
 ) {
-  const { db, index } = deps;
+  const { index } = deps;
+  const ticket = index.freshnessTicket();
   await index.start();
-  await index.catchUp(await latestChange(db));
-  return index.count({
-    lat: criteria.point.lat,
-    lon: criteria.point.lon,
-    radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
-    filter,
-  });
+  await index.freshen(ticket);
+  return index.count(
+    {
+      lat: criteria.point.lat,
+      lon: criteria.point.lon,
+      radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
+      filter,
+    },
+    upTo,
+  );
 }

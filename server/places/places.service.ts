@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
 import { placePath, toStandardRecord } from './places.mapping.js';
+import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
   countPlacesUpTo,
@@ -22,6 +23,7 @@ import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
+import type { DisplayedPlace } from './index/place-display.repository.js';
 import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
 
 const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
@@ -81,6 +83,7 @@ export interface PlacesServiceDeps {
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
+  const openingStates = createOpeningStates();
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -93,8 +96,13 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     );
   }
 
-  function summaryOf(place: Place, labelSlugs: string[], distanceKm: number | undefined, now: Date): PlaceSummary {
-    const state = openingStateAt(place.horaires, now);
+  function summaryOf(
+    place: Omit<DisplayedPlace, 'labelSlugs'>,
+    labelSlugs: string[],
+    distanceKm: number | undefined,
+    now: Date,
+  ): PlaceSummary {
+    const state = openingStates(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
       nom: place.nom,
@@ -131,7 +139,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
     if (index && indexAnswers(criteria)) {
       return searchWithIndex(
-        { db, index },
+        { index },
         {
           criteria,
           filter: indexFilterOf(criteria, { labelIds, openAt, now }),
@@ -169,7 +177,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   }
 
   /**
-   * The search page's total: exact from memory when the index answers the search. Otherwise null when not
+   * The search page's total, up to COUNT_CAP: from memory when the index answers the search (the walk
+   * stops at COUNT_CAP + 1, so Paris costs what a village does). Otherwise null when not
    * counted: open at a moment is decided by the hours, not in SQL; and counting text matches rechecks the
    * word similarity of each (1,001 matches: 0.2–0.5 s at 100k places), more than the search itself, which
    * stops at its page. Else counted up to a cap.
@@ -180,8 +189,9 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
       const now = clock.now();
       const openAt = query.open_at ?? (query.open_now ? now : undefined);
-      const total = await countWithIndex({ db, index }, criteria, indexFilterOf(criteria, { labelIds, openAt, now }));
-      return { total, isLowerBound: false };
+      const filter = indexFilterOf(criteria, { labelIds, openAt, now });
+      const found = await countWithIndex({ index }, criteria, filter, COUNT_CAP + 1);
+      return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;
     const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);

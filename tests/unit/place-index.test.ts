@@ -110,7 +110,17 @@ describe('the in-memory place index', () => {
       ...Array.from({ length: 50 }, (_, i) => row(i + 1, 43.4 + i * 0.001, 5.05)),
       row(99, 45, 5.05),
     ]);
-    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, matches: () => true })).toBe(50);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 1001, matches: () => true })).toBe(50);
+  });
+
+  it('when more places match than the count is asked for, then the walk stops there', () => {
+    const store = storeOf(Array.from({ length: 500 }, (_, i) => row(i + 1, 43.4 + (i % 25) * 0.001, 5.05 + i * 1e-4)));
+    store.upsert(row(9001, 43.41, 5.05));
+    let tested = 0;
+    const matches = () => (tested++, true);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 101, matches })).toBe(101);
+    expect(tested).toBe(101);
+    expect(countWithin(store, { lat: 43.4, lon: 5.05, radiusKm: 30, upTo: 1001, matches: () => true })).toBe(501);
   });
 
   it('when a label link has ended, then the label filter no longer finds the place', () => {
@@ -118,5 +128,25 @@ describe('the in-memory place index', () => {
     store.setLabels(store.slotById.get(1)!, [{ labelId: 7, untilDay: null }]);
     store.setLabels(store.slotById.get(2)!, [{ labelId: 7, untilDay: today - 1 }]);
     expect(near(store, 10, { today, labelIds: [7] }).map((h) => h.id)).toEqual([1]);
+  });
+});
+
+describe('the open-at filter of the index', () => {
+  it('when many places share a few rules, then each place is open exactly when its own rule says so', () => {
+    const rules = ['Mo-Fr 09:00-12:00', 'Sa 09:00-12:00; PH off', 'Jan-Jun Mo 10:00-12:00', 'Mo-Su 00:00-24:00'];
+    const store = storeOf(
+      Array.from({ length: 200 }, (_, i) =>
+        row(i + 1, 43.4 + i * 1e-4, 5.05, { horaires: i % 5 === 4 ? null : rules[i % 5] }),
+      ),
+    );
+    for (const iso of ['2026-12-07T09:30:00Z', '2026-12-12T09:30:00Z', '2026-12-13T23:30:00Z']) {
+      const openAt = new Date(iso);
+      const isOpen = openAtChecker(openAt);
+      const expected = Array.from({ length: 200 }, (_, i) => i + 1).filter((id) => {
+        const week = store.hours[store.slotById.get(id)!];
+        return week >= 0 && isOpen(store.weeks[week]);
+      });
+      expect(near(store, 500, { today, openAt }).map((h) => h.id)).toEqual(expected);
+    }
   });
 });

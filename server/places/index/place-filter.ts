@@ -47,8 +47,30 @@ export function maskOf(field: BitField, values: readonly string[] | undefined): 
 
 const ALWAYS = () => true;
 
-/** Compiles the filters once per request into a test on a slot; the cheap tests run first. */
-export function compileFilter(store: PlaceStore, filter: IndexFilter): (slot: number) => boolean {
+/**
+ * "Is this rule (an index into `store.weeks`) open at that instant?" A few thousand distinct rules
+ * for a million places: each is decided once per request, the first time it is asked, then read back.
+ */
+export function openRuleTest(store: PlaceStore, openAt: Date): (rule: number) => boolean {
+  const isOpen = openAtChecker(openAt);
+  const openByRule = new Int8Array(store.weeks.length).fill(-1); // -1: not decided yet
+  return (rule) => {
+    if (rule >= openByRule.length) return isOpen(store.weeks[rule]);
+    let open = openByRule[rule];
+    if (open === -1) openByRule[rule] = open = isOpen(store.weeks[rule]) ? 1 : 0;
+    return open === 1;
+  };
+}
+
+/**
+ * Compiles the filters once per request into a test on a slot; the cheap tests run first.
+ * `openRule`: the request's own test of the rules, when the caller already made one.
+ */
+export function compileFilter(
+  store: PlaceStore,
+  filter: IndexFilter,
+  openRule?: (rule: number) => boolean,
+): (slot: number) => boolean {
   const tests: ((slot: number) => boolean)[] = [];
   const bitTest = (field: BitField, array: Uint8Array | Uint16Array) => {
     const mask = maskOf(field, filter[field]);
@@ -83,10 +105,10 @@ export function compileFilter(store: PlaceStore, filter: IndexFilter): (slot: nu
     tests.push((slot) => maps.some((slots) => (slots.get(slot) ?? -1) >= today));
   }
   if (filter.openAt) {
-    const isOpen = openAtChecker(filter.openAt);
+    const isOpen = openRule ?? openRuleTest(store, filter.openAt);
     tests.push((slot) => {
-      const week = store.hours[slot];
-      return week >= 0 && isOpen(store.weeks[week]);
+      const rule = store.hours[slot];
+      return rule >= 0 && isOpen(rule);
     });
   }
   if (tests.length === 0) return ALWAYS;

@@ -1,7 +1,4 @@
 import type { Db } from '../../db/knex.js';
-import { PLACE_COLUMNS } from '../places.repository.js';
-import { camelize } from '../../db/rows.js';
-import type { Place } from '../places.types.js';
 import pg from 'pg';
 import { maskOf, type BitField } from './place-filter.js';
 import type { IndexedLabelLink, IndexedPlaceRow } from './place-store.js';
@@ -112,37 +109,6 @@ export async function changesBetween(db: Db, first: number, last?: number): Prom
 /** The log is a short-term journal: every instance has read a change within seconds. */
 export async function pruneChanges(db: Db, olderThanMinutes: number): Promise<void> {
   await db.raw(`DELETE FROM place_changes WHERE changed_at < now() - make_interval(mins => ?)`, [olderThanMinutes]);
-}
-
-export type DisplayedPlace = Place & { labelSlugs: string[] };
-
-const VISIBLE_LINK = `pl.verification_status = 'verified' AND (pl.until IS NULL OR pl.until >= current_date)`;
-
-/**
- * The rows to show for ids chosen by the index, with their visible labels, and the newest change
- * in the log: one round trip. A change newer than the index's tells the caller it is behind.
- */
-export async function placesForDisplay(
-  db: Db,
-  ids: number[],
-): Promise<{ places: Map<number, DisplayedPlace>; latestChange: number }> {
-  const columns = PLACE_COLUMNS.map((c) => `p.${c}`).join(', ');
-  const result = await db.raw<{ rows: Record<string, unknown>[] }>(
-    `SELECT s.latest_change, ${columns},
-       ARRAY(SELECT l.slug FROM place_labels pl JOIN labels l ON l.id = pl.label_id
-             WHERE pl.place_id = p.id AND ${VISIBLE_LINK} ORDER BY l.name) AS label_slugs
-     FROM (SELECT coalesce(max(seq), 0)::float8 AS latest_change FROM place_changes) s
-     LEFT JOIN places p ON p.id = ANY(?::bigint[])`,
-    [ids],
-  );
-  const places = new Map<number, DisplayedPlace>();
-  for (const row of result.rows) {
-    if (row.id === null) continue;
-    const place = camelize(row);
-    delete place.latestChange;
-    places.set(Number(row.id), { ...place, id: Number(row.id) } as unknown as DisplayedPlace);
-  }
-  return { places, latestChange: Number(result.rows[0]?.latest_change ?? 0) };
 }
 
 /** The names of the single places shown on the map, and the newest change in the log: one round trip. */

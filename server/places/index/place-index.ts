@@ -1,6 +1,7 @@
 import type { Db } from '../../db/knex.js';
 import { createPlaceChangeListener } from './place-change-listener.js';
-import { compileFilter, type IndexFilter } from './place-filter.js';
+import type { IndexFilter } from './place-filter.js';
+import { planSearch } from './query-plan.js';
 import {
   changesBetween,
   indexedPlacesAfter,
@@ -12,6 +13,9 @@ import {
 } from './place-index.repository.js';
 import { countWithin, nearest, type NearestHit } from './place-queries.js';
 import { PlaceStore } from './place-store.js';
+import { DisplayCache } from './display-cache.js';
+import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
+import { sharedRead } from './shared-read.js';
 
 const LOAD_BATCH = 20_000;
 const RELOAD_BATCH = 5_000;
@@ -22,6 +26,12 @@ const REBUILD_DELAY_MS = 1000;
 const REBUILD_ABOVE = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_CHANGES_MINUTES = 60;
+/**
+ * Display rows kept by id: the places people search around most, asked nothing of PostgreSQL.
+ * Under 1 kB each, so under 50 MB; a minute at most, like the public Cache-Control.
+ */
+const DISPLAY_CACHE_SIZE = 50_000;
+const DISPLAY_MAX_AGE_MS = 60_000;
 
 export interface PlaceIndexDeps {
   db: Db;
@@ -59,6 +69,8 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   let stopped = false;
   let rebuildTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  const display = new DisplayCache<DisplayedPlace>(DISPLAY_CACHE_SIZE, DISPLAY_MAX_AGE_MS);
+  const newestChange = sharedRead(() => latestChange(db));
 
   // Reloads run one at a time, in order: a late answer never overwrites a newer one.
   let queue: Promise<unknown> = Promise.resolve();
@@ -92,6 +104,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     }
     fresh.rebuildTree();
     store = fresh;
+    display.clear();
     appliedChange = Math.max(appliedChange, from);
     version++;
   }
@@ -109,6 +122,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   }
 
   async function reload(ids: number[]) {
+    display.forget(ids);
     for (let i = 0; i < ids.length; i += RELOAD_BATCH) {
       const batch = ids.slice(i, i + RELOAD_BATCH);
       const [rows, links] = await Promise.all([indexedPlacesByIds(db, batch), labelLinksOf(db, batch)]);
@@ -191,12 +205,50 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
         if (latest > appliedChange) await applyChanges(appliedChange + 1);
       });
     },
+    /** Taken when a request arrives, before `freshen`: reads of the change log sent later serve it. */
+    freshnessTicket(): number {
+      return newestChange.ticket();
+    },
+    /**
+     * Applies every change committed before the request took `ticket`, whichever instance made it:
+     * one read of the change log, shared with the other requests that arrived meanwhile.
+     */
+    async freshen(ticket: number): Promise<void> {
+      await this.catchUp(await newestChange.read(ticket));
+    },
+    /**
+     * The display rows of these places (`today`: days since 1970-01-01 in Paris, for the labels
+     * shown), from memory when this instance read them recently and the change log has not
+     * mentioned them since, else in one query; a deleted place is absent.
+     */
+    async displayed(ids: number[], today: number): Promise<Map<number, DisplayedPlace>> {
+      const now = Date.now();
+      const found = new Map<number, DisplayedPlace>();
+      const missing: number[] = [];
+      for (const id of ids) {
+        const cached = display.get(id, now, today);
+        if (cached) found.set(id, cached);
+        else missing.push(id);
+      }
+      if (missing.length === 0) return found;
+      const generation = display.readGeneration;
+      const rows = await displayedPlacesByIds(db, missing);
+      display.store(
+        rows.map((row) => [row.id, row]),
+        generation,
+        now,
+        today,
+      );
+      for (const row of rows) found.set(row.id, row);
+      return found;
+    },
     /** The `limit` nearest matching places after `after`, nearest first (ties by id). */
     nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {
-      return nearest(store, { ...search, ...page, matches: compileFilter(store, search.filter) });
+      return nearest(store, { ...search, ...page, ...planSearch(store, search.filter) });
     },
-    count(search: IndexSearch): number {
-      return countWithin(store, { ...search, matches: compileFilter(store, search.filter) });
+    /** How many places match, counting no further than `upTo`. */
+    count(search: IndexSearch, upTo: number): number {
+      return countWithin(store, { ...search, upTo, ...planSearch(store, search.filter) });
     },
     async stop() {
       stopped = true;

@@ -1,6 +1,8 @@
 import { around } from 'geokdbush';
+import type KDBush from 'kdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
 import type { PlaceStore } from './place-store.js';
+import type { TreeCandidates } from './query-plan.js';
 
 export interface NearestHit {
   id: number;
@@ -17,11 +19,36 @@ export interface NearestQuery {
   limit: number;
   after?: { key: number; id: number };
   matches: (slot: number) => boolean;
+  /** When set, these tree items are tested one by one instead of walking the tree (query-plan.ts). */
+  candidates?: TreeCandidates;
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
 // geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
 const RADIUS_SLACK = 1.0001;
+
+/**
+ * Each candidate still in the tree whose latitude is within the radius, until `visit` says stop.
+ * The latitude check is a cheap first cut (a degree of latitude is 111 km everywhere).
+ */
+function forEachCandidate(
+  store: PlaceStore,
+  candidates: TreeCandidates,
+  near: { lat: number; radiusKm: number },
+  visit: (slot: number) => boolean,
+): boolean {
+  const { items, ranges } = candidates;
+  const { treeSlots, inTree, latitudes } = store;
+  const dLat = (near.radiusKm / 111.195) * RADIUS_SLACK;
+  for (let r = 0; r < ranges.length; r += 2) {
+    for (let i = ranges[r]; i < ranges[r + 1]; i++) {
+      const slot = treeSlots[items[i]];
+      if (slot < 0 || !inTree[slot] || Math.abs(latitudes[slot] - near.lat) > dLat) continue;
+      if (!visit(slot)) return false;
+    }
+  }
+  return true;
+}
 
 function hitMaker(store: PlaceStore, lat: number, lon: number) {
   const point = { lat, lon };
@@ -33,7 +60,8 @@ function hitMaker(store: PlaceStore, lat: number, lon: number) {
 
 /**
  * The `limit` nearest matching places after `after`, nearest first, ties by id: the k-d tree walks
- * outwards and stops as soon as it has enough, whatever the number of places in the radius.
+ * outwards and stops as soon as it has enough, whatever the number of places in the radius; or,
+ * when the plan gives `candidates` (few places open at the instant), those are read one by one.
  */
 export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   const { lat, lon, radiusKm, limit, after, matches } = query;
@@ -49,7 +77,15 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   }
 
   const tree = store.tree;
-  if (tree) {
+  if (query.candidates) {
+    // Every candidate is read: no tie can be cut, the sort below orders them all.
+    forEachCandidate(store, query.candidates, query, (slot) => {
+      if (!matches(slot)) return true;
+      const hit = hitOf(slot);
+      if (keep(hit)) hits.push(hit);
+      return true;
+    });
+  } else if (tree) {
     const predicate = (item: number) => {
       const slot = store.treeSlots[item];
       if (slot < 0 || !store.inTree[slot] || !matches(slot)) return false;
@@ -80,19 +116,68 @@ interface Box {
   maxLat: number;
 }
 
-/** Every live place in a lon/lat box (tree and changed ones), each slot visited once. */
-function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => void) {
+/**
+ * The tree's items in a lon/lat box, as `KDBush.range` walks them, but without building the list of
+ * every one: `visit` returning false stops the walk (a capped count needs 1,001, not 100,000).
+ * Returns false when stopped.
+ */
+function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean): boolean {
+  const { ids, coords, nodeSize } = tree;
+  const { minLon, minLat, maxLon, maxLat } = box;
+  const inBox = (i: number) => {
+    const x = coords[2 * i];
+    const y = coords[2 * i + 1];
+    return x >= minLon && x <= maxLon && y >= minLat && y <= maxLat;
+  };
+  // Pending [left, right, axis] triples: at most two per level, and a tree of 2^32 points is 32 deep.
+  const stack = new Int32Array(3 * 64);
+  stack.set([0, ids.length - 1, 0]);
+  let top = 3;
+  while (top > 0) {
+    const axis = stack[--top];
+    const right = stack[--top];
+    const left = stack[--top];
+    if (right - left <= nodeSize) {
+      for (let i = left; i <= right; i++) if (inBox(i) && !visit(ids[i])) return false;
+      continue;
+    }
+    const m = (left + right) >> 1;
+    if (inBox(m) && !visit(ids[m])) return false;
+    const split = coords[2 * m + axis];
+    if (axis === 0 ? minLon <= split : minLat <= split) {
+      stack[top++] = left;
+      stack[top++] = m - 1;
+      stack[top++] = 1 - axis;
+    }
+    if (axis === 0 ? maxLon >= split : maxLat >= split) {
+      stack[top++] = m + 1;
+      stack[top++] = right;
+      stack[top++] = 1 - axis;
+    }
+  }
+  return true;
+}
+
+/** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
+function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
   for (const slot of store.changedSinceBuild) {
     const lat = store.latitudes[slot];
     const lon = store.longitudes[slot];
-    if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon)
-      visit(slot);
+    if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) {
+      if (!visit(slot)) return false;
+    }
   }
-  if (!store.tree) return;
-  for (const item of store.tree.range(box.minLon, box.minLat, box.maxLon, box.maxLat)) {
+  return true;
+}
+
+/** Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit` says stop. */
+function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+  if (!forEachChangedInBox(store, box, visit)) return false;
+  if (!store.tree) return true;
+  return walkTreeBox(store.tree, box, (item) => {
     const slot = store.treeSlots[item];
-    if (slot >= 0 && store.inTree[slot]) visit(slot);
-  }
+    return slot < 0 || !store.inTree[slot] || visit(slot);
+  });
 }
 
 /** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */
@@ -109,16 +194,29 @@ function boxesAround(lat: number, lon: number, radiusKm: number): Box[] {
   return boxes;
 }
 
-/** How many matching places lie within the radius: from memory, never a count(*) in SQL. */
-export function countWithin(store: PlaceStore, query: Omit<NearestQuery, 'limit' | 'after'>): number {
-  const { lat, lon, radiusKm, matches } = query;
+/**
+ * How many matching places lie within the radius, counting no further than `upTo` (from memory,
+ * never a count(*) in SQL): past it the walk stops, so a count costs the same in a village and in
+ * Paris (100,000 places within 30 km at 1M). The order of the walk does not matter for a count.
+ */
+export function countWithin(
+  store: PlaceStore,
+  query: Omit<NearestQuery, 'limit' | 'after'> & { upTo: number },
+): number {
+  const { lat, lon, radiusKm, matches, upTo, candidates } = query;
   const point = { lat, lon };
   let count = 0;
-  for (const box of boxesAround(lat, lon, radiusKm)) {
-    forEachInBox(store, box, (slot) => {
-      if (matches(slot) && haversineKm(point, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= radiusKm)
-        count++;
-    });
+  const visit = (slot: number) => {
+    if (matches(slot) && haversineKm(point, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= radiusKm)
+      count++;
+    return count < upTo;
+  };
+  if (candidates) {
+    // The places changed since the build are not among the candidates: read them as in a walk.
+    for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachChangedInBox(store, box, visit)) return count;
+    forEachCandidate(store, candidates, query, visit);
+    return count;
   }
+  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit)) break;
   return count;
 }

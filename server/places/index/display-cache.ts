@@ -1,0 +1,57 @@
+/**
+ * A bounded cache of display rows by id, least recently used out first. The index forgets an id
+ * when the change log says the place changed, and everything on a full reload; an entry also
+ * expires after `maxAgeMs` (a label renamed in the labels table is not in the change log) and at
+ * the change of day (a label link that ended yesterday is no longer shown).
+ */
+export class DisplayCache<T> {
+  // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
+  private readonly entries = new Map<number, { value: T; storedAt: number; day: number }>();
+  /** Bumped on every forget: a read that started before it must not store what it read. */
+  private generation = 0;
+
+  constructor(
+    readonly capacity: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: number, now: number, day: number): T | undefined {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    if (entry.day !== day || now - entry.storedAt > this.maxAgeMs) return undefined;
+    this.entries.set(id, entry);
+    return entry.value;
+  }
+
+  /** The generation to hand back to `store` once a read from the database returns. */
+  get readGeneration(): number {
+    return this.generation;
+  }
+
+  /** Stores rows read since `generation`; nothing if a place was forgotten meanwhile (the read may be older). */
+  store(rows: Iterable<[number, T]>, generation: number, now: number, day: number) {
+    if (generation !== this.generation) return;
+    for (const [id, value] of rows) {
+      this.entries.delete(id);
+      this.entries.set(id, { value, storedAt: now, day });
+      if (this.entries.size <= this.capacity) continue;
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  forget(ids: Iterable<number>) {
+    this.generation++;
+    for (const id of ids) this.entries.delete(id);
+  }
+
+  clear() {
+    this.generation++;
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { DisplayCache } from '../../server/places/index/display-cache.js';
+import { sharedRead } from '../../server/places/index/shared-read.js';
+import { createOpeningStates } from '../../server/places/opening-states.js';
+import { openingStateAt } from '../../server/shared/opening-hours.js';
+
+const day = 20_000;
+
+describe('the display cache of the index', () => {
+  it('when more places are stored than its capacity, then the least recently used ones leave', () => {
+    const cache = new DisplayCache<string>(3, 60_000);
+    cache.store(
+      [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+      cache.readGeneration,
+      0,
+      day,
+    );
+    expect(cache.get(1, 0, day)).toBe('a');
+    cache.store([[4, 'd']], cache.readGeneration, 0, day);
+    expect(cache.size).toBe(3);
+    expect(cache.get(2, 0, day)).toBeUndefined();
+    expect([1, 3, 4].map((id) => cache.get(id, 0, day))).toEqual(['a', 'c', 'd']);
+  });
+
+  it('when a place is forgotten while its row is being read, then the read is not stored', () => {
+    const cache = new DisplayCache<string>(10, 60_000);
+    const generation = cache.readGeneration;
+    cache.forget([1]);
+    cache.store([[1, 'old row']], generation, 0, day);
+    expect(cache.get(1, 0, day)).toBeUndefined();
+  });
+
+  it('when an entry is older than its age limit or from another day, then it is not served', () => {
+    const cache = new DisplayCache<string>(10, 60_000);
+    cache.store(
+      [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+      cache.readGeneration,
+      0,
+      day,
+    );
+    expect(cache.get(1, 60_001, day)).toBeUndefined();
+    expect(cache.get(2, 10, day + 1)).toBeUndefined();
+  });
+});
+
+describe('a read shared by concurrent requests', () => {
+  function counter() {
+    let reads = 0;
+    const answers: ((value: number) => void)[] = [];
+    const shared = sharedRead(
+      () =>
+        new Promise<number>((resolve) => {
+          reads++;
+          answers.push(resolve);
+        }),
+    );
+    return { shared, reads: () => reads, answer: (i: number, value: number) => answers[i](value) };
+  }
+
+  it('when requests arrive together, then one read serves them all', async () => {
+    const { shared, reads, answer } = counter();
+    const ticket = shared.ticket();
+    const both = Promise.all([shared.read(ticket), shared.read(ticket)]);
+    answer(0, 7);
+    expect(await both).toEqual([7, 7]);
+    expect(reads()).toBe(1);
+  });
+
+  it('when a request comes while an older read is in flight, then it waits for a read sent after it came', async () => {
+    const { shared, reads, answer } = counter();
+    const first = shared.read(shared.ticket());
+    const later = [shared.read(shared.ticket()), shared.read(shared.ticket())];
+    answer(0, 1);
+    expect(await first).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads()).toBe(2);
+    answer(1, 2);
+    expect(await Promise.all(later)).toEqual([2, 2]);
+  });
+
+  it('when a read has been answered, then a request arriving after it reads again', async () => {
+    const { shared, reads, answer } = counter();
+    const first = shared.read(shared.ticket());
+    answer(0, 1);
+    await first;
+    const second = shared.read(shared.ticket());
+    answer(1, 2);
+    expect(await second).toBe(2);
+    expect(reads()).toBe(2);
+  });
+});
+
+describe('opening states of a result list', () => {
+  const rules = ['Mo-Fr 09:00-12:00,14:00-17:30; PH off', 'Tu,Th 10:00-12:00', 'Sa 09:30-12:00', 'sunrise-sunset'];
+  const instants = ['2026-12-07T07:59:59Z', '2026-12-07T08:00:30Z', '2026-12-08T16:29:10Z', '2026-12-25T09:00:00Z'];
+
+  it('when a rule is asked once per minute, then each place gets what the library says at that instant', () => {
+    const openingStates = createOpeningStates();
+    for (const iso of instants) {
+      for (const rule of rules) {
+        const now = new Date(iso);
+        expect(openingStates(rule, now)).toEqual(openingStateAt(rule, now));
+        expect(openingStates(rule, new Date(now.getTime() + 20_000))).toEqual(
+          openingStateAt(rule, new Date(now.getTime() + 20_000)),
+        );
+      }
+    }
+    expect(openingStates(null, new Date())).toEqual({ open: null, nextChange: null });
+  });
+});

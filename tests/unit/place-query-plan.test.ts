@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { compileFilter, openRuleTest, type IndexFilter } from '../../server/places/index/place-filter.js';
+import { countWithin, nearest } from '../../server/places/index/place-queries.js';
+import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
+import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+
+// A small seeded generator: the same places on every run, many shapes of data.
+function seeded(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) % 4_294_967_296;
+    return state / 4_294_967_296;
+  };
+}
+
+const RULES = [
+  'Mo-Fr 09:00-12:00,14:00-17:00',
+  'Sa 09:00-12:00; PH off',
+  'Mo-Su 20:00-23:30',
+  'Tu,Th 18:00-22:00',
+  'Mo-Su 00:00-24:00',
+  'Jan-Jun Mo 10:00-12:00',
+];
+
+function randomStore(random: () => number, count: number) {
+  const store = new PlaceStore();
+  const rowAt = (id: number): IndexedPlaceRow => ({
+    id,
+    // Clustered: many places share a spot, so ties between pages are exercised too.
+    latitude: 45 + Math.round(random() * 40) / 100,
+    longitude: 5 + Math.round(random() * 40) / 100,
+    codePostal: '69001',
+    codeInsee: null,
+    horaires: random() < 0.2 ? null : RULES[Math.floor(random() * RULES.length)],
+    services: random() < 0.5 ? 1 : 2,
+    publics: 0,
+    priseEnCharge: 0,
+    frais: 0,
+    modalitesAcces: 0,
+    modalitesAccompagnement: 0,
+  });
+  for (let id = 1; id <= count; id++) store.upsert(rowAt(id));
+  store.rebuildTree();
+  // Changes since the build: moved, new and removed places, beside the tree.
+  for (let i = 0; i < 20; i++) store.upsert(rowAt(1 + Math.floor(random() * count)));
+  for (let id = count + 1; id <= count + 10; id++) store.upsert(rowAt(id));
+  for (let i = 0; i < 10; i++) store.remove(1 + Math.floor(random() * count));
+  return store;
+}
+
+describe('the plan of an "open at" search', () => {
+  const random = seeded(42);
+  const store = randomStore(random, 3000);
+  const instants = ['2026-12-07T09:30:00Z', '2026-12-08T19:30:00Z', '2026-12-13T02:00:00Z', '2026-12-12T10:00:00Z'];
+
+  it('when the open places are scanned instead of walking the tree, then the pages and counts are the same', () => {
+    let found = 0;
+    for (const iso of instants) {
+      for (const services of [undefined, ['Maîtrise des outils numériques du quotidien']]) {
+        const filter: IndexFilter = { today: 20_000, openAt: new Date(iso), services };
+        const plan = planSearch(store, filter);
+        expect(plan.candidates).toBeDefined();
+        const walk = { matches: compileFilter(store, filter) };
+        for (let trial = 0; trial < 5; trial++) {
+          const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 2 + random() * 20 };
+          let after: { key: number; id: number } | undefined;
+          for (let page = 0; page < 4; page++) {
+            const scanned = nearest(store, { ...at, limit: 7, after, ...plan });
+            const walked = nearest(store, { ...at, limit: 7, after, ...walk });
+            expect(scanned.map((h) => h.id)).toEqual(walked.map((h) => h.id));
+            found += walked.length;
+            const last = walked.at(-1);
+            if (!last) break;
+            after = { key: last.key, id: last.id };
+          }
+          for (const upTo of [5, 1001]) {
+            expect(countWithin(store, { ...at, upTo, ...plan })).toBe(countWithin(store, { ...at, upTo, ...walk }));
+          }
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+
+  it('when more places are open than the scan allows, then the tree is walked', () => {
+    const openAt = new Date('2026-12-07T09:30:00Z');
+    expect(openTreeItems(store, openRuleTest(store, openAt), 10)).toBeNull();
+    expect(openTreeItems(store, openRuleTest(store, openAt), 1_000_000)).not.toBeNull();
+  });
+});

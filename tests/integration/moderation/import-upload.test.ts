@@ -54,7 +54,7 @@ describe('the moderators’ upload page', () => {
     expect(page.text).toContain(`Espace Zqup ${s}`);
     expect(page.text).toContain('Serait créé');
     expect(page.text).toMatch(/Rejet — code_postal/);
-    // The phone's "02.48.00.00.01" is shown as the standard writes it (a repair), nothing is stored yet.
+    // The phone written with dots is shown as the standard writes it (a repair), nothing is stored yet.
     expect(
       await db('places')
         .where({ source: `upload-${s}` })

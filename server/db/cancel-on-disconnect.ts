@@ -17,6 +17,8 @@ interface RequestQueries {
 
 interface PgConnection {
   processID: number;
+  /** Knex's own flag for a broken connection: the pool destroys it instead of handing it out again. */
+  __knex__disposed?: unknown;
 }
 
 interface KnexClient {
@@ -79,6 +81,9 @@ export function cancelQueriesOnDisconnect(dbs: Db | Db[], log: (message: string,
       if (res.writableFinished) return;
       request.gone = true;
       for (const connection of request.connections) {
+        // The cancel reaches PostgreSQL a moment later, by then the connection may be back in the
+        // pool running another request's query, which it would cancel instead: it is never reused.
+        connection.__knex__disposed = 'client gone, query cancelled';
         clientsOf
           .get(connection)
           ?.cancelQuery(connection)

@@ -17,6 +17,18 @@ export function randomSpot() {
   };
 }
 
+/**
+ * A spot far south (66°–72° S), where neither randomSpot() nor the bulk rows ever land, in its own
+ * 30° band of longitude (`lane` 0–10, one per test): for the map's zoomed-out clusters, which
+ * gather places hundreds of kilometres apart, a place of another test would move their centre.
+ */
+export function aloneSpot(lane: number) {
+  return {
+    lat: Math.round((-66 - Math.random() * 6) * 1e5) / 1e5,
+    lon: Math.round((-165 + lane * 30 + Math.random() * 10) * 1e5) / 1e5,
+  };
+}
+
 /** A point `km` kilometres north (positive) or south of `from`. */
 export function northOf(from: { lat: number; lon: number }, km: number) {
   return { lat: from.lat + km / 111.195, lon: from.lon };

@@ -49,7 +49,7 @@ describe('GET /api/v1/places pagination', () => {
     const here = randomSpot();
     const made = [];
     for (let i = 0; i < 9; i++) made.push(await makePlace(db, { at: here }));
-    const ids = await readAll({ lat: here.lat, lon: here.lon, limit: 2 });
+    const ids = await readAll({ lat: here.lat, lon: here.lon, radius_km: 1, limit: 2 });
     expect(ids).toEqual(made.map((p) => p.id).sort((a, b) => a - b));
   });
 

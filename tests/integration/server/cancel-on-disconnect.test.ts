@@ -62,4 +62,27 @@ describe('a query whose client has gone is cancelled', () => {
     await eventually(async () => (await running()) === 0 && pool().numUsed() === 0);
     expect(errors).toEqual([]);
   });
+
+  it('when a query was cancelled for a client who left, then its connection never serves another request', async () => {
+    const { port } = server.address() as AddressInfo;
+    const request = http.get({ host: '127.0.0.1', port, path: '/slow' });
+    request.on('error', () => {});
+    await eventually(async () => (await running()) === 1);
+    const [cancelledBackend] = (
+      await observer.raw<{ rows: { pid: number }[] }>(
+        `SELECT pid FROM pg_stat_activity
+          WHERE state = 'active' AND query LIKE ? AND query NOT LIKE '%pg_stat_activity%'`,
+        [`%${marker}%`],
+      )
+    ).rows;
+
+    request.destroy();
+    await eventually(async () => (await running()) === 0 && pool().numUsed() === 0);
+
+    // A late cancel would hit whatever that backend runs next: the next query runs elsewhere.
+    for (let i = 0; i < 3; i++) {
+      const next = await db.raw<{ rows: { pid: number }[] }>('SELECT pg_backend_pid() AS pid');
+      expect(next.rows[0].pid).not.toBe(cancelledBackend.pid);
+    }
+  });
 });

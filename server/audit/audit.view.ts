@@ -18,6 +18,7 @@ const AUDIT_ACTION_NAMES: Record<string, string> = {
   'place.published': 'Lieu republié',
   'place.merged': 'Doublons fusionnés',
   'place.unmerged': 'Fusion annulée',
+  'place.import_merge_separated': 'Fusion faite à l’import annulée',
 };
 
 const CLAIM_METHODS: Record<string, string> = {

@@ -28,12 +28,14 @@ const DONE: Record<string, string> = {
   fusion: 'Lieux fusionnés : l’adresse du lieu fusionné mène désormais au lieu conservé.',
   annulee: 'Fusion annulée : les deux lieux sont de nouveau séparés.',
   distincts: 'C’est noté : ces deux lieux ne seront plus proposés comme doublons.',
+  separee: 'Fusion faite à l’import annulée : la ligne importée est de nouveau un lieu à part.',
 };
 
 /**
- * Duplicates (issue 9): candidate pairs best first, both places side by side, the merge form, "distinct",
- * and "annuler la fusion". Who may do this is decided once, in the duplicates service; these routes
- * only ask for someone signed in (anonymous visitors go to the sign-in page).
+ * Duplicates (issue 9): candidate pairs best first, both places side by side, the merge form,
+ * "distinct", "annuler la fusion", and the separation of a row the import merged into a place. Who
+ * may do this is decided once, in the duplicates service; these routes only ask for someone signed
+ * in (anonymous visitors go to the sign-in page).
  */
 export function duplicatesRoutes(deps: { duplicates: DuplicatesService }) {
   const { duplicates } = deps;
@@ -93,6 +95,12 @@ export function duplicatesRoutes(deps: { duplicates: DuplicatesService }) {
     const { a, b } = parseOrThrow(pairParams, req.params);
     await duplicates.dismiss(me(res), a, b);
     res.redirect(303, '/moderation/doublons?message=distincts');
+  });
+
+  router.post('/moderation/fusions-import/:id/separer', requireUser, async (req, res) => {
+    const { id } = parseOrThrow(mergeParams, req.params);
+    await duplicates.separate(me(res), id);
+    res.redirect(303, '/moderation/doublons?message=separee');
   });
 
   router.post('/moderation/fusions/:id/annuler', requireUser, async (req, res) => {

@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { candidateHits, dismissPair, isDismissed, pairMeasures } from './duplicates.repository.js';
 import { scoreCandidates } from './duplicates.js';
+import { recentImportMerges } from './import-merges.repository.js';
 import { recentMerges } from './place-merges.repository.js';
 import type { PlaceWrites } from './place-writes.service.js';
 import { placePath } from './places.mapping.js';
@@ -105,7 +106,7 @@ export function createDuplicatesService(deps: {
       db,
       scored.flatMap((c) => [c.aId, c.bId]),
     );
-    const merges = await recentMerges(db, 20);
+    const [merges, importMerges] = await Promise.all([recentMerges(db, 20), recentImportMerges(db, 20)]);
     const pairs = scored.flatMap((c) => {
       const [a, b] = [places.get(c.aId), places.get(c.bId)];
       return a && b ? [{ ...c, a: brief(a), b: brief(b) }] : [];
@@ -113,6 +114,7 @@ export function createDuplicatesService(deps: {
     return {
       pairs,
       merges: merges.map((m) => ({ ...m, undoable: m.undoneAt === null })),
+      importMerges: importMerges.map((m) => ({ ...m, placePath: placePath({ id: m.placeId, nom: m.placeNom }) })),
     };
   }
 
@@ -224,6 +226,12 @@ export function createDuplicatesService(deps: {
     });
   }
 
+  /** A row the import merged into a place becomes the place it would have been (see import-merge-separation.ts). */
+  async function separate(actor: CurrentUser | undefined, importMergeId: number) {
+    const author = authorOf(actor);
+    return placeWrites.separateImportMerge(importMergeId, { author });
+  }
+
   /** "Ce sont deux lieux différents": the pair is never proposed again. */
   async function dismiss(actor: CurrentUser | undefined, aId: number, bId: number) {
     const author = authorOf(actor);
@@ -231,7 +239,7 @@ export function createDuplicatesService(deps: {
     await dismissPair(db, [aId, bId], author.userId, clock.now());
   }
 
-  return { candidates, pair, merge, undo, dismiss };
+  return { candidates, pair, merge, undo, separate, dismiss };
 }
 
 export type DuplicatesService = ReturnType<typeof createDuplicatesService>;

@@ -29,6 +29,10 @@ export interface ImportedMerge {
   reason: string;
   target: { placeId: number } | { key: string };
   labelIds: number[];
+  /** The row as it would have been created: a moderator who separates the merge gets this place. */
+  record: NewPlaceRow;
+  /** The place's empty fields this row filled in (put back on separation if still as filled). */
+  filled: FieldChanges;
 }
 
 export function createImportWrites(deps: {
@@ -65,15 +69,32 @@ export function createImportWrites(deps: {
         const placeId = inserted.get(`${item.row.source}\u0000${item.row.sourceId}`);
         return placeId === undefined ? [] : item.labelIds.map((labelId) => ({ placeId, labelId }));
       });
-      const aliases: { source: string; sourceId: string; placeId: number; reason: string }[] = [];
-      for (const merge of options.merges ?? []) {
-        const placeId = 'placeId' in merge.target ? merge.target.placeId : inserted.get(merge.target.key);
-        if (placeId === undefined) continue;
-        aliases.push({ source: merge.source, sourceId: merge.sourceId, placeId, reason: merge.reason });
-        links.push(...merge.labelIds.map((labelId) => ({ placeId, labelId })));
-      }
-      await insertSourceAliases(trx, aliases);
       await linkPlacesToLabels(trx, links, 'import');
+      const merged = (options.merges ?? []).flatMap((merge) => {
+        const placeId = 'placeId' in merge.target ? merge.target.placeId : inserted.get(merge.target.key);
+        return placeId === undefined ? [] : [{ merge, placeId }];
+      });
+      // Each label a merge gave the place is put down to the first merge that brought it.
+      const added = await linkPlacesToLabels(
+        trx,
+        merged.flatMap(({ merge, placeId }) => merge.labelIds.map((labelId) => ({ placeId, labelId }))),
+        'import',
+      );
+      const unclaimed = new Set(added.map((link) => `${link.placeId}:${link.labelId}`));
+      const claim = (placeId: number, labelId: number) => unclaimed.delete(`${placeId}:${labelId}`);
+      await insertSourceAliases(
+        trx,
+        merged.map(({ merge, placeId }) => ({
+          source: merge.source,
+          sourceId: merge.sourceId,
+          placeId,
+          reason: merge.reason,
+          record: merge.record,
+          recordLabelIds: merge.labelIds,
+          labelsAdded: merge.labelIds.filter((labelId) => claim(placeId, labelId)),
+          fieldsFilled: merge.filled,
+        })),
+      );
       for (const update of options.updates ?? []) {
         const version = await updateImportedPlace(trx, update.placeId, update.values, now);
         await insertRevision(

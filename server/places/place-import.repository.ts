@@ -20,8 +20,10 @@ export async function findPlacesBySourceKeys(
   const direct = await trx('places').whereIn(['source', 'source_id'], pairs).select<StoredPlaceColumns[]>('*');
   for (const place of direct)
     found.set(`${String(place.source)}\u0000${String(place.source_id)}`, { place, viaAlias: false });
+  // A separated merge's row is a place of its own now, found directly.
   const aliases = await trx('place_source_aliases')
     .whereIn(['source', 'source_id'], pairs)
+    .whereNull('separated_at')
     .select<{ source: string; source_id: string; place_id: number }[]>('source', 'source_id', 'place_id');
   if (aliases.length) {
     const places = await trx('places')

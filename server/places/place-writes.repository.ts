@@ -158,13 +158,14 @@ export async function insertPlacesIfAbsent(
   );
 }
 
+/** Returns the links actually made (a place that already had the label is left as it was). */
 export async function linkPlacesToLabels(
   trx: Conn,
   links: { placeId: number; labelId: number }[],
   origin: 'import' | 'mediator' | 'moderator',
-): Promise<void> {
-  if (links.length === 0) return;
-  await trx('place_labels')
+): Promise<{ placeId: number; labelId: number }[]> {
+  if (links.length === 0) return [];
+  const made = await trx('place_labels')
     .insert(
       links.map((link) => ({
         place_id: link.placeId,
@@ -174,7 +175,9 @@ export async function linkPlacesToLabels(
       })),
     )
     .onConflict(['place_id', 'label_id'])
-    .ignore();
+    .ignore()
+    .returning<{ place_id: string | number; label_id: string | number }[]>(['place_id', 'label_id']);
+  return made.map((row) => ({ placeId: Number(row.place_id), labelId: Number(row.label_id) }));
 }
 
 /**
@@ -194,10 +197,23 @@ export async function updateImportedPlace(
   return row.version;
 }
 
-/** (source, source_id) keys of rows merged into an existing place: a re-import finds the same place. */
+/**
+ * (source, source_id) keys of rows merged into an existing place: a re-import finds the same place.
+ * With what the merge did (`record`, `labelsAdded`, `fieldsFilled`) so that it can be separated.
+ */
 export async function insertSourceAliases(
   trx: Conn,
-  aliases: { source: string; sourceId: string; placeId: number; reason: string }[],
+  aliases: {
+    source: string;
+    sourceId: string;
+    placeId: number;
+    reason: string;
+    record: NewPlaceRow;
+    /** The row's own labels (the separated place gets them). */
+    recordLabelIds: number[];
+    labelsAdded: number[];
+    fieldsFilled: FieldChanges;
+  }[],
 ): Promise<void> {
   if (aliases.length === 0) return;
   await trx('place_source_aliases')
@@ -207,6 +223,9 @@ export async function insertSourceAliases(
         source_id: alias.sourceId,
         place_id: alias.placeId,
         reason: alias.reason,
+        record: JSON.stringify({ row: alias.record, labelIds: alias.recordLabelIds }),
+        labels_added: alias.labelsAdded,
+        fields_filled: JSON.stringify(alias.fieldsFilled),
       })),
     )
     .onConflict(['source', 'source_id'])

@@ -19,6 +19,7 @@ import {
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
 import { placeQuality } from './place-quality.js';
 import { createMergeWrites } from './place-merge-writes.js';
+import { createImportMergeSeparation } from './import-merge-separation.js';
 import { createImportWrites } from './place-import-writes.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
@@ -326,7 +327,21 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
   // Duplicates: merge two places into one, and undo it (./place-merge-writes.ts).
   const { merge, undoMerge } = createMergeWrites({ clock, inTransaction, saveFields, rescore });
 
-  return { create, saveFields, revert, changeLabels, setStatus, markVerified, importBatch, merge, undoMerge };
+  // Separating a row the import merged into a place (./import-merge-separation.ts).
+  const { separateImportMerge } = createImportMergeSeparation({ clock, inTransaction, rescore });
+
+  return {
+    create,
+    saveFields,
+    revert,
+    changeLabels,
+    setStatus,
+    markVerified,
+    importBatch,
+    merge,
+    undoMerge,
+    separateImportMerge,
+  };
 }
 
 export type PlaceWrites = ReturnType<typeof createPlaceWrites>;

@@ -173,6 +173,8 @@ export function planBatch(
         reason: match.reason,
         target: { placeId: match.placeId },
         labelIds: item.labelIds,
+        record: item.row,
+        filled: gaps.changes,
       });
       outcome(item, 'merged', match.placeId, match.reason);
       continue;
@@ -190,7 +192,12 @@ export function planBatch(
     });
     if (earlier) {
       const row = earlier.row as unknown as Record<string, unknown>;
-      for (const field of COMPARED) if (isEmpty(row[field]) && !isEmpty(item.row[field])) row[field] = item.row[field];
+      const filled: ImportedUpdate['changes'] = {};
+      for (const field of COMPARED) {
+        if (!isEmpty(row[field]) || isEmpty(item.row[field])) continue;
+        filled[snake(field)] = { old: row[field] ?? null, new: item.row[field] };
+        row[field] = item.row[field];
+      }
       const key = `${earlier.row.source}\u0000${earlier.row.sourceId}`;
       merges.push({
         source: item.row.source,
@@ -198,6 +205,8 @@ export function planBatch(
         reason: 'même-lot',
         target: { key },
         labelIds: item.labelIds,
+        record: item.row,
+        filled,
       });
       outcome(item, 'merged', null, 'même-lot');
       continue;

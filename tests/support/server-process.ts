@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 
 /**
@@ -102,6 +102,31 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 1
     if (Date.now() > deadline) throw new Error('condition jamais remplie');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * How many TCP connections to `port` the process `pid` has accepted (its own socket descriptors,
+ * matched with the kernel's table): a request not yet accepted when the server stops listening is
+ * refused, and is not "in flight".
+ */
+export async function acceptedConnections(pid: number, port: number): Promise<number> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['tcp', 'tcp6']) {
+    const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is "IP:PORT" in hex; state 01 is ESTABLISHED; the inode is the tenth field.
+      if (fields.length > 9 && fields[1].endsWith(`:${hexPort}`) && fields[3] === '01') inodes.add(fields[9]);
+    }
+  }
+  let count = 0;
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode && inodes.has(inode)) count++;
+  }
+  return count;
 }
 
 /** The postmaster and its backends: pausing only the postmaster would leave open connections working. */

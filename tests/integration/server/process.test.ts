@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, READY, spawnServer, stopAll } from '../../support/server-process.js';
+import { acceptedConnections, freePort, READY, spawnServer, stopAll, waitUntil } from '../../support/server-process.js';
 
 /**
  * The real server as production runs it: `npm run build`, then `node dist/server/main.js` in a
@@ -115,6 +115,8 @@ describe('the compiled server on its embedded PostgreSQL', () => {
           (await watcher.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).rowCount! >= 10,
       );
       await watcher.end();
+      // The other half wait for a pool connection: every one of them has reached the server.
+      await waitUntil(async () => (await acceptedConnections(server.child.pid!, server.port)) >= IN_FLIGHT);
       const signalled = performance.now();
       server.child.kill('SIGTERM');
       await server.waitFor(/SIGTERM reçu/);
@@ -159,11 +161,3 @@ describe('the compiled server on its embedded PostgreSQL', () => {
     150_000,
   );
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition jamais remplie');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -18,6 +18,9 @@ class UploadTooLargeError extends AppError {
   }
 }
 
+/** How far past the limit a refused body is still read (to answer it) before the connection is cut. */
+const DRAIN_FACTOR = 5;
+
 class MalformedUploadError extends AppError {
   constructor() {
     super(400, 'malformed_upload', 'L’envoi du fichier n’a pas pu être lu : choisissez le fichier et réessayez.');
@@ -26,29 +29,38 @@ class MalformedUploadError extends AppError {
 
 /**
  * A multipart/form-data body (a form with a file), read whole into memory up to `maxBytes` — a larger
- * body is refused with 413 as soon as it is known to be larger — then parsed by the platform's own
+ * body is dropped as it comes and refused with 413 at its end — then parsed by the platform's own
  * FormData reader (no dependency). Text fields land in `req.body`, files as UploadedFile values.
  * Mounted only on the routes that take a file (the other bodies are refused with 415 by bodyParsers).
  */
 export function multipartBody(options: { maxBytes: number }): RequestHandler {
   return (req, _res, next) => {
     if (!req.is('multipart/form-data')) return next();
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > options.maxBytes) {
-      // Read and dropped, so that the client gets the answer rather than a reset connection.
-      req.resume();
-      return next(new UploadTooLargeError(options.maxBytes));
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    let tooLarge = false;
+    /**
+     * A body over the limit is still read to its end, and dropped, before the 413 goes out: answered
+     * mid-upload, the connection closes while the browser is still sending, and the person sees
+     * "connection reset" instead of the message. Past DRAIN_AT_MOST, the connection is cut.
+     */
+    const refuse = () => {
+      failed = true;
+      tooLarge = true;
+      chunks.length = 0;
+    };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBytes) refuse();
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
       size += chunk.length;
+      if (tooLarge) {
+        if (size > options.maxBytes * DRAIN_FACTOR) req.destroy();
+        return;
+      }
+      if (failed) return;
       if (size > options.maxBytes) {
-        failed = true;
-        chunks.length = 0;
-        next(new UploadTooLargeError(options.maxBytes));
+        refuse();
         return;
       }
       chunks.push(chunk);
@@ -59,6 +71,7 @@ export function multipartBody(options: { maxBytes: number }): RequestHandler {
       next(error);
     });
     req.on('end', () => {
+      if (tooLarge) return next(new UploadTooLargeError(options.maxBytes));
       if (failed) return;
       const body = Buffer.concat(chunks);
       const contentType = req.headers['content-type'] ?? '';

@@ -12,7 +12,11 @@ import {
   linkPlacesToLabels,
   updateImportedPlace,
 } from './place-writes.repository.js';
-import type { WriteOptions } from './place-writes.service.js';
+
+interface Author {
+  userId: number | null;
+  role: 'moderator' | 'admin' | 'system';
+}
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -34,7 +38,7 @@ export function createImportMergeSeparation(deps: {
 
   async function separateImportMerge(
     mergeId: number,
-    options: Pick<WriteOptions, 'author' | 'trx'>,
+    options: { author: Author; trx?: Knex.Transaction },
   ): Promise<{ keptId: number; separatedId: number }> {
     return inTransaction(options.trx, async (trx) => {
       const now = clock.now();

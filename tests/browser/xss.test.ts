@@ -167,8 +167,18 @@ describe('stored XSS corpus, shown inert on every page (Chromium)', () => {
   /** On a search page, open the map popup of the payload's place: its content is built in the browser. */
   async function openPopup(page: Page, path: string) {
     if (!path.startsWith('/?')) return;
-    await page.locator('.leaflet-marker-pane .map-pin').first().click();
-    await page.locator('.leaflet-popup-content a').waitFor();
+    // The map draws the list's pins, then those of its viewport: a pin clicked as they are replaced
+    // is gone with its popup, and the next one is clicked.
+    const popupLink = page.locator('.leaflet-popup-content a');
+    for (let attempt = 1; ; attempt++) {
+      await page.locator('.leaflet-marker-pane .map-pin').first().click();
+      const shown = await popupLink.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown || attempt === 4) break;
+    }
+    await popupLink.waitFor();
   }
 
   for (const bypassCSP of [false, true]) {

@@ -3,6 +3,7 @@ import { compileFilter, openRuleTest, type IndexFilter } from '../../server/plac
 import { countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
 import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { SERVICES } from '../../server/places/standard.js';
 
 // A small seeded generator: the same places on every run, many shapes of data.
 function seeded(seed: number) {
@@ -22,7 +23,7 @@ const RULES = [
   'Jan-Jun Mo 10:00-12:00',
 ];
 
-function randomStore(random: () => number, count: number) {
+function randomStore(random: () => number, count: number, servicesOf = (r: () => number) => (r() < 0.5 ? 1 : 2)) {
   const store = new PlaceStore();
   const rowAt = (id: number): IndexedPlaceRow => ({
     id,
@@ -32,7 +33,7 @@ function randomStore(random: () => number, count: number) {
     codePostal: '69001',
     codeInsee: null,
     horaires: random() < 0.2 ? null : RULES[Math.floor(random() * RULES.length)],
-    services: random() < 0.5 ? 1 : 2,
+    services: servicesOf(random),
     publics: 0,
     priseEnCharge: 0,
     frais: 0,
@@ -86,5 +87,49 @@ describe('the plan of an "open at" search', () => {
     const openAt = new Date('2026-12-07T09:30:00Z');
     expect(openTreeItems(store, openRuleTest(store, openAt), 10)).toBeNull();
     expect(openTreeItems(store, openRuleTest(store, openAt), 1_000_000)).not.toBeNull();
+  });
+});
+
+describe('the plan of a search for rare services', () => {
+  const random = seeded(7);
+  // Service 0 offered by ~70 % of the places, 1 by ~20 %, 2 by ~3 %, 3 by none.
+  const store = randomStore(random, 4000, (r) => (r() < 0.7 ? 1 : 0) | (r() < 0.2 ? 2 : 0) | (r() < 0.03 ? 4 : 0));
+  const asked = [[SERVICES[2]], [SERVICES[1]], [SERVICES[1], SERVICES[2]], [SERVICES[0], SERVICES[2]], [SERVICES[3]]];
+
+  it('when rare services are searched in their own trees, then the pages and counts are those of the walk', () => {
+    let found = 0;
+    for (const services of asked) {
+      for (const openAt of [undefined, new Date('2026-12-07T09:30:00Z'), new Date('2026-12-13T02:00:00Z')]) {
+        const filter: IndexFilter = { today: 20_000, services, openAt };
+        const plan = planSearch(store, filter);
+        const walk = { matches: compileFilter(store, filter) };
+        for (let trial = 0; trial < 5; trial++) {
+          const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 2 + random() * 20 };
+          let after: { key: number; id: number } | undefined;
+          for (let page = 0; page < 4; page++) {
+            const planned = nearest(store, { ...at, limit: 7, after, ...plan });
+            const walked = nearest(store, { ...at, limit: 7, after, ...walk });
+            expect(planned.map((h) => h.id)).toEqual(walked.map((h) => h.id));
+            found += walked.length;
+            const last = walked.at(-1);
+            if (!last) break;
+            after = { key: last.key, id: last.id };
+          }
+          for (const upTo of [5, 1001]) {
+            expect(countWithin(store, { ...at, upTo, ...plan })).toBe(countWithin(store, { ...at, upTo, ...walk }));
+          }
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(100);
+  });
+
+  it('when a service is common or absent, then it has no tree of its own, or an empty one', () => {
+    expect(planSearch(store, { today: 20_000, services: [SERVICES[2]] }).subsets).toHaveLength(1);
+    expect(planSearch(store, { today: 20_000, services: [SERVICES[1], SERVICES[2]] }).subsets).toHaveLength(2);
+    expect(planSearch(store, { today: 20_000, services: [SERVICES[0]] }).subsets).toBeUndefined();
+    expect(planSearch(store, { today: 20_000, services: [SERVICES[0], SERVICES[2]] }).subsets).toBeUndefined();
+    const absent = planSearch(store, { today: 20_000, services: [SERVICES[3]] }).subsets;
+    expect(absent?.[0].tree).toBeNull();
   });
 });

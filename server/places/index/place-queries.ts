@@ -1,7 +1,7 @@
 import { around } from 'geokdbush';
 import type KDBush from 'kdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
-import type { PlaceStore } from './place-store.js';
+import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { TreeCandidates } from './query-plan.js';
 
 export interface NearestHit {
@@ -21,6 +21,8 @@ export interface NearestQuery {
   matches: (slot: number) => boolean;
   /** When set, these tree items are tested one by one instead of walking the tree (query-plan.ts). */
   candidates?: TreeCandidates;
+  /** When set, these trees (rare services' own, see ServiceTree) are walked instead of the main one. */
+  subsets?: ServiceTree[];
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
@@ -76,7 +78,6 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
     if (keep(hit)) hits.push(hit);
   }
 
-  const tree = store.tree;
   if (query.candidates) {
     // Every candidate is read: no tie can be cut, the sort below orders them all.
     forEachCandidate(store, query.candidates, query, (slot) => {
@@ -85,9 +86,13 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
       if (keep(hit)) hits.push(hit);
       return true;
     });
-  } else if (tree) {
+    return hits.sort(byKeyThenId).slice(0, limit);
+  }
+  const trees = query.subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  for (const { tree, slots } of trees) {
+    if (!tree) continue;
     const predicate = (item: number) => {
-      const slot = store.treeSlots[item];
+      const slot = slots[item];
       if (slot < 0 || !store.inTree[slot] || !matches(slot)) return false;
       return !after || keep(hitOf(slot));
     };
@@ -95,10 +100,10 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
     // last one returned is as near as the last one kept, look further so no tie is cut in two.
     for (let wanted = limit + 8; ; wanted *= 2) {
       const items = around(tree, lon, lat, wanted, radiusKm * RADIUS_SLACK, predicate);
-      const found = items.map((item) => hitOf(store.treeSlots[item])).filter(keep);
+      const found = items.map((item) => hitOf(slots[item])).filter(keep);
       found.sort(byKeyThenId);
       const saturated = items.length === wanted;
-      const lastReturned = saturated ? hitOf(store.treeSlots[items[items.length - 1]]) : undefined;
+      const lastReturned = saturated ? hitOf(slots[items[items.length - 1]]) : undefined;
       const lastKept = found.length > 0 ? found[Math.min(limit, found.length) - 1] : undefined;
       if (!lastReturned || !lastKept || lastReturned.key > lastKept.key + 1e-6) {
         hits.push(...found);
@@ -106,7 +111,9 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
       }
     }
   }
-  return hits.sort(byKeyThenId).slice(0, limit);
+  // A place offering two of the services asked for is in both of their trees: kept once.
+  const unique = trees.length > 1 ? [...new Map(hits.map((hit) => [hit.slot, hit])).values()] : hits;
+  return unique.sort(byKeyThenId).slice(0, limit);
 }
 
 interface Box {
@@ -170,14 +177,30 @@ function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) 
   return true;
 }
 
-/** Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit` says stop. */
-function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+/**
+ * Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit`
+ * says stop; only those of `subsets` when given (a slot in two of them is still visited once).
+ */
+function forEachInBox(
+  store: PlaceStore,
+  box: Box,
+  visit: (slot: number) => boolean,
+  subsets?: ServiceTree[],
+): boolean {
   if (!forEachChangedInBox(store, box, visit)) return false;
-  if (!store.tree) return true;
-  return walkTreeBox(store.tree, box, (item) => {
-    const slot = store.treeSlots[item];
-    return slot < 0 || !store.inTree[slot] || visit(slot);
-  });
+  const trees = subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  const seen = trees.length > 1 ? new Set<number>() : undefined;
+  for (const { tree, slots } of trees) {
+    if (!tree) continue;
+    const walked = walkTreeBox(tree, box, (item) => {
+      const slot = slots[item];
+      if (slot < 0 || !store.inTree[slot] || seen?.has(slot)) return true;
+      seen?.add(slot);
+      return visit(slot);
+    });
+    if (!walked) return false;
+  }
+  return true;
 }
 
 /** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */
@@ -217,6 +240,6 @@ export function countWithin(
     forEachCandidate(store, candidates, query, visit);
     return count;
   }
-  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit)) break;
+  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
   return count;
 }

@@ -1,6 +1,6 @@
 import type KDBush from 'kdbush';
-import { compileFilter, openRuleTest, type IndexFilter } from './place-filter.js';
-import type { PlaceStore } from './place-store.js';
+import { compileFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
+import type { PlaceStore, ServiceTree } from './place-store.js';
 
 /**
  * Below this many places open at the instant (France-wide), they are scanned one by one rather
@@ -20,6 +20,8 @@ export interface SearchPlan {
   matches: (slot: number) => boolean;
   /** When set, the tree is not walked: these items (plus the places changed since the build) are all. */
   candidates?: TreeCandidates;
+  /** When set, these trees are walked instead of the main one: the services asked for are rare. */
+  subsets?: ServiceTree[];
 }
 
 interface RuleGroups {
@@ -59,7 +61,7 @@ export function openTreeItems(
   store: PlaceStore,
   isOpen: (rule: number) => boolean,
   atMost: number,
-): TreeCandidates | null {
+): (TreeCandidates & { total: number }) | null {
   if (!store.tree) return null;
   const { starts, items } = ruleGroups(store, store.tree);
   const ranges: number[] = [];
@@ -71,16 +73,36 @@ export function openTreeItems(
     if (total > atMost) return null;
     ranges.push(starts[rule], starts[rule + 1]);
   }
-  return { items, ranges };
+  return { items, ranges, total };
+}
+
+/** The own trees of the services asked for, when every one of them has one (all rare); else null. */
+function serviceSubsets(store: PlaceStore, services: IndexFilter['services']): ServiceTree[] | null {
+  const mask = maskOf('services', services);
+  if (mask <= 0) return null; // none asked for, or only unknown values (the test alone answers: none)
+  const subsets: ServiceTree[] = [];
+  for (let bits = mask, bit = 0; bits !== 0; bits >>>= 1, bit++) {
+    if (!(bits & 1)) continue;
+    const subset = store.serviceTrees[bit];
+    if (!subset) return null;
+    subsets.push(subset);
+  }
+  return subsets;
 }
 
 /**
- * How the index answers a search: the filters as one test, and for an "open at" search whose open
- * places are few, the list of them to scan instead of the tree walk (same answer, see the tests).
+ * How the index answers a search: the filters as one test; for an "open at" search whose open
+ * places are few, the list of them to scan instead of the tree walk; for rare services, their own
+ * trees to walk instead of the main one (same answers, see the tests).
  */
 export function planSearch(store: PlaceStore, filter: IndexFilter): SearchPlan {
-  if (!filter.openAt) return { matches: compileFilter(store, filter) };
+  const subsets = serviceSubsets(store, filter.services) ?? undefined;
+  if (!filter.openAt) return { matches: compileFilter(store, filter), subsets };
   const openRule = openRuleTest(store, filter.openAt);
   const matches = compileFilter(store, filter, openRule);
-  return { matches, candidates: openTreeItems(store, openRule, SCAN_AT_MOST) ?? undefined };
+  const candidates = openTreeItems(store, openRule, SCAN_AT_MOST);
+  // The smaller of the two lists is read: the places open now, or those offering the service.
+  const subsetSize = subsets?.reduce((sum, subset) => sum + subset.slots.length, 0) ?? Infinity;
+  if (candidates && candidates.total <= subsetSize) return { matches, candidates };
+  return { matches, subsets };
 }

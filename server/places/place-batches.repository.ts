@@ -1,6 +1,12 @@
 import type { Db } from '../db/knex.js';
 import { camelize } from '../db/rows.js';
-import { applyCriteria, PLACE_COLUMNS, visibleLabelsForPlaces, type SearchCriteria } from './places.repository.js';
+import {
+  applyCriteria,
+  PLACE_COLUMNS,
+  visibleLabelsForPlaces,
+  withCorrectedText,
+  type SearchCriteria,
+} from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 
 export interface PlaceBatch {
@@ -18,9 +24,11 @@ const EXPORT_BATCH_SIZE = 1000;
  */
 export async function* publishedPlaceBatches(
   db: Db,
-  criteria: SearchCriteria,
+  typed: SearchCriteria,
   batchSize = EXPORT_BATCH_SIZE,
 ): AsyncGenerator<PlaceBatch> {
+  // The text corrected once, as /api/v1/places does: the export holds the places that search lists.
+  const criteria = await withCorrectedText(db, typed);
   let afterId = 0;
   for (;;) {
     const query = db<Record<string, unknown>>('places as p').select(PLACE_COLUMNS.map((c) => `p.${c}`));

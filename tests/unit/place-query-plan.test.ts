@@ -23,7 +23,11 @@ const RULES = [
   'Jan-Jun Mo 10:00-12:00',
 ];
 
-function randomStore(random: () => number, count: number, servicesOf = (r: () => number) => (r() < 0.5 ? 1 : 2)) {
+function randomStore(
+  random: () => number,
+  count: number,
+  servicesOf: (r: () => number) => number = (r) => (r() < 0.5 ? 1 : 2),
+) {
   const store = new PlaceStore();
   const rowAt = (id: number): IndexedPlaceRow => ({
     id,

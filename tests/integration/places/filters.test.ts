@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { correctedSearchText } from '../../../server/places/search-words.repository.js';
 import { createTestContext } from '../../support/context.js';
 import { makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
@@ -171,6 +172,20 @@ describe('GET /api/v1/places filters', () => {
       const typo = token.replace('li', 'il').toLowerCase(); // "brocéilande…"
       const res = await request(app).get('/api/v1/places').query({ q: typo });
       expect(idsOf(res)).toContain(place.id);
+    });
+
+    it('when a word is misspelt, then it is put to the places’ own word: the same list as spelt right', async () => {
+      const token = `Kerouzéré${Math.floor(Math.random() * 1e6)}`;
+      const made = [];
+      for (let i = 0; i < 3; i++) made.push(await makePlace(db, { nom: `Tiers-lieu ${token} ${i}` }));
+      const right = token.toLowerCase().replace('é', 'e').replace('é', 'e');
+      const misspelt = right.replace('rouz', 'rous'); // "kerousere…"
+      expect(await correctedSearchText(db, `TIERS LIEU ${misspelt}`)).toBe(`tiers lieu ${right}`);
+      expect(await correctedSearchText(db, 'La XQ')).toBe('la xq'); // words under three letters stay
+      const spelt = await request(app).get('/api/v1/places').query({ q: `tiers-lieu ${right}` });
+      const typed = await request(app).get('/api/v1/places').query({ q: `tiers-lieu ${misspelt}` });
+      expect(idsOf(typed)).toEqual(idsOf(spelt));
+      expect([...idsOf(typed)].sort((a, b) => a - b)).toEqual(made.map((p) => p.id));
     });
 
     it('when searching a commune name, then places of that commune are found', async () => {

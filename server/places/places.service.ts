@@ -30,6 +30,13 @@ const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 /** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
 const COUNT_CAP = 1000;
+/** From this many places in a box, SQL is told to walk the name order (see SearchCriteria.bboxHoldsMany). */
+const MANY_IN_BOX = 5000;
+
+/** Counted in memory, 5,000 at most: the walk stops there. */
+async function boxHoldsMany(index: PlaceIndex, bbox: NonNullable<SearchCriteria['bbox']>): Promise<boolean> {
+  return (await index.countInBox(bbox, MANY_IN_BOX)) >= MANY_IN_BOX;
+}
 
 /** A count of matching places; past COUNT_CAP, `total` is COUNT_CAP and `isLowerBound` is true. */
 export interface PlaceCount {
@@ -149,6 +156,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
       );
     }
+    if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
@@ -194,6 +202,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;
+    if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
     const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);
     return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
   }

@@ -11,7 +11,7 @@ import {
   latestChange,
   pruneChanges,
 } from './place-index.repository.js';
-import { countWithin, nearest, type NearestHit } from './place-queries.js';
+import { countInBox, countWithin, nearest, type NearestHit } from './place-queries.js';
 import { PlaceStore } from './place-store.js';
 import { DisplayCache } from './display-cache.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
@@ -249,6 +249,11 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     /** How many places match, counting no further than `upTo`. */
     count(search: IndexSearch, upTo: number): number {
       return countWithin(store, { ...search, upTo, ...planSearch(store, search.filter) });
+    },
+    /** How many places lie in a lon/lat box, counting no further than `upTo`; waits for the first load. */
+    async countInBox(box: { minLon: number; minLat: number; maxLon: number; maxLat: number }, upTo: number) {
+      await start();
+      return countInBox(store, box, upTo);
     },
     async stop() {
       stopped = true;

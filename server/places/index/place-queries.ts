@@ -243,3 +243,10 @@ export function countWithin(
   for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
   return count;
 }
+
+/** How many live places lie in a lon/lat box, counting no further than `upTo` (the walk stops there). */
+export function countInBox(store: PlaceStore, box: Box, upTo: number): number {
+  let count = 0;
+  forEachInBox(store, box, () => ++count < upTo);
+  return count;
+}

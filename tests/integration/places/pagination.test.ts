@@ -1,7 +1,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createTestContext } from '../../support/context.js';
-import { eastOf, makePlace, randomSpot } from '../../support/factories.js';
+import { bulkLoadPlaces } from '../../../server/places/places.bulk.js';
+import { searchPlaces } from '../../../server/places/places.repository.js';
+import { bulkRow } from '../../support/bulk-rows.js';
+import { aloneSpot, eastOf, makePlace, randomSpot } from '../../support/factories.js';
 
 describe('GET /api/v1/places pagination', () => {
   const { app, db } = createTestContext();
@@ -70,6 +73,46 @@ describe('GET /api/v1/places pagination', () => {
     const names = [...res1.body.items, ...res2.body.items].map((i: { nom: string }) => i.nom);
     expect(names).toEqual(['abeille', 'Bibliothèque', 'Mairie', 'Zèbre', 'Éole']);
     expect(res2.body.next_cursor).toBeNull();
+  });
+
+  const manyInABox =
+    'when a box holds thousands of places, then the name order walks the name index and gives ' +
+    'the same pages as the spatial form';
+  it(manyInABox, async () => {
+    const corner = aloneSpot(2);
+    const rows = Array.from({ length: 5200 }, (_, i) =>
+      bulkRow({
+        nom: `Lieu ${String(5200 - i).padStart(4, '0')} ${i % 3 === 0 ? 'Été' : 'hiver'}`,
+        latitude: corner.lat + (i % 80) * 0.001,
+        longitude: corner.lon + Math.floor(i / 80) * 0.001,
+      }),
+    );
+    await bulkLoadPlaces(db, rows);
+    const box = {
+      minLon: corner.lon - 0.0005,
+      minLat: corner.lat - 0.0005,
+      maxLon: corner.lon + 0.1,
+      maxLat: corner.lat + 0.1,
+    };
+    const pageOf = async (bboxHoldsMany: boolean, after?: { key: string | number; id: number }) =>
+      searchPlaces(db, { bbox: box, bboxHoldsMany }, { mode: 'name', limit: 50, after });
+    let after: { key: string | number; id: number } | undefined;
+    for (let page = 0; page < 3; page++) {
+      const dense = await pageOf(true, after);
+      const spatial = await pageOf(false, after);
+      expect(dense.map((p) => p.id)).toEqual(spatial.map((p) => p.id));
+      const last = dense.at(-1)!;
+      after = { key: last.sortKey, id: last.id };
+    }
+    // Through the API (the index counts the box: over 5,000), pages in alphabetical order.
+    const bbox = [box.minLon, box.minLat, box.maxLon, box.maxLat].join(',');
+    const first = await request(app).get('/api/v1/places').query({ bbox, limit: 3 });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((i: { nom: string }) => i.nom)).toEqual([
+      rows[5199].nom,
+      rows[5198].nom,
+      rows[5197].nom,
+    ]);
   });
 
   it('when a cursor is tampered with or belongs to another kind of search, then 400 names cursor', async () => {

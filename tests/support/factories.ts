@@ -20,7 +20,8 @@ export function randomSpot() {
 /**
  * A spot far south (66°–72° S), where neither randomSpot() nor the bulk rows ever land, in its own
  * 30° band of longitude (`lane` 0–10, one per test): for the map's zoomed-out clusters, which
- * gather places hundreds of kilometres apart, a place of another test would move their centre.
+ * gather places hundreds of kilometres apart, and searches 100 km wide, where a place of another
+ * test would come in. Lanes taken: 0–1 map.test.ts, 2 pagination.test.ts, 3–4 search-page.test.ts.
  */
 export function aloneSpot(lane: number) {
   return {

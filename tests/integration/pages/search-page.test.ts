@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeCommune, uniqueWord } from '../../support/communes.js';
 import { createTestContext } from '../../support/context.js';
-import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
+import { aloneSpot, eastOf, makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
 const cardNames = (html: string) =>
   [...html.matchAll(/<h3 class="place-card-title"><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
@@ -10,7 +10,8 @@ const cardNames = (html: string) =>
 describe('the search page (home), server-rendered', () => {
   // 2026-12-01T10:00Z is a Tuesday, 11:00 in Paris.
   const { db, app } = createTestContext();
-  const spot = randomSpot();
+  // Alone in its lane: the 100 km searches below would list other tests' places near a random spot.
+  const spot = aloneSpot(3);
   const communeName = `Villeneuve-${uniqueWord()}`;
   let label: { slug: string; name: string };
   const names = { near: '', middle: '', far: '', outside: '' };
@@ -179,7 +180,7 @@ describe('the search page (home), server-rendered', () => {
   });
 
   it('when a visitor types a department number, then places around it are listed, 100 km wide', async () => {
-    const centre = randomSpot();
+    const centre = aloneSpot(4);
     await makeCommune(db, { insee: '2B901', latitude: centre.lat + 0.1, longitude: centre.lon });
     await makeCommune(db, { insee: '2B902', latitude: centre.lat - 0.1, longitude: centre.lon });
     const inside = await makePlace(db, { at: northOf(centre, 80) });

@@ -18,14 +18,16 @@ export function randomSpot() {
 }
 
 /**
- * A spot far south (66°–72° S), where neither randomSpot() nor the bulk rows ever land, in its own
- * 30° band of longitude (`lane` 0–10, one per test): for the map's zoomed-out clusters, which
- * gather places hundreds of kilometres apart, and searches 100 km wide, where a place of another
- * test would come in. Lanes taken: 0–1 map.test.ts, 2 pagination.test.ts, 3–4 search-page.test.ts.
+ * A spot south of every randomSpot() (61.5°–63° S, where a degree of longitude is still ~50 km), or
+ * with `polar` further south still (66°–72° S), in its own 30° band of longitude (`lane` 0–10,
+ * one per test), where no bulk row lands either: for searches 100 km wide, and for the map's
+ * zoomed-out clusters, which gather places hundreds of kilometres apart, where a place of another
+ * test would come in. Lanes taken: 0–1 map.test.ts (polar), 2 pagination.test.ts, 3–4 search-page.test.ts.
  */
-export function aloneSpot(lane: number) {
+export function aloneSpot(lane: number, options: { polar?: boolean } = {}) {
+  const lat = options.polar ? -66 - Math.random() * 6 : -61.5 - Math.random() * 1.5;
   return {
-    lat: Math.round((-66 - Math.random() * 6) * 1e5) / 1e5,
+    lat: Math.round(lat * 1e5) / 1e5,
     lon: Math.round((-165 + lane * 30 + Math.random() * 10) * 1e5) / 1e5,
   };
 }

@@ -184,11 +184,7 @@ export async function withCorrectedText(db: Db, criteria: SearchCriteria): Promi
 export type PlaceWithSortKey = Place & { sortKey: number | string };
 
 /** One page of published places in a stable order, after `page.after` (keyset pagination). */
-export async function searchPlaces(
-  db: Db,
-  typed: SearchCriteria,
-  page: SearchPage,
-): Promise<PlaceWithSortKey[]> {
+export async function searchPlaces(db: Db, typed: SearchCriteria, page: SearchPage): Promise<PlaceWithSortKey[]> {
   const criteria = await withCorrectedText(db, typed);
   const [keySql, keyBindings] = sortExpression(page.mode, criteria);
   const query = db('places as p')

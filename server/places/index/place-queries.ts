@@ -181,12 +181,7 @@ function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) 
  * Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit`
  * says stop; only those of `subsets` when given (a slot in two of them is still visited once).
  */
-function forEachInBox(
-  store: PlaceStore,
-  box: Box,
-  visit: (slot: number) => boolean,
-  subsets?: ServiceTree[],
-): boolean {
+function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean, subsets?: ServiceTree[]): boolean {
   if (!forEachChangedInBox(store, box, visit)) return false;
   const trees = subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
   const seen = trees.length > 1 ? new Set<number>() : undefined;

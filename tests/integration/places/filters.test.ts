@@ -182,8 +182,12 @@ describe('GET /api/v1/places filters', () => {
       const misspelt = right.replace('rouz', 'rous'); // "kerousere…"
       expect(await correctedSearchText(db, `TIERS LIEU ${misspelt}`)).toBe(`tiers lieu ${right}`);
       expect(await correctedSearchText(db, 'La XQ')).toBe('la xq'); // words under three letters stay
-      const spelt = await request(app).get('/api/v1/places').query({ q: `tiers-lieu ${right}` });
-      const typed = await request(app).get('/api/v1/places').query({ q: `tiers-lieu ${misspelt}` });
+      const spelt = await request(app)
+        .get('/api/v1/places')
+        .query({ q: `tiers-lieu ${right}` });
+      const typed = await request(app)
+        .get('/api/v1/places')
+        .query({ q: `tiers-lieu ${misspelt}` });
       expect(idsOf(typed)).toEqual(idsOf(spelt));
       expect([...idsOf(typed)].sort((a, b) => a - b)).toEqual(made.map((p) => p.id));
     });

@@ -9,6 +9,7 @@ const clock = fixedClock('2026-12-01T09:30:00Z'); // Tuesday 10:30 in Paris
 describe('open now and open at', () => {
   const { app, db } = createTestContext({ clock });
 
+  /** Five places 1 to 5 km east of a random spot; searched within 6 km, where another test's place seldom is. */
   async function places() {
     const here = randomSpot();
     const weekdays = await makePlace(db, { at: eastOf(here, 1), horaires: 'Mo-Fr 09:00-12:00,14:00-17:00; PH off' });
@@ -22,13 +23,15 @@ describe('open now and open at', () => {
 
   it('when it is a weekday morning in Paris, then open_now keeps the places open at that moment', async () => {
     const p = await places();
-    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, open_now: 'true' });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6, open_now: 'true' });
     expect(ids(res)).toEqual([p.weekdays.id, p.holidaysToo.id]);
   });
 
   it('when the list is not filtered, then each place says whether it is open now and when that changes', async () => {
     const p = await places();
-    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon });
+    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6 });
     const byId = Object.fromEntries(res.body.items.map((i: { id: number }) => [i.id, i]));
     expect(byId[p.weekdays.id]).toMatchObject({ open_now: true, next_change: '2026-12-01T12:00' });
     expect(byId[p.saturday.id]).toMatchObject({ open_now: false, next_change: '2026-12-05T09:00' });
@@ -41,7 +44,9 @@ describe('open now and open at', () => {
     ['a Sunday afternoon', '2026-12-06T15:00', ''],
   ])('when asking for %s (Paris time), then the places open then come back', async (_label, openAt, expected) => {
     const p = await places();
-    const res = await request(app).get('/api/v1/places').query({ lat: p.here.lat, lon: p.here.lon, open_at: openAt });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6, open_at: openAt });
     expect(ids(res)).toEqual(expected ? [p[expected as 'saturday'].id] : []);
   });
 
@@ -49,7 +54,7 @@ describe('open now and open at', () => {
     const p = await places();
     const res = await request(app)
       .get('/api/v1/places')
-      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-25T10:00' });
+      .query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6, open_at: '2026-12-25T10:00' });
     expect(ids(res)).toEqual([p.holidaysToo.id]);
   });
 
@@ -57,7 +62,7 @@ describe('open now and open at', () => {
     const p = await places();
     const utc = await request(app)
       .get('/api/v1/places')
-      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-12-05T09:30:00Z' });
+      .query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6, open_at: '2026-12-05T09:30:00Z' });
     expect(ids(utc)).toEqual([p.saturday.id]);
   });
 
@@ -66,7 +71,7 @@ describe('open now and open at', () => {
     // 2026-07-07 is a Tuesday; 07:30 UTC is 09:30 in Paris.
     const res = await request(app)
       .get('/api/v1/places')
-      .query({ lat: p.here.lat, lon: p.here.lon, open_at: '2026-07-07T07:30:00Z' });
+      .query({ lat: p.here.lat, lon: p.here.lon, radius_km: 6, open_at: '2026-07-07T07:30:00Z' });
     expect(ids(res)).toEqual([p.weekdays.id, p.holidaysToo.id]);
   });
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { runPrepared } from '../db/prepared.js';
 import { camelize } from '../db/rows.js';
 import type { ArticleStatus } from './articles.schemas.js';
 
@@ -200,8 +201,12 @@ export async function publishedArticlesRelatedToPlace(
   placeId: number,
   options: { limit: number; serviceWeights: Record<string, number> },
 ): Promise<RelatedArticleRow[]> {
-  const { rows } = await db.raw<{ rows: { slug: string; title: string; rank: 1 | 2 | 3; shared: string[] }[] }>(
-    `WITH place AS (SELECT id, services FROM places WHERE id = :placeId),
+  // Every place page asks it: prepared once per connection (its planning cost more than its run).
+  const rows = await runPrepared<{ slug: string; title: string; rank: 1 | 2 | 3; shared: string[] }>(
+    db,
+    'articles-related-to-place',
+    db.raw(
+      `WITH place AS (SELECT id, services FROM places WHERE id = :placeId),
     candidates AS (
       SELECT ap.article_id, 1 AS rank, 0::float8 AS score, ARRAY[]::text[] AS shared
         FROM article_places ap WHERE ap.place_id = :placeId
@@ -232,7 +237,8 @@ export async function publishedArticlesRelatedToPlace(
       WHERE a.status = 'published'
       ORDER BY b.rank, b.score DESC, a.position, a.id DESC
       LIMIT :limit`,
-    { placeId, limit: options.limit, weights: JSON.stringify(options.serviceWeights) },
+      { placeId, limit: options.limit, weights: JSON.stringify(options.serviceWeights) },
+    ),
   );
   const relations: Record<1 | 2 | 3, PlaceRelation> = { 1: 'place', 2: 'label', 3: 'service' };
   return rows.map((row) => ({

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { runPrepared } from '../db/prepared.js';
 import { camelize } from '../db/rows.js';
 import { chordMetresForKm, earthBoxMetresForKm, type LatLon } from './geo.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
@@ -248,7 +249,7 @@ export async function findPlaceWithVisibleLabels(
   db: Db,
   id: number,
 ): Promise<{ place: Place; labels: PlaceLabelLink[] } | undefined> {
-  const row = await db('places as p')
+  const query = db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
     .select(
       db.raw(
@@ -260,7 +261,14 @@ export async function findPlaceWithVisibleLabels(
       ),
     )
     .where('p.id', id)
-    .first<(Record<string, unknown> & { visible_labels: Record<string, unknown>[] }) | undefined>();
+    .limit(1);
+  // The place page's query: prepared once per connection (see runPrepared).
+  const rows = await runPrepared<Record<string, unknown> & { visible_labels: Record<string, unknown>[] }>(
+    db,
+    'place-with-visible-labels',
+    query,
+  );
+  const row = rows.at(0);
   if (!row) return undefined;
   const { visible_labels: links, ...placeRow } = row;
   const place = toPlace(placeRow);

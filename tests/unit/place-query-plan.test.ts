@@ -137,3 +137,30 @@ describe('the plan of a search for rare services', () => {
     expect(absent?.[0].tree).toBeNull();
   });
 });
+
+describe('the count around a point', () => {
+  const random = seeded(11);
+  const store = randomStore(random, 5000);
+  const haversine = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) => {
+    const rad = Math.PI / 180;
+    const h =
+      Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 +
+      Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+    return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
+  };
+
+  it('when the cap is reached inside the inscribed square or not, then the count is the capped true count', () => {
+    const matches = compileFilter(store, { today: 20_000 });
+    for (let trial = 0; trial < 60; trial++) {
+      const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 0.5 + random() * 25 };
+      let truth = 0;
+      for (let slot = 0; slot < store.slotCount; slot++) {
+        if (!store.alive[slot]) continue;
+        if (haversine(at, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= at.radiusKm) truth++;
+      }
+      for (const upTo of [1, 10, 200, 1001, 10_000]) {
+        expect(countWithin(store, { ...at, upTo, matches })).toBe(Math.min(truth, upTo));
+      }
+    }
+  });
+});

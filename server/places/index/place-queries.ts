@@ -235,8 +235,34 @@ export function countWithin(
     forEachCandidate(store, candidates, query, visit);
     return count;
   }
+  // Most searches reach the cap inside the square inscribed in the circle, where no distance needs
+  // computing: that square is counted first, and only a search that does not reach the cap there
+  // counts the whole circle (from zero: the square's places are met again).
+  const inner = innerSquare(lat, lon, radiusKm);
+  if (inner) {
+    let inSquare = 0;
+    forEachInBox(store, inner, (slot) => !matches(slot) || ++inSquare < upTo, query.subsets);
+    if (inSquare >= upTo) return inSquare;
+  }
   for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
   return count;
+}
+
+/**
+ * A lon/lat box inside the circle (the inscribed square, 2 % smaller for the flat approximation
+ * over a few dozen kilometres), or null where that approximation is not safe: large radii, the
+ * poles, the antimeridian.
+ */
+function innerSquare(lat: number, lon: number, radiusKm: number): Box | null {
+  if (radiusKm > 200) return null;
+  const halfKm = (radiusKm / Math.SQRT2) * 0.98;
+  const dLat = halfKm / 111.195;
+  if (Math.abs(lat) + dLat > 80) return null;
+  // East-west, a degree is shortest far from the equator: the square is sized where it is longest.
+  const nearestEquator = Math.max(0, Math.abs(lat) - dLat);
+  const dLon = halfKm / (111.195 * Math.cos((nearestEquator * Math.PI) / 180));
+  if (lon - dLon < -180 || lon + dLon > 180) return null;
+  return { minLon: lon - dLon, minLat: lat - dLat, maxLon: lon + dLon, maxLat: lat + dLat };
 }
 
 /** How many live places lie in a lon/lat box, counting no further than `upTo` (the walk stops there). */

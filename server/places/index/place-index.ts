@@ -109,17 +109,14 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     version++;
   }
 
+  /** Label links of places just put in `target` with no label (a fresh load, or cleared by reload). */
   function attachLabels(target: PlaceStore, links: { placeId: number; labelId: number; untilDay: number | null }[]) {
-    const bySlot = new Map<number, { labelId: number; untilDay: number | null }[]>();
     for (const link of links) {
       const slot = target.slotById.get(link.placeId);
-      if (slot === undefined) continue;
-      let list = bySlot.get(slot);
-      if (!list) bySlot.set(slot, (list = []));
-      list.push(link);
+      if (slot !== undefined) target.addLabel(slot, link.labelId, link.untilDay);
     }
-    for (const [slot, list] of bySlot) target.setLabels(slot, list);
   }
+
 
   async function reload(ids: number[]) {
     display.forget(ids);

@@ -1,4 +1,5 @@
 import KDBush from 'kdbush';
+import { SlotById } from './slot-by-id.js';
 import { compileWeeklyHours, type WeeklyHours } from './weekly-hours.js';
 
 /** What the index keeps of a published, located place: the filters as bitsets, the hours as a week. */
@@ -69,7 +70,7 @@ export class PlaceStore {
   alive = new Uint8Array(0);
   inTree = new Uint8Array(0);
 
-  readonly slotById = new Map<number, number>();
+  readonly slotById = new SlotById();
   private readonly freeSlots: number[] = [];
   readonly inseeCodes: string[] = [];
   private readonly inseeIndex = new Map<string, number>();
@@ -77,7 +78,6 @@ export class PlaceStore {
   private readonly weekIndex = new Map<string, number>();
   /** label id → (slot → last day shown): a few places per label, so sparse maps, not bitsets. */
   readonly labelSlots = new Map<number, Map<number, number>>();
-  private readonly labelsOfSlot = new Map<number, number[]>();
 
   tree: KDBush | null = null;
   /** The slot of each point of the tree, in the tree's insertion order. */
@@ -186,20 +186,17 @@ export class PlaceStore {
 
   /** Replaces the verified label links of a place (already in the store). */
   setLabels(slot: number, links: { labelId: number; untilDay: number | null }[]) {
-    for (const labelId of this.labelsOfSlot.get(slot) ?? []) this.labelSlots.get(labelId)?.delete(slot);
-    if (links.length === 0) {
-      this.labelsOfSlot.delete(slot);
-      return;
-    }
-    this.labelsOfSlot.set(
-      slot,
-      links.map((l) => l.labelId),
-    );
-    for (const { labelId, untilDay } of links) {
-      let slots = this.labelSlots.get(labelId);
-      if (!slots) this.labelSlots.set(labelId, (slots = new Map<number, number>()));
-      slots.set(slot, untilDay ?? NO_END);
-    }
+    // A few dozen labels in all: the place is looked for in each, rather than remembering its
+    // labels per place (a Map of a million short arrays: ~100 MB at 1M places).
+    for (const slots of this.labelSlots.values()) slots.delete(slot);
+    for (const link of links) this.addLabel(slot, link.labelId, link.untilDay);
+  }
+
+  /** One more verified label link of a place (a fresh place, or one whose labels were just cleared). */
+  addLabel(slot: number, labelId: number, untilDay: number | null) {
+    let slots = this.labelSlots.get(labelId);
+    if (!slots) this.labelSlots.set(labelId, (slots = new Map<number, number>()));
+    slots.set(slot, untilDay ?? NO_END);
   }
 
   /** Builds the k-d tree over every live place (~0.3 s per million points); clears the changed set. */

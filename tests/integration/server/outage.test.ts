@@ -18,6 +18,8 @@ import {
  * just silence, as a frozen host) and kills (SIGQUIT: `pg_ctl stop -m immediate`), then brings back.
  * The server must answer 503 quickly all along, and serve again by itself once the database is back.
  */
+/** How long the database stays paused, or down, under traffic (the issue's 10 s). */
+const OUTAGE_MS = 10_000;
 const ACQUIRE_TIMEOUT_MS = 2000;
 const STATEMENT_TIMEOUT_MS = 2000;
 
@@ -163,13 +165,14 @@ describe('the compiled server when its database stops answering', () => {
       const pids = await pauseDatabase((await runningPostmasterPid(path.join(directory, 'pg')))!);
       let results: Probe[];
       try {
-        results = await trafficDuring(server, 6000);
+        results = await trafficDuring(server, OUTAGE_MS);
       } finally {
         for (const pid of pids) process.kill(pid, 'SIGCONT');
       }
       const recovery = await secondsToRecover(server);
       console.log(
-        `Base en pause 6 s : ${results.length} requêtes, la plus lente ${Math.round(slowest(results))} ms ; ` +
+        `Base en pause ${OUTAGE_MS / 1000} s : ${results.length} requêtes, ` +
+          `la plus lente ${Math.round(slowest(results))} ms ; ` +
           `${readinessDuring(results)} ; service revenu ${recovery.toFixed(2)} s après la reprise.`,
       );
       // The slowest: a query already sent when the pause began waits for the client-side guard.
@@ -189,11 +192,11 @@ describe('the compiled server when its database stops answering', () => {
       const postmaster = (await runningPostmasterPid(path.join(directory, 'pg')))!;
       process.kill(postmaster, 'SIGQUIT');
       await waitUntil(async () => (await runningPostmasterPid(path.join(directory, 'pg'))) === undefined, 10_000);
-      const results = await trafficDuring(server, 4000);
+      const results = await trafficDuring(server, OUTAGE_MS);
       database = await startDatabase();
       const recovery = await secondsToRecover(server);
       console.log(
-        `Base tuée puis relancée : ${results.length} requêtes pendant l’arrêt, la plus lente ` +
+        `Base tuée ${OUTAGE_MS / 1000} s puis relancée : ${results.length} requêtes pendant l’arrêt, la plus lente ` +
           `${Math.round(slowest(results))} ms ; ${readinessDuring(results)} ; ` +
           `service revenu ${recovery.toFixed(2)} s après le redémarrage.`,
       );

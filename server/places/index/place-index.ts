@@ -117,7 +117,6 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     }
   }
 
-
   async function reload(ids: number[]) {
     display.forget(ids);
     for (let i = 0; i < ids.length; i += RELOAD_BATCH) {

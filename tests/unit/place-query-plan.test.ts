@@ -53,6 +53,33 @@ function randomStore(
   return store;
 }
 
+/**
+ * Five random searches around the store's places, four pages each and two capped counts: the plan
+ * must give what the plain tree walk gives. Returns how many places the pages held.
+ */
+function expectPlanToMatchWalk(store: PlaceStore, filter: IndexFilter, random: () => number): number {
+  const plan = planSearch(store, filter);
+  const walk = { matches: compileFilter(store, filter) };
+  let found = 0;
+  for (let trial = 0; trial < 5; trial++) {
+    const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 2 + random() * 20 };
+    let after: { key: number; id: number } | undefined;
+    for (let page = 0; page < 4; page++) {
+      const planned = nearest(store, { ...at, limit: 7, after, ...plan });
+      const walked = nearest(store, { ...at, limit: 7, after, ...walk });
+      expect(planned.map((h) => h.id)).toEqual(walked.map((h) => h.id));
+      found += walked.length;
+      const last = walked.at(-1);
+      if (!last) break;
+      after = { key: last.key, id: last.id };
+    }
+    for (const upTo of [5, 1001]) {
+      expect(countWithin(store, { ...at, upTo, ...plan })).toBe(countWithin(store, { ...at, upTo, ...walk }));
+    }
+  }
+  return found;
+}
+
 describe('the plan of an "open at" search', () => {
   const random = seeded(42);
   const store = randomStore(random, 3000);
@@ -63,25 +90,8 @@ describe('the plan of an "open at" search', () => {
     for (const iso of instants) {
       for (const services of [undefined, ['Maîtrise des outils numériques du quotidien']]) {
         const filter: IndexFilter = { today: 20_000, openAt: new Date(iso), services };
-        const plan = planSearch(store, filter);
-        expect(plan.candidates).toBeDefined();
-        const walk = { matches: compileFilter(store, filter) };
-        for (let trial = 0; trial < 5; trial++) {
-          const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 2 + random() * 20 };
-          let after: { key: number; id: number } | undefined;
-          for (let page = 0; page < 4; page++) {
-            const scanned = nearest(store, { ...at, limit: 7, after, ...plan });
-            const walked = nearest(store, { ...at, limit: 7, after, ...walk });
-            expect(scanned.map((h) => h.id)).toEqual(walked.map((h) => h.id));
-            found += walked.length;
-            const last = walked.at(-1);
-            if (!last) break;
-            after = { key: last.key, id: last.id };
-          }
-          for (const upTo of [5, 1001]) {
-            expect(countWithin(store, { ...at, upTo, ...plan })).toBe(countWithin(store, { ...at, upTo, ...walk }));
-          }
-        }
+        expect(planSearch(store, filter).candidates).toBeDefined();
+        found += expectPlanToMatchWalk(store, filter, random);
       }
     }
     expect(found).toBeGreaterThan(100);
@@ -104,25 +114,7 @@ describe('the plan of a search for rare services', () => {
     let found = 0;
     for (const services of asked) {
       for (const openAt of [undefined, new Date('2026-12-07T09:30:00Z'), new Date('2026-12-13T02:00:00Z')]) {
-        const filter: IndexFilter = { today: 20_000, services, openAt };
-        const plan = planSearch(store, filter);
-        const walk = { matches: compileFilter(store, filter) };
-        for (let trial = 0; trial < 5; trial++) {
-          const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 2 + random() * 20 };
-          let after: { key: number; id: number } | undefined;
-          for (let page = 0; page < 4; page++) {
-            const planned = nearest(store, { ...at, limit: 7, after, ...plan });
-            const walked = nearest(store, { ...at, limit: 7, after, ...walk });
-            expect(planned.map((h) => h.id)).toEqual(walked.map((h) => h.id));
-            found += walked.length;
-            const last = walked.at(-1);
-            if (!last) break;
-            after = { key: last.key, id: last.id };
-          }
-          for (const upTo of [5, 1001]) {
-            expect(countWithin(store, { ...at, upTo, ...plan })).toBe(countWithin(store, { ...at, upTo, ...walk }));
-          }
-        }
+        found += expectPlanToMatchWalk(store, { today: 20_000, services, openAt }, random);
       }
     }
     expect(found).toBeGreaterThan(100);

@@ -14,3 +14,13 @@ export function fixtureImporter(db: Db, clock: Clock) {
   return (name: string, options: Partial<ImportFileOptions> & { bytes?: Uint8Array } = {}) =>
     importer.importFile(options.bytes ?? fixtureBytes(name), { fileName: name, ...options });
 }
+
+/** A CSV file of these columns, every value quoted (JSON quoting is CSV's for these values). */
+export function csvOf<Column extends string>(
+  columns: readonly Column[],
+  rows: Partial<Record<Column, string | number>>[],
+): Buffer {
+  const line = (row: Partial<Record<Column, string | number>>) =>
+    columns.map((column) => JSON.stringify(String(row[column] ?? ''))).join(',');
+  return Buffer.from([columns.join(','), ...rows.map(line)].join('\n'));
+}

@@ -5,7 +5,7 @@ import { createPlaceWrites } from '../../../server/places/place-writes.service.j
 import { makeCommune, randomPostalCode, uniqueWord } from '../../support/communes.js';
 import { createTestContext } from '../../support/context.js';
 import { northOf, randomSpot } from '../../support/factories.js';
-import { fixtureBytes, fixtureImporter } from './import-fixtures.js';
+import { csvOf, fixtureBytes, fixtureImporter } from './import-fixtures.js';
 
 const COLUMNS = [
   'id',
@@ -22,12 +22,6 @@ const COLUMNS = [
   'services',
 ] as const;
 type Row = Partial<Record<(typeof COLUMNS)[number], string | number>>;
-const csvOf = (rows: Row[]) =>
-  Buffer.from(
-    [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => JSON.stringify(String(row[c] ?? ''))).join(','))].join(
-      '\n',
-    ),
-  );
 
 const accountedFor = (report: ImportFileReport) =>
   report.created + report.updated + report.unchanged + report.merged + report.rejected;
@@ -37,7 +31,7 @@ describe('import: the outcome of every row', () => {
   const { db, clock } = createTestContext();
   const importFixture = fixtureImporter(db, clock);
   const importRows = (rows: Row[], options: { source?: string; dryRun?: boolean } = {}) =>
-    importFixture('lignes.csv', { bytes: csvOf(rows), ...options });
+    importFixture('lignes.csv', { bytes: csvOf(COLUMNS, rows), ...options });
   const aPlace = (overrides: Row = {}): Row => {
     const spot = randomSpot();
     return {

@@ -4,7 +4,7 @@ import { uniqueWord } from '../../support/communes.js';
 import { createTestContext } from '../../support/context.js';
 import { northOf, randomSpot } from '../../support/factories.js';
 import { createUser, loginAs, postForm } from '../../support/session.js';
-import { fixtureImporter } from '../opendata/import-fixtures.js';
+import { csvOf, fixtureImporter } from '../opendata/import-fixtures.js';
 
 const COLUMNS = [
   'id',
@@ -23,12 +23,6 @@ const COLUMNS = [
   'dispositif_programmes_nationaux',
 ] as const;
 type Row = Partial<Record<(typeof COLUMNS)[number], string | number>>;
-const csvOf = (rows: Row[]) =>
-  Buffer.from(
-    [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => JSON.stringify(String(row[c] ?? ''))).join(','))].join(
-      '\n',
-    ),
-  );
 
 /**
  * Issue 9, Duplicates: "high-confidence pairs merge automatically at import (recorded, reversible)".
@@ -38,7 +32,7 @@ const csvOf = (rows: Row[]) =>
 describe('import merges, recorded and reversible', () => {
   const { app, db, clock } = createTestContext();
   const importFile = fixtureImporter(db, clock);
-  const importRows = (rows: Row[]) => importFile('fusion.csv', { bytes: csvOf(rows) });
+  const importRows = (rows: Row[]) => importFile('fusion.csv', { bytes: csvOf(COLUMNS, rows) });
 
   /** A place from one source, then the same place (same SIRET, 50 m away) from another, merged into it. */
   async function mergedAtImport() {

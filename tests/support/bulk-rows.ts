@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkPlaceRow } from '../../server/places/places.bulk.js';
+import { crowdSpot } from './factories.js';
 
-/**
- * A spot far north (65°–80°), where randomSpot() never lands: the thousands of rows the bulk tests
- * load cannot fall within the radius of another test's search and add a place it did not make.
- */
-function farNorthSpot() {
-  return {
-    lat: Math.round((65 + Math.random() * 15) * 1e5) / 1e5,
-    lon: Math.round((Math.random() * 340 - 170) * 1e5) / 1e5,
-  };
-}
-
-/** A valid row for bulkLoadPlaces() at a random spot; many of them load in a second. */
+/** A valid row for bulkLoadPlaces() at a crowdSpot(); many of them load in a second. */
 export function bulkRow(overrides: Partial<BulkPlaceRow> = {}): BulkPlaceRow {
-  const spot = farNorthSpot();
+  const spot = crowdSpot();
   return {
     source: 'bulk-test',
     sourceId: randomUUID(),

@@ -18,6 +18,17 @@ export function randomSpot() {
 }
 
 /**
+ * For tests that load thousands of places at once: far north (65°–80° N), where randomSpot() and
+ * aloneSpot() never land, so that so many places never fall within another test's search.
+ */
+export function crowdSpot() {
+  return {
+    lat: Math.round((65 + Math.random() * 15) * 1e5) / 1e5,
+    lon: Math.round((Math.random() * 340 - 170) * 1e5) / 1e5,
+  };
+}
+
+/**
  * A spot south of every randomSpot() (61.5°–63° S, where a degree of longitude is still ~50 km), or
  * with `polar` further south still (66°–72° S), in its own 30° band of longitude (`lane` 0–10,
  * one per test), where no bulk row lands either: for searches 100 km wide, and for the map's

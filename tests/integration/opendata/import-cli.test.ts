@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTestContext } from '../../support/context.js';
-import { randomSpot } from '../../support/factories.js';
+import { crowdSpot } from '../../support/factories.js';
 import { fixtureImporter, fixturePath } from './import-fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -86,7 +86,7 @@ describe('import: the command', () => {
     const total = 3000;
     const lines = ['id,nom,commune,code_postal,adresse,latitude,longitude,date_maj'];
     for (let i = 0; i < total; i += 1) {
-      const spot = randomSpot();
+      const spot = crowdSpot();
       lines.push(`k${i},Lieu ${source} ${i},Bourges,18000,${i} rue du Test,${spot.lat},${spot.lon},2024-01-01`);
     }
     const file = path.join(tmp, 'gros.csv');

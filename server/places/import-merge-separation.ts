@@ -12,13 +12,7 @@ import {
   linkPlacesToLabels,
   updateImportedPlace,
 } from './place-writes.repository.js';
-
-interface Author {
-  userId: number | null;
-  role: 'moderator' | 'admin' | 'system';
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+import { sameValue, type InTransaction, type WriteOptions } from './place-writes.shared.js';
 
 /**
  * Separating a row that the import merged into a place already here (issue 9: "high-confidence pairs
@@ -31,14 +25,14 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  */
 export function createImportMergeSeparation(deps: {
   clock: Clock;
-  inTransaction: <T>(outer: Knex.Transaction | undefined, work: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;
+  inTransaction: InTransaction;
   rescore: (trx: Knex.Transaction, placeId: number, now: Date) => Promise<void>;
 }) {
   const { clock, inTransaction, rescore } = deps;
 
   async function separateImportMerge(
     mergeId: number,
-    options: { author: Author; trx?: Knex.Transaction },
+    options: Pick<WriteOptions, 'author' | 'trx'>,
   ): Promise<{ keptId: number; separatedId: number }> {
     return inTransaction(options.trx, async (trx) => {
       const now = clock.now();
@@ -66,7 +60,7 @@ export function createImportMergeSeparation(deps: {
       const values: Record<string, unknown> = {};
       const changes: FieldChanges = {};
       for (const [column, filled] of Object.entries(merge.fieldsFilled)) {
-        if (!same(kept[column], filled.new)) continue;
+        if (!sameValue(kept[column], filled.new)) continue;
         values[column] = filled.old;
         changes[column] = { old: filled.new, new: filled.old };
       }

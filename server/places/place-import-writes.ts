@@ -9,6 +9,7 @@ import {
   updateImportedPlace,
   type NewPlaceRow,
 } from './place-writes.repository.js';
+import type { InTransaction } from './place-writes.shared.js';
 
 /**
  * Writing imported rows: part of the place-writing service (createPlaceWrites exposes
@@ -35,10 +36,7 @@ export interface ImportedMerge {
   filled: FieldChanges;
 }
 
-export function createImportWrites(deps: {
-  clock: Clock;
-  inTransaction: <T>(outer: Knex.Transaction | undefined, work: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;
-}) {
+export function createImportWrites(deps: { clock: Clock; inTransaction: InTransaction }) {
   const { clock, inTransaction } = deps;
 
   /**

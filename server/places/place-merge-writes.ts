@@ -11,8 +11,8 @@ import {
   removeLabelLinks,
 } from './place-merges.repository.js';
 import { insertRevision, lockPlace, updatePlaceFields } from './place-writes.repository.js';
+import { columnValue, sameValue, type Author, type InTransaction } from './place-writes.shared.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
-import type { Place } from './places.types.js';
 
 /**
  * Merging two places that are one (duplicates) and undoing it: part of the place-writing service
@@ -21,11 +21,6 @@ import type { Place } from './places.types.js';
  * address answers 301 to the kept one), and `place_merges` records what changed so that an undo
  * puts it back.
  */
-
-interface Author {
-  userId: number | null;
-  role: 'moderator' | 'admin' | 'system';
-}
 
 export interface MergeInput {
   keptVersion: number;
@@ -45,10 +40,6 @@ type SaveFields = (
   { status: 'saved'; version: number; changed: string[] } | { status: 'unchanged' } | { status: 'conflict' }
 >;
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const valueOf = (place: Place, column: string): unknown =>
-  (place as unknown as Record<string, unknown>)[camel(column)] ?? null;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 /** What saving fields may also change (a new commune moves the pin and the INSEE code). */
 const SIDE_EFFECT_COLUMNS = ['latitude', 'longitude', 'code_insee', 'location_precision'];
 
@@ -62,7 +53,7 @@ const changed = () => new ConflictError('Un de ces lieux a changé depuis l’ou
 
 export function createMergeWrites(deps: {
   clock: Clock;
-  inTransaction: <T>(outer: Knex.Transaction | undefined, work: (trx: Knex.Transaction) => Promise<T>) => Promise<T>;
+  inTransaction: InTransaction;
   saveFields: SaveFields;
   rescore: (trx: Knex.Transaction, placeId: number, now: Date) => Promise<void>;
 }) {
@@ -104,8 +95,8 @@ export function createMergeWrites(deps: {
       const after = present(await findPlaceById(trx, keptId));
       const keptChanges: FieldChanges = {};
       for (const column of [...Object.keys(input.values), ...SIDE_EFFECT_COLUMNS]) {
-        if (!same(valueOf(before, column), valueOf(after, column)))
-          keptChanges[column] = { old: valueOf(before, column), new: valueOf(after, column) };
+        if (!sameValue(columnValue(before, column), columnValue(after, column)))
+          keptChanges[column] = { old: columnValue(before, column), new: columnValue(after, column) };
       }
 
       const labelsBefore = await slugsOf(trx, keptId);
@@ -181,14 +172,14 @@ export function createMergeWrites(deps: {
       const values: Record<string, unknown> = {};
       const changes: FieldChanges = {};
       for (const [column, change] of Object.entries(record.keptChanges)) {
-        if (!same(valueOf(kept, column), change.new)) continue;
+        if (!sameValue(columnValue(kept, column), change.new)) continue;
         values[column] = change.old;
         changes[column] = { old: change.new, new: change.old };
       }
       const labelsBefore = await slugsOf(trx, keptId);
       await removeLabelLinks(trx, keptId, record.labelsAdded);
       const labelsAfter = await slugsOf(trx, keptId);
-      if (!same(labelsBefore, labelsAfter)) changes.labels = { old: labelsBefore, new: labelsAfter };
+      if (!sameValue(labelsBefore, labelsAfter)) changes.labels = { old: labelsBefore, new: labelsAfter };
       const keptVersion = Object.keys(values).length
         ? present(await updatePlaceFields(trx, keptId, kept.version, values, now))
         : kept.version;

@@ -2,25 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { recordAudit, type AuditEntry } from '../audit/record-audit.js';
 import type { Db } from '../db/knex.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { NotFoundError } from '../http/errors.js';
 import { communeFill } from './commune-location.js';
-import { findRevision, revisionsAfter, type AuthorRole, type FieldChanges } from './place-history.repository.js';
+import { findRevision, revisionsAfter, type FieldChanges } from './place-history.repository.js';
 import {
-  applyLabelChange,
   clearLocationPrecision,
   insertPlace,
   insertRevision,
-  lockPlace,
   setQuality,
-  setVerifiedAt,
   updatePlaceFields,
   type NewPlaceRow,
 } from './place-writes.repository.js';
-import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
+import { findPlaceById } from './places.repository.js';
 import { placeQuality } from './place-quality.js';
 import { createMergeWrites } from './place-merge-writes.js';
 import { createImportMergeSeparation } from './import-merge-separation.js';
 import { createImportWrites } from './place-import-writes.js';
+import { createStateWrites } from './place-state-writes.js';
+import { columnValue, sameValue, type Author, type InTransaction, type WriteOptions } from './place-writes.shared.js';
 import type { Clock } from '../shared/clock.js';
 import type { Place } from './places.types.js';
 
@@ -35,37 +34,15 @@ import type { Place } from './places.types.js';
  * transaction; the call then runs in a savepoint of it and commits or fails with it.
  */
 
-/** Who made a change, as its revision records it. */
-export interface Author {
-  userId: number | null;
-  role: AuthorRole;
-}
-
-export interface WriteOptions {
-  author: Author;
-  /** The decision's entry in the audit journal, written in the same transaction (its time is the change's). */
-  audit?: AuditEntry;
-  trx?: Knex.Transaction;
-}
+export { columnValue, sameValue, type Author, type WriteOptions };
 
 export type FieldsSaveResult =
   { status: 'saved'; version: number; changed: string[] } | { status: 'unchanged' } | { status: 'conflict' };
 
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
-/** A place's current value of a column, in the standard's terms (`code_postal` → place.codePostal). */
-export const columnValue = (place: Place, column: string): unknown =>
-  (place as unknown as Record<string, unknown>)[camel(column)] ?? null;
-
-export const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-
 export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  const inTransaction = <T>(
-    outer: Knex.Transaction | undefined,
-    work: (trx: Knex.Transaction) => Promise<T>,
-  ): Promise<T> => (outer ?? db).transaction(work);
+  const inTransaction: InTransaction = (outer, work) => (outer ?? db).transaction(work);
 
   /** Every write that changes what the score reads ends here, in its transaction. */
   const rescore = async (trx: Knex.Transaction, placeId: number, now: Date) => {
@@ -220,106 +197,8 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
     return saveFields(placeId, version, values, { ...options, kind: 'revert', revertsRevisionId: revisionId });
   }
 
-  /**
-   * Adds and removes verified label links, then writes one 'labels' revision with the verified
-   * labels before and after (by slug). The one place where "change a label, then write a revision" lives.
-   */
-  async function changeLabels(
-    placeId: number,
-    change: { add: number[]; remove: number[]; origin: 'mediator' | 'moderator' },
-    options: WriteOptions,
-  ): Promise<{ before: string[]; after: string[] }> {
-    const now = clock.now();
-    return inTransaction(options.trx, async (trx) => {
-      const locked = await lockPlace(trx, placeId);
-      if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      const verifiedSlugs = async () =>
-        (await labelLinksOfPlaces(trx, [placeId])).filter((l) => l.status === 'verified').map((l) => l.slug);
-      const before = await verifiedSlugs();
-      for (const labelId of change.add)
-        await applyLabelChange(trx, { placeId, labelId, action: 'add', origin: change.origin }, now);
-      for (const labelId of change.remove)
-        await applyLabelChange(trx, { placeId, labelId, action: 'remove', origin: change.origin }, now);
-      const after = await verifiedSlugs();
-      await insertRevision(
-        trx,
-        {
-          placeId,
-          version: locked.version,
-          userId: options.author.userId,
-          authorRole: options.author.role,
-          kind: 'labels',
-          changes: { labels: { old: before, new: after } },
-        },
-        now,
-      );
-      await audit(trx, options.audit, now);
-      return { before, after };
-    });
-  }
-
-  /**
-   * Takes a place off the site ('hidden') or puts it back ('published'); the reason stays in its
-   * revision (section 'statut'). A place already in that status: ConflictError.
-   */
-  async function setStatus(
-    placeId: number,
-    status: Place['status'],
-    reason: string,
-    options: WriteOptions,
-  ): Promise<void> {
-    const now = clock.now();
-    await inTransaction(options.trx, async (trx) => {
-      const locked = await lockPlace(trx, placeId);
-      if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      if (locked.status === 'merged')
-        throw new ConflictError('Ce lieu a été fusionné avec un autre : annulez la fusion pour le faire revenir.');
-      if (locked.status === status)
-        throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
-      // The row is locked at this version, so the update cannot miss it.
-      const newVersion = await updatePlaceFields(trx, placeId, locked.version, { status }, now);
-      if (newVersion === null) throw new ConflictError('Ce lieu vient d’être modifié.');
-      await insertRevision(
-        trx,
-        {
-          placeId,
-          version: newVersion,
-          userId: options.author.userId,
-          authorRole: options.author.role,
-          kind: 'edit',
-          section: 'statut',
-          changes: { status: { old: locked.status, new: status }, motif: { old: null, new: reason } },
-        },
-        now,
-      );
-      await audit(trx, options.audit, now);
-    });
-  }
-
-  /** "Toujours à jour": the place's verified_at becomes now, with a 'verify' revision. */
-  async function markVerified(placeId: number, options: WriteOptions): Promise<void> {
-    const now = clock.now();
-    await inTransaction(options.trx, async (trx) => {
-      const locked = await lockPlace(trx, placeId);
-      if (!locked) throw new NotFoundError('Ce lieu n’existe pas.');
-      const previous = (await findPlaceById(trx, placeId))?.verifiedAt ?? null;
-      const version = await setVerifiedAt(trx, placeId, now);
-      await insertRevision(
-        trx,
-        {
-          placeId,
-          version: version ?? locked.version,
-          userId: options.author.userId,
-          authorRole: options.author.role,
-          kind: 'verify',
-          changes: { verified_at: { old: previous, new: now } },
-        },
-        now,
-      );
-      await rescore(trx, placeId, now);
-      await audit(trx, options.audit, now);
-    });
-  }
+  // Labels, status and "toujours à jour" (./place-state-writes.ts).
+  const { changeLabels, setStatus, markVerified } = createStateWrites({ clock, inTransaction, rescore, audit });
 
   // Imported rows: new places, merges into places already here, newer records (./place-import-writes.ts).
   const { importBatch } = createImportWrites({ clock, inTransaction });

@@ -176,7 +176,8 @@ export function applyCriteria(query: Knex.QueryBuilder, criteria: SearchCriteria
 /**
  * The typed words put to the places' own (search-words.repository.ts): the trigram index finds
  * exact words at once, and walks far for a near miss. The same text gives the same correction, so
- * a cursor stays valid from page to page.
+ * a cursor stays valid from page to page. Done once per search by the caller of searchPlaces (the
+ * places service) and of publishedPlaceBatches (the export), before their batches.
  */
 export async function withCorrectedText(db: Db, criteria: SearchCriteria): Promise<SearchCriteria> {
   return criteria.q ? { ...criteria, q: await correctedSearchText(db, criteria.q) } : criteria;
@@ -185,8 +186,7 @@ export async function withCorrectedText(db: Db, criteria: SearchCriteria): Promi
 export type PlaceWithSortKey = Place & { sortKey: number | string };
 
 /** One page of published places in a stable order, after `page.after` (keyset pagination). */
-export async function searchPlaces(db: Db, typed: SearchCriteria, page: SearchPage): Promise<PlaceWithSortKey[]> {
-  const criteria = await withCorrectedText(db, typed);
+export async function searchPlaces(db: Db, criteria: SearchCriteria, page: SearchPage): Promise<PlaceWithSortKey[]> {
   const [keySql, keyBindings] = sortExpression(page.mode, criteria);
   const query = db('places as p')
     .select(PLACE_COLUMNS.map((c) => `p.${c}`))
@@ -206,8 +206,7 @@ export async function searchPlaces(db: Db, typed: SearchCriteria, page: SearchPa
  * in the area on each search (Paris 30 km at 1M places: 114,000 rows, 2.7 s); past `upTo`
  * nobody reads the exact figure anyway.
  */
-export async function countPlacesUpTo(db: Db, typed: SearchCriteria, upTo: number): Promise<number> {
-  const criteria = await withCorrectedText(db, typed);
+export async function countPlacesUpTo(db: Db, criteria: SearchCriteria, upTo: number): Promise<number> {
   const matches = applyCriteria(db('places as p').select(db.raw('1')), criteria).limit(upTo);
   const [row] = await db.from(matches.as('m')).count<{ count: number }[]>('* as count');
   return row.count;

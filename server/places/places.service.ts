@@ -15,6 +15,7 @@ import {
   searchPlaces,
   sortModeFor,
   visibleLabelsForPlaces,
+  withCorrectedText,
   type PlaceWithSortKey,
   type SearchCriteria,
 } from './places.repository.js';
@@ -157,12 +158,14 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       );
     }
     if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
+    // The text corrected once, not at every batch of an "open at" search.
+    const sqlCriteria = await withCorrectedText(db, criteria);
     let after = query.cursor ? decodeCursor(query.cursor, mode) : undefined;
     const wanted = query.limit + 1;
     const kept: PlaceWithSortKey[] = [];
     for (;;) {
       const batchSize = openAt ? Math.max(500, wanted * 4) : wanted;
-      const batch = await searchPlaces(db, criteria, { mode, limit: batchSize, after });
+      const batch = await searchPlaces(db, sqlCriteria, { mode, limit: batchSize, after });
       for (const place of batch) {
         if (!openAt || isOpenAt(place.horaires, openAt)) kept.push(place);
         if (kept.length === wanted) break;

@@ -85,8 +85,13 @@ describe('import: the command', () => {
     const source = `kill-${randomUUID().slice(0, 8)}`;
     const total = 3000;
     const lines = ['id,nom,commune,code_postal,adresse,latitude,longitude,date_maj'];
+    // On a grid 1 km apart: rows of similar names within 200 m would be merged, not created.
+    const corner = crowdSpot();
     for (let i = 0; i < total; i += 1) {
-      const spot = crowdSpot();
+      const spot = {
+        lat: (corner.lat + (i % 50) * 0.01).toFixed(5),
+        lon: (corner.lon + Math.floor(i / 50) * 0.05).toFixed(5),
+      };
       lines.push(`k${i},Lieu ${source} ${i},Bourges,18000,${i} rue du Test,${spot.lat},${spot.lon},2024-01-01`);
     }
     const file = path.join(tmp, 'gros.csv');

@@ -26,4 +26,33 @@ describe('Paris wall time', () => {
     const local = toParisLocalDate(new Date('2026-12-01T09:30:00Z'));
     expect([local.getHours(), local.getMinutes(), local.getDay()]).toEqual([10, 30, 2]);
   });
+
+  it('when many instants are read, around the clock changes too, then each wall time is what Intl says', () => {
+    const intl = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
+    const starts = ['2026-03-29T00:00:00Z', '2026-10-25T00:00:00Z', '1996-10-27T00:00:00Z', '2040-12-31T22:00:00Z'];
+    for (const start of starts) {
+      // Every 7 min 13 s for 4 hours, in order and then backwards, so the kept offset is crossed both ways.
+      const instants = Array.from({ length: 34 }, (_, i) => new Date(Date.parse(start) + i * 433_000));
+      for (const instant of [...instants, ...instants.reverse()]) {
+        const parts = Object.fromEntries(intl.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+        expect(parisWallTime(instant)).toEqual({
+          year: parts.year,
+          month: parts.month,
+          day: parts.day,
+          hour: parts.hour,
+          minute: parts.minute,
+          second: parts.second,
+        });
+      }
+    }
+  });
 });

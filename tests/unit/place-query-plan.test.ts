@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, openRuleTest, type IndexFilter } from '../../server/places/index/place-filter.js';
-import { countWithin, nearest } from '../../server/places/index/place-queries.js';
+import { countInBox, countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
 import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
 import { SERVICES } from '../../server/places/standard.js';
@@ -153,6 +153,24 @@ describe('the count around a point', () => {
       for (const upTo of [1, 10, 200, 1001, 10_000]) {
         expect(countWithin(store, { ...at, upTo, matches })).toBe(Math.min(truth, upTo));
       }
+    }
+  });
+
+  it('when the places of a box are counted by whole nodes of the tree, then the count is the capped true count', () => {
+    for (let trial = 0; trial < 80; trial++) {
+      // Some boxes hold every place, some none, most a part; places leave the tree as the trials go.
+      if (trial % 10 === 9) store.remove(1 + Math.floor(random() * 5000));
+      const west = 4.9 + random() * 0.5;
+      const south = 44.9 + random() * 0.5;
+      const box = { minLon: west, minLat: south, maxLon: west + random() * 0.6, maxLat: south + random() * 0.6 };
+      let truth = 0;
+      for (let slot = 0; slot < store.slotCount; slot++) {
+        const lat = store.latitudes[slot];
+        const lon = store.longitudes[slot];
+        if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon)
+          truth++;
+      }
+      for (const upTo of [1, 100, 1001, 100_000]) expect(countInBox(store, box, upTo)).toBe(Math.min(truth, upTo));
     }
   });
 });

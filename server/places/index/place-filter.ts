@@ -47,6 +47,9 @@ export function maskOf(field: BitField, values: readonly string[] | undefined): 
 
 const ALWAYS = () => true;
 
+/** Whether a compiled filter lets every place through (a count can then skip the tests). */
+export const matchesEverything = (matches: (slot: number) => boolean) => matches === ALWAYS;
+
 /**
  * "Is this rule (an index into `store.weeks`) open at that instant?" A few thousand distinct rules
  * for a million places: each is decided once per request, the first time it is asked, then read back.

@@ -1,8 +1,10 @@
 import { around } from 'geokdbush';
 import type KDBush from 'kdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
+import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { TreeCandidates } from './query-plan.js';
+import type { Box } from './tree-counts.js';
 
 export interface NearestHit {
   id: number;
@@ -114,13 +116,6 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   // A place offering two of the services asked for is in both of their trees: kept once.
   const unique = trees.length > 1 ? [...new Map(hits.map((hit) => [hit.slot, hit])).values()] : hits;
   return unique.sort(byKeyThenId).slice(0, limit);
-}
-
-interface Box {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
 }
 
 /**
@@ -241,7 +236,8 @@ export function countWithin(
   const inner = innerSquare(lat, lon, radiusKm);
   if (inner) {
     let inSquare = 0;
-    forEachInBox(store, inner, (slot) => !matches(slot) || ++inSquare < upTo, query.subsets);
+    if (matchesEverything(matches) && !query.subsets) inSquare = countInBox(store, inner, upTo);
+    else forEachInBox(store, inner, (slot) => !matches(slot) || ++inSquare < upTo, query.subsets);
     if (inSquare >= upTo) return inSquare;
   }
   for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
@@ -265,9 +261,13 @@ function innerSquare(lat: number, lon: number, radiusKm: number): Box | null {
   return { minLon: lon - dLon, minLat: lat - dLat, maxLon: lon + dLon, maxLat: lat + dLat };
 }
 
-/** How many live places lie in a lon/lat box, counting no further than `upTo` (the walk stops there). */
+/**
+ * How many live places lie in a lon/lat box, counting no further than `upTo`: the places changed
+ * since the build one by one, the tree's by whole nodes where it can (TreeCounts).
+ */
 export function countInBox(store: PlaceStore, box: Box, upTo: number): number {
   let count = 0;
-  forEachInBox(store, box, () => ++count < upTo);
-  return count;
+  forEachChangedInBox(store, box, () => ++count < upTo);
+  if (count >= upTo || !store.treeCounts) return count;
+  return count + store.treeCounts.countInBox(box, upTo - count, store.treeSlots);
 }

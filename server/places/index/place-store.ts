@@ -1,5 +1,6 @@
 import KDBush from 'kdbush';
 import { SlotById } from './slot-by-id.js';
+import { TreeCounts } from './tree-counts.js';
 import { compileWeeklyHours, type WeeklyHours } from './weekly-hours.js';
 
 /** What the index keeps of a published, located place: the filters as bitsets, the hours as a week. */
@@ -84,6 +85,8 @@ export class PlaceStore {
   treeSlots = new Int32Array(0);
   /** By service bit: the service's own tree when few places offer it, else null (see ServiceTree). */
   serviceTrees: (ServiceTree | null)[] = [];
+  /** The main tree's live points by node, for counts without visiting them (see TreeCounts). */
+  treeCounts: TreeCounts | null = null;
   readonly changedSinceBuild = new Set<number>();
 
   get size(): number {
@@ -167,6 +170,7 @@ export class PlaceStore {
     this.hours[slot] = this.internHours(row.horaires);
     this.alive[slot] = 1;
     if (this.tree) {
+      this.treeCounts?.drop(slot);
       this.inTree[slot] = 0;
       this.changedSinceBuild.add(slot);
     }
@@ -179,6 +183,7 @@ export class PlaceStore {
     this.setLabels(slot, []);
     this.slotById.delete(id);
     this.alive[slot] = 0;
+    this.treeCounts?.drop(slot);
     this.inTree[slot] = 0;
     this.changedSinceBuild.delete(slot);
     this.freeSlots.push(slot);
@@ -213,6 +218,7 @@ export class PlaceStore {
     for (let i = 0; i < n; i++) this.inTree[slots[i]] = 1;
     this.tree = tree;
     this.treeSlots = n === 0 ? Int32Array.of(-1) : slots;
+    this.treeCounts = new TreeCounts(tree, this.treeSlots, this.slotCount);
     this.serviceTrees = this.buildServiceTrees(slots.subarray(0, n));
     this.changedSinceBuild.clear();
   }

@@ -1,0 +1,144 @@
+import type KDBush from 'kdbush';
+
+export interface Box {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
+}
+
+/**
+ * How many of a k-d tree's points are still live, by range of the tree's own order: a Fenwick
+ * tree over KDBush's sorted `ids`. A node of the tree is a contiguous range of that order, so a
+ * node lying wholly inside a box is counted in O(log n), without visiting its points: a count of
+ * the 100,000 places of a city's box touches the few hundred nodes along its edges, not every place.
+ * A place leaves the tree (edited, removed) with `drop`; the tree itself never changes.
+ */
+export class TreeCounts {
+  /** Fenwick sums, 1-based: `sums[i]` covers positions (i - lowbit(i), i]. */
+  private readonly sums: Int32Array;
+  /** The tree position of each slot, -1 for slots not in the tree. */
+  private readonly positionOfSlot: Int32Array;
+  /** The box holding every point of the tree: the root node's region. */
+  readonly bounds: Box;
+
+  constructor(
+    readonly tree: KDBush,
+    /** The slot of each tree item (insertion order), -1 for none. */
+    slots: Int32Array,
+    slotCount: number,
+  ) {
+    const { ids, coords } = tree;
+    const n = ids.length;
+    this.positionOfSlot = new Int32Array(slotCount).fill(-1);
+    this.sums = new Int32Array(n + 1);
+    const bounds = { minLon: Infinity, minLat: Infinity, maxLon: -Infinity, maxLat: -Infinity };
+    for (let position = 0; position < n; position++) {
+      const slot = slots[ids[position]];
+      if (slot < 0) continue;
+      this.positionOfSlot[slot] = position;
+      this.sums[position + 1] = 1;
+      const lon = coords[2 * position];
+      const lat = coords[2 * position + 1];
+      if (lon < bounds.minLon) bounds.minLon = lon;
+      if (lon > bounds.maxLon) bounds.maxLon = lon;
+      if (lat < bounds.minLat) bounds.minLat = lat;
+      if (lat > bounds.maxLat) bounds.maxLat = lat;
+    }
+    // Linear Fenwick build: each cell adds itself to its parent.
+    for (let i = 1; i <= n; i++) {
+      const parent = i + (i & -i);
+      if (parent <= n) this.sums[parent] += this.sums[i];
+    }
+    this.bounds = bounds;
+  }
+
+  /** The slot's place left the tree (edited or removed); a second call for it does nothing. */
+  drop(slot: number) {
+    if (slot >= this.positionOfSlot.length) return;
+    const position = this.positionOfSlot[slot];
+    if (position < 0) return;
+    this.positionOfSlot[slot] = -1;
+    for (let i = position + 1; i < this.sums.length; i += i & -i) this.sums[i]--;
+  }
+
+  /** Whether the slot is still counted at its tree position. */
+  holds(slot: number): boolean {
+    return slot < this.positionOfSlot.length && this.positionOfSlot[slot] >= 0;
+  }
+
+  /** Live points at positions `left..right` of the tree's order. */
+  liveBetween(left: number, right: number): number {
+    return this.prefix(right + 1) - this.prefix(left);
+  }
+
+  private prefix(end: number): number {
+    let sum = 0;
+    for (let i = end; i > 0; i -= i & -i) sum += this.sums[i];
+    return sum;
+  }
+
+  /**
+   * The live points in a box, counting no further than `upTo` (a node inside the box may carry the
+   * count past it: the answer is then `upTo`). Each node's region is narrowed by the splits above
+   * it, as `KDBush.range` walks; a region inside the box is counted whole.
+   */
+  countInBox(box: Box, upTo: number, slots: Int32Array): number {
+    const { ids, coords, nodeSize } = this.tree;
+    const { minLon, minLat, maxLon, maxLat } = box;
+    const live = (position: number) => {
+      const lon = coords[2 * position];
+      const lat = coords[2 * position + 1];
+      if (lon < minLon || lon > maxLon || lat < minLat || lat > maxLat) return 0;
+      const slot = slots[ids[position]];
+      return slot >= 0 && this.positionOfSlot[slot] === position ? 1 : 0;
+    };
+    // Pending nodes: [left, right, axis] and their region [minLon, minLat, maxLon, maxLat].
+    const nodes = new Int32Array(3 * 64);
+    const regions = new Float64Array(4 * 64);
+    let top = 0;
+    const push = (left: number, right: number, axis: number, w: number, s: number, e: number, n: number) => {
+      nodes[3 * top] = left;
+      nodes[3 * top + 1] = right;
+      nodes[3 * top + 2] = axis;
+      regions[4 * top] = w;
+      regions[4 * top + 1] = s;
+      regions[4 * top + 2] = e;
+      regions[4 * top + 3] = n;
+      top++;
+    };
+    const { bounds } = this;
+    push(0, ids.length - 1, 0, bounds.minLon, bounds.minLat, bounds.maxLon, bounds.maxLat);
+    let count = 0;
+    while (top > 0 && count < upTo) {
+      top--;
+      const left = nodes[3 * top];
+      const right = nodes[3 * top + 1];
+      const axis = nodes[3 * top + 2];
+      const w = regions[4 * top];
+      const s = regions[4 * top + 1];
+      const e = regions[4 * top + 2];
+      const n = regions[4 * top + 3];
+      if (left > right || e < minLon || w > maxLon || n < minLat || s > maxLat) continue;
+      if (w >= minLon && e <= maxLon && s >= minLat && n <= maxLat) {
+        count += this.liveBetween(left, right);
+        continue;
+      }
+      if (right - left <= nodeSize) {
+        for (let position = left; position <= right; position++) count += live(position);
+        continue;
+      }
+      const m = (left + right) >> 1;
+      count += live(m);
+      const split = coords[2 * m + axis];
+      if (axis === 0) {
+        if (minLon <= split) push(left, m - 1, 1, w, s, split, n);
+        if (maxLon >= split) push(m + 1, right, 1, split, s, e, n);
+      } else {
+        if (minLat <= split) push(left, m - 1, 0, w, s, e, split);
+        if (maxLat >= split) push(m + 1, right, 0, w, split, e, n);
+      }
+    }
+    return Math.min(count, upTo);
+  }
+}

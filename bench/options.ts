@@ -1,5 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+
+/** `npm start`'s own command: the benchmark runs the server with production's Node flags. */
+const startCommand = z
+  .object({ scripts: z.object({ start: z.string() }) })
+  .parse(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).scripts.start;
+
+/** Its Node flags (heap sizes), given to the two reference servers too so the ratios compare like with like. */
+export const productionNodeFlags = startCommand
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'))
+  .join(' ');
 
 /**
  * The benchmark's settings, from the command line (`npm run bench -- --places 10000 --duration 2`)
@@ -16,9 +28,9 @@ const optionsSchema = z.object({
   only: z.string().optional(),
   /**
    * How to start the application server; DATABASE_URL, PORT and NODE_ENV are set by the run. By
-   * default the compiled build, as in production (`npm run bench` builds it first).
+   * default `npm start`'s command on the compiled build, as in production (`npm run bench` builds it first).
    */
-  serverCommand: z.string().default('node dist/server/main.js'),
+  serverCommand: z.string().default(startCommand),
   databaseUrl: z.url().optional(),
 });
 

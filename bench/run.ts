@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadBenchPlaces, openBenchDatabase } from './database.js';
-import { benchOptions, type BenchOptions } from './options.js';
+import { benchOptions, productionNodeFlags, type BenchOptions } from './options.js';
 import { samplePeak, startServer, type RunningServer } from './processes.js';
 import { markdownReport, withRatios, type BenchReport, type ScenarioResult } from './report.js';
 import { buildScenarios, type Scenario, type Target } from './scenarios.js';
@@ -117,9 +117,13 @@ async function main() {
     );
 
     const commands: Record<Target, { command: string; env: Record<string, string>; ready: string }> = {
-      hello: { command: 'node --import tsx bench/hello-server.ts', env: { NODE_ENV: 'production' }, ready: '/' },
+      hello: {
+        command: `node ${productionNodeFlags} --import tsx bench/hello-server.ts`,
+        env: { NODE_ENV: 'production' },
+        ready: '/',
+      },
       minimal: {
-        command: 'node --import tsx bench/minimal-server.ts',
+        command: `node ${productionNodeFlags} --import tsx bench/minimal-server.ts`,
         env: { NODE_ENV: 'production', DATABASE_URL: database.url },
         ready: '/nearest?lat=48.85&lon=2.35',
       },

@@ -38,21 +38,27 @@ function formattedWallTime(instant: Date): WallTime {
 }
 
 const HOUR_MS = 3_600_000;
-// Paris changes its offset on the hour: the offset of the last hour asked is kept, since asking Intl
-// for it was 2 % of the CPU of a nearest search (every listed place's "open now" needs the time).
-let offsetHour = Number.NaN;
-let offsetMs = 0;
+// Paris changes its offset on the hour: each hour's offset is asked of Intl once, since asking for
+// every time was 2 % of the CPU of a nearest search (every listed place's "open now" needs the
+// time) and a week's table asks for many hours. A few thousand hours are kept, then forgotten.
+const offsetByHour = new Map<number, number>();
+const OFFSETS_KEPT = 4_096;
+
+function parisOffsetMs(hour: number): number {
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const w = formattedWallTime(new Date(hour * HOUR_MS));
+    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - hour * HOUR_MS;
+    if (offsetByHour.size >= OFFSETS_KEPT) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
 
 export function parisWallTime(instant: Date): WallTime {
   const ms = instant.getTime();
   if (!Number.isFinite(ms)) return formattedWallTime(instant); // Intl's RangeError, as before
-  const hour = Math.floor(ms / HOUR_MS);
-  if (hour !== offsetHour) {
-    const w = formattedWallTime(new Date(hour * HOUR_MS));
-    offsetMs = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - hour * HOUR_MS;
-    offsetHour = hour;
-  }
-  const wall = new Date(ms + offsetMs);
+  const wall = new Date(ms + parisOffsetMs(Math.floor(ms / HOUR_MS)));
   return {
     year: wall.getUTCFullYear(),
     month: wall.getUTCMonth() + 1,

@@ -96,11 +96,14 @@ export function createArticleRelations(deps: { db: Db; places?: PlacesService; l
   }
 
   // Counting services reads every published place (2.3 s at 1M places): past its age the old weights
-  // keep serving while one recount runs, so no page waits for it but the very first.
+  // keep serving while one recount runs, so no page waits for it but the very first. The first count
+  // starts now, not at the first place page: after a restart at 1M, every place page opened in the
+  // first 2.3 s waited for it. A failure here is retried by that first page.
   const currentServiceWeights = refreshingValue(
     () => serviceFrequencies(db).then(serviceWeights),
     SERVICE_WEIGHTS_TTL_MS,
   );
+  currentServiceWeights().catch(() => {});
 
   /**
    * The blog articles about a place, for its page: those linked to the place, then those about its

@@ -141,17 +141,22 @@ describe('the count around a point', () => {
     return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
   };
 
-  it('when the cap is reached inside the inscribed square or not, then the count is the capped true count', () => {
+  it('when the cap is reached in the inscribed square or not, filtered or not, then the count is the true one', () => {
     const matches = compileFilter(store, { today: 20_000 });
+    const offering = compileFilter(store, { today: 20_000, services: [SERVICES[0]] });
     for (let trial = 0; trial < 60; trial++) {
       const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 0.5 + random() * 25 };
       let truth = 0;
+      let truthOffering = 0;
       for (let slot = 0; slot < store.slotCount; slot++) {
         if (!store.alive[slot]) continue;
-        if (haversine(at, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= at.radiusKm) truth++;
+        if (haversine(at, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) > at.radiusKm) continue;
+        truth++;
+        if (offering(slot)) truthOffering++;
       }
       for (const upTo of [1, 10, 200, 1001, 10_000]) {
         expect(countWithin(store, { ...at, upTo, matches })).toBe(Math.min(truth, upTo));
+        expect(countWithin(store, { ...at, upTo, matches: offering })).toBe(Math.min(truthOffering, upTo));
       }
     }
   });

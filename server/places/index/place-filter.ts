@@ -116,5 +116,13 @@ export function compileFilter(
   }
   if (tests.length === 0) return ALWAYS;
   if (tests.length === 1) return tests[0];
-  return (slot) => tests.every((test) => test(slot));
+  // Called for every place a walk visits (thousands a search): no callback made per call.
+  if (tests.length === 2) {
+    const [first, second] = tests;
+    return (slot) => first(slot) && second(slot);
+  }
+  return (slot) => {
+    for (const test of tests) if (!test(slot)) return false;
+    return true;
+  };
 }

@@ -1,6 +1,6 @@
 import { around } from 'geokdbush';
-import type KDBush from 'kdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
+import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK } from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { TreeCandidates } from './query-plan.js';
@@ -28,8 +28,6 @@ export interface NearestQuery {
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
-// geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
-const RADIUS_SLACK = 1.0001;
 
 /**
  * Each candidate still in the tree whose latitude is within the radius, until `visit` says stop.
@@ -119,95 +117,6 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
 }
 
 /**
- * The tree's items in a lon/lat box, as `KDBush.range` walks them, but without building the list of
- * every one: `visit` returning false stops the walk (a capped count needs 1,001, not 100,000).
- * Returns false when stopped.
- */
-function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean): boolean {
-  const { ids, coords, nodeSize } = tree;
-  const { minLon, minLat, maxLon, maxLat } = box;
-  const inBox = (i: number) => {
-    const x = coords[2 * i];
-    const y = coords[2 * i + 1];
-    return x >= minLon && x <= maxLon && y >= minLat && y <= maxLat;
-  };
-  // Pending [left, right, axis] triples: at most two per level, and a tree of 2^32 points is 32 deep.
-  const stack = new Int32Array(3 * 64);
-  stack.set([0, ids.length - 1, 0]);
-  let top = 3;
-  while (top > 0) {
-    const axis = stack[--top];
-    const right = stack[--top];
-    const left = stack[--top];
-    if (right - left <= nodeSize) {
-      for (let i = left; i <= right; i++) if (inBox(i) && !visit(ids[i])) return false;
-      continue;
-    }
-    const m = (left + right) >> 1;
-    if (inBox(m) && !visit(ids[m])) return false;
-    const split = coords[2 * m + axis];
-    if (axis === 0 ? minLon <= split : minLat <= split) {
-      stack[top++] = left;
-      stack[top++] = m - 1;
-      stack[top++] = 1 - axis;
-    }
-    if (axis === 0 ? maxLon >= split : maxLat >= split) {
-      stack[top++] = m + 1;
-      stack[top++] = right;
-      stack[top++] = 1 - axis;
-    }
-  }
-  return true;
-}
-
-/** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
-function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
-  for (const slot of store.changedSinceBuild) {
-    const lat = store.latitudes[slot];
-    const lon = store.longitudes[slot];
-    if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) {
-      if (!visit(slot)) return false;
-    }
-  }
-  return true;
-}
-
-/**
- * Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit`
- * says stop; only those of `subsets` when given (a slot in two of them is still visited once).
- */
-function forEachInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean, subsets?: ServiceTree[]): boolean {
-  if (!forEachChangedInBox(store, box, visit)) return false;
-  const trees = subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
-  const seen = trees.length > 1 ? new Set<number>() : undefined;
-  for (const { tree, slots } of trees) {
-    if (!tree) continue;
-    const walked = walkTreeBox(tree, box, (item) => {
-      const slot = slots[item];
-      if (slot < 0 || !store.inTree[slot] || seen?.has(slot)) return true;
-      seen?.add(slot);
-      return visit(slot);
-    });
-    if (!walked) return false;
-  }
-  return true;
-}
-
-/** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */
-function boxesAround(lat: number, lon: number, radiusKm: number): Box[] {
-  const dLat = (radiusKm / 111.195) * RADIUS_SLACK;
-  const minLat = Math.max(-90, lat - dLat);
-  const maxLat = Math.min(90, lat + dLat);
-  const cos = Math.cos((Math.max(Math.abs(minLat), Math.abs(maxLat)) * Math.PI) / 180);
-  const dLon = cos < 1e-6 ? 360 : (radiusKm / (111.195 * cos)) * RADIUS_SLACK;
-  if (dLon >= 180) return [{ minLon: -180, minLat, maxLon: 180, maxLat }];
-  const boxes = [{ minLon: Math.max(-180, lon - dLon), minLat, maxLon: Math.min(180, lon + dLon), maxLat }];
-  if (lon - dLon < -180) boxes.push({ minLon: lon - dLon + 360, minLat, maxLon: 180, maxLat });
-  if (lon + dLon > 180) boxes.push({ minLon: -180, minLat, maxLon: lon + dLon - 360, maxLat });
-  return boxes;
-}
-
-/**
  * How many matching places lie within the radius, counting no further than `upTo` (from memory,
  * never a count(*) in SQL): past it the walk stops, so a count costs the same in a village and in
  * Paris (100,000 places within 30 km at 1M). The order of the walk does not matter for a count.
@@ -231,34 +140,18 @@ export function countWithin(
     return count;
   }
   // Most searches reach the cap inside the square inscribed in the circle, where no distance needs
-  // computing: that square is counted first, and only a search that does not reach the cap there
-  // counts the whole circle (from zero: the square's places are met again).
+  // computing (without a filter, counted by whole nodes of the tree: TreeCounts). A search that
+  // does not reach it there walks the circle, counting only what lies outside the square.
   const inner = innerSquare(lat, lon, radiusKm);
-  if (inner) {
-    let inSquare = 0;
-    if (matchesEverything(matches) && !query.subsets) inSquare = countInBox(store, inner, upTo);
-    else forEachInBox(store, inner, (slot) => !matches(slot) || ++inSquare < upTo, query.subsets);
-    if (inSquare >= upTo) return inSquare;
+  if (!inner) {
+    for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
+    return count;
   }
-  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
+  if (matchesEverything(matches) && !query.subsets) count = countInBox(store, inner, upTo);
+  else forEachInBox(store, inner, (slot) => !matches(slot) || ++count < upTo, query.subsets);
+  if (count >= upTo) return count;
+  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets, inner)) break;
   return count;
-}
-
-/**
- * A lon/lat box inside the circle (the inscribed square, 2 % smaller for the flat approximation
- * over a few dozen kilometres), or null where that approximation is not safe: large radii, the
- * poles, the antimeridian.
- */
-function innerSquare(lat: number, lon: number, radiusKm: number): Box | null {
-  if (radiusKm > 200) return null;
-  const halfKm = (radiusKm / Math.SQRT2) * 0.98;
-  const dLat = halfKm / 111.195;
-  if (Math.abs(lat) + dLat > 80) return null;
-  // East-west, a degree is shortest far from the equator: the square is sized where it is longest.
-  const nearestEquator = Math.max(0, Math.abs(lat) - dLat);
-  const dLon = halfKm / (111.195 * Math.cos((nearestEquator * Math.PI) / 180));
-  if (lon - dLon < -180 || lon + dLon > 180) return null;
-  return { minLon: lon - dLon, minLat: lat - dLat, maxLon: lon + dLon, maxLat: lat + dLat };
 }
 
 /**

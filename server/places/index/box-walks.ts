@@ -1,0 +1,153 @@
+/**
+ * Walks over the places in a lon/lat box, for the counts of place-queries.ts: the k-d tree's nodes
+ * that meet the box, and the places changed since the tree was built.
+ */
+import type KDBush from 'kdbush';
+import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { Box } from './tree-counts.js';
+
+// geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
+export const RADIUS_SLACK = 1.0001;
+
+/**
+ * The tree's items in a lon/lat box, as `KDBush.range` walks them, but without building the list of
+ * every one: `visit` returning false stops the walk (a capped count needs 1,001, not 100,000).
+ * Items in `hole` (a box already counted) are skipped, and so are whole nodes whose region, narrowed
+ * by the splits above them, lies inside it. Returns false when stopped.
+ */
+function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, hole?: Box): boolean {
+  const { ids, coords, nodeSize } = tree;
+  const { minLon, minLat, maxLon, maxLat } = box;
+  const inBox = (i: number) => {
+    const x = coords[2 * i];
+    const y = coords[2 * i + 1];
+    if (x < minLon || x > maxLon || y < minLat || y > maxLat) return false;
+    return !hole || x < hole.minLon || x > hole.maxLon || y < hole.minLat || y > hole.maxLat;
+  };
+  // Pending [left, right, axis] triples and their regions: at most two per level, and a tree of
+  // 2^32 points is 32 deep.
+  const stack = new Int32Array(3 * 64);
+  const regions = new Float64Array(4 * 64);
+  stack.set([0, ids.length - 1, 0]);
+  regions.set([-Infinity, -Infinity, Infinity, Infinity]);
+  let top = 1;
+  const push = (left: number, right: number, axis: number, w: number, s: number, e: number, n: number) => {
+    stack[3 * top] = left;
+    stack[3 * top + 1] = right;
+    stack[3 * top + 2] = axis;
+    regions[4 * top] = w;
+    regions[4 * top + 1] = s;
+    regions[4 * top + 2] = e;
+    regions[4 * top + 3] = n;
+    top++;
+  };
+  while (top > 0) {
+    top--;
+    const left = stack[3 * top];
+    const right = stack[3 * top + 1];
+    const axis = stack[3 * top + 2];
+    const w = regions[4 * top];
+    const s = regions[4 * top + 1];
+    const e = regions[4 * top + 2];
+    const n = regions[4 * top + 3];
+    if (hole && w >= hole.minLon && e <= hole.maxLon && s >= hole.minLat && n <= hole.maxLat) continue;
+    if (right - left <= nodeSize) {
+      for (let i = left; i <= right; i++) if (inBox(i) && !visit(ids[i])) return false;
+      continue;
+    }
+    const m = (left + right) >> 1;
+    if (inBox(m) && !visit(ids[m])) return false;
+    const split = coords[2 * m + axis];
+    if (axis === 0 ? minLon <= split : minLat <= split) {
+      if (axis === 0) push(left, m - 1, 1, w, s, split, n);
+      else push(left, m - 1, 0, w, s, e, split);
+    }
+    if (axis === 0 ? maxLon >= split : maxLat >= split) {
+      if (axis === 0) push(m + 1, right, 1, split, s, e, n);
+      else push(m + 1, right, 0, w, split, e, n);
+    }
+  }
+  return true;
+}
+
+const inside = (box: Box, lat: number, lon: number) =>
+  lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon;
+
+/** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
+export function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+  for (const slot of store.changedSinceBuild) {
+    const lat = store.latitudes[slot];
+    const lon = store.longitudes[slot];
+    if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) {
+      if (!visit(slot)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Every live place in a lon/lat box (tree and changed ones), each slot visited once, until `visit`
+ * says stop; only those of `subsets` when given (a slot in two of them is still visited once); none
+ * of those in `hole`, a box already counted.
+ */
+export function forEachInBox(
+  store: PlaceStore,
+  box: Box,
+  visit: (slot: number) => boolean,
+  subsets?: ServiceTree[],
+  hole?: Box,
+): boolean {
+  const visitChanged = hole
+    ? (slot: number) => inside(hole, store.latitudes[slot], store.longitudes[slot]) || visit(slot)
+    : visit;
+  if (!forEachChangedInBox(store, box, visitChanged)) return false;
+  const trees = subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  const seen = trees.length > 1 ? new Set<number>() : undefined;
+  for (const { tree, slots } of trees) {
+    if (!tree) continue;
+    const walked = walkTreeBox(
+      tree,
+      box,
+      (item) => {
+        const slot = slots[item];
+        if (slot < 0 || !store.inTree[slot] || seen?.has(slot)) return true;
+        seen?.add(slot);
+        return visit(slot);
+      },
+      hole,
+    );
+    if (!walked) return false;
+  }
+  return true;
+}
+
+/** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */
+export function boxesAround(lat: number, lon: number, radiusKm: number): Box[] {
+  const dLat = (radiusKm / 111.195) * RADIUS_SLACK;
+  const minLat = Math.max(-90, lat - dLat);
+  const maxLat = Math.min(90, lat + dLat);
+  const cos = Math.cos((Math.max(Math.abs(minLat), Math.abs(maxLat)) * Math.PI) / 180);
+  const dLon = cos < 1e-6 ? 360 : (radiusKm / (111.195 * cos)) * RADIUS_SLACK;
+  if (dLon >= 180) return [{ minLon: -180, minLat, maxLon: 180, maxLat }];
+  const boxes = [{ minLon: Math.max(-180, lon - dLon), minLat, maxLon: Math.min(180, lon + dLon), maxLat }];
+  if (lon - dLon < -180) boxes.push({ minLon: lon - dLon + 360, minLat, maxLon: 180, maxLat });
+  if (lon + dLon > 180) boxes.push({ minLon: -180, minLat, maxLon: lon + dLon - 360, maxLat });
+  return boxes;
+}
+
+/**
+ * A lon/lat box inside the circle (the inscribed square, 2 % smaller for the flat approximation
+ * over a few dozen kilometres), or null where that approximation is not safe: large radii, the
+ * poles, the antimeridian.
+ */
+export function innerSquare(lat: number, lon: number, radiusKm: number): Box | null {
+  if (radiusKm > 200) return null;
+  const halfKm = (radiusKm / Math.SQRT2) * 0.98;
+  const dLat = halfKm / 111.195;
+  if (Math.abs(lat) + dLat > 80) return null;
+  // East-west, a degree is shortest far from the equator: the square is sized where it is longest.
+  const nearestEquator = Math.max(0, Math.abs(lat) - dLat);
+  const dLon = halfKm / (111.195 * Math.cos((nearestEquator * Math.PI) / 180));
+  if (lon - dLon < -180 || lon + dLon > 180) return null;
+  return { minLon: lon - dLon, minLat: lat - dLat, maxLon: lon + dLon, maxLat: lat + dLat };
+}

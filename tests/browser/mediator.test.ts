@@ -164,6 +164,8 @@ describe('a mediator keeps their listing true (Chromium)', () => {
       email: `une-personne-au-nom-assez-long-${place.id}@association-du-territoire.fr`,
     });
     await db('place_managers').insert({ place_id: place.id, user_id: claimant.id, status: 'pending' });
+    // A visitor's report is free text: one unbroken "word" must wrap, not widen the page.
+    await db('place_reports').insert({ place_id: place.id, category: 'horaires', message: 'horaires'.repeat(40) });
     await db('articles').insert({
       slug: `article-etroit-${place.id}`,
       title: 'Un article au titre assez long pour la liste des articles',

@@ -1,5 +1,6 @@
 /** The benchmark's results as JSON and as a Markdown table (bench/results/<N>.json and <N>.md). */
 import type { LoadTimings } from './database.js';
+import { overloadMarkdown, type OverloadResult } from './overload.js';
 import type { Target } from './scenarios.js';
 
 export interface ScenarioResult {
@@ -36,6 +37,8 @@ export interface BenchReport {
   app_rss_at_rest_mb: number;
   app_rss_peak_mb: number;
   results: ScenarioResult[];
+  /** Scenarios offered twice their sustained throughput (`--overload`). */
+  overload: OverloadResult[];
 }
 
 const ratio = (value: number, reference: number | undefined) =>
@@ -93,6 +96,7 @@ export function markdownReport(report: BenchReport): string {
       `ANALYZE ${load.analyze_ms} ms; ` +
       `${load.load.labelsLinked.toLocaleString('en')} label links. Real seeds first: ${load.seed_ms} ms.`,
     '',
+    overloadMarkdown(report.overload),
   ];
   return lines.join('\n');
 }

@@ -16,11 +16,14 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadBenchPlaces, openBenchDatabase } from './database.js';
 import { benchOptions, productionNodeFlags, type BenchOptions } from './options.js';
+import { measureOverload, type OverloadResult } from './overload.js';
 import { samplePeak, startServer, type RunningServer } from './processes.js';
 import { markdownReport, withRatios, type BenchReport, type ScenarioResult } from './report.js';
 import { buildScenarios, type Scenario, type Target } from './scenarios.js';
 import { seededRandom } from './generate.js';
 
+/** The scenarios also offered twice the throughput they sustained (see overload.ts). */
+const OVERLOADED = ['nearest 20', 'text search q='];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const log = (message: string) => console.log(message);
 
@@ -142,6 +145,7 @@ async function main() {
     };
 
     const results: ScenarioResult[] = [];
+    const overload: OverloadResult[] = [];
     let appRssAtRest = 0;
     let appStartupMs = 0;
     let appRssPeak = 0;
@@ -157,6 +161,14 @@ async function main() {
       }
       for (const scenario of scenarios.filter((s) => s.target === target))
         results.push(await measure(server, scenario, options, ready));
+      // Twice the sustained load: one in-memory read (CPU-bound) and one PostgreSQL-bound.
+      for (const scenario of scenarios.filter((s) => target === 'app' && OVERLOADED.includes(s.name))) {
+        const sustained = results.find((r) => r.name === scenario.name)?.requests_per_s ?? 0;
+        const outcome = await measureOverload(server, scenario, sustained, options);
+        log(`  overload ${scenario.name}: ${JSON.stringify(outcome)}`);
+        overload.push(outcome);
+        await settle(server, ready);
+      }
       if (target === 'app')
         appRssPeak = Math.max(0, ...results.filter((r) => r.target === 'app').map((r) => r.rss_peak_mb));
       await server.stop();
@@ -184,6 +196,7 @@ async function main() {
       app_rss_at_rest_mb: appRssAtRest,
       app_rss_peak_mb: appRssPeak,
       results: withRatios(results),
+      overload,
     };
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(path.join(RESULTS_DIR, `${options.places}.json`), JSON.stringify(report, null, 2) + '\n');

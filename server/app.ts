@@ -35,6 +35,7 @@ import { createRateLimits, securityHeaders } from './http/security.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { precompressedStatic } from './http/precompressed.js';
+import { limitRequestsInFlight } from './http/requests-in-flight.js';
 import { rejectNulBytes } from './http/reject-nul.js';
 import { bodyParsers } from './http/body-parsers.js';
 import { openApiCors } from './http/cors.js';
@@ -152,6 +153,8 @@ export function createApp(deps: AppDeps): Express {
     precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  // Overload: a bounded number of requests at once, the rest of the reads turned away at once.
+  app.use(limitRequestsInFlight(config.MAX_REQUESTS_IN_FLIGHT));
   app.use(bodyParsers({ multipartPaths: [IMPORT_UPLOAD_PATH] }));
   app.use(rejectNulBytes);
   app.use('/api/v1', openApiCors);

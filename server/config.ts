@@ -53,6 +53,11 @@ const configSchema = z.object({
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** Connections per instance: N instances open up to N × DB_POOL_MAX (mind the server's max_connections). */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Requests one instance works on at once; past it, reads get 503 with Retry-After at once (writes
+   * never do). Static files do not count. 50 connections of the benchmark never reach the default.
+   */
+  MAX_REQUESTS_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(64),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   // Geocoding (issue 3): the offline communes table, or the national BAN API in front of it.

@@ -128,7 +128,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  // First, so that every request, even a static file or a refused one, leaves its one line.
+  // Overload: a bounded number of requests at once, the rest of the reads turned away at once and
+  // cheaply, before anything else (they are counted in one log line every ten seconds).
+  app.use(limitRequestsInFlight(config.MAX_REQUESTS_IN_FLIGHT, (message) => logger.warn(message)));
+  // Then, so that every other request, even a static file or a refused one, leaves its one line.
   app.use(requestLogger(logger));
   // A visitor who gives up frees their pool connections at once: their queries are cancelled.
   const disconnects = cancelQueriesOnDisconnect([db, deps.readDb ?? db], log);
@@ -153,8 +156,6 @@ export function createApp(deps: AppDeps): Express {
     precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),
   );
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
-  // Overload: a bounded number of requests at once, the rest of the reads turned away at once.
-  app.use(limitRequestsInFlight(config.MAX_REQUESTS_IN_FLIGHT));
   app.use(bodyParsers({ multipartPaths: [IMPORT_UPLOAD_PATH] }));
   app.use(rejectNulBytes);
   app.use('/api/v1', openApiCors);

@@ -1,26 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import { ServiceUnavailableError } from './errors.js';
 
-/** Probes must see the live state: never turned away here. */
-const NEVER_SHED = new Set(['/healthz', '/readyz']);
+/** Probes must see the live state, and pages their styles and scripts: never turned away here. */
+const neverShed = (path: string) => path === '/healthz' || path === '/readyz' || path.startsWith('/static/');
+
+const MESSAGE = 'Le service reçoit trop de demandes à la fois. Réessayez dans un instant.';
+const PROBLEM = JSON.stringify({
+  type: 'about:blank',
+  title: 'Service momentanément indisponible',
+  status: 503,
+  detail: MESSAGE,
+});
+const PAGE =
+  '<!doctype html><html lang="fr"><head><meta charset="utf-8">' +
+  '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+  '<title>Service momentanément indisponible — EPN Finder</title></head>' +
+  `<body><main><h1>Service momentanément indisponible</h1><p>${MESSAGE}</p></main></body></html>`;
+const REPORT_EVERY_MS = 10_000;
+
+/**
+ * The answer to a read turned away, written at once: no template, no error handler, no log line of
+ * its own. Under twice the load an instance can serve, these answers are most of the requests, and
+ * the full error path (rendering, a log line each) took the CPU the served requests needed.
+ */
+function sendOverloaded(req: IncomingMessage, res: ServerResponse) {
+  const api = req.url?.startsWith('/api/') ?? false;
+  const body = api ? PROBLEM : PAGE;
+  res.writeHead(503, {
+    'Retry-After': '1',
+    'Cache-Control': 'no-store',
+    'Content-Type': api ? 'application/problem+json; charset=utf-8' : 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Content-Security-Policy': "default-src 'none'",
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
 
 /**
  * A bound on the requests one instance works on at once. Past `max`, a new read (GET, HEAD) is
- * answered 503 with `Retry-After: 1` at once, for a few microseconds of work, instead of joining a
- * queue that only grows: offered twice what it can serve, an instance otherwise answers everything,
- * later and later (at 1M places, nearest searches at twice their sustained rate: p99 700 ms).
- * Writes (a mediator's form, an import) are counted but never turned away: nothing typed is lost.
- * Static files are served before this, and do not count.
+ * answered 503 with `Retry-After: 1` at once instead of joining a queue that only grows: offered
+ * twice what it can serve, an instance otherwise answers everything, later and later. Writes (a
+ * mediator's form, an import) are counted but never turned away: nothing typed is lost. Reads turned
+ * away are logged as one count every ten seconds, not one line each.
  */
-export function limitRequestsInFlight(max: number): RequestHandler {
+export function limitRequestsInFlight(max: number, log: (message: string) => void): RequestHandler {
   let inFlight = 0;
+  let turnedAway = 0;
+  const report = setInterval(() => {
+    if (turnedAway === 0) return;
+    log(
+      `Surcharge : ${turnedAway} lectures refusées (503) en ${REPORT_EVERY_MS / 1000} s, ` +
+        `${max} requêtes au plus à la fois.`,
+    );
+    turnedAway = 0;
+  }, REPORT_EVERY_MS);
+  report.unref();
   return (req, res, next) => {
-    if (NEVER_SHED.has(req.path)) return next();
-    const isRead = req.method === 'GET' || req.method === 'HEAD';
-    if (isRead && inFlight >= max) {
-      return next(
-        new ServiceUnavailableError('Le service reçoit trop de demandes à la fois. Réessayez dans un instant.', 1),
-      );
+    if (neverShed(req.path)) return next();
+    if ((req.method === 'GET' || req.method === 'HEAD') && inFlight >= max) {
+      turnedAway++;
+      return sendOverloaded(req, res);
     }
     inFlight++;
     let counted = true;

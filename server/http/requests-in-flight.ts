@@ -63,14 +63,11 @@ export function limitRequestsInFlight(max: number, log: (message: string) => voi
       return sendOverloaded(req, res);
     }
     inFlight++;
-    let counted = true;
-    const done = () => {
-      if (!counted) return;
-      counted = false;
-      inFlight--;
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    // A response emits 'close' once, whether it finished or its client left first. A streamed export
+    // already has ten 'close' listeners by design (logger, query cancelling, pipeline…): one more is
+    // not a leak, so the warning threshold is raised for this response only.
+    res.setMaxListeners(Math.max(res.getMaxListeners(), 16));
+    res.once('close', () => inFlight--);
     next();
   };
 }

@@ -32,6 +32,36 @@ export const testConfig = (overrides: Record<string, string> = {}) =>
     ...overrides,
   });
 
+/**
+ * The app alone, without the index, on a pool of the test's own size (to hold or saturate it);
+ * the caller closes `db`. The server tests start it as main.ts would, with their own settings.
+ */
+export function bareTestApp(
+  options: {
+    config?: Record<string, string>;
+    poolMax?: number;
+    acquireTimeoutMs?: number;
+    rateLimitScope?: string;
+  } = {},
+) {
+  const config = testConfig(options.config);
+  const db = createDb(
+    config.DATABASE_URL!,
+    { min: 0, max: options.poolMax ?? 4 },
+    options.acquireTimeoutMs === undefined ? undefined : { acquireTimeoutMs: options.acquireTimeoutMs },
+  );
+  const app = createApp({
+    config,
+    db,
+    clock: fixedClock('2026-12-01T10:00:00Z'),
+    mailer: createMemoryMailer(),
+    log: () => {},
+    afterResponse: createAfterResponse(() => {}),
+    rateLimitScope: options.rateLimitScope ?? randomUUID(),
+  });
+  return { app, db };
+}
+
 /** The real app on the real test database; closed after the file's tests. */
 export function createTestContext(options: { clock?: Clock; config?: Record<string, string>; mailer?: Mailer } = {}) {
   const config = testConfig(options.config);

@@ -3,8 +3,9 @@
  * that meet the box, and the places changed since the tree was built.
  */
 import type KDBush from 'kdbush';
+import { KdNodeStack } from './kd-nodes.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { Box } from './tree-counts.js';
+import type { Box } from './kd-nodes.js';
 
 // geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
 export const RADIUS_SLACK = 1.0001;
@@ -24,48 +25,24 @@ function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, h
     if (x < minLon || x > maxLon || y < minLat || y > maxLat) return false;
     return !hole || x < hole.minLon || x > hole.maxLon || y < hole.minLat || y > hole.maxLat;
   };
-  // Pending [left, right, axis] triples and their regions: at most two per level, and a tree of
-  // 2^32 points is 32 deep.
-  const stack = new Int32Array(3 * 64);
-  const regions = new Float64Array(4 * 64);
-  stack.set([0, ids.length - 1, 0]);
-  regions.set([-Infinity, -Infinity, Infinity, Infinity]);
-  let top = 1;
-  const push = (left: number, right: number, axis: number, w: number, s: number, e: number, n: number) => {
-    stack[3 * top] = left;
-    stack[3 * top + 1] = right;
-    stack[3 * top + 2] = axis;
-    regions[4 * top] = w;
-    regions[4 * top + 1] = s;
-    regions[4 * top + 2] = e;
-    regions[4 * top + 3] = n;
-    top++;
-  };
-  while (top > 0) {
-    top--;
-    const left = stack[3 * top];
-    const right = stack[3 * top + 1];
-    const axis = stack[3 * top + 2];
-    const w = regions[4 * top];
-    const s = regions[4 * top + 1];
-    const e = regions[4 * top + 2];
-    const n = regions[4 * top + 3];
-    if (hole && w >= hole.minLon && e <= hole.maxLon && s >= hole.minLat && n <= hole.maxLat) continue;
+  const nodes = new KdNodeStack(ids.length, {
+    minLon: -Infinity,
+    minLat: -Infinity,
+    maxLon: Infinity,
+    maxLat: Infinity,
+  });
+  while (!nodes.empty) {
+    nodes.pop();
+    const { left, right } = nodes;
+    if (hole && nodes.w >= hole.minLon && nodes.e <= hole.maxLon && nodes.s >= hole.minLat && nodes.n <= hole.maxLat)
+      continue;
     if (right - left <= nodeSize) {
       for (let i = left; i <= right; i++) if (inBox(i) && !visit(ids[i])) return false;
       continue;
     }
     const m = (left + right) >> 1;
     if (inBox(m) && !visit(ids[m])) return false;
-    const split = coords[2 * m + axis];
-    if (axis === 0 ? minLon <= split : minLat <= split) {
-      if (axis === 0) push(left, m - 1, 1, w, s, split, n);
-      else push(left, m - 1, 0, w, s, e, split);
-    }
-    if (axis === 0 ? maxLon >= split : maxLat >= split) {
-      if (axis === 0) push(m + 1, right, 1, split, s, e, n);
-      else push(m + 1, right, 0, w, split, e, n);
-    }
+    nodes.pushChildren(m, coords[2 * m + nodes.axis], box);
   }
   return true;
 }

@@ -4,7 +4,7 @@ import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLA
 import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { TreeCandidates } from './query-plan.js';
-import type { Box } from './tree-counts.js';
+import type { Box } from './kd-nodes.js';
 
 export interface NearestHit {
   id: number;

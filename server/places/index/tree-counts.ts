@@ -1,11 +1,5 @@
 import type KDBush from 'kdbush';
-
-export interface Box {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
+import { KdNodeStack, type Box } from './kd-nodes.js';
 
 /**
  * How many of a k-d tree's points are still live, by range of the tree's own order: a Fenwick
@@ -93,32 +87,11 @@ export class TreeCounts {
       const slot = slots[ids[position]];
       return slot >= 0 && this.positionOfSlot[slot] === position ? 1 : 0;
     };
-    // Pending nodes: [left, right, axis] and their region [minLon, minLat, maxLon, maxLat].
-    const nodes = new Int32Array(3 * 64);
-    const regions = new Float64Array(4 * 64);
-    let top = 0;
-    const push = (left: number, right: number, axis: number, w: number, s: number, e: number, n: number) => {
-      nodes[3 * top] = left;
-      nodes[3 * top + 1] = right;
-      nodes[3 * top + 2] = axis;
-      regions[4 * top] = w;
-      regions[4 * top + 1] = s;
-      regions[4 * top + 2] = e;
-      regions[4 * top + 3] = n;
-      top++;
-    };
-    const { bounds } = this;
-    push(0, ids.length - 1, 0, bounds.minLon, bounds.minLat, bounds.maxLon, bounds.maxLat);
+    const nodes = new KdNodeStack(ids.length, this.bounds);
     let count = 0;
-    while (top > 0 && count < upTo) {
-      top--;
-      const left = nodes[3 * top];
-      const right = nodes[3 * top + 1];
-      const axis = nodes[3 * top + 2];
-      const w = regions[4 * top];
-      const s = regions[4 * top + 1];
-      const e = regions[4 * top + 2];
-      const n = regions[4 * top + 3];
+    while (!nodes.empty && count < upTo) {
+      nodes.pop();
+      const { left, right, w, s, e, n } = nodes;
       if (left > right || e < minLon || w > maxLon || n < minLat || s > maxLat) continue;
       if (w >= minLon && e <= maxLon && s >= minLat && n <= maxLat) {
         count += this.liveBetween(left, right);
@@ -130,14 +103,7 @@ export class TreeCounts {
       }
       const m = (left + right) >> 1;
       count += live(m);
-      const split = coords[2 * m + axis];
-      if (axis === 0) {
-        if (minLon <= split) push(left, m - 1, 1, w, s, split, n);
-        if (maxLon >= split) push(m + 1, right, 1, split, s, e, n);
-      } else {
-        if (minLat <= split) push(left, m - 1, 0, w, s, e, split);
-        if (maxLat >= split) push(m + 1, right, 0, w, split, e, n);
-      }
+      nodes.pushChildren(m, coords[2 * m + nodes.axis], box);
     }
     return Math.min(count, upTo);
   }

@@ -1,32 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAfterResponse } from '../../../server/accounts/after-response.js';
-import { createApp } from '../../../server/app.js';
-import { createDb } from '../../../server/db/knex.js';
-import { createMemoryMailer } from '../../../server/mail/mailer.js';
-import { fixedClock, testConfig } from '../../support/context.js';
+import { bareTestApp } from '../../support/context.js';
 
 const ACQUIRE_TIMEOUT_MS = 500;
 
-/** An app whose pool has one connection, so that the test can hold it and saturate the pool. */
-function appWithOnePooledConnection() {
-  const config = testConfig();
-  const db = createDb(config.DATABASE_URL!, { min: 0, max: 1 }, { acquireTimeoutMs: ACQUIRE_TIMEOUT_MS });
-  const app = createApp({
-    config,
-    db,
-    clock: fixedClock('2026-12-01T10:00:00Z'),
-    mailer: createMemoryMailer(),
-    log: () => {},
-    afterResponse: createAfterResponse(() => {}),
-    rateLimitScope: randomUUID(),
-  });
-  return { app, db };
-}
-
 describe('a saturated connection pool', () => {
-  const { app, db } = appWithOnePooledConnection();
+  // One pooled connection, so that the test can hold it and saturate the pool.
+  const { app, db } = bareTestApp({ poolMax: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS });
   afterAll(() => db.destroy());
 
   const whenEveryConnectionIsBusy =

@@ -1,31 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAfterResponse } from '../../../server/accounts/after-response.js';
-import { createApp } from '../../../server/app.js';
-import { createDb } from '../../../server/db/knex.js';
-import { createMemoryMailer } from '../../../server/mail/mailer.js';
-import { fixedClock, testConfig } from '../../support/context.js';
-
-/** An app allowing two requests at once, whose single pooled connection the test can hold. */
-function appWithTwoRequestsAtOnce() {
-  const config = testConfig({ MAX_REQUESTS_IN_FLIGHT: '2' });
-  const db = createDb(config.DATABASE_URL!, { min: 0, max: 1 }, { acquireTimeoutMs: 10_000 });
-  const app = createApp({
-    config,
-    db,
-    clock: fixedClock('2026-12-01T10:00:00Z'),
-    mailer: createMemoryMailer(),
-    log: () => {},
-    afterResponse: createAfterResponse(() => {}),
-    rateLimitScope: randomUUID(),
-  });
-  return { app, db };
-}
+import { bareTestApp } from '../../support/context.js';
 
 describe('requests in flight, bounded', () => {
-  const { app, db } = appWithTwoRequestsAtOnce();
+  // Two requests at once, and a single pooled connection the test can hold.
+  const { app, db } = bareTestApp({ config: { MAX_REQUESTS_IN_FLIGHT: '2' }, poolMax: 1, acquireTimeoutMs: 10_000 });
   const server = app.listen(0, '127.0.0.1');
   let base = '';
   beforeAll(() => {

@@ -2,11 +2,8 @@ import http from 'node:http';
 import type net from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAfterResponse } from '../../../server/accounts/after-response.js';
-import { createApp } from '../../../server/app.js';
-import { createDb, type Db } from '../../../server/db/knex.js';
-import { createMemoryMailer } from '../../../server/mail/mailer.js';
-import { fixedClock, testConfig } from '../../support/context.js';
+import type { Db } from '../../../server/db/knex.js';
+import { bareTestApp } from '../../support/context.js';
 import { createUser, postForm } from '../../support/session.js';
 
 /**
@@ -23,15 +20,8 @@ interface Instance {
 
 async function startInstance(): Promise<Instance> {
   // The same settings for both, as every instance of one deployment gets; limits low to reach them.
-  const config = testConfig({ RATE_LIMIT_AUTH_PER_IP: String(LIMIT), RATE_LIMIT_AUTH_PER_ACCOUNT: String(LIMIT) });
-  const db = createDb(config.DATABASE_URL!, { min: 0, max: 4 });
-  const app = createApp({
-    config,
-    db,
-    clock: fixedClock('2026-12-01T10:00:00Z'),
-    mailer: createMemoryMailer(),
-    log: () => {},
-    afterResponse: createAfterResponse(() => {}),
+  const { app, db } = bareTestApp({
+    config: { RATE_LIMIT_AUTH_PER_IP: String(LIMIT), RATE_LIMIT_AUTH_PER_ACCOUNT: String(LIMIT) },
     // One deployment: one counting scope (the tests' other contexts each count apart).
     rateLimitScope: 'two-instances-test',
   });

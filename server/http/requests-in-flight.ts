@@ -38,7 +38,7 @@ function sendOverloaded(req: IncomingMessage, res: ServerResponse) {
 }
 
 /**
- * A bound on the requests one instance works on at once. Past `max`, a new read (GET, HEAD) is
+ * A bound on the requests one instance works on at once (not yet answered). Past `max`, a new read (GET, HEAD) is
  * answered 503 with `Retry-After: 1` at once instead of joining a queue that only grows: offered
  * twice what it can serve, an instance otherwise answers everything, later and later. Writes (a
  * mediator's form, an import) are counted but never turned away: nothing typed is lost. Reads turned
@@ -63,11 +63,24 @@ export function limitRequestsInFlight(max: number, log: (message: string) => voi
       return sendOverloaded(req, res);
     }
     inFlight++;
-    // A response emits 'close' once, whether it finished or its client left first. A streamed export
-    // already has ten 'close' listeners by design (logger, query cancelling, pipeline…): one more is
-    // not a leak, so the warning threshold is raised for this response only.
+    let counted = true;
+    const release = () => {
+      if (!counted) return;
+      counted = false;
+      inFlight--;
+    };
+    // A request counts until its answer starts: an export streamed to a slow reader afterwards is
+    // paced by that reader, not by this instance (64 such downloads must not turn every read away).
+    // Node writes every answer's head through writeHead, explicit or not.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+    res.writeHead = ((...args: unknown[]) => {
+      release();
+      return writeHead(...args);
+    }) as typeof res.writeHead;
+    // A client that leaves before any answer: 'close'. A streamed export already has ten 'close'
+    // listeners by design (logger, query cancelling, pipeline…): one more is not a leak.
     res.setMaxListeners(Math.max(res.getMaxListeners(), 16));
-    res.once('close', () => inFlight--);
+    res.once('close', release);
     next();
   };
 }

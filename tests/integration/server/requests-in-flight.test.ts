@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { limitRequestsInFlight } from '../../../server/http/requests-in-flight.js';
 import { bareTestApp } from '../../support/context.js';
 
 describe('requests in flight, bounded', () => {
@@ -49,5 +51,29 @@ describe('requests in flight, bounded', () => {
     expect((await Promise.all(waiting)).map((response) => response.status)).toEqual([200, 200]);
     // The reads done: the next one is served.
     expect((await request(server).get('/api/v1/labels')).status).toBe(200);
+  });
+});
+
+describe('an answer already started', () => {
+  // One request at once; `/stream` sends its head and a first chunk, then waits to be let go.
+  let letGo = () => {};
+  const app = express();
+  app.use(limitRequestsInFlight(1, () => {}));
+  app.get('/stream', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write('début\n');
+    letGo = () => res.end('fin\n');
+  });
+  app.get('/read', (_req, res) => res.send('ok'));
+  const server = app.listen(0, '127.0.0.1');
+  afterAll(() => server.close());
+
+  it('when a download has started and its reader is slow, then it no longer counts against other reads', async () => {
+    const { port } = server.address() as AddressInfo;
+    const download = await fetch(`http://127.0.0.1:${port}/stream`);
+    expect(download.status).toBe(200);
+    expect((await request(server).get('/read')).status).toBe(200);
+    letGo();
+    expect(await download.text()).toBe('début\nfin\n');
   });
 });

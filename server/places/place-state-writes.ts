@@ -7,7 +7,7 @@ import {
   insertRevision,
   lockPlace,
   setVerifiedAt,
-  updatePlaceFields,
+  updatePlaceWithRevision,
 } from './place-writes.repository.js';
 import type { InTransaction, WriteOptions } from './place-writes.shared.js';
 import { findPlaceById, labelLinksOfPlaces } from './places.repository.js';
@@ -83,21 +83,23 @@ export function createStateWrites(deps: {
       if (locked.status === status)
         throw new ConflictError(status === 'hidden' ? 'Ce lieu est déjà masqué.' : 'Ce lieu est déjà en ligne.');
       // The row is locked at this version, so the update cannot miss it.
-      const newVersion = await updatePlaceFields(trx, placeId, locked.version, { status }, now);
-      if (newVersion === null) throw new ConflictError('Ce lieu vient d’être modifié.');
-      await insertRevision(
+      const newVersion = await updatePlaceWithRevision(
         trx,
         {
           placeId,
-          version: newVersion,
-          userId: options.author.userId,
-          authorRole: options.author.role,
-          kind: 'edit',
-          section: 'statut',
-          changes: { status: { old: locked.status, new: status }, motif: { old: null, new: reason } },
+          expectedVersion: locked.version,
+          values: { status },
+          revision: {
+            userId: options.author.userId,
+            authorRole: options.author.role,
+            kind: 'edit',
+            section: 'statut',
+            changes: { status: { old: locked.status, new: status }, motif: { old: null, new: reason } },
+          },
         },
         now,
       );
+      if (newVersion === null) throw new ConflictError('Ce lieu vient d’être modifié.');
       await audit(trx, options.audit, now);
     });
   }

@@ -93,6 +93,26 @@ export async function insertRevision(
   return row.id;
 }
 
+/**
+ * Saves `values` if the place is still at `expectedVersion`, and records the change as the new
+ * version's revision. The new version, or null (nothing written) when the place has moved on.
+ */
+export async function updatePlaceWithRevision(
+  trx: Conn,
+  change: {
+    placeId: number;
+    expectedVersion: number;
+    values: Record<string, unknown>;
+    revision: Omit<Parameters<typeof insertRevision>[1], 'placeId' | 'version'>;
+  },
+  now: Date,
+): Promise<number | null> {
+  const version = await updatePlaceFields(trx, change.placeId, change.expectedVersion, change.values, now);
+  if (version === null) return null;
+  await insertRevision(trx, { ...change.revision, placeId: change.placeId, version }, now);
+  return version;
+}
+
 /** A new place (accepted proposal): the standard's record, in `places` columns. */
 export async function insertPlace(trx: Conn, record: Record<string, unknown>, now: Date): Promise<number> {
   const [row] = await trx('places')

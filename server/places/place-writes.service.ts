@@ -10,7 +10,7 @@ import {
   insertPlace,
   insertRevision,
   setQuality,
-  updatePlaceFields,
+  updatePlaceWithRevision,
   type NewPlaceRow,
 } from './place-writes.repository.js';
 import { findPlaceById } from './places.repository.js';
@@ -118,22 +118,24 @@ export function createPlaceWrites(deps: { db: Db; clock: Clock }) {
       if ('commune' in changes || 'code_postal' in changes || ('latitude' in changes && updates.latitude === null)) {
         await fillFromCommune(trx, current, updates, changes);
       }
-      const newVersion = await updatePlaceFields(trx, placeId, version, updates, now);
-      if (newVersion === null) return { status: 'conflict' };
-      await insertRevision(
+      const newVersion = await updatePlaceWithRevision(
         trx,
         {
           placeId,
-          version: newVersion,
-          userId: options.author.userId,
-          authorRole: options.author.role,
-          kind: options.kind,
-          section: options.section,
-          changes,
-          revertsRevisionId: options.revertsRevisionId,
+          expectedVersion: version,
+          values: updates,
+          revision: {
+            userId: options.author.userId,
+            authorRole: options.author.role,
+            kind: options.kind,
+            section: options.section,
+            changes,
+            revertsRevisionId: options.revertsRevisionId,
+          },
         },
         now,
       );
+      if (newVersion === null) return { status: 'conflict' };
       await rescore(trx, placeId, now);
       await audit(trx, options.audit, now);
       return { status: 'saved', version: newVersion, changed: Object.keys(changes) };

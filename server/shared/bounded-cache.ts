@@ -26,3 +26,25 @@ export function boundedCache<V>(options: { maxEntries: number; maxAgeMs: number;
     return value;
   };
 }
+
+/**
+ * `compute` remembered for at most `maxEntries` keys, the least recently used forgotten first: for
+ * pure, synchronous work asked again and again with few distinct keys (the Paris offset of an
+ * hour, a parsed opening_hours rule).
+ */
+export function boundedMemo<K, V>(maxEntries: number, compute: (key: K) => V): (key: K) => V {
+  const entries = new Map<K, { value: V }>();
+  return (key) => {
+    let entry = entries.get(key);
+    if (entry) {
+      // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
+      entries.delete(key);
+    } else {
+      entry = { value: compute(key) };
+      const oldest = entries.keys().next();
+      if (entries.size >= maxEntries && !oldest.done) entries.delete(oldest.value);
+    }
+    entries.set(key, entry);
+    return entry.value;
+  };
+}

@@ -1,4 +1,5 @@
 import OpeningHoursModule from 'opening_hours';
+import { boundedMemo } from './bounded-cache.js';
 import { localDateToWallTime, toParisLocalDate, type WallTime } from './paris-time.js';
 
 type OpeningHours = InstanceType<typeof OpeningHoursModule>;
@@ -16,35 +17,21 @@ const FRENCH_OPTIONS = { mode: 0, locale: 'fr' };
 const openingHoursOf = (value: string): OpeningHours => new OpeningHoursClass(value, FRANCE, FRENCH_OPTIONS);
 
 type Parsed = { hours: OpeningHours; error?: undefined } | { hours: null; error: string };
-const parsed = new Map<string, Parsed>();
-// A parsed rule weighs ~30 KB: keeping the 4,268 distinct rules of a million places took 127 MB.
-// The index compiles each rule once at load into plain intervals (weekly-hours.ts), so only the
-// rules in use at request time need to stay parsed: the least recently used go first.
-const PARSED_CACHE_LIMIT = 1_000;
 
-/** Parses an OSM opening_hours string once while it is in use; the same string is shared by many places. */
-function parseWithError(value: string): Parsed {
-  const cached = parsed.get(value);
-  if (cached) {
-    // A Map keeps insertion order: re-inserting on use makes its first key the least recently used.
-    parsed.delete(value);
-    parsed.set(value, cached);
-    return cached;
-  }
-  let result: Parsed;
+/**
+ * Parses an OSM opening_hours string once while it is in use; the same string is shared by many
+ * places. A parsed rule weighs ~30 KB: keeping the 4,268 distinct rules of a million places took
+ * 127 MB. The index compiles each rule once at load into plain intervals (weekly-hours.ts), so only
+ * the rules in use at request time need to stay parsed: 1,000 at most, the least recently used go first.
+ */
+const parseWithError = boundedMemo(1_000, (value: string): Parsed => {
   try {
-    result = { hours: openingHoursOf(value) };
+    return { hours: openingHoursOf(value) };
   } catch (error) {
     const detail = String(error instanceof Error ? error.message : error).split('\n')[0];
-    result = { hours: null, error: `Horaires au format OpenStreetMap invalides : ${detail}` };
+    return { hours: null, error: `Horaires au format OpenStreetMap invalides : ${detail}` };
   }
-  if (parsed.size >= PARSED_CACHE_LIMIT) {
-    const oldest = parsed.keys().next();
-    if (!oldest.done) parsed.delete(oldest.value);
-  }
-  parsed.set(value, result);
-  return result;
-}
+});
 
 const parse = (value: string): OpeningHours | null => parseWithError(value).hours;
 

@@ -1,3 +1,5 @@
+import { boundedMemo } from './bounded-cache.js';
+
 /**
  * Opening hours are wall-clock times in France. The opening_hours library reads a Date's local
  * fields, so we hand it a Date whose local fields are the Paris wall time, whatever the server's
@@ -40,20 +42,11 @@ function formattedWallTime(instant: Date): WallTime {
 const HOUR_MS = 3_600_000;
 // Paris changes its offset on the hour: each hour's offset is asked of Intl once, since asking for
 // every time was 2 % of the CPU of a nearest search (every listed place's "open now" needs the
-// time) and a week's table asks for many hours. A few thousand hours are kept, then forgotten.
-const offsetByHour = new Map<number, number>();
-const OFFSETS_KEPT = 4_096;
-
-function parisOffsetMs(hour: number): number {
-  let offset = offsetByHour.get(hour);
-  if (offset === undefined) {
-    const w = formattedWallTime(new Date(hour * HOUR_MS));
-    offset = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - hour * HOUR_MS;
-    if (offsetByHour.size >= OFFSETS_KEPT) offsetByHour.clear();
-    offsetByHour.set(hour, offset);
-  }
-  return offset;
-}
+// time) and a week's table asks for many hours.
+const parisOffsetMs = boundedMemo(4_096, (hour: number) => {
+  const w = formattedWallTime(new Date(hour * HOUR_MS));
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - hour * HOUR_MS;
+});
 
 export function parisWallTime(instant: Date): WallTime {
   const ms = instant.getTime();

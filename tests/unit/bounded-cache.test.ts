@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedCache } from '../../server/shared/bounded-cache.js';
+import { boundedCache, boundedMemo } from '../../server/shared/bounded-cache.js';
 
 describe('a bounded in-process cache', () => {
   function setup(maxEntries = 2, maxAgeMs = 1000) {
@@ -48,5 +48,21 @@ describe('a bounded in-process cache', () => {
     await expect(failing()).rejects.toThrow('panne');
     expect(await failing()).toBe('ok');
     expect(calls).toBe(2);
+  });
+});
+
+describe('a bounded memo', () => {
+  it('when a key is asked again, then it is not computed again; when full, the least recently used goes first', () => {
+    const computed: string[] = [];
+    const upper = boundedMemo(2, (key: string) => {
+      computed.push(key);
+      return key.toUpperCase();
+    });
+    expect([upper('a'), upper('b'), upper('a')]).toEqual(['A', 'B', 'A']);
+    expect(computed).toEqual(['a', 'b']);
+    upper('c'); // full: 'b', used least recently, is forgotten, not 'a'
+    upper('a');
+    upper('b');
+    expect(computed).toEqual(['a', 'b', 'c', 'b']);
   });
 });

@@ -3,9 +3,8 @@
  * that meet the box, and the places changed since the tree was built.
  */
 import type KDBush from 'kdbush';
-import { KdNodeStack } from './kd-nodes.js';
+import { KdNodeStack, type Box } from './kd-nodes.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { Box } from './kd-nodes.js';
 
 // geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
 export const RADIUS_SLACK = 1.0001;
@@ -47,17 +46,17 @@ function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, h
   return true;
 }
 
+/** The trees a search walks: the rare services' own when given, else the main one (none before the first build). */
+export const treesToWalk = (store: PlaceStore, subsets?: ServiceTree[]): ServiceTree[] =>
+  subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+
 const inside = (box: Box, lat: number, lon: number) =>
   lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon;
 
 /** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
 export function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
   for (const slot of store.changedSinceBuild) {
-    const lat = store.latitudes[slot];
-    const lon = store.longitudes[slot];
-    if (store.alive[slot] && lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon) {
-      if (!visit(slot)) return false;
-    }
+    if (store.alive[slot] && inside(box, store.latitudes[slot], store.longitudes[slot]) && !visit(slot)) return false;
   }
   return true;
 }
@@ -78,7 +77,7 @@ export function forEachInBox(
     ? (slot: number) => inside(hole, store.latitudes[slot], store.longitudes[slot]) || visit(slot)
     : visit;
   if (!forEachChangedInBox(store, box, visitChanged)) return false;
-  const trees = subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  const trees = treesToWalk(store, subsets);
   const seen = trees.length > 1 ? new Set<number>() : undefined;
   for (const { tree, slots } of trees) {
     if (!tree) continue;

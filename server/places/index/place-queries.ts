@@ -1,6 +1,6 @@
 import { around } from 'geokdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
-import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK } from './box-walks.js';
+import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK, treesToWalk } from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { TreeCandidates } from './query-plan.js';
@@ -88,7 +88,7 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
     });
     return hits.sort(byKeyThenId).slice(0, limit);
   }
-  const trees = query.subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  const trees = treesToWalk(store, query.subsets);
   for (const { tree, slots } of trees) {
     if (!tree) continue;
     const predicate = (item: number) => {
@@ -162,5 +162,5 @@ export function countInBox(store: PlaceStore, box: Box, upTo: number): number {
   let count = 0;
   forEachChangedInBox(store, box, () => ++count < upTo);
   if (count >= upTo || !store.treeCounts) return count;
-  return count + store.treeCounts.countInBox(box, upTo - count, store.treeSlots);
+  return count + store.treeCounts.countInBox(box, upTo - count);
 }

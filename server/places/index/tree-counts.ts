@@ -13,6 +13,8 @@ export class TreeCounts {
   private readonly sums: Int32Array;
   /** The tree position of each slot, -1 for slots not in the tree. */
   private readonly positionOfSlot: Int32Array;
+  /** 1 where the point at that tree position is still live. */
+  private readonly liveAt: Uint8Array;
   /** The box holding every point of the tree: the root node's region. */
   readonly bounds: Box;
 
@@ -26,11 +28,13 @@ export class TreeCounts {
     const n = ids.length;
     this.positionOfSlot = new Int32Array(slotCount).fill(-1);
     this.sums = new Int32Array(n + 1);
+    this.liveAt = new Uint8Array(n);
     const bounds = { minLon: Infinity, minLat: Infinity, maxLon: -Infinity, maxLat: -Infinity };
     for (let position = 0; position < n; position++) {
       const slot = slots[ids[position]];
       if (slot < 0) continue;
       this.positionOfSlot[slot] = position;
+      this.liveAt[position] = 1;
       this.sums[position + 1] = 1;
       const lon = coords[2 * position];
       const lat = coords[2 * position + 1];
@@ -53,12 +57,8 @@ export class TreeCounts {
     const position = this.positionOfSlot[slot];
     if (position < 0) return;
     this.positionOfSlot[slot] = -1;
+    this.liveAt[position] = 0;
     for (let i = position + 1; i < this.sums.length; i += i & -i) this.sums[i]--;
-  }
-
-  /** Whether the slot is still counted at its tree position. */
-  holds(slot: number): boolean {
-    return slot < this.positionOfSlot.length && this.positionOfSlot[slot] >= 0;
   }
 
   /** Live points at positions `left..right` of the tree's order. */
@@ -77,15 +77,14 @@ export class TreeCounts {
    * count past it: the answer is then `upTo`). Each node's region is narrowed by the splits above
    * it, as `KDBush.range` walks; a region inside the box is counted whole.
    */
-  countInBox(box: Box, upTo: number, slots: Int32Array): number {
+  countInBox(box: Box, upTo: number): number {
     const { ids, coords, nodeSize } = this.tree;
     const { minLon, minLat, maxLon, maxLat } = box;
     const live = (position: number) => {
       const lon = coords[2 * position];
       const lat = coords[2 * position + 1];
       if (lon < minLon || lon > maxLon || lat < minLat || lat > maxLat) return 0;
-      const slot = slots[ids[position]];
-      return slot >= 0 && this.positionOfSlot[slot] === position ? 1 : 0;
+      return this.liveAt[position];
     };
     const nodes = new KdNodeStack(ids.length, this.bounds);
     let count = 0;

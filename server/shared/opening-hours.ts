@@ -50,9 +50,18 @@ export function normaliseOpeningHours(value: string): string {
 
 export type OpeningHoursCheck = { valid: true } | { valid: false; message: string };
 
-export function checkOpeningHours(value: string): OpeningHoursCheck {
+/**
+ * The verdict alone is remembered apart from the parsed rule: a few bytes, so many more fit. A
+ * million-row load asks about ~4,300 distinct texts in random order; through the parse cache of
+ * 1,000 nearly every row parsed its hours again (a fifth of the time of a bulk load's COPY).
+ */
+const checkedHours = boundedMemo(20_000, (value: string): OpeningHoursCheck => {
   const result = parseWithError(value);
   return result.hours ? { valid: true } : { valid: false, message: result.error };
+});
+
+export function checkOpeningHours(value: string): OpeningHoursCheck {
+  return checkedHours(value);
 }
 
 export interface OpeningState {

@@ -91,6 +91,12 @@ export async function latestChange(db: Db): Promise<number> {
   return result.rows[0].seq;
 }
 
+/**
+ * The place a bulk load logs (migration 20261203_0100): no place has id 0, and it stands for every
+ * place, which an instance then reads again.
+ */
+export const EVERY_PLACE = 0;
+
 export interface PlaceChange {
   seq: number;
   placeId: number;

@@ -4,6 +4,7 @@ import type { IndexFilter } from './place-filter.js';
 import { planSearch } from './query-plan.js';
 import {
   changesBetween,
+  EVERY_PLACE,
   indexedPlacesAfter,
   indexedPlacesByIds,
   labelLinksBetween,
@@ -19,7 +20,7 @@ import { sharedRead } from './shared-read.js';
 
 const LOAD_BATCH = 20_000;
 const RELOAD_BATCH = 5_000;
-/** Past this many changed places at once (a bulk import), reading everything again is quicker. */
+/** Past this many changed places at once (a large import), reading everything again is quicker. */
 const FULL_RELOAD_ABOVE = 50_000;
 /** The tree is rebuilt this long after the last change, or at once past REBUILD_ABOVE changes. */
 const REBUILD_DELAY_MS = 1000;
@@ -138,7 +139,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   async function applyChanges(first: number, last?: number) {
     const changes = await changesBetween(db, first, last);
     const ids = [...new Set(changes.map((c) => c.placeId))];
-    if (ids.length > FULL_RELOAD_ABOVE) await loadAll();
+    if (ids.length > FULL_RELOAD_ABOVE || ids.includes(EVERY_PLACE)) await loadAll();
     else if (ids.length) await reload(ids);
     const newest = changes.length ? changes[changes.length - 1].seq : 0;
     appliedChange = Math.max(appliedChange, last ?? newest, newest);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bulkLoadPlaces, copyLine } from '../../../server/places/places.bulk.js';
+import { correctedSearchText } from '../../../server/places/search-words.repository.js';
 import { bulkRow } from '../../support/bulk-rows.js';
 import { createTestContext } from '../../support/context.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
@@ -42,6 +43,31 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
     expect(again).toEqual({ read: 2, inserted: 0, alreadyPresent: 2, labelsLinked: 0 });
   });
 
+  it('when rows are loaded, then their words correct a misspelt search, as a place written one by one', async () => {
+    const token = `Kerlouan${Math.floor(Math.random() * 1e6)}`;
+    await bulkLoadPlaces(db, [bulkRow({ nom: `Cyber-base ${token}` })]);
+    const misspelt = token.toLowerCase().replace('lou', 'lu'); // "kerluan…"
+    expect(await correctedSearchText(db, `cyber base ${misspelt}`)).toBe(`cyber base ${token.toLowerCase()}`);
+  });
+
+  it('when rows are loaded, then the change log names every place at once (place 0), not each row', async () => {
+    const label = await makeLabel(db);
+    const [{ seq: before }] = await db('place_changes').max('seq as seq');
+    const rows = Array.from({ length: 50 }, () => bulkRow({ labelSlugs: [label.slug] }));
+    await bulkLoadPlaces(db, rows);
+    const loaded = await db('places')
+      .whereIn(
+        'source_id',
+        rows.map((row) => row.sourceId),
+      )
+      .pluck('id');
+    const logged = db('place_changes').where('seq', '>', before ?? 0);
+    // An entry for the places and one for their label links (other tests write beside this one):
+    // every instance reloads once, whatever the size, and nothing is logged row by row.
+    expect(await logged.clone().whereIn('place_id', loaded).count('* as n')).toEqual([{ n: 0 }]);
+    expect(Number((await logged.clone().where('place_id', 0).count('* as n'))[0].n)).toBeGreaterThanOrEqual(2);
+  });
+
   it('when one row breaks a constraint, then nothing of the load is kept', async () => {
     const good = bulkRow();
     await expect(bulkLoadPlaces(db, [good, bulkRow({ codePostal: 'ABCDE' })])).rejects.toThrow(
@@ -65,7 +91,7 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
     expect(Number((await db('places').whereIn('source_id', ids).count('* as n'))[0].n)).toBe(3000);
   });
 
-  it('when a load rebuilds the indexes, then every index comes back and the rows are found through them', async () => {
+  it('when a load rebuilds the indexes, then every index and key comes back and finds the rows', async () => {
     // On a database of its own: dropping and rebuilding the indexes locks the places table, which would
     // stall every other test file sharing the run's database.
     const fresh = await createFreshDatabase();
@@ -73,7 +99,10 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
       const indexes = async () =>
         (
           await fresh.db.raw<{ rows: { definition: string }[] }>(
-            `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'places'::regclass`,
+            `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = 'places'::regclass
+             UNION ALL
+             SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+              WHERE conrelid IN ('places'::regclass, 'place_labels'::regclass)`,
           )
         ).rows
           .map((row) => row.definition)
@@ -81,8 +110,11 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
       const before = await indexes();
       const token = `Vauquelin${Math.floor(Math.random() * 1e6)}`;
       const row = bulkRow({ nom: `Médiathèque ${token}` });
-      const report = await bulkLoadPlaces(fresh.db, [row], { rebuildIndexes: 'always' });
-      expect(report.inserted).toBe(1);
+      const label = await makeLabel(fresh.db);
+      const report = await bulkLoadPlaces(fresh.db, [{ ...row, labelSlugs: [label.slug] }], {
+        rebuildIndexes: 'always',
+      });
+      expect(report).toMatchObject({ inserted: 1, labelsLinked: 1 });
       expect(await indexes()).toEqual(before);
       const found = await fresh.db('places').where('nom', row.nom).select('id');
       expect(found).toHaveLength(1);

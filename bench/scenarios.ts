@@ -121,5 +121,13 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       target: 'app',
       paths: places.length ? places.map((p) => `/api/v1/places/${p.id}`) : ['/api/v1/places/1'],
     },
+    // Last: its draws leave the paths of the scenarios above as they were in earlier runs.
+    {
+      // Towns drawn evenly from ~35,000: nearly every path is new, and 2,000 of them in turn are more
+      // than the remembered pages hold: what a text search costs when nobody asked it a moment ago.
+      name: 'text search q=, a town never asked before',
+      target: 'app',
+      paths: many(() => `/api/v1/places?q=${encodeURIComponent(communes[Math.floor(random() * communes.length)].nom)}`),
+    },
   ];
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import type { Clock } from '../shared/clock.js';
-import { isoMinute, type WallTime } from '../shared/paris-time.js';
+import { isoMinute, parisToday, type WallTime } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
@@ -14,6 +14,7 @@ import {
   findPlaceWithVisibleLabels,
   searchPlaces,
   sortModeFor,
+  type SortMode,
   visibleLabelsForPlaces,
   withCorrectedText,
   type PlaceWithSortKey,
@@ -22,6 +23,7 @@ import {
 import type { Place, PlaceLabelLink } from './places.types.js';
 import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
+import { createTextSearchPages } from './text-search-pages.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
@@ -92,6 +94,7 @@ export interface PlacesServiceDeps {
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
+  const textPages = index ? createTextSearchPages(index) : undefined;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -157,6 +160,24 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
       );
     }
+    if (textPages && criteria.q !== undefined && openAt === undefined) {
+      const page = await textPages(query, parisToday(now), () => searchInSql(criteria, mode, query));
+      return withOpenStatesAt(page, now);
+    }
+    return searchInSql(criteria, mode, query, openAt);
+  }
+
+  /** A remembered page's open states, as of now. */
+  function withOpenStatesAt(page: PlacesPage, now: Date): PlacesPage {
+    const items = page.items.map((item) => {
+      const state = openingStates(item.horaires, now);
+      return { ...item, open_now: state.open, next_change: wallTimeIso(state.nextChange) };
+    });
+    return { ...page, items };
+  }
+
+  async function searchInSql(criteria: SearchCriteria, mode: SortMode, query: PlacesSearch, openAt?: Date) {
+    const now = clock.now();
     if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
     // The text corrected once, not at every batch of an "open at" search.
     const sqlCriteria = await withCorrectedText(db, criteria);

@@ -1,0 +1,38 @@
+import { boundedCache } from '../shared/bounded-cache.js';
+import type { PlaceIndex } from './index/place-index.js';
+import type { PlacesPage } from './places.responses.js';
+
+/** Pages of about 20 summaries (~20 kB each): 500 of them stay under 10 MB. */
+const MAX_PAGES = 500;
+/** A label renamed or retired changes no place row: after a minute a page is searched again anyway. */
+const MAX_AGE_MS = 60_000;
+
+/**
+ * The pages of text searches, remembered while no place changes. A text search runs in PostgreSQL
+ * (the trigram index plus the correction of misspelt words: most of the CPU a `q=` costs at 1M
+ * places), and people type the same words again and again: "france services", "médiathèque", their
+ * town.
+ *
+ * A page is kept under the version of this instance's index, read after the index has applied every
+ * change committed before the request arrived (the same shared read of the change log as a nearest
+ * search): a write through any instance, to a place or a label link, makes every page kept before it
+ * unreachable, and they leave the LRU in turn. Whatever moves with the clock is left to the caller:
+ * the Paris day is part of the key (labels shown until a date), searches "open at" a moment are never
+ * kept, and each place's open state is computed again for every answer.
+ */
+export function createTextSearchPages(index: PlaceIndex, options = { maxPages: MAX_PAGES, maxAgeMs: MAX_AGE_MS }) {
+  const pages = boundedCache<PlacesPage>({ maxEntries: options.maxPages, maxAgeMs: options.maxAgeMs });
+
+  /** The page for `search` (its parameters, cursor included), from memory or from `run`. */
+  return async function textSearchPage(
+    search: object,
+    parisDay: string,
+    run: () => Promise<PlacesPage>,
+  ): Promise<PlacesPage> {
+    // Until the index has loaded, its version says nothing: straight to SQL, as before it existed.
+    if (!index.ready) return run();
+    const ticket = index.freshnessTicket();
+    await index.freshen(ticket);
+    return pages(`${index.version}|${parisDay}|${JSON.stringify(search)}`, run);
+  };
+}

@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestContext, fixedClock } from '../../support/context.js';
+import { makePlace } from '../../support/factories.js';
+
+interface Item {
+  id: number;
+  nom: string;
+  open_now: boolean | null;
+}
+
+describe('text searches asked again (pages remembered until a place changes)', () => {
+  // Tuesday 1 December 2026, 10:00 in Paris.
+  const clock = fixedClock('2026-12-01T09:00:00Z');
+  const first = createTestContext({ clock });
+  const second = createTestContext({ clock });
+  let textSearches = 0;
+  const countTextSearches = (query: { sql: string }) => {
+    if (query.sql.includes('search_text <->>')) textSearches++;
+  };
+
+  // Loaded, as main.ts loads it at start-up; until then text searches go straight to SQL.
+  beforeAll(() => first.placeIndex.start());
+  beforeEach(() => {
+    clock.set('2026-12-01T09:00:00Z');
+    first.db.on('query', countTextSearches);
+  });
+  afterEach(() => {
+    first.db.off('query', countTextSearches);
+  });
+
+  // Random letters: tokens sharing a prefix would match one another by word similarity.
+  const token = () => Array.from({ length: 12 }, () => 'bcdfghjklmnpqrstvwxz'[Math.floor(Math.random() * 20)]).join('');
+  const search = async (q: string) => {
+    const res = await request(first.app).get('/api/v1/places').query({ q });
+    expect(res.status).toBe(200);
+    return res.body.items as Item[];
+  };
+
+  /**
+   * `ask` once, then again; what the second answer was and how many text searches PostgreSQL ran
+   * for it. Other test files write places beside this one: a pair during which the index applied a
+   * change is asked again.
+   */
+  async function askedAgain<T>(ask: () => Promise<T>, between: () => void = () => {}) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      clock.set('2026-12-01T09:00:00Z');
+      const before = await ask();
+      const version = first.placeIndex.version;
+      between();
+      textSearches = 0;
+      const again = await ask();
+      if (first.placeIndex.version === version) return { before, again, textSearches };
+    }
+    throw new Error('Aucun moment sans écriture dans la base partagée.');
+  }
+
+  it('when the same words are searched twice and nothing changed, then PostgreSQL searches once', async () => {
+    const word = token();
+    const place = await makePlace(first.db, { nom: `Médiathèque ${word}` });
+    const { before, again, textSearches: searched } = await askedAgain(() => search(word));
+    expect(again).toEqual(before);
+    expect(again.map((item) => item.id)).toEqual([place.id]);
+    expect(searched).toBe(0);
+  });
+
+  it('when a place is renamed through another instance, then the next search here finds its new name', async () => {
+    const word = token();
+    const place = await makePlace(first.db, { nom: 'Espace numérique du marché' });
+    const ids = async () => (await search(word)).map((item) => item.id);
+    expect(await ids()).not.toContain(place.id);
+    await second
+      .db('places')
+      .where({ id: place.id })
+      .update({ nom: `Espace numérique ${word}` });
+    expect(await ids()).toContain(place.id);
+  });
+
+  it('when the clock passes the closing time, then the remembered page says the place is closed', async () => {
+    const word = token();
+    await makePlace(first.db, { nom: `Cyber-base ${word}`, horaires: 'Mo-Fr 09:00-12:00' });
+    const {
+      before,
+      again,
+      textSearches: searched,
+    } = await askedAgain(
+      () => search(word),
+      // 13:30 in Paris, the same day: the same remembered page.
+      () => clock.set('2026-12-01T12:30:00Z'),
+    );
+    expect(before.map((item) => item.open_now)).toEqual([true]);
+    expect(again.map((item) => item.open_now)).toEqual([false]);
+    expect(searched).toBe(0);
+  });
+
+  it('when the search asks what is open at a moment, then it is searched every time', async () => {
+    const word = token();
+    await makePlace(first.db, { nom: `Tiers-lieu ${word}`, horaires: 'Mo-Fr 09:00-12:00' });
+    for (let i = 0; i < 2; i++) {
+      const res = await request(first.app).get('/api/v1/places').query({ q: word, open_now: true });
+      expect(res.body.items).toHaveLength(1);
+    }
+    expect(textSearches).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -2,8 +2,9 @@ import { boundedCache } from '../shared/bounded-cache.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { PlacesPage } from './places.responses.js';
 
-/** Pages of about 20 summaries (~20 kB each): 500 of them stay under 10 MB. */
+/** Pages of at most 25 summaries (~1 kB each) are remembered: 500 of them stay under ~15 MB. */
 const MAX_PAGES = 500;
+const MAX_REMEMBERED_ITEMS = 25;
 /** A label renamed or retired changes no place row: after a minute a page is searched again anyway. */
 const MAX_AGE_MS = 60_000;
 
@@ -25,12 +26,13 @@ export function createTextSearchPages(index: PlaceIndex, options = { maxPages: M
 
   /** The page for `search` (its parameters, cursor included), from memory or from `run`. */
   return async function textSearchPage(
-    search: object,
+    search: { limit: number },
     parisDay: string,
     run: () => Promise<PlacesPage>,
   ): Promise<PlacesPage> {
     // Until the index has loaded, its version says nothing: straight to SQL, as before it existed.
-    if (!index.ready) return run();
+    // Longer pages (up to 100, rarely asked) are not kept: the bound on memory counts pages.
+    if (!index.ready || search.limit > MAX_REMEMBERED_ITEMS) return run();
     const ticket = index.freshnessTicket();
     await index.freshen(ticket);
     return pages(`${index.version}|${parisDay}|${JSON.stringify(search)}`, run);

@@ -135,12 +135,25 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     scheduleRebuild();
   }
 
+  /**
+   * The log entries naming every place (a bulk load) this instance has read everything again for:
+   * a request's catch-up and the notification both bring the same entry, and a second full reload
+   * of a million places would change nothing. Only entries read from the log count: they were
+   * committed, so the reload they caused saw their rows.
+   */
+  const reloadedFor = new Set<number>();
+
   /** Applies the logged changes in [first, last] (last undefined: up to the newest). */
   async function applyChanges(first: number, last?: number) {
     const changes = await changesBetween(db, first, last);
-    const ids = [...new Set(changes.map((c) => c.placeId))];
-    if (ids.length > FULL_RELOAD_ABOVE || ids.includes(EVERY_PLACE)) await loadAll();
-    else if (ids.length) await reload(ids);
+    const everyPlace = changes.filter((c) => c.placeId === EVERY_PLACE && !reloadedFor.has(c.seq));
+    const ids = [...new Set(changes.flatMap((c) => (c.placeId === EVERY_PLACE ? [] : [c.placeId])))];
+    if (everyPlace.length || ids.length > FULL_RELOAD_ABOVE) {
+      await loadAll();
+      for (const change of everyPlace) reloadedFor.add(change.seq);
+      // A few bulk loads a day at most: the oldest entries, long applied, are forgotten.
+      for (const seq of reloadedFor) if (reloadedFor.size > 100) reloadedFor.delete(seq);
+    } else if (ids.length) await reload(ids);
     const newest = changes.length ? changes[changes.length - 1].seq : 0;
     appliedChange = Math.max(appliedChange, last ?? newest, newest);
   }

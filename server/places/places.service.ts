@@ -107,13 +107,18 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     );
   }
 
+  /** A summary's open state, as of `now`. */
+  function openStateAt(horaires: string | null, now: Date): Pick<PlaceSummary, 'open_now' | 'next_change'> {
+    const state = openingStates(horaires, now);
+    return { open_now: state.open, next_change: wallTimeIso(state.nextChange) };
+  }
+
   function summaryOf(
     place: Omit<DisplayedPlace, 'labelSlugs'>,
     labelSlugs: string[],
     distanceKm: number | undefined,
     now: Date,
   ): PlaceSummary {
-    const state = openingStates(place.horaires, now);
     const summary: PlaceSummary = {
       id: place.id,
       nom: place.nom,
@@ -130,8 +135,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       frais_a_charge: place.fraisACharge,
       modalites_accompagnement: place.modalitesAccompagnement,
       horaires: place.horaires,
-      open_now: state.open,
-      next_change: wallTimeIso(state.nextChange),
+      ...openStateAt(place.horaires, now),
       url: placePath(place),
     };
     if (distanceKm !== undefined) summary.distance_km = Math.round(distanceKm * 1000) / 1000;
@@ -161,23 +165,24 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       );
     }
     if (textPages && criteria.q !== undefined && openAt === undefined) {
-      const page = await textPages(query, parisToday(now), () => searchInSql(criteria, mode, query));
+      const page = await textPages(query, parisToday(now), () => searchInSql(criteria, mode, query, now));
       return withOpenStatesAt(page, now);
     }
-    return searchInSql(criteria, mode, query, openAt);
+    return searchInSql(criteria, mode, query, now, openAt);
   }
 
   /** A remembered page's open states, as of now. */
   function withOpenStatesAt(page: PlacesPage, now: Date): PlacesPage {
-    const items = page.items.map((item) => {
-      const state = openingStates(item.horaires, now);
-      return { ...item, open_now: state.open, next_change: wallTimeIso(state.nextChange) };
-    });
-    return { ...page, items };
+    return { ...page, items: page.items.map((item) => ({ ...item, ...openStateAt(item.horaires, now) })) };
   }
 
-  async function searchInSql(criteria: SearchCriteria, mode: SortMode, query: PlacesSearch, openAt?: Date) {
-    const now = clock.now();
+  async function searchInSql(
+    criteria: SearchCriteria,
+    mode: SortMode,
+    query: PlacesSearch,
+    now: Date,
+    openAt?: Date,
+  ): Promise<PlacesPage> {
     if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
     // The text corrected once, not at every batch of an "open at" search.
     const sqlCriteria = await withCorrectedText(db, criteria);

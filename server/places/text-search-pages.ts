@@ -21,8 +21,8 @@ const MAX_AGE_MS = 60_000;
  * the Paris day is part of the key (labels shown until a date), searches "open at" a moment are never
  * kept, and each place's open state is computed again for every answer.
  */
-export function createTextSearchPages(index: PlaceIndex, options = { maxPages: MAX_PAGES, maxAgeMs: MAX_AGE_MS }) {
-  const pages = boundedCache<PlacesPage>({ maxEntries: options.maxPages, maxAgeMs: options.maxAgeMs });
+export function createTextSearchPages(index: PlaceIndex) {
+  const pages = boundedCache<PlacesPage>({ maxEntries: MAX_PAGES, maxAgeMs: MAX_AGE_MS });
 
   /** The page for `search` (its parameters, cursor included), from memory or from `run`. */
   return async function textSearchPage(

@@ -113,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
     clock,
     index: deps.placeIndex,
     knownLabels: () => labelIdsBySlug(reads),
+    readsMayLag: deps.readDb !== undefined && deps.readDb !== db,
   });
   const labels = createLabelsService({ db: reads, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.
@@ -216,6 +217,7 @@ export function createApp(deps: AppDeps): Express {
     mapTilesAttribution: config.MAP_TILES_ATTRIBUTION,
     publicBaseUrl,
     reportCategories: REPORT_FORM_CATEGORIES,
+    stewardship: editing.stewardship,
   };
   app.use(searchPageRoutes({ ...pageDeps, search: createSearchService({ places, labels, geocoder, clock }) }));
   app.use(placePagesRoutes(pageDeps));

@@ -52,7 +52,7 @@ export const resetSchema = z
 export const roleChangeSchema = z.object({ role: z.enum(ROLES, 'Rôle inconnu.') });
 
 /** PostgreSQL `integer` (ids, versions): larger numbers would be a database error (22003), never a 500. */
-export const PG_INT_MAX = 2_147_483_647;
+const PG_INT_MAX = 2_147_483_647;
 
 /** A whole number from 1 to PG_INT_MAX, from a form field or a path segment. */
 export const positiveInt = (message = 'Nombre entier positif attendu.') =>

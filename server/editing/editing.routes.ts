@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { requireUser, signedInUser } from '../accounts/auth.middleware.js';
 import { errorSummary, parseForm, type FormErrors } from '../shared/forms.js';
-import { PG_INT_MAX, positiveInt } from '../accounts/accounts.schemas.js';
+import { positiveInt } from '../accounts/accounts.schemas.js';
 import { NotFoundError } from '../http/errors.js';
 import { parseOrThrow } from '../http/validation.js';
 import { placePath } from '../places/places.mapping.js';
@@ -71,22 +71,6 @@ export function editingRoutes(deps: {
   const { editing, clock } = deps;
   const router = Router();
   const user = (res: Response) => signedInUser(res);
-
-  // The public place page (server/places/places.pages.ts) shows who last updated it and a
-  // "Gérer ce lieu" link through the place-stewardship partial, fed here.
-  router.get('/lieux/:ref', async (req, res, next) => {
-    const id = Number(req.params.ref.split('-')[0]);
-    if (Number.isSafeInteger(id) && id > 0 && id <= PG_INT_MAX) {
-      const lastUpdate = await editing.lastUpdate(id);
-      const manage = await editing.canManage(res.locals.currentUser, id);
-      res.locals.placeStewardship = {
-        lastUpdate,
-        claimUrl: `/mon-espace/lieux/${id}/demande`,
-        manageUrl: manage ? `/mon-espace/lieux/${id}` : null,
-      };
-    }
-    next();
-  });
 
   router.get('/mon-espace', requireUser, async (req, res) => {
     const data = await editing.dashboard(user(res));

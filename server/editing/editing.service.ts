@@ -213,6 +213,19 @@ export function createEditingService(deps: {
     };
   }
 
+  /**
+   * The place page's stewardship line: who last updated it, and the link to manage it (its
+   * mediators, moderators) or to claim it (anyone else). Given to the page by app.ts.
+   */
+  async function stewardship(user: CurrentUser | undefined, placeId: number) {
+    const [latest, manage] = await Promise.all([lastUpdate(placeId), canManage(user, placeId)]);
+    return {
+      lastUpdate: latest,
+      claimUrl: `/mon-espace/lieux/${placeId}/demande`,
+      manageUrl: manage ? `/mon-espace/lieux/${placeId}` : null,
+    };
+  }
+
   // ---------- Labels: requests for mediators, immediate for moderators ----------
 
   async function labelsView(user: CurrentUser, placeId: number) {
@@ -281,6 +294,7 @@ export function createEditingService(deps: {
     history,
     revert,
     lastUpdate,
+    stewardship,
     labelsView,
     changeLabels,
     propose,

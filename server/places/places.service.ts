@@ -89,12 +89,18 @@ export interface PlacesServiceDeps {
   knownLabels: KnownLabels;
   /** The in-memory index of the read path; without it (some tests), every search goes to SQL. */
   index?: PlaceIndex;
+  /**
+   * Reads go to a replica (DATABASE_READ_URL) that may not have replayed yet a change the index has
+   * applied from the primary's log: nothing is then kept under the index's version (text-search
+   * pages, place pages), or a lagging copy could be kept as the new one.
+   */
+  readsMayLag?: boolean;
 }
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
-  const textPages = index ? createTextSearchPages(index) : undefined;
+  const textPages = index && !deps.readsMayLag ? createTextSearchPages(index) : undefined;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -282,7 +288,18 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     };
   }
 
-  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto };
+  /**
+   * The in-memory index's version once it has applied every change committed before this call (to
+   * any place or label link, through any instance): what a page kept in memory is filed under.
+   * Undefined while there is no index, or it has not loaded yet, or reads may lag behind it.
+   */
+  async function freshVersion(): Promise<number | undefined> {
+    if (!index?.ready || deps.readsMayLag) return undefined;
+    await index.freshen(index.freshnessTicket());
+    return index.version;
+  }
+
+  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto, freshVersion };
 }
 
 export type PlacesService = ReturnType<typeof createPlacesService>;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placePath } from '../../../server/places/places.mapping.js';
 import { listReports } from '../../../server/reports/reports.repository.js';
-import { placeView, phoneDisplay, weekTable } from '../../../server/places/places.pages.js';
+import { placeView, phoneDisplay, weekTable } from '../../../server/places/place-page-view.js';
 import { csrfFrom } from '../../support/forms.js';
 import { createTestContext } from '../../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';

@@ -1,0 +1,173 @@
+import request from 'supertest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { placePath } from '../../../server/places/places.mapping.js';
+import { createPlacePageMemory } from '../../../server/places/place-page-memory.js';
+import { listReports } from '../../../server/reports/reports.repository.js';
+import { createTestContext, fixedClock } from '../../support/context.js';
+import { makePlace } from '../../support/factories.js';
+import { csrfFrom } from '../../support/forms.js';
+import { uniqueWord } from '../../support/communes.js';
+import { createUser, loginAs } from '../../support/session.js';
+
+describe('place pages kept in memory for visitors who are not signed in', () => {
+  // Tuesday 1 December 2026, 11:00 in Paris.
+  const clock = fixedClock('2026-12-01T10:00:00Z');
+  const first = createTestContext({ clock });
+  const second = createTestContext({ clock });
+  let placeReads = 0;
+  const countPlaceReads = (query: { sql: string }) => {
+    if (/from "places"/i.test(query.sql) || /\bplaces p\b/.test(query.sql)) placeReads++;
+  };
+
+  // Loaded, as main.ts loads it at start-up; until then every page is rendered.
+  beforeAll(() => first.placeIndex.start());
+  beforeEach(() => {
+    placeReads = 0;
+    clock.set('2026-12-01T10:00:00Z');
+    first.db.on('query', countPlaceReads);
+  });
+  afterEach(() => {
+    first.db.off('query', countPlaceReads);
+  });
+
+  const open = (path: string, agent = request(first.app)) => agent.get(path);
+
+  /**
+   * `ask` once, then again; the second answer and how many reads of places it took. Other test files
+   * write places beside this one: a pair during which the index applied a change is asked again.
+   */
+  async function askedAgain<T>(ask: () => Promise<T>) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      placeReads = 0;
+      const before = await ask();
+      const firstReads = placeReads;
+      const version = first.placeIndex.version;
+      placeReads = 0;
+      const again = await ask();
+      if (first.placeIndex.version === version) return { before, again, firstReads, reads: placeReads };
+    }
+    throw new Error('Aucun moment sans écriture dans la base partagée.');
+  }
+
+  it('when two visitors open the same page, then it is read once and each gets a form token of their own', async () => {
+    const place = await makePlace(first.db, { nom: `Médiathèque ${uniqueWord()}`, horaires: 'Mo-Fr 09:00-17:00' });
+    const path = placePath(place);
+    const { before, again, firstReads, reads } = await askedAgain(() => open(path));
+    expect(firstReads).toBeGreaterThan(0);
+    expect(before.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(reads).toBe(0);
+    expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
+    const token = (text: string) => /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
+    expect(token(again.text)).toBeTruthy();
+    expect(token(again.text)).not.toBe(token(before.text));
+    expect(again.text.replace(/value="[^"]+"/, '')).toBe(before.text.replace(/value="[^"]+"/, ''));
+    expect(again.headers['set-cookie'][0]).toMatch(/^epn\.csrf=/);
+  });
+
+  it('when a visitor sends the report form of a page kept in memory, then the report is stored', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}` });
+    const path = placePath(place);
+    await open(path);
+    const agent = request.agent(first.app);
+    const csrf = await csrfFrom(agent, path);
+    const res = await agent
+      .post(`/lieux/${place.id}/signalement`)
+      .type('form')
+      .send({ _csrf: csrf, category: 'horaires', message: 'Fermé le lundi.' });
+    expect(res.status).toBe(303);
+    expect(await listReports(first.db, { placeId: place.id })).toHaveLength(1);
+    const thanks = await agent.get(res.headers.location);
+    expect(thanks.text).toContain('Merci ! Votre signalement a bien été envoyé.');
+    expect((await open(path)).text).not.toContain('Merci !');
+  });
+
+  it('when the place is renamed through another instance, then the next view here shows the new name', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}` });
+    await open(placePath(place));
+    const renamed = `Espace ${uniqueWord()}`;
+    await second.db('places').where({ id: place.id }).update({ nom: renamed });
+    const res = await open(placePath(place)).redirects(1);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(renamed);
+  });
+
+  it('when the clock passes the closing time, then the page kept says closed', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}`, horaires: 'Mo-Fr 09:00-12:00' });
+    const path = placePath(place);
+    const openState = (text: string) => /"open":"([^"]+)"/.exec(text)?.[1];
+    expect(openState((await open(path)).text)).toBe('Ouvert · ferme à 12:00');
+    clock.set('2026-12-01T11:05:00Z'); // 12:05 in Paris
+    expect(openState((await open(path)).text)).toBe('Fermé · ouvre demain à 09:00');
+  });
+
+  it('when the address has another slug, then it redirects from memory to the right one, query kept', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}` });
+    await open(placePath(place));
+    const res = await open(`/lieux/${place.id}-autre-nom?depuis=carte`);
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe(`${placePath(place)}?depuis=carte`);
+  });
+
+  it('when its mediator opens it signed in, then they see their link; a visitor after them does not', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}` });
+    const path = placePath(place);
+    const user = await createUser(first.db);
+    await first
+      .db('place_managers')
+      .insert({ place_id: place.id, user_id: user.id, status: 'approved', method: 'moderator' });
+    await open(path);
+    const mediator = await loginAs(first.app, user);
+    const theirs = await mediator.get(path);
+    expect(theirs.text).toContain('Modifier la fiche de ce lieu');
+    expect(theirs.text).toContain('Se déconnecter');
+    const visitor = await open(path);
+    expect(visitor.text).not.toContain('Modifier la fiche de ce lieu');
+    expect(visitor.text).toContain('Gérer ce lieu');
+  });
+});
+
+describe('the memory of place pages', () => {
+  const page = (html: string, renderedAt = 0, validUntil?: number) => ({
+    key: 'v1',
+    path: '/lieux/1-a',
+    html,
+    renderedAt,
+    validUntil,
+  });
+
+  it('when a page is kept, then each visitor gets it with their own token where the mark was', () => {
+    const memory = createPlacePageMemory();
+    memory.keep(1, page(`<p>é</p><input value="${memory.tokenMark}"><p>’</p>`));
+    const kept = memory.find(1, 'v1', 10);
+    expect(kept && memory.html(kept, 'abc').toString()).toBe('<p>é</p><input value="abc"><p>’</p>');
+  });
+
+  it('when the key moved on, the open state changed, a minute passed or the clock went back, then it is gone', () => {
+    const memory = createPlacePageMemory({ maxAgeMs: 60_000 });
+    memory.keep(1, page('a', 1_000, 5_000));
+    expect(memory.find(1, 'v2', 2_000)).toBeUndefined();
+    memory.keep(1, page('a', 1_000, 5_000));
+    expect(memory.find(1, 'v1', 5_000)).toBeUndefined();
+    memory.keep(1, page('a', 1_000));
+    expect(memory.find(1, 'v1', 60_999)).toBeDefined();
+    expect(memory.find(1, 'v1', 61_000)).toBeUndefined();
+    memory.keep(1, page('a', 1_000));
+    expect(memory.find(1, 'v1', 999)).toBeUndefined();
+    expect(memory.size).toEqual({ pages: 0, bytes: 0 });
+  });
+
+  it('when the pages outgrow the bound, then the least recently opened go first', () => {
+    const memory = createPlacePageMemory({ maxBytes: 30 });
+    memory.keep(1, page('x'.repeat(10)));
+    memory.keep(2, page('y'.repeat(10)));
+    memory.find(1, 'v1', 1);
+    memory.keep(3, page('z'.repeat(15)));
+    expect(memory.find(2, 'v1', 1)).toBeUndefined();
+    expect(memory.find(1, 'v1', 1)).toBeDefined();
+    expect(memory.find(3, 'v1', 1)).toBeDefined();
+    expect(memory.size).toEqual({ pages: 2, bytes: 25 });
+    memory.keep(4, page('w'.repeat(31)));
+    expect(memory.find(4, 'v1', 1)).toBeUndefined();
+  });
+});

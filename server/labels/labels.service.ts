@@ -33,11 +33,30 @@ export function createLabelsService(deps: { db: Db; places: PlacesService }) {
     ...label,
     placeCount: counts.get(label.id) ?? 0,
   });
+  /**
+   * The labels as of the in-memory index's version: a write to `labels` logs an entry that moves it
+   * (migration 20261203_0200), so the list shown by every search page is read again only then.
+   * Without a ready index (or with a replica that may lag), read every time.
+   */
+  let kept: { version: number; rows: Promise<LabelRow[]> } | undefined;
+  async function labelRows(): Promise<LabelRow[]> {
+    const version = await deps.places.freshVersion();
+    if (version === undefined) return listLabels(deps.db);
+    if (kept?.version !== version) {
+      const rows = listLabels(deps.db);
+      kept = { version, rows };
+      rows.catch(() => {
+        if (kept?.rows === rows) kept = undefined;
+      });
+    }
+    return kept.rows;
+  }
+
   return {
     /** Published places per label id, counted at most once a minute. */
     placeCounts: () => placeCounts(),
     async list(): Promise<Label[]> {
-      const [labels, counts] = await Promise.all([listLabels(deps.db), placeCounts()]);
+      const [labels, counts] = await Promise.all([labelRows(), placeCounts()]);
       return labels.map((label) => withCount(label, counts));
     },
     async get(slug: string): Promise<Label> {

@@ -53,15 +53,20 @@ describe('the display cache of the index', () => {
 describe('a read shared by concurrent requests', () => {
   function counter() {
     let reads = 0;
-    const answers: ((value: number) => void)[] = [];
+    const answers: { resolve: (value: number) => void; reject: (error: Error) => void }[] = [];
     const shared = sharedRead(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<number>((resolve, reject) => {
           reads++;
-          answers.push(resolve);
+          answers.push({ resolve, reject });
         }),
     );
-    return { shared, reads: () => reads, answer: (i: number, value: number) => answers[i](value) };
+    return {
+      shared,
+      reads: () => reads,
+      answer: (i: number, value: number) => answers[i].resolve(value),
+      fail: (i: number, error: Error) => answers[i].reject(error),
+    };
   }
 
   it('when requests arrive together, then one read serves them all', async () => {
@@ -83,6 +88,16 @@ describe('a read shared by concurrent requests', () => {
     expect(reads()).toBe(2);
     answer(1, 2);
     expect(await Promise.all(later)).toEqual([2, 2]);
+  });
+
+  it('when the read in flight fails, then the requests waiting for the next one fail with it, no second read', async () => {
+    const { shared, reads, fail } = counter();
+    const first = shared.read(shared.ticket());
+    const later = shared.read(shared.ticket());
+    fail(0, new Error('base injoignable'));
+    await expect(first).rejects.toThrow('base injoignable');
+    await expect(later).rejects.toThrow('base injoignable');
+    expect(reads()).toBe(1);
   });
 
   it('when a read has been answered, then a request arriving after it reads again', async () => {

@@ -96,6 +96,8 @@ export async function latestChange(db: Db): Promise<number> {
  * place, which an instance then reads again.
  */
 export const EVERY_PLACE = 0;
+/** What a write to `labels` logs (migration 20261203_0200): no place to read again, only pages to forget. */
+export const LABELS = -1;
 
 export interface PlaceChange {
   seq: number;

@@ -5,6 +5,7 @@ import { planSearch } from './query-plan.js';
 import {
   changesBetween,
   EVERY_PLACE,
+  LABELS,
   indexedPlacesAfter,
   indexedPlacesByIds,
   labelLinksBetween,
@@ -147,13 +148,18 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   async function applyChanges(first: number, last?: number) {
     const changes = await changesBetween(db, first, last);
     const everyPlace = changes.filter((c) => c.placeId === EVERY_PLACE && !reloadedFor.has(c.seq));
-    const ids = [...new Set(changes.flatMap((c) => (c.placeId === EVERY_PLACE ? [] : [c.placeId])))];
+    const ids = [...new Set(changes.flatMap((c) => (c.placeId > 0 ? [c.placeId] : [])))];
     if (everyPlace.length || ids.length > FULL_RELOAD_ABOVE) {
       await loadAll();
       for (const change of everyPlace) reloadedFor.add(change.seq);
       // A few bulk loads a day at most: the oldest entries, long applied, are forgotten.
       for (const seq of reloadedFor) if (reloadedFor.size > 100) reloadedFor.delete(seq);
     } else if (ids.length) await reload(ids);
+    if (changes.some((c) => c.placeId === LABELS)) {
+      // A label's name or slug, shown in the displayed rows and in every page kept under `version`.
+      display.clear();
+      version++;
+    }
     const newest = changes.length ? changes[changes.length - 1].seq : 0;
     appliedChange = Math.max(appliedChange, last ?? newest, newest);
   }

@@ -33,16 +33,19 @@ export function sharedRead<T>(read: () => Promise<T>) {
       if (newest && sent > ticket) return newest;
       const previous = newest;
       if (!inFlight || !previous) return send();
-      // The read in flight was sent before this request came: share the next one.
-      next ??= previous
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .then(() => {
+      // The read in flight was sent before this request came: share the next one. If it fails, the
+      // database is failing now: those waiting fail with it rather than wait for a second read
+      // (under an outage each request would pay two timeouts before its 503).
+      next ??= previous.then(
+        () => {
           next = undefined;
           return send();
-        });
+        },
+        (error: unknown) => {
+          next = undefined;
+          throw error;
+        },
+      );
       return next;
     },
   };

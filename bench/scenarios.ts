@@ -129,5 +129,12 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       target: 'app',
       paths: many(() => `/api/v1/places?q=${encodeURIComponent(communes[Math.floor(random() * communes.length)].nom)}`),
     },
+    {
+      // 2,000 points in turn, more search pages than the memory of pages holds (32 MB): each view is
+      // searched and rendered, what the search page costs when nobody asked it a moment ago.
+      name: 'search page around a point never asked before',
+      target: 'app',
+      paths: many(() => `/?${point()}`),
+    },
   ];
 }

@@ -8,7 +8,7 @@ import type { PlacesService } from './places.service.js';
 import type { Clock } from '../shared/clock.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { CurrentUser } from '../accounts/accounts.types.js';
-import { createPlacePageMemory } from './place-page-memory.js';
+import { createPageMemory } from '../shared/page-memory.js';
 import { placeView } from './place-page-view.js';
 
 interface ArticleLink {
@@ -148,7 +148,7 @@ async function placePageHtml(
 
 export function placePagesRoutes(deps: PlacePageDeps): Router {
   const router = Router();
-  const memory = createPlacePageMemory();
+  const memory = createPageMemory();
 
   router.get('/lieux/:ref', async (req, res) => {
     // A malformed address is a page that does not exist (404), not a bad request: people type URLs.
@@ -164,7 +164,7 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     const version = shared ? await deps.places.freshVersion() : undefined;
     const key = version === undefined ? undefined : `${version}|${parisToday(deps.clock.now())}`;
     const renderedAt = deps.clock.now().getTime();
-    const kept = key ? memory.find(id, key, renderedAt) : undefined;
+    const kept = key ? memory.find(String(id), key, renderedAt) : undefined;
     if (kept) {
       if (req.path !== kept.path) return res.redirect(301, `${kept.path}${search}`);
       return res.type('html').send(memory.html(kept, String(res.locals.csrfToken)));
@@ -177,7 +177,13 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     if (req.path !== canonical) return res.redirect(301, `${canonical}${search}`);
     if (!key) return renderPlacePage(deps, res, id, { sent }, 200, found);
     const page = await placePageHtml(deps, res, id, {}, found, memory.tokenMark);
-    memory.keep(id, { key, path: page.path, html: page.html, renderedAt, validUntil: page.nextChange?.getTime() });
+    memory.keep(String(id), {
+      key,
+      path: page.path,
+      html: page.html,
+      renderedAt,
+      validUntil: page.nextChange?.getTime(),
+    });
     res.type('html').send(page.html.split(memory.tokenMark).join(String(res.locals.csrfToken)));
   });
 

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { toFieldErrors } from '../http/validation.js';
 import { assetUrls } from '../shared/asset-url.js';
+import type { Clock } from '../shared/clock.js';
+import { createPageMemory } from '../shared/page-memory.js';
 import { searchPageQuerySchema } from './search.query.js';
 import type { ParsedSearch, SearchService } from './search.service.js';
 
@@ -9,16 +11,20 @@ export const SEARCH_PAGE_ASSETS = { scripts: ['/static/build/search.js'], styles
 
 export interface SearchDeps {
   search: SearchService;
+  clock: Clock;
   mapTilesUrl: string;
   mapTilesAttribution: string;
 }
 
 /**
  * The home page is the search. With `X-Fragment: results` (the script's requests) only the results
- * part is sent, to replace the list in place; a page without a search is always whole.
+ * part is sent, to replace the list in place; a page without a search is always whole. Pages shown
+ * to visitors who are not signed in are kept in memory (server/shared/page-memory.ts) under the
+ * in-memory index's version: asked again, no query and no template until a place or label changes.
  */
 export function searchPageRoutes(deps: SearchDeps): Router {
   const router = Router();
+  const memory = createPageMemory();
 
   router.get('/', async (req, res) => {
     res.vary('X-Fragment');
@@ -26,18 +32,40 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const request: ParsedSearch = parsed.success
       ? { ok: true, query: parsed.data }
       : { ok: false, errors: toFieldErrors(parsed.error) };
-    const result = await deps.search.searchPage(request, req.query);
+    const asksFragment = req.get('X-Fragment') === 'results';
+    // Kept for everyone but the signed-in (their menu) and searches by opening time: a place not on
+    // the page may open in a minute and belong on it.
+    const shared =
+      !res.locals.currentUser && parsed.success && !parsed.data.open_now && !parsed.data.jour && !parsed.data.heure;
+    const key = shared ? await deps.search.pageKey() : undefined;
+    const address = `${asksFragment ? 'results' : 'page'} ${req.originalUrl}`;
+    const now = deps.clock.now().getTime();
+    const kept = key ? memory.find(address, key, now) : undefined;
+    if (kept) return res.type('html').send(memory.html(kept, ''));
 
-    const fragment = req.get('X-Fragment') === 'results' && result.kind !== 'home';
-    res.status(result.kind === 'invalid' ? 400 : 200).render(fragment ? 'pages/search/results' : 'pages/search/index', {
-      pageTitle: undefined,
-      nav: 'search',
-      scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
-      stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
-      map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
-      ...result.view,
-      ...(fragment ? { layout: false } : {}),
-    });
+    const result = await deps.search.searchPage(request, req.query);
+    const fragment = asksFragment && result.kind !== 'home';
+    const status = result.kind === 'invalid' ? 400 : 200;
+    const html = await new Promise<string>((resolve, reject) =>
+      res.render(
+        fragment ? 'pages/search/results' : 'pages/search/index',
+        {
+          pageTitle: undefined,
+          nav: 'search',
+          scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
+          stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
+          map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
+          ...result.view,
+          ...(fragment ? { layout: false } : {}),
+        },
+        (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
+      ),
+    );
+    if (key && status === 200) {
+      const validUntil = result.kind === 'results' ? result.nextChange?.getTime() : undefined;
+      memory.keep(address, { key, path: req.path, html, renderedAt: now, validUntil });
+    }
+    res.status(status).type('html').send(html);
   });
 
   return router;

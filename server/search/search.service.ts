@@ -6,7 +6,7 @@ import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
 import type { PlacesSearch, PlacesService } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
-import { parisToday } from '../shared/paris-time.js';
+import { fromParisWallTime, parisToday } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.query.js';
 import { cardOf, markerOf } from '../places/place-cards.js';
 import { formView, type FormState } from './search.view.js';
@@ -38,7 +38,19 @@ export type ParsedSearch = { ok: true; query: SearchPageQuery } | { ok: false; e
 export type SearchPageResult =
   | { kind: 'home'; view: Record<string, unknown> }
   | { kind: 'invalid'; view: Record<string, unknown> }
-  | { kind: 'results'; view: Record<string, unknown> };
+  | { kind: 'results'; view: Record<string, unknown>; nextChange: Date | null };
+
+/** The soonest of the places' next changes of open state ("2026-12-01T12:00", Paris wall time). */
+function soonestChange(changes: (string | null)[]): Date | null {
+  let soonest: Date | null = null;
+  for (const change of changes) {
+    if (!change) continue;
+    const [year, month, day, hour, minute] = change.split(/[-T:]/).map(Number);
+    const at = fromParisWallTime({ year, month, day, hour, minute, second: 0 });
+    if (!soonest || at < soonest) soonest = at;
+  }
+  return soonest;
+}
 
 const FIELD_IDS: Record<string, string> = {
   lat: 'ou',
@@ -125,7 +137,7 @@ interface Where {
 
 /** The search page: reads a parsed query, geocodes what was typed, searches the places, builds the view. */
 export interface SearchServiceDeps {
-  places: Pick<PlacesService, 'search' | 'count'>;
+  places: Pick<PlacesService, 'search' | 'count' | 'freshVersion'>;
   labels: Pick<LabelsService, 'list'>;
   geocoder: Geocoder;
   clock: Clock;
@@ -255,6 +267,7 @@ export function createSearchService(deps: SearchServiceDeps) {
     const circle = point && !query.bbox ? radius : null;
     return {
       kind: 'results',
+      nextChange: soonestChange(page.items.map((item) => item.next_change)),
       view: {
         pageTitle: where.label ? `Lieux près de ${where.label}` : 'Résultats de la recherche',
         form: makeForm(where.defaultRadius),
@@ -289,7 +302,17 @@ export function createSearchService(deps: SearchServiceDeps) {
     };
   }
 
-  return { searchPage };
+  /**
+   * What a search page shown to anyone is filed under in memory (server/search/search.routes.ts): the
+   * in-memory index's version once it has applied every change committed before now, and the Paris
+   * day. Undefined when pages cannot be kept (no index yet, or reads from a replica that may lag).
+   */
+  async function pageKey(): Promise<string | undefined> {
+    const version = await deps.places.freshVersion();
+    return version === undefined ? undefined : `${version}|${parisToday(deps.clock.now())}`;
+  }
+
+  return { searchPage, pageKey };
 }
 
 export type SearchService = ReturnType<typeof createSearchService>;

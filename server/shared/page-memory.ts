@@ -1,76 +1,84 @@
 import { randomBytes } from 'node:crypto';
 
-/** Place pages weigh 10–20 kB: ~2,000 of the most recently opened ones. */
+/** Pages weigh 10–30 kB: a few thousand of the most recently opened ones. */
 const MAX_BYTES = 32 * 1024 * 1024;
 /**
- * A label renamed or an article newly linked to the place changes no place row: after a minute the
- * page is rendered again anyway, as a shared cache would (the page's public Cache-Control says a minute).
+ * What the change log does not see (an article newly linked to a place, the label counts of the
+ * filters) is shown again after a minute at most, as a shared cache would (the public Cache-Control
+ * says a minute).
  */
 const MAX_AGE_MS = 60_000;
 
 interface RememberedPage {
   /** Which state of the places (and which Paris day) it shows: see `find`. */
   key: string;
-  /** The page's canonical address, to redirect other slugs without reading the place. */
+  /** The page's canonical address (a place page: other slugs redirect to it without a read). */
   path: string;
   /** The HTML around each visitor's form token. */
   parts: Buffer[];
   bytes: number;
   renderedAt: number;
-  /** The next change of its open state ("ouvert, ferme à 18 h"), or a minute. */
+  /** The next change of an open state it shows ("ouvert, ferme à 18 h"), or a minute. */
   validUntil: number;
 }
 
 /**
- * Place pages as rendered for visitors who are not signed in, with a mark where each one's form
- * token goes (the "Signaler une erreur" form; the token is made for the visitor's cookie, the rest
- * of the page is the same for everyone). A page opened again is then the HTML kept plus the
- * visitor's token: no query, no template.
+ * Pages as rendered for visitors who are not signed in (place pages, search pages), by address. A
+ * page may hold a mark where each visitor's form token goes (the place page's "Signaler une erreur"
+ * form: the token is made for the visitor's cookie, the rest of the page is the same for everyone).
+ * A page opened again is then the HTML kept plus the visitor's token: no query, no template.
  *
- * One page per place, least recently opened forgotten first, within a bound in bytes. A page is
- * found only under the key it was kept with — the version of the in-memory index once it has applied
- * every change committed before the request (a change to any place or label link, through any
- * instance, changes it) and the Paris day (the week's table starts today) — and only until its open
- * state changes or a minute has passed.
+ * One page per address, least recently opened forgotten first, within a bound in bytes. A page is
+ * found only under the key it was kept with — the caller's: the version of the in-memory index once
+ * it has applied every change committed before the request (a change to any place, label link or
+ * label, through any instance, moves it) and the Paris day — and only until an open state it shows
+ * changes or a minute has passed.
  */
-export function createPlacePageMemory(options: { maxBytes?: number; maxAgeMs?: number } = {}) {
+export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number } = {}) {
   const maxBytes = options.maxBytes ?? MAX_BYTES;
   const maxAgeMs = options.maxAgeMs ?? MAX_AGE_MS;
   /** Random: no text of a place can contain it by chance, or on purpose. */
   const tokenMark = `csrf-${randomBytes(18).toString('base64url')}`;
-  const pages = new Map<number, RememberedPage>();
+  const pages = new Map<string, RememberedPage>();
   let bytes = 0;
 
-  function forget(id: number) {
-    const page = pages.get(id);
+  function forget(address: string) {
+    const page = pages.get(address);
     if (!page) return;
-    pages.delete(id);
+    pages.delete(address);
     bytes -= page.bytes;
   }
 
   return {
     tokenMark,
 
-    find(id: number, key: string, now: number): RememberedPage | undefined {
-      const page = pages.get(id);
+    find(address: string, key: string, now: number): RememberedPage | undefined {
+      const page = pages.get(address);
       if (!page) return undefined;
       // A clock set back (tests) is not "later": the page then says what it said at its time.
       if (page.key !== key || now < page.renderedAt || now >= page.validUntil) {
-        forget(id);
+        forget(address);
         return undefined;
       }
-      pages.delete(id); // most recently opened: last in the map's order
-      pages.set(id, page);
+      pages.delete(address); // most recently opened: last in the map's order
+      pages.set(address, page);
       return page;
     },
 
-    keep(id: number, page: { key: string; path: string; html: string; renderedAt: number; validUntil?: number }) {
-      forget(id);
+    keep(address: string, page: { key: string; path: string; html: string; renderedAt: number; validUntil?: number }) {
+      forget(address);
       const parts = page.html.split(tokenMark).map((part) => Buffer.from(part));
       const size = parts.reduce((sum, part) => sum + part.length, 0);
       if (size > maxBytes) return;
       const validUntil = Math.min(page.renderedAt + maxAgeMs, page.validUntil ?? Infinity);
-      pages.set(id, { key: page.key, path: page.path, parts, bytes: size, renderedAt: page.renderedAt, validUntil });
+      pages.set(address, {
+        key: page.key,
+        path: page.path,
+        parts,
+        bytes: size,
+        renderedAt: page.renderedAt,
+        validUntil,
+      });
       bytes += size;
       for (const oldest of pages.keys()) {
         if (bytes <= maxBytes) break;

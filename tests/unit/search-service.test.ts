@@ -87,6 +87,8 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
         counted.push(query);
         return Promise.resolve({ total: options.total ?? 1, isLowerBound: false });
       },
+      // No in-memory index here: nothing is kept.
+      freshVersion: () => Promise.resolve(undefined),
     },
     labels: { list: () => Promise.resolve([label]) },
     geocoder,

@@ -129,4 +129,17 @@ describe('opening states of a result list', () => {
     }
     expect(openingStates(null, new Date())).toEqual({ open: null, nextChange: null });
   });
+
+  it('when a rule is asked minute after minute across its changes, then each answer is the library’s', () => {
+    const openingStates = createOpeningStates();
+    const rule = rules[0];
+    // Monday 7 December 2026 from 08:00 to 18:00 in Paris, every 7 minutes; then a day later, then back.
+    const start = Date.parse('2026-12-07T07:00:00Z');
+    const steps = [...Array.from({ length: 90 }, (_, i) => start + i * 7 * 60_000), start + 86_400_000, start];
+    for (const at of steps) {
+      const now = new Date(at);
+      const minute = new Date(Math.floor(at / 60_000) * 60_000);
+      expect(openingStates(rule, now), now.toISOString()).toEqual(openingStateAt(rule, minute));
+    }
+  });
 });

@@ -90,7 +90,7 @@ describe('a read shared by concurrent requests', () => {
     expect(await Promise.all(later)).toEqual([2, 2]);
   });
 
-  it('when the read in flight fails, then the requests waiting for the next one fail with it, no second read', async () => {
+  it('when the read in flight fails, then those waiting for the next one fail with it, no second read', async () => {
     const { shared, reads, fail } = counter();
     const first = shared.read(shared.ticket());
     const later = shared.read(shared.ticket());

@@ -23,6 +23,7 @@ import {
 import type { Place, PlaceLabelLink } from './places.types.js';
 import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
+import { createBulkhead } from '../shared/bulkhead.js';
 import { createTextSearchPages } from './text-search-pages.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
@@ -95,12 +96,24 @@ export interface PlacesServiceDeps {
    * pages, place pages), or a lagging copy could be kept as the new one.
    */
   readsMayLag?: boolean;
+  /**
+   * Text searches run in PostgreSQL at once, at most (the rest wait `waitMs`, then 503): half the
+   * pool by default (server/app.ts). Unbounded when absent (tests of other features).
+   */
+  textSearchSlots?: { slots: number; waitMs: number };
 }
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
   const textPages = index && !deps.readsMayLag ? createTextSearchPages(index) : undefined;
+  const textSearches = deps.textSearchSlots
+    ? createBulkhead({
+        slots: deps.textSearchSlots.slots,
+        maxWaitMs: deps.textSearchSlots.waitMs,
+        message: MESSAGES.textSearchBusy,
+      })
+    : undefined;
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -170,11 +183,16 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
       );
     }
+    // Text searches run apart (a rare word walks far in the trigram index): a few at once.
+    const inSql = (at?: Date) =>
+      criteria.q !== undefined && textSearches
+        ? textSearches.run(() => searchInSql(criteria, mode, query, now, at))
+        : searchInSql(criteria, mode, query, now, at);
     if (textPages && criteria.q !== undefined && openAt === undefined) {
-      const page = await textPages(query, parisToday(now), () => searchInSql(criteria, mode, query, now));
+      const page = await textPages(query, parisToday(now), () => inSql());
       return withOpenStatesAt(page, now);
     }
-    return searchInSql(criteria, mode, query, now, openAt);
+    return inSql(openAt);
   }
 
   /** A remembered page's open states, as of now. */

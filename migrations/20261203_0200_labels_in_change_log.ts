@@ -9,17 +9,24 @@ import type { Knex } from 'knex';
 const LABELS = -1;
 
 export async function up(knex: Knex): Promise<void> {
+  // Only when a row changed: a statement that touched nothing makes no page stale.
   await knex.raw(`CREATE FUNCTION labels_log_changes() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       logged_seq bigint;
     BEGIN
-      INSERT INTO place_changes (place_id) VALUES (${LABELS}) RETURNING seq INTO logged_seq;
-      PERFORM pg_notify('places_changed', logged_seq || '-' || logged_seq);
+      IF EXISTS (SELECT 1 FROM changed_rows) THEN
+        INSERT INTO place_changes (place_id) VALUES (${LABELS}) RETURNING seq INTO logged_seq;
+        PERFORM pg_notify('places_changed', logged_seq || '-' || logged_seq);
+      END IF;
       RETURN NULL;
     END $$`);
-  for (const event of ['INSERT', 'UPDATE', 'DELETE'])
+  for (const [event, rows] of [
+    ['INSERT', 'NEW'],
+    ['UPDATE', 'NEW'],
+    ['DELETE', 'OLD'],
+  ])
     await knex.raw(`CREATE TRIGGER labels_changed_${event.toLowerCase()} AFTER ${event} ON labels
-      FOR EACH STATEMENT EXECUTE FUNCTION labels_log_changes()`);
+      REFERENCING ${rows} TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION labels_log_changes()`);
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { NotFoundError } from '../http/errors.js';
 import type { PlacesService } from '../places/places.service.js';
+import { outsideRequests } from '../shared/outside-requests.js';
 import { refreshingValue } from '../shared/refreshing-value.js';
 import { findLabelBySlug, listLabels, placeCountsByLabel, type Label, type LabelRow } from './labels.repository.js';
 
@@ -43,7 +44,7 @@ export function createLabelsService(deps: { db: Db; places: PlacesService }) {
     const version = await deps.places.freshVersion();
     if (version === undefined) return listLabels(deps.db);
     if (kept?.version !== version) {
-      const rows = listLabels(deps.db);
+      const rows = outsideRequests(() => listLabels(deps.db));
       kept = { version, rows };
       rows.catch(() => {
         if (kept?.rows === rows) kept = undefined;

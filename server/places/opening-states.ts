@@ -4,8 +4,11 @@ import { fromParisWallTime } from '../shared/paris-time.js';
 // Rules with astronomical times change state at any second, not only on the minute.
 const NOT_ON_THE_MINUTE = /\b(sunrise|sunset|dawn|dusk)\b/i;
 const RULES_KEPT = 10_000;
-/** A rule with no change in the library's week ahead (always open, closed for good) is asked daily. */
-const NO_CHANGE_KEPT_MS = 86_400_000;
+/**
+ * A rule with no change in the library's week ahead (always open, closed for weeks) is asked again
+ * hourly: a change just past that week comes into view ("ouvre le …") within the hour.
+ */
+const NO_CHANGE_KEPT_MS = 3_600_000;
 
 /**
  * "Open now, and until when" for a list of results: a million places share a few thousand

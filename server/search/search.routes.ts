@@ -9,6 +9,16 @@ import type { ParsedSearch, SearchService } from './search.service.js';
 /** What the search page loads besides site.css (the page-weight bench reads this list). */
 export const SEARCH_PAGE_ASSETS = { scripts: ['/static/build/search.js'], stylesheets: ['/static/build/search.css'] };
 
+const KNOWN_PARAMETERS = new Set(Object.keys(searchPageQuerySchema.shape));
+const MAX_KEPT_ADDRESS = 1000;
+
+/**
+ * Pages are kept by address: only addresses the form or the map makes (known parameters, a sane
+ * length), not any made-up query string, which would push the useful pages out of the memory.
+ */
+const keepable = (address: string, query: object) =>
+  address.length <= MAX_KEPT_ADDRESS && Object.keys(query).every((key) => KNOWN_PARAMETERS.has(key));
+
 export interface SearchDeps {
   search: SearchService;
   clock: Clock;
@@ -36,7 +46,12 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     // Kept for everyone but the signed-in (their menu) and searches by opening time: a place not on
     // the page may open in a minute and belong on it.
     const shared =
-      !res.locals.currentUser && parsed.success && !parsed.data.open_now && !parsed.data.jour && !parsed.data.heure;
+      !res.locals.currentUser &&
+      parsed.success &&
+      !parsed.data.open_now &&
+      !parsed.data.jour &&
+      !parsed.data.heure &&
+      keepable(req.originalUrl, req.query);
     const key = shared ? await deps.search.pageKey() : undefined;
     const address = `${asksFragment ? 'results' : 'page'} ${req.originalUrl}`;
     const now = deps.clock.now().getTime();

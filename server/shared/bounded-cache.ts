@@ -1,3 +1,5 @@
+import { outsideRequests } from './outside-requests.js';
+
 /**
  * A small in-process cache with a size bound and an age limit: the least recently used entry goes
  * first when full, and an entry older than `maxAgeMs` is computed again. Concurrent asks for the same
@@ -14,7 +16,8 @@ export function boundedCache<V>(options: { maxEntries: number; maxAgeMs: number;
       entries.set(key, found); // most recently used: last in the map's order
       return found.value;
     }
-    const value = compute();
+    // Shared by the requests asking meanwhile: computed outside the one that asked first.
+    const value = outsideRequests(compute);
     entries.set(key, { value, at: now() });
     value.catch(() => {
       if (entries.get(key)?.value === value) entries.delete(key);

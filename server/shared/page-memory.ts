@@ -9,6 +9,16 @@ const MAX_BYTES = 32 * 1024 * 1024;
  */
 const MAX_AGE_MS = 60_000;
 
+/**
+ * The text's UTF-8 bytes in a buffer of their own: `Buffer.from` puts small texts in Node's shared
+ * 8 kB pool, and one small part kept would keep its whole 8 kB block alive, uncounted.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 interface RememberedPage {
   /** Which state of the places (and which Paris day) it shows: see `find`. */
   key: string;
@@ -67,8 +77,9 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
 
     keep(address: string, page: { key: string; path: string; html: string; renderedAt: number; validUntil?: number }) {
       forget(address);
-      const parts = page.html.split(tokenMark).map((part) => Buffer.from(part));
-      const size = parts.reduce((sum, part) => sum + part.length, 0);
+      const parts = page.html.split(tokenMark).map(ownBytes);
+      // The address is kept too: counted, so that long addresses cannot hold more than the bound.
+      const size = parts.reduce((sum, part) => sum + part.length, address.length);
       if (size > maxBytes) return;
       const validUntil = Math.min(page.renderedAt + maxAgeMs, page.validUntil ?? Infinity);
       pages.set(address, {

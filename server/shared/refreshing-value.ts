@@ -1,3 +1,5 @@
+import { outsideRequests } from './outside-requests.js';
+
 /**
  * A value that is costly to compute and may be a little old (how many places carry each label):
  * computed once, then at most once per `maxAgeMs`. Past that age the old value is still served while
@@ -9,7 +11,8 @@ export function refreshingValue<T>(load: () => Promise<T>, maxAgeMs: number, now
   let loading: Promise<T> | undefined;
 
   function refresh(): Promise<T> {
-    loading ??= load()
+    // Shared by every request meanwhile: loaded outside the one that started it.
+    loading ??= outsideRequests(load)
       .then((value) => {
         current = { value, at: now() };
         return value;

@@ -1,5 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
+import { sharedRead } from '../../server/places/index/shared-read.js';
 import { boundedCache, boundedMemo } from '../../server/shared/bounded-cache.js';
+import { refreshingValue } from '../../server/shared/refreshing-value.js';
 
 describe('a bounded in-process cache', () => {
   function setup(maxEntries = 2, maxAgeMs = 1000) {
@@ -64,5 +67,21 @@ describe('a bounded memo', () => {
     upper('a');
     upper('b');
     expect(computed).toEqual(['a', 'b', 'c', 'b']);
+  });
+});
+
+describe('work shared by several requests', () => {
+  const request = new AsyncLocalStorage<string>();
+  const seenBy = () => request.getStore() ?? 'aucune requête';
+
+  it('when a request starts a shared computation, refresh or read, then it runs outside that request', async () => {
+    const get = boundedCache<string>({ maxEntries: 2, maxAgeMs: 1000 });
+    const value = refreshingValue(() => Promise.resolve(seenBy()), 1000);
+    const shared = sharedRead(() => Promise.resolve(seenBy()));
+    const inRequest = await request.run('visiteur parti', () =>
+      Promise.all([get('clé', () => Promise.resolve(seenBy())), value(), shared.read(shared.ticket())]),
+    );
+    // Its client leaving cancels that request's queries only: the others waiting for it are served.
+    expect(inRequest).toEqual(['aucune requête', 'aucune requête', 'aucune requête']);
   });
 });

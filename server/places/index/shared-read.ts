@@ -1,3 +1,5 @@
+import { outsideRequests } from '../../shared/outside-requests.js';
+
 /**
  * One database read shared by the requests that need it, without ever answering a request with a
  * read sent before it arrived: a search still sees every write committed before it, as with a read
@@ -17,7 +19,8 @@ export function sharedRead<T>(read: () => Promise<T>) {
   const send = (): Promise<T> => {
     sent++;
     inFlight = true;
-    const promise = read();
+    // Serves other requests too: sent outside the one that triggered it (its client may leave).
+    const promise = outsideRequests(read);
     newest = promise;
     const settled = () => {
       if (newest === promise) inFlight = false;

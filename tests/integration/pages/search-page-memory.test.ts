@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { placePath } from '../../../server/places/places.mapping.js';
 import { createTestContext, fixedClock } from '../../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';
@@ -57,6 +57,21 @@ describe('search pages kept in memory, and a label changed through another insta
     reads = 0;
     await open(around(elsewhere));
     expect(reads).toBeGreaterThan(0);
+  });
+
+  it('when the address carries a parameter the page does not know, then the page is not kept', async () => {
+    const spot = randomSpot();
+    await makePlace(first.db, { nom: `Espace ${uniqueWord()}`, at: spot });
+    const path = `${around(spot)}&z=${uniqueWord()}`;
+    // Rendered at each view: its rows may come from the index's cache, so count the templates.
+    const render = vi.spyOn(first.app, 'render');
+    try {
+      await open(path);
+      await open(path);
+      expect(render.mock.calls.filter(([view]) => view === 'pages/search/index')).toHaveLength(2);
+    } finally {
+      render.mockRestore();
+    }
   });
 
   it('when the script asks for the results only, then it gets the fragment, kept apart from the page', async () => {

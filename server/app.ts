@@ -114,8 +114,11 @@ export function createApp(deps: AppDeps): Express {
     index: deps.placeIndex,
     knownLabels: () => labelIdsBySlug(reads),
     readsMayLag: deps.readDb !== undefined && deps.readDb !== db,
-    // Half the pool at most for text searches: a burst of rare words never takes every connection.
-    textSearchSlots: { slots: Math.max(1, Math.floor(config.DB_POOL_MAX / 2)), waitMs: config.DB_ACQUIRE_TIMEOUT_MS },
+    // A burst of rare words never takes every connection, nor every core, from the other reads.
+    textSearchSlots: {
+      slots: Math.max(1, Math.min(config.TEXT_SEARCH_SLOTS, Math.floor(config.DB_POOL_MAX / 2))),
+      waitMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    },
   });
   const labels = createLabelsService({ db: reads, places });
   // "Lieux près de chez vous" on an article: what the visitor typed, through the geocoder below.

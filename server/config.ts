@@ -54,6 +54,12 @@ const configSchema = z.object({
   /** Connections per instance: N instances open up to N × DB_POOL_MAX (mind the server's max_connections). */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   /**
+   * Text searches run in PostgreSQL at once, at most (capped at half the pool); the next wait up to
+   * DB_ACQUIRE_TIMEOUT_MS, then 503. A rare word keeps a core busy for up to a second at 1M places:
+   * on 2 cores, two at once leave the other searches their CPU.
+   */
+  TEXT_SEARCH_SLOTS: z.coerce.number().int().min(1).max(250).default(2),
+  /**
    * Requests one instance works on at once; past it, reads get 503 with Retry-After at once (writes
    * never do). Static files do not count. 50 connections of the benchmark never reach the default.
    */

@@ -47,12 +47,14 @@ describe('text searches asked again (pages remembered until a place changes)', (
   async function askedAgain<T>(ask: () => Promise<T>, between: () => void = () => {}) {
     for (let attempt = 0; attempt < 20; attempt++) {
       clock.set('2026-12-01T09:00:00Z');
+      // Kept under the version it was asked at: no change may come in during the pair, before included.
+      const start = first.placeIndex.version;
       const before = await ask();
       const version = first.placeIndex.version;
       between();
       textSearches = 0;
       const again = await ask();
-      if (first.placeIndex.version === version) return { before, again, textSearches };
+      if (start === version && first.placeIndex.version === version) return { before, again, textSearches };
     }
     throw new Error('Aucun moment sans écriture dans la base partagée.');
   }

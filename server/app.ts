@@ -46,6 +46,7 @@ import { labelIdsBySlug } from './labels/labels.read.js';
 import { exportRoutes } from './opendata/export.routes.js';
 import { createExportService } from './opendata/export.service.js';
 import { placesApiRoutes } from './places/places.api.js';
+import { createDetailAnswers } from './places/detail-answers.js';
 import { createMapService, mapApiRoutes } from './places/map.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
@@ -169,7 +170,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ db }));
   // The directory's read API (GET only, the same for everyone) answers before the session and CSRF
   // layers: an anonymous search then creates no session and signs no token (~10 % of its CPU at 1M).
-  app.use('/api/v1', placesApiRoutes({ places, publicBaseUrl }));
+  const details = createDetailAnswers({ places, clock, publicBaseUrl });
+  app.use('/api/v1', placesApiRoutes({ places, details, publicBaseUrl }));
   if (deps.placeIndex) {
     app.use(
       '/api/v1',

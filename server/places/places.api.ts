@@ -5,6 +5,7 @@ import { withAbsoluteUrls } from './places.mapping.js';
 import { placesQuerySchema } from './places.query.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesService } from './places.service.js';
+import type { DetailAnswers } from './detail-answers.js';
 
 export const placeIdParamsSchema = z.object({
   id: z.coerce
@@ -14,7 +15,11 @@ export const placeIdParamsSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER),
 });
 
-export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: string }): Router {
+export function placesApiRoutes(deps: {
+  places: PlacesService;
+  details: DetailAnswers;
+  publicBaseUrl: string;
+}): Router {
   const router = Router();
 
   router.get('/places', async (req, res) => {
@@ -30,10 +35,10 @@ export function placesApiRoutes(deps: { places: PlacesService; publicBaseUrl: st
 
   router.get('/places/:id', async (req, res) => {
     const { id } = parseOrThrow(placeIdParamsSchema, req.params);
+    const answer = await deps.details(id);
     // A merged-away duplicate: 301 to the kept place, so that clients can update the id they stored.
-    const kept = await deps.places.mergedInto(id);
-    if (kept) return res.redirect(301, `/api/v1/places/${kept.id}`);
-    res.json(await deps.places.getDetail(id, deps.publicBaseUrl));
+    if ('movedTo' in answer) return res.redirect(301, `/api/v1/places/${answer.movedTo}`);
+    res.type('json').send(answer.json);
   });
 
   return router;

@@ -167,7 +167,7 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     const kept = key ? memory.find(String(id), key, renderedAt) : undefined;
     if (kept) {
       if (req.path !== kept.path) return res.redirect(301, `${kept.path}${search}`);
-      return res.type('html').send(memory.html(kept, String(res.locals.csrfToken)));
+      return res.type('html').send(memory.body(kept, String(res.locals.csrfToken)));
     }
 
     // A duplicate merged into another place: its old address (id or slug) leads to the kept one, for good.
@@ -180,7 +180,7 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     memory.keep(String(id), {
       key,
       path: page.path,
-      html: page.html,
+      text: page.html,
       renderedAt,
       validUntil: page.nextChange?.getTime(),
     });

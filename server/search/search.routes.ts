@@ -56,7 +56,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const address = `${asksFragment ? 'results' : 'page'} ${req.originalUrl}`;
     const now = deps.clock.now().getTime();
     const kept = key ? memory.find(address, key, now) : undefined;
-    if (kept) return res.type('html').send(memory.html(kept, ''));
+    if (kept) return res.type('html').send(memory.body(kept, ''));
 
     const result = await deps.search.searchPage(request, req.query);
     const fragment = asksFragment && result.kind !== 'home';
@@ -78,7 +78,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     );
     if (key && status === 200) {
       const validUntil = result.kind === 'results' ? result.nextChange?.getTime() : undefined;
-      memory.keep(address, { key, path: req.path, html, renderedAt: now, validUntil });
+      memory.keep(address, { key, path: req.path, text: html, renderedAt: now, validUntil });
     }
     res.status(status).type('html').send(html);
   });

@@ -6,7 +6,7 @@ import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
 import type { PlacesSearch, PlacesService } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
-import { fromParisWallTime, parisToday } from '../shared/paris-time.js';
+import { fromParisIsoMinute, parisToday } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.query.js';
 import { cardOf, markerOf } from '../places/place-cards.js';
 import { formView, type FormState } from './search.view.js';
@@ -45,8 +45,7 @@ function soonestChange(changes: (string | null)[]): Date | null {
   let soonest: Date | null = null;
   for (const change of changes) {
     if (!change) continue;
-    const [year, month, day, hour, minute] = change.split(/[-T:]/).map(Number);
-    const at = fromParisWallTime({ year, month, day, hour, minute, second: 0 });
+    const at = fromParisIsoMinute(change);
     if (!soonest || at < soonest) soonest = at;
   }
   return soonest;

@@ -75,9 +75,9 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
       return page;
     },
 
-    keep(address: string, page: { key: string; path: string; html: string; renderedAt: number; validUntil?: number }) {
+    keep(address: string, page: { key: string; path: string; text: string; renderedAt: number; validUntil?: number }) {
       forget(address);
-      const parts = page.html.split(tokenMark).map(ownBytes);
+      const parts = page.text.split(tokenMark).map(ownBytes);
       // The address is kept too: counted, so that long addresses cannot hold more than the bound.
       const size = parts.reduce((sum, part) => sum + part.length, address.length);
       if (size > maxBytes) return;
@@ -98,7 +98,7 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
     },
 
     /** The page for one visitor: their own token where the mark was. */
-    html(page: RememberedPage, token: string): Buffer {
+    body(page: RememberedPage, token: string): Buffer {
       if (page.parts.length === 1) return page.parts[0];
       const between = Buffer.from(token);
       return Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [between, part])));

@@ -104,6 +104,12 @@ export const hourMinute = (w: Pick<WallTime, 'hour' | 'minute'>) => `${pad2(w.ho
 /** "2026-12-01T09:30": a wall time to the minute, as the API's `next_change` gives it. */
 export const isoMinute = (w: WallTime) => `${isoDay(w)}T${hourMinute(w)}`;
 
+/** The instant of a Paris wall time written as `isoMinute` writes it ("2026-12-01T12:00"). */
+export function fromParisIsoMinute(text: string): Date {
+  const [year, month, day, hour, minute] = text.split(/[-T:]/).map(Number);
+  return fromParisWallTime({ year, month, day, hour, minute, second: 0 });
+}
+
 /** "01/12": day and month, the French way. */
 export const dayMonth = (w: Pick<WallTime, 'month' | 'day'>) => `${pad2(w.day)}/${pad2(w.month)}`;
 

@@ -38,11 +38,13 @@ describe('place pages kept in memory for visitors who are not signed in', () => 
    */
   async function askedAgain<T>(ask: () => Promise<T>) {
     for (let attempt = 0; attempt < 20; attempt++) {
+      // Kept under the version it was asked at: no change may come in during the pair, before included.
+      const start = first.placeIndex.version;
       const before = await ask();
       const version = first.placeIndex.version;
       placeReads = 0;
       const again = await ask();
-      if (first.placeIndex.version === version) return { before, again, reads: placeReads };
+      if (start === version && first.placeIndex.version === version) return { before, again, reads: placeReads };
     }
     throw new Error('Aucun moment sans écriture dans la base partagée.');
   }
@@ -111,6 +113,22 @@ describe('place pages kept in memory for visitors who are not signed in', () => 
     expect(res.headers.location).toBe(`${placePath(place)}?depuis=carte`);
   });
 
+  it('when a place’s detail (API) is asked twice, then it is read once; renamed elsewhere, it shows', async () => {
+    const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}`, horaires: 'Mo-Fr 09:00-17:00' });
+    const detail = () => open(`/api/v1/places/${place.id}`);
+    const { before, again, reads } = await askedAgain(detail);
+    expect(again.status).toBe(200);
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.body).toEqual(before.body);
+    expect(again.body).toMatchObject({ id: place.id, nom: place.nom, open_now: true, next_change: '2026-12-01T17:00' });
+    expect(reads).toBe(0);
+    const renamed = `Espace ${uniqueWord()}`;
+    await second.db('places').where({ id: place.id }).update({ nom: renamed });
+    expect((await detail()).body.nom).toBe(renamed);
+    await second.db('places').where({ id: place.id }).update({ status: 'hidden' });
+    expect((await detail()).status).toBe(404);
+  });
+
   it('when its mediator opens it signed in, then they see their link; a visitor after them does not', async () => {
     const place = await makePlace(first.db, { nom: `Espace ${uniqueWord()}` });
     const path = placePath(place);
@@ -133,7 +151,7 @@ describe('the memory of place pages', () => {
   const page = (html: string, renderedAt = 0, validUntil?: number) => ({
     key: 'v1',
     path: '/lieux/1-a',
-    html,
+    text: html,
     renderedAt,
     validUntil,
   });
@@ -142,7 +160,7 @@ describe('the memory of place pages', () => {
     const memory = createPageMemory();
     memory.keep('1', page(`<p>é</p><input value="${memory.tokenMark}"><p>’</p>`));
     const kept = memory.find('1', 'v1', 10);
-    expect(kept && memory.html(kept, 'abc').toString()).toBe('<p>é</p><input value="abc"><p>’</p>');
+    expect(kept && memory.body(kept, 'abc').toString()).toBe('<p>é</p><input value="abc"><p>’</p>');
   });
 
   it('when the key moved on, the open state changed, a minute passed or the clock went back, then it is gone', () => {

@@ -34,11 +34,13 @@ describe('search pages kept in memory, and a label changed through another insta
   /** `ask` twice in a moment when no other test file wrote: the second answer and its reads. */
   async function askedAgain<T>(ask: () => Promise<T>) {
     for (let attempt = 0; attempt < 20; attempt++) {
+      // Kept under the version it was asked at: no change may come in during the pair, before included.
+      const start = first.placeIndex.version;
       const before = await ask();
       const version = first.placeIndex.version;
       reads = 0;
       const again = await ask();
-      if (first.placeIndex.version === version) return { before, again, reads };
+      if (start === version && first.placeIndex.version === version) return { before, again, reads };
     }
     throw new Error('Aucun moment sans écriture dans la base partagée.');
   }

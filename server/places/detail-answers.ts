@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import { createPageMemory } from '../shared/page-memory.js';
-import { fromParisIsoMinute, parisToday } from '../shared/paris-time.js';
+import { fromParisIsoMinute } from '../shared/paris-time.js';
 import type { PlacesService } from './places.service.js';
 
 /** A place's detail weighs 2–4 kB: thousands of the most recently asked ones. */
@@ -14,16 +14,15 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * are what a detail cost (two round trips).
  */
 export function createDetailAnswers(deps: {
-  places: Pick<PlacesService, 'freshVersion' | 'getDetail' | 'mergedInto'>;
+  places: Pick<PlacesService, 'pageKey' | 'getDetail' | 'mergedInto'>;
   clock: Clock;
   publicBaseUrl: string;
 }) {
   const memory = createPageMemory({ maxBytes: MAX_BYTES });
 
   return async function detailAnswer(id: number): Promise<{ movedTo: number } | { json: Buffer | string }> {
-    const version = await deps.places.freshVersion();
+    const key = await deps.places.pageKey();
     const now = deps.clock.now();
-    const key = version === undefined ? undefined : `${version}|${parisToday(now)}`;
     const kept = key ? memory.find(String(id), key, now.getTime()) : undefined;
     if (kept) return { json: memory.body(kept, '') };
     // A merged-away duplicate: the caller answers 301 to the kept place.

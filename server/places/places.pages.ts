@@ -2,7 +2,8 @@ import { Router, type Response } from 'express';
 import { assetUrls } from '../shared/asset-url.js';
 import { z } from 'zod';
 import { NotFoundError, type FieldError } from '../http/errors.js';
-import { fromParisWallTime, parisToday } from '../shared/paris-time.js';
+import { renderToString } from '../http/render-to-string.js';
+import { fromParisWallTime } from '../shared/paris-time.js';
 import { placePath } from './places.mapping.js';
 import type { PlacesService } from './places.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -137,11 +138,7 @@ async function placePageHtml(
       action: `/lieux/${place.id}/signalement#signaler`,
     },
   };
-  const html = await new Promise<string>((resolve, reject) =>
-    res.render('pages/places/show', locals, (error: Error | null, rendered: string) =>
-      error ? reject(error) : resolve(rendered),
-    ),
-  );
+  const html = await renderToString(res, 'pages/places/show', locals);
   const nextChange = state.nextChange ? fromParisWallTime(state.nextChange) : null;
   return { html, nextChange, path: view.path };
 }
@@ -161,8 +158,7 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
     // What a signed-in person sees is theirs (their menu, "Modifier la fiche"); the thanks after a
     // report are for one visitor. Everyone else gets the page kept in memory, if it still holds.
     const shared = !res.locals.currentUser && !sent;
-    const version = shared ? await deps.places.freshVersion() : undefined;
-    const key = version === undefined ? undefined : `${version}|${parisToday(deps.clock.now())}`;
+    const key = shared ? await deps.places.pageKey() : undefined;
     const renderedAt = deps.clock.now().getTime();
     const kept = key ? memory.find(String(id), key, renderedAt) : undefined;
     if (kept) {
@@ -184,7 +180,7 @@ export function placePagesRoutes(deps: PlacePageDeps): Router {
       renderedAt,
       validUntil: page.nextChange?.getTime(),
     });
-    res.type('html').send(page.html.split(memory.tokenMark).join(String(res.locals.csrfToken)));
+    res.type('html').send(memory.withToken(page.html, String(res.locals.csrfToken)));
   });
 
   return router;

@@ -317,7 +317,17 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     return index.version;
   }
 
-  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto, freshVersion };
+  /**
+   * What a page kept in memory (place pages, search pages, details) is filed under: the fresh
+   * version, and the Paris day (a week's table starts today, a label is shown until a date).
+   * Undefined when nothing may be kept (see freshVersion).
+   */
+  async function pageKey(): Promise<string | undefined> {
+    const version = await freshVersion();
+    return version === undefined ? undefined : `${version}|${parisToday(clock.now())}`;
+  }
+
+  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto, freshVersion, pageKey };
 }
 
 export type PlacesService = ReturnType<typeof createPlacesService>;

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { renderToString } from '../http/render-to-string.js';
 import { toFieldErrors } from '../http/validation.js';
 import { assetUrls } from '../shared/asset-url.js';
 import type { Clock } from '../shared/clock.js';
@@ -61,21 +62,15 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const result = await deps.search.searchPage(request, req.query);
     const fragment = asksFragment && result.kind !== 'home';
     const status = result.kind === 'invalid' ? 400 : 200;
-    const html = await new Promise<string>((resolve, reject) =>
-      res.render(
-        fragment ? 'pages/search/results' : 'pages/search/index',
-        {
-          pageTitle: undefined,
-          nav: 'search',
-          scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
-          stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
-          map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
-          ...result.view,
-          ...(fragment ? { layout: false } : {}),
-        },
-        (error: Error | null, rendered: string) => (error ? reject(error) : resolve(rendered)),
-      ),
-    );
+    const html = await renderToString(res, fragment ? 'pages/search/results' : 'pages/search/index', {
+      pageTitle: undefined,
+      nav: 'search',
+      scripts: assetUrls(SEARCH_PAGE_ASSETS.scripts),
+      stylesheets: assetUrls(SEARCH_PAGE_ASSETS.stylesheets),
+      map: { tilesUrl: deps.mapTilesUrl, attribution: deps.mapTilesAttribution },
+      ...result.view,
+      ...(fragment ? { layout: false } : {}),
+    });
     if (key && status === 200) {
       const validUntil = result.kind === 'results' ? result.nextChange?.getTime() : undefined;
       memory.keep(address, { key, path: req.path, text: html, renderedAt: now, validUntil });

@@ -136,7 +136,7 @@ interface Where {
 
 /** The search page: reads a parsed query, geocodes what was typed, searches the places, builds the view. */
 export interface SearchServiceDeps {
-  places: Pick<PlacesService, 'search' | 'count' | 'freshVersion'>;
+  places: Pick<PlacesService, 'search' | 'count' | 'pageKey'>;
   labels: Pick<LabelsService, 'list'>;
   geocoder: Geocoder;
   clock: Clock;
@@ -301,17 +301,8 @@ export function createSearchService(deps: SearchServiceDeps) {
     };
   }
 
-  /**
-   * What a search page shown to anyone is filed under in memory (server/search/search.routes.ts): the
-   * in-memory index's version once it has applied every change committed before now, and the Paris
-   * day. Undefined when pages cannot be kept (no index yet, or reads from a replica that may lag).
-   */
-  async function pageKey(): Promise<string | undefined> {
-    const version = await deps.places.freshVersion();
-    return version === undefined ? undefined : `${version}|${parisToday(deps.clock.now())}`;
-  }
-
-  return { searchPage, pageKey };
+  // What a search page shown to anyone is filed under in memory (search.routes.ts): the places'.
+  return { searchPage, pageKey: deps.places.pageKey };
 }
 
 export type SearchService = ReturnType<typeof createSearchService>;

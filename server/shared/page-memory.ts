@@ -97,6 +97,11 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
       }
     },
 
+    /** A page just rendered with the mark, for one visitor: their own token where the mark was. */
+    withToken(text: string, token: string): string {
+      return text.split(tokenMark).join(token);
+    },
+
     /** The page for one visitor: their own token where the mark was. */
     body(page: RememberedPage, token: string): Buffer {
       if (page.parts.length === 1) return page.parts[0];

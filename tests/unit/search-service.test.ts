@@ -88,7 +88,7 @@ function setUp(options: { found?: GeocodeResult | null; page?: PlacesPage; searc
         return Promise.resolve({ total: options.total ?? 1, isLowerBound: false });
       },
       // No in-memory index here: nothing is kept.
-      freshVersion: () => Promise.resolve(undefined),
+      pageKey: () => Promise.resolve(undefined),
     },
     labels: { list: () => Promise.resolve([label]) },
     geocoder,

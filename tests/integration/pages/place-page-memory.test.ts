@@ -5,6 +5,7 @@ import { createPageMemory } from '../../../server/shared/page-memory.js';
 import { listReports } from '../../../server/reports/reports.repository.js';
 import { createTestContext, fixedClock } from '../../support/context.js';
 import { makePlace } from '../../support/factories.js';
+import { askedAgain as askedTwice } from '../../support/asked-again.js';
 import { csrfFrom } from '../../support/forms.js';
 import { uniqueWord } from '../../support/communes.js';
 import { createUser, loginAs } from '../../support/session.js';
@@ -32,21 +33,10 @@ describe('place pages kept in memory for visitors who are not signed in', () => 
 
   const open = (path: string, agent = request(first.app)) => agent.get(path);
 
-  /**
-   * `ask` once, then again; the second answer and how many reads of places it took. Other test files
-   * write places beside this one: a pair during which the index applied a change is asked again.
-   */
+  /** `ask` twice (tests/support/asked-again.ts): the second answer and its reads of places. */
   async function askedAgain<T>(ask: () => Promise<T>) {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      // Kept under the version it was asked at: no change may come in during the pair, before included.
-      const start = first.placeIndex.version;
-      const before = await ask();
-      const version = first.placeIndex.version;
-      placeReads = 0;
-      const again = await ask();
-      if (start === version && first.placeIndex.version === version) return { before, again, reads: placeReads };
-    }
-    throw new Error('Aucun moment sans écriture dans la base partagée.');
+    const { before, again } = await askedTwice(first.placeIndex, ask, { beforeAgain: () => (placeReads = 0) });
+    return { before, again, reads: placeReads };
   }
 
   it('when two visitors open the same page, then it is read once and each gets a form token of their own', async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { placePath } from '../../../server/places/places.mapping.js';
 import { createTestContext, fixedClock } from '../../support/context.js';
 import { makeLabel, makePlace, randomSpot } from '../../support/factories.js';
+import { askedAgain as askedTwice } from '../../support/asked-again.js';
 import { uniqueWord } from '../../support/communes.js';
 import { createUser, loginAs } from '../../support/session.js';
 
@@ -31,18 +32,10 @@ describe('search pages kept in memory, and a label changed through another insta
   const open = (path: string) => request(first.app).get(path);
   const around = (spot: { lat: number; lon: number }) => `/?lat=${spot.lat}&lon=${spot.lon}`;
 
-  /** `ask` twice in a moment when no other test file wrote: the second answer and its reads. */
+  /** `ask` twice (tests/support/asked-again.ts): the second answer and its reads. */
   async function askedAgain<T>(ask: () => Promise<T>) {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      // Kept under the version it was asked at: no change may come in during the pair, before included.
-      const start = first.placeIndex.version;
-      const before = await ask();
-      const version = first.placeIndex.version;
-      reads = 0;
-      const again = await ask();
-      if (start === version && first.placeIndex.version === version) return { before, again, reads };
-    }
-    throw new Error('Aucun moment sans écriture dans la base partagée.');
+    const { before, again } = await askedTwice(first.placeIndex, ask, { beforeAgain: () => (reads = 0) });
+    return { before, again, reads };
   }
 
   it('when the same search page is asked twice, nothing changed, then the second asks PostgreSQL nothing', async () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, fixedClock } from '../../support/context.js';
 import { makeLabel, makePlace } from '../../support/factories.js';
+import { askedAgain as askedTwice } from '../../support/asked-again.js';
 
 interface Item {
   id: number;
@@ -39,24 +40,16 @@ describe('text searches asked again (pages remembered until a place changes)', (
     return res.body.items as Item[];
   };
 
-  /**
-   * `ask` once, then again; what the second answer was and how many text searches PostgreSQL ran
-   * for it. Other test files write places beside this one: a pair during which the index applied a
-   * change is asked again.
-   */
+  /** `ask` twice (tests/support/asked-again.ts): the second answer and the text searches it ran. */
   async function askedAgain<T>(ask: () => Promise<T>, between: () => void = () => {}) {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      clock.set('2026-12-01T09:00:00Z');
-      // Kept under the version it was asked at: no change may come in during the pair, before included.
-      const start = first.placeIndex.version;
-      const before = await ask();
-      const version = first.placeIndex.version;
-      between();
-      textSearches = 0;
-      const again = await ask();
-      if (start === version && first.placeIndex.version === version) return { before, again, textSearches };
-    }
-    throw new Error('Aucun moment sans écriture dans la base partagée.');
+    const { before, again } = await askedTwice(first.placeIndex, ask, {
+      eachAttempt: () => clock.set('2026-12-01T09:00:00Z'),
+      beforeAgain: () => {
+        between();
+        textSearches = 0;
+      },
+    });
+    return { before, again, textSearches };
   }
 
   it('when the same words are searched twice and nothing changed, then PostgreSQL searches once', async () => {

@@ -175,7 +175,16 @@ export function createApp(deps: AppDeps): Express {
   if (deps.placeIndex) {
     app.use(
       '/api/v1',
-      mapApiRoutes({ map: createMapService({ db: reads, index: deps.placeIndex, publicBaseUrl, log }) }),
+      mapApiRoutes({
+        map: createMapService({
+          db: reads,
+          index: deps.placeIndex,
+          publicBaseUrl,
+          clock,
+          freshVersion: () => places.freshVersion(),
+          log,
+        }),
+      }),
     );
   }
   // Who is there (res.locals.currentUser), then CSRF on every mutating request (res.locals.csrfToken).

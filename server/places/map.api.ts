@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { parseOrThrow } from '../http/validation.js';
+import type { Clock } from '../shared/clock.js';
+import { createPageMemory } from '../shared/page-memory.js';
 import { createPlaceClusters, type Bbox, type MapFeature } from './index/place-clusters.js';
 import type { PlaceIndex } from './index/place-index.js';
 import { placeNamesForMap } from './index/place-index.repository.js';
@@ -53,20 +55,45 @@ export const mapResponseSchema = z.object({
 
 type MapResponse = z.infer<typeof mapResponseSchema>;
 
+/** A France-wide answer weighs ~70 kB, a city's a few: the views most recently asked. */
+const ANSWERS_MAX_BYTES = 16 * 1024 * 1024;
+
 /**
  * The map of every place: clusters in a worker thread (supercluster over the place index), then one query
  * for the names of the single places and the newest change (an instance behind catches up first).
+ *
+ * An answer is kept in memory (server/shared/page-memory.ts) under the version of the index once it
+ * has applied every change committed before the request (`freshVersion`, the places service's): the
+ * view everyone opens first, France at zoom 5 or 6, is then clustered once per change, not once per
+ * visitor. A change to any place, through any instance, moves the version; nothing else is shown.
  */
 export function createMapService(deps: {
   db: Db;
   index: PlaceIndex;
   publicBaseUrl: string;
+  clock: Clock;
+  /** Undefined when nothing may be kept (no index yet, or reads from a replica that may lag). */
+  freshVersion: () => Promise<number | undefined>;
   log?: (message: string, error?: unknown) => void;
 }) {
   const { db, index } = deps;
   const clusters = createPlaceClusters(index, deps.log);
+  const answers = createPageMemory({ maxBytes: ANSWERS_MAX_BYTES });
 
   const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
+
+  /** The answer as JSON text: the one kept for this view and version, else a new one (then kept). */
+  async function viewportJson(bbox: Bbox, zoom: number): Promise<Buffer | string> {
+    const version = await deps.freshVersion();
+    const key = version === undefined ? undefined : String(version);
+    const address = `${zoom}|${bbox.minLon},${bbox.minLat},${bbox.maxLon},${bbox.maxLat}`;
+    const now = deps.clock.now().getTime();
+    const kept = key === undefined ? undefined : answers.find(address, key, now);
+    if (kept) return answers.body(kept, '');
+    const json = JSON.stringify(await viewport(bbox, zoom));
+    if (key !== undefined) answers.keep(address, { key, path: '', text: json, renderedAt: now });
+    return json;
+  }
 
   async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
     await index.start();
@@ -96,7 +123,7 @@ export function createMapService(deps: {
     };
   }
 
-  return { viewport, stop: clusters.stop };
+  return { viewportJson, stop: clusters.stop };
 }
 
 export type MapService = ReturnType<typeof createMapService>;
@@ -105,7 +132,7 @@ export function mapApiRoutes(deps: { map: MapService }): Router {
   const router = Router();
   router.get('/map', async (req, res) => {
     const { bbox, zoom } = parseOrThrow(mapQuerySchema, req.query);
-    res.json(await deps.map.viewport(bbox, zoom));
+    res.type('json').send(await deps.map.viewportJson(bbox, zoom));
   });
   return router;
 }

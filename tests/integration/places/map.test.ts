@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Db } from '../../../server/db/knex.js';
 import { insertPlacesIfAbsent } from '../../../server/places/place-writes.repository.js';
 import { describe, expect, it } from 'vitest';
+import { askedAgain } from '../../support/asked-again.js';
 import { createTestContext } from '../../support/context.js';
 import { aloneSpot, eastOf, makePlace, northOf, randomSpot } from '../../support/factories.js';
 
@@ -33,7 +34,7 @@ async function gridAround(db: Db, at: { lat: number; lon: number }, count: numbe
 }
 
 describe('GET /api/v1/map: every place of a box, as clusters and single places', () => {
-  const { app, db } = createTestContext();
+  const { app, db, placeIndex } = createTestContext();
 
   it('when a box holds a few places, then clusters and singles add up to them, singles with id and nom', async () => {
     const here = randomSpot();
@@ -94,6 +95,48 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
       .get('/api/v1/map')
       .query({ bbox: boxAround(here, 5), zoom: 14 });
     expect(res.body.features.map((f: Feature) => f.properties.id)).toContain(place.id);
+  });
+
+  it('when the same view is asked again and nothing changed, then it is answered from memory', async () => {
+    const here = randomSpot();
+    await gridAround(db, here, 30, 2);
+    let namesRead = 0;
+    const countNameReads = (query: { sql: string }) => {
+      if (query.sql.includes('LEFT JOIN places p ON p.id = ANY')) namesRead++;
+    };
+    const view = async () => {
+      const res = await request(app)
+        .get('/api/v1/map')
+        .query({ bbox: boxAround(here, 5), zoom: 15 });
+      expect(res.status).toBe(200);
+      return res.text;
+    };
+    await placeIndex.start();
+    db.on('query', countNameReads);
+    try {
+      const { before, again } = await askedAgain(placeIndex, view, { beforeAgain: () => (namesRead = 0) });
+      expect(again).toBe(before);
+      expect(placesIn(JSON.parse(again).features)).toBe(30);
+      expect(namesRead).toBe(0);
+    } finally {
+      db.off('query', countNameReads);
+    }
+  });
+
+  it('when a place shown on a view kept in memory is renamed, then the next view shows the new name', async () => {
+    const here = randomSpot();
+    const place = await makePlace(db, { at: here, nom: 'Ancien nom sur la carte' });
+    const namesShown = async () => {
+      const res = await request(app)
+        .get('/api/v1/map')
+        .query({ bbox: boxAround(here, 1), zoom: 16 });
+      return (res.body.features as Feature[]).map((f) => f.properties.nom);
+    };
+    expect(await namesShown()).toContain('Ancien nom sur la carte');
+    expect(await namesShown()).toContain('Ancien nom sur la carte');
+    // Plain SQL, as another instance or any other path would write it.
+    await db('places').where({ id: place.id }).update({ nom: 'Nouveau nom sur la carte' });
+    expect(await namesShown()).toContain('Nouveau nom sur la carte');
   });
 
   it.each([

@@ -24,7 +24,7 @@ import type { Place, PlaceLabelLink } from './places.types.js';
 import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { createBulkhead } from '../shared/bulkhead.js';
-import { createTextSearchPages } from './text-search-pages.js';
+import { createSqlSearchAnswers, type PlaceCount } from './sql-search-answers.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
@@ -40,12 +40,6 @@ const MANY_IN_BOX = 5000;
 /** Counted in memory, 5,000 at most: the walk stops there. */
 async function boxHoldsMany(index: PlaceIndex, bbox: NonNullable<SearchCriteria['bbox']>): Promise<boolean> {
   return (await index.countInBox(bbox, MANY_IN_BOX)) >= MANY_IN_BOX;
-}
-
-/** A count of matching places; past COUNT_CAP, `total` is COUNT_CAP and `isLowerBound` is true. */
-export interface PlaceCount {
-  total: number;
-  isLowerBound: boolean;
 }
 
 export type PlacesSearch = Partial<PlacesQuery> & { limit: number };
@@ -106,7 +100,7 @@ export interface PlacesServiceDeps {
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
-  const textPages = index && !deps.readsMayLag ? createTextSearchPages(index) : undefined;
+  const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({
         slots: deps.textSearchSlots.slots,
@@ -188,8 +182,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       criteria.q !== undefined && textSearches
         ? textSearches.run(() => searchInSql(criteria, mode, query, now, at))
         : searchInSql(criteria, mode, query, now, at);
-    if (textPages && criteria.q !== undefined && openAt === undefined) {
-      const page = await textPages(query, parisToday(now), () => inSql());
+    if (sqlAnswers && openAt === undefined) {
+      const page = await sqlAnswers.page(query, parisToday(now), () => inSql());
       return withOpenStatesAt(page, now);
     }
     return inSql(openAt);
@@ -255,9 +249,15 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;
-    if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
-    const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);
-    return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
+    const countInSql = async (): Promise<PlaceCount> => {
+      if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
+      const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);
+      return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
+    };
+    if (!sqlAnswers) return countInSql();
+    // The same count whatever the page: neither the cursor nor the page's length is part of its key.
+    const { cursor: _cursor, limit: _limit, ...counted } = query;
+    return sqlAnswers.count(counted, parisToday(clock.now()), countInSql);
   }
 
   async function getPublished(id: number) {

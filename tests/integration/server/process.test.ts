@@ -98,9 +98,10 @@ describe('the compiled server on its embedded PostgreSQL', () => {
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE places IN ACCESS EXCLUSIVE MODE');
-      const slow = Array.from({ length: IN_FLIGHT }, () =>
-        // A list of places with no point: a query per request (pages kept in memory would not wait).
-        fetch(`http://127.0.0.1:${server.port}/api/v1/places?limit=1`).then(
+      const slow = Array.from({ length: IN_FLIGHT }, (_, i) =>
+        // Lists of places with no point, each its own (the same list asked at once is read once and
+        // then kept in memory): a query per request.
+        fetch(`http://127.0.0.1:${server.port}/api/v1/places?limit=1&code_postal=${75001 + i}`).then(
           async (res) => {
             await res.arrayBuffer();
             return res.status;

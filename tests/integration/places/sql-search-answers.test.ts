@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, fixedClock } from '../../support/context.js';
-import { makeLabel, makePlace } from '../../support/factories.js';
+import { eastOf, makeLabel, makePlace, northOf, randomSpot } from '../../support/factories.js';
 import { askedAgain as askedTwice } from '../../support/asked-again.js';
 
 interface Item {
@@ -113,5 +113,62 @@ describe('text searches asked again (pages remembered until a place changes)', (
       expect(res.body.items).toHaveLength(1);
       expect(textSearches).toBe(i);
     }
+  });
+});
+
+describe('lists in name order asked again (by box, commune…): remembered until a place changes', () => {
+  const { app, db, placeIndex } = createTestContext();
+  let listings = 0;
+  const countListings = (query: { sql: string }) => {
+    if (/order by "?p"?\."?nom/i.test(query.sql) || query.sql.includes('count')) listings++;
+  };
+  beforeAll(() => placeIndex.start());
+  beforeEach(() => {
+    listings = 0;
+    db.on('query', countListings);
+  });
+  afterEach(() => {
+    db.off('query', countListings);
+  });
+
+  /** A box of 2 km around a spot, as "W,S,E,N". */
+  const boxAround = (at: { lat: number; lon: number }) =>
+    [eastOf(at, -2).lon, northOf(at, -2).lat, eastOf(at, 2).lon, northOf(at, 2).lat].join(',');
+  const list = async (bbox: string) => {
+    const res = await request(app).get('/api/v1/places').query({ bbox });
+    expect(res.status).toBe(200);
+    return res.body as { items: Item[]; total: number };
+  };
+
+  it('when the same box is listed twice and nothing changed, then PostgreSQL lists and counts it once', async () => {
+    const here = randomSpot();
+    await makePlace(db, { at: here, nom: 'Bibliothèque B' });
+    await makePlace(db, { at: northOf(here, 0.5), nom: 'Atelier A' });
+    const { before, again } = await askedTwice(placeIndex, () => list(boxAround(here)), {
+      beforeAgain: () => (listings = 0),
+    });
+    expect(again).toEqual(before);
+    expect(again.items.map((item) => item.nom)).toEqual(['Atelier A', 'Bibliothèque B']);
+    expect(again.total).toBe(2);
+    expect(listings).toBe(0);
+  });
+
+  it('when a place of a remembered box is renamed by plain SQL, then the next list shows the new name', async () => {
+    const here = randomSpot();
+    const place = await makePlace(db, { at: here, nom: 'Ancien nom de la liste' });
+    const names = async () => (await list(boxAround(here))).items.map((item) => item.nom);
+    expect(await names()).toEqual(['Ancien nom de la liste']);
+    expect(await names()).toEqual(['Ancien nom de la liste']);
+    await db('places').where({ id: place.id }).update({ nom: 'Nouveau nom de la liste' });
+    expect(await names()).toEqual(['Nouveau nom de la liste']);
+  });
+
+  it('when a place is added to a remembered box, then the next list counts it', async () => {
+    const here = randomSpot();
+    await makePlace(db, { at: here });
+    expect((await list(boxAround(here))).total).toBe(1);
+    expect((await list(boxAround(here))).total).toBe(1);
+    await makePlace(db, { at: eastOf(here, 0.5) });
+    expect((await list(boxAround(here))).total).toBe(2);
   });
 });

@@ -20,11 +20,13 @@ export function createDetailAnswers(deps: {
 }) {
   const memory = createPageMemory({ maxBytes: MAX_BYTES });
 
-  return async function detailAnswer(id: number): Promise<{ movedTo: number } | { json: Buffer | string }> {
+  return async function detailAnswer(
+    id: number,
+  ): Promise<{ movedTo: number } | { json: Buffer | string; etag?: string }> {
     const key = await deps.places.pageKey();
     const now = deps.clock.now();
     const kept = key ? memory.find(String(id), key, now.getTime()) : undefined;
-    if (kept) return { json: memory.body(kept, '') };
+    if (kept) return { json: memory.body(kept, ''), etag: kept.etag };
     // A merged-away duplicate: the caller answers 301 to the kept place.
     const merged = await deps.places.mergedInto(id);
     if (merged) return { movedTo: merged.id };

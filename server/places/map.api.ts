@@ -82,17 +82,17 @@ export function createMapService(deps: {
 
   const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
 
-  /** The answer as JSON text: the one kept for this view and version, else a new one (then kept). */
-  async function viewportJson(bbox: Bbox, zoom: number): Promise<Buffer | string> {
+  /** The answer as JSON text: the one kept for this view and version (with its ETag), else a new one (then kept). */
+  async function viewportJson(bbox: Bbox, zoom: number): Promise<{ json: Buffer | string; etag?: string }> {
     const version = await deps.freshVersion();
     const key = version === undefined ? undefined : String(version);
     const address = `${zoom}|${bbox.minLon},${bbox.minLat},${bbox.maxLon},${bbox.maxLat}`;
     const now = deps.clock.now().getTime();
     const kept = key === undefined ? undefined : answers.find(address, key, now);
-    if (kept) return answers.body(kept, '');
+    if (kept) return { json: answers.body(kept, ''), etag: kept.etag };
     const json = JSON.stringify(await viewport(bbox, zoom));
     if (key !== undefined) answers.keep(address, { key, path: '', text: json, renderedAt: now });
-    return json;
+    return { json };
   }
 
   async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
@@ -132,7 +132,9 @@ export function mapApiRoutes(deps: { map: MapService }): Router {
   const router = Router();
   router.get('/map', async (req, res) => {
     const { bbox, zoom } = parseOrThrow(mapQuerySchema, req.query);
-    res.type('json').send(await deps.map.viewportJson(bbox, zoom));
+    const { json, etag } = await deps.map.viewportJson(bbox, zoom);
+    if (etag) res.set('ETag', etag);
+    res.type('json').send(json);
   });
   return router;
 }

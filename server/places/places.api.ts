@@ -38,6 +38,7 @@ export function placesApiRoutes(deps: {
     const answer = await deps.details(id);
     // A merged-away duplicate: 301 to the kept place, so that clients can update the id they stored.
     if ('movedTo' in answer) return res.redirect(301, `/api/v1/places/${answer.movedTo}`);
+    if (answer.etag) res.set('ETag', answer.etag);
     res.type('json').send(answer.json);
   });
 

@@ -57,7 +57,10 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const address = `${asksFragment ? 'results' : 'page'} ${req.originalUrl}`;
     const now = deps.clock.now().getTime();
     const kept = key ? memory.find(address, key, now) : undefined;
-    if (kept) return res.type('html').send(memory.body(kept, ''));
+    if (kept) {
+      if (kept.etag) res.set('ETag', kept.etag);
+      return res.type('html').send(memory.body(kept, ''));
+    }
 
     const result = await deps.search.searchPage(request, req.query);
     const fragment = asksFragment && result.kind !== 'home';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import etag from 'etag';
 
 /** Pages weigh 10–30 kB: a few thousand of the most recently opened ones. */
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -27,6 +28,11 @@ interface RememberedPage {
   /** The HTML around each visitor's form token. */
   parts: Buffer[];
   bytes: number;
+  /**
+   * The weak ETag Express would compute from the body, when it is the same for every visitor (no
+   * token mark): computed once here, not hashed again at every answer (a map of France is ~70 kB).
+   */
+  etag?: string;
   renderedAt: number;
   /** The next change of an open state it shows ("ouvert, ferme à 18 h"), or a minute. */
   validUntil: number;
@@ -87,6 +93,7 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
         path: page.path,
         parts,
         bytes: size,
+        etag: parts.length === 1 ? etag(parts[0], { weak: true }) : undefined,
         renderedAt: page.renderedAt,
         validUntil,
       });

@@ -109,7 +109,7 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
         .get('/api/v1/map')
         .query({ bbox: boxAround(here, 5), zoom: 15 });
       expect(res.status).toBe(200);
-      return { text: res.text, etag: res.headers.etag as string };
+      return { text: res.text, etag: res.headers.etag };
     };
     await placeIndex.start();
     db.on('query', countNameReads);

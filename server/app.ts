@@ -47,6 +47,7 @@ import { exportRoutes } from './opendata/export.routes.js';
 import { createExportService } from './opendata/export.service.js';
 import { placesApiRoutes } from './places/places.api.js';
 import { createDetailAnswers } from './places/detail-answers.js';
+import { createListAnswers } from './places/list-answers.js';
 import { createMapService, mapApiRoutes } from './places/map.api.js';
 import { placePagesRoutes } from './places/places.pages.js';
 import { createPlaceWrites } from './places/place-writes.service.js';
@@ -171,7 +172,8 @@ export function createApp(deps: AppDeps): Express {
   // The directory's read API (GET only, the same for everyone) answers before the session and CSRF
   // layers: an anonymous search then creates no session and signs no token (~10 % of its CPU at 1M).
   const details = createDetailAnswers({ places, clock, publicBaseUrl });
-  app.use('/api/v1', placesApiRoutes({ places, details, publicBaseUrl }));
+  const lists = createListAnswers({ places, clock });
+  app.use('/api/v1', placesApiRoutes({ places, details, lists, publicBaseUrl }));
   if (deps.placeIndex) {
     app.use(
       '/api/v1',

@@ -6,6 +6,7 @@ import { placesQuerySchema } from './places.query.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesService } from './places.service.js';
 import type { DetailAnswers } from './detail-answers.js';
+import type { ListAnswers } from './list-answers.js';
 
 export const placeIdParamsSchema = z.object({
   id: z.coerce
@@ -18,19 +19,24 @@ export const placeIdParamsSchema = z.object({
 export function placesApiRoutes(deps: {
   places: PlacesService;
   details: DetailAnswers;
+  lists: ListAnswers;
   publicBaseUrl: string;
 }): Router {
   const router = Router();
 
   router.get('/places', async (req, res) => {
     const query = parseOrThrow(placesQuerySchema, req.query);
-    const [page, count] = await Promise.all([deps.places.search(query), deps.places.count(query)]);
-    const list: PlacesList = {
-      ...page,
-      total: count?.total ?? null,
-      total_is_lower_bound: count?.isLowerBound ?? false,
-    };
-    res.json(withAbsoluteUrls(list, deps.publicBaseUrl));
+    const { json, etag } = await deps.lists(query, async () => {
+      const [page, count] = await Promise.all([deps.places.search(query), deps.places.count(query)]);
+      const list: PlacesList = {
+        ...page,
+        total: count?.total ?? null,
+        total_is_lower_bound: count?.isLowerBound ?? false,
+      };
+      return withAbsoluteUrls(list, deps.publicBaseUrl);
+    });
+    if (etag) res.set('ETag', etag);
+    res.type('json').send(json);
   });
 
   router.get('/places/:id', async (req, res) => {

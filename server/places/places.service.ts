@@ -327,7 +327,28 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     return version === undefined ? undefined : `${version}|${parisToday(clock.now())}`;
   }
 
-  return { search, count, getPublished, forPage, getDetail, summarize, mergedInto, freshVersion, pageKey };
+  /**
+   * Whether a list's answer may be kept under `pageKey()` (server/places/list-answers.ts): the
+   * searches PostgreSQL answers, the same for everyone; not those around a point (the index answers
+   * them at once), nor "open at" a moment, nor any while reads may lag behind the index.
+   */
+  function listMayBeKept(query: PlacesSearch): boolean {
+    if (!sqlAnswers || query.open_now === true || query.open_at !== undefined) return false;
+    return !indexAnswers(criteriaFromQuery(query));
+  }
+
+  return {
+    search,
+    count,
+    getPublished,
+    forPage,
+    getDetail,
+    summarize,
+    mergedInto,
+    freshVersion,
+    pageKey,
+    listMayBeKept,
+  };
 }
 
 export type PlacesService = ReturnType<typeof createPlacesService>;

@@ -6,7 +6,7 @@ import { haversineKm } from '../places/geo.js';
 import { DEFAULT_RADIUS_KM, placesQueryShape } from '../places/places.query.js';
 import type { PlacesSearch, PlacesService } from '../places/places.service.js';
 import type { Clock } from '../shared/clock.js';
-import { fromParisIsoMinute, parisToday } from '../shared/paris-time.js';
+import { parisToday, soonestParisMinute } from '../shared/paris-time.js';
 import { FILTER_KEYS, RADIUS_CHOICES, type SearchPageQuery } from './search.query.js';
 import { cardOf, markerOf } from '../places/place-cards.js';
 import { formView, type FormState } from './search.view.js';
@@ -39,17 +39,6 @@ export type SearchPageResult =
   | { kind: 'home'; view: Record<string, unknown> }
   | { kind: 'invalid'; view: Record<string, unknown> }
   | { kind: 'results'; view: Record<string, unknown>; nextChange: Date | null };
-
-/** The soonest of the places' next changes of open state ("2026-12-01T12:00", Paris wall time). */
-function soonestChange(changes: (string | null)[]): Date | null {
-  let soonest: Date | null = null;
-  for (const change of changes) {
-    if (!change) continue;
-    const at = fromParisIsoMinute(change);
-    if (!soonest || at < soonest) soonest = at;
-  }
-  return soonest;
-}
 
 const FIELD_IDS: Record<string, string> = {
   lat: 'ou',
@@ -266,7 +255,7 @@ export function createSearchService(deps: SearchServiceDeps) {
     const circle = point && !query.bbox ? radius : null;
     return {
       kind: 'results',
-      nextChange: soonestChange(page.items.map((item) => item.next_change)),
+      nextChange: soonestParisMinute(page.items.map((item) => item.next_change)),
       view: {
         pageTitle: where.label ? `Lieux près de ${where.label}` : 'Résultats de la recherche',
         form: makeForm(where.defaultRadius),

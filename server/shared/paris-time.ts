@@ -110,6 +110,17 @@ export function fromParisIsoMinute(text: string): Date {
   return fromParisWallTime({ year, month, day, hour, minute, second: 0 });
 }
 
+/** The soonest of these Paris wall-time minutes ("2026-12-01T12:00"): the next change of open state of a list. */
+export function soonestParisMinute(changes: (string | null)[]): Date | null {
+  let soonest: Date | null = null;
+  for (const change of changes) {
+    if (!change) continue;
+    const at = fromParisIsoMinute(change);
+    if (!soonest || at < soonest) soonest = at;
+  }
+  return soonest;
+}
+
 /** "01/12": day and month, the French way. */
 export const dayMonth = (w: Pick<WallTime, 'month' | 'day'>) => `${pad2(w.day)}/${pad2(w.month)}`;
 

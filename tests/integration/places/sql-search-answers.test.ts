@@ -153,6 +153,22 @@ describe('lists in name order asked again (by box, commune…): remembered until
     expect(listings).toBe(0);
   });
 
+  it('when a list is asked again, then the same bytes come with the same ETag, and its ETag gets 304', async () => {
+    const here = randomSpot();
+    await makePlace(db, { at: here });
+    const ask = () =>
+      request(app)
+        .get('/api/v1/places')
+        .query({ bbox: boxAround(here) });
+    const { before, again } = await askedTwice(placeIndex, async () => {
+      const res = await ask();
+      return { text: res.text, etag: res.headers.etag, type: res.headers['content-type'] };
+    });
+    expect(again).toEqual(before);
+    expect(again.type).toBe('application/json; charset=utf-8');
+    expect((await ask().set('If-None-Match', again.etag)).status).toBe(304);
+  });
+
   it('when a place of a remembered box is renamed by plain SQL, then the next list shows the new name', async () => {
     const here = randomSpot();
     const place = await makePlace(db, { at: here, nom: 'Ancien nom de la liste' });

@@ -1,0 +1,42 @@
+import type { Clock } from '../shared/clock.js';
+import { createPageMemory } from '../shared/page-memory.js';
+import { soonestParisMinute } from '../shared/paris-time.js';
+import type { PlacesList } from './places.responses.js';
+import type { PlacesSearch, PlacesService } from './places.service.js';
+
+/** A list of 20 weighs ~15 kB: a thousand of the most recently asked ones. */
+const MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `GET /api/v1/places` for the searches PostgreSQL answers (text, and lists in name order by box,
+ * commune, postal code or label), kept in memory as the JSON last sent, like a place's detail
+ * (detail-answers.ts): under the in-memory index's version once fresh (any change to a place, a
+ * label link or a label, through any instance, moves it) and the Paris day, until the soonest change
+ * of an open state it shows, a minute at most. Asked again ("france services", a town's list): no
+ * query, no serialisation, no hash (its ETag is kept with it).
+ *
+ * Never kept: searches around a point (the in-memory index answers them at once, and two visitors
+ * rarely stand at the same spot) and searches "open at" a moment (see PlacesService.listMayBeKept).
+ */
+export function createListAnswers(deps: { places: Pick<PlacesService, 'pageKey' | 'listMayBeKept'>; clock: Clock }) {
+  const memory = createPageMemory({ maxBytes: MAX_BYTES });
+
+  return async function listAnswer(
+    query: PlacesSearch,
+    list: () => Promise<PlacesList>,
+  ): Promise<{ json: Buffer | string; etag?: string }> {
+    const key = deps.places.listMayBeKept(query) ? await deps.places.pageKey() : undefined;
+    if (key === undefined) return { json: JSON.stringify(await list()) };
+    const address = JSON.stringify(query);
+    const now = deps.clock.now().getTime();
+    const kept = memory.find(address, key, now);
+    if (kept) return { json: memory.body(kept, ''), etag: kept.etag };
+    const answer = await list();
+    const json = JSON.stringify(answer);
+    const validUntil = soonestParisMinute(answer.items.map((item) => item.next_change))?.getTime();
+    memory.keep(address, { key, path: '', text: json, renderedAt: now, validUntil });
+    return { json };
+  };
+}
+
+export type ListAnswers = ReturnType<typeof createListAnswers>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter, openRuleTest, type IndexFilter } from '../../server/places/index/place-filter.js';
 import { countInBox, countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
+import { openInstant } from '../../server/places/index/weekly-hours.js';
 import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
 import { SERVICES } from '../../server/places/standard.js';
 
@@ -95,6 +96,25 @@ describe('the plan of an "open at" search', () => {
       }
     }
     expect(found).toBeGreaterThan(100);
+  });
+
+  it('when the open places are read by stretch of the week, then they are those of asking every rule', () => {
+    // Every quarter of an hour of a week, then Christmas Day (a public holiday: "PH off" closes).
+    const quarters = Array.from(
+      { length: 7 * 96 },
+      (_, q) => new Date(Date.UTC(2026, 11, 7) + q * 900_000 - 3_600_000),
+    );
+    const christmas = Array.from({ length: 96 }, (_, q) => new Date(Date.UTC(2026, 11, 25) + q * 900_000 - 3_600_000));
+    const sorted = (found: { items: Int32Array; ranges: number[] } | null) =>
+      found?.ranges
+        .flatMap((start, i) => (i % 2 === 0 ? Array.from(found.items.subarray(start, found.ranges[i + 1])) : []))
+        .sort((a, b) => a - b);
+    for (const instant of [...quarters, ...christmas]) {
+      const asked = openTreeItems(store, openRuleTest(store, instant), 50_000);
+      const byStretch = openTreeItems(store, openRuleTest(store, instant), 50_000, openInstant(instant));
+      expect(sorted(byStretch)).toEqual(sorted(asked));
+      expect(byStretch?.total).toBe(asked?.total);
+    }
   });
 
   it('when more places are open than the scan allows, then the tree is walked', () => {

@@ -1,6 +1,6 @@
 import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../standard.js';
 import type { PlaceStore } from './place-store.js';
-import { openAtChecker } from './weekly-hours.js';
+import { openAtChecker, type OpenInstant } from './weekly-hours.js';
 
 /** The standard's lists, in the order of their bits (the repository builds the same bits in SQL). */
 const BIT_FIELDS = {
@@ -54,7 +54,7 @@ export const matchesEverything = (matches: (slot: number) => boolean) => matches
  * "Is this rule (an index into `store.weeks`) open at that instant?" A few thousand distinct rules
  * for a million places: each is decided once per request, the first time it is asked, then read back.
  */
-export function openRuleTest(store: PlaceStore, openAt: Date): (rule: number) => boolean {
+export function openRuleTest(store: PlaceStore, openAt: Date | OpenInstant): (rule: number) => boolean {
   const isOpen = openAtChecker(openAt);
   const openByRule = new Int8Array(store.weeks.length).fill(-1); // -1: not decided yet
   return (rule) => {

@@ -1,6 +1,7 @@
 import type KDBush from 'kdbush';
 import { compileFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
+import { decidedByWeek, isOpenInWeek, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /**
  * Below this many places open at the instant (France-wide), they are scanned one by one rather
@@ -56,17 +57,33 @@ function ruleGroups(store: PlaceStore, tree: KDBush): RuleGroups {
   return groups;
 }
 
-/** The tree items whose rule is open, when they are at most `atMost`; null when more. */
+/**
+ * The tree items whose rule is open, when they are at most `atMost`; null when more. With `at`,
+ * the rules the week's intervals decide are read from the part kept for that stretch of the week,
+ * and only the others (calendar rules, and every rule on a public holiday) are asked to `isOpen`.
+ */
 export function openTreeItems(
   store: PlaceStore,
   isOpen: (rule: number) => boolean,
   atMost: number,
+  at?: OpenInstant,
 ): (TreeCandidates & { total: number }) | null {
   if (!store.tree) return null;
-  const { starts, items } = ruleGroups(store, store.tree);
-  const ranges: number[] = [];
+  const groups = ruleGroups(store, store.tree);
+  const { starts, items } = groups;
+  let ranges: number[] = [];
   let total = 0;
-  for (let rule = 0; rule + 1 < starts.length; rule++) {
+  let rulesToAsk: Iterable<number> = Array.from({ length: starts.length - 1 }, (_, rule) => rule);
+  // (The parts kept stop counting at SCAN_AT_MOST: a larger bound asks every rule.)
+  if (at && atMost <= SCAN_AT_MOST) {
+    const week = weekStretches(store, groups);
+    const part = weekPart(week, store, groups, at);
+    if (part === null || part.total > atMost) return null;
+    ranges = part.ranges.slice();
+    total = part.total;
+    rulesToAsk = at.holiday ? week.askedOnHolidays : week.asked;
+  }
+  for (const rule of rulesToAsk) {
     const size = starts[rule + 1] - starts[rule];
     if (size === 0 || !isOpen(rule)) continue;
     total += size;
@@ -74,6 +91,74 @@ export function openTreeItems(
     ranges.push(starts[rule], starts[rule + 1]);
   }
   return { items, ranges, total };
+}
+
+/**
+ * Between two consecutive starts or ends of any rule's intervals, every rule the intervals decide
+ * is open or closed throughout: the week splits into a few hundred stretches, and the open tree
+ * items of each are listed once per tree (and kind of day), not at every "open at" search.
+ */
+interface WeekStretches {
+  /** Sorted distinct minutes of the week where some rule of the tree opens or closes. */
+  edges: Int32Array;
+  /** By stretch and kind of day: the open items' ranges, or null when more than SCAN_AT_MOST. */
+  parts: Map<string, { ranges: number[]; total: number } | null>;
+  /** The rules with items that the intervals do not decide, on an ordinary day and on a public holiday. */
+  asked: number[];
+  askedOnHolidays: number[];
+}
+
+const stretchesOfTree = new WeakMap<RuleGroups, WeekStretches>();
+/** A week has at most a few thousand stretches; the map is emptied past this, never grows beyond. */
+const MAX_PARTS = 4096;
+
+function weekStretches(store: PlaceStore, groups: RuleGroups): WeekStretches {
+  const known = stretchesOfTree.get(groups);
+  if (known) return known;
+  const edges = new Set<number>();
+  const asked: number[] = [];
+  const askedOnHolidays: number[] = [];
+  for (let rule = 0; rule + 1 < groups.starts.length; rule++) {
+    if (groups.starts[rule + 1] === groups.starts[rule]) continue;
+    const hours = store.weeks[rule];
+    for (const minute of hours.intervals) edges.add(minute);
+    if (!decidedByWeek(hours, false)) asked.push(rule);
+    if (!decidedByWeek(hours, true)) askedOnHolidays.push(rule);
+  }
+  const stretches = { edges: Int32Array.from(edges).sort(), parts: new Map(), asked, askedOnHolidays };
+  stretchesOfTree.set(groups, stretches);
+  return stretches;
+}
+
+/** The open items among the rules the intervals decide, for the stretch of the week `at` falls in. */
+function weekPart(stretches: WeekStretches, store: PlaceStore, groups: RuleGroups, at: OpenInstant) {
+  const { edges, parts } = stretches;
+  // The stretch: how many edges are at or before the minute (an interval is [start, end)).
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (edges[middle] <= at.minute) low = middle + 1;
+    else high = middle;
+  }
+  const key = `${low}|${at.holiday ? 1 : 0}`;
+  const known = parts.get(key);
+  if (known !== undefined) return known;
+  let part: { ranges: number[]; total: number } | null = { ranges: [], total: 0 };
+  for (let rule = 0; rule + 1 < groups.starts.length; rule++) {
+    const size = groups.starts[rule + 1] - groups.starts[rule];
+    const hours = store.weeks[rule];
+    if (size === 0 || !decidedByWeek(hours, at.holiday) || !isOpenInWeek(hours, at.minute)) continue;
+    part.total += size;
+    if (part.total > SCAN_AT_MOST) {
+      part = null;
+      break;
+    }
+    part.ranges.push(groups.starts[rule], groups.starts[rule + 1]);
+  }
+  if (parts.size >= MAX_PARTS) parts.clear();
+  parts.set(key, part);
+  return part;
 }
 
 /** The own trees of the services asked for, when every one of them has one (all rare); else null. */
@@ -98,9 +183,10 @@ function serviceSubsets(store: PlaceStore, services: IndexFilter['services']): S
 export function planSearch(store: PlaceStore, filter: IndexFilter): SearchPlan {
   const subsets = serviceSubsets(store, filter.services) ?? undefined;
   if (!filter.openAt) return { matches: compileFilter(store, filter), subsets };
-  const openRule = openRuleTest(store, filter.openAt);
+  const at = openInstant(filter.openAt);
+  const openRule = openRuleTest(store, at);
   const matches = compileFilter(store, filter, openRule);
-  const candidates = openTreeItems(store, openRule, SCAN_AT_MOST);
+  const candidates = openTreeItems(store, openRule, SCAN_AT_MOST, at);
   // The smaller of the two lists is read: the places open now, or those offering the service.
   const subsetSize = subsets?.reduce((sum, subset) => sum + subset.slots.length, 0) ?? Infinity;
   if (candidates && candidates.total <= subsetSize) return { matches, candidates };

@@ -1,5 +1,12 @@
+import { boundedMemo } from '../../shared/bounded-cache.js';
 import { isOpenAt, isWeekStable, openIntervals } from '../../shared/opening-hours.js';
-import { fromParisWallTime, parisWallTime, type WallTime } from '../../shared/paris-time.js';
+import {
+  fromParisIsoMinute,
+  fromParisWallTime,
+  parisToday,
+  parisWallTime,
+  type WallTime,
+} from '../../shared/paris-time.js';
 
 const MINUTES_PER_WEEK = 7 * 24 * 60;
 
@@ -66,7 +73,7 @@ export function compileWeeklyHours(horaires: string): WeeklyHours | null {
 }
 
 /** Open at this minute of the week? For the days the week holds (see `kind`). */
-function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
+export function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
   const { intervals } = hours;
   for (let i = 0; i < intervals.length; i += 2) {
     if (minute < intervals[i]) return false;
@@ -75,23 +82,42 @@ function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
   return false;
 }
 
+/** Is this Paris day a public holiday? Asked to the library once per day, not once per search. */
+const isPublicHoliday = boundedMemo(64, (parisDay: string) => isOpenAt('PH', fromParisIsoMinute(`${parisDay}T12:00`)));
+
+/**
+ * A calendar rule's answer at a minute, shared by the searches of that minute ("open now": all of
+ * them): the library is asked once per distinct rule per minute. Rules change state on the minute.
+ */
+const libraryAnswer = boundedMemo(20_000, (key: string) => {
+  const bar = key.indexOf('|');
+  return isOpenAt(key.slice(bar + 1), new Date(Number(key.slice(0, bar)) * 60_000));
+});
+
+/** What an instant says to the weeks: its minute of the week, and whether its day is a public holiday. */
+export interface OpenInstant {
+  instant: Date;
+  minute: number;
+  holiday: boolean;
+}
+
+export function openInstant(instant: Date): OpenInstant {
+  return { instant, minute: minuteOfWeek(instant), holiday: isPublicHoliday(parisToday(instant)) };
+}
+
+/** Whether the week's intervals answer for `hours` on such a day; else the library does. */
+export const decidedByWeek = (hours: WeeklyHours, holiday: boolean) =>
+  hours.kind === 'weekly' || (hours.kind === 'weekly-except-holidays' && !holiday);
+
 /**
  * "Is it open then?" for one request: from the week's intervals, except for calendar rules (and
- * every rule on a public holiday), asked to the library once per distinct rule, never per place.
+ * every rule on a public holiday), asked to the library once per distinct rule and minute.
  */
-export function openAtChecker(instant: Date): (hours: WeeklyHours) => boolean {
-  const minute = minuteOfWeek(instant);
-  const holiday = isOpenAt('PH', instant);
-  const fromLibrary = new Map<WeeklyHours, boolean>();
+export function openAtChecker(instant: Date | OpenInstant): (hours: WeeklyHours) => boolean {
+  const at = instant instanceof Date ? openInstant(instant) : instant;
+  const minuteKey = Math.floor(at.instant.getTime() / 60_000);
   return (hours) => {
-    if (hours.kind === 'weekly' || (hours.kind === 'weekly-except-holidays' && !holiday)) {
-      return isOpenInWeek(hours, minute);
-    }
-    let open = fromLibrary.get(hours);
-    if (open === undefined) {
-      open = isOpenAt(hours.text, instant);
-      fromLibrary.set(hours, open);
-    }
-    return open;
+    if (decidedByWeek(hours, at.holiday)) return isOpenInWeek(hours, at.minute);
+    return libraryAnswer(`${minuteKey}|${hours.text}`);
   };
 }

@@ -36,6 +36,9 @@ const WORDS = [
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** What browsers send: brotli and gzip accepted. */
+const BROWSER_ENCODINGS = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+
 export function buildScenarios(places: { id: number; nom: string }[], seed = 7): Scenario[] {
   const random = seededRandom(seed);
   const communes = loadCommunes();
@@ -135,6 +138,20 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       name: 'search page around a point never asked before',
       target: 'app',
       paths: many(() => `/?${point()}`),
+    },
+    // What a browser asks (it accepts brotli and gzip): the kept answers travel compressed once for
+    // all; the rows above, without Accept-Encoding, leave compression out.
+    {
+      name: 'map clusters France-wide, zoom 5, as a browser asks (br, gzip)',
+      target: 'app',
+      paths: [`/api/v1/map?bbox=${MAP_FRANCE_BBOX}&zoom=5`],
+      headers: BROWSER_ENCODINGS,
+    },
+    {
+      name: 'search page /?ou=<city>, as a browser asks (br, gzip)',
+      target: 'app',
+      paths: many(() => `/?ou=${encodeURIComponent(cities[Math.floor(random() * cities.length)])}`),
+      headers: BROWSER_ENCODINGS,
     },
   ];
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { createPageMemory } from '../shared/page-memory.js';
+import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { fromParisIsoMinute } from '../shared/paris-time.js';
 import type { PlacesService } from './places.service.js';
 
@@ -20,13 +20,11 @@ export function createDetailAnswers(deps: {
 }) {
   const memory = createPageMemory({ maxBytes: MAX_BYTES });
 
-  return async function detailAnswer(
-    id: number,
-  ): Promise<{ movedTo: number } | { json: Buffer | string; etag?: string }> {
+  return async function detailAnswer(id: number): Promise<{ movedTo: number } | KeptAnswer> {
     const key = await deps.places.pageKey();
     const now = deps.clock.now();
     const kept = key ? memory.find(String(id), key, now.getTime()) : undefined;
-    if (kept) return { json: memory.body(kept, ''), etag: kept.etag };
+    if (kept) return memory.answer(kept, '');
     // A merged-away duplicate: the caller answers 301 to the kept place.
     const merged = await deps.places.mergedInto(id);
     if (merged) return { movedTo: merged.id };
@@ -36,7 +34,7 @@ export function createDetailAnswers(deps: {
       const validUntil = detail.next_change ? fromParisIsoMinute(detail.next_change).getTime() : undefined;
       memory.keep(String(id), { key, path: '', text: json, renderedAt: now.getTime(), validUntil });
     }
-    return { json };
+    return { body: json };
   };
 }
 

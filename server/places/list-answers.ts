@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { createPageMemory } from '../shared/page-memory.js';
+import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { soonestParisMinute } from '../shared/paris-time.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesSearch, PlacesService } from './places.service.js';
@@ -21,21 +21,18 @@ const MAX_BYTES = 16 * 1024 * 1024;
 export function createListAnswers(deps: { places: Pick<PlacesService, 'pageKey' | 'listMayBeKept'>; clock: Clock }) {
   const memory = createPageMemory({ maxBytes: MAX_BYTES });
 
-  return async function listAnswer(
-    query: PlacesSearch,
-    list: () => Promise<PlacesList>,
-  ): Promise<{ json: Buffer | string; etag?: string }> {
+  return async function listAnswer(query: PlacesSearch, list: () => Promise<PlacesList>): Promise<KeptAnswer> {
     const key = deps.places.listMayBeKept(query) ? await deps.places.pageKey() : undefined;
-    if (key === undefined) return { json: JSON.stringify(await list()) };
+    if (key === undefined) return { body: JSON.stringify(await list()) };
     const address = JSON.stringify(query);
     const now = deps.clock.now().getTime();
     const kept = memory.find(address, key, now);
-    if (kept) return { json: memory.body(kept, ''), etag: kept.etag };
+    if (kept) return memory.answer(kept, '');
     const answer = await list();
     const json = JSON.stringify(answer);
     const validUntil = soonestParisMinute(answer.items.map((item) => item.next_change))?.getTime();
     memory.keep(address, { key, path: '', text: json, renderedAt: now, validUntil });
-    return { json };
+    return { body: json };
   };
 }
 

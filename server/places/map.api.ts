@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { parseOrThrow } from '../http/validation.js';
 import type { Clock } from '../shared/clock.js';
-import { createPageMemory } from '../shared/page-memory.js';
+import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
+import { sendKept } from '../shared/send-kept.js';
 import { createPlaceClusters, type Bbox, type MapFeature } from './index/place-clusters.js';
 import type { PlaceIndex } from './index/place-index.js';
 import { placeNamesForMap } from './index/place-index.repository.js';
@@ -83,16 +84,16 @@ export function createMapService(deps: {
   const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
 
   /** The answer as JSON text: the one kept for this view and version (with its ETag), else a new one (then kept). */
-  async function viewportJson(bbox: Bbox, zoom: number): Promise<{ json: Buffer | string; etag?: string }> {
+  async function viewportJson(bbox: Bbox, zoom: number): Promise<KeptAnswer> {
     const version = await deps.freshVersion();
     const key = version === undefined ? undefined : String(version);
     const address = `${zoom}|${bbox.minLon},${bbox.minLat},${bbox.maxLon},${bbox.maxLat}`;
     const now = deps.clock.now().getTime();
     const kept = key === undefined ? undefined : answers.find(address, key, now);
-    if (kept) return { json: answers.body(kept, ''), etag: kept.etag };
+    if (kept) return answers.answer(kept, '');
     const json = JSON.stringify(await viewport(bbox, zoom));
     if (key !== undefined) answers.keep(address, { key, path: '', text: json, renderedAt: now });
-    return { json };
+    return { body: json };
   }
 
   async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
@@ -132,9 +133,7 @@ export function mapApiRoutes(deps: { map: MapService }): Router {
   const router = Router();
   router.get('/map', async (req, res) => {
     const { bbox, zoom } = parseOrThrow(mapQuerySchema, req.query);
-    const { json, etag } = await deps.map.viewportJson(bbox, zoom);
-    if (etag) res.set('ETag', etag);
-    res.type('json').send(json);
+    sendKept(req, res, 'json', await deps.map.viewportJson(bbox, zoom));
   });
   return router;
 }

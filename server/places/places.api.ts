@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { sendKept } from '../shared/send-kept.js';
 import { parseOrThrow } from '../http/validation.js';
 import { withAbsoluteUrls } from './places.mapping.js';
 import { placesQuerySchema } from './places.query.js';
@@ -26,7 +27,7 @@ export function placesApiRoutes(deps: {
 
   router.get('/places', async (req, res) => {
     const query = parseOrThrow(placesQuerySchema, req.query);
-    const { json, etag } = await deps.lists(query, async () => {
+    const answer = await deps.lists(query, async () => {
       const [page, count] = await Promise.all([deps.places.search(query), deps.places.count(query)]);
       const list: PlacesList = {
         ...page,
@@ -35,8 +36,7 @@ export function placesApiRoutes(deps: {
       };
       return withAbsoluteUrls(list, deps.publicBaseUrl);
     });
-    if (etag) res.set('ETag', etag);
-    res.type('json').send(json);
+    sendKept(req, res, 'json', answer);
   });
 
   router.get('/places/:id', async (req, res) => {
@@ -44,8 +44,7 @@ export function placesApiRoutes(deps: {
     const answer = await deps.details(id);
     // A merged-away duplicate: 301 to the kept place, so that clients can update the id they stored.
     if ('movedTo' in answer) return res.redirect(301, `/api/v1/places/${answer.movedTo}`);
-    if (answer.etag) res.set('ETag', answer.etag);
-    res.type('json').send(answer.json);
+    sendKept(req, res, 'json', answer);
   });
 
   return router;

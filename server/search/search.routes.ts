@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { renderToString } from '../http/render-to-string.js';
+import { sendKept } from '../shared/send-kept.js';
 import { toFieldErrors } from '../http/validation.js';
 import { assetUrls } from '../shared/asset-url.js';
 import type { Clock } from '../shared/clock.js';
@@ -57,10 +58,7 @@ export function searchPageRoutes(deps: SearchDeps): Router {
     const address = `${asksFragment ? 'results' : 'page'} ${req.originalUrl}`;
     const now = deps.clock.now().getTime();
     const kept = key ? memory.find(address, key, now) : undefined;
-    if (kept) {
-      if (kept.etag) res.set('ETag', kept.etag);
-      return res.type('html').send(memory.body(kept, ''));
-    }
+    if (kept) return sendKept(req, res, 'html', memory.answer(kept, ''));
 
     const result = await deps.search.searchPage(request, req.query);
     const fragment = asksFragment && result.kind !== 'home';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import etag from 'etag';
 
 /** Pages weigh 10–30 kB: a few thousand of the most recently opened ones. */
@@ -9,6 +10,24 @@ const MAX_BYTES = 32 * 1024 * 1024;
  * says a minute).
  */
 const MAX_AGE_MS = 60_000;
+/** Below this, a body travels as it is (compression()'s own threshold). */
+const COMPRESS_FROM_BYTES = 1024;
+
+/** The encodings a kept body is also kept in, made the first time a browser accepts one. */
+export type KeptEncoding = 'br' | 'gzip';
+
+/** A kept body as sent: the same for everyone when `etag` is set, and then in their encoding too. */
+export interface KeptAnswer {
+  body: Buffer | string;
+  etag?: string;
+  encoded?: (encoding: KeptEncoding) => Buffer;
+}
+
+// The settings compression() uses for a fresh answer (brotli quality 4, gzip's default level).
+const ENCODERS: Record<KeptEncoding, (body: Buffer) => Buffer> = {
+  br: (body) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }),
+  gzip: (body) => gzipSync(body),
+};
 
 /**
  * The text's UTF-8 bytes in a buffer of their own: `Buffer.from` puts small texts in Node's shared
@@ -23,6 +42,8 @@ function ownBytes(text: string): Buffer {
 interface RememberedPage {
   /** Which state of the places (and which Paris day) it shows: see `find`. */
   key: string;
+  /** Where it is kept in the memory. */
+  address: string;
   /** The page's canonical address (a place page: other slugs redirect to it without a read). */
   path: string;
   /** The HTML around each visitor's form token. */
@@ -33,6 +54,8 @@ interface RememberedPage {
    * token mark): computed once here, not hashed again at every answer (a map of France is ~70 kB).
    */
   etag?: string;
+  /** The body compressed, made at the first browser that accepts it (then counted in the bound). */
+  encodings: Partial<Record<KeptEncoding, Buffer>>;
   renderedAt: number;
   /** The next change of an open state it shows ("ouvert, ferme à 18 h"), or a minute. */
   validUntil: number;
@@ -57,6 +80,13 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
   const tokenMark = `csrf-${randomBytes(18).toString('base64url')}`;
   const pages = new Map<string, RememberedPage>();
   let bytes = 0;
+
+  function forgetOldest() {
+    for (const oldest of pages.keys()) {
+      if (bytes <= maxBytes) break;
+      forget(oldest);
+    }
+  }
 
   function forget(address: string) {
     const page = pages.get(address);
@@ -89,19 +119,18 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
       if (size > maxBytes) return;
       const validUntil = Math.min(page.renderedAt + maxAgeMs, page.validUntil ?? Infinity);
       pages.set(address, {
+        address,
         key: page.key,
         path: page.path,
         parts,
         bytes: size,
         etag: parts.length === 1 ? etag(parts[0], { weak: true }) : undefined,
+        encodings: {},
         renderedAt: page.renderedAt,
         validUntil,
       });
       bytes += size;
-      for (const oldest of pages.keys()) {
-        if (bytes <= maxBytes) break;
-        forget(oldest);
-      }
+      forgetOldest();
     },
 
     /** A page just rendered with the mark, for one visitor: their own token where the mark was. */
@@ -114,6 +143,30 @@ export function createPageMemory(options: { maxBytes?: number; maxAgeMs?: number
       if (page.parts.length === 1) return page.parts[0];
       const between = Buffer.from(token);
       return Buffer.concat(page.parts.flatMap((part, i) => (i === 0 ? [part] : [between, part])));
+    },
+
+    /**
+     * The page as sent to a visitor: with their token; or, for a page the same for everyone, with
+     * its ETag and its compressed twins (compression() leaves a body already encoded alone).
+     */
+    answer(page: RememberedPage, token: string): KeptAnswer {
+      if (page.parts.length > 1 || page.etag === undefined) return { body: this.body(page, token) };
+      const body = page.parts[0];
+      if (body.length < COMPRESS_FROM_BYTES) return { body, etag: page.etag };
+      const encoded = (encoding: KeptEncoding) => {
+        let twin = page.encodings[encoding];
+        if (!twin) {
+          twin = page.encodings[encoding] = ENCODERS[encoding](body);
+          page.bytes += twin.length;
+          // Counted only while the page is still kept (it may have been forgotten meanwhile).
+          if (pages.get(page.address) === page) {
+            bytes += twin.length;
+            forgetOldest();
+          }
+        }
+        return twin;
+      };
+      return { body, etag: page.etag, encoded };
     },
 
     get size() {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { placePath } from '../../../server/places/places.mapping.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createPageMemory } from '../../../server/shared/page-memory.js';
 import { listReports } from '../../../server/reports/reports.repository.js';
 import { createTestContext, fixedClock } from '../../support/context.js';
@@ -180,5 +181,26 @@ describe('the memory of place pages', () => {
     expect(memory.size).toEqual({ pages: 2, bytes: 27 });
     memory.keep('4', page('w'.repeat(31)));
     expect(memory.find('4', 'v1', 1)).toBeUndefined();
+  });
+
+  it('when a page the same for everyone is sent compressed, then each twin is made once and counted', () => {
+    const memory = createPageMemory();
+    const html = `<ul>${'<li>Espace public numérique</li>'.repeat(200)}</ul>`;
+    memory.keep('1', page(html));
+    const kept = memory.find('1', 'v1', 1);
+    if (!kept) throw new Error('page not kept');
+    const plainBytes = memory.size.bytes;
+    const answer = memory.answer(kept, '');
+    expect(answer.etag).toMatch(/^W\//);
+    const gzip = answer.encoded?.('gzip');
+    const br = answer.encoded?.('br');
+    expect(gunzipSync(gzip!).toString()).toBe(html);
+    expect(brotliDecompressSync(br!).toString()).toBe(html);
+    expect(answer.encoded?.('gzip')).toBe(gzip);
+    expect(memory.size.bytes).toBe(plainBytes + gzip!.length + br!.length);
+    // A page with a visitor's token is theirs: no ETag, no twin.
+    memory.keep('2', page(`<input value="${memory.tokenMark}">${html}`));
+    const withToken = memory.find('2', 'v1', 1);
+    expect(withToken && memory.answer(withToken, 'abc')).toEqual({ body: expect.any(Buffer) });
   });
 });

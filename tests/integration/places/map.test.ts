@@ -129,6 +129,31 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
     }
   });
 
+  it('when browsers ask a kept view, then each gets it in brotli or gzip as it accepts, the same map', async () => {
+    const here = randomSpot();
+    await gridAround(db, here, 40, 2);
+    const view = (encoding: string) =>
+      request(app)
+        .get('/api/v1/map')
+        .query({ bbox: boxAround(here, 5), zoom: 16 })
+        .set('Accept-Encoding', encoding);
+    await placeIndex.start();
+    const { before, again } = await askedAgain(placeIndex, async () => {
+      const [plain, gzip, br] = await Promise.all([view('identity'), view('gzip'), view('br, gzip')]);
+      return { plain, gzip, br };
+    });
+    for (const answers of [before, again]) {
+      expect(answers.plain.headers['content-encoding']).toBeUndefined();
+      expect(answers.gzip.headers['content-encoding']).toBe('gzip');
+      expect(answers.br.headers['content-encoding']).toBe('br');
+      for (const res of [answers.gzip, answers.br]) {
+        expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+        expect(res.body).toEqual(answers.plain.body);
+      }
+    }
+    expect(placesIn(again.plain.body.features)).toBe(40);
+  });
+
   it('when a place shown on a view kept in memory is renamed, then the next view shows the new name', async () => {
     const here = randomSpot();
     const place = await makePlace(db, { at: here, nom: 'Ancien nom sur la carte' });

@@ -76,9 +76,11 @@ export function createMapService(deps: {
   /** Undefined when nothing may be kept (no index yet, or reads from a replica that may lag). */
   freshVersion: () => Promise<number | undefined>;
   log?: (message: string, error?: unknown) => void;
+  /** When the clusters are rebuilt before the answer or in the background (tests; see place-clusters.ts). */
+  clusterRebuild?: Parameters<typeof createPlaceClusters>[2];
 }) {
   const { db, index } = deps;
-  const clusters = createPlaceClusters(index, deps.log);
+  const clusters = createPlaceClusters(index, deps.log, deps.clusterRebuild);
   const answers = createPageMemory({ maxBytes: ANSWERS_MAX_BYTES });
 
   const singles = (features: MapFeature[]) => features.flatMap((f) => (f.kind === 'place' ? [f.id] : []));
@@ -91,24 +93,29 @@ export function createMapService(deps: {
     const now = deps.clock.now().getTime();
     const kept = key === undefined ? undefined : answers.find(address, key, now);
     if (kept) return answers.answer(kept, '');
-    const json = JSON.stringify(await viewport(bbox, zoom));
-    if (key !== undefined) answers.keep(address, { key, path: '', text: json, renderedAt: now });
+    const { response, clustersVersion } = await viewport(bbox, zoom);
+    const json = JSON.stringify(response);
+    // Clusters older than the key (a large index rebuilds them in the background) are shown, not kept.
+    if (key !== undefined && String(clustersVersion) === key) {
+      answers.keep(address, { key, path: '', text: json, renderedAt: now });
+    }
     return { body: json };
   }
 
-  async function viewport(bbox: Bbox, zoom: number): Promise<MapResponse> {
+  /** The view, and the version of the index its clusters were built from (see inBoxAt). */
+  async function viewport(bbox: Bbox, zoom: number): Promise<{ response: MapResponse; clustersVersion: number }> {
     await index.start();
     const seen = index.version;
-    let features = await clusters.inBox(bbox, zoom);
+    let { features, version: clustersVersion } = await clusters.inBoxAt(bbox, zoom);
     let shown = await placeNamesForMap(db, singles(features));
     // Behind the log, or changed since the features were picked (a notification meanwhile): again.
     await index.catchUp(shown.latestChange);
     if (index.version !== seen) {
-      features = await clusters.inBox(bbox, zoom);
+      ({ features, version: clustersVersion } = await clusters.inBoxAt(bbox, zoom));
       shown = await placeNamesForMap(db, singles(features));
     }
     const { names } = shown;
-    return {
+    const response: MapResponse = {
       type: 'FeatureCollection',
       features: features.flatMap((f): MapResponse['features'] => {
         const geometry = { type: 'Point' as const, coordinates: [f.lon, f.lat] as [number, number] };
@@ -122,6 +129,7 @@ export function createMapService(deps: {
         return [{ type: 'Feature', geometry, properties: { cluster: false as const, id: f.id, nom, url } }];
       }),
     };
+    return { response, clustersVersion };
   }
 
   return { viewportJson, stop: clusters.stop };

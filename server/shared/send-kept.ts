@@ -8,9 +8,14 @@ import type { KeptAnswer } from './page-memory.js';
  */
 export function sendKept(req: Request, res: Response, type: 'html' | 'json', answer: KeptAnswer): void {
   if (answer.etag) res.set('ETag', answer.etag);
+  if (answer.encoded) res.vary('Accept-Encoding');
+  // The browser has it: 304, with no body and so no Content-Encoding (nothing compressed for it).
+  if (answer.etag && req.fresh) {
+    res.status(304).end();
+    return;
+  }
   const encoding = answer.encoded ? req.acceptsEncodings('br', 'gzip') : false;
   if (answer.encoded && (encoding === 'br' || encoding === 'gzip')) {
-    res.vary('Accept-Encoding');
     res.set('Content-Encoding', encoding);
     res.type(type).send(answer.encoded(encoding));
     return;

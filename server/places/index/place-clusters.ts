@@ -163,23 +163,31 @@ export function createPlaceClusters(
     timer.unref();
   }
 
-  /** The clusters and single places in a box at a zoom, at most 500 (see cluster-tree.ts). */
-  async function inBox(bbox: Bbox, zoom: number): Promise<MapFeature[]> {
+  /**
+   * The clusters and single places in a box at a zoom, at most 500 (see cluster-tree.ts), and the
+   * version of the index they were built from: older than the index's while a rebuild is pending.
+   */
+  async function inBoxAt(bbox: Bbox, zoom: number): Promise<{ features: MapFeature[]; version: number }> {
     for (;;) {
       if (stopped) throw new Error('Regroupements de la carte arrêtés.');
       const current = serving && !serving.worker.broken ? serving : undefined;
-      if (current?.version === index.version) return current.worker.query(bbox, zoom);
+      if (current?.version === index.version) {
+        return { features: await current.worker.query(bbox, zoom), version: current.version };
+      }
       if (current && index.size > rebuildInlineUpTo) {
         scheduleBuild();
-        return current.worker.query(bbox, zoom);
+        return { features: await current.worker.query(bbox, zoom), version: current.version };
       }
       // A build that started before the latest change is awaited, then the check runs again.
       await startBuild();
     }
   }
 
+  const inBox = async (bbox: Bbox, zoom: number) => (await inBoxAt(bbox, zoom)).features;
+
   return {
     inBox,
+    inBoxAt,
     stop: () => {
       stopped = true;
       clearTimeout(timer);

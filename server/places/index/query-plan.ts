@@ -79,7 +79,7 @@ export function openTreeItems(
     const week = weekStretches(store, groups);
     const part = weekPart(week, store, groups, at);
     if (part === null || part.total > atMost) return null;
-    ranges = part.ranges.slice();
+    ranges = Array.from(part.ranges);
     total = part.total;
     rulesToAsk = at.holiday ? week.askedOnHolidays : week.asked;
   }
@@ -102,15 +102,18 @@ interface WeekStretches {
   /** Sorted distinct minutes of the week where some rule of the tree opens or closes. */
   edges: Int32Array;
   /** By stretch and kind of day: the open items' ranges, or null when more than SCAN_AT_MOST. */
-  parts: Map<string, { ranges: number[]; total: number } | null>;
+  parts: Map<string, { ranges: Int32Array; total: number } | null>;
   /** The rules with items that the intervals do not decide, on an ordinary day and on a public holiday. */
   asked: number[];
   askedOnHolidays: number[];
 }
 
 const stretchesOfTree = new WeakMap<RuleGroups, WeekStretches>();
-/** A week has at most a few thousand stretches; the map is emptied past this, never grows beyond. */
-const MAX_PARTS = 4096;
+/**
+ * A week has a few hundred stretches (rules open and close on round times), each kept as its open
+ * items' ranges (a few kB at night, nothing by day: too many); the map is emptied past this bound.
+ */
+const MAX_PARTS = 1024;
 
 function weekStretches(store: PlaceStore, groups: RuleGroups): WeekStretches {
   const known = stretchesOfTree.get(groups);
@@ -144,18 +147,16 @@ function weekPart(stretches: WeekStretches, store: PlaceStore, groups: RuleGroup
   const key = `${low}|${at.holiday ? 1 : 0}`;
   const known = parts.get(key);
   if (known !== undefined) return known;
-  let part: { ranges: number[]; total: number } | null = { ranges: [], total: 0 };
-  for (let rule = 0; rule + 1 < groups.starts.length; rule++) {
+  const ranges: number[] = [];
+  let total = 0;
+  for (let rule = 0; rule + 1 < groups.starts.length && total <= SCAN_AT_MOST; rule++) {
     const size = groups.starts[rule + 1] - groups.starts[rule];
     const hours = store.weeks[rule];
     if (size === 0 || !decidedByWeek(hours, at.holiday) || !isOpenInWeek(hours, at.minute)) continue;
-    part.total += size;
-    if (part.total > SCAN_AT_MOST) {
-      part = null;
-      break;
-    }
-    part.ranges.push(groups.starts[rule], groups.starts[rule + 1]);
+    total += size;
+    ranges.push(groups.starts[rule], groups.starts[rule + 1]);
   }
+  const part = total > SCAN_AT_MOST ? null : { ranges: Int32Array.from(ranges), total };
   if (parts.size >= MAX_PARTS) parts.clear();
   parts.set(key, part);
   return part;

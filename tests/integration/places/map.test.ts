@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Db } from '../../../server/db/knex.js';
 import { insertPlacesIfAbsent } from '../../../server/places/place-writes.repository.js';
+import { createMapService } from '../../../server/places/map.api.js';
+import { systemClock } from '../../../server/shared/clock.js';
 import { describe, expect, it } from 'vitest';
 import { askedAgain } from '../../support/asked-again.js';
 import { createTestContext } from '../../support/context.js';
@@ -122,8 +124,11 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
       const revalidated = await request(app)
         .get('/api/v1/map')
         .query({ bbox: boxAround(here, 5), zoom: 15 })
-        .set('If-None-Match', again.etag);
+        .set('If-None-Match', again.etag)
+        .set('Accept-Encoding', 'br, gzip');
       expect(revalidated.status).toBe(304);
+      // No body, so no encoding: a cache that holds another encoding's bytes keeps their label.
+      expect(revalidated.headers['content-encoding']).toBeUndefined();
     } finally {
       db.off('query', countNameReads);
     }
@@ -152,6 +157,46 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
       }
     }
     expect(placesIn(again.plain.body.features)).toBe(40);
+  });
+
+  it('when a large index serves its previous clusters while rebuilding, then that answer is not kept', async () => {
+    // Every index counts as large here: after a change, the previous clusters answer until the rebuild.
+    const map = createMapService({
+      db,
+      index: placeIndex,
+      publicBaseUrl: 'http://localhost',
+      clock: systemClock,
+      freshVersion: async () => {
+        await placeIndex.freshen(placeIndex.freshnessTicket());
+        return placeIndex.version;
+      },
+      clusterRebuild: { rebuildInlineUpTo: 0, rebuildDelayMs: 50 },
+    });
+    try {
+      await placeIndex.start();
+      const here = randomSpot();
+      const bbox = {
+        minLon: here.lon - 0.05,
+        minLat: here.lat - 0.05,
+        maxLon: here.lon + 0.05,
+        maxLat: here.lat + 0.05,
+      };
+      const idsShown = async () =>
+        (JSON.parse(String((await map.viewportJson(bbox, 16)).body)) as { features: Feature[] }).features.map(
+          (f) => f.properties.id,
+        );
+      await idsShown();
+      const place = await makePlace(db, { at: here });
+      // Once the rebuild has run, the next view shows the place (the stale one was never kept).
+      let shown = await idsShown();
+      for (let attempt = 0; attempt < 100 && !shown.includes(place.id); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        shown = await idsShown();
+      }
+      expect(shown).toContain(place.id);
+    } finally {
+      map.stop();
+    }
   });
 
   it('when a place shown on a view kept in memory is renamed, then the next view shows the new name', async () => {

@@ -4,12 +4,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../server/db/embedded.js';
+import { freePort } from '../support/server-process.js';
 
 describe('the embedded PostgreSQL', () => {
   it('when a previous run left its server running on the folder, then a new start reuses it, no error', async () => {
     const directory = await mkdtemp(path.join(os.tmpdir(), 'epn-embedded-'));
     await chmod(directory, 0o755);
-    const port = 56000 + Math.floor(Math.random() * 2000);
+    const port = await freePort();
     const first = await startEmbeddedPostgres({ directory: path.join(directory, 'pg'), port, databaseName: 'epn_a' });
     try {
       const second = await startEmbeddedPostgres({

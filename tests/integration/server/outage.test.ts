@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../server/db/embedded.js';
 import { runningPostmasterPid } from '../../../server/db/postmaster.js';
 import {
+  freePort,
   postgresProcesses,
   READY,
   spawnServer,
@@ -139,7 +140,8 @@ describe('the compiled server when its database stops answering', () => {
   beforeAll(async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), 'epn-outage-'));
     await chmod(directory, 0o755);
-    port = 57000 + Math.floor(Math.random() * 2000);
+    // A port the system says is free now (a random one in the ephemeral range may be some socket's).
+    port = await freePort();
     database = await startDatabase();
     server = await spawnServer({
       DATABASE_URL: database.connectionString,
@@ -226,7 +228,7 @@ describe('the compiled server on its embedded PostgreSQL, when that PostgreSQL d
   it(
     whenPostmasterKilled,
     async () => {
-      const pgPort = 59000 + Math.floor(Math.random() * 1000);
+      const pgPort = await freePort();
       const dataDirectory = path.join(directory, 'data', 'postgres');
       const server = await spawnServer({ DATA_DIR: path.join(directory, 'data'), EMBEDDED_PG_PORT: String(pgPort) });
       await server.waitFor(READY, 120_000);

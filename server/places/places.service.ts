@@ -1,17 +1,15 @@
 import type { Db } from '../db/knex.js';
-import { NotFoundError, ValidationError } from '../http/errors.js';
+import { ValidationError } from '../http/errors.js';
 import type { Clock } from '../shared/clock.js';
-import { isoMinute, parisToday, type WallTime } from '../shared/paris-time.js';
+import { isoMinuteOrNull, parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
-import { openingStateAt, isOpenAt } from '../shared/opening-hours.js';
-import { placePath, toStandardRecord } from './places.mapping.js';
+import { isOpenAt } from '../shared/opening-hours.js';
+import { placePath } from './places.mapping.js';
 import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
   countPlacesUpTo,
-  findPlaceById,
-  findPlaceWithVisibleLabels,
   searchPlaces,
   sortModeFor,
   type SortMode,
@@ -21,16 +19,14 @@ import {
   type SearchCriteria,
 } from './places.repository.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
-import { mergeTarget } from './place-merges.repository.js';
 import type { PlaceSummary, PlacesPage } from './places.responses.js';
 import { createBulkhead } from '../shared/bulkhead.js';
 import { createSqlSearchAnswers, type PlaceCount } from './sql-search-answers.js';
+import { createPlaceReads } from './place-reads.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
 import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
-
-const wallTimeIso = (w: WallTime | null) => (w ? isoMinute(w) : null);
 
 /** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
 const COUNT_CAP = 1000;
@@ -123,7 +119,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   /** A summary's open state, as of `now`. */
   function openStateAt(horaires: string | null, now: Date): Pick<PlaceSummary, 'open_now' | 'next_change'> {
     const state = openingStates(horaires, now);
-    return { open_now: state.open, next_change: wallTimeIso(state.nextChange) };
+    return { open_now: state.open, next_change: isoMinuteOrNull(state.nextChange) };
   }
 
   function summaryOf(
@@ -260,52 +256,6 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     return sqlAnswers.count(counted, parisToday(clock.now()), countInSql);
   }
 
-  async function getPublished(id: number) {
-    const found = await findPlaceWithVisibleLabels(db, id);
-    if (found?.place.status !== 'published') throw new NotFoundError(MESSAGES.placeNotPublished);
-    return { ...found, state: openingStateAt(found.place.horaires, clock.now()) };
-  }
-
-  /**
-   * What the address of a place page leads to, in one query for a published place: the place, or the
-   * place a merged-away one now lives in (its old addresses answer 301). Else NotFoundError.
-   */
-  async function forPage(id: number) {
-    const found = await findPlaceWithVisibleLabels(db, id);
-    if (found?.place.status === 'published') {
-      return { kind: 'published' as const, ...found, state: openingStateAt(found.place.horaires, clock.now()) };
-    }
-    const kept = found?.place.status === 'merged' ? await mergedInto(id) : undefined;
-    if (!kept) throw new NotFoundError(MESSAGES.placeNotPublished);
-    return { kind: 'merged' as const, kept };
-  }
-
-  /** The published place a merged-away place now lives in (its old addresses answer 301), if any. */
-  async function mergedInto(id: number): Promise<Place | undefined> {
-    const targetId = await mergeTarget(db, id);
-    if (targetId === undefined) return undefined;
-    const target = await findPlaceById(db, targetId);
-    return target?.status === 'published' ? target : undefined;
-  }
-
-  async function getDetail(id: number, baseUrl: string) {
-    const { place, labels, state } = await getPublished(id);
-    return {
-      ...toStandardRecord(place, labels),
-      // Our id, a number as in the list; the source's own id is source_id.
-      id: place.id,
-      source_id: place.sourceId,
-      location_precision: place.locationPrecision,
-      labels: labels.map((l) => ({ slug: l.slug, name: l.name, kind: l.kind })),
-      open_now: state.open,
-      next_change: wallTimeIso(state.nextChange),
-      created_at: place.createdAt.toISOString(),
-      updated_at: place.updatedAt.toISOString(),
-      verified_at: place.verifiedAt ? place.verifiedAt.toISOString() : null,
-      url: new URL(placePath(place), baseUrl).toString(),
-    };
-  }
-
   /**
    * The in-memory index's version once it has applied every change committed before this call (to
    * any place or label link, through any instance): what a page kept in memory is filed under.
@@ -340,11 +290,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   return {
     search,
     count,
-    getPublished,
-    forPage,
-    getDetail,
+    ...createPlaceReads({ db, clock }),
     summarize,
-    mergedInto,
     freshVersion,
     pageKey,
     listMayBeKept,

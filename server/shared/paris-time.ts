@@ -104,6 +104,9 @@ export const hourMinute = (w: Pick<WallTime, 'hour' | 'minute'>) => `${pad2(w.ho
 /** "2026-12-01T09:30": a wall time to the minute, as the API's `next_change` gives it. */
 export const isoMinute = (w: WallTime) => `${isoDay(w)}T${hourMinute(w)}`;
 
+/** `isoMinute`, or null when there is no such time (an open state that never changes). */
+export const isoMinuteOrNull = (w: WallTime | null) => (w ? isoMinute(w) : null);
+
 /** The instant of a Paris wall time written as `isoMinute` writes it ("2026-12-01T12:00"). */
 export function fromParisIsoMinute(text: string): Date {
   const [year, month, day, hour, minute] = text.split(/[-T:]/).map(Number);

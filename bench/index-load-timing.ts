@@ -1,17 +1,19 @@
 /**
  * Where the in-memory index's start-up goes, against an existing database (read-only):
  * `BENCH_DATABASE_URL=… tsx bench/index-load-timing.ts`. Times the rows' queries (PostgreSQL and
- * transfer), the filling of the typed arrays, the labels and the k-d tree apart.
+ * transfer), the filling of the typed arrays, the texts, the labels, the k-d tree and the texts' postings apart.
  */
 import { createDb } from '../server/db/knex.js';
 import { indexedPlacesAfter, labelLinksBetween } from '../server/places/index/place-index.repository.js';
-import { PlaceStore } from '../server/places/index/place-store.js';
+import { PlaceStore, type IndexedPlaceRow } from '../server/places/index/place-store.js';
+import { PlaceTexts } from '../server/places/index/place-texts.js';
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('BENCH_DATABASE_URL attendu.');
 const db = createDb(url);
-const totals = { rows: 0, query: 0, fill: 0, labels: 0, tree: 0 };
+const totals = { rows: 0, query: 0, fill: 0, texts: 0, labels: 0, tree: 0, postings: 0 };
 const store = new PlaceStore();
+const texts = new PlaceTexts();
 const started = performance.now();
 let afterId = 0;
 for (;;) {
@@ -21,8 +23,11 @@ for (;;) {
   if (rows.length === 0) break;
   t = performance.now();
   store.reserve(rows.length);
-  for (const row of rows) store.upsert(row);
+  for (const row of rows) if (row.latitude !== null) store.upsert(row as IndexedPlaceRow);
   totals.fill += performance.now() - t;
+  t = performance.now();
+  for (const row of rows) texts.upsert(row.id, row.searchText);
+  totals.texts += performance.now() - t;
   t = performance.now();
   const links = await labelLinksBetween(db, rows[0].id, rows[rows.length - 1].id);
   // As the index does (place-index.ts attachLabels): a place's links together.
@@ -40,6 +45,9 @@ for (;;) {
 const treeStarted = performance.now();
 store.rebuildTree();
 totals.tree = performance.now() - treeStarted;
+const postingsStarted = performance.now();
+texts.buildPostings();
+totals.postings = performance.now() - postingsStarted;
 const total = performance.now() - started;
 // With --expose-gc: what the index keeps once the load's garbage is gone.
 (globalThis as { gc?: () => void }).gc?.();
@@ -48,6 +56,8 @@ console.log({
   ...totals,
   query: round(totals.query),
   fill: round(totals.fill),
+  texts: round(totals.texts),
+  postings: round(totals.postings),
   labels: round(totals.labels),
   tree: round(totals.tree),
   total: round(total),

@@ -6,10 +6,21 @@ import type { IndexFilter } from './index/place-filter.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
 import type { LatLon } from './geo.js';
 import { DEFAULT_RADIUS_KM } from './places.query.js';
+import { textWords } from './index/trigrams.js';
 import type { SearchCriteria } from './places.repository.js';
 import type { PlacesPage, PlaceSummary } from './places.responses.js';
 
 const daysSinceEpoch = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000;
+
+/**
+ * Whether the index answers this text search: the text alone (it holds every published place, located
+ * or not; with a place, a box or a filter the search stays in SQL, which filters places the index
+ * does not locate).
+ */
+export function indexAnswersText(criteria: SearchCriteria): criteria is SearchCriteria & { q: string } {
+  const { q, withHours, ...rest } = criteria;
+  return q !== undefined && !withHours && Object.values(rest).every((value: unknown) => value === undefined);
+}
 
 /** Whether the index answers this search: around a point, without text (text search stays in SQL). */
 export function indexAnswers(criteria: SearchCriteria): criteria is SearchCriteria & { point: LatLon } {
@@ -119,4 +130,92 @@ export async function countWithIndex(
     },
     upTo,
   );
+}
+
+type SummarizeFound = (place: DisplayedPlace) => PlaceSummary;
+
+/** Corrections remembered at most (each a short list of words), all forgotten when full. */
+const CORRECTIONS_KEPT = 1000;
+
+/**
+ * The query's corrected words, asked of PostgreSQL once per text and index version: a page and its
+ * count ask together, and people type the same words again. `correct`: the query of
+ * search-words.repository.ts (its words change with the places, so with the version).
+ */
+export function createCorrectedWords(correct: (q: string) => Promise<string>, version: () => number) {
+  const kept = new Map<string, Promise<string[]>>();
+  return (q: string): Promise<string[]> => {
+    const key = `${version()}|${q}`;
+    let words = kept.get(key);
+    if (!words) {
+      if (kept.size >= CORRECTIONS_KEPT) kept.clear();
+      words = correct(q).then(textWords);
+      kept.set(key, words);
+      // A failure (503 while the slots are taken) is not kept: the next request asks again.
+      words.catch(() => kept.delete(key));
+    }
+    return words;
+  };
+}
+
+export interface TextSearchDeps {
+  index: PlaceIndex;
+  /** The query's words, normalised and each put to the places' nearest (search-words.repository.ts). */
+  correctedWords: (q: string) => Promise<string[]>;
+}
+
+/**
+ * One page of a text search from memory, best match first (as SQL's `search_text <->> query`, then
+ * id): the index picks the ids once it has caught up with the change log, the rows come as for a
+ * nearest search. Undefined before the first load.
+ */
+export async function searchTextWithIndex(
+  deps: TextSearchDeps,
+  request: { q: string; limit: number; cursor?: string; now: Date },
+  summarize: SummarizeFound,
+): Promise<PlacesPage | undefined> {
+  const { index } = deps;
+  const ticket = index.freshnessTicket();
+  await index.start();
+  const words = await deps.correctedWords(request.q);
+  const { limit } = request;
+  const today = daysSinceEpoch(parisToday(request.now));
+  const position = request.cursor ? decodeCursor(request.cursor, 'relevance') : undefined;
+  const after = position ? { key: Number(position.key), id: position.id } : undefined;
+  await index.freshen(ticket);
+  const pick = () => index.searchText(words, { limit: limit + 1, after });
+  const seen = index.version;
+  let hits = pick();
+  if (!hits) return undefined;
+  let shown = await index.displayed(
+    hits.slice(0, limit).map((h) => h.id),
+    today,
+  );
+  if (index.version !== seen) {
+    hits = pick() ?? [];
+    shown = await index.displayed(
+      hits.slice(0, limit).map((h) => h.id),
+      today,
+    );
+  }
+  const page = hits.slice(0, limit).flatMap((hit) => {
+    const place = shown.get(hit.id);
+    return place ? [{ hit, place }] : [];
+  });
+  const last = page.at(-1)?.hit;
+  return {
+    items: page.map(({ place }) => summarize(place)),
+    next_cursor: hits.length > limit && last ? encodeCursor('relevance', { key: last.key, id: last.id }) : null,
+  };
+}
+
+/** How many places the text matches (no further than `upTo`), from memory. */
+export async function countTextWithIndex(deps: TextSearchDeps, q: string, upTo: number): Promise<number> {
+  const { index } = deps;
+  const ticket = index.freshnessTicket();
+  await index.start();
+  const words = await deps.correctedWords(q);
+  await index.freshen(ticket);
+  // Loaded once start() has resolved: the texts are built with the rest.
+  return index.countText(words, upTo) ?? 0;
 }

@@ -26,7 +26,17 @@ import { createPlaceReads } from './place-reads.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
-import { countWithIndex, indexAnswers, indexFilterOf, searchWithIndex } from './places.index-search.js';
+import {
+  countTextWithIndex,
+  countWithIndex,
+  createCorrectedWords,
+  indexAnswers,
+  indexAnswersText,
+  indexFilterOf,
+  searchTextWithIndex,
+  searchWithIndex,
+} from './places.index-search.js';
+import { correctedSearchText } from './search-words.repository.js';
 
 /** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
 const COUNT_CAP = 1000;
@@ -96,6 +106,7 @@ export interface PlacesServiceDeps {
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
+
   const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({
@@ -104,6 +115,11 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         message: MESSAGES.textSearchBusy,
       })
     : undefined;
+
+  // The words' correction is still a query (search_words), slow while that table is locked: in the slots too.
+  const correct = (q: string) =>
+    textSearches ? textSearches.run(() => correctedSearchText(db, q)) : correctedSearchText(db, q);
+  const textDeps = index && { index, correctedWords: createCorrectedWords(correct, () => index.version) };
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -178,8 +194,18 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       criteria.q !== undefined && textSearches
         ? textSearches.run(() => searchInSql(criteria, mode, query, now, at))
         : searchInSql(criteria, mode, query, now, at);
+    // The text alone: from memory (the index holds every published place's words), SQL until it has loaded.
+    const answer =
+      textDeps && openAt === undefined && indexAnswersText(criteria)
+        ? async () =>
+            (await searchTextWithIndex(
+              textDeps,
+              { q: criteria.q, limit: query.limit, cursor: query.cursor, now },
+              (place) => summaryOf(place, place.labelSlugs, undefined, now),
+            )) ?? inSql()
+        : () => inSql();
     if (sqlAnswers && openAt === undefined) {
-      const page = await sqlAnswers.page(query, parisToday(now), () => inSql());
+      const page = await sqlAnswers.page(query, parisToday(now), answer);
       return withOpenStatesAt(page, now);
     }
     return inSql(openAt);
@@ -244,7 +270,16 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const found = await countWithIndex({ index }, criteria, filter, COUNT_CAP + 1);
       return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
-    if (query.q !== undefined || query.open_now === true || query.open_at !== undefined) return null;
+    const untimed = query.open_now !== true && query.open_at === undefined;
+    if (textDeps && untimed && indexAnswersText(criteria)) {
+      const { cursor: _cursor, limit: _limit, ...counted } = query;
+      const countText = async (): Promise<PlaceCount> => {
+        const found = await countTextWithIndex(textDeps, criteria.q, COUNT_CAP + 1);
+        return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
+      };
+      return sqlAnswers ? sqlAnswers.count(counted, parisToday(clock.now()), countText) : countText();
+    }
+    if (query.q !== undefined || !untimed) return null;
     const countInSql = async (): Promise<PlaceCount> => {
       if (criteria.bbox && index) criteria.bboxHoldsMany = await boxHoldsMany(index, criteria.bbox);
       const found = await countPlacesUpTo(db, criteria, COUNT_CAP + 1);

@@ -22,10 +22,18 @@ const TEXT_ARRAY_OID = 1009;
 const typeParser = pg.types.getTypeParser as (oid: number, format: 'text') => (text: string) => string[];
 const parseTextArray = typeParser(TEXT_ARRAY_OID, 'text');
 
-type LoadedRow = Omit<IndexedPlaceRow, BitField> & Record<BitField, string | null>;
+/** A published place as the index reads it: located or not (text search holds every one). */
+export type IndexedRow = Omit<IndexedPlaceRow, 'latitude' | 'longitude'> & {
+  latitude: number | null;
+  longitude: number | null;
+  /** `search_text`: the normalised words text search matches. */
+  searchText: string;
+};
+
+type LoadedRow = Omit<IndexedRow, BitField> & Record<BitField, string | null>;
 
 /** The rows with their lists as bitsets; each distinct list text is parsed once. */
-function withBitsets(rows: LoadedRow[]): IndexedPlaceRow[] {
+function withBitsets(rows: LoadedRow[]): IndexedRow[] {
   const caches = BIT_COLUMNS.map(() => new Map<string, number>());
   const bitsOf = (column: number, field: BitField, text: string | null) => {
     if (text === null) return 0;
@@ -35,23 +43,24 @@ function withBitsets(rows: LoadedRow[]): IndexedPlaceRow[] {
   };
   // Converted in place: a million rows copied into new objects would double the garbage.
   for (const row of rows) {
-    const target = row as unknown as IndexedPlaceRow;
+    const target = row as unknown as IndexedRow;
     for (let c = 0; c < BIT_COLUMNS.length; c++) {
       const field = BIT_COLUMNS[c][0];
       target[field] = bitsOf(c, field, row[field]);
     }
   }
-  return rows as unknown as IndexedPlaceRow[];
+  return rows as unknown as IndexedRow[];
 }
 
 const INDEXED_SELECT = `SELECT p.id::float8 AS id, p.latitude AS latitude, p.longitude AS longitude,
   p.code_postal AS "codePostal", p.code_insee AS "codeInsee", p.horaires AS horaires,
+  p.search_text AS "searchText",
   ${BIT_COLUMNS.map(([field, column]) => `p.${column}::text AS "${field}"`).join(', ')}
 FROM places p
-WHERE p.status = 'published' AND p.latitude IS NOT NULL`;
+WHERE p.status = 'published'`;
 
 /** One batch of the first load, in id order after `afterId` (keyset on the primary key). */
-export async function indexedPlacesAfter(db: Db, afterId: number, limit: number): Promise<IndexedPlaceRow[]> {
+export async function indexedPlacesAfter(db: Db, afterId: number, limit: number): Promise<IndexedRow[]> {
   const result = await db.raw<{ rows: LoadedRow[] }>(`${INDEXED_SELECT} AND p.id > ? ORDER BY p.id LIMIT ?`, [
     afterId,
     limit,
@@ -59,8 +68,8 @@ export async function indexedPlacesAfter(db: Db, afterId: number, limit: number)
   return withBitsets(result.rows);
 }
 
-/** The indexed form of these places; those hidden, deleted or without a position are absent. */
-export async function indexedPlacesByIds(db: Db, ids: number[]): Promise<IndexedPlaceRow[]> {
+/** The indexed form of these places; those hidden or deleted are absent. */
+export async function indexedPlacesByIds(db: Db, ids: number[]): Promise<IndexedRow[]> {
   const result = await db.raw<{ rows: LoadedRow[] }>(`${INDEXED_SELECT} AND p.id = ANY(?::bigint[])`, [ids]);
   return withBitsets(result.rows);
 }

@@ -8,13 +8,15 @@ import {
   LABELS,
   indexedPlacesAfter,
   indexedPlacesByIds,
+  type IndexedRow,
   labelLinksBetween,
   labelLinksOf,
   latestChange,
   pruneChanges,
 } from './place-index.repository.js';
 import { countInBox, countWithin, nearest, type NearestHit } from './place-queries.js';
-import { PlaceStore } from './place-store.js';
+import { PlaceStore, type IndexedPlaceRow } from './place-store.js';
+import { PlaceTexts, type TextHit } from './place-texts.js';
 import { DisplayCache } from './display-cache.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
 import { sharedRead } from './shared-read.js';
@@ -26,6 +28,8 @@ const FULL_RELOAD_ABOVE = 50_000;
 /** The tree is rebuilt this long after the last change, or at once past REBUILD_ABOVE changes. */
 const REBUILD_DELAY_MS = 1000;
 const REBUILD_ABOVE = 2000;
+/** Text postings are built again past this many places written since (each read one by one till then). */
+const TEXT_REBUILD_ABOVE = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_CHANGES_MINUTES = 60;
 /**
@@ -63,6 +67,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   const { db } = deps;
   const log = deps.log ?? (() => {});
   let store = new PlaceStore();
+  let texts = new PlaceTexts();
   /** Every change of the log up to this one is in memory (later ones may be too). */
   let appliedChange = 0;
   /** Bumped on every change applied: the clusters know when to rebuild. */
@@ -89,8 +94,19 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     onReconnect: () => void serial(() => loadAll()).catch(() => {}),
   });
 
+  /** Puts a place read from PostgreSQL in the texts, and in the store when it has a position. */
+  function put(target: { store: PlaceStore; texts: PlaceTexts }, row: IndexedRow): number | undefined {
+    target.texts.upsert(row.id, row.searchText);
+    if (row.latitude === null || row.longitude === null) {
+      target.store.remove(row.id);
+      return undefined;
+    }
+    return target.store.upsert(row as IndexedPlaceRow);
+  }
+
   async function loadAll(source: Db = db) {
     const fresh = new PlaceStore();
+    const freshTexts = new PlaceTexts();
     // Read before the rows: a change logged meanwhile is applied again after, never missed.
     const from = await latestChange(source);
     let afterId = 0;
@@ -98,14 +114,16 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
       const rows = await indexedPlacesAfter(source, afterId, LOAD_BATCH);
       if (rows.length === 0) break;
       fresh.reserve(rows.length);
-      for (const row of rows) fresh.upsert(row);
+      for (const row of rows) put({ store: fresh, texts: freshTexts }, row);
       const lastId = rows[rows.length - 1].id;
       attachLabels(fresh, await labelLinksBetween(source, rows[0].id, lastId));
       afterId = lastId;
       if (rows.length < LOAD_BATCH) break;
     }
     fresh.rebuildTree();
+    freshTexts.buildPostings();
     store = fresh;
+    texts = freshTexts;
     display.clear();
     appliedChange = Math.max(appliedChange, from);
     version++;
@@ -126,10 +144,15 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
       const [rows, links] = await Promise.all([indexedPlacesByIds(db, batch), labelLinksOf(db, batch)]);
       const present = new Set<number>();
       for (const row of rows) {
-        store.setLabels(store.upsert(row), []);
+        const slot = put({ store, texts }, row);
+        if (slot !== undefined) store.setLabels(slot, []);
         present.add(row.id);
       }
-      for (const id of batch) if (!present.has(id)) store.remove(id);
+      for (const id of batch) {
+        if (present.has(id)) continue;
+        store.remove(id);
+        texts.remove(id);
+      }
       attachLabels(store, links);
     }
     version++;
@@ -164,16 +187,21 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     appliedChange = Math.max(appliedChange, last ?? newest, newest);
   }
 
+  function rebuild() {
+    store.rebuildTree();
+    if (texts.apart.size > TEXT_REBUILD_ABOVE) texts.buildPostings();
+  }
+
   function scheduleRebuild() {
     if (stopped) return;
-    if (store.changedSinceBuild.size > REBUILD_ABOVE) {
+    if (store.changedSinceBuild.size > REBUILD_ABOVE || texts.apart.size > TEXT_REBUILD_ABOVE) {
       clearTimeout(rebuildTimer);
       rebuildTimer = undefined;
-      store.rebuildTree();
+      rebuild();
       return;
     }
     clearTimeout(rebuildTimer);
-    rebuildTimer = setTimeout(() => store.rebuildTree(), REBUILD_DELAY_MS);
+    rebuildTimer = setTimeout(rebuild, REBUILD_DELAY_MS);
     rebuildTimer.unref();
   }
 
@@ -261,6 +289,18 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     /** The `limit` nearest matching places after `after`, nearest first (ties by id). */
     nearest(search: IndexSearch, page: { limit: number; after?: { key: number; id: number } }): NearestHit[] {
       return nearest(store, { ...search, ...page, ...planSearch(store, search.filter) });
+    },
+    /**
+     * The best text matches of every published place, located or not (ordered as SQL's
+     * `search_text <->> query`, then id), after `after`; undefined before the first load.
+     * `words`: the query's, normalised and corrected (search-words.repository.ts).
+     */
+    searchText(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
+      return texts.search(words, page);
+    },
+    /** How many places the text matches, counting no further than `upTo`; undefined before the first load. */
+    countText(words: string[], upTo: number): number | undefined {
+      return texts.count(words, upTo);
     },
     /** How many places match, counting no further than `upTo`. */
     count(search: IndexSearch, upTo: number): number {

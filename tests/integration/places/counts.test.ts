@@ -31,8 +31,20 @@ describe('counting matching places, never further than a cap', () => {
     expect(res.body).toMatchObject({ total: 2, total_is_lower_bound: false });
   });
 
-  it('when the search is a text, then the API gives no total rather than a costly one', async () => {
-    const res = await request(app).get('/api/v1/places').query({ q: 'mediatheque' });
+  it('when the search is a text alone, then the total is counted in memory, up to the cap', async () => {
+    const token = `Quimperlé${Math.floor(Math.random() * 1e6)}`;
+    for (let i = 0; i < 3; i++) await makePlace(db, { nom: `Médiathèque ${token}` });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ q: `mediatheque ${token}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ total: 3, total_is_lower_bound: false });
+  });
+
+  it('when the search is a text with a filter, then the API gives no total rather than a costly one', async () => {
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ q: 'mediatheque', services: 'Aide aux démarches administratives' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: null, total_is_lower_bound: false });
   });

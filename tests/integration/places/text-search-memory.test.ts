@@ -1,0 +1,83 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QueryTrigrams, textWords, wordTrigrams } from '../../../server/places/index/trigrams.js';
+import { searchPlaces } from '../../../server/places/places.repository.js';
+import { createTestContext } from '../../support/context.js';
+import { makePlace } from '../../support/factories.js';
+
+interface Item {
+  id: number;
+  nom: string;
+}
+
+// Random letters: tokens sharing a prefix would match one another by word similarity.
+const token = () => Array.from({ length: 10 }, () => 'bcdfghjklmnpqrstvwxz'[Math.floor(Math.random() * 20)]).join('');
+
+describe('text search answered from memory', () => {
+  const { app, db, placeIndex } = createTestContext();
+  beforeAll(() => placeIndex.start());
+
+  it('when PostgreSQL and memory measure the same texts, then the word similarity is the same', async () => {
+    const { rows } = await db.raw<{ rows: { search_text: string }[] }>(
+      'SELECT search_text FROM places ORDER BY id DESC LIMIT 60',
+    );
+    const query = new QueryTrigrams();
+    for (const [i, { search_text: text }] of rows.entries()) {
+      const words = textWords(text);
+      for (const q of [words.slice(0, 2).join(' '), `${words[0]}x`, `${rows[(i + 1) % rows.length].search_text} zq`]) {
+        const sql = await db.raw<{ rows: { similarity: number }[] }>(
+          'SELECT word_similarity(?, ?)::float8 AS similarity',
+          [q, text],
+        );
+        query.set(textWords(q));
+        const codes = Int32Array.from(words.flatMap(wordTrigrams));
+        expect(query.similarityTo(codes, 0, codes.length), `${q} / ${text}`).toBe(sql.rows[0].similarity);
+      }
+    }
+  });
+
+  it('when a place has no position, then a search by its name still finds it', async () => {
+    const name = token();
+    const place = await makePlace(db, { nom: `Point numérique ${name}`, at: null });
+    const res = await request(app)
+      .get('/api/v1/places')
+      .query({ q: `point numerique ${name}` });
+    expect(res.status).toBe(200);
+    expect((res.body.items as Item[]).map((item) => item.id)).toEqual([place.id]);
+    expect(res.body.total).toBe(1);
+  });
+
+  it('when a place is renamed, then the next search finds it by its new name only', async () => {
+    const [before, after] = [token(), token()];
+    const place = await makePlace(db, { nom: `Cyber-base ${before}` });
+    expect((await request(app).get('/api/v1/places').query({ q: before })).body.items[0]?.id).toBe(place.id);
+    await db('places')
+      .where({ id: place.id })
+      .update({ nom: `Cyber-base ${after}` });
+    expect((await request(app).get('/api/v1/places').query({ q: after })).body.items[0]?.id).toBe(place.id);
+    expect((await request(app).get('/api/v1/places').query({ q: before })).body.items).toEqual([]);
+  });
+
+  it('when the same words are searched in SQL, then memory finds the same places', async () => {
+    const town = token();
+    for (const nom of ['Médiathèque', 'Médiathèques', 'Espace numérique', 'Médiathèque du port']) {
+      await makePlace(db, { nom: `${nom} ${town}`, commune: 'Saint-Étienne-de-Tinée' });
+    }
+    for (const q of [`mediatheque ${town}`, `espace ${town}`, `${town} port`, `${town} mediatheques saint etienne`]) {
+      const memory: Item[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await request(app).get('/api/v1/places').query({ q, limit: 50, cursor });
+        expect(res.status).toBe(200);
+        memory.push(...(res.body.items as Item[]));
+        cursor = res.body.next_cursor ?? undefined;
+      } while (cursor && memory.length < 500);
+      const sql = await searchPlaces(db, { q }, { mode: 'relevance', limit: 500 });
+      // SQL's GiST walk may list places of equal keys out of id order: the same places, whatever their order.
+      expect(
+        memory.map((item) => item.id).sort((a, b) => a - b),
+        q,
+      ).toEqual(sql.map((place) => place.id).sort((a, b) => a - b));
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { PlaceTexts } from '../../server/places/index/place-texts.js';
+import { QueryTrigrams, textWords, wordTrigrams } from '../../server/places/index/trigrams.js';
+
+/** Every place's key, asked one by one (no postings, no candidates): what a search must agree with. */
+function bruteForce(texts: Map<number, string>, words: string[]) {
+  const query = new QueryTrigrams();
+  query.set(words);
+  return [...texts]
+    .map(([id, text]) => {
+      const codes = Int32Array.from(textWords(text).flatMap(wordTrigrams));
+      return { id, key: Math.fround(1 - query.similarityTo(codes, 0, codes.length)) };
+    })
+    .filter((hit) => hit.key <= Math.fround(1 - 0.6))
+    .sort((a, b) => a.key - b.key || a.id - b.id);
+}
+
+const TOWNS = ['lyon', 'marseille', 'montpellier', 'monnes', 'bouchon', 'vouzon', 'saint etienne de tinee'];
+const KINDS = ['mediatheque', 'espace numerique', 'tiers lieu', 'france services', 'mediatheques', 'cyber base'];
+
+function sampleTexts(count: number, seed = 7): Map<number, string> {
+  let state = seed;
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const texts = new Map<number, string>();
+  for (let id = 1; id <= count; id++) {
+    texts.set(
+      id,
+      `${pick(KINDS)} ${pick(TOWNS)} ${10000 + Math.floor(random() * 80000)} ${pick(['rue', 'av'])} du port`,
+    );
+  }
+  return texts;
+}
+
+function loaded(texts: Map<number, string>) {
+  const index = new PlaceTexts();
+  for (const [id, text] of texts) index.upsert(id, text);
+  index.buildPostings();
+  return index;
+}
+
+const QUERIES = [
+  'mediatheque',
+  'mediatheque lyon',
+  'monnes',
+  'espace numerique montpellier',
+  'du port',
+  'zzqx',
+  'lyon zz',
+];
+
+describe('text search from memory (PlaceTexts)', () => {
+  it('when searched, then the matches and their order are those of asking every place', () => {
+    const texts = sampleTexts(3000);
+    const index = loaded(texts);
+    for (const q of QUERIES) {
+      const words = textWords(q);
+      const expected = bruteForce(texts, words);
+      expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
+      expect(index.count(words, 5000), q).toBe(expected.length);
+    }
+  });
+
+  it('when paged with the last key and id, then every match comes once, in order', () => {
+    const texts = sampleTexts(2000);
+    const index = loaded(texts);
+    const words = textWords('espace numerique lyon');
+    const all = [];
+    let after: { key: number; id: number } | undefined;
+    for (;;) {
+      const page = index.search(words, { limit: 7, after })!;
+      all.push(...page);
+      if (page.length < 7) break;
+      after = page[page.length - 1];
+    }
+    expect(all).toEqual(bruteForce(texts, words));
+  });
+
+  it('when places are written after the build, then the next search sees them before any rebuild', () => {
+    const texts = sampleTexts(1000);
+    const index = loaded(texts);
+    const words = textWords('kerouzere');
+    expect(index.search(words, { limit: 5 })).toEqual([]);
+    index.upsert(500, 'tiers lieu kerouzere 29000 rue du port'); // an existing place renamed
+    index.upsert(2_000_000, 'kerouzere numerique'); // a new one
+    index.upsert(0.5e6 + 1, 'mediatheque kerouzere'); // a new id below the largest: out of order
+    expect(index.search(words, { limit: 5 })!.map((hit) => hit.id)).toEqual([500, 500_001, 2_000_000]);
+    index.remove(500);
+    texts.delete(500);
+    expect(index.search(textWords('mediatheque'), { limit: 30 })).toEqual(
+      bruteForce(new Map([...texts, [500_001, 'mediatheque kerouzere']]), ['mediatheque']).slice(0, 30),
+    );
+    index.buildPostings();
+    expect(index.search(words, { limit: 5 })!.map((hit) => hit.id)).toEqual([500_001, 2_000_000]);
+  });
+
+  it('when nothing is built yet, then it says it cannot answer', () => {
+    const index = new PlaceTexts();
+    index.upsert(1, 'mediatheque');
+    expect(index.search(['mediatheque'], { limit: 5 })).toBeUndefined();
+  });
+});

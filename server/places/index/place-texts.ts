@@ -1,16 +1,8 @@
 import { SlotById } from './slot-by-id.js';
-import { QueryTrigrams, TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
+import { TextMatcher, type TextHit } from './text-matches.js';
+import { TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
 
-/** pg_trgm.word_similarity_threshold: a place matches when the query's words are this similar. */
-const THRESHOLD = 0.6;
-/** Up to this many postings, the candidates are sorted; beyond, marked in a byte per place. */
-const SORTED_AT_MOST = 65_536;
-
-export interface TextHit {
-  id: number;
-  /** 1 − word similarity, as float4: the SQL sort key `search_text <->> query`. */
-  key: number;
-}
+export type { TextHit } from './text-matches.js';
 
 /**
  * Growable typed arrays, by a quarter at a time: the token arena of a million places is ~22 MB, and
@@ -26,47 +18,41 @@ function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(o
  * The search text of every published place (located or not), for text search from memory: each
  * place as the ids of its words, each word of the places once with its trigrams, and for each word
  * the places holding it (postings, in place-id order). Built once after a load; a place written
- * afterwards is set apart and read one by one until the postings are built again.
- *
- * A place matches a query as in SQL (`search_text %> query`: word similarity ≥ 0.6) among the places
- * holding, for each of the query's words that exists in the places (three letters or more, not a
- * function word), that word or one near it ("mediatheques" for "mediatheque"): a bounded candidate
- * set taken from the rarest such word, instead of a walk through every weak match.
+ * afterwards is set apart and read one by one until the postings are built again. Searched by
+ * text-matches.ts, which reads the arrays below (public for it, written only here).
  */
 export class PlaceTexts {
   private readonly wordIds = new Map<string, number>();
-  private words: string[] = [];
-  private trigramStart = new Int32Array(0);
-  private trigramArena = new Int32Array(0);
+  words: string[] = [];
+  trigramStart = new Int32Array(0);
+  trigramArena = new Int32Array(0);
   private trigramLength = 0;
 
   private readonly docById = new SlotById();
-  private docIds = new Float64Array(0);
-  private tokenStart = new Int32Array(0);
-  private tokenCount = new Uint16Array(0);
-  private alive = new Uint8Array(0);
-  private isApart = new Uint8Array(0);
+  docIds = new Float64Array(0);
+  tokenStart = new Int32Array(0);
+  tokenCount = new Uint16Array(0);
+  alive = new Uint8Array(0);
+  isApart = new Uint8Array(0);
   /** The word ids of every place, one after the other: 16 bits while the places hold under 65,536 words. */
-  private tokens: Uint16Array | Int32Array = new Uint16Array(0);
+  tokens: Uint16Array | Int32Array = new Uint16Array(0);
   private tokenLength = 0;
-  private docCount = 0;
+  docCount = 0;
 
   // Built by buildPostings(): the docs of each word, and the words of each trigram.
-  private postingStart = new Int32Array(1);
-  private postings = new Int32Array(0);
-  private builtWords = 0;
-  private wordsOfTrigramStart = new Int32Array(TRIGRAM_CODES + 1);
-  private wordsOfTrigram = new Int32Array(0);
+  postingStart = new Int32Array(1);
+  postings = new Int32Array(0);
+  builtWords = 0;
+  wordsOfTrigramStart = new Int32Array(TRIGRAM_CODES + 1);
+  wordsOfTrigram = new Int32Array(0);
   /** Places written since the postings were built, or out of id order: read one by one. */
   readonly apart = new Set<number>();
-  private built = false;
-
-  private readonly query = new QueryTrigrams();
-  private sequence = new Int32Array(1024);
-  private wordMask = new Int32Array(0);
-  private marks = new Uint8Array(0);
+  built = false;
+  /** Bumped at every write: a count remembered from a search holds while it has not moved. */
+  generation = 0;
   /** By trigram: how many places hold a word with it (at most; a place may hold two such words). */
-  private trigramDocs = new Int32Array(TRIGRAM_CODES);
+  trigramDocs = new Int32Array(TRIGRAM_CODES);
+  private readonly matcher = new TextMatcher(this);
 
   get size(): number {
     return this.docById.size;
@@ -106,6 +92,7 @@ export class PlaceTexts {
       this.docIds[doc] = id;
     }
     if (this.built) this.setApart(doc);
+    this.generation++;
     const words = textWords(searchText).slice(0, 65_535);
     if (this.tokenLength + words.length > this.tokens.length) {
       this.tokens = grown(this.tokens, this.tokenLength + words.length);
@@ -124,6 +111,7 @@ export class PlaceTexts {
     if (doc === undefined) return;
     this.docById.delete(id);
     this.alive[doc] = 0;
+    this.generation++;
   }
 
   private setApart(doc: number) {
@@ -158,6 +146,7 @@ export class PlaceTexts {
       else largest = this.docIds[doc];
     }
     this.built = true;
+    this.generation++;
   }
 
   private compactTokens() {
@@ -222,181 +211,14 @@ export class PlaceTexts {
 
   /**
    * The `limit` best matches after `after` (ordered by key, then id), or undefined before the first
-   * build. `words`: the query's, normalised and corrected.
+   * build. `words`: the query's, normalised and corrected (see text-matches.ts).
    */
   search(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
-    const after = page.after ? { key: Math.fround(page.after.key), id: page.after.id } : undefined;
-    const best: TextHit[] = [];
-    const full = () => best.length === page.limit;
-    const answered = this.walk(words, {
-      // Candidates come in id order: a later one that can at best tie with the worst kept loses the tie.
-      mayEnter: (lowestKey, inOrder) => {
-        if (!full()) return true;
-        const worst = best[best.length - 1].key;
-        return lowestKey < worst || (lowestKey === worst && !inOrder);
-      },
-      visit: (doc, key) => {
-        const id = this.docIds[doc];
-        if (after && (key < after.key || (key === after.key && id <= after.id))) return;
-        if (full()) {
-          const worst = best[best.length - 1];
-          if (key > worst.key || (key === worst.key && id > worst.id)) return;
-          best.pop();
-        }
-        let at = best.length;
-        while (at > 0 && (best[at - 1].key > key || (best[at - 1].key === key && best[at - 1].id > id))) at--;
-        best.splice(at, 0, { id, key });
-      },
-      // Full of exact matches: nothing later in id order comes before them.
-      done: () => full() && best[best.length - 1].key === 0,
-    });
-    return answered ? best : undefined;
+    return this.matcher.search(words, page);
   }
 
   /** How many places match, counting no further than `upTo`; undefined before the first build. */
   count(words: string[], upTo: number): number | undefined {
-    let found = 0;
-    const answered = this.walk(words, {
-      mayEnter: () => true,
-      visit: () => found++,
-      done: () => found >= upTo,
-    });
-    return answered ? Math.min(found, upTo) : undefined;
+    return this.matcher.count(words, upTo);
   }
-
-  /**
-   * Visits each matching place with its key: the candidates in id order until `sink.done()`, then the
-   * places set apart. A match shares at least 60 % of the query's trigrams (similarity ≤ shared /
-   * query's), so it holds one of the query's rarest (n − m + 1) trigrams: the candidates are the places
-   * holding a word with one of those. Each candidate's shared trigrams bound its similarity before it
-   * is computed.
-   */
-  private walk(words: string[], sink: TextSink): boolean {
-    if (!this.built) return false;
-    this.query.set(words);
-    const codes = this.query.codes;
-    const n = codes.length;
-    if (n === 0) return true;
-    const needed = Math.ceil((3 * n) / 5);
-    const touched = this.markWords(codes);
-    try {
-      const wide = n > 31;
-      const check = (doc: number, inOrder: boolean) => {
-        if (!this.alive[doc]) return;
-        const start = this.tokenStart[doc];
-        const end = start + this.tokenCount[doc];
-        let held = 0;
-        for (let t = start; t < end; t++)
-          held = wide ? held + this.wordMask[this.tokens[t]] : held | this.wordMask[this.tokens[t]];
-        const shared = wide ? held : bitCount(held);
-        if (shared < needed || !sink.mayEnter(Math.fround(1 - Math.fround(shared / n)), inOrder)) return;
-        const similarity = this.similarityOf(start, end);
-        if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));
-      };
-      const rarest = [...codes].sort((a, b) => this.trigramDocs[a] - this.trigramDocs[b]).slice(0, n - needed + 1);
-      this.eachCandidate(rarest, (doc) => {
-        if (!this.isApart[doc]) check(doc, true);
-        return sink.done();
-      });
-      for (const doc of this.apart) check(doc, false);
-      return true;
-    } finally {
-      for (const w of touched) this.wordMask[w] = 0;
-    }
-  }
-
-  /**
-   * Each word holding some of the query's trigrams gets their bits in `wordMask` (past 31 trigrams, their
-   * number: a sum over a place's words then bounds what it shares, as a union would). Returns them.
-   */
-  private markWords(codes: readonly number[]): number[] {
-    if (this.wordMask.length < this.words.length) this.wordMask = new Int32Array(this.words.length * 2);
-    const wide = codes.length > 31;
-    const touched: number[] = [];
-    const mark = (w: number, bit: number) => {
-      if (this.wordMask[w] === 0) touched.push(w);
-      this.wordMask[w] = wide ? this.wordMask[w] + 1 : this.wordMask[w] | (1 << bit);
-    };
-    codes.forEach((code, bit) => {
-      for (let i = this.wordsOfTrigramStart[code]; i < this.wordsOfTrigramStart[code + 1]; i++) {
-        mark(this.wordsOfTrigram[i], bit);
-      }
-    });
-    // Words first seen since the build are not in wordsOfTrigram (only places set apart hold them).
-    for (let w = this.builtWords; w < this.words.length; w++) {
-      const seen = new Set<number>();
-      for (let i = this.trigramStart[w]; i < this.trigramStart[w + 1]; i++) {
-        const code = this.trigramArena[i];
-        const bit = codes.indexOf(code);
-        if (bit < 0 || seen.has(code)) continue;
-        seen.add(code);
-        mark(w, bit);
-      }
-    }
-    return touched;
-  }
-
-  /** The candidates holding one of these trigrams, each once, in doc (= id) order, until `visit` says stop. */
-  private eachCandidate(codes: number[], visit: (doc: number) => boolean) {
-    let total = 0;
-    const lists: number[] = [];
-    for (const code of codes) {
-      for (let i = this.wordsOfTrigramStart[code]; i < this.wordsOfTrigramStart[code + 1]; i++) {
-        const w = this.wordsOfTrigram[i];
-        lists.push(w);
-        total += this.postingStart[w + 1] - this.postingStart[w];
-      }
-    }
-    if (total <= SORTED_AT_MOST) {
-      const docs = new Int32Array(total);
-      let n = 0;
-      for (const w of lists) {
-        docs.set(this.postings.subarray(this.postingStart[w], this.postingStart[w + 1]), n);
-        n += this.postingStart[w + 1] - this.postingStart[w];
-      }
-      docs.sort();
-      for (let i = 0; i < n; i++) if ((i === 0 || docs[i] !== docs[i - 1]) && visit(docs[i])) return;
-      return;
-    }
-    // Many: marked in a byte per place, then read in order.
-    if (this.marks.length < this.docCount) this.marks = new Uint8Array(this.docIds.length);
-    const marks = this.marks;
-    try {
-      for (const w of lists)
-        for (let i = this.postingStart[w]; i < this.postingStart[w + 1]; i++) marks[this.postings[i]] = 1;
-      for (let doc = 0; doc < this.docCount; doc++) if (marks[doc] && visit(doc)) return;
-    } finally {
-      marks.fill(0);
-    }
-  }
-
-  /** pg_trgm's word similarity of the query to the doc whose tokens are [start, end). */
-  private similarityOf(start: number, end: number): number {
-    let length = 0;
-    for (let t = start; t < end; t++) {
-      const word = this.tokens[t];
-      length += this.trigramStart[word + 1] - this.trigramStart[word];
-    }
-    if (length > this.sequence.length) this.sequence = new Int32Array(length * 2);
-    let n = 0;
-    for (let t = start; t < end; t++) {
-      const word = this.tokens[t];
-      for (let i = this.trigramStart[word]; i < this.trigramStart[word + 1]; i++)
-        this.sequence[n++] = this.trigramArena[i];
-    }
-    return this.query.similarityTo(this.sequence, 0, n);
-  }
-}
-
-interface TextSink {
-  /** Whether a place whose key is at least `lowestKey` could still enter the answer. */
-  mayEnter(lowestKey: number, inOrder: boolean): boolean;
-  visit(doc: number, key: number): void;
-  done(): boolean;
-}
-
-function bitCount(bits: number): number {
-  let v = bits - ((bits >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

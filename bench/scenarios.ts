@@ -153,5 +153,13 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       paths: many(() => `/?ou=${encodeURIComponent(cities[Math.floor(random() * cities.length)])}`),
       headers: BROWSER_ENCODINGS,
     },
+    // Last again (draws): a text around a point, as the search page sends "médiathèque" near a town.
+    {
+      name: 'text search q= around a point',
+      target: 'app',
+      paths: many(
+        () => `/api/v1/places?q=${encodeURIComponent(WORDS[Math.floor(random() * WORDS.length)])}&${point()}`,
+      ),
+    },
   ];
 }

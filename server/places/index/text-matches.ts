@@ -132,6 +132,18 @@ export class TextMatcher {
     return answered ? Math.min(found, upTo) : undefined;
   }
 
+  /** How many of the query's n trigrams the doc's words [start, end) hold, at most (wordMask set). */
+  private sharedAtMost(start: number, end: number, n: number): number {
+    const { tokens } = this.texts;
+    let held = 0;
+    if (n > 31) {
+      for (let t = start; t < end; t++) held += this.wordMask[tokens[t]];
+      return held;
+    }
+    for (let t = start; t < end; t++) held |= this.wordMask[tokens[t]];
+    return bitCount(held);
+  }
+
   /**
    * Visits each matching place with its key: the candidates in id order until `sink.done()`, then the
    * places set apart. A match shares at least m = 60 % of the query's n trigrams (similarity ≤ shared /
@@ -148,15 +160,11 @@ export class TextMatcher {
     const needed = Math.ceil((3 * n) / 5);
     const touched = this.markWords(codes);
     try {
-      const wide = n > 31;
       const check = (doc: number, inOrder: boolean) => {
         if (!this.texts.alive[doc]) return;
         const start = this.texts.tokenStart[doc];
         const end = start + this.texts.tokenCount[doc];
-        let held = 0;
-        for (let t = start; t < end; t++)
-          held = wide ? held + this.wordMask[this.texts.tokens[t]] : held | this.wordMask[this.texts.tokens[t]];
-        const shared = wide ? held : bitCount(held);
+        const shared = this.sharedAtMost(start, end, n);
         if (shared < needed || !sink.mayEnter(Math.fround(1 - Math.fround(shared / n)), inOrder)) return;
         const similarity = this.similarityOf(start, end);
         if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));

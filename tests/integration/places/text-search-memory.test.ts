@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QueryTrigrams, textWords, wordTrigrams } from '../../../server/places/index/trigrams.js';
 import { searchPlaces } from '../../../server/places/places.repository.js';
 import { createTestContext } from '../../support/context.js';
-import { makePlace } from '../../support/factories.js';
+import { eastOf, makePlace, randomSpot } from '../../support/factories.js';
 
 interface Item {
   id: number;
@@ -79,5 +79,20 @@ describe('text search answered from memory', () => {
         q,
       ).toEqual(sql.map((place) => place.id).sort((a, b) => a - b));
     }
+  });
+
+  it('when a text is searched around a point, then the nearest matches come first (SQL answers it)', async () => {
+    const here = randomSpot();
+    const town = token();
+    const far = await makePlace(db, { nom: `Médiathèque ${town}`, at: eastOf(here, 4) });
+    const near = await makePlace(db, { nom: `Médiathèque ${town} du port`, at: eastOf(here, 1) });
+    await makePlace(db, { nom: `Espace numérique ${town}`, at: eastOf(here, 2) });
+    await makePlace(db, { nom: `Médiathèque ${token()}`, at: eastOf(here, 0.5) });
+    const query = { q: `mediatheque ${town}`, lat: here.lat, lon: here.lon, radius_km: 10 };
+    const res = await request(app).get('/api/v1/places').query(query);
+    expect(res.status).toBe(200);
+    expect((res.body.items as Item[]).map((item) => item.id)).toEqual([near.id, far.id]);
+    const sql = await searchPlaces(db, { q: query.q, point: here, radiusKm: 10 }, { mode: 'distance', limit: 20 });
+    expect(sql.map((place) => place.id)).toEqual([near.id, far.id]);
   });
 });

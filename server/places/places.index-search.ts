@@ -22,10 +22,13 @@ export function indexAnswersText(criteria: SearchCriteria): criteria is SearchCr
   return q !== undefined && !withHours && Object.values(rest).every((value: unknown) => value === undefined);
 }
 
-/** Whether the index answers this search: around a point, without text (text search stays in SQL). */
+/**
+ * Whether the index answers this search: around a point, with or without a text (a costly text may
+ * still be handed to SQL, see searchWithIndex).
+ */
 export function indexAnswers(criteria: SearchCriteria): criteria is SearchCriteria & { point: LatLon } {
   // The index holds no quality score yet: a min_quality search is answered by SQL.
-  return criteria.point !== undefined && !criteria.q && criteria.minQuality === undefined;
+  return criteria.point !== undefined && criteria.minQuality === undefined;
 }
 
 export function indexFilterOf(
@@ -53,6 +56,8 @@ export interface IndexSearchRequest {
   filter: IndexFilter;
   limit: number;
   cursor?: string;
+  /** The text's words, normalised and corrected, when the search has one. */
+  textWords?: string[];
 }
 
 type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
@@ -62,12 +67,13 @@ type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
  * (one read of the change log, shared with concurrent requests), the index picks the ids
  * (selection, order, filters, "open at"), then the rows to show come from the index's display
  * cache or one query by id. If a change was applied meanwhile (a notification), it picks again.
+ * Undefined when the index leaves the search to SQL (a text too costly to test here).
  */
 export async function searchWithIndex(
   deps: { index: PlaceIndex },
   request: IndexSearchRequest,
   summarize: Summarize,
-): Promise<PlacesPage> {
+): Promise<PlacesPage | undefined> {
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
@@ -80,6 +86,7 @@ export async function searchWithIndex(
     lon: criteria.point.lon,
     radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
     filter,
+    textWords: request.textWords,
   };
   const pick = () => index.nearest(search, { limit: limit + 1, after });
   const show = (picked: NearestHit[]) =>
@@ -90,9 +97,11 @@ export async function searchWithIndex(
   await index.freshen(ticket);
   const seen = index.version;
   let hits = pick();
+  if (!hits) return undefined;
   let shown = await show(hits);
   if (index.version !== seen) {
     hits = pick();
+    if (!hits) return undefined;
     shown = await show(hits);
   }
   // A place deleted between the pick and the read is left out.
@@ -110,12 +119,14 @@ export async function searchWithIndex(
 /**
  * How many places the search finds (no further than `upTo`), from memory, once this instance has
  * caught up with the change log (one small query): the count agrees with the page searched beside it.
+ * Undefined when a text makes it too costly (not counted).
  */
 export async function countWithIndex(
   deps: { index: PlaceIndex },
   criteria: SearchCriteria & { point: LatLon },
   filter: IndexFilter,
   upTo: number,
+  textWords?: string[],
 ) {
   const { index } = deps;
   const ticket = index.freshnessTicket();
@@ -127,6 +138,7 @@ export async function countWithIndex(
       lon: criteria.point.lon,
       radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
       filter,
+      textWords,
     },
     upTo,
   );

@@ -177,17 +177,19 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     const criteria = { ...criteriaFromQuery(query), withHours: openAt !== undefined };
     const mode = sortModeFor(criteria);
     const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
-    if (index && indexAnswers(criteria)) {
-      return searchWithIndex(
-        { index },
+    if (textDeps && indexAnswers(criteria)) {
+      const page = await searchWithIndex(
+        textDeps,
         {
           criteria,
           filter: indexFilterOf(criteria, { labelIds, openAt, now }),
           limit: query.limit,
           cursor: query.cursor,
+          textWords: criteria.q === undefined ? undefined : await textDeps.correctedWords(criteria.q),
         },
         (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
       );
+      if (page) return page;
     }
     // Text searches run apart (a rare word walks far in the trigram index): a few at once.
     const inSql = (at?: Date) =>
@@ -262,13 +264,16 @@ export function createPlacesService(deps: PlacesServiceDeps) {
    */
   async function count(query: PlacesSearch): Promise<PlaceCount | null> {
     const criteria = criteriaFromQuery(query);
-    if (index && indexAnswers(criteria)) {
+    if (textDeps && indexAnswers(criteria)) {
       const labelIds = query.labels?.length ? await labelIdsOf(knownLabels, query.labels) : undefined;
       const now = clock.now();
       const openAt = query.open_at ?? (query.open_now ? now : undefined);
       const filter = indexFilterOf(criteria, { labelIds, openAt, now });
-      const found = await countWithIndex({ index }, criteria, filter, COUNT_CAP + 1);
-      return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
+      const words = criteria.q === undefined ? undefined : await textDeps.correctedWords(criteria.q);
+      const found = await countWithIndex(textDeps, criteria, filter, COUNT_CAP + 1, words);
+      // A common text's count stops early: "at least" what it found, or nothing said when it found none.
+      if (found === undefined || (!found.complete && found.count === 0)) return null;
+      return { total: Math.min(found.count, COUNT_CAP), isLowerBound: found.count > COUNT_CAP || !found.complete };
     }
     const untimed = query.open_now !== true && query.open_at === undefined;
     if (textDeps && untimed && indexAnswersText(criteria)) {

@@ -63,7 +63,14 @@ export function bareTestApp(
 }
 
 /** The real app on the real test database; closed after the file's tests. */
-export function createTestContext(options: { clock?: Clock; config?: Record<string, string>; mailer?: Mailer } = {}) {
+export function createTestContext(
+  options: {
+    clock?: Clock;
+    config?: Record<string, string>;
+    mailer?: Mailer;
+    textBudget?: { matchesRead: number; walkTests: number; countTests: number };
+  } = {},
+) {
   const config = testConfig(options.config);
   const db = createDb(
     config.DATABASE_URL!,
@@ -78,7 +85,11 @@ export function createTestContext(options: { clock?: Clock; config?: Record<stri
   // E-mails of sign-up and reset go after the response: `await settled()` before reading them.
   const afterResponse = createAfterResponse(() => {});
   // The read path's index, as main.ts builds it; it loads at the first search of the file.
-  const placeIndex = createPlaceIndex({ db, connectionString: config.DATABASE_URL! });
+  const placeIndex = createPlaceIndex({
+    db,
+    connectionString: config.DATABASE_URL!,
+    textBudget: options.textBudget,
+  });
   // Abuse-limit counters are in the shared database: each context counts on its own.
   const app = createApp({
     config,

@@ -31,6 +31,8 @@ export interface IndexFilter {
   bbox?: { minLon: number; minLat: number; maxLon: number; maxLat: number };
   /** Today in Paris, as days since 1970-01-01: label links that ended before are not shown. */
   today: number;
+  /** A last test the index prepared (a text's: place-index.ts), after the cheaper ones. */
+  slotTest?: (slot: number) => boolean;
 }
 
 export function maskOf(field: BitField, values: readonly string[] | undefined): number {
@@ -114,6 +116,7 @@ export function compileFilter(
       return rule >= 0 && isOpen(rule);
     });
   }
+  if (filter.slotTest) tests.push(filter.slotTest);
   if (tests.length === 0) return ALWAYS;
   if (tests.length === 1) return tests[0];
   // Called for every place a walk visits (thousands a search): no callback made per call.

@@ -3,7 +3,7 @@ import { chordMetresForKm, haversineKm } from '../geo.js';
 import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK, treesToWalk } from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { TreeCandidates } from './query-plan.js';
+import type { SlotCandidates, TreeCandidates } from './query-plan.js';
 import type { Box } from './kd-nodes.js';
 
 export interface NearestHit {
@@ -22,7 +22,7 @@ export interface NearestQuery {
   after?: { key: number; id: number };
   matches: (slot: number) => boolean;
   /** When set, these tree items are tested one by one instead of walking the tree (query-plan.ts). */
-  candidates?: TreeCandidates;
+  candidates?: TreeCandidates | SlotCandidates;
   /** When set, these trees (rare services' own, see ServiceTree) are walked instead of the main one. */
   subsets?: ServiceTree[];
 }
@@ -35,13 +35,20 @@ const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.
  */
 function forEachCandidate(
   store: PlaceStore,
-  candidates: TreeCandidates,
+  candidates: TreeCandidates | SlotCandidates,
   near: { lat: number; radiusKm: number },
   visit: (slot: number) => boolean,
 ): boolean {
-  const { items, ranges } = candidates;
   const { treeSlots, inTree, latitudes } = store;
   const dLat = (near.radiusKm / 111.195) * RADIUS_SLACK;
+  if ('slots' in candidates) {
+    for (const slot of candidates.slots) {
+      if (!inTree[slot] || Math.abs(latitudes[slot] - near.lat) > dLat) continue;
+      if (!visit(slot)) return false;
+    }
+    return true;
+  }
+  const { items, ranges } = candidates;
   for (let r = 0; r < ranges.length; r += 2) {
     for (let i = ranges[r]; i < ranges[r + 1]; i++) {
       const slot = treeSlots[items[i]];

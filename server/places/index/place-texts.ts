@@ -217,6 +217,27 @@ export class PlaceTexts {
     return this.matcher.search(words, page);
   }
 
+  /** The ids of every place matching these words, null past `atMost`; undefined before the first build. */
+  ids(words: string[], atMost: number): number[] | null | undefined {
+    return this.matcher.ids(words, atMost);
+  }
+
+  /**
+   * A test of whether the place of this id matches these words, for a walk of the index's tree; call
+   * `release` after the walk (one at a time). Undefined before the first build.
+   */
+  prepare(words: string[]): { matches: (id: number) => boolean; release: () => void } | undefined {
+    const prepared = this.matcher.prepare(words);
+    if (!prepared) return undefined;
+    return {
+      matches: (id) => {
+        const doc = this.docById.get(id);
+        return doc !== undefined && prepared.matches(doc);
+      },
+      release: prepared.release,
+    };
+  }
+
   /** How many places match, counting no further than `upTo`; undefined before the first build. */
   count(words: string[], upTo: number): number | undefined {
     return this.matcher.count(words, upTo);

@@ -17,10 +17,15 @@ export interface TreeCandidates {
   ranges: number[];
 }
 
+/** Places given by slot (a text's few matches): those in the tree are read one by one. */
+export interface SlotCandidates {
+  slots: Int32Array;
+}
+
 export interface SearchPlan {
   matches: (slot: number) => boolean;
   /** When set, the tree is not walked: these items (plus the places changed since the build) are all. */
-  candidates?: TreeCandidates;
+  candidates?: TreeCandidates | SlotCandidates;
   /** When set, these trees are walked instead of the main one: the services asked for are rare. */
   subsets?: ServiceTree[];
 }

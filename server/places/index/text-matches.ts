@@ -38,6 +38,8 @@ const THRESHOLD = 0.6;
  * (measured at 1M places: e = 2 cuts the mean of a town's search by a third; more adds little).
  */
 const EXTRA_LISTS = 2;
+/** Answers of `ids` kept at most (each at most TEXT_MATCHES_READ ids, or null for a common text). */
+const IDS_KEPT = 200;
 /** Up to this many postings, the candidates are sorted; beyond, counted in a byte per place. */
 const SORTED_AT_MOST = 65_536;
 
@@ -60,6 +62,9 @@ export class TextMatcher {
   private marks = new Uint8Array(0);
   /** The number of matches of the last search that walked every candidate (a page and its count ask together). */
   private lastCount: { words: string; generation: number; count: number } | undefined;
+  /** Answers of `ids` while nothing is written: people search the same words again and again. */
+  private readonly keptIds = new Map<string, number[] | null>();
+  private idsGeneration = -1;
 
   constructor(private readonly texts: IndexedTexts) {}
 
@@ -130,6 +135,60 @@ export class TextMatcher {
       done: () => found >= upTo,
     });
     return answered ? Math.min(found, upTo) : undefined;
+  }
+
+  /**
+   * The ids of every place matching these words, or null when more than `atMost` do (the walk stops
+   * there); undefined before the first build. Answers are kept while nothing is written (IDS_KEPT):
+   * a page and its count ask for the same, and people search the same words again.
+   */
+  ids(words: string[], atMost: number): number[] | null | undefined {
+    const key = `${atMost}|${words.join(' ')}`;
+    if (this.idsGeneration !== this.texts.generation || this.keptIds.size >= IDS_KEPT) {
+      this.keptIds.clear();
+      this.idsGeneration = this.texts.generation;
+    }
+    const kept = this.keptIds.get(key);
+    if (kept !== undefined) return kept;
+    const ids: number[] = [];
+    const walked = { over: false };
+    const answered = this.walk(words, {
+      leastShared: () => 0,
+      mayEnter: () => true,
+      visit: (doc) => {
+        if (ids.length === atMost) walked.over = true;
+        else ids.push(this.texts.docIds[doc]);
+      },
+      done: () => walked.over,
+    });
+    if (!answered) return undefined;
+    const answer = walked.over ? null : ids;
+    this.keptIds.set(key, answer);
+    return answer;
+  }
+
+  /**
+   * A test of whether a place (a doc) matches these words, for a walk that meets the places another
+   * way (nearest first): valid until `release`, one at a time (the scratch arrays are the matcher's).
+   * Undefined before the first build.
+   */
+  prepare(words: string[]): { matches: (doc: number) => boolean; release: () => void } | undefined {
+    if (!this.texts.built) return undefined;
+    this.query.set(words);
+    const n = this.query.codes.length;
+    const needed = Math.ceil((3 * n) / 5);
+    const touched = this.markWords(this.query.codes);
+    return {
+      matches: (doc) => {
+        if (n === 0 || !this.texts.alive[doc]) return false;
+        const start = this.texts.tokenStart[doc];
+        const end = start + this.texts.tokenCount[doc];
+        return this.sharedAtMost(start, end, n) >= needed && this.similarityOf(start, end) >= THRESHOLD;
+      },
+      release: () => {
+        for (const w of touched) this.wordMask[w] = 0;
+      },
+    };
   }
 
   /** How many of the query's n trigrams the doc's words [start, end) hold, at most (wordMask set). */

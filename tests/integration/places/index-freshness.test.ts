@@ -70,7 +70,9 @@ describe('the place index of two server instances sharing one database', () => {
     const moderator = await createUser(first.db, { role: 'moderator' });
     expect(await namesNear(urls[1], here)).toEqual([place.nom]);
     const inMemory = () =>
-      second.placeIndex.nearest({ ...here, radiusKm: 5, filter: { today: 0 } }, { limit: 5 }).map((hit) => hit.id);
+      (second.placeIndex.nearest({ ...here, radiusKm: 5, filter: { today: 0 } }, { limit: 5 }) ?? []).map(
+        (hit) => hit.id,
+      );
     expect(inMemory()).toEqual([place.id]);
 
     await placeWrites.setStatus(place.id, 'hidden', 'Fermé définitivement', {
@@ -89,7 +91,7 @@ describe('the place index of two server instances sharing one database', () => {
         .nearest(
           { ...here, radiusKm: 5, filter: { today: 0, services: ['Loisirs et créations numériques'] } },
           { limit: 5 },
-        )
+        )!
         .map((hit) => hit.id);
     expect(withService()).toEqual([]);
 

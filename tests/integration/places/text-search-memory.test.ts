@@ -81,7 +81,7 @@ describe('text search answered from memory', () => {
     }
   });
 
-  it('when a text is searched around a point, then the nearest matches come first (SQL answers it)', async () => {
+  it('when a text is searched around a point, then the nearest matches come first, as in SQL', async () => {
     const here = randomSpot();
     const town = token();
     const far = await makePlace(db, { nom: `Médiathèque ${town}`, at: eastOf(here, 4) });
@@ -92,7 +92,26 @@ describe('text search answered from memory', () => {
     const res = await request(app).get('/api/v1/places').query(query);
     expect(res.status).toBe(200);
     expect((res.body.items as Item[]).map((item) => item.id)).toEqual([near.id, far.id]);
+    expect(res.body).toMatchObject({ total: 2, total_is_lower_bound: false });
     const sql = await searchPlaces(db, { q: query.q, point: here, radiusKm: 10 }, { mode: 'distance', limit: 20 });
     expect(sql.map((place) => place.id)).toEqual([near.id, far.id]);
+  });
+});
+
+describe('a text around a point too costly to test in memory', () => {
+  // A text matching two places is common here, and its walk gives up at the second test.
+  const { app, db, placeIndex } = createTestContext({ textBudget: { matchesRead: 1, walkTests: 1, countTests: 1 } });
+  beforeAll(() => placeIndex.start());
+
+  it('when the walk would test too many places, then PostgreSQL answers the same page, counted at least', async () => {
+    const here = randomSpot();
+    const made = [];
+    for (let i = 1; i <= 3; i++) made.push(await makePlace(db, { nom: `Médiathèque ${token()}`, at: eastOf(here, i) }));
+    const query = { q: 'mediatheque', lat: here.lat, lon: here.lon, radius_km: 5 };
+    const res = await request(app).get('/api/v1/places').query(query);
+    expect(res.status).toBe(200);
+    expect((res.body.items as Item[]).map((item) => item.id)).toEqual(made.map((place) => place.id));
+    // The count stops after its budget too: nothing said, or "at least" what it found.
+    expect(res.body.total === null || res.body.total_is_lower_bound === true).toBe(true);
   });
 });

@@ -271,9 +271,11 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const filter = indexFilterOf(criteria, { labelIds, openAt, now });
       const words = criteria.q === undefined ? undefined : await textDeps.correctedWords(criteria.q);
       const found = await countWithIndex(textDeps, criteria, filter, COUNT_CAP + 1, words);
-      // A common text's count stops early: "at least" what it found, or nothing said when it found none.
-      if (found === undefined || (!found.complete && found.count === 0)) return null;
-      return { total: Math.min(found.count, COUNT_CAP), isLowerBound: found.count > COUNT_CAP || !found.complete };
+      if (found === undefined) return null;
+      // A common text's count stops early: "plus de 1 000" when it met that many, else nothing said
+      // (a small "at least" would read as the total).
+      if (!found.complete) return found.count > COUNT_CAP ? { total: COUNT_CAP, isLowerBound: true } : null;
+      return { total: Math.min(found.count, COUNT_CAP), isLowerBound: found.count > COUNT_CAP };
     }
     const untimed = query.open_now !== true && query.open_at === undefined;
     if (textDeps && untimed && indexAnswersText(criteria)) {

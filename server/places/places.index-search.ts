@@ -221,13 +221,12 @@ export async function searchTextWithIndex(
   };
 }
 
-/** How many places the text matches (no further than `upTo`), from memory. */
-export async function countTextWithIndex(deps: TextSearchDeps, q: string, upTo: number): Promise<number> {
+/** How many places the text matches (no further than `upTo`), from memory; undefined when too costly here. */
+export async function countTextWithIndex(deps: TextSearchDeps, q: string, upTo: number): Promise<number | undefined> {
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
   const words = await deps.correctedWords(q);
   await index.freshen(ticket);
-  // Loaded once start() has resolved: the texts are built with the rest.
-  return index.countText(words, upTo) ?? 0;
+  return index.countText(words, upTo);
 }

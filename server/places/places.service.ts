@@ -279,12 +279,9 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     }
     const untimed = query.open_now !== true && query.open_at === undefined;
     if (textDeps && untimed && indexAnswersText(criteria)) {
-      const { cursor: _cursor, limit: _limit, ...counted } = query;
-      const countText = async (): Promise<PlaceCount> => {
-        const found = await countTextWithIndex(textDeps, criteria.q, COUNT_CAP + 1);
-        return { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
-      };
-      return sqlAnswers ? sqlAnswers.count(counted, parisToday(clock.now()), countText) : countText();
+      // Not kept with the SQL counts: the matcher gives a search's count to the count asked beside it.
+      const found = await countTextWithIndex(textDeps, criteria.q, COUNT_CAP + 1);
+      return found === undefined ? null : { total: Math.min(found, COUNT_CAP), isLowerBound: found > COUNT_CAP };
     }
     if (query.q !== undefined || !untimed) return null;
     const countInSql = async (): Promise<PlaceCount> => {

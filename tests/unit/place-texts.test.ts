@@ -99,4 +99,14 @@ describe('text search from memory (PlaceTexts)', () => {
     index.upsert(1, 'mediatheque');
     expect(index.search(['mediatheque'], { limit: 5 })).toBeUndefined();
   });
+
+  it('when a text would read more postings than allowed, then it says so instead of answering', () => {
+    const texts = sampleTexts(500);
+    const index = new PlaceTexts({ postingsAtMost: 1000 });
+    for (const [id, text] of texts) index.upsert(id, text);
+    index.buildPostings();
+    expect(index.search(textWords('mediatheque du port'), { limit: 5 })).toBeUndefined();
+    expect(index.count(textWords('mediatheque du port'), 10)).toBeUndefined();
+    expect(index.search(textWords('vouzon'), { limit: 5 })).toEqual(bruteForce(texts, ['vouzon']).slice(0, 5));
+  });
 });

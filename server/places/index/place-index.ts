@@ -369,13 +369,17 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     },
     /**
      * The best text matches of every published place, located or not (ordered as SQL's
-     * `search_text <->> query`, then id), after `after`; undefined before the first load.
+     * `search_text <->> query`, then id), after `after`; undefined before the first load, or when
+     * too costly here (SQL answers).
      * `words`: the query's, normalised and corrected (search-words.repository.ts).
      */
     searchText(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
       return texts.search(words, page);
     },
-    /** How many places the text matches, counting no further than `upTo`; undefined before the first load. */
+    /**
+     * How many places the text matches, counting no further than `upTo`; undefined before the first
+     * load, or when too costly here (not counted).
+     */
     countText(words: string[], upTo: number): number | undefined {
       return texts.count(words, upTo);
     },

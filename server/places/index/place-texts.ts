@@ -52,7 +52,12 @@ export class PlaceTexts {
   generation = 0;
   /** By trigram: how many places hold a word with it (at most; a place may hold two such words). */
   trigramDocs = new Int32Array(TRIGRAM_CODES);
-  private readonly matcher = new TextMatcher(this);
+  private readonly matcher: TextMatcher;
+
+  /** `postingsAtMost`: what a text may read (text-matches.ts), smaller in tests. */
+  constructor(options: { postingsAtMost?: number } = {}) {
+    this.matcher = new TextMatcher(this, options.postingsAtMost);
+  }
 
   get size(): number {
     return this.docById.size;
@@ -211,13 +216,17 @@ export class PlaceTexts {
 
   /**
    * The `limit` best matches after `after` (ordered by key, then id), or undefined before the first
-   * build. `words`: the query's, normalised and corrected (see text-matches.ts).
+   * build or for a text too costly here (POSTINGS_AT_MOST). `words`: the query's, normalised and
+   * corrected (see text-matches.ts).
    */
   search(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
     return this.matcher.search(words, page);
   }
 
-  /** The ids of every place matching these words, null past `atMost`; undefined before the first build. */
+  /**
+   * The ids of every place matching these words, null past `atMost`; undefined before the first build
+   * or for a text too costly here (POSTINGS_AT_MOST).
+   */
   ids(words: string[], atMost: number): number[] | null | undefined {
     return this.matcher.ids(words, atMost);
   }
@@ -238,7 +247,10 @@ export class PlaceTexts {
     };
   }
 
-  /** How many places match, counting no further than `upTo`; undefined before the first build. */
+  /**
+   * How many places match, counting no further than `upTo`; undefined before the first build or for a
+   * text too costly here (POSTINGS_AT_MOST).
+   */
   count(words: string[], upTo: number): number | undefined {
     return this.matcher.count(words, upTo);
   }

@@ -56,8 +56,8 @@ export interface IndexSearchRequest {
   filter: IndexFilter;
   limit: number;
   cursor?: string;
-  /** The text's words, normalised and corrected, when the search has one. */
-  textWords?: string[];
+  /** The text's words, normalised and corrected, when the search has one (asked once caught up). */
+  textWords?: () => Promise<string[]>;
 }
 
 type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
@@ -86,7 +86,7 @@ export async function searchWithIndex(
     lon: criteria.point.lon,
     radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
     filter,
-    textWords: request.textWords,
+    textWords: undefined as string[] | undefined,
   };
   const pick = () => index.nearest(search, { limit: limit + 1, after });
   const show = (picked: NearestHit[]) =>
@@ -95,6 +95,7 @@ export async function searchWithIndex(
       filter.today,
     );
   await index.freshen(ticket);
+  search.textWords = await request.textWords?.();
   const seen = index.version;
   let hits = pick();
   if (!hits) return undefined;
@@ -126,19 +127,20 @@ export async function countWithIndex(
   criteria: SearchCriteria & { point: LatLon },
   filter: IndexFilter,
   upTo: number,
-  textWords?: string[],
+  textWords?: () => Promise<string[]>,
 ) {
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
   await index.freshen(ticket);
+  const words = await textWords?.();
   return index.count(
     {
       lat: criteria.point.lat,
       lon: criteria.point.lon,
       radiusKm: criteria.radiusKm ?? DEFAULT_RADIUS_KM,
       filter,
-      textWords,
+      textWords: words,
     },
     upTo,
   );
@@ -189,12 +191,13 @@ export async function searchTextWithIndex(
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
-  const words = await deps.correctedWords(request.q);
   const { limit } = request;
   const today = daysSinceEpoch(parisToday(request.now));
   const position = request.cursor ? decodeCursor(request.cursor, 'relevance') : undefined;
   const after = position ? { key: Number(position.key), id: position.id } : undefined;
   await index.freshen(ticket);
+  // Corrected under the fresh version: a word just given to a place is no longer put to another.
+  const words = await deps.correctedWords(request.q);
   const pick = () => index.searchText(words, { limit: limit + 1, after });
   const seen = index.version;
   let hits = pick();
@@ -226,7 +229,6 @@ export async function countTextWithIndex(deps: TextSearchDeps, q: string, upTo: 
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
-  const words = await deps.correctedWords(q);
   await index.freshen(ticket);
-  return index.countText(words, upTo);
+  return index.countText(await deps.correctedWords(q), upTo);
 }

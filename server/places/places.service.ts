@@ -120,6 +120,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   const correct = (q: string) =>
     textSearches ? textSearches.run(() => correctedSearchText(db, q)) : correctedSearchText(db, q);
   const textDeps = index && { index, correctedWords: createCorrectedWords(correct, () => index.version) };
+  const textOf = (q: string | undefined) =>
+    q === undefined || !textDeps ? undefined : () => textDeps.correctedWords(q);
 
   function summarize(place: Place, labels: PlaceLabelLink[], criteria: SearchCriteria, now: Date): PlaceSummary {
     return summaryOf(
@@ -185,7 +187,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
           filter: indexFilterOf(criteria, { labelIds, openAt, now }),
           limit: query.limit,
           cursor: query.cursor,
-          textWords: criteria.q === undefined ? undefined : await textDeps.correctedWords(criteria.q),
+          textWords: textOf(criteria.q),
         },
         (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
       );
@@ -269,8 +271,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
       const now = clock.now();
       const openAt = query.open_at ?? (query.open_now ? now : undefined);
       const filter = indexFilterOf(criteria, { labelIds, openAt, now });
-      const words = criteria.q === undefined ? undefined : await textDeps.correctedWords(criteria.q);
-      const found = await countWithIndex(textDeps, criteria, filter, COUNT_CAP + 1, words);
+      const found = await countWithIndex(textDeps, criteria, filter, COUNT_CAP + 1, textOf(criteria.q));
       if (found === undefined) return null;
       // A common text's count stops early: "plus de 1 000" when it met that many, else nothing said
       // (a small "at least" would read as the total).

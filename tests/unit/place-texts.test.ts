@@ -109,4 +109,36 @@ describe('text search from memory (PlaceTexts)', () => {
     expect(index.count(textWords('mediatheque du port'), 10)).toBeUndefined();
     expect(index.search(textWords('vouzon'), { limit: 5 })).toEqual(bruteForce(texts, ['vouzon']).slice(0, 5));
   });
+
+  it('when a text would take more work than allowed (short common words), then it says so', () => {
+    const texts = sampleTexts(500);
+    const index = new PlaceTexts({ workAtMost: 50 });
+    for (const [id, text] of texts) index.upsert(id, text);
+    index.buildPostings();
+    expect(index.search(textWords('ru du p'), { limit: 5 })).toBeUndefined();
+  });
+
+  it('when places come back after others with larger ids, then the next build puts them in order', () => {
+    const texts = sampleTexts(3000);
+    const index = loaded(texts);
+    for (let id = 1; id <= 2500; id++) index.remove(id);
+    for (let id = 1; id <= 2500; id++) index.upsert(id, texts.get(id)!);
+    expect(index.apart.size).toBe(2500);
+    expect(index.needsBuild).toBe(true);
+    index.buildPostings();
+    expect(index.apart.size).toBe(0);
+    expect(index.needsBuild).toBe(false);
+    expect(index.search(textWords('mediatheque lyon'), { limit: 30 })).toEqual(
+      bruteForce(texts, textWords('mediatheque lyon')).slice(0, 30),
+    );
+  });
+
+  it('when a place is read again with the same words, then nothing is rewritten', () => {
+    const texts = sampleTexts(100);
+    const index = loaded(texts);
+    index.upsert(7, texts.get(7)!);
+    expect(index.apart.size).toBe(0);
+    index.upsert(7, 'cyber base kerouzere');
+    expect(index.apart.size).toBe(1);
+  });
 });

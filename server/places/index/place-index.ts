@@ -42,8 +42,6 @@ const TEXT_WALK_TESTS = 8000;
  * text one place in twelve holds): there it stops and says "at least" what it met.
  */
 const TEXT_COUNT_TESTS = 1500;
-/** Text postings are built again past this many places written since (each read one by one till then). */
-const TEXT_REBUILD_ABOVE = 2000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_CHANGES_MINUTES = 60;
 /**
@@ -215,12 +213,12 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
 
   function rebuild() {
     store.rebuildTree();
-    if (texts.apart.size > TEXT_REBUILD_ABOVE) texts.buildPostings();
+    if (texts.needsBuild) texts.buildPostings();
   }
 
   function scheduleRebuild() {
     if (stopped) return;
-    if (store.changedSinceBuild.size > REBUILD_ABOVE || texts.apart.size > TEXT_REBUILD_ABOVE) {
+    if (store.changedSinceBuild.size > REBUILD_ABOVE || texts.needsBuild) {
       clearTimeout(rebuildTimer);
       rebuildTimer = undefined;
       rebuild();

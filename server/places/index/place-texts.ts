@@ -4,6 +4,13 @@ import { TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
 
 export type { TextHit } from './text-matches.js';
 
+/** Places written since the build, read one by one until the next (see needsBuild). */
+const APART_AT_MOST = 2000;
+/** Tokens of replaced or removed texts the arena may hold before it is compacted (or a quarter of it). */
+const WASTED_AT_MOST = 1_000_000;
+/** Words first seen since the build, which every search tries one by one. */
+const NEW_WORDS_AT_MOST = 10_000;
+
 /**
  * Growable typed arrays, by a quarter at a time: the token arena of a million places is ~22 MB, and
  * doubling would leave up to as much unused.
@@ -37,6 +44,8 @@ export class PlaceTexts {
   /** The word ids of every place, one after the other: 16 bits while the places hold under 65,536 words. */
   tokens: Uint16Array | Int32Array = new Uint16Array(0);
   private tokenLength = 0;
+  /** Tokens of texts replaced or removed since the last build (room the arena still holds). */
+  private wastedTokens = 0;
   docCount = 0;
 
   // Built by buildPostings(): the docs of each word, and the words of each trigram.
@@ -54,9 +63,9 @@ export class PlaceTexts {
   trigramDocs = new Int32Array(TRIGRAM_CODES);
   private readonly matcher: TextMatcher;
 
-  /** `postingsAtMost`: what a text may read (text-matches.ts), smaller in tests. */
-  constructor(options: { postingsAtMost?: number } = {}) {
-    this.matcher = new TextMatcher(this, options.postingsAtMost);
+  /** `postingsAtMost`, `workAtMost`: what a text may read and do (text-matches.ts), smaller in tests. */
+  constructor(options: { postingsAtMost?: number; workAtMost?: number } = {}) {
+    this.matcher = new TextMatcher(this, options.postingsAtMost, options.workAtMost);
   }
 
   get size(): number {
@@ -83,7 +92,11 @@ export class PlaceTexts {
 
   /** Adds or replaces a place's search text (`search_text`: already normalised). */
   upsert(id: number, searchText: string) {
+    const words = textWords(searchText).slice(0, 65_535);
     let doc = this.docById.get(id);
+    // A place read again for another change (its hours, a label) keeps its words where they are.
+    if (doc !== undefined && this.holds(doc, words)) return;
+    if (doc !== undefined) this.wastedTokens += this.tokenCount[doc];
     if (doc === undefined) {
       doc = this.docCount++;
       if (doc >= this.docIds.length) {
@@ -98,7 +111,6 @@ export class PlaceTexts {
     }
     if (this.built) this.setApart(doc);
     this.generation++;
-    const words = textWords(searchText).slice(0, 65_535);
     if (this.tokenLength + words.length > this.tokens.length) {
       this.tokens = grown(this.tokens, this.tokenLength + words.length);
     }
@@ -116,7 +128,27 @@ export class PlaceTexts {
     if (doc === undefined) return;
     this.docById.delete(id);
     this.alive[doc] = 0;
+    this.wastedTokens += this.tokenCount[doc];
     this.generation++;
+  }
+
+  /** Whether the doc's words are these already. */
+  private holds(doc: number, words: string[]): boolean {
+    if (this.tokenCount[doc] !== words.length) return false;
+    const start = this.tokenStart[doc];
+    return words.every((word, i) => this.wordIds.get(word) === this.tokens[start + i]);
+  }
+
+  /**
+   * Whether the postings should be built again: many places written since (each read one by one),
+   * much room left by replaced or removed texts, or many words new since (each tried at every search).
+   */
+  get needsBuild(): boolean {
+    return (
+      this.apart.size > APART_AT_MOST ||
+      this.wastedTokens > Math.max(WASTED_AT_MOST, this.tokenLength / 4) ||
+      this.words.length - this.builtWords > NEW_WORDS_AT_MOST
+    );
   }
 
   private setApart(doc: number) {
@@ -126,6 +158,9 @@ export class PlaceTexts {
 
   /** Builds the postings over every place (a second or so at a million places). */
   buildPostings() {
+    // Places in id order, without the removed ones and the room of replaced texts: the postings are
+    // then in id order too, and nothing stays apart.
+    this.renumber();
     const wordCount = this.words.length;
     const lastDoc = new Int32Array(wordCount).fill(-1);
     const starts = new Int32Array(wordCount + 1);
@@ -137,43 +172,49 @@ export class PlaceTexts {
     this.forEachWordOnce(lastDoc, (word, doc) => (postings[fill[word]++] = doc));
     this.postingStart = starts;
     this.postings = postings;
-    // The arena's spare room, and the tokens of texts replaced since the last build, go.
-    this.compactTokens();
     this.buildWordsOfTrigram(wordCount);
     this.builtWords = wordCount;
     this.apart.clear();
-    this.isApart.fill(0);
-    // A place put back after others with larger ids breaks the id order of its postings.
-    let largest = -1;
-    for (let doc = 0; doc < this.docCount; doc++) {
-      if (!this.alive[doc]) continue;
-      if (this.docIds[doc] < largest) this.setApart(doc);
-      else largest = this.docIds[doc];
-    }
+    this.wastedTokens = 0;
     this.built = true;
     this.generation++;
   }
 
-  private compactTokens() {
-    const compact = new (this.tokens.constructor as new (n: number) => Uint16Array | Int32Array)(
-      this.size === 0 ? 0 : this.liveTokens(),
-    );
-    let n = 0;
+  /** The live places again, numbered in id order, their tokens one after the other. */
+  private renumber() {
+    const live: number[] = [];
+    let sorted = true;
     for (let doc = 0; doc < this.docCount; doc++) {
       if (!this.alive[doc]) continue;
-      const start = this.tokenStart[doc];
-      compact.set(this.tokens.subarray(start, start + this.tokenCount[doc]), n);
-      this.tokenStart[doc] = n;
-      n += this.tokenCount[doc];
+      if (live.length > 0 && this.docIds[doc] < this.docIds[live[live.length - 1]]) sorted = false;
+      live.push(doc);
     }
-    this.tokens = compact;
-    this.tokenLength = n;
-  }
-
-  private liveTokens(): number {
+    if (!sorted) live.sort((a, b) => this.docIds[a] - this.docIds[b]);
+    const count = live.length;
+    const docIds = new Float64Array(count);
+    const tokenStart = new Int32Array(count);
+    const tokenCount = new Uint16Array(count);
+    let length = 0;
+    for (const doc of live) length += this.tokenCount[doc];
+    const tokens = new (this.tokens.constructor as new (n: number) => Uint16Array | Int32Array)(length);
     let n = 0;
-    for (let doc = 0; doc < this.docCount; doc++) if (this.alive[doc]) n += this.tokenCount[doc];
-    return n;
+    live.forEach((doc, next) => {
+      const start = this.tokenStart[doc];
+      tokens.set(this.tokens.subarray(start, start + this.tokenCount[doc]), n);
+      docIds[next] = this.docIds[doc];
+      tokenStart[next] = n;
+      tokenCount[next] = this.tokenCount[doc];
+      n += this.tokenCount[doc];
+      this.docById.set(docIds[next], next);
+    });
+    this.docIds = docIds;
+    this.tokenStart = tokenStart;
+    this.tokenCount = tokenCount;
+    this.alive = new Uint8Array(count).fill(1);
+    this.isApart = new Uint8Array(count);
+    this.tokens = tokens;
+    this.tokenLength = n;
+    this.docCount = count;
   }
 
   private forEachWordOnce(lastDoc: Int32Array, visit: (word: number, doc: number) => void) {

@@ -43,6 +43,14 @@ const EXTRA_LISTS = 2;
  * 1M places; a text of many common words read 2.6 million (29 ms).
  */
 const POSTINGS_AT_MOST = 2_000_000;
+/**
+ * Work a text may do, in candidates read (~80 ns each, a similarity counting SIMILARITY_WORK): about
+ * 20 ms. Past it the walk stops and PostgreSQL answers, a few at once: short common words ("ru de l")
+ * make nearly every place a candidate, and a few towns' names most of a million (Saint-Samson-de-la-
+ * Roque: 90 ms).
+ */
+const WORK_AT_MOST = 250_000;
+const SIMILARITY_WORK = 20;
 /** Answers of `ids` kept at most (each at most TEXT_MATCHES_READ ids, or null for a common text). */
 const IDS_KEPT = 200;
 /** Up to this many postings, the candidates are sorted; beyond, counted in a byte per place. */
@@ -74,6 +82,7 @@ export class TextMatcher {
   constructor(
     private readonly texts: IndexedTexts,
     private readonly postingsAtMost = POSTINGS_AT_MOST,
+    private readonly workAtMost = WORK_AT_MOST,
   ) {}
 
   /**
@@ -232,12 +241,15 @@ export class TextMatcher {
     const needed = Math.ceil((3 * n) / 5);
     const touched = this.markWords(codes);
     try {
+      let work = 0;
       const check = (doc: number, inOrder: boolean) => {
+        work++;
         if (!this.texts.alive[doc]) return;
         const start = this.texts.tokenStart[doc];
         const end = start + this.texts.tokenCount[doc];
         const shared = this.sharedAtMost(start, end, n);
         if (shared < needed || !sink.mayEnter(Math.fround(1 - Math.fround(shared / n)), inOrder)) return;
+        work += SIMILARITY_WORK;
         const similarity = this.similarityOf(start, end);
         if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));
       };
@@ -252,8 +264,10 @@ export class TextMatcher {
       const hitsNeeded = () => Math.max(extra + 1, sink.leastShared(n) - (n - rarest.length));
       this.eachCandidate(rarest, extra + 1, hitsNeeded, (doc) => {
         if (!this.texts.isApart[doc]) check(doc, true);
-        return sink.done();
+        return sink.done() || work > this.workAtMost;
       });
+      // Short common words ("ru de l") make nearly every place a candidate and none an exact match.
+      if (work > this.workAtMost) return false;
       for (const doc of this.texts.apart) check(doc, false);
       return true;
     } finally {

@@ -58,6 +58,16 @@ describe('text search answered from memory', () => {
     expect((await request(app).get('/api/v1/places').query({ q: before })).body.items).toEqual([]);
   });
 
+  it('when a word is first given to a place, then the next search takes it as typed, not corrected', async () => {
+    const word = token();
+    const near = await makePlace(db, { nom: `Espace ${word}s` });
+    const before = await request(app).get('/api/v1/places').query({ q: word });
+    expect((before.body.items as Item[]).map((item) => item.id)).toEqual([near.id]);
+    const exact = await makePlace(db, { nom: `Point ${word}` });
+    const after = await request(app).get('/api/v1/places').query({ q: word });
+    expect((after.body.items as Item[])[0]?.id).toBe(exact.id);
+  });
+
   it('when the same words are searched in SQL, then memory finds the same places', async () => {
     const town = token();
     for (const nom of ['Médiathèque', 'Médiathèques', 'Espace numérique', 'Médiathèque du port']) {

@@ -1,7 +1,5 @@
 import type { Db } from '../../db/knex.js';
 import { createPlaceChangeListener } from './place-change-listener.js';
-import type { IndexFilter } from './place-filter.js';
-import { planSearch, type SearchPlan } from './query-plan.js';
 import {
   changesBetween,
   EVERY_PLACE,
@@ -14,8 +12,8 @@ import {
   latestChange,
   pruneChanges,
 } from './place-index.repository.js';
-import { countInBox, countWithin, nearest, type NearestHit } from './place-queries.js';
-import { haversineKm } from '../geo.js';
+import { countInBox, type NearestHit } from './place-queries.js';
+import { countWithText, nearestWithText, TEXT_BUDGET, type IndexSearch, type TextBudget } from './text-walks.js';
 import { PlaceStore, type IndexedPlaceRow } from './place-store.js';
 import { PlaceTexts, type TextHit } from './place-texts.js';
 import { DisplayCache } from './display-cache.js';
@@ -29,19 +27,6 @@ const FULL_RELOAD_ABOVE = 50_000;
 /** The tree is rebuilt this long after the last change, or at once past REBUILD_ABOVE changes. */
 const REBUILD_DELAY_MS = 1000;
 const REBUILD_ABOVE = 2000;
-/** A text matching at most this many places: they are the search's candidates, instead of a walk. */
-const TEXT_MATCHES_READ = 5000;
-/**
- * Places a walk tests against a common text (~1 µs each) before it gives up and says so: a town's
- * name searched far from that town would otherwise test every place of the radius (100,000 around
- * Paris at 1M places, ~0.3 s of the event loop). PostgreSQL then answers, a few at a time.
- */
-const TEXT_WALK_TESTS = 8000;
-/**
- * Places a count tests against a common text (a count to 1,001 would test ~12,000 around a city for a
- * text one place in twelve holds): there it stops and says "at least" what it met.
- */
-const TEXT_COUNT_TESTS = 1500;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const KEEP_CHANGES_MINUTES = 60;
 /**
@@ -63,20 +48,10 @@ export interface PlaceIndexDeps {
   connectionString: string;
   log?: (message: string, error?: unknown) => void;
   /** TEXT_MATCHES_READ, TEXT_WALK_TESTS and TEXT_COUNT_TESTS, smaller in tests (a search handed to SQL). */
-  textBudget?: { matchesRead: number; walkTests: number; countTests: number };
+  textBudget?: TextBudget;
 }
 
-export interface IndexSearch {
-  lat: number;
-  lon: number;
-  radiusKm: number;
-  filter: IndexFilter;
-  /** Only the places whose text matches these words (a text search's, normalised and corrected). */
-  textWords?: string[];
-}
-
-/** A walk with a text stopped past its budget of tests (see withText). */
-class OverBudget extends Error {}
+export type { IndexSearch } from './text-walks.js';
 
 /**
  * Every published, located place in memory, for the read path: PostgreSQL stays the source of
@@ -85,11 +60,7 @@ class OverBudget extends Error {}
 export function createPlaceIndex(deps: PlaceIndexDeps) {
   const { db } = deps;
   const log = deps.log ?? (() => {});
-  const textBudget = deps.textBudget ?? {
-    matchesRead: TEXT_MATCHES_READ,
-    walkTests: TEXT_WALK_TESTS,
-    countTests: TEXT_COUNT_TESTS,
-  };
+  const textBudget = deps.textBudget ?? TEXT_BUDGET;
   let store = new PlaceStore();
   let texts = new PlaceTexts();
   /** Every change of the log up to this one is in memory (later ones may be too). */
@@ -229,50 +200,6 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     rebuildTimer.unref();
   }
 
-  /**
-   * Runs a walk planned with the search's text, if any: a text few places match (TEXT_MATCHES_READ at
-   * most) gives them as the only candidates, read one by one; a common one is the filter's last test,
-   * at most `budget` times, then the walk stops and this says 'over'. `onMatch`: each place the test
-   * let through. Undefined before the first load.
-   */
-  function withText<T>(
-    search: IndexSearch,
-    walk: (plan: SearchPlan) => T,
-    budget: number,
-    onMatch?: (slot: number) => void,
-  ): { value: T } | 'over' | undefined {
-    if (!search.textWords) return { value: walk(planSearch(store, search.filter)) };
-    const ids = texts.ids(search.textWords, textBudget.matchesRead);
-    if (ids === undefined) return undefined;
-    if (ids !== null) {
-      const slots = new Set<number>();
-      for (const id of ids) {
-        const slot = store.slotById.get(id);
-        if (slot !== undefined) slots.add(slot);
-      }
-      const plan = planSearch(store, { ...search.filter, slotTest: (slot) => slots.has(slot) });
-      return { value: walk({ matches: plan.matches, candidates: { slots: Int32Array.from(slots) } }) };
-    }
-    const text = texts.prepare(search.textWords);
-    if (!text) return undefined;
-    const storeIds = store.ids;
-    let tests = 0;
-    const slotTest = (slot: number) => {
-      if (++tests > budget) throw new OverBudget();
-      const matches = text.matches(storeIds[slot]);
-      if (matches) onMatch?.(slot);
-      return matches;
-    };
-    try {
-      return { value: walk(planSearch(store, { ...search.filter, slotTest })) };
-    } catch (error) {
-      if (error instanceof OverBudget) return 'over';
-      throw error;
-    } finally {
-      text.release();
-    }
-  }
-
   function start(): Promise<void> {
     started ??= (async () => {
       // Listen first: a change committed during the load is notified, then applied after it.
@@ -362,8 +289,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
       search: IndexSearch,
       page: { limit: number; after?: { key: number; id: number } },
     ): NearestHit[] | undefined {
-      const picked = withText(search, (plan) => nearest(store, { ...search, ...page, ...plan }), textBudget.walkTests);
-      return typeof picked === 'object' ? picked.value : undefined;
+      return nearestWithText({ store, texts }, search, page, textBudget);
     },
     /**
      * The best text matches of every published place, located or not (ordered as SQL's
@@ -387,21 +313,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
      * first load.
      */
     count(search: IndexSearch, upTo: number): { count: number; complete: boolean } | undefined {
-      // Matches within the radius met before the budget ran out: what "at least" says.
-      let met = 0;
-      const point = { lat: search.lat, lon: search.lon };
-      const onMatch = (slot: number) => {
-        const at = { lat: store.latitudes[slot], lon: store.longitudes[slot] };
-        if (haversineKm(point, at) <= search.radiusKm) met++;
-      };
-      const counted = withText(
-        search,
-        (plan) => countWithin(store, { ...search, upTo, ...plan }),
-        textBudget.countTests,
-        onMatch,
-      );
-      if (counted === 'over') return { count: met, complete: false };
-      return counted && { count: counted.value, complete: true };
+      return countWithText({ store, texts }, search, upTo, textBudget);
     },
     /** How many places lie in a lon/lat box, counting no further than `upTo`; waits for the first load. */
     async countInBox(box: { minLon: number; minLat: number; maxLon: number; maxLat: number }, upTo: number) {

@@ -1,34 +1,7 @@
+import { forEachCandidate, type IndexedTexts } from './text-candidates.js';
 import { QueryTrigrams } from './trigrams.js';
 
-/** What the matcher reads of the places' words (place-texts.ts keeps and writes them). */
-export interface IndexedTexts {
-  readonly words: readonly string[];
-  /** Each word's trigram codes: trigramArena[trigramStart[w] .. trigramStart[w + 1]). */
-  readonly trigramStart: Int32Array;
-  readonly trigramArena: Int32Array;
-  /** By doc (a place, numbered in id order): its id, its word ids in `tokens`, whether it still counts. */
-  readonly docIds: Float64Array;
-  readonly tokenStart: Int32Array;
-  readonly tokenCount: Uint16Array;
-  readonly tokens: Uint16Array | Int32Array;
-  readonly alive: Uint8Array;
-  readonly docCount: number;
-  /** Each built word's docs: postings[postingStart[w] .. postingStart[w + 1]), in doc order. */
-  readonly postingStart: Int32Array;
-  readonly postings: Int32Array;
-  readonly builtWords: number;
-  /** Each trigram's built words: wordsOfTrigram[wordsOfTrigramStart[c] .. wordsOfTrigramStart[c + 1]). */
-  readonly wordsOfTrigramStart: Int32Array;
-  readonly wordsOfTrigram: Int32Array;
-  /** By trigram: how many docs hold a word with it (at most). */
-  readonly trigramDocs: Int32Array;
-  /** Docs written since the build, or out of id order: not in order in the postings. */
-  readonly apart: ReadonlySet<number>;
-  readonly isApart: Uint8Array;
-  readonly built: boolean;
-  /** Moves at every write. */
-  readonly generation: number;
-}
+export type { IndexedTexts } from './text-candidates.js';
 
 /** pg_trgm.word_similarity_threshold: a place matches when the query's words are this similar. */
 const THRESHOLD = 0.6;
@@ -53,8 +26,6 @@ const WORK_AT_MOST = 250_000;
 const SIMILARITY_WORK = 20;
 /** Answers of `ids` kept at most (each at most TEXT_MATCHES_READ ids, or null for a common text). */
 const IDS_KEPT = 200;
-/** Up to this many postings, the candidates are sorted; beyond, counted in a byte per place. */
-const SORTED_AT_MOST = 65_536;
 
 export interface TextHit {
   id: number;
@@ -72,7 +43,7 @@ export class TextMatcher {
   private readonly query = new QueryTrigrams();
   private sequence = new Int32Array(1024);
   private wordMask = new Int32Array(0);
-  private marks = new Uint8Array(0);
+  private readonly scratch = { marks: new Uint8Array(0) };
   /** The number of matches of the last search that walked every candidate (a page and its count ask together). */
   private lastCount: { words: string; generation: number; count: number } | undefined;
   /** Answers of `ids` while nothing is written: people search the same words again and again. */
@@ -262,7 +233,7 @@ export class TextMatcher {
       if (rarest.reduce((sum, code) => sum + this.texts.trigramDocs[code], 0) > this.postingsAtMost) return false;
       // A doc sharing s trigrams holds at least s − (n − lists) of the lists' trigrams.
       const hitsNeeded = () => Math.max(extra + 1, sink.leastShared(n) - (n - rarest.length));
-      this.eachCandidate(rarest, extra + 1, hitsNeeded, (doc) => {
+      forEachCandidate(this.texts, this.scratch, rarest, { minHits: extra + 1, hitsNeeded }, (doc) => {
         if (!this.texts.isApart[doc]) check(doc, true);
         return sink.done() || work > this.workAtMost;
       });
@@ -304,50 +275,6 @@ export class TextMatcher {
       }
     }
     return touched;
-  }
-
-  /** The candidates holding one of these trigrams, each once, in doc (= id) order, until `visit` says stop. */
-  private eachCandidate(codes: number[], minHits: number, hitsNeeded: () => number, visit: (doc: number) => boolean) {
-    let total = 0;
-    const lists: number[] = [];
-    for (const code of codes) {
-      for (let i = this.texts.wordsOfTrigramStart[code]; i < this.texts.wordsOfTrigramStart[code + 1]; i++) {
-        const w = this.texts.wordsOfTrigram[i];
-        lists.push(w);
-        total += this.texts.postingStart[w + 1] - this.texts.postingStart[w];
-      }
-    }
-    if (total <= SORTED_AT_MOST) {
-      const docs = new Int32Array(total);
-      let n = 0;
-      for (const w of lists) {
-        docs.set(this.texts.postings.subarray(this.texts.postingStart[w], this.texts.postingStart[w + 1]), n);
-        n += this.texts.postingStart[w + 1] - this.texts.postingStart[w];
-      }
-      docs.sort();
-      // A doc's run is as long as the lists holding it.
-      for (let i = 0, j = 0; i < n; i = j) {
-        while (j < n && docs[j] === docs[i]) j++;
-        if (j - i >= minHits && j - i >= hitsNeeded() && visit(docs[i])) return;
-      }
-      return;
-    }
-    // Many: counted in a byte per place, then read in order.
-    if (this.marks.length < this.texts.docCount) this.marks = new Uint8Array(this.texts.docIds.length);
-    const marks = this.marks;
-    try {
-      for (const w of lists) {
-        for (let i = this.texts.postingStart[w]; i < this.texts.postingStart[w + 1]; i++) {
-          const doc = this.texts.postings[i];
-          if (marks[doc] < 255) marks[doc]++;
-        }
-      }
-      for (let doc = 0; doc < this.texts.docCount; doc++) {
-        if (marks[doc] >= minHits && marks[doc] >= hitsNeeded() && visit(doc)) return;
-      }
-    } finally {
-      marks.fill(0);
-    }
   }
 
   /** pg_trgm's word similarity of the query to the doc whose tokens are [start, end). */

@@ -153,7 +153,7 @@ export function buildScenarios(places: { id: number; nom: string }[], seed = 7):
       paths: many(() => `/?ou=${encodeURIComponent(cities[Math.floor(random() * cities.length)])}`),
       headers: BROWSER_ENCODINGS,
     },
-    // Last again (draws): a text around a point, as the search page sends "médiathèque" near a town.
+    // Last again (draws): a text around a point, as another map asks for "médiathèque" near a town.
     {
       name: 'text search q= around a point',
       target: 'app',

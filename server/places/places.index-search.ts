@@ -7,6 +7,7 @@ import type { DisplayedPlace } from './index/place-display.repository.js';
 import type { LatLon } from './geo.js';
 import { DEFAULT_RADIUS_KM } from './places.query.js';
 import { textWords } from './index/trigrams.js';
+import { boundedCache } from '../shared/bounded-cache.js';
 import type { SearchCriteria } from './places.repository.js';
 import type { PlacesPage, PlaceSummary } from './places.responses.js';
 
@@ -148,8 +149,8 @@ export async function countWithIndex(
 
 type SummarizeFound = (place: DisplayedPlace) => PlaceSummary;
 
-/** Corrections remembered at most (each a short list of words), all forgotten when full. */
-const CORRECTIONS_KEPT = 1000;
+/** Corrections remembered (each a short list of words), a minute at most: those of older versions age out. */
+const CORRECTIONS = { maxEntries: 1000, maxAgeMs: 60_000 };
 
 /**
  * The query's corrected words, asked of PostgreSQL once per text and index version: a page and its
@@ -157,19 +158,8 @@ const CORRECTIONS_KEPT = 1000;
  * search-words.repository.ts (its words change with the places, so with the version).
  */
 export function createCorrectedWords(correct: (q: string) => Promise<string>, version: () => number) {
-  const kept = new Map<string, Promise<string[]>>();
-  return (q: string): Promise<string[]> => {
-    const key = `${version()}|${q}`;
-    let words = kept.get(key);
-    if (!words) {
-      if (kept.size >= CORRECTIONS_KEPT) kept.clear();
-      words = correct(q).then(textWords);
-      kept.set(key, words);
-      // A failure (503 while the slots are taken) is not kept: the next request asks again.
-      words.catch(() => kept.delete(key));
-    }
-    return words;
-  };
+  const kept = boundedCache<string[]>(CORRECTIONS);
+  return (q: string): Promise<string[]> => kept(`${version()}|${q}`, async () => textWords(await correct(q)));
 }
 
 export interface TextSearchDeps {

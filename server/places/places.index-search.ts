@@ -1,7 +1,6 @@
 import { parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { PlaceIndex } from './index/place-index.js';
-import type { NearestHit } from './index/place-queries.js';
 import type { IndexFilter } from './index/place-filter.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
 import type { LatLon } from './geo.js';
@@ -63,12 +62,55 @@ export interface IndexSearchRequest {
 
 type Summarize = (place: DisplayedPlace, distanceKm: number) => PlaceSummary;
 
+/** The keyset position after which a page starts, from the visitor's cursor (its key a number in both modes). */
+function afterCursor(cursor: string | undefined, mode: 'distance' | 'relevance') {
+  const position = cursor ? decodeCursor(cursor, mode) : undefined;
+  return position ? { key: Number(position.key), id: position.id } : undefined;
+}
+
+/**
+ * One page from ids the index picks (`limit + 1` of them, ordered by key then id), once this instance
+ * has caught up: the rows to show come from the index's display cache or one query by id; if a change
+ * was applied meanwhile (a notification), it picks again. A place deleted between the pick and the
+ * read is left out. Undefined when the index leaves the search to SQL.
+ */
+async function pageOfPicked<H extends { id: number; key: number }>(
+  index: PlaceIndex,
+  pick: () => H[] | undefined,
+  page: { limit: number; today: number; mode: 'distance' | 'relevance' },
+  summarize: (place: DisplayedPlace, hit: H) => PlaceSummary,
+): Promise<PlacesPage | undefined> {
+  const { limit, today } = page;
+  const show = (picked: H[]) =>
+    index.displayed(
+      picked.slice(0, limit).map((h) => h.id),
+      today,
+    );
+  const seen = index.version;
+  let hits = pick();
+  if (!hits) return undefined;
+  let shown = await show(hits);
+  if (index.version !== seen) {
+    hits = pick();
+    if (!hits) return undefined;
+    shown = await show(hits);
+  }
+  const kept = hits.slice(0, limit).flatMap((hit) => {
+    const place = shown.get(hit.id);
+    return place ? [{ hit, place }] : [];
+  });
+  const last = kept.at(-1)?.hit;
+  return {
+    items: kept.map(({ hit, place }) => summarize(place, hit)),
+    next_cursor: hits.length > limit && last ? encodeCursor(page.mode, { key: last.key, id: last.id }) : null,
+  };
+}
+
 /**
  * One page nearest first: this instance first applies every change committed before the request
- * (one read of the change log, shared with concurrent requests), the index picks the ids
- * (selection, order, filters, "open at"), then the rows to show come from the index's display
- * cache or one query by id. If a change was applied meanwhile (a notification), it picks again.
- * Undefined when the index leaves the search to SQL (a text too costly to test here).
+ * (one read of the change log, shared with concurrent requests), then the index picks the ids
+ * (selection, order, filters, "open at", text) and pageOfPicked shows them. Undefined when the index
+ * leaves the search to SQL (a text too costly to test here).
  */
 export async function searchWithIndex(
   deps: { index: PlaceIndex },
@@ -79,9 +121,7 @@ export async function searchWithIndex(
   const ticket = index.freshnessTicket();
   await index.start();
   const { criteria, filter, limit } = request;
-  // A distance cursor's key is a number (cursor.ts checks it per mode).
-  const position = request.cursor ? decodeCursor(request.cursor, 'distance') : undefined;
-  const after = position ? { key: Number(position.key), id: position.id } : undefined;
+  const after = afterCursor(request.cursor, 'distance');
   const search = {
     lat: criteria.point.lat,
     lon: criteria.point.lon,
@@ -89,33 +129,14 @@ export async function searchWithIndex(
     filter,
     textWords: undefined as string[] | undefined,
   };
-  const pick = () => index.nearest(search, { limit: limit + 1, after });
-  const show = (picked: NearestHit[]) =>
-    index.displayed(
-      picked.slice(0, limit).map((h) => h.id),
-      filter.today,
-    );
   await index.freshen(ticket);
   search.textWords = await request.textWords?.();
-  const seen = index.version;
-  let hits = pick();
-  if (!hits) return undefined;
-  let shown = await show(hits);
-  if (index.version !== seen) {
-    hits = pick();
-    if (!hits) return undefined;
-    shown = await show(hits);
-  }
-  // A place deleted between the pick and the read is left out.
-  const page = hits.slice(0, limit).flatMap((hit) => {
-    const place = shown.get(hit.id);
-    return place ? [{ hit, place }] : [];
-  });
-  const last = page.at(-1)?.hit;
-  return {
-    items: page.map(({ hit, place }) => summarize(place, hit.distanceKm)),
-    next_cursor: hits.length > limit && last ? encodeCursor('distance', { key: last.key, id: last.id }) : null,
-  };
+  return pageOfPicked(
+    index,
+    () => index.nearest(search, { limit: limit + 1, after }),
+    { limit, today: filter.today, mode: 'distance' },
+    (place, hit) => summarize(place, hit.distanceKm),
+  );
 }
 
 /**
@@ -182,36 +203,16 @@ export async function searchTextWithIndex(
   const ticket = index.freshnessTicket();
   await index.start();
   const { limit } = request;
-  const today = daysSinceEpoch(parisToday(request.now));
-  const position = request.cursor ? decodeCursor(request.cursor, 'relevance') : undefined;
-  const after = position ? { key: Number(position.key), id: position.id } : undefined;
+  const after = afterCursor(request.cursor, 'relevance');
   await index.freshen(ticket);
   // Corrected under the fresh version: a word just given to a place is no longer put to another.
   const words = await deps.correctedWords(request.q);
-  const pick = () => index.searchText(words, { limit: limit + 1, after });
-  const seen = index.version;
-  let hits = pick();
-  if (!hits) return undefined;
-  let shown = await index.displayed(
-    hits.slice(0, limit).map((h) => h.id),
-    today,
+  return pageOfPicked(
+    index,
+    () => index.searchText(words, { limit: limit + 1, after }),
+    { limit, today: daysSinceEpoch(parisToday(request.now)), mode: 'relevance' },
+    summarize,
   );
-  if (index.version !== seen) {
-    hits = pick() ?? [];
-    shown = await index.displayed(
-      hits.slice(0, limit).map((h) => h.id),
-      today,
-    );
-  }
-  const page = hits.slice(0, limit).flatMap((hit) => {
-    const place = shown.get(hit.id);
-    return place ? [{ hit, place }] : [];
-  });
-  const last = page.at(-1)?.hit;
-  return {
-    items: page.map(({ place }) => summarize(place)),
-    next_cursor: hits.length > limit && last ? encodeCursor('relevance', { key: last.key, id: last.id }) : null,
-  };
 }
 
 /** How many places the text matches (no further than `upTo`), from memory; undefined when too costly here. */

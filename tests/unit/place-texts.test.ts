@@ -32,8 +32,8 @@ function sampleTexts(count: number, seed = 7): Map<number, string> {
   return texts;
 }
 
-function loaded(texts: Map<number, string>) {
-  const index = new PlaceTexts();
+function loaded(texts: Map<number, string>, options: ConstructorParameters<typeof PlaceTexts>[0] = {}) {
+  const index = new PlaceTexts(options);
   for (const [id, text] of texts) index.upsert(id, text);
   index.buildPostings();
   return index;
@@ -102,9 +102,7 @@ describe('text search from memory (PlaceTexts)', () => {
 
   it('when a text would read more postings than allowed, then it says so instead of answering', () => {
     const texts = sampleTexts(500);
-    const index = new PlaceTexts({ postingsAtMost: 1000 });
-    for (const [id, text] of texts) index.upsert(id, text);
-    index.buildPostings();
+    const index = loaded(texts, { postingsAtMost: 1000 });
     expect(index.search(textWords('mediatheque du port'), { limit: 5 })).toBeUndefined();
     expect(index.count(textWords('mediatheque du port'), 10)).toBeUndefined();
     expect(index.search(textWords('vouzon'), { limit: 5 })).toEqual(bruteForce(texts, ['vouzon']).slice(0, 5));
@@ -112,9 +110,7 @@ describe('text search from memory (PlaceTexts)', () => {
 
   it('when a text would take more work than allowed (short common words), then it says so', () => {
     const texts = sampleTexts(500);
-    const index = new PlaceTexts({ workAtMost: 50 });
-    for (const [id, text] of texts) index.upsert(id, text);
-    index.buildPostings();
+    const index = loaded(texts, { workAtMost: 50 });
     expect(index.search(textWords('ru du p'), { limit: 5 })).toBeUndefined();
   });
 

@@ -106,7 +106,6 @@ export interface PlacesServiceDeps {
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates();
-
   const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({

@@ -54,8 +54,9 @@ export interface PlaceIndexDeps {
 export type { IndexSearch } from './text-walks.js';
 
 /**
- * Every published, located place in memory, for the read path: PostgreSQL stays the source of
- * truth; the index loads from it at start and follows its change log (trigger → NOTIFY).
+ * Every published, located place in memory, and every published place's words (located or not),
+ * for the read path: PostgreSQL stays the source of truth; the index loads from it at start and
+ * follows its change log (trigger → NOTIFY).
  */
 export function createPlaceIndex(deps: PlaceIndexDeps) {
   const { db } = deps;
@@ -283,7 +284,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     },
     /**
      * The `limit` nearest matching places after `after`, nearest first (ties by id); undefined when
-     * the text makes it too costly here (see withText) or before the first load.
+     * the text makes it too costly here (text-walks.ts) or before the first load.
      */
     nearest(
       search: IndexSearch,

@@ -6,6 +6,7 @@ interface PreparingConnection {
 }
 
 interface PoolClient {
+  emit(event: 'query', query: { sql: string; bindings: readonly unknown[]; method: string }): boolean;
   acquireConnection(): Promise<PreparingConnection>;
   releaseConnection(connection: PreparingConnection): Promise<unknown>;
 }
@@ -24,6 +25,9 @@ export async function runPrepared<Row>(db: Db | Knex.Transaction, name: string, 
   }
   const { sql, bindings } = query.toSQL().toNative();
   const client = db.client as PoolClient;
+  // Announced as Knex announces its own queries, so that whoever watches `db.on('query')` (logs,
+  // tests counting reads) sees these too.
+  client.emit('query', { sql, bindings, method: 'select' });
   const connection = await client.acquireConnection();
   try {
     const result = await connection.query({ name, text: sql, values: [...bindings] });

@@ -7,6 +7,7 @@ import { createDb } from '../../server/db/knex.js';
 import type { Clock } from '../../server/shared/clock.js';
 import { createMemoryMailer, type Mailer } from '../../server/mail/mailer.js';
 import { createPlaceIndex } from '../../server/places/index/place-index.js';
+import type { TextBudget } from '../../server/places/index/text-walks.js';
 
 /** A settable clock: tests choose "now" without mocking modules. */
 export function fixedClock(iso: string): Clock & { set(iso: string): void } {
@@ -68,7 +69,7 @@ export function createTestContext(
     clock?: Clock;
     config?: Record<string, string>;
     mailer?: Mailer;
-    textBudget?: { matchesRead: number; walkTests: number; countTests: number };
+    textBudget?: TextBudget;
   } = {},
 ) {
   const config = testConfig(options.config);

@@ -61,6 +61,29 @@ describe('text search from memory (PlaceTexts)', () => {
     }
   });
 
+  it('when its likely matches are asked, then every match is among them, once, before and after writes', () => {
+    // Those of the build by id, kept; those written since apart, found again at every call.
+    const texts = sampleTexts(3000);
+    const index = loaded(texts);
+    const holdsEveryMatch = (q: string) => {
+      const words = textWords(q);
+      const { built, since } = index.candidates(words, 10_000)!;
+      expect([...built], q).toEqual([...built].sort((a, b) => a - b));
+      const likely = [...built, ...since];
+      expect(new Set(likely).size, q).toBe(likely.length);
+      for (const { id } of bruteForce(texts, words)) expect(likely, `${q}: ${id}`).toContain(id);
+      // Not every place: the candidates are a search's, not the whole index.
+      if (q !== 'du port') expect(likely.length, q).toBeLessThan(texts.size);
+    };
+    QUERIES.forEach(holdsEveryMatch);
+    texts.set(17, 'tiers lieu kerouzere');
+    index.upsert(17, 'tiers lieu kerouzere');
+    texts.set(9000, 'mediatheque kerouzere');
+    index.upsert(9000, 'mediatheque kerouzere');
+    ['kerouzere', 'mediatheque', 'tiers lieu lyon'].forEach(holdsEveryMatch);
+    expect(index.candidates(textWords('mediatheque'), 10)).toBeNull();
+  });
+
   it('when paged with the last key and id, then every match comes once, in order', () => {
     const texts = sampleTexts(2000);
     const index = loaded(texts);

@@ -3,7 +3,7 @@ import { chordMetresForKm, haversineKm } from '../geo.js';
 import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK, treesToWalk } from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { SlotCandidates, TreeCandidates } from './query-plan.js';
+import { latitudeBand, type SlotCandidates, type TreeCandidates } from './query-plan.js';
 import type { Box } from './kd-nodes.js';
 
 export interface NearestHit {
@@ -36,16 +36,29 @@ const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.
 function forEachCandidate(
   store: PlaceStore,
   candidates: TreeCandidates | SlotCandidates,
-  near: { lat: number; radiusKm: number },
+  near: { lat: number; lon: number; radiusKm: number },
   visit: (slot: number) => boolean,
 ): boolean {
-  const { treeSlots, inTree, latitudes } = store;
+  const { treeSlots, inTree, latitudes, longitudes } = store;
   const dLat = (near.radiusKm / 111.195) * RADIUS_SLACK;
   if ('slots' in candidates) {
-    for (const slot of candidates.slots) {
-      if (!inTree[slot] || Math.abs(latitudes[slot] - near.lat) > dLat) continue;
-      if (!visit(slot)) return false;
+    const { slots } = candidates;
+    const [from, to] = bandOf(candidates, near);
+    // Within a band, a cut by longitude too (a text's likely matches in a city at the same latitude).
+    const cosine = Math.cos(((Math.abs(near.lat) + dLat) * Math.PI) / 180);
+    const dLon = cosine > 0.01 ? dLat / cosine : 360;
+    const outside = (lat: number, lon: number, slack: number) => {
+      const dLonHere = Math.abs(lon - near.lon);
+      return Math.abs(lat - near.lat) > dLat + slack || (dLonHere > dLon + slack && dLonHere < 360 - dLon - slack);
+    };
+    const each = (slot: number) => !inTree[slot] || outside(latitudes[slot], longitudes[slot], 0) || visit(slot);
+    const { latitudes: near32, longitudes: lons32 } = candidates;
+    for (let i = from; i < to; i++) {
+      // Their copies in single precision first, read in order: most are far in longitude.
+      if (near32 && lons32 && outside(near32[i], lons32[i], FLOAT32_SLACK)) continue;
+      if (!each(slots[i])) return false;
     }
+    for (const slot of candidates.extra ?? []) if (!each(slot)) return false;
     return true;
   }
   const { items, ranges } = candidates;
@@ -58,6 +71,17 @@ function forEachCandidate(
   }
   return true;
 }
+
+/** The range of slot candidates within the radius's bands of latitude: all of them without `bands`. */
+export function bandOf(candidates: SlotCandidates, near: { lat: number; radiusKm: number }): [number, number] {
+  const { slots, bands } = candidates;
+  if (!bands) return [0, slots.length];
+  const dLat = (near.radiusKm / 111.195) * RADIUS_SLACK;
+  return [bands[latitudeBand(near.lat - dLat)], bands[latitudeBand(near.lat + dLat) + 1]];
+}
+
+/** Degrees a single-precision copy of a latitude or longitude may be off by, and more (~10 m). */
+const FLOAT32_SLACK = 1e-4;
 
 function hitMaker(store: PlaceStore, lat: number, lon: number) {
   const point = { lat, lon };
@@ -80,11 +104,32 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
 
   const hits: NearestHit[] = [];
   for (const slot of store.changedSinceBuild) {
-    if (!store.alive[slot] || !matches(slot)) continue;
+    if (!store.alive[slot]) continue;
     const hit = hitOf(slot);
-    if (keep(hit)) hits.push(hit);
+    // The distance first: a text's test costs fifty times more.
+    if (keep(hit) && matches(slot)) hits.push(hit);
   }
 
+  if (query.candidates && 'nearestFirst' in query.candidates && query.candidates.nearestFirst) {
+    const near: NearestHit[] = [];
+    forEachCandidate(store, query.candidates, query, (slot) => {
+      const hit = hitOf(slot);
+      if (keep(hit)) near.push(hit);
+      return true;
+    });
+    near.sort(byKeyThenId);
+    // The places changed since the build are tested already: the nearest are tested until none nearer is left.
+    hits.sort(byKeyThenId).splice(limit);
+    for (const hit of near) {
+      if (hits.length === limit && byKeyThenId(hit, hits[limit - 1]) > 0) break;
+      if (!matches(hit.slot)) continue;
+      let at = hits.length;
+      while (at > 0 && byKeyThenId(hits[at - 1], hit) > 0) at--;
+      hits.splice(at, 0, hit);
+      if (hits.length > limit) hits.pop();
+    }
+    return hits;
+  }
   if (query.candidates) {
     // Every candidate is read: no tie can be cut, the sort below orders them all.
     forEachCandidate(store, query.candidates, query, (slot) => {
@@ -135,8 +180,9 @@ export function countWithin(
   const { lat, lon, radiusKm, matches, upTo, candidates } = query;
   const point = { lat, lon };
   let count = 0;
+  // The distance first: a text's test costs fifty times more.
   const visit = (slot: number) => {
-    if (matches(slot) && haversineKm(point, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= radiusKm)
+    if (haversineKm(point, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= radiusKm && matches(slot))
       count++;
     return count < upTo;
   };

@@ -88,6 +88,11 @@ export class PlaceStore {
   /** The main tree's live points by node, for counts without visiting them (see TreeCounts). */
   treeCounts: TreeCounts | null = null;
   readonly changedSinceBuild = new Set<number>();
+  /**
+   * Bumped at each build of the tree: a list of slots kept elsewhere (a text's candidates) holds for the
+   * places in the tree until it moves; a place changed since is out of the tree, read apart.
+   */
+  treeBuilds = 0;
 
   get size(): number {
     return this.slotById.size;
@@ -221,6 +226,7 @@ export class PlaceStore {
     this.treeCounts = new TreeCounts(tree, this.treeSlots, this.slotCount);
     this.serviceTrees = this.buildServiceTrees(slots.subarray(0, n));
     this.changedSinceBuild.clear();
+    this.treeBuilds++;
   }
 
   private buildServiceTrees(slots: Int32Array): (ServiceTree | null)[] {

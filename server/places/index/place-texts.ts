@@ -59,6 +59,8 @@ export class PlaceTexts {
   built = false;
   /** Bumped at every write: a count remembered from a search holds while it has not moved. */
   generation = 0;
+  /** Bumped at every build of the postings. */
+  builds = 0;
   /** By trigram: how many places hold a word with it (at most; a place may hold two such words). */
   trigramDocs = new Int32Array(TRIGRAM_CODES);
   private readonly matcher: TextMatcher;
@@ -70,6 +72,10 @@ export class PlaceTexts {
 
   get size(): number {
     return this.docById.size;
+  }
+
+  wordIdOf(word: string): number | undefined {
+    return this.wordIds.get(word);
   }
 
   private wordId(word: string): number {
@@ -178,6 +184,7 @@ export class PlaceTexts {
     this.wastedTokens = 0;
     this.built = true;
     this.generation++;
+    this.builds++;
   }
 
   /** The live places again, numbered in id order, their tokens one after the other. */
@@ -270,6 +277,15 @@ export class PlaceTexts {
    */
   ids(words: string[], atMost: number): number[] | null | undefined {
     return this.matcher.ids(words, atMost);
+  }
+
+  /**
+   * The places that may match these words (every match among them, most of them matches: test each
+   * with `prepare`): those not written since the build, by id, and those written since; null past
+   * `atMost`; undefined before the first build or for a text too costly here (see text-matches.ts).
+   */
+  candidates(words: string[], atMost: number): { built: Float64Array; since: number[] } | null | undefined {
+    return this.matcher.candidates(words, atMost);
   }
 
   /**

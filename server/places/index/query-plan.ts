@@ -20,6 +20,28 @@ export interface TreeCandidates {
 /** Places given by slot (a text's few matches): those in the tree are read one by one. */
 export interface SlotCandidates {
   slots: Int32Array;
+  /**
+   * The filter is costly (a text's similarity): the candidates within the radius are ordered by
+   * distance first, and the nearest tested until the page is full.
+   */
+  nearestFirst?: boolean;
+  /**
+   * The slots are in bands of a tenth of a degree of latitude, from the south: band b's are
+   * slots[bands[b] .. bands[b + 1]) (see latitudeBand). Only the bands of the radius are read.
+   */
+  bands?: Int32Array;
+  /** With `bands`: each slot's latitude and longitude, side by side with `slots` (read in order, not at random). */
+  latitudes?: Float32Array;
+  longitudes?: Float32Array;
+  /** More slots, read after the bands (places written since the bands were made). */
+  extra?: Int32Array;
+}
+
+/** Bands of latitude (SlotCandidates.bands): a tenth of a degree each, 1,800 from the South Pole. */
+export const LATITUDE_BANDS = 1800;
+
+export function latitudeBand(lat: number): number {
+  return Math.min(LATITUDE_BANDS - 1, Math.max(0, Math.floor((lat + 90) * 10)));
 }
 
 export interface SearchPlan {

@@ -1,6 +1,8 @@
 /** What the matcher reads of the places' words (place-texts.ts keeps and writes them). */
 export interface IndexedTexts {
   readonly words: readonly string[];
+  /** A word's id, if some place holds it (or held it). */
+  wordIdOf(word: string): number | undefined;
   /** Each word's trigram codes: trigramArena[trigramStart[w] .. trigramStart[w + 1]). */
   readonly trigramStart: Int32Array;
   readonly trigramArena: Int32Array;
@@ -24,6 +26,8 @@ export interface IndexedTexts {
   readonly apart: ReadonlySet<number>;
   readonly isApart: Uint8Array;
   readonly built: boolean;
+  /** Moves at every build of the postings (when the docs are numbered again). */
+  readonly builds: number;
   /** Moves at every write. */
   readonly generation: number;
 }

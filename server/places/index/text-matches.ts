@@ -1,16 +1,9 @@
 import { forEachCandidate, type IndexedTexts } from './text-candidates.js';
-import { QueryTrigrams } from './trigrams.js';
+import { LikelyMatches } from './text-likely.js';
+import { QueryOverTexts, THRESHOLD } from './text-query.js';
 
 export type { IndexedTexts } from './text-candidates.js';
 
-/** pg_trgm.word_similarity_threshold: a place matches when the query's words are this similar. */
-const THRESHOLD = 0.6;
-/**
- * Trigram lists read beyond the fewest that guarantee a match is among them: with `fewest + e` lists a
- * match is in at least e + 1 of them, which rules out most places holding a single common one
- * (measured at 1M places: e = 2 cuts the mean of a town's search by a third; more adds little).
- */
-const EXTRA_LISTS = 2;
 /**
  * Postings a text may read (~5 ms a million): 99.9 % of 2,000 towns' names read under 1.2 million at
  * 1M places; a text of many common words read 2.6 million (29 ms).
@@ -26,6 +19,8 @@ const WORK_AT_MOST = 250_000;
 const SIMILARITY_WORK = 20;
 /** Answers of `ids` kept at most (each at most TEXT_MATCHES_READ ids, or null for a common text). */
 const IDS_KEPT = 200;
+/** Candidates `candidates` may read, as a multiple of WORK_AT_MOST (each a few trigrams' test, ~20 ns). */
+const CANDIDATE_READS = 4;
 
 export interface TextHit {
   id: number;
@@ -40,10 +35,9 @@ export interface TextHit {
  * walk through every weak match (see walk). One query at a time (scratch arrays).
  */
 export class TextMatcher {
-  private readonly query = new QueryTrigrams();
-  private sequence = new Int32Array(1024);
-  private wordMask = new Int32Array(0);
+  private readonly query: QueryOverTexts;
   private readonly scratch = { marks: new Uint8Array(0) };
+  private readonly likely: LikelyMatches;
   /** The number of matches of the last search that walked every candidate (a page and its count ask together). */
   private lastCount: { words: string; generation: number; count: number } | undefined;
   /** Answers of `ids` while nothing is written: people search the same words again and again. */
@@ -54,7 +48,13 @@ export class TextMatcher {
     private readonly texts: IndexedTexts,
     private readonly postingsAtMost = POSTINGS_AT_MOST,
     private readonly workAtMost = WORK_AT_MOST,
-  ) {}
+  ) {
+    this.query = new QueryOverTexts(texts);
+    this.likely = new LikelyMatches(texts, this.query, this.scratch, {
+      postingsAtMost,
+      readAtMost: workAtMost * CANDIDATE_READS,
+    });
+  }
 
   /**
    * The `limit` best matches after `after` (ordered by key, then id), or undefined before the first
@@ -160,6 +160,11 @@ export class TextMatcher {
     return answer;
   }
 
+  /** The places that may match these words (see LikelyMatches). */
+  candidates(words: string[], atMost: number): { built: Float64Array; since: number[] } | null | undefined {
+    return this.likely.of(words, atMost);
+  }
+
   /**
    * A test of whether a place (a doc) matches these words, for a walk that meets the places another
    * way (nearest first): valid until `release`, one at a time (the scratch arrays are the matcher's).
@@ -167,33 +172,9 @@ export class TextMatcher {
    */
   prepare(words: string[]): { matches: (doc: number) => boolean; release: () => void } | undefined {
     if (!this.texts.built) return undefined;
-    this.query.set(words);
-    const n = this.query.codes.length;
-    const needed = Math.ceil((3 * n) / 5);
-    const touched = this.markWords(this.query.codes);
-    return {
-      matches: (doc) => {
-        if (n === 0 || !this.texts.alive[doc]) return false;
-        const start = this.texts.tokenStart[doc];
-        const end = start + this.texts.tokenCount[doc];
-        return this.sharedAtMost(start, end, n) >= needed && this.similarityOf(start, end) >= THRESHOLD;
-      },
-      release: () => {
-        for (const w of touched) this.wordMask[w] = 0;
-      },
-    };
-  }
-
-  /** How many of the query's n trigrams the doc's words [start, end) hold, at most (wordMask set). */
-  private sharedAtMost(start: number, end: number, n: number): number {
-    const { tokens } = this.texts;
-    let held = 0;
-    if (n > 31) {
-      for (let t = start; t < end; t++) held += this.wordMask[tokens[t]];
-      return held;
-    }
-    for (let t = start; t < end; t++) held |= this.wordMask[tokens[t]];
-    return bitCount(held);
+    const { query } = this;
+    query.set(words);
+    return { matches: (doc) => query.matches(doc), release: () => query.release() };
   }
 
   /**
@@ -204,94 +185,45 @@ export class TextMatcher {
    * similarity before it is computed.
    */
   private walk(words: string[], sink: TextSink): boolean {
-    if (!this.texts.built) return false;
-    this.query.set(words);
-    const codes = this.query.codes;
-    const n = codes.length;
-    if (n === 0) return true;
-    const needed = Math.ceil((3 * n) / 5);
-    const touched = this.markWords(codes);
+    const { texts, query } = this;
+    if (!texts.built) return false;
+    query.set(words);
     try {
+      const n = query.codes.length;
+      if (n === 0) return true;
+      const needed = query.needed;
       let work = 0;
       const check = (doc: number, inOrder: boolean) => {
         work++;
-        if (!this.texts.alive[doc]) return;
-        const start = this.texts.tokenStart[doc];
-        const end = start + this.texts.tokenCount[doc];
-        const shared = this.sharedAtMost(start, end, n);
+        if (!texts.alive[doc]) return;
+        const start = texts.tokenStart[doc];
+        const end = start + texts.tokenCount[doc];
+        const shared = query.sharedAtMost(start, end);
         if (shared < needed || !sink.mayEnter(Math.fround(1 - Math.fround(shared / n)), inOrder)) return;
+        if (query.holdsQueryRun(start, end)) {
+          sink.visit(doc, 0);
+          return;
+        }
         work += SIMILARITY_WORK;
-        const similarity = this.similarityOf(start, end);
+        const similarity = query.similarityOf(start, end);
         if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));
       };
-      const fewest = n - needed + 1;
-      const extra = Math.min(EXTRA_LISTS, n - fewest);
-      const rarest = [...codes]
-        .sort((a, b) => this.texts.trigramDocs[a] - this.texts.trigramDocs[b])
-        .slice(0, fewest + extra);
-      // A text of many common words (up to 200 characters) would read millions of postings: SQL's, a few at once.
-      if (rarest.reduce((sum, code) => sum + this.texts.trigramDocs[code], 0) > this.postingsAtMost) return false;
+      const lists = query.rarestLists(this.postingsAtMost);
+      if (!lists) return false;
+      const { codes: rarest, minHits } = lists;
       // A doc sharing s trigrams holds at least s − (n − lists) of the lists' trigrams.
-      const hitsNeeded = () => Math.max(extra + 1, sink.leastShared(n) - (n - rarest.length));
-      forEachCandidate(this.texts, this.scratch, rarest, { minHits: extra + 1, hitsNeeded }, (doc) => {
-        if (!this.texts.isApart[doc]) check(doc, true);
+      const hitsNeeded = () => Math.max(minHits, sink.leastShared(n) - (n - rarest.length));
+      forEachCandidate(texts, this.scratch, rarest, { minHits, hitsNeeded }, (doc) => {
+        if (!texts.isApart[doc]) check(doc, true);
         return sink.done() || work > this.workAtMost;
       });
       // Short common words ("ru de l") make nearly every place a candidate and none an exact match.
       if (work > this.workAtMost) return false;
-      for (const doc of this.texts.apart) check(doc, false);
+      for (const doc of texts.apart) check(doc, false);
       return true;
     } finally {
-      for (const w of touched) this.wordMask[w] = 0;
+      query.release();
     }
-  }
-
-  /**
-   * Each word holding some of the query's trigrams gets their bits in `wordMask` (past 31 trigrams, their
-   * number: a sum over a place's words then bounds what it shares, as a union would). Returns them.
-   */
-  private markWords(codes: readonly number[]): number[] {
-    if (this.wordMask.length < this.texts.words.length) this.wordMask = new Int32Array(this.texts.words.length * 2);
-    const wide = codes.length > 31;
-    const touched: number[] = [];
-    const mark = (w: number, bit: number) => {
-      if (this.wordMask[w] === 0) touched.push(w);
-      this.wordMask[w] = wide ? this.wordMask[w] + 1 : this.wordMask[w] | (1 << bit);
-    };
-    codes.forEach((code, bit) => {
-      for (let i = this.texts.wordsOfTrigramStart[code]; i < this.texts.wordsOfTrigramStart[code + 1]; i++) {
-        mark(this.texts.wordsOfTrigram[i], bit);
-      }
-    });
-    // Words first seen since the build are not in wordsOfTrigram (only places set apart hold them).
-    for (let w = this.texts.builtWords; w < this.texts.words.length; w++) {
-      const seen = new Set<number>();
-      for (let i = this.texts.trigramStart[w]; i < this.texts.trigramStart[w + 1]; i++) {
-        const code = this.texts.trigramArena[i];
-        const bit = codes.indexOf(code);
-        if (bit < 0 || seen.has(code)) continue;
-        seen.add(code);
-        mark(w, bit);
-      }
-    }
-    return touched;
-  }
-
-  /** pg_trgm's word similarity of the query to the doc whose tokens are [start, end). */
-  private similarityOf(start: number, end: number): number {
-    let length = 0;
-    for (let t = start; t < end; t++) {
-      const word = this.texts.tokens[t];
-      length += this.texts.trigramStart[word + 1] - this.texts.trigramStart[word];
-    }
-    if (length > this.sequence.length) this.sequence = new Int32Array(length * 2);
-    let n = 0;
-    for (let t = start; t < end; t++) {
-      const word = this.texts.tokens[t];
-      for (let i = this.texts.trigramStart[word]; i < this.texts.trigramStart[word + 1]; i++)
-        this.sequence[n++] = this.texts.trigramArena[i];
-    }
-    return this.query.similarityTo(this.sequence, 0, n);
   }
 }
 
@@ -302,10 +234,4 @@ interface TextSink {
   mayEnter(lowestKey: number, inOrder: boolean): boolean;
   visit(doc: number, key: number): void;
   done(): boolean;
-}
-
-function bitCount(bits: number): number {
-  let v = bits - ((bits >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueryTrigrams, textWords, wordTrigrams } from '../../../server/places/index/trigrams.js';
 import { searchPlaces } from '../../../server/places/places.repository.js';
 import { createTestContext } from '../../support/context.js';
@@ -108,9 +108,79 @@ describe('text search answered from memory', () => {
   });
 });
 
+describe('a common text around a point where few places hold it', () => {
+  // A text matching two places is common here; its likely matches are few enough to be read, and a
+  // walk through the places around the point would give up at the sixth test.
+  const { app, db, placeIndex } = createTestContext({
+    textBudget: { matchesRead: 1, candidatesRead: 100_000, walkTests: 5, countTests: 5 },
+  });
+  beforeAll(() => placeIndex.start());
+
+  it('when nearer places do not match, then the nearest matches still come from memory, counted', async () => {
+    const here = randomSpot();
+    for (let i = 1; i <= 8; i++) await makePlace(db, { nom: `Espace ${token()}`, at: eastOf(here, i / 10) });
+    const made = [];
+    for (let i = 1; i <= 3; i++) made.push(await makePlace(db, { nom: `Médiathèque ${token()}`, at: eastOf(here, i) }));
+    const query = { q: 'mediatheque', lat: here.lat, lon: here.lon, radius_km: 5 };
+    // Once in the index's tree, as places are a second after their last change (before, each is tested).
+    await request(app).get('/api/v1/places').query(query);
+    await vi.waitFor(() => expect(placeIndex.store.changedSinceBuild.size).toBe(0), { timeout: 5000 });
+    const res = await request(app).get('/api/v1/places').query(query);
+    expect(res.status).toBe(200);
+    expect((res.body.items as Item[]).map((item) => item.id)).toEqual(made.map((place) => place.id));
+    // Handed to PostgreSQL, the count would say nothing (see below): this one is memory's.
+    expect(res.body).toMatchObject({ total: 3, total_is_lower_bound: false });
+    const second = await request(app)
+      .get('/api/v1/places')
+      .query({ ...query, limit: 2 });
+    expect((second.body.items as Item[]).map((item) => item.id)).toEqual(made.slice(0, 2).map((place) => place.id));
+  });
+});
+
+describe('a common text around a point, after writes', () => {
+  const { app, db, placeIndex } = createTestContext({
+    textBudget: { matchesRead: 1, candidatesRead: 100_000, walkTests: 5, countTests: 5 },
+  });
+  beforeAll(() => placeIndex.start());
+  const inTree = async () => {
+    await request(app).get('/api/v1/places').query({ lat: 0, lon: 0 });
+    await vi.waitFor(() => expect(placeIndex.store.changedSinceBuild.size).toBe(0), { timeout: 5000 });
+  };
+
+  it('when places are renamed after a search, then the next one finds them by their new names only', async () => {
+    const here = randomSpot();
+    const places = [];
+    for (let i = 1; i <= 4; i++) places.push(await makePlace(db, { nom: `Espace ${token()}`, at: eastOf(here, i) }));
+    const query = { q: 'mediatheque', lat: here.lat, lon: here.lon, radius_km: 10 };
+    const ids = async () => {
+      const res = await request(app).get('/api/v1/places').query(query);
+      expect(res.status).toBe(200);
+      return { ids: (res.body.items as Item[]).map((item) => item.id), total: res.body.total };
+    };
+    await inTree();
+    expect(await ids()).toEqual({ ids: [], total: 0 });
+    await db('places')
+      .where({ id: places[2].id })
+      .update({ nom: `Médiathèque ${token()}` });
+    await db('places')
+      .where({ id: places[0].id })
+      .update({ nom: `Médiathèque ${token()}` });
+    await inTree();
+    expect(await ids()).toEqual({ ids: [places[0].id, places[2].id], total: 2 });
+    await db('places')
+      .where({ id: places[0].id })
+      .update({ nom: `Espace ${token()}` });
+    await inTree();
+    expect(await ids()).toEqual({ ids: [places[2].id], total: 1 });
+  });
+});
+
 describe('a text around a point too costly to test in memory', () => {
-  // A text matching two places is common here, and its walk gives up at the second test.
-  const { app, db, placeIndex } = createTestContext({ textBudget: { matchesRead: 1, walkTests: 1, countTests: 1 } });
+  // A text matching two places is common here, its likely matches too many, and its walk gives up at
+  // the second test.
+  const { app, db, placeIndex } = createTestContext({
+    textBudget: { matchesRead: 1, candidatesRead: 1, walkTests: 1, countTests: 1 },
+  });
   beforeAll(() => placeIndex.start());
 
   it('when the walk would test too many places, then PostgreSQL answers the same page, uncounted', async () => {

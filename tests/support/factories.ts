@@ -33,7 +33,8 @@ export function crowdSpot() {
  * with `polar` further south still (66°–72° S), in its own 30° band of longitude (`lane` 0–10,
  * one per test), where no bulk row lands either: for searches 100 km wide, and for the map's
  * zoomed-out clusters, which gather places hundreds of kilometres apart, where a place of another
- * test would come in. Lanes taken: 0–1 map.test.ts (polar), 2 pagination.test.ts, 3–4 search-page.test.ts.
+ * test would come in. Lanes taken: 0–1 map.test.ts (polar), 2 pagination.test.ts, 3–4 search-page.test.ts,
+ * 5–7 text-search-memory.test.ts (a common word searched around a point: no other test's place may match).
  */
 export function aloneSpot(lane: number, options: { polar?: boolean } = {}) {
   const lat = options.polar ? -66 - Math.random() * 6 : -61.5 - Math.random() * 1.5;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueryTrigrams, textWords, wordTrigrams } from '../../../server/places/index/trigrams.js';
 import { searchPlaces } from '../../../server/places/places.repository.js';
 import { createTestContext } from '../../support/context.js';
-import { eastOf, makePlace, randomSpot } from '../../support/factories.js';
+import { aloneSpot, eastOf, makePlace, randomSpot } from '../../support/factories.js';
 
 interface Item {
   id: number;
@@ -117,7 +117,7 @@ describe('a common text around a point where few places hold it', () => {
   beforeAll(() => placeIndex.start());
 
   it('when nearer places do not match, then the nearest matches still come from memory, counted', async () => {
-    const here = randomSpot();
+    const here = aloneSpot(5);
     for (let i = 1; i <= 8; i++) await makePlace(db, { nom: `Espace ${token()}`, at: eastOf(here, i / 10) });
     const made = [];
     for (let i = 1; i <= 3; i++) made.push(await makePlace(db, { nom: `Médiathèque ${token()}`, at: eastOf(here, i) }));
@@ -148,7 +148,7 @@ describe('a common text around a point, after writes', () => {
   };
 
   it('when places are renamed after a search, then the next one finds them by their new names only', async () => {
-    const here = randomSpot();
+    const here = aloneSpot(6);
     const places = [];
     for (let i = 1; i <= 4; i++) places.push(await makePlace(db, { nom: `Espace ${token()}`, at: eastOf(here, i) }));
     const query = { q: 'mediatheque', lat: here.lat, lon: here.lon, radius_km: 10 };
@@ -184,7 +184,7 @@ describe('a text around a point too costly to test in memory', () => {
   beforeAll(() => placeIndex.start());
 
   it('when the walk would test too many places, then PostgreSQL answers the same page, uncounted', async () => {
-    const here = randomSpot();
+    const here = aloneSpot(7);
     const made = [];
     for (let i = 1; i <= 3; i++) made.push(await makePlace(db, { nom: `Médiathèque ${token()}`, at: eastOf(here, i) }));
     const query = { q: 'mediatheque', lat: here.lat, lon: here.lon, radius_km: 5 };

@@ -46,6 +46,8 @@ export function latitudeBand(lat: number): number {
 
 export interface SearchPlan {
   matches: (slot: number) => boolean;
+  /** `matches` is costly (a text's test): the distance is checked first where both are. */
+  distanceFirst?: boolean;
   /** When set, the tree is not walked: these items (plus the places changed since the build) are all. */
   candidates?: TreeCandidates | SlotCandidates;
   /** When set, these trees are walked instead of the main one: the services asked for are rare. */

@@ -166,7 +166,7 @@ function withText<T>(
     if (matches) seen?.onMatch(slot);
     return matches;
   };
-  const plan = planSearch(store, { ...search.filter, slotTest });
+  const plan = { ...planSearch(store, { ...search.filter, slotTest }), distanceFirst: true };
   try {
     for (const { through, tests: triesAtMost } of triesFor(likely)) {
       tests = 0;
@@ -174,7 +174,7 @@ function withText<T>(
       seen?.onTry();
       try {
         if (through === 'tree' || !likely) return { value: walk(plan) };
-        return { value: walk({ matches: plan.matches, candidates: likely }) };
+        return { value: walk({ matches: plan.matches, distanceFirst: true, candidates: likely }) };
       } catch (error) {
         if (!(error instanceof OverBudget)) throw error;
       }

@@ -134,9 +134,9 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   if (query.candidates) {
     // Every candidate is read: no tie can be cut, the sort below orders them all.
     forEachCandidate(store, query.candidates, query, (slot) => {
-      if (!matches(slot)) return true;
+      if (!query.distanceFirst && !matches(slot)) return true;
       const hit = hitOf(slot);
-      if (keep(hit)) hits.push(hit);
+      if (keep(hit) && (!query.distanceFirst || matches(slot))) hits.push(hit);
       return true;
     });
     return hits.sort(byKeyThenId).slice(0, limit);

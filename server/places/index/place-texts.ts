@@ -282,7 +282,7 @@ export class PlaceTexts {
   /**
    * The places that may match these words (every match among them, most of them matches: test each
    * with `prepare`): those not written since the build, by id, and those written since; null past
-   * `atMost`; undefined before the first build or for a text too costly here (see text-matches.ts).
+   * `atMost` or for a text too costly to list; undefined before the first build (see text-likely.ts).
    */
   candidates(words: string[], atMost: number): { built: Float64Array; since: number[] } | null | undefined {
     return this.matcher.candidates(words, atMost);

@@ -27,8 +27,8 @@ export class LikelyMatches {
   ) {}
 
   /**
-   * Null when more than `atMost` places are likely; undefined before the first build or for a text
-   * too costly here (its postings, or its candidates, too many to read).
+   * Null when more than `atMost` places are likely, or when its postings or candidates are too many to
+   * read (`budget`); undefined before the first build.
    */
   of(words: string[], atMost: number): { built: Float64Array; since: number[] } | null | undefined {
     const key = `${atMost}|${words.join(' ')}`;
@@ -56,8 +56,9 @@ export class LikelyMatches {
     query.set(words);
     try {
       if (query.codes.length === 0) return new Float64Array(0);
+      // Too many postings or candidates to read: as too many likely (the tree walk is tried, then SQL).
       const lists = query.rarestLists(this.budget.postingsAtMost);
-      if (!lists) return undefined;
+      if (!lists) return null;
       const needed = query.needed;
       const found: number[] = [];
       const walked = { read: 0, over: false };
@@ -73,7 +74,7 @@ export class LikelyMatches {
         }
         return walked.over || ++walked.read > readAtMost;
       });
-      if (walked.read > readAtMost) return undefined;
+      if (walked.read > readAtMost) return null;
       return walked.over ? null : Float64Array.from(found);
     } finally {
       query.release();

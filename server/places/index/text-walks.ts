@@ -127,10 +127,10 @@ interface Try {
  * Runs a walk planned with the search's text, if any: a text few places match (TEXT_MATCHES_READ at
  * most) gives them as the only candidates, read one by one. A common one is the filter's last test,
  * in the tries `triesFor` gives: through the places the tree walk meets, or through the text's
- * likely matches nearest first (TEXT_CANDIDATES_READ at most; without them, `likely` is undefined and
- * only the tree is tried). A try stops past its tests, and the next is made; 'over' when none is left.
- * `seen.onMatch`: each place the test let through, `seen.onTry` before each try. Undefined before
- * the first load, or for a text too costly here.
+ * likely matches nearest first (TEXT_CANDIDATES_READ at most, and not too costly to list; without
+ * them, `likely` is undefined and only the tree is tried). A try stops past its tests, and the next
+ * is made; 'over' when none is left. `seen.onMatch`: each place the test let through, `seen.onTry`
+ * before each try. Undefined before the first load, or for a text too costly here.
  */
 function withText<T>(
   { store, texts }: TextWalkDeps,

@@ -2,21 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createPlaceClusters } from '../../server/places/index/place-clusters.js';
 import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { indexedRow } from '../support/index-rows.js';
 
-const row = (id: number, lat: number, lon: number): IndexedPlaceRow => ({
-  id,
-  latitude: lat,
-  longitude: lon,
-  codePostal: '13500',
-  codeInsee: null,
-  horaires: null,
-  services: 0,
-  publics: 0,
-  priseEnCharge: 0,
-  frais: 0,
-  modalitesAcces: 0,
-  modalitesAccompagnement: 0,
-});
+const row = (id: number, lat: number, lon: number) => indexedRow(id, lat, lon);
 
 /** The part of the place index the clusters read, changed by hand. */
 function fakeIndex(rows: IndexedPlaceRow[]) {

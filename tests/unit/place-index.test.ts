@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter, maskOf, type IndexFilter } from '../../server/places/index/place-filter.js';
 import { countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { indexedRow } from '../support/index-rows.js';
 import { compileWeeklyHours, minuteOfWeek, openAtChecker } from '../../server/places/index/weekly-hours.js';
 
-const row = (id: number, lat: number, lon: number, extra: Partial<IndexedPlaceRow> = {}): IndexedPlaceRow => ({
-  id,
-  latitude: lat,
-  longitude: lon,
-  codePostal: '13500',
-  codeInsee: null,
-  horaires: null,
-  services: 0,
-  publics: 0,
-  priseEnCharge: 0,
-  frais: 0,
-  modalitesAcces: 0,
-  modalitesAccompagnement: 0,
-  ...extra,
-});
+const row = indexedRow;
 
 const today = 20_000;
 const everything: IndexFilter = { today };

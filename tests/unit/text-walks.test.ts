@@ -2,21 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlaceStore } from '../../server/places/index/place-store.js';
 import { PlaceTexts } from '../../server/places/index/place-texts.js';
 import { countWithText, nearestWithText, TEXT_BUDGET } from '../../server/places/index/text-walks.js';
-
-const row = (id: number, latitude: number, longitude: number) => ({
-  id,
-  latitude,
-  longitude,
-  codePostal: '75001',
-  codeInsee: null,
-  horaires: null,
-  services: 0,
-  publics: 0,
-  priseEnCharge: 0,
-  frais: 0,
-  modalitesAcces: 0,
-  modalitesAccompagnement: 0,
-});
+import { indexedRow } from '../support/index-rows.js';
 
 /** A hundred médiathèques going north from (45, 4), one every 111 m; `workAtMost` as the texts' bound. */
 function hundredMediatheques(workAtMost: number) {
@@ -24,7 +10,7 @@ function hundredMediatheques(workAtMost: number) {
   const texts = new PlaceTexts({ workAtMost });
   for (let id = 1; id <= 100; id++) {
     texts.upsert(id, `mediatheque m${id}`);
-    store.upsert(row(id, 45 + id / 1000, 4));
+    store.upsert(indexedRow(id, 45 + id / 1000, 4));
   }
   store.rebuildTree();
   texts.buildPostings();

@@ -104,11 +104,17 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   const keep = (hit: NearestHit) =>
     hit.distanceKm <= radiusKm && (!after || hit.key > after.key || (hit.key === after.key && hit.id > after.id));
 
+  // The place as a hit if it matches and is kept; a text's test (distanceFirst) after the distance.
+  const matchingHit = (slot: number): NearestHit | undefined => {
+    if (!query.distanceFirst && !matches(slot)) return undefined;
+    const hit = hitOf(slot);
+    return keep(hit) && (!query.distanceFirst || matches(slot)) ? hit : undefined;
+  };
+
   const hits: NearestHit[] = [];
   for (const slot of store.changedSinceBuild) {
-    if (!store.alive[slot] || (!query.distanceFirst && !matches(slot))) continue;
-    const hit = hitOf(slot);
-    if (keep(hit) && (!query.distanceFirst || matches(slot))) hits.push(hit);
+    const hit = store.alive[slot] ? matchingHit(slot) : undefined;
+    if (hit) hits.push(hit);
   }
 
   if (query.candidates && 'nearestFirst' in query.candidates && query.candidates.nearestFirst) {
@@ -134,9 +140,8 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
   if (query.candidates) {
     // Every candidate is read: no tie can be cut, the sort below orders them all.
     forEachCandidate(store, query.candidates, query, (slot) => {
-      if (!query.distanceFirst && !matches(slot)) return true;
-      const hit = hitOf(slot);
-      if (keep(hit) && (!query.distanceFirst || matches(slot))) hits.push(hit);
+      const hit = matchingHit(slot);
+      if (hit) hits.push(hit);
       return true;
     });
     return hits.sort(byKeyThenId).slice(0, limit);

@@ -3,10 +3,11 @@ import type { Logger } from '../logging/logger.js';
 import { isDatabaseUnavailable } from './database-unavailable.js';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from './errors.js';
 import { redactUrl } from './redact.js';
+import { requestLogOf } from './request-logger.js';
 
 interface ErrorHandlerOptions {
   exposeStack: boolean;
-  /** The process's logger; a request's own child logger (`req.log`, with its id) is preferred. */
+  /** The process's logger; a request's own child logger (with its id, `requestLogOf`) is preferred. */
   logger: Logger;
 }
 
@@ -23,7 +24,7 @@ export function createErrorHandler(options: ErrorHandlerOptions): ErrorRequestHa
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the arity is what makes it an error handler
   return (rawError, req, res, _next) => {
     const error = normalise(rawError);
-    const log = (req as { log?: typeof req.log }).log ?? options.logger;
+    const log = requestLogOf(req, options.logger) ?? options.logger;
     if (error instanceof ServiceUnavailableError) {
       // Expected during an outage, one line per request: the cause without a stack trace.
       const cause = rawError instanceof Error ? rawError.message : String(rawError);

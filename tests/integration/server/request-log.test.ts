@@ -35,6 +35,19 @@ describe('request logs', () => {
     expect(typeof logged[0].durationMs).toBe('number');
   });
 
+  it('when the level is error, then an answered request writes nothing, and a failed one its line at level error', async () => {
+    const capture = captureLogs('error');
+    const deadDb = createDb('postgres://nobody:nothing@127.0.0.1:1/none');
+    const app = createApp({ config: testConfig(), db: deadDb, mailer: createMemoryMailer(), logger: capture.logger });
+    expect((await request(app).get('/healthz')).status).toBe(200);
+    expect(capture.lines()).toEqual([]);
+    const failed = await request(app).get('/api/v1/labels');
+    await deadDb.destroy();
+    expect(failed.status).toBe(503);
+    const line = capture.lines().find((logged) => logged.reqId === failed.headers['x-request-id'] && logged.res);
+    expect(line).toMatchObject({ level: 50, req: { method: 'GET', path: '/api/v1/labels' }, res: { status: 503 } });
+  });
+
   it('when the caller sends a well-formed X-Request-Id, then it is kept; a malformed one is replaced', async () => {
     const { app } = appLogging();
     expect((await request(app).get('/healthz').set('X-Request-Id', 'proxy-42.abc')).headers['x-request-id']).toBe(

@@ -1,4 +1,3 @@
-import compression from 'compression';
 import express, { type Express } from 'express';
 import { apiDocsRoutes } from './api/api.routes.js';
 import { articlesAdminRoutes } from './articles/articles.admin.js';
@@ -32,6 +31,7 @@ import { loadCurrentUser, sessionMiddleware } from './accounts/session.js';
 import { cachePolicy } from './http/cache-policy.js';
 import { csrfProtection } from './http/csrf.js';
 import { createRateLimits, securityHeaders } from './http/security.js';
+import { compressWhenAccepted } from './http/compress.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { precompressedStatic } from './http/precompressed.js';
@@ -158,7 +158,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(config));
   // Pages and JSON travel compressed (a results page: ~32 KB → ~6 KB on a slow line); built
   // assets already have .br/.gz twins, which compression() leaves alone.
-  app.use(compression());
+  app.use(compressWhenAccepted());
   app.use(
     '/static',
     precompressedStatic(PUBLIC_DIR, { maxAge: config.NODE_ENV === 'production' ? 7 * 86_400_000 : 0 }),

@@ -18,6 +18,14 @@ describe('compressed responses', () => {
     const page = await request(app).get('/api').set('Accept-Encoding', 'identity');
     expect(page.headers['content-encoding']).toBeUndefined();
   });
+
+  it('when a client sends no Accept-Encoding, then the answer is plain and a shared cache is told it varies', async () => {
+    const api = await request(app).get('/api/v1/openapi.json').set('Accept-Encoding', '');
+    expect(api.status).toBe(200);
+    expect(api.headers['content-encoding']).toBeUndefined();
+    expect(api.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(api.body.openapi).toBe('3.1.0');
+  });
 });
 
 describe('the open API across sites', () => {

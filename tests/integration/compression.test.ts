@@ -19,7 +19,9 @@ describe('compressed responses', () => {
     expect(page.headers['content-encoding']).toBeUndefined();
   });
 
-  it('when a client sends no Accept-Encoding, then the answer is plain and a shared cache is told it varies', async () => {
+  const whenNoEncoding =
+    'when a client sends no Accept-Encoding, then the answer is plain and a shared cache is told it varies';
+  it(whenNoEncoding, async () => {
     const api = await request(app).get('/api/v1/openapi.json').set('Accept-Encoding', '');
     expect(api.status).toBe(200);
     expect(api.headers['content-encoding']).toBeUndefined();

@@ -35,7 +35,9 @@ describe('request logs', () => {
     expect(typeof logged[0].durationMs).toBe('number');
   });
 
-  it('when the level is error, then an answered request writes nothing, and a failed one its line at level error', async () => {
+  const whenLevelError =
+    'when the level is error, then an answered request writes nothing, and a failed one its line at level error';
+  it(whenLevelError, async () => {
     const capture = captureLogs('error');
     const deadDb = createDb('postgres://nobody:nothing@127.0.0.1:1/none');
     const app = createApp({ config: testConfig(), db: deadDb, mailer: createMemoryMailer(), logger: capture.logger });

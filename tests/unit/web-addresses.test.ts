@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelSchema } from '../../server/labels/labels.schemas.js';
 import { placeFieldSchemas } from '../../server/places/places.schemas.js';
+import { withAbsoluteUrls } from '../../server/places/places.mapping.js';
 
 const NOT_WEB = [
   'javascript:alert(1)',
@@ -60,5 +61,22 @@ describe('URL fields accept only http(s) addresses', () => {
     };
     expect(labelSchema.safeParse(label).success).toBe(false);
     expect(labelSchema.safeParse({ ...label, website: 'https://exemple.fr' }).success).toBe(true);
+  });
+});
+
+describe("the API's absolute page addresses", () => {
+  const paths = ['/lieux/12-mediatheque', '/lieux/7-lieu', '//autre.example/x', '/lieux/5-é t', 'lieux/3', '/a?b=c#d'];
+  const bases = [
+    'https://epn.example',
+    'http://localhost:3000',
+    'https://epn.example/annuaire/',
+    'https://Epn.Example:443',
+  ];
+
+  it('when a list is given absolute addresses, then each is what the URL standard resolves', () => {
+    for (const baseUrl of bases) {
+      const page = withAbsoluteUrls({ items: paths.map((url) => ({ url })) }, baseUrl);
+      expect(page.items.map((item) => item.url)).toEqual(paths.map((path) => new URL(path, baseUrl).toString()));
+    }
   });
 });

@@ -102,7 +102,9 @@ export function openTreeItems(
   const { starts, items } = groups;
   let ranges: number[] = [];
   let total = 0;
-  let rulesToAsk: Iterable<number> = Array.from({ length: starts.length - 1 }, (_, rule) => rule);
+  // Every rule, unless the week's part answers for most (made only then: 4,000 numbers through
+  // Array.from's callback at every search were a sixth of an "open at" search's CPU by day).
+  let rulesToAsk: Iterable<number> | undefined;
   // (The parts kept stop counting at SCAN_AT_MOST: a larger bound asks every rule.)
   if (at && atMost <= SCAN_AT_MOST) {
     const week = weekStretches(store, groups);
@@ -112,6 +114,7 @@ export function openTreeItems(
     total = part.total;
     rulesToAsk = at.holiday ? week.askedOnHolidays : week.asked;
   }
+  rulesToAsk ??= everyRule(starts.length - 1);
   for (const rule of rulesToAsk) {
     const size = starts[rule + 1] - starts[rule];
     if (size === 0 || !isOpen(rule)) continue;
@@ -120,6 +123,10 @@ export function openTreeItems(
     ranges.push(starts[rule], starts[rule + 1]);
   }
   return { items, ranges, total };
+}
+
+function* everyRule(count: number) {
+  for (let rule = 0; rule < count; rule++) yield rule;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { PoolClient } from 'pg';
 import type { Db } from '../db/knex.js';
 import type { Clock } from '../shared/clock.js';
-import { NO_STORE } from '../http/security.js';
+import { NO_STORE, PRIVATE_PATHS } from '../http/security.js';
 import { findUserById } from './accounts.repository.js';
 
 const SESSION_COOKIE = 'epn.sid';
@@ -46,7 +46,7 @@ export function sessionMiddleware(deps: {
       },
     },
   });
-  return session({
+  const withSession = session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,
     store,
@@ -62,6 +62,32 @@ export function sessionMiddleware(deps: {
       path: '/',
     },
   });
+  return (req, res, next) => {
+    if (sessionNeeded(req)) {
+      withSession(req, res, next);
+      return;
+    }
+    next();
+  };
+}
+
+/** The cookie named SESSION_COOKIE among the request's. */
+const HAS_SESSION_COOKIE = /(?:^|;\s*)epn\.sid=/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether the request goes through express-session. It makes a session (a random id, a hash of
+ * its content) for every request and forgets it when nothing was put in it: a tenth of the CPU of
+ * an anonymous place page. A read without our cookie, outside the private paths, can neither be
+ * signed in nor read a session: it goes without (`req.session` unset, which `loadCurrentUser` and
+ * CSRF already take as "nobody signed in"). Writes, the private paths (signing in by a link or a
+ * confirmation is a GET there) and anyone holding the cookie keep it.
+ */
+export function sessionNeeded(req: Pick<Request, 'method' | 'path' | 'headers'>): boolean {
+  if (!SAFE_METHODS.has(req.method)) return true;
+  const cookies = req.headers.cookie;
+  if (cookies !== undefined && HAS_SESSION_COOKIE.test(cookies)) return true;
+  return PRIVATE_PATHS.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`));
 }
 
 /** Sets `res.locals.currentUser` ({ id, email, role, verified } or undefined) on every request. */

@@ -21,6 +21,7 @@ import { requireRole, requireUser, signedInUser } from './auth.middleware.js';
 import { errorSummary, parseForm } from '../shared/forms.js';
 import { signInLinkRoutes } from './sign-in-link.routes.js';
 import { destroySession, startSignedInSession } from './session.js';
+import { SESSION_COOKIE } from '../http/request-kind.js';
 
 const field = (body: unknown, name: string) => {
   const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -79,7 +80,7 @@ export function accountsRoutes(deps: {
 
   router.post('/deconnexion', async (req, res) => {
     await destroySession(req);
-    res.clearCookie('epn.sid', { path: '/' });
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
     rotateCsrf(res);
     res.redirect(303, '/');
   });

@@ -6,9 +6,8 @@ import type { PoolClient } from 'pg';
 import type { Db } from '../db/knex.js';
 import type { Clock } from '../shared/clock.js';
 import { NO_STORE, PRIVATE_PATHS } from '../http/security.js';
+import { holdsSessionCookie, onlyReads, SESSION_COOKIE } from '../http/request-kind.js';
 import { findUserById } from './accounts.repository.js';
-
-const SESSION_COOKIE = 'epn.sid';
 
 /**
  * Sessions live in PostgreSQL (connect-pg-simple, table `sessions` made by a migration). The store
@@ -71,10 +70,6 @@ export function sessionMiddleware(deps: {
   };
 }
 
-/** The cookie named SESSION_COOKIE among the request's. */
-const HAS_SESSION_COOKIE = /(?:^|;\s*)epn\.sid=/;
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Whether the request goes through express-session. It makes a session (a random id, a hash of
  * its content) for every request and forgets it when nothing was put in it: a tenth of the CPU of
@@ -84,9 +79,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * confirmation is a GET there) and anyone holding the cookie keep it.
  */
 export function sessionNeeded(req: Pick<Request, 'method' | 'path' | 'headers'>): boolean {
-  if (!SAFE_METHODS.has(req.method)) return true;
-  const cookies = req.headers.cookie;
-  if (cookies !== undefined && HAS_SESSION_COOKIE.test(cookies)) return true;
+  if (!onlyReads(req.method) || holdsSessionCookie(req.headers.cookie)) return true;
   return PRIVATE_PATHS.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`));
 }
 

@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
 import { AppError } from './errors.js';
+import { onlyReads } from './request-kind.js';
 
 /** JSON bodies (the API's clients, scripts): nothing legitimate comes near it. */
 const JSON_BODY_LIMIT = '100kb';
@@ -7,7 +8,6 @@ const JSON_BODY_LIMIT = '100kb';
 const FORM_BODY_LIMIT = '512kb';
 
 const ACCEPTED_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 class UnsupportedMediaTypeError extends AppError {
   constructor() {
@@ -26,7 +26,7 @@ const hasBody = (req: Request) =>
 const refuseOtherBodies =
   (multipartPaths: string[]): RequestHandler =>
   (req, _res, next) => {
-    if (SAFE_METHODS.has(req.method) || !hasBody(req) || req.is(ACCEPTED_TYPES)) return next();
+    if (onlyReads(req.method) || !hasBody(req) || req.is(ACCEPTED_TYPES)) return next();
     // A form with a file, on a route that reads it itself (multipartBody, with its own limit).
     if (req.method === 'POST' && multipartPaths.includes(req.path) && req.is('multipart/form-data')) return next();
     next(new UnsupportedMediaTypeError());

@@ -1,4 +1,5 @@
 import type { RequestHandler, Response } from 'express';
+import { holdsSessionCookie } from './request-kind.js';
 
 /**
  * Who may keep a copy of a GET answer, decided when its headers go out (issue 10: public reads
@@ -19,7 +20,6 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=
 export const PERSONAL_CACHE_CONTROL = 'private, no-cache';
 const SIGNED_IN_CACHE_CONTROL = 'private, no-store';
 
-const SESSION_COOKIE = /(?:^|;\s*)epn\.sid=/;
 /** Probes must see the live state, never a copy. */
 const NEVER_KEPT = new Set(['/healthz', '/readyz']);
 const KEPT_STATUSES = new Set([200, 203, 204, 301, 304, 308, 404, 410]);
@@ -38,7 +38,7 @@ function cacheControlFor(res: Response, signedIn: boolean): string {
 
 export const cachePolicy: RequestHandler = (req, res, next) => {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || NEVER_KEPT.has(req.path)) return next();
-  const signedIn = SESSION_COOKIE.test(req.headers.cookie ?? '');
+  const signedIn = holdsSessionCookie(req.headers.cookie);
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
   res.writeHead = ((...args: unknown[]) => {
     if (typeof args[0] === 'number') res.statusCode = args[0];

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { markPersonal } from './cache-policy.js';
 import { AppError } from './errors.js';
+import { onlyReads } from './request-kind.js';
 
 /**
  * CSRF protection: a *signed double-submit cookie* tied to the session (OWASP's recommended
@@ -23,7 +24,6 @@ import { AppError } from './errors.js';
  * GET, HEAD and OPTIONS are never checked, so the read-only API keeps working without cookies.
  */
 const CSRF_COOKIE = 'epn.csrf';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
 
 class CsrfError extends AppError {
@@ -128,7 +128,7 @@ export function csrfProtection(options: CsrfOptions): RequestHandler {
         return sign(options.secret, sessionOf(req), state.nonce);
       },
     };
-    if (SAFE_METHODS.has(req.method)) return next();
+    if (onlyReads(req.method)) return next();
     if (fromAnotherSite(req, options)) return next(new ForeignOriginError());
     const body = req.body as Record<string, unknown> | undefined;
     const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? req.get('x-csrf-token');

@@ -196,20 +196,20 @@ export interface TextSearchDeps {
  */
 export async function searchTextWithIndex(
   deps: TextSearchDeps,
-  request: { q: string; limit: number; cursor?: string; now: Date },
+  request: { q: string; limit: number; cursor?: string; now: Date; countUpTo?: number },
   summarize: SummarizeFound,
 ): Promise<PlacesPage | undefined> {
   const { index } = deps;
   const ticket = index.freshnessTicket();
   await index.start();
-  const { limit } = request;
+  const { limit, countUpTo } = request;
   const after = afterCursor(request.cursor, 'relevance');
   await index.freshen(ticket);
   // Corrected under the fresh version: a word just given to a place is no longer put to another.
   const words = await deps.correctedWords(request.q);
   return pageOfPicked(
     index,
-    () => index.searchText(words, { limit: limit + 1, after }),
+    () => index.searchText(words, { limit: limit + 1, after, countUpTo }),
     { limit, today: daysSinceEpoch(parisToday(request.now)), mode: 'relevance' },
     summarize,
   );

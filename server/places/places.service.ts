@@ -203,7 +203,8 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         ? async () =>
             (await searchTextWithIndex(
               textDeps,
-              { q: criteria.q, limit: query.limit, cursor: query.cursor, now },
+              // The matches are counted along the way, for the count asked beside the page.
+              { q: criteria.q, limit: query.limit, cursor: query.cursor, now, countUpTo: COUNT_CAP + 1 },
               (place) => summaryOf(place, place.labelSlugs, undefined, now),
             )) ?? inSql()
         : () => inSql();

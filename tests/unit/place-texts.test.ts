@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PlaceTexts } from '../../server/places/index/place-texts.js';
+import { TextMatcher } from '../../server/places/index/text-matches.js';
 import { QueryTrigrams, textWords, wordTrigrams } from '../../server/places/index/trigrams.js';
 
 /** Every place's key, asked one by one (no postings, no candidates): what a search must agree with. */
@@ -59,6 +60,47 @@ describe('text search from memory (PlaceTexts)', () => {
       expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
       expect(index.count(words, 5000), q).toBe(expected.length);
     }
+  });
+
+  it('when a text has too many candidates to sort them, then the matches are still those of asking every place', () => {
+    // 12,000 places all holding "du port": its rarest trigrams' lists hold more than 65,536 postings,
+    // so the candidates are counted in a byte per place and read four at a time.
+    const texts = sampleTexts(12_000);
+    const index = loaded(texts);
+    for (const q of ['du port', 'rue du port', 'av du port lyon', 'mediatheque du port']) {
+      const words = textWords(q);
+      const expected = bruteForce(texts, words);
+      expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
+      expect(index.count(words, 20_000), q).toBe(expected.length);
+    }
+  });
+
+  it('when pages are searched with a count beside them, then each count is right and none walks again', () => {
+    const texts = sampleTexts(3000);
+    const index = loaded(texts);
+    // The walk is private: spied on to see that the counts come from the pages' own walks.
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
+    const asked = QUERIES.map(textWords);
+    // Every page first, then every count: under load, other searches run between a page and its count.
+    for (const words of asked) {
+      expect(index.search(words, { limit: 5, countUpTo: 101 }), words.join(' ')).toEqual(
+        bruteForce(texts, words).slice(0, 5),
+      );
+    }
+    for (const words of asked) {
+      expect(index.count(words, 101), words.join(' ')).toBe(Math.min(bruteForce(texts, words).length, 101));
+    }
+    expect(walks).toHaveBeenCalledTimes(asked.length);
+    // A count past what the page counted walks again, and is still right.
+    const common = textWords('mediatheque');
+    expect(index.count(common, 5000)).toBe(bruteForce(texts, common).length);
+    expect(walks).toHaveBeenCalledTimes(asked.length + 1);
+    // A write: the counts kept are forgotten.
+    index.upsert(1, 'mediatheque kerouzere');
+    texts.set(1, 'mediatheque kerouzere');
+    expect(index.count(textWords('monnes'), 101)).toBe(Math.min(bruteForce(texts, ['monnes']).length, 101));
+    expect(walks).toHaveBeenCalledTimes(asked.length + 2);
+    walks.mockRestore();
   });
 
   it('when its likely matches are asked, then every match is among them, once, before and after writes', () => {
@@ -135,6 +177,29 @@ describe('text search from memory (PlaceTexts)', () => {
     const texts = sampleTexts(500);
     const index = loaded(texts, { workAtMost: 50 });
     expect(index.search(textWords('ru du p'), { limit: 5 })).toBeUndefined();
+  });
+
+  it('when many texts were searched since a page, then its count is walked again (the counts kept are bounded)', () => {
+    const texts = sampleTexts(500);
+    const index = loaded(texts);
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
+    const first = textWords('lyon');
+    index.search(first, { limit: 5, countUpTo: 101 });
+    for (let n = 0; n < 300; n++) index.search([`zz${n}`], { limit: 5, countUpTo: 101 });
+    expect(index.count(first, 101)).toBe(Math.min(bruteForce(texts, first).length, 101));
+    expect(walks).toHaveBeenCalledTimes(302);
+    walks.mockRestore();
+  });
+
+  it('when a page gave up on a text, then its count says so at once instead of trying again', () => {
+    const texts = sampleTexts(500);
+    const index = loaded(texts, { workAtMost: 50 });
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
+    const words = textWords('ru du p');
+    expect(index.search(words, { limit: 5, countUpTo: 101 })).toBeUndefined();
+    expect(index.count(words, 101)).toBeUndefined();
+    expect(walks).toHaveBeenCalledTimes(1);
+    walks.mockRestore();
   });
 
   it('when places come back after others with larger ids, then the next build puts them in order', () => {

@@ -15,7 +15,7 @@ import {
 import { countInBox, type NearestHit } from './place-queries.js';
 import { countWithText, nearestWithText, TEXT_BUDGET, type IndexSearch, type TextBudget } from './text-walks.js';
 import { PlaceStore, type IndexedPlaceRow } from './place-store.js';
-import { PlaceTexts, type TextHit } from './place-texts.js';
+import { PlaceTexts, type TextHit, type TextPage } from './place-texts.js';
 import { DisplayCache } from './display-cache.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
 import { sharedRead } from './shared-read.js';
@@ -298,7 +298,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
      * too costly here (SQL answers).
      * `words`: the query's, normalised and corrected (search-words.repository.ts).
      */
-    searchText(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
+    searchText(words: string[], page: TextPage): TextHit[] | undefined {
       return texts.search(words, page);
     },
     /**

@@ -1,8 +1,8 @@
 import { SlotById } from './slot-by-id.js';
-import { TextMatcher, type TextHit } from './text-matches.js';
+import { TextMatcher, type TextHit, type TextPage } from './text-matches.js';
 import { TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
 
-export type { TextHit } from './text-matches.js';
+export type { TextHit, TextPage } from './text-matches.js';
 
 /** Places written since the build, read one by one until the next (see needsBuild). */
 const APART_AT_MOST = 2000;
@@ -265,9 +265,9 @@ export class PlaceTexts {
   /**
    * The `limit` best matches after `after` (ordered by key, then id), or undefined before the first
    * build or for a text too costly here (POSTINGS_AT_MOST). `words`: the query's, normalised and
-   * corrected (see text-matches.ts).
+   * corrected (see text-matches.ts); the matches counted beside, up to `page.countUpTo`, answer `count`.
    */
-  search(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
+  search(words: string[], page: TextPage): TextHit[] | undefined {
     return this.matcher.search(words, page);
   }
 

@@ -19,8 +19,20 @@ const WORK_AT_MOST = 250_000;
 const SIMILARITY_WORK = 20;
 /** Answers of `ids` kept at most (each at most TEXT_MATCHES_READ ids, or null for a common text). */
 const IDS_KEPT = 200;
+/**
+ * Counts made by searches, kept for the count asked after each page. Other searches run while a
+ * page's rows are read (50 at once under load): one kept count would be another text's by then.
+ */
+const COUNTS_KEPT = 256;
 /** Candidates `candidates` may read, as a multiple of WORK_AT_MOST (each a few trigrams' test, ~20 ns). */
 const CANDIDATE_READS = 4;
+
+/** A page of a text search: `limit` matches after `after`; `countUpTo`, see TextMatcher.search. */
+export interface TextPage {
+  limit: number;
+  after?: { key: number; id: number };
+  countUpTo?: number;
+}
 
 export interface TextHit {
   id: number;
@@ -38,8 +50,12 @@ export class TextMatcher {
   private readonly query: QueryOverTexts;
   private readonly scratch = { marks: new Uint8Array(0) };
   private readonly likely: LikelyMatches;
-  /** The number of matches of the last search that walked every candidate (a page and its count ask together). */
-  private lastCount: { words: string; generation: number; count: number } | undefined;
+  /**
+   * By words, the matches the last searches counted (a page and its count ask together). Kept while
+   * nothing is written.
+   */
+  private readonly keptCounts = new Map<string, KeptCount>();
+  private countsGeneration = -1;
   /** Answers of `ids` while nothing is written: people search the same words again and again. */
   private readonly keptIds = new Map<string, number[] | null>();
   private idsGeneration = -1;
@@ -59,13 +75,16 @@ export class TextMatcher {
   /**
    * The `limit` best matches after `after` (ordered by key, then id), or undefined before the first
    * build or for a text too costly here (POSTINGS_AT_MOST). `words`: the query's, normalised and
-   * corrected.
+   * corrected. `countUpTo`: the matches are also counted, no further than that, for the `count` asked
+   * beside the page (a second walk would read the same postings and test the same places again).
    */
-  search(words: string[], page: { limit: number; after?: { key: number; id: number } }): TextHit[] | undefined {
+  search(words: string[], page: TextPage): TextHit[] | undefined {
     const after = page.after ? { key: Math.fround(page.after.key), id: page.after.id } : undefined;
+    let countUpTo = page.countUpTo ?? 0;
     const best: TextHit[] = [];
-    const full = () => best.length === page.limit;
     const walked = { matches: 0, stopped: false, pruned: false };
+    // Until the count is reached, every candidate is tested: nothing is passed over, nothing stops.
+    const full = () => best.length === page.limit && walked.matches >= countUpTo;
     const least = { worst: -1, shared: 0 };
     const answered = this.walk(words, {
       // Once full, a later place must share enough trigrams for its best key to come before the worst.
@@ -93,7 +112,7 @@ export class TextMatcher {
         walked.matches++;
         const id = this.texts.docIds[doc];
         if (after && (key < after.key || (key === after.key && id <= after.id))) return;
-        if (full()) {
+        if (best.length === page.limit) {
           const worst = best[best.length - 1];
           if (key > worst.key || (key === worst.key && id > worst.id)) return;
           best.pop();
@@ -103,13 +122,32 @@ export class TextMatcher {
         best.splice(at, 0, { id, key });
       },
       // Full of exact matches: nothing later in id order comes before them.
-      done: () => (walked.stopped = full() && best[best.length - 1].key === 0),
+      done: (work) => {
+        // Counting must not cost the page: past half of what a text may do, the page alone goes on.
+        if (work > this.workAtMost / 2) countUpTo = 0;
+        return (walked.stopped = full() && best[best.length - 1].key === 0);
+      },
     });
-    // A walk that neither stopped early nor passed over a candidate measured every match.
-    if (answered && !walked.stopped && !walked.pruned) {
-      this.lastCount = { words: words.join(' '), generation: this.texts.generation, count: walked.matches };
-    }
+    // A walk that neither stopped early nor passed over a candidate measured every match. One that
+    // went past what a text may do tells the count not to try again (it would read the same).
+    if (answered) this.keepCount(words, { count: walked.matches, complete: !walked.stopped && !walked.pruned });
+    else if (this.texts.built) this.keepCount(words, { count: walked.matches, complete: false, costly: true });
     return answered ? best : undefined;
+  }
+
+  private keepCount(words: string[], counted: KeptCount) {
+    if (this.countsGeneration !== this.texts.generation) {
+      this.keptCounts.clear();
+      this.countsGeneration = this.texts.generation;
+    }
+    // The oldest goes first (a Map iterates in insertion order).
+    if (this.keptCounts.size >= COUNTS_KEPT) {
+      for (const oldest of this.keptCounts.keys()) {
+        this.keptCounts.delete(oldest);
+        break;
+      }
+    }
+    this.keptCounts.set(words.join(' '), counted);
   }
 
   /**
@@ -117,8 +155,9 @@ export class TextMatcher {
    * text too costly here (POSTINGS_AT_MOST).
    */
   count(words: string[], upTo: number): number | undefined {
-    const kept = this.lastCount;
-    if (kept?.generation === this.texts.generation && kept.words === words.join(' ')) return Math.min(kept.count, upTo);
+    const kept = this.countsGeneration === this.texts.generation ? this.keptCounts.get(words.join(' ')) : undefined;
+    if (kept && (kept.complete || kept.count >= upTo)) return Math.min(kept.count, upTo);
+    if (kept?.costly) return undefined;
     let found = 0;
     const answered = this.walk(words, {
       leastShared: () => 0,
@@ -215,7 +254,7 @@ export class TextMatcher {
       const hitsNeeded = () => Math.max(minHits, sink.leastShared(n) - (n - rarest.length));
       forEachCandidate(texts, this.scratch, rarest, { minHits, hitsNeeded }, (doc) => {
         if (!texts.isApart[doc]) check(doc, true);
-        return sink.done() || work > this.workAtMost;
+        return sink.done(work) || work > this.workAtMost;
       });
       // Short common words ("ru de l") make nearly every place a candidate and none an exact match.
       if (work > this.workAtMost) return false;
@@ -227,11 +266,19 @@ export class TextMatcher {
   }
 }
 
+/** Matches a search counted: all of them when `complete`, else at least `count`; `costly`: it gave up. */
+interface KeptCount {
+  count: number;
+  complete: boolean;
+  costly?: boolean;
+}
+
 interface TextSink {
   /** The fewest of the query's n trigrams a place must share to still enter the answer (in id order). */
   leastShared(n: number): number;
   /** Whether a place whose key is at least `lowestKey` could still enter the answer. */
   mayEnter(lowestKey: number, inOrder: boolean): boolean;
   visit(doc: number, key: number): void;
-  done(): boolean;
+  /** Whether the walk may stop, told the work done so far. */
+  done(work: number): boolean;
 }

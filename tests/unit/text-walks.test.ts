@@ -34,4 +34,15 @@ describe('a common text around a point (text-walks.ts)', () => {
     expect(nearestWithText(deps, search, { limit: 3 }, budget)?.map((hit) => hit.id)).toEqual([1, 2, 3]);
     expect(countWithText(deps, search, 1001, budget)).toEqual({ count: 100, complete: true });
   });
+
+  it("when a place's text changes between two searches of the same words, then the second sees it", () => {
+    // The texts' answers for each place are kept between searches (text-match-memo.ts) until a write.
+    const deps = hundredMediatheques(250_000);
+    expect(nearestWithText(deps, search, { limit: 3 }, budget)?.map((hit) => hit.id)).toEqual([1, 2, 3]);
+    deps.texts.upsert(2, 'tiers lieu m2');
+    expect(nearestWithText(deps, search, { limit: 3 }, budget)?.map((hit) => hit.id)).toEqual([1, 3, 4]);
+    expect(countWithText(deps, search, 1001, budget)).toEqual({ count: 99, complete: true });
+    deps.texts.upsert(2, 'mediatheque m2');
+    expect(nearestWithText(deps, search, { limit: 3 }, budget)?.map((hit) => hit.id)).toEqual([1, 2, 3]);
+  });
 });

@@ -1,4 +1,5 @@
 import { SlotById } from './slot-by-id.js';
+import { Known, TextMatchMemos } from './text-match-memo.js';
 import { TextMatcher, type TextHit, type TextPage } from './text-matches.js';
 import { TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
 
@@ -64,6 +65,7 @@ export class PlaceTexts {
   /** By trigram: how many places hold a word with it (at most; a place may hold two such words). */
   trigramDocs = new Int32Array(TRIGRAM_CODES);
   private readonly matcher: TextMatcher;
+  private readonly memos = new TextMatchMemos();
 
   /** `postingsAtMost`, `workAtMost`: what a text may read and do (text-matches.ts), smaller in tests. */
   constructor(options: { postingsAtMost?: number; workAtMost?: number } = {}) {
@@ -290,17 +292,26 @@ export class PlaceTexts {
 
   /**
    * A test of whether the place of this id matches these words, for a walk of the index's tree; call
-   * `release` after the walk (one at a time). Undefined before the first build.
+   * `release` after the walk (one at a time). Undefined before the first build. Its answers are kept
+   * while nothing is written (text-match-memo.ts): the words are set in the matcher only when a
+   * place is asked for the first time.
    */
   prepare(words: string[]): { matches: (id: number) => boolean; release: () => void } | undefined {
-    const prepared = this.matcher.prepare(words);
-    if (!prepared) return undefined;
+    if (!this.built) return undefined;
+    const memo = this.memos.of(words, this.generation, this.docIds.length);
+    let prepared: ReturnType<TextMatcher['prepare']>;
     return {
       matches: (id) => {
         const doc = this.docById.get(id);
-        return doc !== undefined && prepared.matches(doc);
+        if (doc === undefined) return false;
+        const known = memo.get(doc);
+        if (known !== Known.NotAsked) return known === Known.Matches;
+        prepared ??= this.matcher.prepare(words);
+        const matches = prepared?.matches(doc) ?? false;
+        memo.set(doc, matches);
+        return matches;
       },
-      release: prepared.release,
+      release: () => prepared?.release(),
     };
   }
 

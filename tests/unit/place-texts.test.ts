@@ -79,7 +79,7 @@ describe('text search from memory (PlaceTexts)', () => {
     const texts = sampleTexts(3000);
     const index = loaded(texts);
     // The walk is private: spied on to see that the counts come from the pages' own walks.
-    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => string }, 'walk');
     const asked = QUERIES.map(textWords);
     // Every page first, then every count: under load, other searches run between a page and its count.
     for (const words of asked) {
@@ -179,10 +179,30 @@ describe('text search from memory (PlaceTexts)', () => {
     expect(index.search(textWords('ru du p'), { limit: 5 })).toBeUndefined();
   });
 
+  it('when a page counts its matches too, then it answers what it answered without, and so does its count', () => {
+    // The counting is not taken from what a text may do: a page near that bound still answers.
+    const texts = sampleTexts(6000);
+    const queries = [['etien'], ['marse', 'ru'], ['mediathequ', 'ba'], ['etie', 'monn', 'mediatheque'], ['du', 'port']];
+    for (const workAtMost of [300, 4000, 8000, 10_000]) {
+      const alone = loaded(texts, { workAtMost });
+      for (const words of queries) {
+        for (const limit of [6, 26]) {
+          const page = alone.search(words, { limit });
+          const counted = alone.count(words, 101);
+          const withCount = loaded(texts, { workAtMost });
+          const label = `${words.join(' ')}, limit ${limit}, work ${workAtMost}`;
+          if (page) expect(withCount.search(words, { limit, countUpTo: 101 }), label).toEqual(page);
+          else withCount.search(words, { limit, countUpTo: 101 });
+          if (counted !== undefined) expect(withCount.count(words, 101), label).toBe(counted);
+        }
+      }
+    }
+  });
+
   it('when many texts were searched since a page, then its count is walked again (the counts kept are bounded)', () => {
     const texts = sampleTexts(500);
     const index = loaded(texts);
-    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => string }, 'walk');
     const first = textWords('lyon');
     index.search(first, { limit: 5, countUpTo: 101 });
     for (let n = 0; n < 300; n++) index.search([`zz${n}`], { limit: 5, countUpTo: 101 });
@@ -191,11 +211,11 @@ describe('text search from memory (PlaceTexts)', () => {
     walks.mockRestore();
   });
 
-  it('when a page gave up on a text, then its count says so at once instead of trying again', () => {
+  it('when a page gave up on a text for its postings, then its count says so at once instead of trying again', () => {
     const texts = sampleTexts(500);
-    const index = loaded(texts, { workAtMost: 50 });
-    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => boolean }, 'walk');
-    const words = textWords('ru du p');
+    const index = loaded(texts, { postingsAtMost: 1000 });
+    const walks = vi.spyOn(TextMatcher.prototype as unknown as { walk: () => string }, 'walk');
+    const words = textWords('mediatheque du port');
     expect(index.search(words, { limit: 5, countUpTo: 101 })).toBeUndefined();
     expect(index.count(words, 101)).toBeUndefined();
     expect(walks).toHaveBeenCalledTimes(1);

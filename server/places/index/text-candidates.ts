@@ -76,14 +76,23 @@ export function forEachCandidate(
   // Many: counted in a byte per place, then read in order.
   if (scratch.marks.length < texts.docCount) scratch.marks = new Uint8Array(4 * Math.ceil(texts.docIds.length / 4));
   const marks = scratch.marks;
+  // The hits asked for are at most one more than the trigrams' lists: below 127 of them (any text
+  // of a few words), the marks stop at 127 and are read four at a time; else one by one, up to 255.
+  const fourAtATime = codes.length < 126;
+  const markAtMost = fourAtATime ? 127 : 255;
   try {
     for (const w of lists) {
       for (let i = texts.postingStart[w]; i < texts.postingStart[w + 1]; i++) {
         const doc = texts.postings[i];
-        if (marks[doc] < MARK_AT_MOST) marks[doc]++;
+        if (marks[doc] < markAtMost) marks[doc]++;
       }
     }
-    if (minHits > MARK_AT_MOST) return;
+    if (!fourAtATime) {
+      for (let doc = 0; doc < texts.docCount; doc++) {
+        if (marks[doc] >= minHits && marks[doc] >= hitsNeeded() && visit(doc)) return;
+      }
+      return;
+    }
     // Four places at a time: a byte b ≤ 127 is at least minHits when b + 128 − minHits sets its top
     // bit (no carry between bytes). Few places are candidates: most groups are passed over at once.
     const groups = new Uint32Array(marks.buffer, marks.byteOffset, marks.length >> 2);
@@ -99,9 +108,3 @@ export function forEachCandidate(
     marks.fill(0);
   }
 }
-
-/**
- * A place's mark stops here (the read above tests four marks at once below 128). A query of 200
- * characters has at most ~200 trigrams, and reads the rarest 40 % of them: never near this many lists.
- */
-const MARK_AT_MOST = 127;

@@ -82,11 +82,12 @@ export class TextMatcher {
     const after = page.after ? { key: Math.fround(page.after.key), id: page.after.id } : undefined;
     let countUpTo = page.countUpTo ?? 0;
     const best: TextHit[] = [];
-    const walked = { matches: 0, stopped: false, pruned: false };
+    // `countingWork`: the work done while counting, set aside from the budget (see walk).
+    const walked = { matches: 0, stopped: false, pruned: false, countingWork: 0 };
     // Until the count is reached, every candidate is tested: nothing is passed over, nothing stops.
     const full = () => best.length === page.limit && walked.matches >= countUpTo;
     const least = { worst: -1, shared: 0 };
-    const answered = this.walk(words, {
+    const end = this.walk(words, {
       // Once full, a later place must share enough trigrams for its best key to come before the worst.
       leastShared: (n) => {
         if (!full()) return 0;
@@ -123,16 +124,26 @@ export class TextMatcher {
       },
       // Full of exact matches: nothing later in id order comes before them.
       done: (work) => {
-        // Counting must not cost the page: past half of what a text may do, the page alone goes on.
-        if (work > this.workAtMost / 2) countUpTo = 0;
+        if (walked.matches < countUpTo) {
+          // Counting: no more than half of what a text may do, and not taken from the page's budget
+          // (its own walk, pruned from there as before, has what it had without the count).
+          walked.countingWork = work;
+          if (work > this.workAtMost / 2) countUpTo = 0;
+        }
         return (walked.stopped = full() && best[best.length - 1].key === 0);
       },
+      workAside: () => walked.countingWork,
     });
-    // A walk that neither stopped early nor passed over a candidate measured every match. One that
-    // went past what a text may do tells the count not to try again (it would read the same).
-    if (answered) this.keepCount(words, { count: walked.matches, complete: !walked.stopped && !walked.pruned });
-    else if (this.texts.built) this.keepCount(words, { count: walked.matches, complete: false, costly: true });
-    return answered ? best : undefined;
+    // A walk that neither stopped early nor passed over a candidate measured every match; one that
+    // stopped or gave up met at least that many. Too many postings: the count would give up too.
+    if (end === 'answered') {
+      this.keepCount(words, { count: walked.matches, complete: !walked.stopped && !walked.pruned });
+    } else if (end === 'overWork') {
+      this.keepCount(words, { count: walked.matches, complete: false });
+    } else if (end === 'overPostings') {
+      this.keepCount(words, { count: 0, complete: false, costly: true });
+    }
+    return end === 'answered' ? best : undefined;
   }
 
   private keepCount(words: string[], counted: KeptCount) {
@@ -159,12 +170,14 @@ export class TextMatcher {
     if (kept && (kept.complete || kept.count >= upTo)) return Math.min(kept.count, upTo);
     if (kept?.costly) return undefined;
     let found = 0;
-    const answered = this.walk(words, {
-      leastShared: () => 0,
-      mayEnter: () => true,
-      visit: () => found++,
-      done: () => found >= upTo,
-    });
+    const answered =
+      'answered' ===
+      this.walk(words, {
+        leastShared: () => 0,
+        mayEnter: () => true,
+        visit: () => found++,
+        done: () => found >= upTo,
+      });
     return answered ? Math.min(found, upTo) : undefined;
   }
 
@@ -184,15 +197,17 @@ export class TextMatcher {
     if (kept !== undefined) return kept;
     const ids: number[] = [];
     const walked = { over: false };
-    const answered = this.walk(words, {
-      leastShared: () => 0,
-      mayEnter: () => true,
-      visit: (doc) => {
-        if (ids.length === atMost) walked.over = true;
-        else ids.push(this.texts.docIds[doc]);
-      },
-      done: () => walked.over,
-    });
+    const answered =
+      'answered' ===
+      this.walk(words, {
+        leastShared: () => 0,
+        mayEnter: () => true,
+        visit: (doc) => {
+          if (ids.length === atMost) walked.over = true;
+          else ids.push(this.texts.docIds[doc]);
+        },
+        done: () => walked.over,
+      });
     if (!answered) return undefined;
     const answer = walked.over ? null : ids;
     this.keptIds.set(key, answer);
@@ -223,15 +238,16 @@ export class TextMatcher {
    * words hold that many of the rarest (EXTRA_LISTS). Each candidate's shared trigrams bound its
    * similarity before it is computed.
    */
-  private walk(words: string[], sink: TextSink): boolean {
+  private walk(words: string[], sink: TextSink): WalkEnd {
     const { texts, query } = this;
-    if (!texts.built) return false;
+    if (!texts.built) return 'unbuilt';
     query.set(words);
     try {
       const n = query.codes.length;
-      if (n === 0) return true;
+      if (n === 0) return 'answered';
       const needed = query.needed;
       let work = 0;
+      const over = () => work - (sink.workAside?.() ?? 0) > this.workAtMost;
       const check = (doc: number, inOrder: boolean) => {
         work++;
         if (!texts.alive[doc]) return;
@@ -248,30 +264,33 @@ export class TextMatcher {
         if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));
       };
       const lists = query.rarestLists(this.postingsAtMost);
-      if (!lists) return false;
+      if (!lists) return 'overPostings';
       const { codes: rarest, minHits } = lists;
       // A doc sharing s trigrams holds at least s − (n − lists) of the lists' trigrams.
       const hitsNeeded = () => Math.max(minHits, sink.leastShared(n) - (n - rarest.length));
       forEachCandidate(texts, this.scratch, rarest, { minHits, hitsNeeded }, (doc) => {
         if (!texts.isApart[doc]) check(doc, true);
-        return sink.done(work) || work > this.workAtMost;
+        return sink.done(work) || over();
       });
       // Short common words ("ru de l") make nearly every place a candidate and none an exact match.
-      if (work > this.workAtMost) return false;
+      if (over()) return 'overWork';
       for (const doc of texts.apart) check(doc, false);
-      return true;
+      return 'answered';
     } finally {
       query.release();
     }
   }
 }
 
-/** Matches a search counted: all of them when `complete`, else at least `count`; `costly`: it gave up. */
+/** Matches a search counted: all of them when `complete`, else at least `count`; `costly`: too many postings. */
 interface KeptCount {
   count: number;
   complete: boolean;
   costly?: boolean;
 }
+
+/** How a walk ended: every candidate read (or stopped by its sink), or given up, or nothing built yet. */
+type WalkEnd = 'answered' | 'overPostings' | 'overWork' | 'unbuilt';
 
 interface TextSink {
   /** The fewest of the query's n trigrams a place must share to still enter the answer (in id order). */
@@ -281,4 +300,6 @@ interface TextSink {
   visit(doc: number, key: number): void;
   /** Whether the walk may stop, told the work done so far. */
   done(work: number): boolean;
+  /** Work done so far that does not count against what a text may do (a search's counting). */
+  workAside?(): number;
 }

@@ -50,29 +50,30 @@ const QUERIES = [
   'lyon zz',
 ];
 
+/** Each text's first 25 matches, in order, and its count (no further than `upTo`) are those of asking every place. */
+function expectAsAskingEveryPlace(texts: Map<number, string>, queries: string[], upTo: number) {
+  const index = loaded(texts);
+  for (const q of queries) {
+    const words = textWords(q);
+    const expected = bruteForce(texts, words);
+    expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
+    expect(index.count(words, upTo), q).toBe(expected.length);
+  }
+}
+
 describe('text search from memory (PlaceTexts)', () => {
   it('when searched, then the matches and their order are those of asking every place', () => {
-    const texts = sampleTexts(3000);
-    const index = loaded(texts);
-    for (const q of QUERIES) {
-      const words = textWords(q);
-      const expected = bruteForce(texts, words);
-      expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
-      expect(index.count(words, 5000), q).toBe(expected.length);
-    }
+    expectAsAskingEveryPlace(sampleTexts(3000), QUERIES, 5000);
   });
 
   it('when a text has too many candidates to sort them, then the matches are still those of asking every place', () => {
     // 12,000 places all holding "du port": its rarest trigrams' lists hold more than 65,536 postings,
     // so the candidates are counted in a byte per place and read four at a time.
-    const texts = sampleTexts(12_000);
-    const index = loaded(texts);
-    for (const q of ['du port', 'rue du port', 'av du port lyon', 'mediatheque du port']) {
-      const words = textWords(q);
-      const expected = bruteForce(texts, words);
-      expect(index.search(words, { limit: 25 }), q).toEqual(expected.slice(0, 25));
-      expect(index.count(words, 20_000), q).toBe(expected.length);
-    }
+    expectAsAskingEveryPlace(
+      sampleTexts(12_000),
+      ['du port', 'rue du port', 'av du port lyon', 'mediatheque du port'],
+      20_000,
+    );
   });
 
   it('when pages are searched with a count beside them, then each count is right and none walks again', () => {

@@ -6,6 +6,8 @@
  * matches): 250 kB a text at a million places, MEMOS_KEPT texts at most.
  */
 
+import { boundedMemo } from '../../shared/bounded-cache.js';
+
 /** Texts whose answers are kept (~8 MB at a million places). */
 const MEMOS_KEPT = 32;
 
@@ -40,30 +42,16 @@ export class TextMatchMemo {
 
 /** The memos of the last texts tested, by their words; all forgotten when the texts' generation moves. */
 export class TextMatchMemos {
-  private readonly memos = new Map<string, TextMatchMemo>();
+  private memoOf: (key: string) => TextMatchMemo = () => new TextMatchMemo(0);
   private generation = -1;
 
   /** The memo of these words at this generation of the texts, for docs numbered below `docs`. */
   of(words: readonly string[], generation: number, docs: number): TextMatchMemo {
+    // The docs are numbered again only at a write, which moves the generation: `docs` holds until then.
     if (generation !== this.generation) {
-      this.memos.clear();
+      this.memoOf = boundedMemo(MEMOS_KEPT, () => new TextMatchMemo(docs));
       this.generation = generation;
     }
-    const key = words.join(' ');
-    let memo = this.memos.get(key);
-    if (memo) {
-      // Asked again: moved to the end, the last to be forgotten.
-      this.memos.delete(key);
-    } else {
-      memo = new TextMatchMemo(docs);
-      if (this.memos.size >= MEMOS_KEPT) {
-        for (const oldest of this.memos.keys()) {
-          this.memos.delete(oldest);
-          break;
-        }
-      }
-    }
-    this.memos.set(key, memo);
-    return memo;
+    return this.memoOf(words.join(' '));
   }
 }

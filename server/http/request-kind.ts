@@ -12,7 +12,7 @@ export const onlyReads = (method: string): boolean => READ_METHODS.has(method);
 /** The session cookie's name (express-session's `name`). */
 export const SESSION_COOKIE = 'epn.sid';
 
-const SESSION_COOKIE_IN_HEADER = /(?:^|;\s*)epn\.sid=/;
+const SESSION_COOKIE_IN_HEADER = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE.replaceAll('.', '\\.')}=`);
 
 /** Whether a Cookie header holds the session cookie (signed in, or was: the session may have expired). */
 export const holdsSessionCookie = (cookieHeader: string | undefined): boolean =>

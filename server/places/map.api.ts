@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { parseOrThrow } from '../http/validation.js';
 import type { Clock } from '../shared/clock.js';
+import { absoluteAddresses } from '../shared/absolute-address.js';
 import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { sendKept } from '../shared/send-kept.js';
 import { createPlaceClusters, type Bbox, type MapFeature } from './index/place-clusters.js';
@@ -115,6 +116,7 @@ export function createMapService(deps: {
       shown = await placeNamesForMap(db, singles(features));
     }
     const { names } = shown;
+    const absolute = absoluteAddresses(deps.publicBaseUrl);
     const response: MapResponse = {
       type: 'FeatureCollection',
       features: features.flatMap((f): MapResponse['features'] => {
@@ -125,7 +127,7 @@ export function createMapService(deps: {
         }
         const nom = names.get(f.id);
         if (nom === undefined) return [];
-        const url = new URL(placePath({ id: f.id, nom }), deps.publicBaseUrl).toString();
+        const url = absolute(placePath({ id: f.id, nom }));
         return [{ type: 'Feature', geometry, properties: { cluster: false as const, id: f.id, nom, url } }];
       }),
     };

@@ -1,3 +1,4 @@
+import { absoluteAddresses } from '../shared/absolute-address.js';
 import { slugify } from '../shared/text.js';
 import type { Place, PlaceLabelLink } from './places.types.js';
 
@@ -6,14 +7,9 @@ export function placePath(place: Pick<Place, 'id' | 'nom'>): string {
   return `/lieux/${place.id}-${slugify(place.nom) || 'lieu'}`;
 }
 
-/** A path with nothing to resolve or escape (every placePath): the origin before it is the address. */
-const PLAIN_PATH = /^\/(?!\/)[\w/-]*$/;
-
 /** The API gives absolute page addresses (other sites link to them); pages keep paths. */
 export function withAbsoluteUrls<T extends { items: { url: string }[] }>(page: T, baseUrl: string): T {
-  // One URL parsed per list rather than one per item: a list of 20 is answered in well under a millisecond.
-  const { origin } = new URL(baseUrl);
-  const absolute = (path: string) => (PLAIN_PATH.test(path) ? origin + path : new URL(path, baseUrl).toString());
+  const absolute = absoluteAddresses(baseUrl);
   return { ...page, items: page.items.map((item) => ({ ...item, url: absolute(item.url) })) };
 }
 

@@ -70,6 +70,8 @@ export function createTestContext(
     config?: Record<string, string>;
     mailer?: Mailer;
     textBudget?: TextBudget;
+    /** See PlaceIndexDeps.hoursApartFrom: 1 sends the hours of the first load to a worker thread. */
+    hoursApartFrom?: number;
   } = {},
 ) {
   const config = testConfig(options.config);
@@ -90,6 +92,7 @@ export function createTestContext(
     db,
     connectionString: config.DATABASE_URL!,
     textBudget: options.textBudget,
+    hoursApartFrom: options.hoursApartFrom,
   });
   // Abuse-limit counters are in the shared database: each context counts on its own.
   const app = createApp({

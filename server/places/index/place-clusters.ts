@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
 import { decodeFeatures, type Bbox, type ClusterPoints, type MapFeature } from './cluster-tree.js';
 import type { PlaceIndex } from './place-index.js';
 import type { ClusterRequest, ClusterResponse } from './place-clusters.protocol.js';
 import type { PlaceStore } from './place-store.js';
+import { startIndexWorker } from './index-workers.js';
 
 export type { Bbox, MapFeature } from './cluster-tree.js';
 
@@ -15,28 +13,9 @@ const REBUILD_DELAY_MS = 2000;
 
 type Ask = ClusterRequest extends infer R ? (R extends ClusterRequest ? Omit<R, 'request'> : never) : never;
 
-let bundledFromSources: string | undefined;
-
-/**
- * The worker's file beside this module: compiled JavaScript in production (dist/). Under the tests
- * and `npm run dev` this module is TypeScript and Node 20 runs no TypeScript in a worker (tsx's
- * loader does not reach worker threads there): the worker is bundled once with esbuild instead.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./place-clusters.worker.js', import.meta.url));
-  bundledFromSources ??= buildSync({
-    entryPoints: [fileURLToPath(new URL('./place-clusters.worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    write: false,
-  }).outputFiles[0].text;
-  return new Worker(bundledFromSources, { eval: true });
-}
-
 /** One worker thread holding one set of clusters; messages answered in the order sent. */
 class ClusterWorker {
-  private readonly worker = startWorker();
+  private readonly worker = startIndexWorker('place-clusters.worker');
   private nextRequest = 0;
   private readonly pending = new Map<number, { resolve(r: ClusterResponse): void; reject(e: Error): void }>();
   private retiring = false;

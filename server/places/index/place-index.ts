@@ -19,8 +19,10 @@ import { PlaceTexts, type TextHit, type TextPage } from './place-texts.js';
 import { DisplayCache } from './display-cache.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
 import { sharedRead } from './shared-read.js';
+import { HoursCompiler } from './hours-compiler.js';
 
 const LOAD_BATCH = 20_000;
+
 const RELOAD_BATCH = 5_000;
 /** Past this many changed places at once (a large import), reading everything again is quicker. */
 const FULL_RELOAD_ABOVE = 50_000;
@@ -36,6 +38,15 @@ const KEEP_CHANGES_MINUTES = 60;
 const DISPLAY_CACHE_SIZE = 50_000;
 const DISPLAY_MAX_AGE_MS = 60_000;
 
+/**
+ * A query sent ahead of its use, marked as handled: if the load fails before awaiting it, its own
+ * failure must not end the process as an unhandled rejection (the load's error is reported).
+ */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 export interface PlaceIndexDeps {
   db: Db;
   /**
@@ -49,6 +60,8 @@ export interface PlaceIndexDeps {
   log?: (message: string, error?: unknown) => void;
   /** TEXT_MATCHES_READ, TEXT_WALK_TESTS and TEXT_COUNT_TESTS, smaller in tests (a search handed to SQL). */
   textBudget?: TextBudget;
+  /** From how many new hours texts at once a full load compiles them on a worker thread (1 in tests). */
+  hoursApartFrom?: number;
 }
 
 export type { IndexSearch } from './text-walks.js';
@@ -105,17 +118,31 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     const freshTexts = new PlaceTexts();
     // Read before the rows: a change logged meanwhile is applied again after, never missed.
     const from = await latestChange(source);
-    let afterId = 0;
-    for (;;) {
-      const rows = await indexedPlacesAfter(source, afterId, LOAD_BATCH);
-      if (rows.length === 0) break;
-      fresh.reserve(rows.length);
-      for (const row of rows) put({ store: fresh, texts: freshTexts }, row);
-      const lastId = rows[rows.length - 1].id;
-      attachLabels(fresh, await labelLinksBetween(source, rows[0].id, lastId));
-      afterId = lastId;
-      if (rows.length < LOAD_BATCH) break;
+    // The hours are compiled on another thread while this one files the rows.
+    fresh.weekTable.defer();
+    const hours = new HoursCompiler(deps.hoursApartFrom);
+    const compiling: Promise<void>[] = [];
+    try {
+      // Pipelined: PostgreSQL reads a batch's labels and the next batch while Node files this one
+      // (the main thread otherwise waited on its queries, one after the other).
+      let next: Promise<IndexedRow[]> | undefined = handled(indexedPlacesAfter(source, 0, LOAD_BATCH));
+      while (next) {
+        const rows: IndexedRow[] = await next;
+        if (rows.length === 0) break;
+        const lastId = rows[rows.length - 1].id;
+        const links = handled(labelLinksBetween(source, rows[0].id, lastId));
+        next = rows.length < LOAD_BATCH ? undefined : handled(indexedPlacesAfter(source, lastId, LOAD_BATCH));
+        fresh.reserve(rows.length);
+        for (const row of rows) put({ store: fresh, texts: freshTexts }, row);
+        const { indexes, texts: hoursTexts } = fresh.weekTable.take();
+        compiling.push(handled(hours.compile(hoursTexts).then((weeks) => fresh.weekTable.settle(indexes, weeks))));
+        attachLabels(fresh, await links);
+      }
+      await Promise.all(compiling);
+    } finally {
+      hours.close();
     }
+    fresh.settleAllHours();
     fresh.rebuildTree();
     freshTexts.buildPostings();
     store = fresh;

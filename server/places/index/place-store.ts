@@ -1,7 +1,8 @@
 import KDBush from 'kdbush';
 import { SlotById } from './slot-by-id.js';
 import { TreeCounts } from './tree-counts.js';
-import { compileWeeklyHours, type WeeklyHours } from './weekly-hours.js';
+import type { WeeklyHours } from './weekly-hours.js';
+import { WeekTable } from './week-table.js';
 
 /** What the index keeps of a published, located place: the filters as bitsets, the hours as a week. */
 export interface IndexedPlaceRow {
@@ -75,8 +76,8 @@ export class PlaceStore {
   private readonly freeSlots: number[] = [];
   readonly inseeCodes: string[] = [];
   private readonly inseeIndex = new Map<string, number>();
-  readonly weeks: WeeklyHours[] = [];
-  private readonly weekIndex = new Map<string, number>();
+  /** The distinct opening hours of the places, each compiled once (see `hours`). */
+  readonly weekTable = new WeekTable();
   /** label id → (slot → last day shown): a few places per label, so sparse maps, not bitsets. */
   readonly labelSlots = new Map<number, Map<number, number>>();
 
@@ -93,6 +94,21 @@ export class PlaceStore {
    * places in the tree until it moves; a place changed since is out of the tree, read apart.
    */
   treeBuilds = 0;
+
+  /** By the index in `hours`. */
+  get weeks(): readonly WeeklyHours[] {
+    return this.weekTable.weeks;
+  }
+
+  /**
+   * Ends a full load's deferral of the hours (see WeekTable.defer): those still uncompiled are
+   * compiled here, and the places whose hours turned out unreadable get none (-1).
+   */
+  settleAllHours() {
+    const unreadable = this.weekTable.settleAll();
+    if (unreadable.size === 0) return;
+    for (let slot = 0; slot < this.slotCount; slot++) if (unreadable.has(this.hours[slot])) this.hours[slot] = -1;
+  }
 
   get size(): number {
     return this.slotById.size;
@@ -141,18 +157,6 @@ export class PlaceStore {
     return index;
   }
 
-  /** Each distinct opening_hours text is compiled once, whatever the number of places sharing it. */
-  private internHours(text: string | null): number {
-    if (text === null) return -1;
-    let index = this.weekIndex.get(text);
-    if (index === undefined) {
-      const week = compileWeeklyHours(text);
-      index = week ? this.weeks.push(week) - 1 : -1;
-      this.weekIndex.set(text, index);
-    }
-    return index;
-  }
-
   /** Adds or replaces a place; returns its slot. Its tree entry, if any, is stale until the next rebuild. */
   upsert(row: IndexedPlaceRow): number {
     let slot = this.slotById.get(row.id);
@@ -172,7 +176,7 @@ export class PlaceStore {
     this.modalitesAccompagnement[slot] = row.modalitesAccompagnement;
     this.codesPostaux[slot] = Number(row.codePostal);
     this.codesInsee[slot] = this.internInsee(row.codeInsee);
-    this.hours[slot] = this.internHours(row.horaires);
+    this.hours[slot] = this.weekTable.intern(row.horaires);
     this.alive[slot] = 1;
     if (this.tree) {
       this.treeCounts?.drop(slot);

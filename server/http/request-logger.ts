@@ -43,6 +43,11 @@ export function requestLogOf(req: Request, logger: Logger): Logger | undefined {
  * line the level leaves out.
  */
 export function requestLogger(logger: Logger): RequestHandler {
+  // An answered request's line is made of the four fields above, known to hold no secret (the path
+  // through redactUrl; e-mail addresses are still masked by the logger's stream): it skips the
+  // redaction walk over every key, which took a tenth of the CPU of a cheap request at LOG_LEVEL=info.
+  // A failed request's line carries an error, whose fields are not known: that one is redacted.
+  const answeredLines = logger.child({}, { redact: { paths: [] } });
   return (req, res, next) => {
     const started = performance.now();
     const log: RequestLog = { id: requestId(req, res) };
@@ -65,7 +70,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         durationMs: Math.round(performance.now() - started),
         ...(failed ? { err: error ?? new Error(`failed with status code ${res.statusCode}`) } : {}),
       };
-      logger[level](line, `${method} ${res.statusCode}`);
+      (failed ? logger : answeredLines)[level](line, `${method} ${res.statusCode}`);
     };
     res.on('finish', answered);
     res.on('close', answered);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmailAddresses } from '../../server/logging/logger.js';
+import { maskEmailAddresses, writtenByTurn } from '../../server/logging/logger.js';
 import { captureLogs } from '../support/log-capture.js';
 
 describe('the logger', () => {
@@ -49,5 +49,20 @@ describe('the logger', () => {
 
   it('when a text has no address, then it is left as it is', () => {
     expect(maskEmailAddresses('GET /lieux/12 200 @home')).toBe('GET /lieux/12 200 @home');
+  });
+});
+
+describe('log lines written by turn of the event loop', () => {
+  it('when lines are logged in one turn, then they go out in one write at its end, in order', async () => {
+    const writes: string[] = [];
+    const stream = writtenByTurn({ write: (text: string) => void writes.push(text) });
+    stream.write('un\n');
+    stream.write('deux\n');
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['un\ndeux\n']);
+    stream.write('trois\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual(['un\ndeux\n', 'trois\n']);
   });
 });

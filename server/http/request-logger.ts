@@ -61,7 +61,8 @@ export function requestLogger(logger: Logger): RequestHandler {
       res.removeListener('error', answered);
       const failed = error !== undefined || res.statusCode >= 500;
       const level = failed ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
+      const target = failed ? logger : answeredLines;
+      if (!target.isLevelEnabled(level)) return;
       const { method } = req;
       const line = {
         reqId: log.id,
@@ -70,7 +71,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         durationMs: Math.round(performance.now() - started),
         ...(failed ? { err: error ?? new Error(`failed with status code ${res.statusCode}`) } : {}),
       };
-      (failed ? logger : answeredLines)[level](line, `${method} ${res.statusCode}`);
+      target[level](line, `${method} ${res.statusCode}`);
     };
     res.on('finish', answered);
     res.on('close', answered);

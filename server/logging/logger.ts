@@ -6,7 +6,8 @@ export type { Logger };
 /**
  * Keys whose values never reach a log line, wherever they sit in a logged object (one level down
  * included: `{ body: { password } }`). Request lines carry only method, path, status and duration,
- * so headers and bodies are not logged in the first place; this is the second belt.
+ * so headers and bodies are not logged in the first place; this is the second belt, except for the
+ * lines of answered requests, which skip it (request-logger.ts): never add a field to those.
  */
 const REDACTED_KEYS = [
   'cookie',

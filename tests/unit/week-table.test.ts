@@ -46,6 +46,7 @@ describe('opening hours compiled apart during a full load', () => {
     }
     store.settleAllHours();
     expect(weeksOf(store)).toEqual(weeksOf(filledOnTheSpot()));
+    expect(compiler.compiledApart).toBe(new Set(rows.map((row) => row.horaires).filter(Boolean)).size);
   });
 
   it('when a text turns out unreadable, then its places have no hours, and so has a place given it later', () => {
@@ -80,7 +81,9 @@ describe('opening hours compiled apart during a full load', () => {
 
   it('when a compiler is closed, then what it was still asked is not compiled any more', async () => {
     const compiler = new HoursCompiler(1);
+    const asked = compiler.compile(['Mo 10:00-12:00']);
     compiler.close();
-    await expect(compiler.compile(['Mo 10:00-12:00'])).rejects.toThrow();
+    await expect(asked).rejects.toThrow();
+    await expect(compiler.compile(['Tu 10:00-12:00'])).rejects.toThrow();
   });
 });

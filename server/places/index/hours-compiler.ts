@@ -14,22 +14,41 @@ interface Waiting {
  * every text is compiled: on the main thread if the worker cannot.
  */
 export class HoursCompiler {
-  /** Fewer texts at once are compiled on the spot: a worker costs more to start (tens of ms). */
-  constructor(private readonly apartFrom = 64) {}
+  /** Texts compiled on the worker so far (the tests check that it did the work). */
+  compiledApart = 0;
+
+  /**
+   * `apartFrom`: fewer texts at once are compiled on the spot (a worker costs more to start, tens of
+   * ms). `log`: told once when the worker cannot be used (the load goes on, slower).
+   */
+  constructor(
+    private readonly apartFrom = 64,
+    private readonly log: (message: string, error?: unknown) => void = () => {},
+  ) {}
 
   private worker: Worker | undefined;
   private broken = false;
   private closed = false;
+  private toldFallback = false;
   private nextRequest = 0;
   private readonly pending = new Map<number, Waiting>();
 
   compile(texts: string[]): Promise<(WeeklyHours | null)[]> {
     if (texts.length < this.apartFrom) return Promise.resolve(texts.map(compileWeeklyHours));
-    return this.askWorker(texts).catch((error: unknown) => {
-      // Closed by its load (which failed or ended): nobody waits for these weeks any more.
-      if (this.closed) throw error;
-      return texts.map(compileWeeklyHours);
-    });
+    return this.askWorker(texts).then(
+      (weeks) => {
+        this.compiledApart += texts.length;
+        return weeks;
+      },
+      (error: unknown) => {
+        // Closed by its load (which failed or ended): nobody waits for these weeks any more.
+        if (this.closed) throw error;
+        if (!this.toldFallback)
+          this.log('Horaires compilés sur le fil principal : fil de travail indisponible.', error);
+        this.toldFallback = true;
+        return texts.map(compileWeeklyHours);
+      },
+    );
   }
 
   close(): void {
@@ -65,6 +84,7 @@ export class HoursCompiler {
         else waiting?.reject(new Error(response.failed));
       });
       worker.on('error', (error) => this.fail(error));
+      worker.on('messageerror', (error) => this.fail(error));
       worker.on('exit', () => this.fail(new Error('Fil des horaires arrêté.')));
       this.worker = worker;
       return worker;

@@ -62,6 +62,8 @@ export interface PlaceIndexDeps {
   textBudget?: TextBudget;
   /** From how many new hours texts at once a full load compiles them on a worker thread (1 in tests). */
   hoursApartFrom?: number;
+  /** Places read per query of a full load (LOAD_BATCH; smaller in tests, for several batches). */
+  loadBatch?: number;
 }
 
 export type { IndexSearch } from './text-walks.js';
@@ -120,18 +122,19 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     const from = await latestChange(source);
     // The hours are compiled on another thread while this one files the rows.
     fresh.weekTable.defer();
-    const hours = new HoursCompiler(deps.hoursApartFrom);
+    const hours = new HoursCompiler(deps.hoursApartFrom, log);
     const compiling: Promise<void>[] = [];
     try {
       // Pipelined: PostgreSQL reads a batch's labels and the next batch while Node files this one
       // (the main thread otherwise waited on its queries, one after the other).
-      let next: Promise<IndexedRow[]> | undefined = handled(indexedPlacesAfter(source, 0, LOAD_BATCH));
+      const batch = deps.loadBatch ?? LOAD_BATCH;
+      let next: Promise<IndexedRow[]> | undefined = handled(indexedPlacesAfter(source, 0, batch));
       while (next) {
         const rows: IndexedRow[] = await next;
         if (rows.length === 0) break;
         const lastId = rows[rows.length - 1].id;
         const links = handled(labelLinksBetween(source, rows[0].id, lastId));
-        next = rows.length < LOAD_BATCH ? undefined : handled(indexedPlacesAfter(source, lastId, LOAD_BATCH));
+        next = rows.length < batch ? undefined : handled(indexedPlacesAfter(source, lastId, batch));
         fresh.reserve(rows.length);
         for (const row of rows) put({ store: fresh, texts: freshTexts }, row);
         const { indexes, texts: hoursTexts } = fresh.weekTable.take();

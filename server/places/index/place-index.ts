@@ -4,24 +4,19 @@ import {
   changesBetween,
   EVERY_PLACE,
   LABELS,
-  indexedPlacesAfter,
   indexedPlacesByIds,
-  type IndexedRow,
-  labelLinksBetween,
   labelLinksOf,
   latestChange,
   pruneChanges,
 } from './place-index.repository.js';
 import { countInBox, type NearestHit } from './place-queries.js';
 import { countWithText, nearestWithText, TEXT_BUDGET, type IndexSearch, type TextBudget } from './text-walks.js';
-import { PlaceStore, type IndexedPlaceRow } from './place-store.js';
+import { PlaceStore } from './place-store.js';
 import { PlaceTexts, type TextHit, type TextPage } from './place-texts.js';
 import { DisplayCache } from './display-cache.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
 import { sharedRead } from './shared-read.js';
-import { HoursCompiler } from './hours-compiler.js';
-
-const LOAD_BATCH = 20_000;
+import { attachLabels, loadEveryPlace, putPlace } from './index-load.js';
 
 const RELOAD_BATCH = 5_000;
 /** Past this many changed places at once (a large import), reading everything again is quicker. */
@@ -38,15 +33,6 @@ const KEEP_CHANGES_MINUTES = 60;
 const DISPLAY_CACHE_SIZE = 50_000;
 const DISPLAY_MAX_AGE_MS = 60_000;
 
-/**
- * A query sent ahead of its use, marked as handled: if the load fails before awaiting it, its own
- * failure must not end the process as an unhandled rejection (the load's error is reported).
- */
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
 export interface PlaceIndexDeps {
   db: Db;
   /**
@@ -62,7 +48,7 @@ export interface PlaceIndexDeps {
   textBudget?: TextBudget;
   /** From how many new hours texts at once a full load compiles them on a worker thread (1 in tests). */
   hoursApartFrom?: number;
-  /** Places read per query of a full load (LOAD_BATCH; smaller in tests, for several batches). */
+  /** Places read per query of a full load (see index-load.ts; smaller in tests, for several batches). */
   loadBatch?: number;
 }
 
@@ -105,62 +91,13 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     onReconnect: () => void serial(() => loadAll()).catch(() => {}),
   });
 
-  /** Puts a place read from PostgreSQL in the texts, and in the store when it has a position. */
-  function put(target: { store: PlaceStore; texts: PlaceTexts }, row: IndexedRow): number | undefined {
-    target.texts.upsert(row.id, row.searchText);
-    if (row.latitude === null || row.longitude === null) {
-      target.store.remove(row.id);
-      return undefined;
-    }
-    return target.store.upsert(row as IndexedPlaceRow);
-  }
-
   async function loadAll(source: Db = db) {
-    const fresh = new PlaceStore();
-    const freshTexts = new PlaceTexts();
-    // Read before the rows: a change logged meanwhile is applied again after, never missed.
-    const from = await latestChange(source);
-    // The hours are compiled on another thread while this one files the rows.
-    fresh.weekTable.defer();
-    const hours = new HoursCompiler(deps.hoursApartFrom, log);
-    const compiling: Promise<void>[] = [];
-    try {
-      // Pipelined: PostgreSQL reads a batch's labels and the next batch while Node files this one
-      // (the main thread otherwise waited on its queries, one after the other).
-      const batch = deps.loadBatch ?? LOAD_BATCH;
-      let next: Promise<IndexedRow[]> | undefined = handled(indexedPlacesAfter(source, 0, batch));
-      while (next) {
-        const rows: IndexedRow[] = await next;
-        if (rows.length === 0) break;
-        const lastId = rows[rows.length - 1].id;
-        const links = handled(labelLinksBetween(source, rows[0].id, lastId));
-        next = rows.length < batch ? undefined : handled(indexedPlacesAfter(source, lastId, batch));
-        fresh.reserve(rows.length);
-        for (const row of rows) put({ store: fresh, texts: freshTexts }, row);
-        const { indexes, texts: hoursTexts } = fresh.weekTable.take();
-        compiling.push(handled(hours.compile(hoursTexts).then((weeks) => fresh.weekTable.settle(indexes, weeks))));
-        attachLabels(fresh, await links);
-      }
-      await Promise.all(compiling);
-    } finally {
-      hours.close();
-    }
-    fresh.settleAllHours();
-    fresh.rebuildTree();
-    freshTexts.buildPostings();
-    store = fresh;
-    texts = freshTexts;
+    const loaded = await loadEveryPlace(source, { batch: deps.loadBatch, hoursApartFrom: deps.hoursApartFrom, log });
+    store = loaded.store;
+    texts = loaded.texts;
     display.clear();
-    appliedChange = Math.max(appliedChange, from);
+    appliedChange = Math.max(appliedChange, loaded.from);
     version++;
-  }
-
-  /** Label links of places just put in `target` with no label (a fresh load, or cleared by reload). */
-  function attachLabels(target: PlaceStore, links: { placeId: number; labelId: number; untilDay: number | null }[]) {
-    for (const link of links) {
-      const slot = target.slotById.get(link.placeId);
-      if (slot !== undefined) target.addLabel(slot, link.labelId, link.untilDay);
-    }
   }
 
   async function reload(ids: number[]) {
@@ -170,7 +107,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
       const [rows, links] = await Promise.all([indexedPlacesByIds(db, batch), labelLinksOf(db, batch)]);
       const present = new Set<number>();
       for (const row of rows) {
-        const slot = put({ store, texts }, row);
+        const slot = putPlace({ store, texts }, row);
         if (slot !== undefined) store.setLabels(slot, []);
         present.add(row.id);
       }

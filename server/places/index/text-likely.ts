@@ -49,7 +49,10 @@ export class LikelyMatches {
     return { built, since: this.amongWrittenSince(words, built) };
   }
 
-  /** The candidates of the postings (text-candidates.ts) sharing enough trigrams, no similarity computed. */
+  /**
+   * The candidates of the postings (text-candidates.ts) sharing enough trigrams, close enough together
+   * (QueryOverTexts.mayReachThreshold), no similarity computed.
+   */
   private amongBuilt(words: string[], atMost: number): Float64Array | null | undefined {
     const { texts, query } = this;
     if (!texts.built) return undefined;
@@ -67,7 +70,8 @@ export class LikelyMatches {
       forEachCandidate(texts, this.scratch, lists.codes, hits, (doc) => {
         if (!texts.isApart[doc] && texts.alive[doc]) {
           const start = texts.tokenStart[doc];
-          if (query.sharedAtMost(start, start + texts.tokenCount[doc]) >= needed) {
+          const end = start + texts.tokenCount[doc];
+          if (query.sharedAtMost(start, end) >= needed && query.mayReachThreshold(start, end)) {
             if (found.length === atMost) walked.over = true;
             else found.push(texts.docIds[doc]);
           }
@@ -92,7 +96,8 @@ export class LikelyMatches {
       for (const doc of texts.apart) {
         if (!texts.alive[doc]) continue;
         const start = texts.tokenStart[doc];
-        if (query.sharedAtMost(start, start + texts.tokenCount[doc]) < needed) continue;
+        const end = start + texts.tokenCount[doc];
+        if (query.sharedAtMost(start, end) < needed || !query.mayReachThreshold(start, end)) continue;
         // Set apart after `built` was kept: in it already.
         const id = texts.docIds[doc];
         if (!sortedHas(built, id)) since.push(id);

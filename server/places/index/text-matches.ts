@@ -259,6 +259,7 @@ export class TextMatcher {
           sink.visit(doc, 0);
           return;
         }
+        if (!query.mayReachThreshold(start, end)) return;
         work += SIMILARITY_WORK;
         const similarity = query.similarityOf(start, end);
         if (similarity >= THRESHOLD) sink.visit(doc, Math.fround(1 - similarity));

@@ -3,6 +3,8 @@ import { QueryTrigrams } from './trigrams.js';
 
 /** pg_trgm.word_similarity_threshold: a place matches when the query's words are this similar. */
 export const THRESHOLD = 0.6;
+/** The threshold for bounds, a little lower: a bound never rules out what float4 would let in. */
+const BOUND_THRESHOLD = THRESHOLD - 1e-6;
 /**
  * Trigram lists read beyond the fewest that guarantee a match is among them: with `fewest + e` lists a
  * match is in at least e + 1 of them, which rules out most places holding a single common one
@@ -20,6 +22,10 @@ export class QueryOverTexts {
   private sequence = new Int32Array(1024);
   private wordMask = new Int32Array(0);
   private touched: number[] = [];
+  /** By word: its distinct trigrams + 1, 0 until counted (see distinctTrigrams). */
+  private distinct = new Uint16Array(0);
+  /** By word holding some of the query's trigrams, two counts (see edge). */
+  private edges = new Uint16Array(0);
   /** The query's word ids, in order, when the places hold them all (see holdsQueryRun). */
   private queryWords: Int32Array | null = null;
 
@@ -42,10 +48,15 @@ export class QueryOverTexts {
     const ids = words.map((word) => this.texts.wordIdOf(word) ?? -1);
     this.queryWords = ids.length > 0 && !ids.includes(-1) ? Int32Array.from(ids) : null;
     this.markWords(this.trigrams.codes);
+    if (this.edges.length < 2 * this.wordMask.length) this.edges = new Uint16Array(2 * this.wordMask.length);
   }
 
   release() {
-    for (const w of this.touched) this.wordMask[w] = 0;
+    for (const w of this.touched) {
+      this.wordMask[w] = 0;
+      this.edges[2 * w] = 0;
+      this.edges[2 * w + 1] = 0;
+    }
     this.touched = [];
   }
 
@@ -56,7 +67,11 @@ export class QueryOverTexts {
     const start = this.texts.tokenStart[doc];
     const end = start + this.texts.tokenCount[doc];
     if (this.holdsQueryRun(start, end)) return true;
-    return this.sharedAtMost(start, end) >= this.needed && this.similarityOf(start, end) >= THRESHOLD;
+    return (
+      this.sharedAtMost(start, end) >= this.needed &&
+      this.mayReachThreshold(start, end) &&
+      this.similarityOf(start, end) >= THRESHOLD
+    );
   }
 
   /**
@@ -105,6 +120,82 @@ export class QueryOverTexts {
     return bitCount(held);
   }
 
+  /**
+   * Whether some run of the doc's words [start, end) may reach the threshold, by a bound cheaper than
+   * the similarity. A run's similarity is shared / (n + its distinct trigrams − shared). A run that
+   * matters starts in a word a at or before a's last trigram of the query, so it holds a's trigrams
+   * after that one; it ends in a word b at or after b's first, so it holds b's trigrams before that
+   * one; and it holds every trigram of the words between. It shares at most the union of those words'
+   * trigrams with the query, and holds at least the most of any one of those pieces outside the query
+   * (not their sum: they may repeat each other). A common word and a word of the query far apart in a
+   * place's text ("paris 15e arrondissement" for "parroy") are then passed over without computing
+   * the similarity. Past 31 trigrams (no bits), true.
+   */
+  mayReachThreshold(start: number, end: number): boolean {
+    const n = this.codes.length;
+    if (n > 31) return true;
+    const { tokens } = this.texts;
+    const { wordMask } = this;
+    for (let a = start; a < end; a++) {
+      const first = tokens[a];
+      let union = wordMask[first];
+      if (union === 0) continue;
+      // Within one word: similarity ≤ shared / n.
+      if (bitCount(union) >= n * BOUND_THRESHOLD) return true;
+      let outside = this.edge(first, 1);
+      for (let b = a + 1; b < end; b++) {
+        if (b - 1 > a) outside = Math.max(outside, this.outsideTrigrams(tokens[b - 1]));
+        if (n < (n + outside) * BOUND_THRESHOLD) break;
+        const last = tokens[b];
+        if (wordMask[last] === 0) continue;
+        union |= wordMask[last];
+        if (bitCount(union) >= (n + Math.max(outside, this.edge(last, 0))) * BOUND_THRESHOLD) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The distinct trigrams of a word outside the query's. */
+  private outsideTrigrams(word: number): number {
+    return this.distinctTrigrams(word) - bitCount(this.wordMask[word]);
+  }
+
+  /** A word's distinct trigrams, counted once per word (its trigrams never change). */
+  private distinctTrigrams(word: number): number {
+    if (word >= this.distinct.length) {
+      const grown = new Uint16Array(Math.max(this.texts.words.length, word + 1) * 2);
+      grown.set(this.distinct);
+      this.distinct = grown;
+    }
+    if (this.distinct[word] === 0) {
+      const { trigramStart, trigramArena } = this.texts;
+      this.distinct[word] = distinctIn(trigramArena, trigramStart[word], trigramStart[word + 1]) + 1;
+    }
+    return this.distinct[word] - 1;
+  }
+
+  /**
+   * For a word holding some of the query's trigrams: how many distinct trigrams outside the query it
+   * holds before its first of the query (`side` 0) or after its last (1). Measured at first need
+   * (+ 1 in `edges`, 0 until then) and forgotten at `release`.
+   */
+  private edge(word: number, side: 0 | 1): number {
+    const at = 2 * word;
+    if (this.edges[at] === 0) {
+      const { trigramStart, trigramArena } = this.texts;
+      const { found } = this.trigrams;
+      const from = trigramStart[word];
+      const to = trigramStart[word + 1];
+      let first = from;
+      while (first < to && !found[trigramArena[first]]) first++;
+      let last = to - 1;
+      while (last > first && !found[trigramArena[last]]) last--;
+      this.edges[at] = distinctIn(trigramArena, from, first) + 1;
+      this.edges[at + 1] = distinctIn(trigramArena, last + 1, to) + 1;
+    }
+    return this.edges[at + side] - 1;
+  }
+
   /** pg_trgm's word similarity of the query to the doc whose tokens are [start, end). */
   similarityOf(start: number, end: number): number {
     const { tokens, trigramStart, trigramArena } = this.texts;
@@ -148,6 +239,17 @@ export class QueryOverTexts {
       }
     }
   }
+}
+
+/** The distinct values of codes[from..to) (a few: compared pairwise). */
+function distinctIn(codes: Int32Array, from: number, to: number): number {
+  let distinct = 0;
+  for (let i = from; i < to; i++) {
+    let j = from;
+    while (j < i && codes[j] !== codes[i]) j++;
+    if (j === i) distinct++;
+  }
+  return distinct;
 }
 
 function bitCount(bits: number): number {

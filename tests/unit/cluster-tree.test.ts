@@ -31,7 +31,7 @@ describe('the map clusters (supercluster over the places)', () => {
   it('when built from the reused feature object, then the clusters equal those of one feature per place', () => {
     const points = pointsAcrossFrance(3000);
     const fromArrays = buildClusterTree(points);
-    const fromFeatures = new Supercluster({ radius: 60, maxZoom: 16 }).load(
+    const fromFeatures = new Supercluster({ radius: 60, maxZoom: 14 }).load(
       Array.from(points.ids, (id, i) => ({
         type: 'Feature' as const,
         id,
@@ -54,6 +54,20 @@ describe('the map clusters (supercluster over the places)', () => {
       expect(placesIn(features)).toBe(3000);
       for (const f of features) if (f.kind === 'place') expect(f.id).toBeGreaterThanOrEqual(1000);
     }
+  });
+
+  it('when a street is viewed (zoom 15 and more), then each place shows alone; below, close ones are grouped', () => {
+    // Two places 150 m apart in Lyon: 25 pixels apart at zoom 15, under the clusters' radius of 60 at 14.
+    const points = {
+      ids: Float64Array.of(1, 2),
+      longitudes: Float64Array.of(4.835, 4.837),
+      latitudes: Float64Array.of(45.76, 45.76),
+    };
+    const tree = buildClusterTree(points);
+    const lyon = { minLon: 4.8, minLat: 45.74, maxLon: 4.87, maxLat: 45.78 };
+    for (const zoom of [15, 16, 18])
+      expect(featuresInBox(tree, lyon, zoom).map((f) => f.kind)).toEqual(['place', 'place']);
+    expect(featuresInBox(tree, lyon, 14)).toMatchObject([{ kind: 'cluster', count: 2, expansionZoom: 15 }]);
   });
 
   it('when features cross to the main thread as numbers, then they come back the same', () => {

@@ -1,7 +1,8 @@
 import { SlotById } from './slot-by-id.js';
 import { Known, TextMatchMemos } from './text-match-memo.js';
 import { TextMatcher, type TextHit, type TextPage } from './text-matches.js';
-import { TRIGRAM_CODES, textWords, wordTrigrams } from './trigrams.js';
+import { TRIGRAM_CODES, wordTrigrams } from './trigrams.js';
+import { WordTable } from './word-table.js';
 
 export type { TextHit, TextPage } from './text-matches.js';
 
@@ -30,8 +31,10 @@ function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(o
  * text-matches.ts, which reads the arrays below (public for it, written only here).
  */
 export class PlaceTexts {
-  private readonly wordIds = new Map<string, number>();
-  words: string[] = [];
+  private readonly wordTable = new WordTable((word, id) => this.addWord(word, id));
+  /** A text's word ids, as read by upsert (scratch). */
+  private textIds: Int32Array = new Int32Array(256);
+  private readonly textCount = { n: 0 };
   trigramStart = new Int32Array(0);
   trigramArena = new Int32Array(0);
   private trigramLength = 0;
@@ -76,15 +79,17 @@ export class PlaceTexts {
     return this.docById.size;
   }
 
-  wordIdOf(word: string): number | undefined {
-    return this.wordIds.get(word);
+  /** Every word of the places, by id. */
+  get words(): readonly string[] {
+    return this.wordTable.words;
   }
 
-  private wordId(word: string): number {
-    let id = this.wordIds.get(word);
-    if (id !== undefined) return id;
-    id = this.words.push(word) - 1;
-    this.wordIds.set(word, id);
+  wordIdOf(word: string): number | undefined {
+    return this.wordTable.idOf(word);
+  }
+
+  /** Files a word seen for the first time: its trigrams, and wider tokens past 65,536 words. */
+  private addWord(word: string, id: number) {
     if (id === 65_536 && this.tokens instanceof Uint16Array) this.tokens = Int32Array.from(this.tokens);
     const codes = wordTrigrams(word);
     if (id + 2 > this.trigramStart.length) this.trigramStart = grown(this.trigramStart, id + 2);
@@ -95,15 +100,17 @@ export class PlaceTexts {
     this.trigramArena.set(codes, this.trigramLength);
     this.trigramLength += codes.length;
     this.trigramStart[id + 1] = this.trigramLength;
-    return id;
   }
 
   /** Adds or replaces a place's search text (`search_text`: already normalised). */
   upsert(id: number, searchText: string) {
-    const words = textWords(searchText).slice(0, 65_535);
+    // Its words (at most 65,535, as a doc's count is 16 bits), new ones filed on the way.
+    this.textIds = this.wordTable.idsOf(searchText, this.textIds, 65_535, this.textCount);
+    const ids = this.textIds;
+    const count = this.textCount.n;
     let doc = this.docById.get(id);
     // A place read again for another change (its hours, a label) keeps its words where they are.
-    if (doc !== undefined && this.holds(doc, words)) return;
+    if (doc !== undefined && this.holds(doc, ids, count)) return;
     if (doc !== undefined) this.wastedTokens += this.tokenCount[doc];
     if (doc === undefined) {
       doc = this.docCount++;
@@ -119,15 +126,11 @@ export class PlaceTexts {
     }
     if (this.built) this.setApart(doc);
     this.generation++;
-    if (this.tokenLength + words.length > this.tokens.length) {
-      this.tokens = grown(this.tokens, this.tokenLength + words.length);
-    }
+    if (this.tokenLength + count > this.tokens.length) this.tokens = grown(this.tokens, this.tokenLength + count);
     this.tokenStart[doc] = this.tokenLength;
-    this.tokenCount[doc] = words.length;
-    for (const word of words) {
-      const wordId = this.wordId(word); // may widen the arena first
-      this.tokens[this.tokenLength++] = wordId;
-    }
+    this.tokenCount[doc] = count;
+    this.tokens.set(ids.subarray(0, count), this.tokenLength);
+    this.tokenLength += count;
     this.alive[doc] = 1;
   }
 
@@ -141,10 +144,11 @@ export class PlaceTexts {
   }
 
   /** Whether the doc's words are these already. */
-  private holds(doc: number, words: string[]): boolean {
-    if (this.tokenCount[doc] !== words.length) return false;
+  private holds(doc: number, ids: Int32Array, count: number): boolean {
+    if (this.tokenCount[doc] !== count) return false;
     const start = this.tokenStart[doc];
-    return words.every((word, i) => this.wordIds.get(word) === this.tokens[start + i]);
+    for (let i = 0; i < count; i++) if (this.tokens[start + i] !== ids[i]) return false;
+    return true;
   }
 
   /**

@@ -37,6 +37,13 @@ describe('the words of the places (WordTable)', () => {
     expect(table.idOf('')).toBeUndefined();
   });
 
+  it('when the ids are read into an empty array, then it grows to hold them all', () => {
+    const table = new WordTable();
+    const count = { n: 0 };
+    const ids = table.idsOf('un deux trois', new Int32Array(0), 10, count);
+    expect(Array.from(ids.subarray(0, count.n), (id) => table.words[id])).toEqual(['un', 'deux', 'trois']);
+  });
+
   it('when a text holds more words than allowed, then only the first are read', () => {
     const table = new WordTable();
     expect(wordsOf(table, 'un deux trois quatre', 2)).toEqual(['un', 'deux']);

@@ -50,7 +50,7 @@ export class WordTable {
       const start = i;
       while (i < length && isWordChar(text.charCodeAt(i))) i++;
       if (n === ids.length) {
-        const grown = new Int32Array(ids.length * 2);
+        const grown = new Int32Array(Math.max(16, ids.length * 2));
         grown.set(ids);
         ids = grown;
       }

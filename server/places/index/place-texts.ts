@@ -32,9 +32,6 @@ function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(o
  */
 export class PlaceTexts {
   private readonly wordTable = new WordTable((word, id) => this.addWord(word, id));
-  /** A text's word ids, as read by upsert (scratch). */
-  private textIds: Int32Array = new Int32Array(256);
-  private readonly textCount = { n: 0 };
   trigramStart = new Int32Array(0);
   trigramArena = new Int32Array(0);
   private trigramLength = 0;
@@ -105,12 +102,11 @@ export class PlaceTexts {
   /** Adds or replaces a place's search text (`search_text`: already normalised). */
   upsert(id: number, searchText: string) {
     // Its words (at most 65,535, as a doc's count is 16 bits), new ones filed on the way.
-    this.textIds = this.wordTable.idsOf(searchText, this.textIds, 65_535, this.textCount);
-    const ids = this.textIds;
-    const count = this.textCount.n;
+    const ids = this.wordTable.idsOf(searchText, 65_535);
+    const count = ids.length;
     let doc = this.docById.get(id);
     // A place read again for another change (its hours, a label) keeps its words where they are.
-    if (doc !== undefined && this.holds(doc, ids, count)) return;
+    if (doc !== undefined && this.holds(doc, ids)) return;
     if (doc !== undefined) this.wastedTokens += this.tokenCount[doc];
     if (doc === undefined) {
       doc = this.docCount++;
@@ -129,7 +125,7 @@ export class PlaceTexts {
     if (this.tokenLength + count > this.tokens.length) this.tokens = grown(this.tokens, this.tokenLength + count);
     this.tokenStart[doc] = this.tokenLength;
     this.tokenCount[doc] = count;
-    this.tokens.set(ids.subarray(0, count), this.tokenLength);
+    this.tokens.set(ids, this.tokenLength);
     this.tokenLength += count;
     this.alive[doc] = 1;
   }
@@ -144,10 +140,10 @@ export class PlaceTexts {
   }
 
   /** Whether the doc's words are these already. */
-  private holds(doc: number, ids: Int32Array, count: number): boolean {
-    if (this.tokenCount[doc] !== count) return false;
+  private holds(doc: number, ids: Int32Array): boolean {
+    if (this.tokenCount[doc] !== ids.length) return false;
     const start = this.tokenStart[doc];
-    for (let i = 0; i < count; i++) if (this.tokens[start + i] !== ids[i]) return false;
+    for (let i = 0; i < ids.length; i++) if (this.tokens[start + i] !== ids[i]) return false;
     return true;
   }
 

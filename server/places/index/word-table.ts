@@ -23,6 +23,8 @@ export class WordTable {
   private hashes = new Uint32Array(1024);
   /** Open addressing: a word id, or EMPTY; a power of two long, never more than half full. */
   private slots = new Int32Array(2048).fill(EMPTY);
+  /** The ids of the text last read (see idsOf). */
+  private textIds = new Int32Array(256);
 
   /** `added`: told each word the first time it is seen, with its new id (ids count up from 0). */
   constructor(private readonly added: (word: string, id: number) => void = () => {}) {}
@@ -37,10 +39,10 @@ export class WordTable {
   }
 
   /**
-   * The ids of the text's words, in order, into `ids` (grown when needed, returned), at most `atMost`
-   * of them; `count.n` says how many. New words are added.
+   * The ids of the text's words, in order, at most `atMost` of them; new words are added. A view
+   * over the table's own array, valid until the next call.
    */
-  idsOf(text: string, ids: Int32Array, atMost: number, count: { n: number }): Int32Array {
+  idsOf(text: string, atMost: number): Int32Array {
     let n = 0;
     let i = 0;
     const length = text.length;
@@ -49,15 +51,14 @@ export class WordTable {
       if (i === length) break;
       const start = i;
       while (i < length && isWordChar(text.charCodeAt(i))) i++;
-      if (n === ids.length) {
-        const grown = new Int32Array(Math.max(16, ids.length * 2));
-        grown.set(ids);
-        ids = grown;
+      if (n === this.textIds.length) {
+        const grown = new Int32Array(this.textIds.length * 2);
+        grown.set(this.textIds);
+        this.textIds = grown;
       }
-      ids[n++] = this.intern(text, start, i);
+      this.textIds[n++] = this.intern(text, start, i);
     }
-    count.n = n;
-    return ids;
+    return this.textIds.subarray(0, n);
   }
 
   private intern(text: string, from: number, to: number): number {

@@ -51,7 +51,7 @@ export class LikelyMatches {
 
   /**
    * The candidates of the postings (text-candidates.ts) sharing enough trigrams, close enough together
-   * (QueryOverTexts.mayReachThreshold), no similarity computed.
+   * (QueryOverTexts.mayMatch), no similarity computed.
    */
   private amongBuilt(words: string[], atMost: number): Float64Array | null | undefined {
     const { texts, query } = this;
@@ -62,7 +62,6 @@ export class LikelyMatches {
       // Too many postings or candidates to read: as too many likely (the tree walk is tried, then SQL).
       const lists = query.rarestLists(this.budget.postingsAtMost);
       if (!lists) return null;
-      const needed = query.needed;
       const found: number[] = [];
       const walked = { read: 0, over: false };
       const { readAtMost } = this.budget;
@@ -70,8 +69,7 @@ export class LikelyMatches {
       forEachCandidate(texts, this.scratch, lists.codes, hits, (doc) => {
         if (!texts.isApart[doc] && texts.alive[doc]) {
           const start = texts.tokenStart[doc];
-          const end = start + texts.tokenCount[doc];
-          if (query.sharedAtMost(start, end) >= needed && query.mayReachThreshold(start, end)) {
+          if (query.mayMatch(start, start + texts.tokenCount[doc])) {
             if (found.length === atMost) walked.over = true;
             else found.push(texts.docIds[doc]);
           }
@@ -92,12 +90,10 @@ export class LikelyMatches {
     if (texts.apart.size === 0) return since;
     query.set(words);
     try {
-      const needed = query.needed;
       for (const doc of texts.apart) {
         if (!texts.alive[doc]) continue;
         const start = texts.tokenStart[doc];
-        const end = start + texts.tokenCount[doc];
-        if (query.sharedAtMost(start, end) < needed || !query.mayReachThreshold(start, end)) continue;
+        if (!query.mayMatch(start, start + texts.tokenCount[doc])) continue;
         // Set apart after `built` was kept: in it already.
         const id = texts.docIds[doc];
         if (!sortedHas(built, id)) since.push(id);

@@ -67,11 +67,15 @@ export class QueryOverTexts {
     const start = this.texts.tokenStart[doc];
     const end = start + this.texts.tokenCount[doc];
     if (this.holdsQueryRun(start, end)) return true;
-    return (
-      this.sharedAtMost(start, end) >= this.needed &&
-      this.mayReachThreshold(start, end) &&
-      this.similarityOf(start, end) >= THRESHOLD
-    );
+    return this.mayMatch(start, end) && this.similarityOf(start, end) >= THRESHOLD;
+  }
+
+  /**
+   * Whether the doc's words [start, end) may match, without computing the similarity: they share
+   * enough of the query's trigrams, close enough together (mayReachThreshold).
+   */
+  mayMatch(start: number, end: number): boolean {
+    return this.sharedAtMost(start, end) >= this.needed && this.mayReachThreshold(start, end);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, openRuleTest, type IndexFilter } from '../../server/places/index/place-filter.js';
+import { haversineKm } from '../../server/places/geo.js';
 import { countInBox, countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
 import { openInstant } from '../../server/places/index/weekly-hours.js';
@@ -177,6 +178,31 @@ describe('the count around a point', () => {
       for (const upTo of [1, 10, 200, 1001, 10_000]) {
         expect(countWithin(store, { ...at, upTo, matches })).toBe(Math.min(truth, upTo));
         expect(countWithin(store, { ...at, upTo, matches: offering })).toBe(Math.min(truthOffering, upTo));
+      }
+    }
+  });
+
+  it('when the radius passes exactly through places or holds much of them, then unfiltered counts are true', () => {
+    const everything = compileFilter(store, { today: 20_000 });
+    for (let trial = 0; trial < 120; trial++) {
+      const center = { lat: 44.8 + random() * 0.8, lon: 4.8 + random() * 0.8 };
+      // The radius of a live place's own distance (on the rim, as the index measures it), or one
+      // holding much of the store.
+      const through = Math.floor(random() * store.slotCount);
+      const rim = store.alive[through]
+        ? haversineKm(center, { lat: store.latitudes[through], lon: store.longitudes[through] })
+        : 0;
+      const radiusKm = trial % 2 === 0 && rim > 0 ? rim : 1 + random() * 60;
+      let truth = 0;
+      for (let slot = 0; slot < store.slotCount; slot++) {
+        if (
+          store.alive[slot] &&
+          haversineKm(center, { lat: store.latitudes[slot], lon: store.longitudes[slot] }) <= radiusKm
+        )
+          truth++;
+      }
+      for (const upTo of [1, 50, 1001, 10_000]) {
+        expect(countWithin(store, { ...center, radiusKm, upTo, matches: everything })).toBe(Math.min(truth, upTo));
       }
     }
   });

@@ -2,8 +2,8 @@ import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUB
 import type { PlaceStore } from './place-store.js';
 import { openAtChecker, type OpenInstant } from './weekly-hours.js';
 
-/** The standard's lists, in the order of their bits (the repository builds the same bits in SQL). */
-const BIT_FIELDS = {
+/** The standard's lists, in the order of their bits (place-index.repository.ts builds the same bits in SQL). */
+export const BIT_FIELDS = {
   services: SERVICES,
   publics: PUBLICS,
   priseEnCharge: PRISES_EN_CHARGE,

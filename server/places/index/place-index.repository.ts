@@ -1,13 +1,12 @@
 import type { Db } from '../../db/knex.js';
-import pg from 'pg';
-import { maskOf, type BitField } from './place-filter.js';
+import { BIT_FIELDS, type BitField } from './place-filter.js';
 import type { IndexedLabelLink, IndexedPlaceRow } from './place-store.js';
 
-// The six lists of the standard arrive as their array text ('{a,b}'), not parsed: few distinct
-// texts recur over a million rows, so each is parsed and turned into a bitset once per query
-// (bit n = the n-th value of the standard's list). Building the bits in PostgreSQL (six correlated
-// subqueries per row) cost ~10 µs a row: 10 s of a 1M start-up; parsing six arrays per row in
-// Node would cost more.
+// The six lists of the standard arrive as bitsets (bit n = the n-th value of the standard's list,
+// as maskOf), built by PostgreSQL with one CASE per value: ~1 µs a row on its side. Sent as their
+// array text ('{a,b}', ~300 characters with accents) they cost the start-up's main thread ~1.8 s at
+// 1M places to decode, hash and parse, against ~1 s of PostgreSQL's on the other core. (Six
+// correlated subqueries over unnest() cost ~10 µs a row.)
 const BIT_COLUMNS: [BitField, string][] = [
   ['services', 'services'],
   ['publics', 'publics_specifiquement_adresses'],
@@ -17,10 +16,14 @@ const BIT_COLUMNS: [BitField, string][] = [
   ['modalitesAccompagnement', 'modalites_accompagnement'],
 ];
 
-/** text[]: pg's own parser of array literals, called by hand on the texts not yet seen. */
-const TEXT_ARRAY_OID = 1009;
-const typeParser = pg.types.getTypeParser as (oid: number, format: 'text') => (text: string) => string[];
-const parseTextArray = typeParser(TEXT_ARRAY_OID, 'text');
+/** A place's list as its bitset: `(CASE WHEN ? = ANY(p.services) THEN 1 ELSE 0 END + …)`, values bound. */
+function bitsetOf(field: BitField, column: string): { sql: string; values: readonly string[] } {
+  const values = BIT_FIELDS[field];
+  const cases = values.map((_, bit) => `CASE WHEN ? = ANY(p.${column}) THEN ${2 ** bit} ELSE 0 END`);
+  return { sql: `(${cases.join(' + ')}) AS "${field}"`, values };
+}
+
+const bitsets = BIT_COLUMNS.map(([field, column]) => bitsetOf(field, column));
 
 /** A published place as the index reads it: located or not (text search holds every one). */
 export type IndexedRow = Omit<IndexedPlaceRow, 'latitude' | 'longitude'> & {
@@ -30,48 +33,32 @@ export type IndexedRow = Omit<IndexedPlaceRow, 'latitude' | 'longitude'> & {
   searchText: string;
 };
 
-type LoadedRow = Omit<IndexedRow, BitField> & Record<BitField, string | null>;
-
-/** The rows with their lists as bitsets; each distinct list text is parsed once. */
-function withBitsets(rows: LoadedRow[]): IndexedRow[] {
-  const caches = BIT_COLUMNS.map(() => new Map<string, number>());
-  const bitsOf = (column: number, field: BitField, text: string | null) => {
-    if (text === null) return 0;
-    let bits = caches[column].get(text);
-    if (bits === undefined) caches[column].set(text, (bits = maskOf(field, parseTextArray(text))));
-    return bits;
-  };
-  // Converted in place: a million rows copied into new objects would double the garbage.
-  for (const row of rows) {
-    const target = row as unknown as IndexedRow;
-    for (let c = 0; c < BIT_COLUMNS.length; c++) {
-      const field = BIT_COLUMNS[c][0];
-      target[field] = bitsOf(c, field, row[field]);
-    }
-  }
-  return rows as unknown as IndexedRow[];
-}
-
 const INDEXED_SELECT = `SELECT p.id::float8 AS id, p.latitude AS latitude, p.longitude AS longitude,
   p.code_postal AS "codePostal", p.code_insee AS "codeInsee", p.horaires AS horaires,
   p.search_text AS "searchText",
-  ${BIT_COLUMNS.map(([field, column]) => `p.${column}::text AS "${field}"`).join(', ')}
+  ${bitsets.map((bitset) => bitset.sql).join(',\n  ')}
 FROM places p
 WHERE p.status = 'published'`;
+/** The values the bitsets' CASEs compare with, in the order of their placeholders. */
+const BITSET_VALUES = bitsets.flatMap((bitset) => bitset.values);
 
 /** One batch of the first load, in id order after `afterId` (keyset on the primary key). */
 export async function indexedPlacesAfter(db: Db, afterId: number, limit: number): Promise<IndexedRow[]> {
-  const result = await db.raw<{ rows: LoadedRow[] }>(`${INDEXED_SELECT} AND p.id > ? ORDER BY p.id LIMIT ?`, [
+  const result = await db.raw<{ rows: IndexedRow[] }>(`${INDEXED_SELECT} AND p.id > ? ORDER BY p.id LIMIT ?`, [
+    ...BITSET_VALUES,
     afterId,
     limit,
   ]);
-  return withBitsets(result.rows);
+  return result.rows;
 }
 
 /** The indexed form of these places; those hidden or deleted are absent. */
 export async function indexedPlacesByIds(db: Db, ids: number[]): Promise<IndexedRow[]> {
-  const result = await db.raw<{ rows: LoadedRow[] }>(`${INDEXED_SELECT} AND p.id = ANY(?::bigint[])`, [ids]);
-  return withBitsets(result.rows);
+  const result = await db.raw<{ rows: IndexedRow[] }>(`${INDEXED_SELECT} AND p.id = ANY(?::bigint[])`, [
+    ...BITSET_VALUES,
+    ids,
+  ]);
+  return result.rows;
 }
 
 const LINK_SELECT = `SELECT pl.place_id::float8 AS "placeId", pl.label_id AS "labelId",

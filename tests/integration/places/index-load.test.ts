@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../../server/db/knex.js';
 import { createPlaceIndex, type PlaceIndex } from '../../../server/places/index/place-index.js';
+import { indexedPlacesByIds } from '../../../server/places/index/place-index.repository.js';
+import { maskOf, type BitField } from '../../../server/places/index/place-filter.js';
+import {
+  FRAIS,
+  MODALITES_ACCES,
+  MODALITES_ACCOMPAGNEMENT,
+  PRISES_EN_CHARGE,
+  PUBLICS,
+  SERVICES,
+} from '../../../server/places/standard.js';
 import { testConfig } from '../../support/context.js';
 import { eastOf, makeLabel, makePlace, randomSpot } from '../../support/factories.js';
 
@@ -61,5 +71,35 @@ describe('the first load of the place index', () => {
     const loaded = contentOf(inBatches, made);
     expect(Object.keys(loaded)).toHaveLength(made.size);
     expect(loaded).toEqual(contentOf(inOneBatch, made));
+  });
+
+  it('when a place holds any values of the six lists, then the index reads the bits maskOf gives them', async () => {
+    // Each value alone, every value, none: the bits PostgreSQL builds are the filter's bits.
+    const lists: [BitField, string, readonly string[]][] = [
+      ['services', 'services', SERVICES],
+      ['publics', 'publicsSpecifiquementAdresses', PUBLICS],
+      ['priseEnCharge', 'priseEnChargeSpecifique', PRISES_EN_CHARGE],
+      ['frais', 'fraisACharge', FRAIS],
+      ['modalitesAcces', 'modalitesAcces', MODALITES_ACCES],
+      ['modalitesAccompagnement', 'modalitesAccompagnement', MODALITES_ACCOMPAGNEMENT],
+    ];
+    const cases: { id: number; field: BitField; values: readonly string[] }[] = [];
+    for (const [field, column, values] of lists) {
+      for (const chosen of [...values.map((value) => [value]), values, []]) {
+        const place = await makePlace(db, { [column]: chosen });
+        cases.push({ id: place.id, field, values: chosen });
+      }
+    }
+    const rows = new Map(
+      (
+        await indexedPlacesByIds(
+          db,
+          cases.map((c) => c.id),
+        )
+      ).map((row) => [row.id, row]),
+    );
+    for (const { id, field, values } of cases) {
+      expect(rows.get(id)?.[field], `${field} ${values.join(', ')}`).toBe(values.length ? maskOf(field, values) : 0);
+    }
   });
 });

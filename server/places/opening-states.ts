@@ -1,5 +1,7 @@
 import { openingStateAt, type OpeningState } from '../shared/opening-hours.js';
 import { fromParisWallTime } from '../shared/paris-time.js';
+import { stateFromWeek } from './index/week-states.js';
+import type { WeeklyHours } from './index/weekly-hours.js';
 
 // Rules with astronomical times change state at any second, not only on the minute.
 const NOT_ON_THE_MINUTE = /\b(sunrise|sunset|dawn|dusk)\b/i;
@@ -15,9 +17,11 @@ const NO_CHANGE_KEPT_MS = 3_600_000;
  * distinct opening_hours rules, and a rule's state holds until its next change. Each rule is asked
  * the library once per change of its state (a few times a day), not once per row of every request,
  * nor once a minute: parsing a rule costs ~0.5 ms, and the 4,000 rules of a million places cannot
- * all stay parsed (~30 kB each).
+ * all stay parsed (~30 kB each). With `weekOf` (the in-memory index's compiled weeks), the rules
+ * a week answers (most) are not asked to the library at all: only calendar rules, and the others
+ * when a public holiday comes before their next change.
  */
-export function createOpeningStates() {
+export function createOpeningStates(weekOf?: (horaires: string) => WeeklyHours | undefined) {
   const byRule = new Map<string, { state: OpeningState; from: number; until: number }>();
   return (horaires: string | null, now: Date): OpeningState => {
     if (!horaires || NOT_ON_THE_MINUTE.test(horaires)) return openingStateAt(horaires, now);
@@ -27,7 +31,8 @@ export function createOpeningStates() {
     if (kept && at >= kept.from && at < kept.until) return kept.state;
     // The state at the minute's start holds all through it, and on until its next change.
     const from = Math.floor(at / 60_000) * 60_000;
-    const state = openingStateAt(horaires, new Date(from));
+    const week = weekOf?.(horaires);
+    const state = (week && stateFromWeek(week, new Date(from))) ?? openingStateAt(horaires, new Date(from));
     const until = state.nextChange ? fromParisWallTime(state.nextChange).getTime() : from + NO_CHANGE_KEPT_MS;
     if (byRule.size >= RULES_KEPT && !kept) byRule.clear();
     byRule.set(horaires, { state, from, until });

@@ -105,7 +105,7 @@ export interface PlacesServiceDeps {
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
-  const openingStates = createOpeningStates();
+  const openingStates = createOpeningStates(index && ((horaires) => index.store.weekTable.weekOf(horaires)));
   const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({

@@ -99,6 +99,8 @@ export function isWeekStable(horaires: string): boolean | null {
 export interface OpenInterval {
   from: WallTime;
   to: WallTime;
+  /** The library's "unknown" state (open: null), as a comment can make it ("sur rendez-vous"). */
+  unknown: boolean;
 }
 
 /** The opening intervals between two instants, as Paris wall times (for weekly tables). */
@@ -106,8 +108,9 @@ export function openIntervals(horaires: string | null | undefined, from: Date, t
   if (!horaires) return null;
   const hours = parse(horaires);
   if (!hours) return null;
-  return hours
-    .getOpenIntervals(toParisLocalDate(from), toParisLocalDate(to))
-    .filter(([, , unknown]) => !unknown)
-    .map(([start, end]) => ({ from: localDateToWallTime(start), to: localDateToWallTime(end) }));
+  return hours.getOpenIntervals(toParisLocalDate(from), toParisLocalDate(to)).map(([start, end, unknown]) => ({
+    from: localDateToWallTime(start),
+    to: localDateToWallTime(end),
+    unknown,
+  }));
 }

@@ -43,7 +43,17 @@ describe('opening hours (OSM opening_hours, evaluated in Paris)', () => {
       {
         from: { year: 2026, month: 12, day: 1, hour: 9, minute: 0, second: 0 },
         to: { year: 2026, month: 12, day: 1, hour: 12, minute: 0, second: 0 },
+        unknown: false,
       },
     ]);
+  });
+
+  it('when a comment makes the hours uncertain, then their intervals say "unknown"', () => {
+    const intervals = openIntervals(
+      'Mardi 9h-12h sur rendez-vous',
+      new Date('2026-11-30T00:00:00Z'),
+      new Date('2026-12-07T00:00:00Z'),
+    );
+    expect(intervals?.map((interval) => interval.unknown)).toEqual([true]);
   });
 });

@@ -21,7 +21,7 @@ export class WeekTable {
     let index = this.indexOf.get(text);
     if (index === undefined) {
       if (this.deferred) {
-        index = this.weeks.push({ intervals: NEVER_OPEN, kind: 'weekly', text }) - 1;
+        index = this.weeks.push({ intervals: NEVER_OPEN, kind: 'weekly', text, someUnknown: false }) - 1;
         this.deferred.push(index);
         this.uncompiled.add(index);
       } else {
@@ -31,6 +31,13 @@ export class WeekTable {
       this.indexOf.set(text, index);
     }
     return index;
+  }
+
+  /** This text's compiled week, if a place holds it; undefined when none, unreadable or not compiled yet. */
+  weekOf(text: string): WeeklyHours | undefined {
+    const index = this.indexOf.get(text);
+    if (index === undefined || index < 0 || this.uncompiled.has(index) || this.unreadable.has(index)) return undefined;
+    return this.weeks[index];
   }
 
   /**

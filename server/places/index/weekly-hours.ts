@@ -22,6 +22,11 @@ export interface WeeklyHours {
   intervals: Int32Array;
   kind: 'weekly' | 'weekly-except-holidays' | 'calendar';
   text: string;
+  /**
+   * Some of the week is in the library's "unknown" state (open: null, not in `intervals`): the
+   * week answers "open at" (not open then, as the library) but not the open state shown.
+   */
+  someUnknown: boolean;
 }
 
 const PUBLIC_HOLIDAY = /\bPH\b/;
@@ -41,7 +46,7 @@ export function minuteOfWeek(instant: Date): number {
   return weekday * 1440 + w.hour * 60 + w.minute;
 }
 
-function weekOf(horaires: string, mondayUtc: Date): number[] | null {
+function weekOf(horaires: string, mondayUtc: Date): { flat: number[]; someUnknown: boolean } | null {
   const monday = { year: mondayUtc.getUTCFullYear(), month: mondayUtc.getUTCMonth() + 1, day: mondayUtc.getUTCDate() };
   const from = fromParisWallTime({ ...monday, hour: 0, minute: 0, second: 0 });
   const to = new Date(from.getTime() + 7 * 86_400_000 + 3_600_000);
@@ -50,12 +55,15 @@ function weekOf(horaires: string, mondayUtc: Date): number[] | null {
   const start = dayNumber(monday);
   const minutes = (w: WallTime) => Math.min(MINUTES_PER_WEEK, (dayNumber(w) - start) * 1440 + w.hour * 60 + w.minute);
   const flat: number[] = [];
-  for (const { from: a, to: b } of intervals) {
+  let someUnknown = false;
+  for (const { from: a, to: b, unknown } of intervals) {
     const s = minutes(a);
     const e = minutes(b);
-    if (e > s && s < MINUTES_PER_WEEK) flat.push(s, e);
+    if (!(e > s && s < MINUTES_PER_WEEK)) continue;
+    if (unknown) someUnknown = true;
+    else flat.push(s, e);
   }
-  return flat;
+  return { flat, someUnknown };
 }
 
 /** Compiles an OSM opening_hours string once (at load or refresh); null when unreadable. */
@@ -69,7 +77,7 @@ export function compileWeeklyHours(horaires: string): WeeklyHours | null {
     if (stable) kind = 'weekly';
     else if (PUBLIC_HOLIDAY.test(horaires)) kind = 'weekly-except-holidays';
   }
-  return { intervals: Int32Array.from(week), kind, text: horaires };
+  return { intervals: Int32Array.from(week.flat), kind, text: horaires, someUnknown: week.someUnknown };
 }
 
 /** Open at this minute of the week? For the days the week holds (see `kind`). */
@@ -83,7 +91,9 @@ export function isOpenInWeek(hours: WeeklyHours, minute: number): boolean {
 }
 
 /** Is this Paris day a public holiday? Asked to the library once per day, not once per search. */
-const isPublicHoliday = boundedMemo(64, (parisDay: string) => isOpenAt('PH', fromParisIsoMinute(`${parisDay}T12:00`)));
+export const isPublicHoliday = boundedMemo(64, (parisDay: string) =>
+  isOpenAt('PH', fromParisIsoMinute(`${parisDay}T12:00`)),
+);
 
 /**
  * A calendar rule's answer at a minute, shared by the searches of that minute ("open now": all of

@@ -120,7 +120,10 @@ export function createMapService(deps: {
     const response: MapResponse = {
       type: 'FeatureCollection',
       features: features.flatMap((f): MapResponse['features'] => {
-        const geometry = { type: 'Point' as const, coordinates: [f.lon, f.lat] as [number, number] };
+        const geometry = {
+          type: 'Point' as const,
+          coordinates: [sixDecimals(f.lon), sixDecimals(f.lat)] as [number, number],
+        };
         if (f.kind === 'cluster') {
           const properties = { cluster: true as const, point_count: f.count, expansion_zoom: f.expansionZoom };
           return [{ type: 'Feature', geometry, properties }];
@@ -136,6 +139,13 @@ export function createMapService(deps: {
 
   return { viewportJson, stop: clusters.stop };
 }
+
+/**
+ * Coordinates to six decimals (~0.1 m, RFC 7946 §11.2): a cluster's centre is a mean and a place's
+ * position comes back from the clusters' projection, both printed with 17 digits otherwise
+ * ("7.189530999999985"). A fifth of the bytes of a city's map, on slow connections too.
+ */
+const sixDecimals = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
 
 export type MapService = ReturnType<typeof createMapService>;
 

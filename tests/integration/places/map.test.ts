@@ -55,6 +55,28 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
     }
   });
 
+  it('when places and clusters are shown, then their coordinates have six decimals, a place its own position', async () => {
+    const here = randomSpot();
+    const place = await makePlace(db, { at: { lat: 45.123457, lon: 4.765432 } });
+    const made = await gridAround(db, here, 30, 3);
+    for (const [bbox, zoom] of [
+      [boxAround(here, 5), 10],
+      [boxAround(here, 5), 16],
+      [boxAround({ lat: 45.123457, lon: 4.765432 }, 0.05), 18],
+    ] as const) {
+      const res = await request(app).get('/api/v1/map').query({ bbox, zoom });
+      const features = res.body.features as Feature[];
+      expect(features.length).toBeGreaterThan(0);
+      for (const { geometry } of features) {
+        for (const degrees of geometry.coordinates) expect(Math.round(degrees * 1e6) / 1e6).toBe(degrees);
+      }
+      if (zoom !== 18) continue;
+      const alone = features.find((f) => f.properties.id === place.id);
+      expect(alone?.geometry.coordinates).toEqual([4.765432, 45.123457]);
+    }
+    expect(made).toHaveLength(30);
+  });
+
   it('when the map is zoomed out over the same places, then they come as clusters with their counts', async () => {
     const here = aloneSpot(0, { polar: true });
     await gridAround(db, here, 12, 2);

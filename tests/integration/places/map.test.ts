@@ -55,7 +55,7 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
     }
   });
 
-  it('when places and clusters are shown, then their coordinates have six decimals, a place its own position', async () => {
+  it('when places and clusters are shown, then coordinates have six decimals, a place its own', async () => {
     const here = randomSpot();
     const place = await makePlace(db, { at: { lat: 45.123457, lon: 4.765432 } });
     const made = await gridAround(db, here, 30, 3);

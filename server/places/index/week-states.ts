@@ -1,13 +1,11 @@
 import type { OpeningState } from '../../shared/opening-hours.js';
 import { isoDay, parisWallTime, type WallTime } from '../../shared/paris-time.js';
-import { isPublicHoliday, type WeeklyHours } from './weekly-hours.js';
+import { dayNumber, isPublicHoliday, MINUTES_PER_WEEK, minuteOfWeek, type WeeklyHours } from './weekly-hours.js';
 
-const MINUTES_PER_WEEK = 7 * 24 * 60;
 /** How far the library looks for the next change (opening-hours.ts, openingStateAt): 8 days. */
 const HORIZON_DAYS = 8;
 
 const DAY_MS = 86_400_000;
-const dayNumber = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => Date.UTC(w.year, w.month - 1, w.day) / DAY_MS;
 
 /** The Paris day `days` after `w`'s day, as a wall time at `minute` minutes past midnight. */
 function wallTimeAt(w: WallTime, days: number, minute: number): WallTime {
@@ -58,8 +56,8 @@ export function stateFromWeek(hours: WeeklyHours, instant: Date): OpeningState |
   // Fallback rules ("… || …") may hold states the intervals do not tell apart.
   if (hours.kind === 'calendar' || hours.someUnknown || hours.text.includes('||')) return undefined;
   const now = parisWallTime(instant);
-  const weekday = (new Date(dayNumber(now) * DAY_MS).getUTCDay() + 6) % 7; // Monday 0
-  const minute = weekday * 1440 + now.hour * 60 + now.minute;
+  const minute = minuteOfWeek(instant);
+  const weekday = Math.floor(minute / 1440); // Monday 0
   const { intervals } = hours;
   let open = false;
   for (let i = 0; i < intervals.length && intervals[i] <= minute; i += 2) {

@@ -8,7 +8,7 @@ import {
   type WallTime,
 } from '../../shared/paris-time.js';
 
-const MINUTES_PER_WEEK = 7 * 24 * 60;
+export const MINUTES_PER_WEEK = 7 * 24 * 60;
 
 /**
  * A place's opening hours as one week of Paris wall-time intervals, in minutes from Monday 00:00:
@@ -37,7 +37,8 @@ const CALENDAR_DEPENDENT =
 // A reference Monday (no public holiday that week, no change of clocks): the week of a stable rule.
 const REFERENCE_MONDAY = new Date(Date.UTC(2026, 0, 5));
 
-const dayNumber = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => Date.UTC(w.year, w.month - 1, w.day) / 86_400_000;
+export const dayNumber = (w: Pick<WallTime, 'year' | 'month' | 'day'>) =>
+  Date.UTC(w.year, w.month - 1, w.day) / 86_400_000;
 
 /** Minutes from the Monday 00:00 (Paris) of the instant's week to the instant. */
 export function minuteOfWeek(instant: Date): number {

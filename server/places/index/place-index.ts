@@ -13,8 +13,9 @@ import { countInBox, type NearestHit } from './place-queries.js';
 import { countWithText, nearestWithText, TEXT_BUDGET, type IndexSearch, type TextBudget } from './text-walks.js';
 import { PlaceStore } from './place-store.js';
 import { PlaceTexts, type TextHit, type TextPage } from './place-texts.js';
-import { DisplayCache } from './display-cache.js';
+import { createDisplayReads } from './display-reads.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
+import { outsideRequest } from '../../db/cancel-on-disconnect.js';
 import { sharedRead } from './shared-read.js';
 import { attachLabels, loadEveryPlace, putPlace } from './index-load.js';
 
@@ -73,7 +74,13 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   let stopped = false;
   let rebuildTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
-  const display = new DisplayCache<DisplayedPlace>(DISPLAY_CACHE_SIZE, DISPLAY_MAX_AGE_MS);
+  const display = createDisplayReads<DisplayedPlace>({
+    read: (ids) => displayedPlacesByIds(db, ids),
+    idOf: (row) => row.id,
+    capacity: DISPLAY_CACHE_SIZE,
+    maxAgeMs: DISPLAY_MAX_AGE_MS,
+    detached: outsideRequest,
+  });
   const newestChange = sharedRead(() => latestChange(db));
 
   // Reloads run one at a time, in order: a late answer never overwrites a newer one.
@@ -226,28 +233,11 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     /**
      * The display rows of these places (`today`: days since 1970-01-01 in Paris, for the labels
      * shown), from memory when this instance read them recently and the change log has not
-     * mentioned them since, else in one query; a deleted place is absent.
+     * mentioned them since, else in a query shared with the requests of the same moment
+     * (display-reads.ts); a deleted place is absent.
      */
-    async displayed(ids: number[], today: number): Promise<Map<number, DisplayedPlace>> {
-      const now = Date.now();
-      const found = new Map<number, DisplayedPlace>();
-      const missing: number[] = [];
-      for (const id of ids) {
-        const cached = display.get(id, now, today);
-        if (cached) found.set(id, cached);
-        else missing.push(id);
-      }
-      if (missing.length === 0) return found;
-      const generation = display.readGeneration;
-      const rows = await displayedPlacesByIds(db, missing);
-      display.store(
-        rows.map((row) => [row.id, row]),
-        generation,
-        now,
-        today,
-      );
-      for (const row of rows) found.set(row.id, row);
-      return found;
+    displayed(ids: number[], today: number): Promise<Map<number, DisplayedPlace>> {
+      return display.displayed(ids, today);
     },
     /**
      * The `limit` nearest matching places after `after`, nearest first (ties by id); undefined when

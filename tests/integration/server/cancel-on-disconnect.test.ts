@@ -2,7 +2,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cancelQueriesOnDisconnect } from '../../../server/db/cancel-on-disconnect.js';
+import { cancelQueriesOnDisconnect, outsideRequest } from '../../../server/db/cancel-on-disconnect.js';
 import { createDb } from '../../../server/db/knex.js';
 import { testConfig } from '../../support/context.js';
 
@@ -29,6 +29,15 @@ describe('a query whose client has gone is cancelled', () => {
   app.get('/slow', async (_req, res) => {
     // A query as slow as a search that sorts a million rows: 60 s unless cancelled.
     await db.raw(`SELECT pg_sleep(60), '${marker}'`);
+    res.send('fini');
+  });
+  // One query for two requests, as the index's display reads share one (display-reads.ts).
+  let shared: Promise<unknown> | undefined;
+  app.get('/shared', async (_req, res) => {
+    shared ??= outsideRequest(async () => {
+      await db.raw(`SELECT pg_sleep(1), 'shared_${marker}'`);
+    });
+    await shared;
     res.send('fini');
   });
   app.use(disconnects.dropAnswersToGoneClients);
@@ -84,5 +93,26 @@ describe('a query whose client has gone is cancelled', () => {
       const next = await db.raw<{ rows: { pid: number }[] }>('SELECT pg_backend_pid() AS pid');
       expect(next.rows[0].pid).not.toBe(cancelledBackend.pid);
     }
+  });
+
+  it('when a query shared by two requests runs outside both, then one client leaving does not cancel it', async () => {
+    const { port } = server.address() as AddressInfo;
+    const first = http.get({ host: '127.0.0.1', port, path: '/shared' });
+    first.on('error', () => {});
+    await eventually(async () => (await running()) === 1);
+    const second = new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/shared' }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode, body }));
+        })
+        .on('error', reject);
+    });
+
+    first.destroy();
+
+    expect(await second).toEqual({ status: 200, body: 'fini' });
+    expect(errors).toEqual([]);
   });
 });

@@ -84,6 +84,21 @@ describe('the in-memory place index', () => {
     expect(near(store, 10, filter).map((h) => h.id)).toEqual([1]);
   });
 
+  it('when filtering by INSEE code, then each code finds its own places, Corsica’s and odd ones too', () => {
+    const codes = ['13056', '01004', '2A004', '2B004', '02004', '97411', '2a004', 'X-1', null];
+    const store = storeOf(codes.map((codeInsee, i) => row(i + 1, 43.4 + i / 1000, 5.05, { codeInsee })));
+    codes.forEach((codeInsee, i) => {
+      if (codeInsee === null) return;
+      expect(
+        near(store, 20, { today, codeInsee }).map((h) => h.id),
+        codeInsee,
+      ).toEqual([i + 1]);
+    });
+    for (const absent of ['13055', '2A005', '2C004', 'X-2', '']) {
+      expect(near(store, 20, { today, codeInsee: absent }), absent).toEqual([]);
+    }
+  });
+
   it('when a place changes after the tree was built, then searches see it before the next rebuild', () => {
     const store = storeOf([row(1, 43.42, 5.05), row(2, 43.43, 5.05)]);
     store.upsert(row(2, 43.4001, 5.05));

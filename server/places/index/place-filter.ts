@@ -94,7 +94,7 @@ export function compileFilter(
   }
   if (filter.codeInsee !== undefined) {
     const code = store.inseeCodeIndex(filter.codeInsee);
-    tests.push((slot) => code >= 0 && store.codesInsee[slot] === code);
+    tests.push((slot) => store.codesInsee[slot] === code);
   }
   if (filter.bbox) {
     const { minLon, minLat, maxLon, maxLat } = filter.bbox;

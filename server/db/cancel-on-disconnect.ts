@@ -68,14 +68,6 @@ function trackConnections(client: KnexClient): void {
 }
 
 /**
- * Runs `work` as no request's: a query shared by several requests (place-index.ts's display reads)
- * is not cancelled when one of their clients leaves, and may start after a client has gone.
- */
-export function outsideRequest<R>(work: () => Promise<R>): Promise<R> {
-  return requests.exit(work);
-}
-
-/**
  * Middleware and error handler to mount around the routes: the first as early as possible, the
  * second just before the one error handler (a request whose client is gone gets no answer).
  */

@@ -20,7 +20,7 @@ export interface DisplayReadsOptions<T> {
    * 1 query in flight 683–769 searches/s, 2 in flight 663–698, 4 in flight 697).
    */
   inFlight?: number;
-  /** Runs a shared query outside the asking request: one visitor leaving must not cancel the others'. */
+  /** Runs a shared query outside the asking request (outside-requests.ts): one visitor leaving cancels no other's. */
   detached?: <R>(work: () => Promise<R>) => Promise<R>;
 }
 

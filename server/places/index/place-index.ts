@@ -15,7 +15,7 @@ import { PlaceStore } from './place-store.js';
 import { PlaceTexts, type TextHit, type TextPage } from './place-texts.js';
 import { createDisplayReads } from './display-reads.js';
 import { displayedPlacesByIds, type DisplayedPlace } from './place-display.repository.js';
-import { outsideRequest } from '../../db/cancel-on-disconnect.js';
+import { outsideRequests } from '../../shared/outside-requests.js';
 import { sharedRead } from './shared-read.js';
 import { attachLabels, loadEveryPlace, putPlace } from './index-load.js';
 
@@ -79,7 +79,7 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
     idOf: (row) => row.id,
     capacity: DISPLAY_CACHE_SIZE,
     maxAgeMs: DISPLAY_MAX_AGE_MS,
-    detached: outsideRequest,
+    detached: outsideRequests,
   });
   const newestChange = sharedRead(() => latestChange(db));
 

@@ -2,7 +2,8 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cancelQueriesOnDisconnect, outsideRequest } from '../../../server/db/cancel-on-disconnect.js';
+import { cancelQueriesOnDisconnect } from '../../../server/db/cancel-on-disconnect.js';
+import { outsideRequests } from '../../../server/shared/outside-requests.js';
 import { createDb } from '../../../server/db/knex.js';
 import { testConfig } from '../../support/context.js';
 
@@ -34,7 +35,7 @@ describe('a query whose client has gone is cancelled', () => {
   // One query for two requests, as the index's display reads share one (display-reads.ts).
   let shared: Promise<unknown> | undefined;
   app.get('/shared', async (_req, res) => {
-    shared ??= outsideRequest(async () => {
+    shared ??= outsideRequests(async () => {
       await db.raw(`SELECT pg_sleep(1), 'shared_${marker}'`);
     });
     await shared;

@@ -26,6 +26,37 @@ describe('the display cache of the index', () => {
     expect([1, 3, 4].map((id) => cache.get(id, 0, day))).toEqual(['a', 'c', 'd']);
   });
 
+  it('when places are stored, used and forgotten at random, the least recently used leave, as a list says', () => {
+    const capacity = 50;
+    const cache = new DisplayCache<number>(capacity, 60_000);
+    // The reference: ids from least to most recently used.
+    let model: number[] = [];
+    const use = (id: number) => (model = [...model.filter((m) => m !== id), id]);
+    let state = 7;
+    const random = (n: number) => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) % n;
+    for (let step = 0; step < 20_000; step++) {
+      const id = random(200);
+      const action = random(10);
+      if (action < 4) {
+        const row = cache.get(id, 0, day);
+        expect(row).toBe(model.includes(id) ? id : undefined);
+        if (model.includes(id)) use(id);
+      } else if (action < 9) {
+        cache.store([[id, id]], cache.readGeneration, 0, day);
+        use(id);
+        if (model.length > capacity) model.shift();
+      } else {
+        cache.forget([id]);
+        model = model.filter((m) => m !== id);
+      }
+      if (step % 5_000 === 4_999) {
+        cache.clear();
+        model = [];
+      }
+      expect(cache.size).toBe(model.length);
+    }
+  });
+
   it('when a place is forgotten while its row is being read, then the read is not stored', () => {
     const cache = new DisplayCache<string>(10, 60_000);
     const generation = cache.readGeneration;

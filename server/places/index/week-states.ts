@@ -1,6 +1,6 @@
 import type { OpeningState } from '../../shared/opening-hours.js';
 import { isoDay, parisWallTime, type WallTime } from '../../shared/paris-time.js';
-import { dayNumber, isPublicHoliday, MINUTES_PER_WEEK, minuteOfWeek, type WeeklyHours } from './weekly-hours.js';
+import { dayNumber, isPublicHoliday, MINUTES_PER_WEEK, minuteOfWallWeek, type WeeklyHours } from './weekly-hours.js';
 
 /** How far the library looks for the next change (opening-hours.ts, openingStateAt): 8 days. */
 const HORIZON_DAYS = 8;
@@ -56,7 +56,7 @@ export function stateFromWeek(hours: WeeklyHours, instant: Date): OpeningState |
   // Fallback rules ("… || …") may hold states the intervals do not tell apart.
   if (hours.kind === 'calendar' || hours.someUnknown || hours.text.includes('||')) return undefined;
   const now = parisWallTime(instant);
-  const minute = minuteOfWeek(instant);
+  const minute = minuteOfWallWeek(now);
   const weekday = Math.floor(minute / 1440); // Monday 0
   const { intervals } = hours;
   let open = false;

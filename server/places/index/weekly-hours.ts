@@ -42,7 +42,11 @@ export const dayNumber = (w: Pick<WallTime, 'year' | 'month' | 'day'>) =>
 
 /** Minutes from the Monday 00:00 (Paris) of the instant's week to the instant. */
 export function minuteOfWeek(instant: Date): number {
-  const w = parisWallTime(instant);
+  return minuteOfWallWeek(parisWallTime(instant));
+}
+
+/** The same, from the instant's Paris wall time when the caller has it already. */
+export function minuteOfWallWeek(w: WallTime): number {
   const weekday = (new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay() + 6) % 7; // Monday 0
   return weekday * 1440 + w.hour * 60 + w.minute;
 }

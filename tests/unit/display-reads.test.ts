@@ -37,7 +37,7 @@ function fakeDatabase(names: Record<number, string>) {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function readsOver(database: ReturnType<typeof fakeDatabase>) {
-  return createDisplayReads<Row>({ read: database.read, idOf: (row) => row.id, capacity: 100, maxAgeMs: 60_000 });
+  return createDisplayReads<Row>({ read: database.read, capacity: 100, maxAgeMs: 60_000 });
 }
 
 const namesOf = (rows: Map<number, Row>) => Object.fromEntries([...rows].map(([id, row]) => [id, row.name]));
@@ -163,7 +163,6 @@ describe('display rows read for several requests at once', () => {
     let detachedRuns = 0;
     const reads = createDisplayReads<Row>({
       read: database.read,
-      idOf: (row) => row.id,
       capacity: 100,
       maxAgeMs: 60_000,
       detached: (work) => {

@@ -76,7 +76,6 @@ export function createPlaceIndex(deps: PlaceIndexDeps) {
   let pruneTimer: NodeJS.Timeout | undefined;
   const display = createDisplayReads<DisplayedPlace>({
     read: (ids) => displayedPlacesByIds(db, ids),
-    idOf: (row) => row.id,
     capacity: DISPLAY_CACHE_SIZE,
     maxAgeMs: DISPLAY_MAX_AGE_MS,
     detached: outsideRequests,

@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { chordMetresForKm, haversineKm } from '../../server/places/geo.js';
 import { compileFilter } from '../../server/places/index/place-filter.js';
 import { nearest, type NearestHit } from '../../server/places/index/place-queries.js';
-import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { PlaceStore } from '../../server/places/index/place-store.js';
+import { indexedRow } from '../support/index-rows.js';
 import { planSearch } from '../../server/places/index/query-plan.js';
 import { SERVICES } from '../../server/places/standard.js';
-
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) % 4_294_967_296;
-    return state / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 interface Area {
   lat: number;
@@ -32,20 +26,11 @@ const AREAS: Record<string, Area> = {
 function storeIn(area: Area, random: () => number, count: number) {
   const store = new PlaceStore();
   const wrap = (lon: number) => (lon > 180 ? lon - 360 : lon < -180 ? lon + 360 : lon);
-  const rowAt = (id: number): IndexedPlaceRow => ({
-    id,
-    latitude: area.lat + Math.round(((random() - 0.5) * 2 * area.spread) / area.step) * area.step,
-    longitude: wrap(area.lon + Math.round(((random() - 0.5) * 2 * area.spread) / area.step) * area.step),
-    codePostal: '69001',
-    codeInsee: null,
-    horaires: null,
-    services: random() < 0.05 ? 4 : random() < 0.5 ? 1 : 2,
-    publics: 0,
-    priseEnCharge: 0,
-    frais: 0,
-    modalitesAcces: 0,
-    modalitesAccompagnement: 0,
-  });
+  const rowAt = (id: number) => {
+    const latitude = area.lat + Math.round(((random() - 0.5) * 2 * area.spread) / area.step) * area.step;
+    const longitude = wrap(area.lon + Math.round(((random() - 0.5) * 2 * area.spread) / area.step) * area.step);
+    return indexedRow(id, latitude, longitude, { services: random() < 0.05 ? 4 : random() < 0.5 ? 1 : 2 });
+  };
   for (let id = 1; id <= count; id++) store.upsert(rowAt(id));
   store.rebuildTree();
   // Changed since the build: moved, new and removed places, beside the tree.
@@ -77,7 +62,7 @@ function everyPlaceAnswer(
 describe('the nearest places from the in-memory tree', () => {
   for (const [name, area] of Object.entries(AREAS)) {
     it(`when searching in ${name}, page by page, filtered or not, then the pages are those of every place read`, () => {
-      const random = seeded(7);
+      const random = seededRandom(7);
       const store = storeIn(area, random, 4000);
       let compared = 0;
       for (let trial = 0; trial < 12; trial++) {
@@ -107,7 +92,7 @@ describe('the nearest places from the in-memory tree', () => {
   }
 
   it('when a rare service is searched in its own tree, then the pages are those of reading every place', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     const store = storeIn(AREAS['the countryside'], random, 4000);
     const filter = { today: 20_000, services: [SERVICES[2]] };
     const { matches, subsets } = planSearch(store, filter);

@@ -4,17 +4,10 @@ import { haversineKm } from '../../server/places/geo.js';
 import { countInBox, countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
 import { openInstant } from '../../server/places/index/weekly-hours.js';
-import { PlaceStore, type IndexedPlaceRow } from '../../server/places/index/place-store.js';
+import { PlaceStore } from '../../server/places/index/place-store.js';
+import { indexedRow } from '../support/index-rows.js';
 import { SERVICES } from '../../server/places/standard.js';
-
-// A small seeded generator: the same places on every run, many shapes of data.
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) % 4_294_967_296;
-    return state / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 const RULES = [
   'Mo-Fr 09:00-12:00,14:00-17:00',
@@ -31,21 +24,13 @@ function randomStore(
   servicesOf: (r: () => number) => number = (r) => (r() < 0.5 ? 1 : 2),
 ) {
   const store = new PlaceStore();
-  const rowAt = (id: number): IndexedPlaceRow => ({
-    id,
+  const rowAt = (id: number) => {
     // Clustered: many places share a spot, so ties between pages are exercised too.
-    latitude: 45 + Math.round(random() * 40) / 100,
-    longitude: 5 + Math.round(random() * 40) / 100,
-    codePostal: '69001',
-    codeInsee: null,
-    horaires: random() < 0.2 ? null : RULES[Math.floor(random() * RULES.length)],
-    services: servicesOf(random),
-    publics: 0,
-    priseEnCharge: 0,
-    frais: 0,
-    modalitesAcces: 0,
-    modalitesAccompagnement: 0,
-  });
+    const latitude = 45 + Math.round(random() * 40) / 100;
+    const longitude = 5 + Math.round(random() * 40) / 100;
+    const horaires = random() < 0.2 ? null : RULES[Math.floor(random() * RULES.length)];
+    return indexedRow(id, latitude, longitude, { codePostal: '69001', horaires, services: servicesOf(random) });
+  };
   for (let id = 1; id <= count; id++) store.upsert(rowAt(id));
   store.rebuildTree();
   // Changes since the build: moved, new and removed places, beside the tree.
@@ -83,7 +68,7 @@ function expectPlanToMatchWalk(store: PlaceStore, filter: IndexFilter, random: (
 }
 
 describe('the plan of an "open at" search', () => {
-  const random = seeded(42);
+  const random = seededRandom(42);
   const store = randomStore(random, 3000);
   const instants = ['2026-12-07T09:30:00Z', '2026-12-08T19:30:00Z', '2026-12-13T02:00:00Z', '2026-12-12T10:00:00Z'];
 
@@ -126,7 +111,7 @@ describe('the plan of an "open at" search', () => {
 });
 
 describe('the plan of a search for rare services', () => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   // Service 0 offered by ~70 % of the places, 1 by ~20 %, 2 by ~3 %, 3 by none.
   const store = randomStore(random, 4000, (r) => (r() < 0.7 ? 1 : 0) | (r() < 0.2 ? 2 : 0) | (r() < 0.03 ? 4 : 0));
   const asked = [[SERVICES[2]], [SERVICES[1]], [SERVICES[1], SERVICES[2]], [SERVICES[0], SERVICES[2]], [SERVICES[3]]];
@@ -152,7 +137,7 @@ describe('the plan of a search for rare services', () => {
 });
 
 describe('the count around a point', () => {
-  const random = seeded(11);
+  const random = seededRandom(11);
   const store = randomStore(random, 5000);
   const haversine = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) => {
     const rad = Math.PI / 180;

@@ -5,6 +5,7 @@ import { compileWeeklyHours, type WeeklyHours } from '../../server/places/index/
 import { createOpeningStates } from '../../server/places/opening-states.js';
 import { openingStateAt } from '../../server/shared/opening-hours.js';
 import { isoMinuteOrNull } from '../../server/shared/paris-time.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /** The distinct opening hours of the seeded places: 2,951 real rules, in every shape people write. */
 function seededRules(): string[] {
@@ -16,14 +17,6 @@ function seededRules(): string[] {
     for (const place of places) if (typeof place.horaires === 'string') rules.add(place.horaires);
   }
   return [...rules];
-}
-
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) % 4_294_967_296;
-    return state / 4_294_967_296;
-  };
 }
 
 const shown = (state: { open: boolean | null; nextChange: Parameters<typeof isoMinuteOrNull>[0] }) => ({
@@ -66,7 +59,7 @@ const HARD_INSTANTS = [
 
 describe('open states from the compiled weeks', () => {
   it('when a week answers, then it says what the library says, for seeded rules at random minutes of two years', () => {
-    const random = seeded(5);
+    const random = seededRandom(5);
     const rules = [...CRAFTED, ...seededRules().filter(() => random() < 0.25)];
     let answered = 0;
     for (const rule of rules) {

@@ -93,7 +93,7 @@ export function compileFilter(
     tests.push((slot) => store.codesPostaux[slot] === code);
   }
   if (filter.codeInsee !== undefined) {
-    const code = store.inseeCodeIndex(filter.codeInsee);
+    const code = store.inseeKeyOf(filter.codeInsee);
     tests.push((slot) => store.codesInsee[slot] === code);
   }
   if (filter.bbox) {

@@ -161,7 +161,7 @@ export class PlaceStore {
   }
 
   /** The number a place with this INSEE code holds; -2 for a code no place has (it matches none). */
-  inseeCodeIndex(code: string): number {
+  inseeKeyOf(code: string): number {
     return inseeKey(code) ?? this.otherInseeCodes.get(code) ?? -2;
   }
 

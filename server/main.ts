@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { createAfterResponse, type AfterResponse } from './accounts/after-response.js';
+import type { Express } from 'express';
 import { createApp } from './app.js';
+import { createExpressServer } from './http/express-server.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, type Database } from './database.js';
 import { seedOnStart } from '../seeds/on-start.js';
@@ -95,9 +97,9 @@ async function main() {
 }
 
 /** Resolves once the port is open; rejects with the error `listen` would otherwise swallow. */
-function listen(app: http.RequestListener, port: number, host: string): Promise<http.Server> {
+function listen(app: Express, port: number, host: string): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = http.createServer(app);
+    const server = createExpressServer(app);
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);

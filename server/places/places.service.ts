@@ -5,7 +5,7 @@ import { isoMinuteOrNull, parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { isOpenAt } from '../shared/opening-hours.js';
-import { placePath } from './places.mapping.js';
+import { summaryOf, summaryOfDisplayed } from './summary-json.js';
 import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {
@@ -25,7 +25,6 @@ import { createSqlSearchAnswers, type PlaceCount } from './sql-search-answers.js
 import { createPlaceReads } from './place-reads.js';
 import { MESSAGES } from '../shared/messages.js';
 import type { PlaceIndex } from './index/place-index.js';
-import type { DisplayedPlace } from './index/place-display.repository.js';
 import {
   countTextWithIndex,
   countWithIndex,
@@ -126,10 +125,10 @@ export function createPlacesService(deps: PlacesServiceDeps) {
     return summaryOf(
       place,
       labels.filter((l) => l.placeId === place.id).map((l) => l.slug),
+      openStateAt(place.horaires, now),
       criteria.point && place.latitude !== null && place.longitude !== null
         ? haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude })
         : undefined,
-      now,
     );
   }
 
@@ -137,35 +136,6 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   function openStateAt(horaires: string | null, now: Date): Pick<PlaceSummary, 'open_now' | 'next_change'> {
     const state = openingStates(horaires, now);
     return { open_now: state.open, next_change: isoMinuteOrNull(state.nextChange) };
-  }
-
-  function summaryOf(
-    place: Omit<DisplayedPlace, 'labelSlugs'>,
-    labelSlugs: string[],
-    distanceKm: number | undefined,
-    now: Date,
-  ): PlaceSummary {
-    const summary: PlaceSummary = {
-      id: place.id,
-      nom: place.nom,
-      adresse: place.adresse,
-      complement_adresse: place.complementAdresse,
-      code_postal: place.codePostal,
-      commune: place.commune,
-      code_insee: place.codeInsee,
-      latitude: place.latitude,
-      longitude: place.longitude,
-      location_precision: place.locationPrecision,
-      labels: labelSlugs,
-      services: place.services,
-      frais_a_charge: place.fraisACharge,
-      modalites_accompagnement: place.modalitesAccompagnement,
-      horaires: place.horaires,
-      ...openStateAt(place.horaires, now),
-      url: placePath(place),
-    };
-    if (distanceKm !== undefined) summary.distance_km = Math.round(distanceKm * 1000) / 1000;
-    return summary;
   }
 
   /**
@@ -188,7 +158,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
           cursor: query.cursor,
           textWords: textOf(criteria.q),
         },
-        (place, distanceKm) => summaryOf(place, place.labelSlugs, distanceKm, now),
+        (place, distanceKm) => summaryOfDisplayed(place, openStateAt(place.horaires, now), distanceKm),
       );
       if (page) return page;
     }
@@ -205,7 +175,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
               textDeps,
               // The matches are counted along the way, for the count asked beside the page.
               { q: criteria.q, limit: query.limit, cursor: query.cursor, now, countUpTo: COUNT_CAP + 1 },
-              (place) => summaryOf(place, place.labelSlugs, undefined, now),
+              (place) => summaryOfDisplayed(place, openStateAt(place.horaires, now)),
             )) ?? inSql()
         : () => inSql();
     if (sqlAnswers && openAt === undefined) {

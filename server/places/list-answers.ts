@@ -3,7 +3,6 @@ import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { soonestParisMinute } from '../shared/paris-time.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesSearch, PlacesService } from './places.service.js';
-import { placesListJson } from './summary-json.js';
 
 /** A list of 20 weighs ~15 kB: a thousand of the most recently asked ones. */
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -24,13 +23,13 @@ export function createListAnswers(deps: { places: Pick<PlacesService, 'pageKey' 
 
   return async function listAnswer(query: PlacesSearch, list: () => Promise<PlacesList>): Promise<KeptAnswer> {
     const key = deps.places.listMayBeKept(query) ? await deps.places.pageKey() : undefined;
-    if (key === undefined) return { body: placesListJson(await list()) };
+    if (key === undefined) return { body: JSON.stringify(await list()) };
     const address = JSON.stringify(query);
     const now = deps.clock.now().getTime();
     const kept = memory.find(address, key, now);
     if (kept) return memory.answer(kept, '');
     const answer = await list();
-    const json = placesListJson(answer);
+    const json = JSON.stringify(answer);
     const validUntil = soonestParisMinute(answer.items.map((item) => item.next_change))?.getTime();
     memory.keep(address, { key, path: '', text: json, renderedAt: now, validUntil });
     return { body: json };

@@ -5,7 +5,7 @@ import { isoMinuteOrNull, parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { isOpenAt } from '../shared/opening-hours.js';
-import { summaryOf, summaryOfDisplayed } from './summary-json.js';
+import { summaryOf, summaryOfDisplayed } from './place-summaries.js';
 import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
 import {

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './database.js';
 import { seedOnStart } from '../seeds/on-start.js';
 import { createPlaceIndex, type PlaceIndex } from './places/index/place-index.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { buildPendingPlaceIndexes, indexesLeftToBuild } from './places/place-index-builds.repository.js';
 
 let logger: Logger = createLogger('info');
 let database: Database | undefined;
@@ -70,6 +71,7 @@ async function main() {
 
   database = await openDatabase(config, logger);
   if (database.origin === 'adopted') logger.warn('Le PostgreSQL embarqué repris sera arrêté avec ce serveur.');
+  await finishInterruptedIndexBuilds(database, logger);
   await seedOnStart(config, database, logger);
   afterResponse = createAfterResponse((message, error) =>
     logger.error(error === undefined ? {} : { err: error }, message),
@@ -167,3 +169,21 @@ async function withTimeout(promise: Promise<void> | undefined, ms: number): Prom
 }
 
 main().catch((error: unknown) => fail('Le serveur n’a pas pu démarrer.', error));
+
+/**
+ * A bulk load builds the indexes it dropped after its commit: if the process died in between, they
+ * are built here, before anything reads the places (a search without them would scan the table).
+ */
+async function finishInterruptedIndexBuilds(database: Database, log: Logger) {
+  const maintenance = database.openMaintenance();
+  try {
+    const left = await indexesLeftToBuild(maintenance);
+    if (left.length === 0) return;
+    log.warn(`Index de lieux à reconstruire après un chargement interrompu : ${left.join(', ')}.`);
+    await buildPendingPlaceIndexes(maintenance, {
+      onBuilt: (name, ms) => log.info(`Index ${name} reconstruit en ${Math.round(ms)} ms.`),
+    });
+  } finally {
+    await maintenance.destroy();
+  }
+}

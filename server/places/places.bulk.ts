@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../db/knex.js';
 import type { NewPlaceRow } from './place-writes.repository.js';
 import { placeQuality } from './place-quality.js';
+import { buildPendingPlaceIndexes, recordIndexesToBuild } from './place-index-builds.repository.js';
 
 /**
  * The bulk path for places: rows streamed with COPY into a staging table, then one INSERT … SELECT
@@ -138,9 +139,10 @@ export interface BulkLoadOptions {
    * 'auto': rebuild the secondary indexes of `places` when the load is large and at least as big as
    * the table already there (a first load). A million row-by-row inserts into growing GIN and GiST
    * indexes cost far more than building them once, sorted or buffered, at the end. The foreign keys
-   * to `places` are likewise dropped and added back (checked once, set-based). The rebuild holds an
-   * exclusive lock on `places` and `place_labels` until the commit: searches wait. 'never' for a
-   * live import.
+   * to `places` are likewise dropped and added back (checked once, set-based). The load holds an
+   * exclusive lock on `places` and `place_labels` until the commit: searches wait. The indexes are
+   * then built after the commit, two at a time (place-index-builds.repository.ts): searches read
+   * the new rows meanwhile, edits wait for the builds. 'never' for a live import.
    */
   rebuildIndexes?: 'auto' | 'always' | 'never';
   /** Told how long each step after the COPY took ('insert', 'foreign keys', 'index <name>'). */
@@ -184,20 +186,31 @@ async function shouldRebuild(trx: Knex.Transaction, staged: number, choice: Bulk
 }
 
 /**
- * Loads places in one transaction. `rows` is consumed as a stream (a generator of a million rows
- * never sits in memory).
+ * Loads places in one transaction: every row and label link, or nothing. `rows` is consumed as a
+ * stream (a generator of a million rows never sits in memory). When the load dropped the indexes,
+ * it resolves once they are all built again; if a build fails after the commit, the rows stay and
+ * the indexes left are built at the next start (`place_index_builds`).
  */
 export async function bulkLoadPlaces(
   db: Db,
   rows: Iterable<BulkPlaceRow> | AsyncIterable<BulkPlaceRow>,
   options: BulkLoadOptions = {},
 ): Promise<BulkLoadReport> {
+  const report = await loadInOneTransaction(db, rows, options);
+  await buildPendingPlaceIndexes(db, { onBuilt: (name, ms) => options.onStep?.(`index ${name}`, ms) });
+  return report;
+}
+
+function loadInOneTransaction(
+  db: Db,
+  rows: Iterable<BulkPlaceRow> | AsyncIterable<BulkPlaceRow>,
+  options: BulkLoadOptions,
+): Promise<BulkLoadReport> {
   return db.transaction(async (trx) => {
     // Inside a transaction Knex hands out the transaction's own connection: COPY runs in it.
     const client = trx.client as { acquireConnection(): Promise<pg.Client> };
     const connection = await client.acquireConnection();
-    // Room for the index builds and the insert's sorts; no wait for the WAL flush at each step.
-    await trx.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
+    // Room for the insert's sorts and the keys' checks; no wait for the WAL flush at each step.
     await trx.raw(`SET LOCAL work_mem = '64MB'`);
     await trx.raw('SET LOCAL synchronous_commit = off');
     // Triggers on places that tell listeners about each row (the in-memory index's NOTIFY) read this
@@ -217,6 +230,7 @@ export async function bulkLoadPlaces(
     const rebuilt = rebuild ? await secondaryIndexes(trx) : [];
     const rechecked = rebuild ? await foreignKeys(trx) : [];
     for (const index of rebuilt) await trx.raw('DROP INDEX ??', [index.name]);
+    await recordIndexesToBuild(trx, rebuilt);
     for (const key of rechecked) await trx.raw('ALTER TABLE ?? DROP CONSTRAINT ??', [key.table, key.name]);
     // Only the newly inserted places get their labels (RETURNING), as the import does. The search
     // words too: the trigger leaves them to a bulk load (migration 20261203_0100).
@@ -259,7 +273,6 @@ export async function bulkLoadPlaces(
         }
       });
     }
-    for (const index of rebuilt) await timed(`index ${index.name}`, () => trx.raw(index.definition));
     return { read: counter.read, inserted, alreadyPresent: counter.read - inserted, labelsLinked: linked };
   });
 }

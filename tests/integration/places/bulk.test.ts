@@ -2,6 +2,11 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bulkLoadPlaces, copyLine } from '../../../server/places/places.bulk.js';
 import { correctedSearchText } from '../../../server/places/search-words.repository.js';
+import {
+  buildPendingPlaceIndexes,
+  indexesLeftToBuild,
+  recordIndexesToBuild,
+} from '../../../server/places/place-index-builds.repository.js';
 import { bulkRow } from '../../support/bulk-rows.js';
 import { createTestContext } from '../../support/context.js';
 import { createFreshDatabase } from '../../support/fresh-database.js';
@@ -124,12 +129,51 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
       });
       expect(report).toMatchObject({ inserted: 1, labelsLinked: 1 });
       expect(await indexes()).toEqual(before);
+      expect(await indexesLeftToBuild(fresh.db)).toEqual([]);
       const found = await fresh.db('places').where('nom', row.nom).select('id');
       expect(found).toHaveLength(1);
     } finally {
       await fresh.drop();
     }
   });
+
+  it(
+    'when a load committed but its process died before the indexes were built, then the next build ' +
+      'makes each of them once, even from two instances at once, and skips one that already exists',
+    async () => {
+      const fresh = await createFreshDatabase();
+      try {
+        const secondary = async () =>
+          (
+            await fresh.db.raw<{ rows: { name: string; definition: string }[] }>(
+              `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+                 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = 'places'::regclass AND NOT i.indisprimary AND NOT i.indisunique
+                ORDER BY 1`,
+            )
+          ).rows;
+        const before = await secondary();
+        const dropped = before.filter((index) => /gist|gin/i.test(index.definition)).slice(0, 3);
+        const untouched = before.find((index) => !dropped.includes(index))!;
+        // What a load leaves when its process is killed between the commit and the builds.
+        await fresh.db.transaction(async (trx) => {
+          for (const index of dropped) await trx.raw('DROP INDEX ??', [index.name]);
+          await recordIndexesToBuild(trx, [...dropped, untouched]);
+        });
+        expect(await indexesLeftToBuild(fresh.db)).toHaveLength(4);
+
+        const [first, second] = await Promise.all([
+          buildPendingPlaceIndexes(fresh.db),
+          buildPendingPlaceIndexes(fresh.db),
+        ]);
+        expect([...first, ...second].sort()).toEqual([...dropped, untouched].map((index) => index.name).sort());
+        expect(await secondary()).toEqual(before);
+        expect(await indexesLeftToBuild(fresh.db)).toEqual([]);
+      } finally {
+        await fresh.drop();
+      }
+    },
+  );
 
   it('when a value is missing, then its COPY field is \\N (NULL), not an empty string', () => {
     const line = copyLine(bulkRow({ telephone: null }));

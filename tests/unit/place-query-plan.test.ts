@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, openRuleTest, type IndexFilter } from '../../server/places/index/place-filter.js';
+import {
+  compileFilter,
+  compilePositionFilter,
+  openRuleTest,
+  type IndexFilter,
+} from '../../server/places/index/place-filter.js';
 import { haversineKm } from '../../server/places/geo.js';
 import { countInBox, countWithin, nearest } from '../../server/places/index/place-queries.js';
 import { openTreeItems, planSearch } from '../../server/places/index/query-plan.js';
@@ -133,6 +138,52 @@ describe('the plan of a search for rare services', () => {
     expect(planSearch(store, { today: 20_000, services: [SERVICES[0], SERVICES[2]] }).subsets).toBeUndefined();
     const absent = planSearch(store, { today: 20_000, services: [SERVICES[3]] }).subsets;
     expect(absent?.[0].tree).toBeNull();
+  });
+});
+
+describe("a count's filter read from the tree's columns, in the tree's order", () => {
+  const random = seededRandom(23);
+  const store = randomStore(random, 4000, (r) => (r() < 0.3 ? 1 : 0) | (r() < 0.1 ? 2 : 0) | (r() < 0.02 ? 4 : 0));
+  const instants = ['2026-12-07T09:30:00Z', '2026-12-08T19:30:00Z', '2026-12-13T02:00:00Z', '2026-12-25T10:00:00Z'];
+
+  it('when services and "open at" are counted by position, then the count is the one by slot, moved places too', () => {
+    let counted = 0;
+    for (const services of [undefined, [SERVICES[0]], [SERVICES[1], SERVICES[2]], ['Inconnu']]) {
+      for (const openAt of [undefined, ...instants.map((iso) => new Date(iso))]) {
+        const filter: IndexFilter = { today: 20_000, services, openAt };
+        const openRule = openAt ? openRuleTest(store, openAt) : undefined;
+        const atPositions = compilePositionFilter(filter, openRule);
+        if (services === undefined && openAt === undefined) {
+          expect(atPositions).toBeUndefined();
+          continue;
+        }
+        expect(atPositions).toBeDefined();
+        const matches = compileFilter(store, filter, openRule);
+        for (let trial = 0; trial < 8; trial++) {
+          const at = { lat: 45 + random() * 0.4, lon: 5 + random() * 0.4, radiusKm: 0.5 + random() * 30 };
+          for (const upTo of [1, 50, 1001, 10_000]) {
+            const bySlot = countWithin(store, { ...at, upTo, matches });
+            expect(countWithin(store, { ...at, upTo, matches, atPositions })).toBe(bySlot);
+            counted += bySlot;
+          }
+        }
+      }
+    }
+    expect(counted).toBeGreaterThan(1000);
+  });
+
+  it('when any other filter is asked, then no column test is made and the count goes by slot', () => {
+    const openAt = new Date(instants[0]);
+    const openRule = openRuleTest(store, openAt);
+    for (const other of [
+      { publics: ['Seniors'] },
+      { codePostal: '69001' },
+      { labelIds: [] },
+      { bbox: { minLon: 5, minLat: 45, maxLon: 6, maxLat: 46 } },
+      { slotTest: () => true },
+    ]) {
+      expect(compilePositionFilter({ today: 20_000, openAt, ...other }, openRule)).toBeUndefined();
+    }
   });
 });
 

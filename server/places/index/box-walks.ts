@@ -4,18 +4,18 @@
  */
 import type KDBush from 'kdbush';
 import { KdNodeStack, type Box } from './kd-nodes.js';
-import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
 
 // geokdbush measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair further, then cut exactly.
 export const RADIUS_SLACK = 1.0001;
 
 /**
- * The tree's items in a lon/lat box, as `KDBush.range` walks them, but without building the list of
- * every one: `visit` returning false stops the walk (a capped count needs 1,001, not 100,000).
- * Items in `hole` (a box already counted) are skipped, and so are whole nodes whose region, narrowed
- * by the splits above them, lies inside it. Returns false when stopped.
+ * The tree's points in a lon/lat box, by position in the tree's order, as `KDBush.range` walks them,
+ * but without building the list of every one: `visit` returning false stops the walk (a capped count
+ * needs 1,001, not 100,000). Points in `hole` (a box already counted) are skipped, and so are whole
+ * nodes whose region, narrowed by the splits above them, lies inside it. Returns false when stopped.
  */
-function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, hole?: Box): boolean {
+function walkTreePositions(tree: KDBush, box: Box, visit: (position: number) => boolean, hole?: Box): boolean {
   const { ids, coords, nodeSize } = tree;
   const { minLon, minLat, maxLon, maxLat } = box;
   const inBox = (i: number) => {
@@ -36,11 +36,11 @@ function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, h
     if (hole && nodes.w >= hole.minLon && nodes.e <= hole.maxLon && nodes.s >= hole.minLat && nodes.n <= hole.maxLat)
       continue;
     if (right - left <= nodeSize) {
-      for (let i = left; i <= right; i++) if (inBox(i) && !visit(ids[i])) return false;
+      for (let i = left; i <= right; i++) if (inBox(i) && !visit(i)) return false;
       continue;
     }
     const m = (left + right) >> 1;
-    if (inBox(m) && !visit(ids[m])) return false;
+    if (inBox(m) && !visit(m)) return false;
     nodes.pushChildren(m, coords[2 * m + nodes.axis], box);
   }
   return true;
@@ -48,7 +48,7 @@ function walkTreeBox(tree: KDBush, box: Box, visit: (item: number) => boolean, h
 
 /** The trees a search walks: the rare services' own when given, else the main one (none before the first build). */
 export const treesToWalk = (store: PlaceStore, subsets?: ServiceTree[]): ServiceTree[] =>
-  subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots }] : []);
+  subsets ?? (store.tree ? [{ tree: store.tree, slots: store.treeSlots, columns: store.treeColumns }] : []);
 
 const inside = (box: Box, lat: number, lon: number) =>
   lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon;
@@ -81,11 +81,12 @@ export function forEachInBox(
   const seen = trees.length > 1 ? new Set<number>() : undefined;
   for (const { tree, slots } of trees) {
     if (!tree) continue;
-    const walked = walkTreeBox(
+    const { ids } = tree;
+    const walked = walkTreePositions(
       tree,
       box,
-      (item) => {
-        const slot = slots[item];
+      (position) => {
+        const slot = slots[ids[position]];
         if (slot < 0 || !store.inTree[slot] || seen?.has(slot)) return true;
         seen?.add(slot);
         return visit(slot);
@@ -95,6 +96,59 @@ export function forEachInBox(
     if (!walked) return false;
   }
   return true;
+}
+
+/** One tree walked with a test by position on its columns (query-plan.ts `atPositions`). */
+export interface PositionalWalk {
+  own: ServiceTree & { tree: KDBush; columns: TreeColumns };
+  test: (position: number) => boolean;
+}
+
+/** The walk by position of a search's plan: one tree, with columns, and a filter they answer; else undefined. */
+export function positionalWalk(
+  store: PlaceStore,
+  plan: { atPositions?: (columns: TreeColumns) => (position: number) => boolean; subsets?: ServiceTree[] },
+): PositionalWalk | undefined {
+  if (!plan.atPositions) return undefined;
+  const trees = treesToWalk(store, plan.subsets);
+  if (trees.length !== 1) return undefined;
+  const [own] = trees;
+  if (!own.tree || !own.columns) return undefined;
+  return { own: { ...own, tree: own.tree, columns: own.columns }, test: plan.atPositions(own.columns) };
+}
+
+/**
+ * As forEachInBox, for a filter the tree's columns answer: the tree's places in the box are tested in
+ * the tree's own order (`walk.test`, then still in the tree) and handed to `visitTree` as coordinates;
+ * the places changed since the build go to `visitChanged` as slots. Returns false when stopped.
+ */
+export function forEachPositionInBox(
+  store: PlaceStore,
+  walk: PositionalWalk,
+  box: Box,
+  visitTree: (lon: number, lat: number) => boolean,
+  visitChanged: (slot: number) => boolean,
+  hole?: Box,
+): boolean {
+  const outsideHole = hole
+    ? (slot: number) => inside(hole, store.latitudes[slot], store.longitudes[slot]) || visitChanged(slot)
+    : visitChanged;
+  if (!forEachChangedInBox(store, box, outsideHole)) return false;
+  const { tree, columns } = walk.own;
+  const { coords } = tree;
+  const { inTree } = store;
+  const { test } = walk;
+  return walkTreePositions(
+    tree,
+    box,
+    (position) => {
+      if (!test(position)) return true;
+      const slot = columns.slots[position];
+      if (slot < 0 || !inTree[slot]) return true;
+      return visitTree(coords[2 * position], coords[2 * position + 1]);
+    },
+    hole,
+  );
 }
 
 /** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */

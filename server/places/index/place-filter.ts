@@ -1,5 +1,5 @@
 import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../standard.js';
-import type { PlaceStore } from './place-store.js';
+import type { PlaceStore, TreeColumns } from './place-store.js';
 import { openAtChecker, type OpenInstant } from './weekly-hours.js';
 
 /** The standard's lists, in the order of their bits (place-index.repository.ts builds the same bits in SQL). */
@@ -127,5 +127,38 @@ export function compileFilter(
   return (slot) => {
     for (const test of tests) if (!test(slot)) return false;
     return true;
+  };
+}
+
+/**
+ * The same test as compileFilter, read from a tree's columns by position (see TreeColumns), for a
+ * filter made only of services and "open at" (the searches whose counts walk every place of the
+ * radius); undefined for any other filter, and for none (counted by whole nodes: TreeCounts).
+ * `openRule` is the request's own test of the rules, as for compileFilter.
+ */
+export function compilePositionFilter(
+  filter: IndexFilter,
+  openRule: ((rule: number) => boolean) | undefined,
+): ((columns: TreeColumns) => (position: number) => boolean) | undefined {
+  const otherBits = (Object.keys(BIT_FIELDS) as BitField[]).some(
+    (field) => field !== 'services' && maskOf(field, filter[field]) !== 0,
+  );
+  const other =
+    otherBits ||
+    filter.codePostal !== undefined ||
+    filter.codeInsee !== undefined ||
+    filter.bbox !== undefined ||
+    filter.labelIds !== undefined ||
+    filter.slotTest !== undefined;
+  if (other) return undefined;
+  const mask = maskOf('services', filter.services);
+  const isOpen = filter.openAt ? openRule : undefined;
+  if (filter.openAt && !isOpen) return undefined;
+  if (mask === 0 && !isOpen) return undefined;
+  if (mask === -1) return () => () => false;
+  return ({ services, hours }) => {
+    if (!isOpen) return (position) => (services[position] & mask) !== 0;
+    if (mask === 0) return (position) => hours[position] >= 0 && isOpen(hours[position]);
+    return (position) => (services[position] & mask) !== 0 && hours[position] >= 0 && isOpen(hours[position]);
   };
 }

@@ -1,8 +1,17 @@
 import { around } from 'geokdbush';
 import { chordMetresForKm, haversineKm } from '../geo.js';
-import { boxesAround, forEachChangedInBox, forEachInBox, innerSquare, RADIUS_SLACK, treesToWalk } from './box-walks.js';
+import {
+  boxesAround,
+  forEachChangedInBox,
+  forEachInBox,
+  forEachPositionInBox,
+  innerSquare,
+  positionalWalk,
+  RADIUS_SLACK,
+  treesToWalk,
+} from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
-import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
 import { latitudeBand, type SlotCandidates, type TreeCandidates } from './query-plan.js';
 import type { Box } from './kd-nodes.js';
 
@@ -27,6 +36,8 @@ export interface NearestQuery {
   candidates?: TreeCandidates | SlotCandidates;
   /** When set, these trees (rare services' own, see ServiceTree) are walked instead of the main one. */
   subsets?: ServiceTree[];
+  /** `matches` on a tree's columns, by position (query-plan.ts): a count reads it when it can. */
+  atPositions?: (columns: TreeColumns) => (position: number) => boolean;
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
@@ -207,15 +218,28 @@ export function countWithin(
   // Most searches reach the cap inside the square inscribed in the circle, where no distance needs
   // computing (without a filter, counted by whole nodes of the tree: TreeCounts). A search that
   // does not reach it there walks the circle, counting only what lies outside the square.
+  // With a filter of services and "open at" only, the tree's places are tested on its columns, in
+  // its own order (TreeColumns): the count of a sparse filter visits every place of the radius.
+  const positional = positionalWalk(store, query);
+  const within = (placeLon: number, placeLat: number) => {
+    if (haversineKm(point, { lat: placeLat, lon: placeLon }) <= radiusKm) count++;
+    return count < upTo;
+  };
+  const walkBox = (box: Box, hole?: Box) =>
+    positional
+      ? forEachPositionInBox(store, positional, box, within, visit, hole)
+      : forEachInBox(store, box, visit, query.subsets, hole);
   const inner = innerSquare(lat, lon, radiusKm);
   if (!inner) {
-    for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets)) break;
+    for (const box of boxesAround(lat, lon, radiusKm)) if (!walkBox(box)) break;
     return count;
   }
+  const countMatch = (slot: number) => !matches(slot) || ++count < upTo;
   if (matchesEverything(matches) && !query.subsets) count = countInBox(store, inner, upTo);
-  else forEachInBox(store, inner, (slot) => !matches(slot) || ++count < upTo, query.subsets);
+  else if (positional) forEachPositionInBox(store, positional, inner, () => ++count < upTo, countMatch);
+  else forEachInBox(store, inner, countMatch, query.subsets);
   if (count >= upTo) return count;
-  for (const box of boxesAround(lat, lon, radiusKm)) if (!forEachInBox(store, box, visit, query.subsets, inner)) break;
+  for (const box of boxesAround(lat, lon, radiusKm)) if (!walkBox(box, inner)) break;
   return count;
 }
 

@@ -1,6 +1,6 @@
 import type KDBush from 'kdbush';
-import { compileFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
-import type { PlaceStore, ServiceTree } from './place-store.js';
+import { compileFilter, compilePositionFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
+import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
 import { decidedByWeek, isOpenInWeek, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /**
@@ -55,6 +55,8 @@ export interface SearchPlan {
   candidates?: TreeCandidates | SlotCandidates;
   /** When set, these trees are walked instead of the main one: the services asked for are rare. */
   subsets?: ServiceTree[];
+  /** The same test as `matches` on a tree's columns, by position (compilePositionFilter); a count's walk reads it. */
+  atPositions?: (columns: TreeColumns) => (position: number) => boolean;
 }
 
 interface RuleGroups {
@@ -222,7 +224,9 @@ function serviceSubsets(store: PlaceStore, services: IndexFilter['services']): S
  */
 export function planSearch(store: PlaceStore, filter: IndexFilter): SearchPlan {
   const subsets = serviceSubsets(store, filter.services) ?? undefined;
-  if (!filter.openAt) return { matches: compileFilter(store, filter), subsets };
+  if (!filter.openAt) {
+    return { matches: compileFilter(store, filter), subsets, atPositions: compilePositionFilter(filter, undefined) };
+  }
   const at = openInstant(filter.openAt);
   const openRule = openRuleTest(store, at);
   const matches = compileFilter(store, filter, openRule);
@@ -230,5 +234,5 @@ export function planSearch(store: PlaceStore, filter: IndexFilter): SearchPlan {
   // The smaller of the two lists is read: the places open now, or those offering the service.
   const subsetSize = subsets?.reduce((sum, subset) => sum + subset.slots.length, 0) ?? Infinity;
   if (candidates && candidates.total <= subsetSize) return { matches, candidates };
-  return { matches, subsets };
+  return { matches, subsets, atPositions: compilePositionFilter(filter, openRule) };
 }

@@ -133,8 +133,8 @@ export function compileFilter(
 /**
  * The same test as compileFilter, read from a tree's columns by position (see TreeColumns), for a
  * filter made only of services and "open at" (the searches whose counts walk every place of the
- * radius); undefined for any other filter, and for none (counted by whole nodes: TreeCounts).
- * `openRule` is the request's own test of the rules, as for compileFilter.
+ * radius), or for none; undefined for any other filter. `openRule` is the request's own test of the
+ * rules, as for compileFilter.
  */
 export function compilePositionFilter(
   filter: IndexFilter,
@@ -154,7 +154,7 @@ export function compilePositionFilter(
   const mask = maskOf('services', filter.services);
   const isOpen = filter.openAt ? openRule : undefined;
   if (filter.openAt && !isOpen) return undefined;
-  if (mask === 0 && !isOpen) return undefined;
+  if (mask === 0 && !isOpen) return () => () => true;
   if (mask === -1) return () => () => false;
   return ({ services, hours }) => {
     if (!isOpen) return (position) => (services[position] & mask) !== 0;

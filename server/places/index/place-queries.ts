@@ -1,4 +1,4 @@
-import { around } from 'geokdbush';
+import { KdNearest } from './kd-nearest.js';
 import { chordMetresForKm, haversineKm } from '../geo.js';
 import {
   boxesAround,
@@ -41,6 +41,9 @@ export interface NearestQuery {
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;
+
+/** The nearest walk's reused queues (one search at a time on the event loop). */
+const kdNearest = new KdNearest();
 
 /**
  * Each candidate still in the tree whose latitude is within the radius, until `visit` says stop.
@@ -158,21 +161,23 @@ export function nearest(store: PlaceStore, query: NearestQuery): NearestHit[] {
     return hits.sort(byKeyThenId).slice(0, limit);
   }
   const trees = treesToWalk(store, query.subsets);
-  for (const { tree, slots } of trees) {
-    if (!tree) continue;
-    const predicate = (item: number) => {
-      const slot = slots[item];
-      if (slot < 0 || !store.inTree[slot] || !matches(slot)) return false;
+  for (const { tree, columns } of trees) {
+    if (!tree || !columns) continue;
+    // The filter on the tree's columns when it can (services, "open at"), else by slot.
+    const test = query.atPositions?.(columns);
+    const predicate = (position: number) => {
+      const slot = columns.slots[position];
+      if (slot < 0 || !store.inTree[slot] || !(test ? test(position) : matches(slot))) return false;
       return !after || keep(hitOf(slot));
     };
     // Places at the same spot are equally near and the tree returns them in any order: when the
     // last one returned is as near as the last one kept, look further so no tie is cut in two.
     for (let wanted = limit + 8; ; wanted *= 2) {
-      const items = around(tree, lon, lat, wanted, radiusKm * RADIUS_SLACK, predicate);
-      const found = items.map((item) => hitOf(slots[item])).filter(keep);
+      const positions = kdNearest.around(tree, lon, lat, wanted, radiusKm * RADIUS_SLACK, predicate);
+      const found = positions.map((position) => hitOf(columns.slots[position])).filter(keep);
       found.sort(byKeyThenId);
-      const saturated = items.length === wanted;
-      const lastReturned = saturated ? hitOf(slots[items[items.length - 1]]) : undefined;
+      const saturated = positions.length === wanted;
+      const lastReturned = saturated ? hitOf(columns.slots[positions[positions.length - 1]]) : undefined;
       const lastKept = found.length > 0 ? found[Math.min(limit, found.length) - 1] : undefined;
       if (!lastReturned || !lastKept || lastReturned.key > lastKept.key + 1e-6) {
         hits.push(...found);
@@ -218,8 +223,9 @@ export function countWithin(
   // Most searches reach the cap inside the square inscribed in the circle, where no distance needs
   // computing (without a filter, counted by whole nodes of the tree: TreeCounts). A search that
   // does not reach it there walks the circle, counting only what lies outside the square.
-  // With a filter of services and "open at" only, the tree's places are tested on its columns, in
-  // its own order (TreeColumns): the count of a sparse filter visits every place of the radius.
+  // With no filter, or one of services and "open at" only, the tree's places are read from its
+  // columns, in its own order (TreeColumns): the count of a sparse filter visits every place of the
+  // radius, and an unfiltered one every place between the inscribed square and the circle.
   const positional = positionalWalk(store, query);
   const within = (placeLon: number, placeLat: number) => {
     if (haversineKm(point, { lat: placeLat, lon: placeLon }) <= radiusKm) count++;

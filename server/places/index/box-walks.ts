@@ -4,7 +4,8 @@
  */
 import type KDBush from 'kdbush';
 import { KdNodeStack, type Box } from './kd-nodes.js';
-import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
+import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { TreeColumns } from './tree-columns.js';
 
 // The nearest walk (kd-nearest.ts) measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair
 // further, then cut exactly.

@@ -1,5 +1,6 @@
 import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../standard.js';
-import type { PlaceStore, TreeColumns } from './place-store.js';
+import type { PlaceStore } from './place-store.js';
+import type { TreeColumns } from './tree-columns.js';
 import { openAtChecker, type OpenInstant } from './weekly-hours.js';
 
 /** The standard's lists, in the order of their bits (place-index.repository.ts builds the same bits in SQL). */

@@ -11,7 +11,8 @@ import {
   treesToWalk,
 } from './box-walks.js';
 import { matchesEverything } from './place-filter.js';
-import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
+import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { TreeColumns } from './tree-columns.js';
 import { latitudeBand, type SlotCandidates, type TreeCandidates } from './query-plan.js';
 import type { Box } from './kd-nodes.js';
 

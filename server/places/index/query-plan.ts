@@ -1,6 +1,7 @@
 import type KDBush from 'kdbush';
 import { compileFilter, compilePositionFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
-import type { PlaceStore, ServiceTree, TreeColumns } from './place-store.js';
+import type { PlaceStore, ServiceTree } from './place-store.js';
+import type { TreeColumns } from './tree-columns.js';
 import { decidedByWeek, isOpenInWeek, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /**

@@ -55,10 +55,21 @@ export const treesToWalk = (store: PlaceStore, subsets?: ServiceTree[]): Service
 const inside = (box: Box, lat: number, lon: number) =>
   lat >= box.minLat && lat <= box.maxLat && lon >= box.minLon && lon <= box.maxLon;
 
-/** Every place changed since the tree was built and still live, in a lon/lat box, until `visit` says stop. */
-export function forEachChangedInBox(store: PlaceStore, box: Box, visit: (slot: number) => boolean): boolean {
+/**
+ * Every place changed since the tree was built and still live, in a lon/lat box and not in `hole`
+ * (a box already counted), until `visit` says stop.
+ */
+export function forEachChangedInBox(
+  store: PlaceStore,
+  box: Box,
+  visit: (slot: number) => boolean,
+  hole?: Box,
+): boolean {
   for (const slot of store.changedSinceBuild) {
-    if (store.alive[slot] && inside(box, store.latitudes[slot], store.longitudes[slot]) && !visit(slot)) return false;
+    if (!store.alive[slot]) continue;
+    const lat = store.latitudes[slot];
+    const lon = store.longitudes[slot];
+    if (inside(box, lat, lon) && !(hole && inside(hole, lat, lon)) && !visit(slot)) return false;
   }
   return true;
 }
@@ -75,10 +86,7 @@ export function forEachInBox(
   subsets?: ServiceTree[],
   hole?: Box,
 ): boolean {
-  const visitChanged = hole
-    ? (slot: number) => inside(hole, store.latitudes[slot], store.longitudes[slot]) || visit(slot)
-    : visit;
-  if (!forEachChangedInBox(store, box, visitChanged)) return false;
+  if (!forEachChangedInBox(store, box, visit, hole)) return false;
   const trees = treesToWalk(store, subsets);
   const seen = trees.length > 1 ? new Set<number>() : undefined;
   for (const { tree, slots } of trees) {
@@ -132,10 +140,7 @@ export function forEachPositionInBox(
   visitChanged: (slot: number) => boolean,
   hole?: Box,
 ): boolean {
-  const outsideHole = hole
-    ? (slot: number) => inside(hole, store.latitudes[slot], store.longitudes[slot]) || visitChanged(slot)
-    : visitChanged;
-  if (!forEachChangedInBox(store, box, outsideHole)) return false;
+  if (!forEachChangedInBox(store, box, visitChanged, hole)) return false;
   const { tree, columns } = walk.own;
   const { coords } = tree;
   const { inTree } = store;

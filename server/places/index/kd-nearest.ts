@@ -14,16 +14,26 @@ const EARTH_RADIUS_KM = 6371;
  * service open at an instant): 44 → 32 µs. Not reentrant: one search at a time (the event loop's).
  */
 export class KdNearest {
-  private nodeCapacity = 256;
-  private nodeDist = new Float64Array(this.nodeCapacity);
-  private nodeRange = new Int32Array(3 * this.nodeCapacity);
-  private nodeBox = new Float64Array(4 * this.nodeCapacity);
-  private nodeCount = 0;
+  // The pending nodes: their data by node number (numbered as pushed, afresh at each search), and a
+  // min-heap of node numbers by the lower bound of their distance.
+  private nodeRange = new Int32Array(3 * 256);
+  private nodeBox = new Float64Array(4 * 256);
+  private nodesMade = 0;
+  private heapDist = new Float64Array(256);
+  private heapNode = new Int32Array(256);
+  private heapSize = 0;
 
-  private keptCapacity = 64;
-  private keptDist = new Float64Array(this.keptCapacity);
-  private keptItem = new Int32Array(this.keptCapacity);
+  // The points kept: a max-heap by distance, the farthest at the top.
+  private keptDist = new Float64Array(64);
+  private keptItem = new Int32Array(64);
   private keptCount = 0;
+
+  // The search under way.
+  private lon = 0;
+  private lat = 0;
+  private cosLat = 1;
+  private limit = 0;
+  private maxResults = 0;
 
   /**
    * Up to `maxResults` positions within `maxKm` that pass `predicate`, nearest first (ties by
@@ -39,33 +49,36 @@ export class KdNearest {
   ): number[] {
     const { ids, coords, nodeSize } = tree;
     if (ids.length === 0 || maxResults <= 0) return [];
-    const limit = haverSin(maxKm / EARTH_RADIUS_KM);
-    const cosLat = Math.cos(lat * RAD);
-    this.nodeCount = 0;
+    this.lon = lon;
+    this.lat = lat;
+    this.cosLat = Math.cos(lat * RAD);
+    this.limit = haverSin(maxKm / EARTH_RADIUS_KM);
+    this.maxResults = maxResults;
+    this.nodesMade = 0;
+    this.heapSize = 0;
     this.keptCount = 0;
-    if (maxResults > this.keptCapacity) this.growKept(maxResults);
+    if (maxResults > this.keptDist.length) {
+      this.keptDist = new Float64Array(maxResults);
+      this.keptItem = new Int32Array(maxResults);
+    }
 
     const consider = (position: number) => {
-      const dist = haverSinDist(lon, lat, coords[2 * position], coords[2 * position + 1], cosLat);
-      if (dist > limit) return;
-      if (this.keptCount === maxResults && dist >= this.keptDist[0]) return;
-      if (!predicate(position)) return;
-      this.keep(dist, position, maxResults);
+      const dist = haverSinDist(lon, lat, coords[2 * position], coords[2 * position + 1], this.cosLat);
+      if (this.tooFar(dist) || !predicate(position)) return;
+      this.keep(dist, position);
     };
 
-    this.pushNode(0, 0, ids.length - 1, 0, -180, -90, 180, 90);
-    while (this.nodeCount > 0) {
-      const dist = this.nodeDist[0];
-      if (dist > limit || (this.keptCount === maxResults && dist >= this.keptDist[0])) break;
-      const left = this.nodeRange[0];
-      const right = this.nodeRange[1];
-      const axis = this.nodeRange[2];
-      const minLon = this.nodeBox[0];
-      const minLat = this.nodeBox[1];
-      const maxLon = this.nodeBox[2];
-      const maxLat = this.nodeBox[3];
-      this.popNode();
-
+    this.pushNode(0, ids.length - 1, 0, -180, -90, 180, 90);
+    while (this.heapSize > 0 && !this.tooFar(this.heapDist[0])) {
+      const node = this.popNode();
+      const { nodeRange: range, nodeBox: box } = this;
+      const left = range[3 * node];
+      const right = range[3 * node + 1];
+      const axis = range[3 * node + 2];
+      const minLon = box[4 * node];
+      const minLat = box[4 * node + 1];
+      const maxLon = box[4 * node + 2];
+      const maxLat = box[4 * node + 3];
       if (right - left <= nodeSize) {
         for (let position = left; position <= right; position++) consider(position);
         continue;
@@ -73,22 +86,24 @@ export class KdNearest {
       const m = (left + right) >> 1;
       consider(m);
       const split = coords[2 * m + axis];
-      const next = 1 - axis;
       if (axis === 0) {
-        this.pushChild(lon, lat, cosLat, left, m - 1, next, minLon, minLat, split, maxLat, limit, maxResults);
-        this.pushChild(lon, lat, cosLat, m + 1, right, next, split, minLat, maxLon, maxLat, limit, maxResults);
+        this.pushNode(left, m - 1, 1, minLon, minLat, split, maxLat);
+        this.pushNode(m + 1, right, 1, split, minLat, maxLon, maxLat);
       } else {
-        this.pushChild(lon, lat, cosLat, left, m - 1, next, minLon, minLat, maxLon, split, limit, maxResults);
-        this.pushChild(lon, lat, cosLat, m + 1, right, next, minLon, split, maxLon, maxLat, limit, maxResults);
+        this.pushNode(left, m - 1, 0, minLon, minLat, maxLon, split);
+        this.pushNode(m + 1, right, 0, minLon, split, maxLon, maxLat);
       }
     }
     return this.keptInOrder();
   }
 
-  private pushChild(
-    lon: number,
-    lat: number,
-    cosLat: number,
+  /** Beyond the radius, or no nearer than the farthest of a full set of kept points. */
+  private tooFar(dist: number): boolean {
+    return dist > this.limit || (this.keptCount === this.maxResults && dist >= this.keptDist[0]);
+  }
+
+  /** A node worth visiting, numbered and put in the heap by the lower bound of its distance. */
+  private pushNode(
     left: number,
     right: number,
     axis: number,
@@ -96,102 +111,64 @@ export class KdNearest {
     minLat: number,
     maxLon: number,
     maxLat: number,
-    limit: number,
-    maxResults: number,
   ) {
     if (left > right) return;
-    const dist = boxDist(lon, lat, cosLat, minLon, minLat, maxLon, maxLat);
-    if (dist > limit || (this.keptCount === maxResults && dist >= this.keptDist[0])) return;
-    this.pushNode(dist, left, right, axis, minLon, minLat, maxLon, maxLat);
-  }
-
-  /** Min-heap of pending nodes by their distance's lower bound. */
-  private pushNode(
-    dist: number,
-    left: number,
-    right: number,
-    axis: number,
-    minLon: number,
-    minLat: number,
-    maxLon: number,
-    maxLat: number,
-  ) {
-    if (this.nodeCount === this.nodeCapacity) this.growNodes();
-    let at = this.nodeCount++;
+    const dist = boxDist(this.lon, this.lat, this.cosLat, minLon, minLat, maxLon, maxLat);
+    if (this.tooFar(dist)) return;
+    const node = this.nodesMade++;
+    if (3 * node === this.nodeRange.length) {
+      this.nodeRange = grown(this.nodeRange, (n) => new Int32Array(n));
+      this.nodeBox = grown(this.nodeBox, (n) => new Float64Array(n));
+    }
+    const { nodeRange: range, nodeBox: box } = this;
+    range[3 * node] = left;
+    range[3 * node + 1] = right;
+    range[3 * node + 2] = axis;
+    box[4 * node] = minLon;
+    box[4 * node + 1] = minLat;
+    box[4 * node + 2] = maxLon;
+    box[4 * node + 3] = maxLat;
+    if (this.heapSize === this.heapDist.length) {
+      this.heapDist = grown(this.heapDist, (n) => new Float64Array(n));
+      this.heapNode = grown(this.heapNode, (n) => new Int32Array(n));
+    }
+    let at = this.heapSize++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (this.nodeDist[parent] <= dist) break;
-      this.moveNode(parent, at);
+      if (this.heapDist[parent] <= dist) break;
+      this.heapDist[at] = this.heapDist[parent];
+      this.heapNode[at] = this.heapNode[parent];
       at = parent;
     }
-    this.setNode(at, dist, left, right, axis, minLon, minLat, maxLon, maxLat);
+    this.heapDist[at] = dist;
+    this.heapNode[at] = node;
   }
 
-  private popNode() {
-    const last = --this.nodeCount;
-    if (last === 0) return;
-    const dist = this.nodeDist[last];
+  /** The nearest pending node's number, out of the heap. */
+  private popNode(): number {
+    const top = this.heapNode[0];
+    const last = --this.heapSize;
+    const dist = this.heapDist[last];
+    const node = this.heapNode[last];
     let at = 0;
     for (;;) {
       let child = 2 * at + 1;
       if (child >= last) break;
-      if (child + 1 < last && this.nodeDist[child + 1] < this.nodeDist[child]) child++;
-      if (this.nodeDist[child] >= dist) break;
-      this.moveNode(child, at);
+      if (child + 1 < last && this.heapDist[child + 1] < this.heapDist[child]) child++;
+      if (this.heapDist[child] >= dist) break;
+      this.heapDist[at] = this.heapDist[child];
+      this.heapNode[at] = this.heapNode[child];
       at = child;
     }
-    this.moveNode(last, at);
+    this.heapDist[at] = dist;
+    this.heapNode[at] = node;
+    return top;
   }
 
-  private moveNode(from: number, to: number) {
-    this.nodeDist[to] = this.nodeDist[from];
-    this.nodeRange[3 * to] = this.nodeRange[3 * from];
-    this.nodeRange[3 * to + 1] = this.nodeRange[3 * from + 1];
-    this.nodeRange[3 * to + 2] = this.nodeRange[3 * from + 2];
-    this.nodeBox[4 * to] = this.nodeBox[4 * from];
-    this.nodeBox[4 * to + 1] = this.nodeBox[4 * from + 1];
-    this.nodeBox[4 * to + 2] = this.nodeBox[4 * from + 2];
-    this.nodeBox[4 * to + 3] = this.nodeBox[4 * from + 3];
-  }
-
-  private setNode(
-    at: number,
-    dist: number,
-    left: number,
-    right: number,
-    axis: number,
-    minLon: number,
-    minLat: number,
-    maxLon: number,
-    maxLat: number,
-  ) {
-    this.nodeDist[at] = dist;
-    this.nodeRange[3 * at] = left;
-    this.nodeRange[3 * at + 1] = right;
-    this.nodeRange[3 * at + 2] = axis;
-    this.nodeBox[4 * at] = minLon;
-    this.nodeBox[4 * at + 1] = minLat;
-    this.nodeBox[4 * at + 2] = maxLon;
-    this.nodeBox[4 * at + 3] = maxLat;
-  }
-
-  private growNodes() {
-    this.nodeCapacity *= 2;
-    const dist = new Float64Array(this.nodeCapacity);
-    dist.set(this.nodeDist);
-    const range = new Int32Array(3 * this.nodeCapacity);
-    range.set(this.nodeRange);
-    const box = new Float64Array(4 * this.nodeCapacity);
-    box.set(this.nodeBox);
-    this.nodeDist = dist;
-    this.nodeRange = range;
-    this.nodeBox = box;
-  }
-
-  /** Max-heap of the points kept, the farthest at the top; a full heap replaces its farthest. */
-  private keep(dist: number, item: number, maxResults: number) {
+  /** A point among the nearest so far: added, or in place of the farthest kept once full. */
+  private keep(dist: number, item: number) {
     let at: number;
-    if (this.keptCount < maxResults) {
+    if (this.keptCount < this.maxResults) {
       at = this.keptCount++;
       while (at > 0) {
         const parent = (at - 1) >> 1;
@@ -217,18 +194,19 @@ export class KdNearest {
     this.keptItem[at] = item;
   }
 
-  private growKept(capacity: number) {
-    this.keptCapacity = capacity;
-    this.keptDist = new Float64Array(capacity);
-    this.keptItem = new Int32Array(capacity);
-  }
-
   private keptInOrder(): number[] {
     const order = Array.from({ length: this.keptCount }, (_, i) => i);
     const { keptDist, keptItem } = this;
     order.sort((a, b) => keptDist[a] - keptDist[b] || keptItem[a] - keptItem[b]);
     return order.map((i) => keptItem[i]);
   }
+}
+
+/** Twice the room, the contents kept. */
+function grown<T extends Int32Array | Float64Array>(array: T, make: (length: number) => T): T {
+  const bigger = make(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 function haverSin(theta: number): number {

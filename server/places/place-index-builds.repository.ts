@@ -11,8 +11,9 @@ import type { Db } from '../db/knex.js';
  * The load writes the list (`place_index_builds`) in its own transaction, so a load that committed
  * always leaves a record of what it dropped; each build deletes its row in the transaction of its
  * CREATE INDEX, so an index is either built and off the list, or still on it. A build cut short (the
- * process killed) is done again at the next start (`openDatabase`). A row is claimed with
- * `FOR UPDATE SKIP LOCKED`: two instances starting at once never build the same index twice.
+ * process killed) is done again at the next start (`server/main.ts`). A row is claimed with
+ * `FOR UPDATE SKIP LOCKED`, then waited for once none is free: two instances starting at once never
+ * build the same index twice, and a build whose client was killed is redone once its backend gives up.
  */
 export interface IndexToBuild {
   name: string;
@@ -46,14 +47,20 @@ export async function buildPendingPlaceIndexes(
   options: { onBuilt?: (name: string, ms: number) => void } = {},
 ): Promise<string[]> {
   const built: string[] = [];
-  const buildNext = (): Promise<string | undefined> =>
-    db.transaction(async (trx) => {
-      const claimed = await trx.raw<{ rows: IndexToBuild[] }>(
+  const claim = async (trx: Knex.Transaction, wait: boolean) =>
+    (
+      await trx.raw<{ rows: IndexToBuild[] }>(
         `SELECT name, definition FROM place_index_builds
           ORDER BY definition LIKE '%gist_trgm_ops%' DESC, definition LIKE '%USING gist%' DESC, name
-          LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      const next = claimed.rows.at(0);
+          LIMIT 1 FOR UPDATE ${wait ? '' : 'SKIP LOCKED'}`,
+      )
+    ).rows.at(0);
+  const buildNext = (): Promise<string | undefined> =>
+    db.transaction(async (trx) => {
+      // A row another session holds is skipped while others are free; then waited for: that session
+      // may be a build whose client died (its backend finishes, then rolls back and lets go), or a
+      // live one (its row is then gone when the lock is released, and the claim moves on).
+      const next = (await claim(trx, false)) ?? (await claim(trx, true));
       if (next === undefined) return undefined;
       const started = performance.now();
       await trx.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
@@ -64,7 +71,12 @@ export async function buildPendingPlaceIndexes(
       return next.name;
     });
   const session = async () => {
-    for (let name = await buildNext(); name !== undefined; name = await buildNext()) built.push(name);
+    for (;;) {
+      const name = await buildNext();
+      if (name !== undefined) built.push(name);
+      // Nothing claimed: a row waited for was gone once free (LIMIT 1 then returns none); others may remain.
+      else if ((await indexesLeftToBuild(db)).length === 0) return;
+    }
   };
   await Promise.all(Array.from({ length: BUILD_SESSIONS }, session));
   return built;

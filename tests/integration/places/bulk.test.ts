@@ -175,6 +175,39 @@ describe('loading places in bulk (COPY into staging, then one INSERT … SELECT)
     },
   );
 
+  it(
+    "when a killed load's build still holds its index (its backend not yet given up), then the next " +
+      'build waits for it and builds that index once it is let go',
+    async () => {
+      const fresh = await createFreshDatabase();
+      try {
+        const index = (
+          await fresh.db.raw<{ rows: { name: string; definition: string }[] }>(
+            `SELECT 'places_earth' AS name, pg_get_indexdef('places_earth'::regclass) AS definition`,
+          )
+        ).rows[0];
+        await fresh.db.transaction(async (trx) => {
+          await trx.raw('DROP INDEX ??', [index.name]);
+          await recordIndexesToBuild(trx, [index]);
+        });
+        // The dead client's backend: it holds the row until it rolls back.
+        const dying = await fresh.db.transaction();
+        await dying.raw('SELECT name FROM place_index_builds FOR UPDATE');
+        const building = buildPendingPlaceIndexes(fresh.db);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await dying.rollback();
+        expect(await building).toEqual([index.name]);
+        expect(await indexesLeftToBuild(fresh.db)).toEqual([]);
+        const rebuilt = await fresh.db.raw<{ rows: { definition: string }[] }>(
+          `SELECT pg_get_indexdef('places_earth'::regclass) AS definition`,
+        );
+        expect(rebuilt.rows[0].definition).toBe(index.definition);
+      } finally {
+        await fresh.drop();
+      }
+    },
+  );
+
   it('when a value is missing, then its COPY field is \\N (NULL), not an empty string', () => {
     const line = copyLine(bulkRow({ telephone: null }));
     expect(line.endsWith('\n')).toBe(true);

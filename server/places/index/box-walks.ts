@@ -5,19 +5,40 @@
 import type KDBush from 'kdbush';
 import { KdNodeStack, type Box } from './kd-nodes.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { TreeColumns } from './tree-columns.js';
+import type { PositionFilter } from './place-filter.js';
+import { CLOSED, OPEN } from './week-rule-states.js';
+import { forEachSetPosition, serviceBitsOf, type TreeColumns } from './tree-columns.js';
 
 // The nearest walk (kd-nearest.ts) measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair
 // further, then cut exactly.
 export const RADIUS_SLACK = 1.0001;
 
 /**
+ * Calls `visit` for every position in `left..right` that may pass it (all of them, or a superset
+ * such as the places offering a service), in order, until it says stop; false when stopped.
+ */
+export type RangeScan = (left: number, right: number, visit: (position: number) => boolean) => boolean;
+
+const everyPosition: RangeScan = (left, right, visit) => {
+  for (let position = left; position <= right; position++) if (!visit(position)) return false;
+  return true;
+};
+
+/**
  * The tree's points in a lon/lat box, by position in the tree's order, as `KDBush.range` walks them,
  * but without building the list of every one: `visit` returning false stops the walk (a capped count
  * needs 1,001, not 100,000). Points in `hole` (a box already counted) are skipped, and so are whole
- * nodes whose region, narrowed by the splits above them, lies inside it. Returns false when stopped.
+ * nodes whose region, narrowed by the splits above them, lies inside it. A node whose region lies
+ * inside the box and outside the hole is read whole through `scan`, no point tested against the box
+ * (a count of a city's 30 km box reads most of its places so). Returns false when stopped.
  */
-function walkTreePositions(tree: KDBush, box: Box, visit: (position: number) => boolean, hole?: Box): boolean {
+function walkTreePositions(
+  tree: KDBush,
+  box: Box,
+  visit: (position: number) => boolean,
+  hole?: Box,
+  scan: RangeScan = everyPosition,
+): boolean {
   const { ids, coords, nodeSize } = tree;
   const { minLon, minLat, maxLon, maxLat } = box;
   const inBox = (i: number) => {
@@ -26,6 +47,7 @@ function walkTreePositions(tree: KDBush, box: Box, visit: (position: number) => 
     if (x < minLon || x > maxLon || y < minLat || y > maxLat) return false;
     return !hole || x < hole.minLon || x > hole.maxLon || y < hole.minLat || y > hole.maxLat;
   };
+  const visitInBox = (i: number) => !inBox(i) || visit(i);
   const nodes = new KdNodeStack(ids.length, {
     minLon: -Infinity,
     minLat: -Infinity,
@@ -34,11 +56,15 @@ function walkTreePositions(tree: KDBush, box: Box, visit: (position: number) => 
   });
   while (!nodes.empty) {
     nodes.pop();
-    const { left, right } = nodes;
-    if (hole && nodes.w >= hole.minLon && nodes.e <= hole.maxLon && nodes.s >= hole.minLat && nodes.n <= hole.maxLat)
+    const { left, right, w, s, e, n } = nodes;
+    if (hole && w >= hole.minLon && e <= hole.maxLon && s >= hole.minLat && n <= hole.maxLat) continue;
+    const clearOfHole = !hole || e < hole.minLon || w > hole.maxLon || n < hole.minLat || s > hole.maxLat;
+    if (clearOfHole && w >= minLon && e <= maxLon && s >= minLat && n <= maxLat) {
+      if (!scan(left, right, visit)) return false;
       continue;
+    }
     if (right - left <= nodeSize) {
-      for (let i = left; i <= right; i++) if (inBox(i) && !visit(i)) return false;
+      if (!scan(left, right, visitInBox)) return false;
       continue;
     }
     const m = (left + right) >> 1;
@@ -112,19 +138,29 @@ export function forEachInBox(
 export interface PositionalWalk {
   own: ServiceTree & { tree: KDBush; columns: TreeColumns };
   test: (position: number) => boolean;
+  /** The positions that may pass `test` in a range: those offering a service asked for, else all. */
+  scan: RangeScan;
+  /** `test` as data (PositionFilter), read inline by forEachPositionInBox. */
+  filter: PositionFilter;
 }
 
 /** The walk by position of a search's plan: one tree, with columns, and a filter they answer; else undefined. */
 export function positionalWalk(
   store: PlaceStore,
-  plan: { atPositions?: (columns: TreeColumns) => (position: number) => boolean; subsets?: ServiceTree[] },
+  plan: { atPositions?: PositionFilter; subsets?: ServiceTree[] },
 ): PositionalWalk | undefined {
-  if (!plan.atPositions) return undefined;
+  const { atPositions } = plan;
+  if (!atPositions) return undefined;
   const trees = treesToWalk(store, plan.subsets);
   if (trees.length !== 1) return undefined;
   const [own] = trees;
   if (!own.tree || !own.columns) return undefined;
-  return { own: { ...own, tree: own.tree, columns: own.columns }, test: plan.atPositions(own.columns) };
+  const { columns } = own;
+  const bitsets = atPositions.servicesMask !== 0 ? serviceBitsOf(columns, atPositions.servicesMask) : undefined;
+  const scan: RangeScan = bitsets
+    ? (left, right, visit) => forEachSetPosition(bitsets, left, right, visit)
+    : everyPosition;
+  return { own: { ...own, tree: own.tree, columns }, test: atPositions(columns), scan, filter: atPositions };
 }
 
 /**
@@ -144,18 +180,28 @@ export function forEachPositionInBox(
   const { tree, columns } = walk.own;
   const { coords } = tree;
   const { inTree } = store;
-  const { test } = walk;
-  return walkTreePositions(
-    tree,
-    box,
-    (position) => {
-      if (!test(position)) return true;
-      const slot = columns.slots[position];
-      if (slot < 0 || !inTree[slot]) return true;
-      return visitTree(coords[2 * position], coords[2 * position + 1]);
-    },
-    hole,
-  );
+  const { slots, services, hours } = columns;
+  const mask = walk.filter.servicesMask;
+  const open = walk.filter.open;
+  // The filter read inline when it is data (services, the week's states): one call a place, not three.
+  const visit = open
+    ? (position: number) => {
+        if (mask !== 0 && (services[position] & mask) === 0) return true;
+        const rule = hours[position];
+        if (rule < 0) return true;
+        const state = open.states[rule];
+        if (state === CLOSED || (state !== OPEN && !open.ask(rule))) return true;
+        const slot = slots[position];
+        if (slot < 0 || !inTree[slot]) return true;
+        return visitTree(coords[2 * position], coords[2 * position + 1]);
+      }
+    : (position: number) => {
+        if (!walk.test(position)) return true;
+        const slot = slots[position];
+        if (slot < 0 || !inTree[slot]) return true;
+        return visitTree(coords[2 * position], coords[2 * position + 1]);
+      };
+  return walkTreePositions(tree, box, visit, hole, walk.scan);
 }
 
 /** The lon/lat boxes that hold a circle (two when it crosses the antimeridian). */

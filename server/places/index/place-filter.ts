@@ -1,7 +1,8 @@
 import { FRAIS, MODALITES_ACCES, MODALITES_ACCOMPAGNEMENT, PRISES_EN_CHARGE, PUBLICS, SERVICES } from '../standard.js';
 import type { PlaceStore } from './place-store.js';
 import type { TreeColumns } from './tree-columns.js';
-import { openAtChecker, type OpenInstant } from './weekly-hours.js';
+import { CLOSED, OPEN } from './week-rule-states.js';
+import { openAtChecker, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /** The standard's lists, in the order of their bits (place-index.repository.ts builds the same bits in SQL). */
 export const BIT_FIELDS = {
@@ -55,17 +56,28 @@ export const matchesEverything = (matches: (slot: number) => boolean) => matches
 
 /**
  * "Is this rule (an index into `store.weeks`) open at that instant?" A few thousand distinct rules
- * for a million places: each is decided once per request, the first time it is asked, then read back.
+ * for a million places: the week's intervals answer for most, read from the states of the stretch
+ * of the week the instant falls in (shared by every search of that stretch); the library answers
+ * for the others once per request each.
  */
-export function openRuleTest(store: PlaceStore, openAt: Date | OpenInstant): (rule: number) => boolean {
-  const isOpen = openAtChecker(openAt);
-  const openByRule = new Int8Array(store.weeks.length).fill(-1); // -1: not decided yet
-  return (rule) => {
-    if (rule >= openByRule.length) return isOpen(store.weeks[rule]);
-    let open = openByRule[rule];
-    if (open === -1) openByRule[rule] = open = isOpen(store.weeks[rule]) ? 1 : 0;
-    return open === 1;
+export type OpenRuleTest = ((rule: number) => boolean) & { readonly states: Uint8Array };
+
+export function openRuleTest(store: PlaceStore, openAt: Date | OpenInstant): OpenRuleTest {
+  const at = openAt instanceof Date ? openInstant(openAt) : openAt;
+  const isOpen = openAtChecker(at);
+  // The week's answer for most rules, made once per stretch of the week (WeekRuleStates).
+  const states = store.weekTable.openStates(at.minute, at.holiday);
+  // The others (calendar rules, a holiday, rules newer than the states), once per request each.
+  const asked = new Map<number, boolean>();
+  const test = (rule: number) => {
+    const state = states[rule];
+    if (state === OPEN) return true;
+    if (state === CLOSED) return false;
+    let open = asked.get(rule);
+    if (open === undefined) asked.set(rule, (open = isOpen(store.weeks[rule])));
+    return open;
   };
+  return Object.assign(test, { states });
 }
 
 /**
@@ -132,6 +144,20 @@ export function compileFilter(
 }
 
 /**
+ * A filter's test on a tree's columns, by position (compilePositionFilter). `servicesMask`, when not
+ * 0: only places offering one of these services pass, so a walk may read the columns' service
+ * bitsets first and test only those.
+ */
+export type PositionFilter = ((columns: TreeColumns) => (position: number) => boolean) & {
+  readonly servicesMask: number;
+  /**
+   * "Open at" as data, for walks that test it inline: each rule's state by the week (CLOSED, OPEN,
+   * else `ask`). Undefined when the filter has no "open at".
+   */
+  readonly open?: { states: Uint8Array; ask: (rule: number) => boolean };
+};
+
+/**
  * The same test as compileFilter, read from a tree's columns by position (see TreeColumns), for a
  * filter made only of services and "open at" (the searches whose counts walk every place of the
  * radius), or for none; undefined for any other filter. `openRule` is the request's own test of the
@@ -139,8 +165,8 @@ export function compileFilter(
  */
 export function compilePositionFilter(
   filter: IndexFilter,
-  openRule: ((rule: number) => boolean) | undefined,
-): ((columns: TreeColumns) => (position: number) => boolean) | undefined {
+  openRule: OpenRuleTest | undefined,
+): PositionFilter | undefined {
   const otherBits = (Object.keys(BIT_FIELDS) as BitField[]).some(
     (field) => field !== 'services' && maskOf(field, filter[field]) !== 0,
   );
@@ -155,11 +181,21 @@ export function compilePositionFilter(
   const mask = maskOf('services', filter.services);
   const isOpen = filter.openAt ? openRule : undefined;
   if (filter.openAt && !isOpen) return undefined;
-  if (mask === 0 && !isOpen) return () => () => true;
-  if (mask === -1) return () => () => false;
-  return ({ services, hours }) => {
-    if (!isOpen) return (position) => (services[position] & mask) !== 0;
-    if (mask === 0) return (position) => hours[position] >= 0 && isOpen(hours[position]);
-    return (position) => (services[position] & mask) !== 0 && hours[position] >= 0 && isOpen(hours[position]);
+  if (mask === 0 && !isOpen) return Object.assign(() => () => true, { servicesMask: 0 });
+  if (mask === -1) return Object.assign(() => () => false, { servicesMask: 0 });
+  const open = isOpen && openRule ? { states: openRule.states, ask: isOpen } : undefined;
+  const atPositions = ({ services, hours }: TreeColumns) => {
+    if (!open) return (position: number) => (services[position] & mask) !== 0;
+    // The week's state of the rule read here, the library asked only for the rules it decides.
+    const { states, ask } = open;
+    const openAt = (position: number) => {
+      const rule = hours[position];
+      if (rule < 0) return false;
+      const state = states[rule];
+      return state === OPEN || (state !== CLOSED && ask(rule));
+    };
+    if (mask === 0) return openAt;
+    return (position: number) => (services[position] & mask) !== 0 && openAt(position);
   };
+  return Object.assign(atPositions, { servicesMask: mask, open });
 }

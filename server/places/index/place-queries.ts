@@ -10,9 +10,8 @@ import {
   RADIUS_SLACK,
   treesToWalk,
 } from './box-walks.js';
-import { matchesEverything } from './place-filter.js';
+import { matchesEverything, type PositionFilter } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { TreeColumns } from './tree-columns.js';
 import { latitudeBand, type SlotCandidates, type TreeCandidates } from './query-plan.js';
 import type { Box } from './kd-nodes.js';
 
@@ -38,7 +37,7 @@ export interface NearestQuery {
   /** When set, these trees (rare services' own, see ServiceTree) are walked instead of the main one. */
   subsets?: ServiceTree[];
   /** `matches` on a tree's columns, by position (query-plan.ts): a count reads it when it can. */
-  atPositions?: (columns: TreeColumns) => (position: number) => boolean;
+  atPositions?: PositionFilter;
 }
 
 const byKeyThenId = (a: NearestHit, b: NearestHit) => a.key - b.key || a.id - b.id;

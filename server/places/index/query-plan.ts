@@ -1,7 +1,13 @@
 import type KDBush from 'kdbush';
-import { compileFilter, compilePositionFilter, maskOf, openRuleTest, type IndexFilter } from './place-filter.js';
+import {
+  compileFilter,
+  compilePositionFilter,
+  maskOf,
+  openRuleTest,
+  type IndexFilter,
+  type PositionFilter,
+} from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
-import type { TreeColumns } from './tree-columns.js';
 import { decidedByWeek, isOpenInWeek, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /**
@@ -57,7 +63,7 @@ export interface SearchPlan {
   /** When set, these trees are walked instead of the main one: the services asked for are rare. */
   subsets?: ServiceTree[];
   /** The same test as `matches` on a tree's columns, by position (compilePositionFilter); a count's walk reads it. */
-  atPositions?: (columns: TreeColumns) => (position: number) => boolean;
+  atPositions?: PositionFilter;
 }
 
 interface RuleGroups {

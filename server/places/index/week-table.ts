@@ -1,3 +1,4 @@
+import { WeekRuleStates } from './week-rule-states.js';
 import { compileWeeklyHours, type WeeklyHours } from './weekly-hours.js';
 
 /** The week of a text filed before it is compiled (see defer): no search reads it meanwhile. */
@@ -14,6 +15,8 @@ export class WeekTable {
   private deferred: number[] | null = null;
   private readonly uncompiled = new Set<number>();
   private readonly unreadable = new Set<number>();
+  /** The rules' states by stretch of the week, made again after any rule is added or compiled. */
+  private states: WeekRuleStates | undefined;
 
   /** The index of this text's week, compiled now unless deferred; -1 when none or unreadable. */
   intern(text: string | null): number {
@@ -29,8 +32,18 @@ export class WeekTable {
         index = week ? this.weeks.push(week) - 1 : -1;
       }
       this.indexOf.set(text, index);
+      this.states = undefined;
     }
     return index;
+  }
+
+  /**
+   * Every rule's state at this minute of the week (see WeekRuleStates), by index: CLOSED, OPEN or
+   * ASK (the library decides). Made once per stretch of the week while no rule is added.
+   */
+  openStates(minute: number, holiday: boolean): Uint8Array {
+    this.states ??= new WeekRuleStates(this.weeks);
+    return this.states.at(minute, holiday);
   }
 
   /** This text's compiled week, if a place holds it; undefined when none, unreadable or not compiled yet. */
@@ -65,6 +78,7 @@ export class WeekTable {
       if (week) this.weeks[index] = week;
       else this.unreadable.add(index);
     });
+    this.states = undefined;
   }
 
   /**

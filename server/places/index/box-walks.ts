@@ -17,7 +17,7 @@ export const RADIUS_SLACK = 1.0001;
  * Calls `visit` for every position in `left..right` that may pass it (all of them, or a superset
  * such as the places offering a service), in order, until it says stop; false when stopped.
  */
-export type RangeScan = (left: number, right: number, visit: (position: number) => boolean) => boolean;
+type RangeScan = (left: number, right: number, visit: (position: number) => boolean) => boolean;
 
 const everyPosition: RangeScan = (left, right, visit) => {
   for (let position = left; position <= right; position++) if (!visit(position)) return false;

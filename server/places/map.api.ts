@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.js';
 import { parseOrThrow } from '../http/validation.js';
 import type { Clock } from '../shared/clock.js';
 import { absoluteAddresses } from '../shared/absolute-address.js';
+import { parisDayNumber } from '../shared/paris-time.js';
 import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { sendKept } from '../shared/send-kept.js';
 import { createPlaceClusters, type Bbox, type MapFeature } from './index/place-clusters.js';
@@ -94,7 +95,7 @@ export function createMapService(deps: {
     const now = deps.clock.now().getTime();
     const kept = key === undefined ? undefined : answers.find(address, key, now);
     if (kept) return answers.answer(kept, '');
-    const { response, clustersVersion } = await viewport(bbox, zoom);
+    const { response, clustersVersion } = await viewport(bbox, zoom, version !== undefined);
     const json = JSON.stringify(response);
     // Clusters older than the key (a large index rebuilds them in the background) are shown, not kept.
     if (key !== undefined && String(clustersVersion) === key) {
@@ -103,19 +104,39 @@ export function createMapService(deps: {
     return { body: json };
   }
 
+  /**
+   * The names of the single places: when this instance has applied every change committed before
+   * the request (`fresh`), from the index's display rows (kept, or read for several requests at
+   * once: a map moved in a city no longer pays a query of its own); else from PostgreSQL with the
+   * newest change, which the index then catches up with.
+   */
+  async function namesOf(features: MapFeature[], fresh: boolean) {
+    const ids = singles(features);
+    if (!fresh) {
+      const shown = await placeNamesForMap(db, ids);
+      await index.catchUp(shown.latestChange);
+      return shown.names;
+    }
+    if (ids.length === 0) return new Map<number, string>();
+    const rows = await index.displayed(ids, parisDayNumber(deps.clock.now()));
+    return new Map([...rows].map(([id, place]) => [id, place.nom]));
+  }
+
   /** The view, and the version of the index its clusters were built from (see inBoxAt). */
-  async function viewport(bbox: Bbox, zoom: number): Promise<{ response: MapResponse; clustersVersion: number }> {
+  async function viewport(
+    bbox: Bbox,
+    zoom: number,
+    fresh: boolean,
+  ): Promise<{ response: MapResponse; clustersVersion: number }> {
     await index.start();
     const seen = index.version;
     let { features, version: clustersVersion } = await clusters.inBoxAt(bbox, zoom);
-    let shown = await placeNamesForMap(db, singles(features));
+    let names = await namesOf(features, fresh);
     // Behind the log, or changed since the features were picked (a notification meanwhile): again.
-    await index.catchUp(shown.latestChange);
     if (index.version !== seen) {
       ({ features, version: clustersVersion } = await clusters.inBoxAt(bbox, zoom));
-      shown = await placeNamesForMap(db, singles(features));
+      names = await namesOf(features, fresh);
     }
-    const { names } = shown;
     const absolute = absoluteAddresses(deps.publicBaseUrl);
     const response: MapResponse = {
       type: 'FeatureCollection',

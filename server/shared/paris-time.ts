@@ -130,6 +130,12 @@ export const dayMonth = (w: Pick<WallTime, 'month' | 'day'>) => `${pad2(w.day)}/
 /** Today's date in Paris ("2026-12-01"), whatever the server's time zone. */
 export const parisToday = (instant: Date) => isoDay(parisWallTime(instant));
 
+/** The Paris day of an instant as days since 1970-01-01 (how the index dates a label's end). */
+export function parisDayNumber(instant: Date): number {
+  const w = parisWallTime(instant);
+  return Date.UTC(w.year, w.month - 1, w.day) / 86_400_000;
+}
+
 const frenchLongDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: PARIS_TIME_ZONE });
 
 /** "1 décembre 2026": the day of an instant in Paris, in words. */

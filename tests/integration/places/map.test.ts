@@ -15,6 +15,10 @@ interface Feature {
   properties: { cluster: boolean; point_count?: number; id?: number; nom?: string; url?: string };
 }
 
+/** A read of places' names: the map's own query, or the index's display rows. */
+const isNameRead = (sql: string) =>
+  sql.includes('LEFT JOIN places p ON p.id = ANY') || sql.includes('FROM places p WHERE p.id = ANY');
+
 const placesIn = (features: Feature[]) =>
   features.reduce((sum, f) => sum + (f.properties.cluster ? (f.properties.point_count ?? 0) : 1), 0);
 
@@ -126,7 +130,7 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
     await gridAround(db, here, 30, 2);
     let namesRead = 0;
     const countNameReads = (query: { sql: string }) => {
-      if (query.sql.includes('LEFT JOIN places p ON p.id = ANY')) namesRead++;
+      if (isNameRead(query.sql)) namesRead++;
     };
     const view = async () => {
       const res = await request(app)
@@ -218,6 +222,32 @@ describe('GET /api/v1/map: every place of a box, as clusters and single places',
       expect(shown).toContain(place.id);
     } finally {
       map.stop();
+    }
+  });
+
+  it('when the map moves over places it has just shown, then their names are not read again', async () => {
+    const here = randomSpot();
+    const made = await gridAround(db, here, 12, 1);
+    let namesRead = 0;
+    const countNameReads = (query: { sql: string }) => {
+      if (isNameRead(query.sql)) namesRead++;
+    };
+    const namesIn = async (bbox: string) => {
+      const res = await request(app).get('/api/v1/map').query({ bbox, zoom: 18 });
+      expect(res.status).toBe(200);
+      const singles = (res.body.features as Feature[]).filter((f) => !f.properties.cluster);
+      return new Map(singles.map((f) => [f.properties.id, f.properties.nom]));
+    };
+    await placeIndex.start();
+    expect(await namesIn(boxAround(here, 2))).toEqual(new Map(made.map((p) => [p.id, p.nom])));
+    db.on('query', countNameReads);
+    try {
+      // Panned a little: another view, the same places in it.
+      const moved = await namesIn(boxAround(eastOf(here, 0.2), 2));
+      expect(moved).toEqual(new Map(made.map((p) => [p.id, p.nom])));
+      expect(namesRead).toBe(0);
+    } finally {
+      db.off('query', countNameReads);
     }
   });
 

@@ -60,8 +60,8 @@ describe('seeds', () => {
     expect(Number(approximate[0].n)).toBeGreaterThanOrEqual(placedAtCommune);
     const badHours = firstReports[0].setAside.find((issue) => issue.field === 'horaires');
     expect(badHours).toBeDefined();
-    // The invalid value is not stored, the place is. (A place whose hours another source merged in
-    // since carries the issue and valid hours: the rows are read all, in no particular order.)
+    // The invalid value is not stored, the place is. (A place may carry the issue and valid hours
+    // brought later by another row for it: every such place is read, in no particular order.)
     const withHoursIssue = await fresh
       .db('places')
       .whereRaw('import_issues @> \'[{"field": "horaires"}]\'')

@@ -6,7 +6,6 @@ import type KDBush from 'kdbush';
 import { KdNodeStack, type Box } from './kd-nodes.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
 import type { PositionFilter } from './place-filter.js';
-import { CLOSED, OPEN } from './week-rule-states.js';
 import { forEachSetPosition, serviceBitsOf, type TreeColumns } from './tree-columns.js';
 
 // The nearest walk (kd-nearest.ts) measures on a 6371 km sphere, geo.ts on 6371.0088 km: look a hair
@@ -140,8 +139,6 @@ export interface PositionalWalk {
   test: (position: number) => boolean;
   /** The positions that may pass `test` in a range: those offering a service asked for, else all. */
   scan: RangeScan;
-  /** `test` as data (PositionFilter), read inline by forEachPositionInBox. */
-  filter: PositionFilter;
 }
 
 /** The walk by position of a search's plan: one tree, with columns, and a filter they answer; else undefined. */
@@ -160,7 +157,7 @@ export function positionalWalk(
   const scan: RangeScan = bitsets
     ? (left, right, visit) => forEachSetPosition(bitsets, left, right, visit)
     : everyPosition;
-  return { own: { ...own, tree: own.tree, columns }, test: atPositions(columns), scan, filter: atPositions };
+  return { own: { ...own, tree: own.tree, columns }, test: atPositions(columns), scan };
 }
 
 /**
@@ -180,27 +177,14 @@ export function forEachPositionInBox(
   const { tree, columns } = walk.own;
   const { coords } = tree;
   const { inTree } = store;
-  const { slots, services, hours } = columns;
-  const mask = walk.filter.servicesMask;
-  const open = walk.filter.open;
-  // The filter read inline when it is data (services, the week's states): one call a place, not three.
-  const visit = open
-    ? (position: number) => {
-        if (mask !== 0 && (services[position] & mask) === 0) return true;
-        const rule = hours[position];
-        if (rule < 0) return true;
-        const state = open.states[rule];
-        if (state === CLOSED || (state !== OPEN && !open.ask(rule))) return true;
-        const slot = slots[position];
-        if (slot < 0 || !inTree[slot]) return true;
-        return visitTree(coords[2 * position], coords[2 * position + 1]);
-      }
-    : (position: number) => {
-        if (!walk.test(position)) return true;
-        const slot = slots[position];
-        if (slot < 0 || !inTree[slot]) return true;
-        return visitTree(coords[2 * position], coords[2 * position + 1]);
-      };
+  const { slots } = columns;
+  const { test } = walk;
+  const visit = (position: number) => {
+    if (!test(position)) return true;
+    const slot = slots[position];
+    if (slot < 0 || !inTree[slot]) return true;
+    return visitTree(coords[2 * position], coords[2 * position + 1]);
+  };
   return walkTreePositions(tree, box, visit, hole, walk.scan);
 }
 

@@ -150,11 +150,6 @@ export function compileFilter(
  */
 export type PositionFilter = ((columns: TreeColumns) => (position: number) => boolean) & {
   readonly servicesMask: number;
-  /**
-   * "Open at" as data, for walks that test it inline: each rule's state by the week (CLOSED, OPEN,
-   * else `ask`). Undefined when the filter has no "open at".
-   */
-  readonly open?: { states: Uint8Array; ask: (rule: number) => boolean };
 };
 
 /**
@@ -183,19 +178,18 @@ export function compilePositionFilter(
   if (filter.openAt && !isOpen) return undefined;
   if (mask === 0 && !isOpen) return Object.assign(() => () => true, { servicesMask: 0 });
   if (mask === -1) return Object.assign(() => () => false, { servicesMask: 0 });
-  const open = isOpen && openRule ? { states: openRule.states, ask: isOpen } : undefined;
   const atPositions = ({ services, hours }: TreeColumns) => {
-    if (!open) return (position: number) => (services[position] & mask) !== 0;
-    // The week's state of the rule read here, the library asked only for the rules it decides.
-    const { states, ask } = open;
+    if (!isOpen) return (position: number) => (services[position] & mask) !== 0;
+    // The week's state of the rule read here; the library is asked only for the rules it decides.
+    const { states } = isOpen;
     const openAt = (position: number) => {
       const rule = hours[position];
       if (rule < 0) return false;
       const state = states[rule];
-      return state === OPEN || (state !== CLOSED && ask(rule));
+      return state === OPEN || (state !== CLOSED && isOpen(rule));
     };
     if (mask === 0) return openAt;
     return (position: number) => (services[position] & mask) !== 0 && openAt(position);
   };
-  return Object.assign(atPositions, { servicesMask: mask, open });
+  return Object.assign(atPositions, { servicesMask: mask });
 }

@@ -8,6 +8,7 @@ import {
   type PositionFilter,
 } from './place-filter.js';
 import type { PlaceStore, ServiceTree } from './place-store.js';
+import { stretchOf } from './week-rule-states.js';
 import { decidedByWeek, isOpenInWeek, openInstant, type OpenInstant } from './weekly-hours.js';
 
 /**
@@ -184,15 +185,7 @@ function weekStretches(store: PlaceStore, groups: RuleGroups): WeekStretches {
 /** The open items among the rules the intervals decide, for the stretch of the week `at` falls in. */
 function weekPart(stretches: WeekStretches, store: PlaceStore, groups: RuleGroups, at: OpenInstant) {
   const { edges, parts } = stretches;
-  // The stretch: how many edges are at or before the minute (an interval is [start, end)).
-  let low = 0;
-  let high = edges.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (edges[middle] <= at.minute) low = middle + 1;
-    else high = middle;
-  }
-  const key = `${low}|${at.holiday ? 1 : 0}`;
+  const key = `${stretchOf(edges, at.minute)}|${at.holiday ? 1 : 0}`;
   const known = parts.get(key);
   if (known !== undefined) return known;
   const ranges: number[] = [];

@@ -34,7 +34,7 @@ export class WeekRuleStates {
 
   /** Each rule's state (CLOSED, OPEN, ASK) at this minute of the week, on an ordinary day or a public holiday. */
   at(minute: number, holiday: boolean): Uint8Array {
-    const key = 2 * this.stretchOf(minute) + (holiday ? 1 : 0);
+    const key = 2 * stretchOf(this.edges, minute) + (holiday ? 1 : 0);
     const known = this.kept.get(key);
     if (known) return known;
     const states = new Uint8Array(this.weeks.length);
@@ -46,17 +46,19 @@ export class WeekRuleStates {
     this.kept.set(key, states);
     return states;
   }
+}
 
-  /** How many edges are at or before the minute (an interval is [start, end)). */
-  private stretchOf(minute: number): number {
-    const { edges } = this;
-    let low = 0;
-    let high = edges.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (edges[middle] <= minute) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+/**
+ * The stretch of the week a minute falls in: how many of the sorted `edges` (minutes where some
+ * rule opens or closes) are at or before it, an interval being [start, end).
+ */
+export function stretchOf(edges: Int32Array, minute: number): number {
+  let low = 0;
+  let high = edges.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (edges[middle] <= minute) low = middle + 1;
+    else high = middle;
   }
+  return low;
 }

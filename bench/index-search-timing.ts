@@ -36,34 +36,14 @@ async function loadStore(build: string) {
   const load = (module: string) => import(path.join(build, 'server', module)) as Promise<Module>;
   // Sources (`.ts`) under tsx, or a compiled build (`.js`): the same import either way.
   const { createDb } = await load('db/knex.js');
-  const { indexedPlacesAfter } = await load('places/index/place-index.repository.js');
-  const { PlaceStore } = (await load('places/index/place-store.js')) as unknown as {
-    PlaceStore: new () => {
-      reserve(n: number): void;
-      upsert(row: unknown): void;
-      settleAllHours(): void;
-      rebuildTree(): void;
-    };
-  };
+  const { loadEveryPlace } = await load('places/index/index-load.js');
   const { planSearch } = await load('places/index/query-plan.js');
   const { countWithin, nearest } = await load('places/index/place-queries.js');
   const db = (createDb as (url: string) => { destroy(): Promise<void> })(url);
-  const store = new PlaceStore();
-  const readRows = indexedPlacesAfter as unknown as (
-    db: unknown,
-    afterId: number,
-    limit: number,
-  ) => Promise<{ id: number; latitude: number | null }[]>;
-  for (let afterId = 0; ;) {
-    const rows = await readRows(db, afterId, 50_000);
-    store.reserve(rows.length);
-    for (const row of rows) if (row.latitude !== null) store.upsert(row);
-    if (rows.length < 50_000) break;
-    afterId = rows[rows.length - 1].id;
-  }
+  // The build's own load, as its server starts (the hours compiled apart, the tree built).
+  const loadAll = loadEveryPlace as unknown as (db: unknown, options: object) => Promise<{ store: unknown }>;
+  const { store } = await loadAll(db, { log: (message: string) => console.error(message) });
   await db.destroy();
-  store.settleAllHours();
-  store.rebuildTree();
   const plan = planSearch as unknown as (store: unknown, filter: object) => Plan;
   const count = countWithin as unknown as (store: unknown, query: object) => number;
   const walk = nearest as unknown as (store: unknown, query: object) => unknown[];

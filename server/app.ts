@@ -172,8 +172,8 @@ export function createApp(deps: AppDeps): Express {
   // The directory's read API (GET only, the same for everyone) answers before the session and CSRF
   // layers: an anonymous search then creates no session and signs no token (~10 % of its CPU at 1M).
   const details = createDetailAnswers({ places, clock, publicBaseUrl });
-  const lists = createListAnswers({ places, clock });
-  app.use('/api/v1', placesApiRoutes({ places, details, lists, publicBaseUrl }));
+  const lists = createListAnswers({ places, clock, publicBaseUrl });
+  app.use('/api/v1', placesApiRoutes({ places, details, lists }));
   if (deps.placeIndex) {
     app.use(
       '/api/v1',

@@ -1,6 +1,8 @@
+import { absoluteAddresses } from '../shared/absolute-address.js';
 import type { Clock } from '../shared/clock.js';
 import { createPageMemory, type KeptAnswer } from '../shared/page-memory.js';
 import { soonestParisMinute } from '../shared/paris-time.js';
+import { placesListJson } from './places-list-json.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesSearch, PlacesService } from './places.service.js';
 
@@ -18,20 +20,26 @@ const MAX_BYTES = 16 * 1024 * 1024;
  * Never kept: searches around a point (the in-memory index answers them at once, and two visitors
  * rarely stand at the same spot) and searches "open at" a moment (see PlacesService.listMayBeKept).
  */
-export function createListAnswers(deps: { places: Pick<PlacesService, 'pageKey' | 'listMayBeKept'>; clock: Clock }) {
+export function createListAnswers(deps: {
+  places: Pick<PlacesService, 'pageKey' | 'listMayBeKept'>;
+  clock: Clock;
+  publicBaseUrl: string;
+}) {
   const memory = createPageMemory({ maxBytes: MAX_BYTES });
+  const absolute = absoluteAddresses(deps.publicBaseUrl);
 
+  /** `list` gives the places' page paths; the answer gives their absolute addresses (other sites link to them). */
   return async function listAnswer(query: PlacesSearch, list: () => Promise<PlacesList>): Promise<KeptAnswer> {
     const key = deps.places.listMayBeKept(query) ? await deps.places.pageKey() : undefined;
-    if (key === undefined) return { body: JSON.stringify(await list()) };
+    if (key === undefined) return { body: placesListJson(await list(), absolute) };
     const address = JSON.stringify(query);
     const now = deps.clock.now().getTime();
     const kept = memory.find(address, key, now);
     if (kept) return memory.answer(kept, '');
     const answer = await list();
-    const json = JSON.stringify(answer);
+    const json = placesListJson(answer, absolute);
     const validUntil = soonestParisMinute(answer.items.map((item) => item.next_change))?.getTime();
-    memory.keep(address, { key, path: '', text: json, renderedAt: now, validUntil });
+    memory.keep(address, { key, path: '', text: json.toString(), renderedAt: now, validUntil });
     return { body: json };
   };
 }

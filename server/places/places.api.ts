@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { sendKept } from '../shared/send-kept.js';
 import { parseOrThrow } from '../http/validation.js';
-import { withAbsoluteUrls } from './places.mapping.js';
 import { placesQuerySchema } from './places.query.js';
 import type { PlacesList } from './places.responses.js';
 import type { PlacesService } from './places.service.js';
@@ -17,12 +16,7 @@ export const placeIdParamsSchema = z.object({
     .max(Number.MAX_SAFE_INTEGER),
 });
 
-export function placesApiRoutes(deps: {
-  places: PlacesService;
-  details: DetailAnswers;
-  lists: ListAnswers;
-  publicBaseUrl: string;
-}): Router {
+export function placesApiRoutes(deps: { places: PlacesService; details: DetailAnswers; lists: ListAnswers }): Router {
   const router = Router();
 
   router.get('/places', async (req, res) => {
@@ -39,7 +33,7 @@ export function placesApiRoutes(deps: {
         total: count?.total ?? null,
         total_is_lower_bound: count?.isLowerBound ?? false,
       };
-      return withAbsoluteUrls(list, deps.publicBaseUrl);
+      return list;
     });
     sendKept(req, res, 'json', answer);
   });

@@ -15,25 +15,26 @@ export function placesListJson(list: PlacesList, absolute: (path: string) => str
   const restJson = JSON.stringify(rest);
   const tail = restJson === '{}' ? ']}' : '],' + restJson.slice(1);
   const fixed = new Array<Buffer | undefined>(items.length);
+  // Each item's JSON after its fixed part, with the comma before the next item: one write each.
   // ASCII when `fixed` is set (numbers, booleans, a date, an address: see varyingJson), else any text.
   const varying = new Array<string>(items.length);
-  let size = LIST_START.length + Math.max(items.length - 1, 0) + Buffer.byteLength(tail);
+  let size = LIST_START.length + Buffer.byteLength(tail);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
+    const comma = i < items.length - 1 ? ',' : '';
     const pieces = jsonPiecesOf(item, absolute);
     if (pieces === undefined) {
-      varying[i] = JSON.stringify({ ...item, url: absolute(item.url) });
+      varying[i] = JSON.stringify({ ...item, url: absolute(item.url) }) + comma;
       size += Buffer.byteLength(varying[i]);
     } else {
       fixed[i] = pieces.fixedJson;
-      varying[i] = varyingJson(item, pieces.addressJson);
+      varying[i] = varyingJson(item, pieces.addressJson) + comma;
       size += pieces.fixedJson.length + varying[i].length;
     }
   }
   const bytes = Buffer.allocUnsafe(size);
   let at = bytes.write(LIST_START, 0, 'latin1');
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) at += bytes.write(',', at, 'latin1');
     const fixedPart = fixed[i];
     if (fixedPart === undefined) {
       at += bytes.write(varying[i], at, 'utf8');

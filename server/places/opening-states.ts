@@ -24,11 +24,13 @@ const NO_CHANGE_KEPT_MS = 3_600_000;
 export function createOpeningStates(weekOf?: (horaires: string) => WeeklyHours | undefined) {
   const byRule = new Map<string, { state: OpeningState; from: number; until: number }>();
   return (horaires: string | null, now: Date): OpeningState => {
-    if (!horaires || NOT_ON_THE_MINUTE.test(horaires)) return openingStateAt(horaires, now);
+    if (!horaires) return openingStateAt(horaires, now);
     const at = now.getTime();
     const kept = byRule.get(horaires);
     // A clock set back (tests) is not "later": asked again.
     if (kept && at >= kept.from && at < kept.until) return kept.state;
+    // Never kept (below), so tested only here: not once per row of every answer.
+    if (NOT_ON_THE_MINUTE.test(horaires)) return openingStateAt(horaires, now);
     // The state at the minute's start holds all through it, and on until its next change.
     const from = Math.floor(at / 60_000) * 60_000;
     const week = weekOf?.(horaires);

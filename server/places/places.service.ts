@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import { isoMinuteOrNull, parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
-import { isOpenAt } from '../shared/opening-hours.js';
+import { isOpenAt, type OpeningState } from '../shared/opening-hours.js';
 import { summaryOf, summaryOfDisplayed } from './place-summaries.js';
 import { createOpeningStates } from './opening-states.js';
 import { DEFAULT_RADIUS_KM, type PlacesQuery } from './places.query.js';
@@ -39,6 +39,15 @@ import { correctedSearchText } from './search-words.repository.js';
 
 /** Counts stop here: "plus de 1 000 lieux" says enough, and the count stays bounded at any size. */
 const COUNT_CAP = 1000;
+
+/** A place's open state as the API gives it. */
+type ApiOpenState = Pick<PlaceSummary, 'open_now' | 'next_change'>;
+/** The states that never change (always open, closed, unknown hours): one object each. */
+const NEVER_CHANGING: Record<string, ApiOpenState> = {
+  true: { open_now: true, next_change: null },
+  false: { open_now: false, next_change: null },
+  null: { open_now: null, next_change: null },
+};
 /** From this many places in a box, SQL is told to walk the name order (see SearchCriteria.bboxHoldsMany). */
 const MANY_IN_BOX = 5000;
 
@@ -105,6 +114,7 @@ export interface PlacesServiceDeps {
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
   const openingStates = createOpeningStates(index && ((horaires) => index.store.weekTable.weekOf(horaires)));
+  const apiOpenStates = new WeakMap<OpeningState, ApiOpenState>();
   const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({
@@ -133,9 +143,17 @@ export function createPlacesService(deps: PlacesServiceDeps) {
   }
 
   /** A summary's open state, as of `now`. */
-  function openStateAt(horaires: string | null, now: Date): Pick<PlaceSummary, 'open_now' | 'next_change'> {
+  function openStateAt(horaires: string | null, now: Date): ApiOpenState {
     const state = openingStates(horaires, now);
-    return { open_now: state.open, next_change: isoMinuteOrNull(state.nextChange) };
+    if (state.nextChange === null) return NEVER_CHANGING[String(state.open)];
+    // A rule's state is one object until its next change (createOpeningStates): its API form too,
+    // instead of writing the same date again for each row of each answer.
+    let api = apiOpenStates.get(state);
+    if (api === undefined) {
+      api = { open_now: state.open, next_change: isoMinuteOrNull(state.nextChange) };
+      apiOpenStates.set(state, api);
+    }
+    return api;
   }
 
   /**

@@ -20,24 +20,31 @@ const NO_CHANGE_KEPT_MS = 3_600_000;
  * all stay parsed (~30 kB each). With `weekOf` (the in-memory index's compiled weeks), the rules
  * a week answers (most) are not asked to the library at all: only calendar rules, and the others
  * when a public holiday comes before their next change.
+ *
+ * `present` turns a state into what the caller shows (the API's `open_now` and `next_change`): made
+ * once per state kept, not again for each row of each answer.
  */
-export function createOpeningStates(weekOf?: (horaires: string) => WeeklyHours | undefined) {
-  const byRule = new Map<string, { state: OpeningState; from: number; until: number }>();
-  return (horaires: string | null, now: Date): OpeningState => {
-    if (!horaires) return openingStateAt(horaires, now);
+export function createOpeningStates<T>(
+  present: (state: OpeningState) => T,
+  weekOf?: (horaires: string) => WeeklyHours | undefined,
+) {
+  const byRule = new Map<string, { shown: T; from: number; until: number }>();
+  return (horaires: string | null, now: Date): T => {
+    if (!horaires) return present(openingStateAt(horaires, now));
     const at = now.getTime();
     const kept = byRule.get(horaires);
     // A clock set back (tests) is not "later": asked again.
-    if (kept && at >= kept.from && at < kept.until) return kept.state;
+    if (kept && at >= kept.from && at < kept.until) return kept.shown;
     // Never kept (below), so tested only here: not once per row of every answer.
-    if (NOT_ON_THE_MINUTE.test(horaires)) return openingStateAt(horaires, now);
+    if (NOT_ON_THE_MINUTE.test(horaires)) return present(openingStateAt(horaires, now));
     // The state at the minute's start holds all through it, and on until its next change.
     const from = Math.floor(at / 60_000) * 60_000;
     const week = weekOf?.(horaires);
     const state = (week && stateFromWeek(week, new Date(from))) ?? openingStateAt(horaires, new Date(from));
     const until = state.nextChange ? fromParisWallTime(state.nextChange).getTime() : from + NO_CHANGE_KEPT_MS;
     if (byRule.size >= RULES_KEPT && !kept) byRule.clear();
-    byRule.set(horaires, { state, from, until });
-    return state;
+    const shown = present(state);
+    byRule.set(horaires, { shown, from, until });
+    return shown;
   };
 }

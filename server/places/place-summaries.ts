@@ -1,4 +1,3 @@
-import { createByteArena } from '../shared/byte-arena.js';
 import { placePath } from './places.mapping.js';
 import type { PlaceSummary } from './places.responses.js';
 import type { DisplayedPlace } from './index/place-display.repository.js';
@@ -84,8 +83,10 @@ export function summaryOf(
 /** What a display row always shows the same way, made once for the row (see summaryOfDisplayed). */
 interface RowPieces {
   path: string;
-  /** The summary's JSON up to its open state, `{"id":…,"horaires":…`, in UTF-8: made at the row's first API answer. */
-  fixedJson?: Buffer;
+  /** The summary's JSON up to its open state, `{"id":…,"horaires":…`: made at the row's first API answer. */
+  fixedJson?: string;
+  /** Its length in UTF-8 bytes. */
+  fixedJsonBytes?: number;
   /** `"<absolute address>"` (null if it were not ASCII), and the function that made it (one per application). */
   addressJson?: string | null;
   addressOf?: (path: string) => string;
@@ -96,8 +97,12 @@ interface RowPieces {
  * index's display cache again and again. Slugging the name (accents folded, a regular expression)
  * was most of what making 20 summaries cost (20 summaries and their JSON: 57 → 34 µs); then
  * serialising them, and turning that text into bytes twice (the ETag, the socket), was most of
- * what was left (~60 µs of ~400 µs for a nearest 20; now ~10). The fixed JSON weighs about as much
- * as the row (~0.5 kB); it is made only for the rows an API answer shows.
+ * what was left (~60 µs of ~400 µs for a nearest 20; now ~12). The fixed JSON weighs about as much
+ * as the row (~0.5–1 kB); it is made only for the rows an API answer shows. It is kept as a text,
+ * not as bytes: bytes cut from shared slabs would keep a whole slab alive for one row the display
+ * cache has not yet let go (it drops an expired row only when asked for it or when full), and a
+ * buffer of its own each costs an ArrayBuffer (~4 µs, more to sweep); writing the text as UTF-8
+ * costs ~0.5 µs a row and answer.
  *
  * Kept on the row itself, in a property no one else sees (not enumerable: no copy, no JSON, no
  * comparison carries it), so that a row the cache forgets (a change, its age, the day) takes its
@@ -106,8 +111,6 @@ interface RowPieces {
  */
 const PIECES = Symbol('row pieces');
 type CarryingPieces = DisplayedPlace & { [PIECES]?: RowPieces };
-/** Display rows expire a minute after they are read, roughly in the order they were: see createByteArena. */
-const fixedJsonBytes = createByteArena();
 const ASCII = /^[\x20-\x7e]*$/;
 
 function piecesOf(place: DisplayedPlace): RowPieces {
@@ -126,16 +129,16 @@ export function summaryOfDisplayed(place: DisplayedPlace, open: OpenState, dista
 
 /**
  * When the summary was made from a display row: its JSON up to its open state (`{"id":…,"horaires":…`,
- * no closing brace) in UTF-8, and its page's absolute address in JSON; undefined otherwise.
+ * no closing brace) and its length in UTF-8, and its page's absolute address in JSON; undefined otherwise.
  */
 export function jsonPiecesOf(
   summary: PlaceSummary,
   absolute: (path: string) => string,
-): { fixedJson: Buffer; addressJson: string } | undefined {
+): { fixedJson: string; fixedJsonBytes: number; addressJson: string } | undefined {
   const place = Summary.rowOf(summary);
   if (place === undefined) return undefined;
   const pieces = piecesOf(place);
-  if (pieces.fixedJson === undefined) {
+  if (pieces.fixedJson === undefined || pieces.fixedJsonBytes === undefined) {
     // The fields before the open state, in summaryOf's order: one definition of the order.
     const { open_now, next_change, url, distance_km, ...fixed } = summaryOf(
       place,
@@ -144,7 +147,8 @@ export function jsonPiecesOf(
       undefined,
       pieces.path,
     );
-    pieces.fixedJson = fixedJsonBytes(JSON.stringify(fixed).slice(0, -1));
+    pieces.fixedJson = JSON.stringify(fixed).slice(0, -1);
+    pieces.fixedJsonBytes = Buffer.byteLength(pieces.fixedJson);
   }
   if (pieces.addressOf !== absolute || pieces.addressJson === undefined) {
     const addressJson = JSON.stringify(absolute(pieces.path));
@@ -153,5 +157,5 @@ export function jsonPiecesOf(
     pieces.addressOf = absolute;
   }
   if (pieces.addressJson === null) return undefined;
-  return { fixedJson: pieces.fixedJson, addressJson: pieces.addressJson };
+  return { fixedJson: pieces.fixedJson, fixedJsonBytes: pieces.fixedJsonBytes, addressJson: pieces.addressJson };
 }

@@ -14,7 +14,7 @@ export function placesListJson(list: PlacesList, absolute: (path: string) => str
   const { items, ...rest } = list;
   const restJson = JSON.stringify(rest);
   const tail = restJson === '{}' ? ']}' : '],' + restJson.slice(1);
-  const fixed = new Array<Buffer | undefined>(items.length);
+  const fixed = new Array<string | undefined>(items.length);
   // Each item's JSON after its fixed part, with the comma before the next item: one write each.
   // ASCII when `fixed` is set (numbers, booleans, a date, an address: see varyingJson), else any text.
   const varying = new Array<string>(items.length);
@@ -29,7 +29,7 @@ export function placesListJson(list: PlacesList, absolute: (path: string) => str
     } else {
       fixed[i] = pieces.fixedJson;
       varying[i] = varyingJson(item, pieces.addressJson) + comma;
-      size += pieces.fixedJson.length + varying[i].length;
+      size += pieces.fixedJsonBytes + varying[i].length;
     }
   }
   const bytes = Buffer.allocUnsafe(size);
@@ -39,8 +39,7 @@ export function placesListJson(list: PlacesList, absolute: (path: string) => str
     if (fixedPart === undefined) {
       at += bytes.write(varying[i], at, 'utf8');
     } else {
-      bytes.set(fixedPart, at);
-      at += fixedPart.length;
+      at += bytes.write(fixedPart, at, 'utf8');
       at += bytes.write(varying[i], at, 'latin1');
     }
   }

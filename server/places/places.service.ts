@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { ValidationError } from '../http/errors.js';
 import type { Clock } from '../shared/clock.js';
-import { isoMinuteOrNull, parisToday } from '../shared/paris-time.js';
+import { isoMinute, parisToday } from '../shared/paris-time.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { haversineKm } from './geo.js';
 import { isOpenAt, type OpeningState } from '../shared/opening-hours.js';
@@ -48,6 +48,11 @@ const NEVER_CHANGING: Record<string, ApiOpenState> = {
   false: { open_now: false, next_change: null },
   null: { open_now: null, next_change: null },
 };
+
+function apiOpenState(state: OpeningState): ApiOpenState {
+  if (state.nextChange === null) return NEVER_CHANGING[String(state.open)];
+  return { open_now: state.open, next_change: isoMinute(state.nextChange) };
+}
 /** From this many places in a box, SQL is told to walk the name order (see SearchCriteria.bboxHoldsMany). */
 const MANY_IN_BOX = 5000;
 
@@ -113,8 +118,10 @@ export interface PlacesServiceDeps {
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
-  const openingStates = createOpeningStates(index && ((horaires) => index.store.weekTable.weekOf(horaires)));
-  const apiOpenStates = new WeakMap<OpeningState, ApiOpenState>();
+  const openingStates = createOpeningStates(
+    apiOpenState,
+    index && ((horaires) => index.store.weekTable.weekOf(horaires)),
+  );
   const sqlAnswers = index && !deps.readsMayLag ? createSqlSearchAnswers(index) : undefined;
   const textSearches = deps.textSearchSlots
     ? createBulkhead({
@@ -144,16 +151,7 @@ export function createPlacesService(deps: PlacesServiceDeps) {
 
   /** A summary's open state, as of `now`. */
   function openStateAt(horaires: string | null, now: Date): ApiOpenState {
-    const state = openingStates(horaires, now);
-    if (state.nextChange === null) return NEVER_CHANGING[String(state.open)];
-    // A rule's state is one object until its next change (createOpeningStates): its API form too,
-    // instead of writing the same date again for each row of each answer.
-    let api = apiOpenStates.get(state);
-    if (api === undefined) {
-      api = { open_now: state.open, next_change: isoMinuteOrNull(state.nextChange) };
-      apiOpenStates.set(state, api);
-    }
-    return api;
+    return openingStates(horaires, now);
   }
 
   /**

@@ -148,7 +148,7 @@ describe('opening states of a result list', () => {
   const instants = ['2026-12-07T07:59:59Z', '2026-12-07T08:00:30Z', '2026-12-08T16:29:10Z', '2026-12-25T09:00:00Z'];
 
   it('when a rule is asked once per minute, then each place gets what the library says at that instant', () => {
-    const openingStates = createOpeningStates();
+    const openingStates = createOpeningStates((state) => state);
     for (const iso of instants) {
       for (const rule of rules) {
         const now = new Date(iso);
@@ -162,7 +162,7 @@ describe('opening states of a result list', () => {
   });
 
   it('when a rule is asked minute after minute across its changes, then each answer is the library’s', () => {
-    const openingStates = createOpeningStates();
+    const openingStates = createOpeningStates((state) => state);
     const rule = rules[0];
     // Monday 7 December 2026 from 08:00 to 18:00 in Paris, every 7 minutes; then a day later, then back.
     const start = Date.parse('2026-12-07T07:00:00Z');

@@ -105,7 +105,10 @@ describe('open states from the compiled weeks', () => {
       text: 'not an opening_hours text',
       someUnknown: false,
     };
-    const openingStates = createOpeningStates((text) => (text === fabricated.text ? fabricated : undefined));
+    const openingStates = createOpeningStates(
+      (state) => state,
+      (text) => (text === fabricated.text ? fabricated : undefined),
+    );
     // Monday 7 December 2026, 10:30 in Paris.
     const state = openingStates(fabricated.text, new Date('2026-12-07T09:30:00Z'));
     expect(shown(state)).toEqual({ open: true, next: '2026-12-07T12:00' });

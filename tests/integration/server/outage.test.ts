@@ -202,7 +202,9 @@ describe('the compiled server when its database stops answering', () => {
           `${Math.round(slowest(results))} ms ; ${readinessDuring(results)} ; ` +
           `service revenu ${recovery.toFixed(2)} s après le redémarrage.`,
       );
-      expectFastUnavailable(results, 1000);
+      // "At once": none waits for a pool connection (ACQUIRE_TIMEOUT_MS). Alone this is ~80 ms at most;
+      // a full CI run on two busy cores once stalled one answer to 1,028 ms, against a bound of 1,000.
+      expectFastUnavailable(results, ACQUIRE_TIMEOUT_MS);
       expect(recovery).toBeLessThan(5);
       expect(server.child.exitCode).toBeNull(); // no restart of Node
     },

@@ -118,7 +118,8 @@ export interface PlacesServiceDeps {
 
 export function createPlacesService(deps: PlacesServiceDeps) {
   const { db, clock, index, knownLabels } = deps;
-  const openingStates = createOpeningStates(
+  /** A summary's open state, as of `now`, in the API's form. */
+  const openStateAt = createOpeningStates(
     apiOpenState,
     index && ((horaires) => index.store.weekTable.weekOf(horaires)),
   );
@@ -147,11 +148,6 @@ export function createPlacesService(deps: PlacesServiceDeps) {
         ? haversineKm(criteria.point, { lat: place.latitude, lon: place.longitude })
         : undefined,
     );
-  }
-
-  /** A summary's open state, as of `now`. */
-  function openStateAt(horaires: string | null, now: Date): ApiOpenState {
-    return openingStates(horaires, now);
   }
 
   /**

@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DisplayedPlace } from '../../server/places/index/place-display.repository.js';
 import { placePath } from '../../server/places/places.mapping.js';
 import { summaryOf, summaryOfDisplayed } from '../../server/places/place-summaries.js';
-
-const row = (id: number, changes: Partial<DisplayedPlace> = {}): DisplayedPlace => ({
-  id,
-  nom: `Médiathèque ${id}`,
-  adresse: '1 rue de la Paix',
-  complementAdresse: null,
-  codePostal: '69001',
-  commune: 'Lyon',
-  codeInsee: '69381',
-  latitude: 45.76,
-  longitude: 4.83,
-  locationPrecision: 'exact',
-  services: ['Prendre en main un ordinateur'],
-  fraisACharge: ['Gratuit'],
-  modalitesAccompagnement: ['Seul'],
-  horaires: 'Mo-Fr 09:00-18:00',
-  labelSlugs: ['france-services'],
-  ...changes,
-});
+import { displayRow as row } from '../support/display-rows.js';
 
 const open = { open_now: true, next_change: '2026-12-07T18:00' };
 const closed = { open_now: false, next_change: null };

@@ -5,25 +5,17 @@ import { placesListJson } from '../../server/places/places-list-json.js';
 import { summaryOf, summaryOfDisplayed } from '../../server/places/place-summaries.js';
 import type { PlacesList } from '../../server/places/places.responses.js';
 import { absoluteAddresses } from '../../server/shared/absolute-address.js';
+import { displayRow } from '../support/display-rows.js';
 
-const row = (id: number, changes: Partial<DisplayedPlace> = {}): DisplayedPlace => ({
-  id,
-  nom: `Médiathèque l’Œil ${id}`,
-  adresse: '1 rue "de la Paix"\\bis',
-  complementAdresse: null,
-  codePostal: '69001',
-  commune: 'Lyon',
-  codeInsee: '69381',
-  latitude: 45.76,
-  longitude: 4.83,
-  locationPrecision: 'exact',
-  services: ['Prendre en main un ordinateur', 'Accéder à ses droits 🖥️'],
-  fraisACharge: ['Gratuit'],
-  modalitesAccompagnement: [],
-  horaires: 'Mo-Fr 09:00-18:00',
-  labelSlugs: ['france-services'],
-  ...changes,
-});
+// Text that JSON escapes or writes in several UTF-8 bytes: quotes, a backslash, `’`, `Œ`, an emoji.
+const row = (id: number, changes: Partial<DisplayedPlace> = {}): DisplayedPlace =>
+  displayRow(id, {
+    nom: `Médiathèque l’Œil ${id}`,
+    adresse: '1 rue "de la Paix"\\bis',
+    services: ['Prendre en main un ordinateur', 'Accéder à ses droits 🖥️'],
+    modalitesAccompagnement: [],
+    ...changes,
+  });
 
 const baseUrl = 'https://epn.example.fr/annuaire/';
 const asToday = (list: PlacesList) => JSON.stringify(withAbsoluteUrls(list, baseUrl));
